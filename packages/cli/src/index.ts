@@ -1,1 +1,3 @@
-export {};
+export { commands } from "./registry.js";
+export { costsCommand } from "./commands/costs.js";
+export { doctorCommand } from "./commands/doctor.js";

@@ -1,0 +1,82 @@
+import type { z } from "zod";
+import type { Clock } from "../clock.js";
+import type { ResolvedConfig } from "../config/load.js";
+import type { ExitCodeValue } from "../errors.js";
+
+export type OptionType = "string" | "number" | "boolean" | "string[]";
+
+export interface OptionSpec {
+  /** snake_case key in the command's schema and JSON argument; the flag is its kebab-case. */
+  key: string;
+  type: OptionType;
+  description: string;
+  short?: string;
+  /** For booleans that default to true: the flag is `--no-<key>` and sets the key to false. */
+  negate?: boolean;
+  valueName?: string;
+}
+
+export interface PositionalSpec {
+  key: string;
+  description: string;
+  variadic?: boolean;
+  /** Positionals may also arrive inside a JSON argument, so they are never required by commander. */
+  type?: "string" | "number";
+}
+
+export interface CommandContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  config: ResolvedConfig;
+  signal: AbortSignal;
+  clock: Clock;
+  stdin: NodeJS.ReadableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /** stdout carries exactly one JSON document in this mode. */
+  json: boolean;
+  /** Progress bars and countdowns are drawn only when true (stderr is a TTY and not CI). */
+  interactive: boolean;
+  quiet: boolean;
+  warn(message: string): void;
+  info(message: string): void;
+  readonly warnings: readonly string[];
+  /** The command's name as typed (`submit status`), for logs and ledgers. */
+  commandName: string;
+  /** Set instead of failing when the definition tolerates a bad config (doctor reports it). */
+  configError?: { code: string; message: string; hint?: string };
+}
+
+export interface CommandResult {
+  success: boolean;
+  warnings?: string[];
+}
+
+export interface CommandDefinition<I = any, R extends CommandResult = CommandResult> {
+  name: string;
+  summary: string;
+  description?: string;
+  positionals?: PositionalSpec[];
+  options: OptionSpec[];
+  examples: string[];
+  schema: z.ZodType<I>;
+  run(input: I, ctx: CommandContext): Promise<R>;
+  renderText(result: R, ctx: CommandContext): string;
+  exitCode?(result: R): ExitCodeValue;
+  subcommands?: CommandDefinition[];
+  /** Keys of the config overrides this command accepts (model, base_url) read before the config is loaded. */
+  configOverrides?: Array<"model" | "base_url">;
+  /** Run with default settings and `ctx.configError` set when the config file is invalid. */
+  tolerateBadConfig?: boolean;
+}
+
+/** Identity helper so definitions are type-checked against their own schema. */
+export function defineCommand<S extends z.ZodType, R extends CommandResult>(
+  definition: Omit<CommandDefinition<z.output<S>, R>, "schema"> & { schema: S },
+): CommandDefinition<z.output<S>, R> {
+  return definition as CommandDefinition<z.output<S>, R>;
+}
+
+export function flagName(option: Pick<OptionSpec, "key" | "negate">): string {
+  const kebab = option.key.replace(/_/g, "-");
+  return option.negate ? `--no-${kebab}` : `--${kebab}`;
+}

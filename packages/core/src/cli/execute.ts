@@ -1,0 +1,151 @@
+import { loadConfig } from "../config/load.js";
+import { systemClock, type Clock } from "../clock.js";
+import { CliError, ExitCode, firstLine, isAbortError, toCliError, type ExitCodeValue } from "../errors.js";
+import { redactSecrets } from "../log/redact.js";
+import type { CommandContext, CommandDefinition, CommandResult, OptionSpec } from "./define-command.js";
+import { looksLikeJsonArgument, readJsonArgument } from "./json-arg.js";
+import { parseOrThrow } from "./validation.js";
+
+export interface RawInvocation {
+  positionals: string[];
+  /** Option values the user actually gave, keyed by option spec key. */
+  flags: Record<string, unknown>;
+  json?: boolean;
+  quiet?: boolean;
+  configFile?: string;
+}
+
+export interface Io {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  signal?: AbortSignal;
+  clock?: Clock;
+  programName?: string;
+}
+
+function convertFlag(option: OptionSpec, value: unknown): unknown {
+  if (option.type === "number" && typeof value === "string") {
+    const number = Number(value);
+    return value.trim() !== "" && Number.isFinite(number) ? number : value;
+  }
+  if (option.type === "boolean" && option.negate) return value === false ? false : value;
+  return value;
+}
+
+/** Merge the JSON argument (if any), positionals and flags into one object for the schema. */
+export async function assembleInput(
+  definition: CommandDefinition,
+  raw: RawInvocation,
+  io: Pick<Io, "cwd" | "stdin">,
+): Promise<{ input: Record<string, unknown>; fromJson: boolean }> {
+  let input: Record<string, unknown> = {};
+  let positionals = raw.positionals;
+  const fromJson = looksLikeJsonArgument(positionals[0]);
+  if (fromJson) {
+    input = await readJsonArgument(positionals[0]!, io);
+    positionals = positionals.slice(1);
+  }
+  const specs = definition.positionals ?? [];
+  if (fromJson && positionals.length > 0) {
+    throw new CliError("BAD_INPUT", `unexpected argument "${positionals[0]}" after the JSON argument`, {
+      hint: "put every value inside the JSON object, or use flags only",
+    });
+  }
+  for (let i = 0; i < specs.length && i < positionals.length; i++) {
+    const spec = specs[i]!;
+    const values = spec.variadic ? positionals.slice(i) : [positionals[i]!];
+    const typed = values.map((v) => (spec.type === "number" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : v));
+    input[spec.key] = spec.variadic ? typed : typed[0];
+  }
+  const extra = specs.some((s) => s.variadic) ? [] : positionals.slice(specs.length);
+  if (extra.length > 0) {
+    throw new CliError("BAD_INPUT", `unexpected argument "${extra[0]}"`, { hint: `see ${definition.name} --help` });
+  }
+  for (const option of definition.options) {
+    if (option.key in raw.flags) input[option.key] = convertFlag(option, raw.flags[option.key]);
+  }
+  return { input, fromJson };
+}
+
+function createContext(definition: CommandDefinition, io: Io, json: boolean, quiet: boolean, config: CommandContext["config"]): CommandContext {
+  const warnings: string[] = [];
+  const interactive = Boolean(io.stderr.isTTY) && !io.env.CI && io.env.TERM !== "dumb";
+  return {
+    cwd: io.cwd,
+    env: io.env,
+    config,
+    signal: io.signal ?? new AbortController().signal,
+    clock: io.clock ?? systemClock,
+    stdin: io.stdin,
+    stderr: io.stderr,
+    json,
+    interactive,
+    quiet,
+    warnings,
+    commandName: definition.name,
+    warn(message) {
+      const clean = redactSecrets(message);
+      warnings.push(clean);
+      io.stderr.write(`warning: ${clean}\n`);
+    },
+    info(message) {
+      if (!quiet) io.stderr.write(`${redactSecrets(message)}\n`);
+    },
+  };
+}
+
+export interface Outcome {
+  exitCode: ExitCodeValue;
+  result?: CommandResult;
+  error?: CliError;
+}
+
+/** Parse, validate, run and render one command. Never throws; never exits. */
+export async function executeCommand(definition: CommandDefinition, raw: RawInvocation, io: Io): Promise<Outcome> {
+  let json = Boolean(raw.json);
+  const quiet = Boolean(raw.quiet);
+  try {
+    const { input, fromJson } = await assembleInput(definition, raw, io);
+    json ||= fromJson;
+    const overrides: { model?: string; base_url?: string } = {};
+    for (const key of definition.configOverrides ?? []) {
+      if (typeof input[key] === "string") overrides[key] = input[key] as string;
+    }
+    const knownKeys = [...definition.options.map((o) => o.key), ...(definition.positionals ?? []).map((p) => p.key)];
+    const parsed = parseOrThrow(definition.schema, input, { knownKeys, hint: `see gembatch ${definition.name} --help` });
+    let config: CommandContext["config"];
+    let configError: CliError | undefined;
+    try {
+      config = loadConfig({ cwd: io.cwd, env: io.env, configFile: raw.configFile, overrides });
+    } catch (error) {
+      if (!definition.tolerateBadConfig || !(error instanceof CliError)) throw error;
+      configError = error;
+      config = loadConfig({ cwd: io.cwd, env: io.env, configFile: raw.configFile, overrides, ignoreFile: true });
+    }
+    const ctx = createContext(definition, io, json, quiet, config);
+    if (configError) ctx.configError = { code: configError.code, message: configError.message, ...(configError.hint ? { hint: configError.hint } : {}) };
+    const result = await definition.run(parsed, ctx);
+    if (ctx.warnings.length > 0) result.warnings = [...new Set([...(result.warnings ?? []), ...ctx.warnings])];
+    const exitCode = definition.exitCode?.(result) ?? (result.success ? ExitCode.OK : ExitCode.ITEMS_FAILED);
+    if (json) io.stdout.write(`${redactSecrets(JSON.stringify(result, null, 2))}\n`);
+    else {
+      const text = definition.renderText(result, ctx);
+      if (text) io.stdout.write(`${redactSecrets(text.replace(/\n+$/, ""))}\n`);
+    }
+    return { exitCode, result };
+  } catch (thrown) {
+    const aborted = io.signal?.aborted && isAbortError(thrown);
+    const error = aborted ? toCliError(new CliError("INTERRUPTED", "interrupted; state saved, safe to resume")) : toCliError(thrown);
+    const message = redactSecrets(firstLine(error.message));
+    const payload = { success: false, error: { ...error.toJSON(), message } };
+    if (json) io.stdout.write(`${redactSecrets(JSON.stringify(payload, null, 2))}\n`);
+    const prefix = io.programName ? `${io.programName}: ` : "";
+    io.stderr.write(`${prefix}error: ${message}\n`);
+    if (error.hint && !json) io.stderr.write(`hint: ${redactSecrets(error.hint)}\n`);
+    if (io.env.GEMBATCH_DEBUG && error.cause instanceof Error && error.cause.stack) io.stderr.write(`${redactSecrets(error.cause.stack)}\n`);
+    return { exitCode: error.exitCode, error };
+  }
+}

@@ -1,0 +1,113 @@
+import { Command, CommanderError, Option } from "commander";
+import { CliError, ExitCode, type ExitCodeValue } from "../errors.js";
+import type { CommandDefinition } from "./define-command.js";
+import { flagName } from "./define-command.js";
+import type { Io } from "./execute.js";
+
+export interface LazyCommand {
+  name: string;
+  summary: string;
+  load(): Promise<CommandDefinition>;
+}
+
+export interface ProgramSpec {
+  name: string;
+  version: string;
+  description: string;
+  examples: string[];
+  commands: LazyCommand[];
+}
+
+function examplesText(examples: string[]): string {
+  return examples.length === 0 ? "" : `\nExamples:\n${examples.map((e) => `  $ ${e}`).join("\n")}\n`;
+}
+
+const JSON_ARG_HELP = "the whole input as one JSON object (snake_case keys), @file.json, or - for stdin";
+
+/** Build a commander command from a definition; the action feeds the shared executor. */
+export function buildCommand(definition: CommandDefinition, io: Io, onOutcome: (code: ExitCodeValue) => void, prefix = ""): Command {
+  const command = new Command(definition.name).description(definition.description ?? definition.summary);
+  const positionals = definition.positionals ?? [];
+  if (positionals.length === 0) command.argument("[json]", JSON_ARG_HELP);
+  positionals.forEach((p, i) => {
+    const label = p.variadic ? `[${p.key}...]` : `[${p.key}]`;
+    command.argument(label, i === 0 ? `${p.description} (or ${JSON_ARG_HELP})` : p.description);
+  });
+  for (const spec of definition.options) {
+    const value = spec.type === "boolean" ? "" : spec.type === "string[]" ? ` <${spec.valueName ?? "values"}...>` : ` <${spec.valueName ?? (spec.type === "number" ? "n" : "value")}>`;
+    const flags = `${spec.short ? `${spec.short}, ` : ""}${flagName(spec)}${value}`;
+    command.addOption(new Option(flags, spec.description));
+  }
+  command.option("--json", "print exactly one JSON document on stdout");
+  command.option("--config <file>", "config file (default: gembatch.config.json found upwards from the cwd)");
+  command.option("-q, --quiet", "print no progress or info lines on stderr");
+  command.allowExcessArguments(true);
+  command.addHelpText("after", examplesText(definition.examples));
+  for (const sub of definition.subcommands ?? []) command.addCommand(buildCommand(sub, io, onOutcome, `${prefix}${definition.name} `));
+  command.action(async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const opts = cmd.opts();
+    const flags: Record<string, unknown> = {};
+    for (const spec of definition.options) {
+      const attribute = cmd.options.find((o) => o.long === flagName(spec))?.attributeName();
+      if (attribute && cmd.getOptionValueSource(attribute) === "cli") flags[spec.key] = opts[attribute];
+    }
+    // Loaded on use: validation and config pull in zod, which `--help` never needs.
+    const { executeCommand } = await import("./execute.js");
+    const outcome = await executeCommand(
+      { ...definition, name: `${prefix}${definition.name}` },
+      { positionals: cmd.args, flags, json: opts.json as boolean | undefined, quiet: opts.quiet as boolean | undefined, configFile: opts.config as string | undefined },
+      io,
+    );
+    onOutcome(outcome.exitCode);
+  });
+  return command;
+}
+
+function firstCommandToken(argv: string[]): string | undefined {
+  return argv.find((token) => !token.startsWith("-"));
+}
+
+function wantsJson(argv: string[]): boolean {
+  return argv.includes("--json") || argv.some((t) => t.trimStart().startsWith("{"));
+}
+
+/** Run a program of lazily loaded commands; resolves to the exit code and never calls process.exit. */
+export async function runProgram(spec: ProgramSpec, argv: string[], io: Io): Promise<ExitCodeValue> {
+  let exitCode: ExitCodeValue = ExitCode.OK;
+  const program = new Command(spec.name)
+    .description(spec.description)
+    .version(spec.version, "-V, --version")
+    .addHelpText("after", examplesText(spec.examples))
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => void (s.startsWith("error:") ? undefined : io.stderr.write(s)) })
+    .showSuggestionAfterError(true);
+  const target = firstCommandToken(argv);
+  for (const lazy of spec.commands) {
+    if (lazy.name === target) {
+      const definition = await lazy.load();
+      program.addCommand(buildCommand(definition, { ...io, programName: `${spec.name} ${lazy.name}` }, (code) => (exitCode = code)));
+    } else {
+      program.command(lazy.name).description(lazy.summary);
+    }
+  }
+  const applyOverride = (command: Command) => {
+    command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => {} });
+    command.commands.forEach(applyOverride);
+  };
+  program.commands.forEach(applyOverride);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code)) return ExitCode.OK;
+      const message = error.message.replace(/^error:\s*/, "");
+      const cliError = new CliError("BAD_INPUT", message, { hint: `see ${spec.name} ${target ?? ""} --help`.replace(/\s+/g, " ") });
+      if (wantsJson(argv)) io.stdout.write(`${JSON.stringify({ success: false, error: cliError.toJSON() }, null, 2)}\n`);
+      io.stderr.write(`${spec.name}: error: ${message}\n`);
+      return ExitCode.BAD_INPUT;
+    }
+    throw error;
+  }
+  return exitCode;
+}

@@ -1,0 +1,44 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import pino from "pino";
+import { redactSecrets } from "./redact.js";
+
+export interface EventLog {
+  /** One JSON line: `{"timestamp", "event", "batch"?, "data"?}`; written synchronously so a kill never tears a line. */
+  event(event: string, fields?: Record<string, unknown>): void;
+  close(): void;
+  readonly file: string;
+}
+
+/**
+ * JSONL events through pino with a synchronous destination: each line is one write(2) in append mode,
+ * so a process killed at any moment leaves only whole lines behind. Secrets are scrubbed from the
+ * serialized line itself, wherever they appear.
+ */
+export function createEventLog(file: string, options: { base?: Record<string, unknown> } = {}): EventLog {
+  const resolved = path.resolve(file);
+  mkdirSync(path.dirname(resolved), { recursive: true });
+  const destination = pino.destination({ dest: resolved, sync: true, append: true, mkdir: true });
+  const logger = pino(
+    {
+      base: options.base ?? null,
+      messageKey: "event",
+      timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
+      formatters: { level: () => ({}) },
+      hooks: {
+        streamWrite: (line: string) => redactSecrets(line),
+      },
+    },
+    destination,
+  );
+  return {
+    file: resolved,
+    event(event, fields = {}) {
+      logger.info(fields, event);
+    },
+    close() {
+      destination.flushSync?.();
+      destination.end?.();
+    },
+  };
+}
