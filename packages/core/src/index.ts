@@ -22,3 +22,4 @@ export * from "./gemini/generate.js";
 export * from "./retry/classify.js";
 export * from "./retry/retry.js";
 export * from "./retry/rate-limiter.js";
+export * from "./pricing/tokens.js";
