@@ -105,7 +105,7 @@ export interface Outcome {
 
 /** Parse, validate, run and render one command. Never throws; never exits. */
 export async function executeCommand(definition: CommandDefinition, raw: RawInvocation, io: Io): Promise<Outcome> {
-  let json = Boolean(raw.json);
+  let json = Boolean(raw.json) || looksLikeJsonArgument(raw.positionals[0]);
   const quiet = Boolean(raw.quiet);
   try {
     const { input, fromJson } = await assembleInput(definition, raw, io);

@@ -6,7 +6,7 @@ import { CliError } from "../errors.js";
 export function looksLikeJsonArgument(value: string | undefined): value is string {
   if (value === undefined) return false;
   const trimmed = value.trimStart();
-  return trimmed.startsWith("{") || value.startsWith("@") || value === "-";
+  return trimmed.startsWith("{") || trimmed.startsWith("[") || value.startsWith("@") || value === "-";
 }
 
 async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {

@@ -52,7 +52,8 @@ function describeIssue(issue: Issue, knownKeys: readonly string[]): string[] {
   }
   const where = formatPath(issue.path) || "(input)";
   let message = issue.message;
-  if (issue.code === "invalid_type" && issue.input === undefined) message = "required";
+  if (issue.code === "invalid_type" && /received undefined$/.test(message)) message = `required (${issue.expected})`;
+  else message = message.replace(/^Invalid input: /, "");
   return [`${where}: ${message}`];
 }
 
@@ -61,7 +62,9 @@ export function formatZodError(error: z.ZodError, knownKeys: readonly string[] =
   message: string;
   problems: string[];
 } {
-  const problems = error.issues.flatMap((issue) => describeIssue(issue, knownKeys));
+  // A misspelt key is usually why a required one is "missing": name it first.
+  const ordered = [...error.issues].sort((a, b) => Number(b.code === "unrecognized_keys") - Number(a.code === "unrecognized_keys"));
+  const problems = ordered.flatMap((issue) => describeIssue(issue, knownKeys));
   const first = problems[0] ?? "invalid input";
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
   return { message: `${first}${more}`, problems };

@@ -4,7 +4,7 @@ import pino from "pino";
 import { redactSecrets } from "./redact.js";
 
 export interface EventLog {
-  /** One JSON line: `{"timestamp", "event", "batch"?, "data"?}`; written synchronously so a kill never tears a line. */
+  /** One JSON line: `{"level", "timestamp", "event", "batch"?, "data"?}`; written synchronously so a kill never tears a line. */
   event(event: string, fields?: Record<string, unknown>): void;
   close(): void;
   readonly file: string;
@@ -23,8 +23,9 @@ export function createEventLog(file: string, options: { base?: Record<string, un
     {
       base: options.base ?? null,
       messageKey: "event",
-      timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
-      formatters: { level: () => ({}) },
+      timestamp: false,
+      mixin: () => ({ timestamp: new Date().toISOString() }),
+      formatters: { level: (label: string) => ({ level: label }) },
       hooks: {
         streamWrite: (line: string) => redactSecrets(line),
       },
@@ -34,7 +35,8 @@ export function createEventLog(file: string, options: { base?: Record<string, un
   return {
     file: resolved,
     event(event, fields = {}) {
-      logger.info(fields, event);
+      if (event === "error" || event.endsWith("_failed")) logger.error(fields, event);
+      else logger.info(fields, event);
     },
     close() {
       destination.flushSync?.();

@@ -1,0 +1,58 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { execa } from "execa";
+import { describe, expect, it } from "vitest";
+import { builtCore, tempDir } from "../test-helpers/fixtures.js";
+import { createEventLog } from "./event-log.js";
+import { redactSecrets, registerSecret } from "./redact.js";
+
+describe("event log", () => {
+  it("writes one JSON object a line with timestamp, event and fields", () => {
+    const file = path.join(tempDir(), "logs", "batch_submission_log.jsonl");
+    const log = createEventLog(file);
+    log.event("upload_success", { batch: 81, data: { file_uri: "files/abc" } });
+    log.event("batch_created", { batch: 81, data: { job: "batches/1" } });
+    log.close();
+    const lines = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ event: "upload_success", batch: 81, data: { file_uri: "files/abc" } });
+    expect(Date.parse(lines[0].timestamp)).not.toBeNaN();
+  });
+
+  it("redacts API keys wherever they appear in a line", () => {
+    const file = path.join(tempDir(), "log.jsonl");
+    registerSecret("sk-test-secret-123456");
+    const log = createEventLog(file);
+    const googleShaped = `AIza${"x".repeat(35)}`;
+    log.event("error", { message: "request to https://h/v1?key=abcdef123456 failed", header: "x-goog-api-key: sk-test-secret-123456", nested: { again: googleShaped } });
+    log.close();
+    const text = readFileSync(file, "utf8");
+    expect(text).not.toContain("sk-test-secret-123456");
+    expect(text).not.toContain(googleShaped);
+    expect(text).not.toContain("abcdef123456");
+    expect(JSON.parse(text)).toMatchObject({ event: "error" });
+  });
+
+  it("leaves request keys and ordinary words alone", () => {
+    expect(redactSecrets('{"key": "req-1", "monkey": "banana"}', {})).toBe('{"key": "req-1", "monkey": "banana"}');
+  });
+
+  it("leaves only whole lines when the writer is SIGKILLed mid-run", async () => {
+    const file = path.join(tempDir(), "kill.jsonl");
+    for (let round = 0; round < 8; round++) {
+      const child = execa(process.execPath, ["--input-type=module", "-e", `
+        const { createEventLog } = await import(${JSON.stringify(builtCore())});
+        const log = createEventLog(${JSON.stringify(file)});
+        process.stdout.write("go\\n");
+        for (let i = 0; ; i++) log.event("tick", { i, payload: "x".repeat(2000) });
+      `], { reject: false });
+      await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
+      await new Promise((resolve) => setTimeout(resolve, 20 + round * 5));
+      child.kill("SIGKILL");
+      await child;
+    }
+    const lines = readFileSync(file, "utf8").split("\n").filter((l) => l !== "");
+    expect(lines.length).toBeGreaterThan(8);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+  }, 60_000);
+});
