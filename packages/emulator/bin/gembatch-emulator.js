@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import module from "node:module";
+import { existsSync } from "node:fs";
 
-module.enableCompileCache?.();
-await import("../dist/main.js");
+// The bundle (built by the set-up) starts faster; dist is the plain tsc output it is made from.
+const bundled = new URL("../bundle/main.js", import.meta.url);
+await import(existsSync(bundled) ? bundled.href : "../dist/main.js");

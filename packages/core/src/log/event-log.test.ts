@@ -7,9 +7,9 @@ import { createEventLog } from "./event-log.js";
 import { redactSecrets, registerSecret } from "./redact.js";
 
 describe("event log", () => {
-  it("writes one JSON object a line with timestamp, event and fields", () => {
+  it("writes one JSON object a line with timestamp, event and fields", async () => {
     const file = path.join(tempDir(), "logs", "batch_submission_log.jsonl");
-    const log = createEventLog(file);
+    const log = await createEventLog(file);
     log.event("upload_success", { batch: 81, data: { file_uri: "files/abc" } });
     log.event("batch_created", { batch: 81, data: { job: "batches/1" } });
     log.close();
@@ -19,10 +19,10 @@ describe("event log", () => {
     expect(Date.parse(lines[0].timestamp)).not.toBeNaN();
   });
 
-  it("redacts API keys wherever they appear in a line", () => {
+  it("redacts API keys wherever they appear in a line", async () => {
     const file = path.join(tempDir(), "log.jsonl");
     registerSecret("sk-test-secret-123456");
-    const log = createEventLog(file);
+    const log = await createEventLog(file);
     const googleShaped = `AIza${"x".repeat(35)}`;
     log.event("error", { message: "request to https://h/v1?key=abcdef123456 failed", header: "x-goog-api-key: sk-test-secret-123456", nested: { again: googleShaped } });
     log.close();
@@ -42,7 +42,7 @@ describe("event log", () => {
     for (let round = 0; round < 8; round++) {
       const child = execa(process.execPath, ["--input-type=module", "-e", `
         const { createEventLog } = await import(${JSON.stringify(builtCore())});
-        const log = createEventLog(${JSON.stringify(file)});
+        const log = await createEventLog(${JSON.stringify(file)});
         process.stdout.write("go\\n");
         for (let i = 0; ; i++) log.event("tick", { i, payload: "x".repeat(2000) });
       `], { reject: false });

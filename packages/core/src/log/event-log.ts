@@ -1,6 +1,5 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import pino from "pino";
 import { redactSecrets } from "./redact.js";
 
 export interface EventLog {
@@ -15,9 +14,11 @@ export interface EventLog {
  * so a process killed at any moment leaves only whole lines behind. Secrets are scrubbed from the
  * serialized line itself, wherever they appear.
  */
-export function createEventLog(file: string, options: { base?: Record<string, unknown> } = {}): EventLog {
+export async function createEventLog(file: string, options: { base?: Record<string, unknown> } = {}): Promise<EventLog> {
   const resolved = path.resolve(file);
   mkdirSync(path.dirname(resolved), { recursive: true });
+  // Loaded on use so commands that never log events do not pay for pino at start-up.
+  const { default: pino } = await import("pino");
   const destination = pino.destination({ dest: resolved, sync: true, append: true, mkdir: true });
   const logger = pino(
     {

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import lockfile from "proper-lockfile";
 import { CliError } from "../errors.js";
 
 export interface LockOwner {
@@ -40,6 +39,7 @@ function readOwner(ownerFile: string): LockOwner | undefined {
  * who holds it, and lets a lock left by a dead process on this host be taken over at once.
  */
 export async function acquireLock(file: string, options: { command?: string; staleMs?: number } = {}): Promise<HeldLock> {
+  const { default: lockfile } = await import("proper-lockfile");
   const lockDir = `${file}.lock`;
   const ownerFile = `${file}.lock.owner`;
   const staleMs = options.staleMs ?? 30_000;

@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, unlinkSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import writeFileAtomic from "write-file-atomic";
 import { z } from "zod";
 import { CliError } from "../errors.js";
 import { formatZodError } from "../cli/validation.js";
@@ -42,6 +41,7 @@ function corrupt(file: string, backup: string, reason: string): CliError {
 export function createStateStore<S extends z.ZodType>(options: StateStoreOptions<S>): StateStore<z.output<S>> {
   const file = path.resolve(options.file);
   const backupFile = `${file}.bak`;
+  const writeFileAtomic = async (target: string, text: string) => (await import("write-file-atomic")).default(target, text, { fsync: true });
   let lock: HeldLock | undefined;
   let lastGood: string | undefined;
 
@@ -107,8 +107,8 @@ export function createStateStore<S extends z.ZodType>(options: StateStoreOptions
       if (!checked.success) throw new Error(`refusing to save invalid state: ${formatZodError(checked.error).message}`);
       const text = `${JSON.stringify({ schema_version: options.version, ...(checked.data as object) }, null, 2)}\n`;
       if (lastGood === undefined && existsSync(file)) lastGood = (await parseFile(file))?.text;
-      if (lastGood !== undefined && lastGood !== text) await writeFileAtomic(backupFile, lastGood, { fsync: true });
-      await writeFileAtomic(file, text, { fsync: true });
+      if (lastGood !== undefined && lastGood !== text) await writeFileAtomic(backupFile, lastGood);
+      await writeFileAtomic(file, text);
       lastGood = text;
     },
     async release() {
