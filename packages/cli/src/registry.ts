@@ -3,5 +3,10 @@ import type { LazyCommand } from "@gembatch/core/entry";
 /** Every subcommand, loaded only when it runs so `gembatch --help` stays fast. */
 export const commands: LazyCommand[] = [
   { name: "costs", summary: "Show what Gemini calls cost, by day, model and command", load: async () => (await import("./commands/costs.js")).costsCommand },
+  {
+    name: "emulator",
+    summary: "Run a local Gemini API server (tests, benches, offline demos); prints its URL",
+    configure: async (command, io) => void (await import("@gembatch/emulator/cli")).configureEmulatorCommand(command, io),
+  },
   { name: "doctor", summary: "Check Node, config, API key, base URL, a one-token call, and prices", load: async () => (await import("./commands/doctor.js")).doctorCommand },
 ];

@@ -18,6 +18,12 @@ export async function runMain(spec: ProgramSpec, argv: string[] = process.argv.s
       process.exit(ExitCode.INTERRUPTED);
     }
   };
+  // A reader that went away (`gembatch --help | head`) is not an error worth a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    });
+  }
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   let code: number;
@@ -41,4 +47,4 @@ export async function runMain(spec: ProgramSpec, argv: string[] = process.argv.s
   process.exit(code);
 }
 
-export type { LazyCommand, ProgramSpec } from "./program.js";
+export type { LazyCommand, NativeCommandIo, ProgramSpec } from "./program.js";

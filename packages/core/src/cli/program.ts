@@ -4,10 +4,21 @@ import type { CommandDefinition } from "./define-command.js";
 import { flagName } from "./define-command.js";
 import type { Io } from "./execute.js";
 
+/** What a command written directly on commander (a long-running server) gets instead of the harness. */
+export interface NativeCommandIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Resolves on SIGINT/SIGTERM. */
+  waitForStop(): Promise<void>;
+  setExitCode(code: number): void;
+}
+
 export interface LazyCommand {
   name: string;
   summary: string;
-  load(): Promise<CommandDefinition>;
+  load?(): Promise<CommandDefinition>;
+  /** For commands that are not request/result shaped: configure the commander subcommand directly. */
+  configure?(command: Command, io: NativeCommandIo): Promise<void>;
 }
 
 export interface ProgramSpec {
@@ -84,7 +95,15 @@ export async function runProgram(spec: ProgramSpec, argv: string[], io: Io): Pro
     .showSuggestionAfterError(true);
   const target = firstCommandToken(argv);
   for (const lazy of spec.commands) {
-    if (lazy.name === target) {
+    if (lazy.name === target && lazy.configure) {
+      const signal = io.signal;
+      await lazy.configure(program.command(lazy.name), {
+        stdout: (text) => void io.stdout.write(text),
+        stderr: (text) => void io.stderr.write(text),
+        waitForStop: () => new Promise<void>((resolve) => (signal?.aborted ? resolve() : signal?.addEventListener("abort", () => resolve(), { once: true }))),
+        setExitCode: (code) => (exitCode = code as ExitCodeValue),
+      });
+    } else if (lazy.name === target && lazy.load) {
       const definition = await lazy.load();
       program.addCommand(buildCommand(definition, { ...io, programName: `${spec.name} ${lazy.name}` }, (code) => (exitCode = code)));
     } else {
