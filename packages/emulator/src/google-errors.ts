@@ -17,22 +17,6 @@ const STATUS_BY_CODE: Record<number, string> = {
   504: "DEADLINE_EXCEEDED",
 };
 
-/** gRPC canonical codes, used where the API nests a google.rpc.Status (operation errors). */
-const RPC_CODE_BY_STATUS: Record<string, number> = {
-  CANCELLED: 1,
-  UNKNOWN: 2,
-  INVALID_ARGUMENT: 3,
-  DEADLINE_EXCEEDED: 4,
-  NOT_FOUND: 5,
-  ALREADY_EXISTS: 6,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-  UNAUTHENTICATED: 16,
-};
-
 export const MESSAGES = {
   internal:
     "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
@@ -40,7 +24,8 @@ export const MESSAGES = {
   deadline: "Deadline expired before operation could complete.",
   keyInvalid: "API key not valid. Please pass a valid API key.",
   keyMissing:
-    "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+    "Method doesn't allow unregistered callers (callers without established identity). " +
+    "Please use API Key or other form of API consumer identity to call this API.",
   payloadTooLarge: "Request payload size exceeds the limit: 20971520 bytes.",
 } as const;
 
@@ -72,10 +57,6 @@ export class GoogleApiError extends Error {
 
 export function statusForCode(code: number): string {
   return STATUS_BY_CODE[code] ?? (code >= 500 ? "INTERNAL" : "INVALID_ARGUMENT");
-}
-
-export function rpcCodeForStatus(status: string): number {
-  return RPC_CODE_BY_STATUS[status] ?? 2;
 }
 
 export function invalidArgument(message: string, details?: unknown[]): GoogleApiError {

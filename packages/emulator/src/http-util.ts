@@ -39,6 +39,19 @@ export function parseJsonBody(body: Buffer): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/**
+ * Reads and drops whatever is left of a request body, so a refusal sent before the body was read
+ * (a fault, a bad key) reaches the client as an HTTP answer rather than a connection torn mid-upload.
+ */
+export async function drain(req: IncomingMessage): Promise<void> {
+  if (req.readableEnded || req.destroyed) return;
+  req.resume();
+  await new Promise<void>((resolve) => {
+    req.once("end", resolve);
+    req.once("close", resolve);
+  });
+}
+
 export function isWritable(res: ServerResponse): boolean {
   return !res.destroyed && !res.writableEnded && !res.socket?.destroyed;
 }
