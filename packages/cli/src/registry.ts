@@ -2,6 +2,7 @@ import type { LazyCommand } from "@gembatch/core/entry";
 
 /** Every subcommand, loaded only when it runs so `gembatch --help` stays fast. */
 export const commands: LazyCommand[] = [
+  { name: "submit", summary: "Submit JSONL request files to the Batch API resumably; status, download, collect, cancel", load: async () => (await import("@gembatch/submit/cli")).submitCommand },
   { name: "costs", summary: "Show what Gemini calls cost, by day, model and command", load: async () => (await import("./commands/costs.js")).costsCommand },
   {
     name: "emulator",

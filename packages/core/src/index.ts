@@ -23,3 +23,4 @@ export * from "./retry/classify.js";
 export * from "./retry/retry.js";
 export * from "./retry/rate-limiter.js";
 export * from "./pricing/tokens.js";
+export * from "./state/atomic-write.js";

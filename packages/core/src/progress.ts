@@ -1,9 +1,10 @@
 export interface Progress {
   tick(amount?: number, payload?: Record<string, string | number>): void;
+  update(value: number, payload?: Record<string, string | number>): void;
   stop(): void;
 }
 
-const noop: Progress = { tick: () => {}, stop: () => {} };
+const noop: Progress = { tick: () => {}, update: () => {}, stop: () => {} };
 
 /**
  * A progress bar on stderr, drawn only on an interactive terminal (never in CI or when piped), so
@@ -32,6 +33,7 @@ export async function createProgress(options: {
   bar.start(options.total, 0);
   return {
     tick: (amount = 1, payload) => bar.increment(amount, payload),
+    update: (value, payload) => bar.update(value, payload),
     stop: () => bar.stop(),
   };
 }

@@ -1,1 +1,8 @@
-export {};
+export { createBatchApi, type BatchApi, type RemoteJob } from "./api.js";
+export { collectResults, type CollectSummary } from "./collect.js";
+export { downloadResults, resultFileName, type DownloadOutcome } from "./download.js";
+export { displayNameFor, listInputFiles, scanInputs } from "./inputs.js";
+export { collectStatus, type StatusSummary } from "./status.js";
+export { prepareState, runSubmission, type SubmitOptions, type SubmitRunResult } from "./submit-run.js";
+export { LOG_FILE, REPORT_FILE, STATE_FILE, SubmissionStateSchema, openStateStore, type SubmissionState } from "./state.js";
+export type { SubmitDeps, Limits } from "./context.js";

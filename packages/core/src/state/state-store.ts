@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { CliError } from "../errors.js";
 import { formatZodError } from "../cli/validation.js";
+import { writeFileAtomically as writeFileAtomic } from "./atomic-write.js";
 import { acquireLock, type HeldLock } from "./lock.js";
 
 export interface StateStoreOptions<S extends z.ZodType> {
@@ -41,7 +42,6 @@ function corrupt(file: string, backup: string, reason: string): CliError {
 export function createStateStore<S extends z.ZodType>(options: StateStoreOptions<S>): StateStore<z.output<S>> {
   const file = path.resolve(options.file);
   const backupFile = `${file}.bak`;
-  const writeFileAtomic = async (target: string, text: string) => (await import("write-file-atomic")).default(target, text, { fsync: true });
   let lock: HeldLock | undefined;
   let lastGood: string | undefined;
 

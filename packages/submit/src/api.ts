@@ -1,0 +1,89 @@
+import type { GoogleGenAI } from "@google/genai";
+
+export interface RemoteJob {
+  name: string;
+  displayName?: string;
+  state?: string;
+  responsesFile?: string | null;
+  inlined?: boolean;
+  batchStats?: Record<string, number>;
+}
+
+export interface BatchApi {
+  upload(file: string, displayName: string, signal?: AbortSignal): Promise<{ name: string; uri: string | null; expirationTime: string | null }>;
+  fileAlive(name: string, signal?: AbortSignal): Promise<boolean>;
+  create(model: string, fileName: string, displayName: string, signal?: AbortSignal): Promise<RemoteJob>;
+  listAll(signal?: AbortSignal): Promise<RemoteJob[]>;
+  /** Raw REST get: the SDK drops batchStats, which progress needs. */
+  get(name: string, signal?: AbortSignal): Promise<RemoteJob & { raw: Record<string, unknown> }>;
+  cancel(name: string, signal?: AbortSignal): Promise<void>;
+  download(fileName: string, downloadPath: string, signal?: AbortSignal): Promise<void>;
+}
+
+function stats(raw: unknown): Record<string, number> | undefined {
+  if (!raw || typeof raw !== "object") return undefined;
+  return Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [k, Number(v)]));
+}
+
+/** The Batch and Files API calls submit needs, over the real SDK (and raw REST where the SDK loses data). */
+export function createBatchApi(client: GoogleGenAI, rest: { baseUrl?: string; apiKey: string }): BatchApi {
+  const base = (rest.baseUrl ?? "https://generativelanguage.googleapis.com").replace(/\/+$/, "");
+  async function restGet(resource: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const response = await fetch(`${base}/v1beta/${resource}`, { headers: { "x-goog-api-key": rest.apiKey }, ...(signal ? { signal } : {}) });
+    const text = await response.text();
+    if (!response.ok) {
+      // Shaped like the SDK's ApiError so the retry policy classifies it the same way.
+      const error = new Error(text || `HTTP ${response.status}`) as Error & { status: number };
+      error.name = "ApiError";
+      error.status = response.status;
+      throw error;
+    }
+    return JSON.parse(text) as Record<string, unknown>;
+  }
+  return {
+    async upload(file, displayName, signal) {
+      const uploaded = await client.files.upload({ file, config: { mimeType: "application/jsonl", displayName, ...(signal ? { abortSignal: signal } : {}) } });
+      return { name: uploaded.name!, uri: uploaded.uri ?? null, expirationTime: uploaded.expirationTime ?? null };
+    },
+    async fileAlive(name, signal) {
+      try {
+        const file = await client.files.get({ name, config: signal ? { abortSignal: signal } : {} });
+        return file.state !== "FAILED";
+      } catch (error) {
+        const status = (error as { status?: number }).status;
+        if (status === 403 || status === 404) return false;
+        throw error;
+      }
+    },
+    async create(model, fileName, displayName, signal) {
+      const job = await client.batches.create({ model, src: fileName, config: { displayName, ...(signal ? { abortSignal: signal } : {}) } });
+      return { name: job.name!, displayName: job.displayName ?? displayName, state: job.state };
+    },
+    async listAll(signal) {
+      const jobs: RemoteJob[] = [];
+      const pager = await client.batches.list({ config: { pageSize: 100, ...(signal ? { abortSignal: signal } : {}) } });
+      for await (const job of pager) jobs.push({ name: job.name!, displayName: job.displayName, state: job.state });
+      return jobs;
+    },
+    async get(name, signal) {
+      const raw = await restGet(name, signal);
+      const metadata = (raw.metadata ?? {}) as Record<string, unknown>;
+      const output = (metadata.output ?? {}) as { responsesFile?: string; inlinedResponses?: unknown };
+      return {
+        raw,
+        name: String(raw.name ?? name),
+        displayName: metadata.displayName as string | undefined,
+        state: (metadata.state as string | undefined)?.replace(/^BATCH_STATE_/, "JOB_STATE_"),
+        responsesFile: output.responsesFile ?? null,
+        inlined: output.inlinedResponses !== undefined,
+        batchStats: stats(metadata.batchStats),
+      };
+    },
+    async cancel(name, signal) {
+      await client.batches.cancel({ name, config: signal ? { abortSignal: signal } : {} });
+    },
+    async download(fileName, downloadPath, signal) {
+      await client.files.download({ file: fileName, downloadPath, config: signal ? { abortSignal: signal } : {} });
+    },
+  };
+}

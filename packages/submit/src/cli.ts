@@ -1,0 +1,128 @@
+import path from "node:path";
+import { z } from "zod";
+import { CliError, defineCommand, ExitCode, writeFileAtomically } from "@gembatch/core";
+import { buildDeps } from "./deps.js";
+import { buildFinalReport, reportPath, type FinalReport } from "./final-report.js";
+import { LOG_FILE, STATE_FILE } from "./state.js";
+import { prepareState, runSubmission, type SubmitRunResult } from "./submit-run.js";
+import { statusCommand, downloadCommand, collectCommand, cancelCommand } from "./cli-subcommands.js";
+
+const schema = z
+  .object({
+    start: z.number().int().positive().optional(),
+    end: z.number().int().positive().optional(),
+    dir: z.string().min(1).default("batches"),
+    work_dir: z.string().min(1).optional(),
+    model: z.string().min(1).optional(),
+    display_prefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,60}$/, "letters, digits, . _ - (at most 61)").optional(),
+    rate_limit_wait: z.number().nonnegative().optional(),
+    max_retries: z.number().int().nonnegative().optional(),
+    retry_failed: z.boolean().default(false),
+    max_concurrent_jobs: z.number().int().positive().default(100),
+    max_enqueued_tokens: z.number().int().positive().optional(),
+    poll_interval: z.number().positive().default(30),
+  })
+  .strict();
+
+export interface SubmitResult extends Omit<SubmitRunResult, "fatal"> {
+  success: boolean;
+  state_file: string;
+  log_file: string;
+  report_file: string;
+  totals: FinalReport["totals"];
+  error?: SubmitRunResult["fatal"];
+  warnings?: string[];
+}
+
+export const submitCommand = defineCommand({
+  name: "submit",
+  summary: "Submit JSONL request files to the Gemini Batch API, resumably and never twice",
+  description:
+    "Validates every line of every *.jsonl file in --dir, then for each batch in [start, end]: upload → save → create the job with a deterministic display name → save → log. Resumable from any point: completed batches are skipped, uploads reused, and a job whose creation was cut short is adopted, never created twice.",
+  positionals: [
+    { key: "start", description: "first batch number (files are numbered 1..N in name order)", type: "number" },
+    { key: "end", description: "last batch number", type: "number" },
+  ],
+  options: [
+    { key: "dir", type: "string", valueName: "path", description: "folder of *.jsonl request files (default: batches)" },
+    { key: "work_dir", type: "string", valueName: "path", description: "where the state, log and report files live (default: cwd)" },
+    { key: "model", type: "string", description: "model for the jobs (default: config/env/gemini-flash-latest)" },
+    { key: "display_prefix", type: "string", description: "prefix of the jobs' display names (default: gembatch-<dir name>)" },
+    { key: "rate_limit_wait", type: "number", valueName: "seconds", description: "wait after a 429 without a retry delay (default: 180)" },
+    { key: "max_retries", type: "number", description: "retries per step (default: 5)" },
+    { key: "retry_failed", type: "boolean", description: "take the batches in failed_batches again" },
+    { key: "max_concurrent_jobs", type: "number", description: "wait while this many jobs are active (default: 100)" },
+    { key: "max_enqueued_tokens", type: "number", description: "wait while active jobs hold this many input tokens" },
+    { key: "poll_interval", type: "number", valueName: "seconds", description: "how often to check running jobs while waiting (default: 30)" },
+  ],
+  examples: [
+    "gembatch submit --dir batches/",
+    "gembatch submit 81 204 --dir batches/",
+    "gembatch submit --retry-failed --rate-limit-wait 180",
+    `gembatch submit '{"dir": "batches", "start": 170, "end": 204}'`,
+    "gembatch submit status --watch",
+    "gembatch submit download --out gemini_batch_results/",
+    "gembatch submit collect",
+  ],
+  schema,
+  configOverrides: ["model"],
+  async run(input, ctx) {
+    const { deps, workDir, close } = await buildDeps(ctx, input);
+    const started = ctx.clock.now();
+    try {
+      const dir = path.resolve(ctx.cwd, input.dir);
+      const options = {
+        dir,
+        workDir,
+        model: input.model ?? ctx.config.model,
+        displayPrefix: input.display_prefix ?? `gembatch-${path.basename(dir).replace(/[^A-Za-z0-9._-]/g, "-")}`,
+        ...(input.start !== undefined ? { start: input.start } : {}),
+        ...(input.end !== undefined ? { end: input.end } : {}),
+        retryFailed: input.retry_failed,
+        maxConcurrentJobs: input.max_concurrent_jobs,
+        ...(input.max_enqueued_tokens !== undefined ? { maxEnqueuedTokens: input.max_enqueued_tokens } : {}),
+        pollIntervalMs: input.poll_interval * 1000,
+        uploadMarginMs: 60 * 60 * 1000,
+      };
+      if (input.start !== undefined && input.end !== undefined && input.start > input.end) {
+        throw new CliError("BAD_INPUT", `end: ${input.end} is before start ${input.start}`, { hint: "give the range as START END, e.g. 81 204" });
+      }
+      const { state } = await prepareState(deps, options);
+      await deps.store.save(state);
+      const run = await runSubmission(deps, options, state);
+      const report = buildFinalReport({ state, run, startedAt: started, finishedAt: ctx.clock.now(), pricing: ctx.config.pricing });
+      await writeFileAtomically(reportPath(workDir), `${JSON.stringify(report, null, 2)}\n`);
+      const { fatal, ...rest } = run;
+      const failed = run.outcomes.some((o) => o.outcome === "failed");
+      return {
+        ...rest,
+        success: !failed && !fatal && !run.interrupted,
+        state_file: path.join(workDir, STATE_FILE),
+        log_file: path.join(workDir, LOG_FILE),
+        report_file: reportPath(workDir),
+        totals: report.totals,
+        ...(fatal ? { error: fatal } : {}),
+      } satisfies SubmitResult;
+    } finally {
+      await close();
+    }
+  },
+  exitCode(result) {
+    if (result.interrupted) return ExitCode.INTERRUPTED;
+    if (result.error) return result.error.exit_code as (typeof ExitCode)[keyof typeof ExitCode];
+    return result.success ? ExitCode.OK : ExitCode.ITEMS_FAILED;
+  },
+  renderText(result) {
+    const t = result.totals;
+    const lines = [
+      `Batches ${result.range.start}..${result.range.end} of ${result.total_batches}: ${t.submitted_this_run} submitted, ${t.adopted_this_run} adopted, ${t.skipped_already_submitted} already submitted, ${result.outcomes.filter((o) => o.outcome === "failed").length} failed.`,
+      `Overall: ${t.submitted_overall}/${t.batches} submitted, ${t.remaining} remaining.`,
+    ];
+    for (const o of result.outcomes.filter((x) => x.outcome === "failed")) lines.push(`  ✗ batch ${o.batch} (${o.file}): ${o.error}`);
+    if (result.error) lines.push(`Stopped: ${result.error.message}${result.error.hint ? ` (${result.error.hint})` : ""}`);
+    if (result.interrupted) lines.push("Interrupted: state saved; run the same command again to resume.");
+    lines.push(`State: ${result.state_file}`, `Report: ${result.report_file}`);
+    return lines.join("\n");
+  },
+  subcommands: [statusCommand, downloadCommand, collectCommand, cancelCommand],
+});

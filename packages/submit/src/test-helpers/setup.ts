@@ -1,0 +1,86 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PassThrough, Readable } from "node:stream";
+import { onTestFinished } from "vitest";
+import { createManualClock, runProgram, type ManualClock } from "@gembatch/core";
+import { startEmulator, type Emulator, type EmulatorOptions } from "@gembatch/emulator";
+import { submitCommand } from "../cli.js";
+
+export const API_KEY = "test-key-submit";
+
+export function workspace(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "gembatch-submit-"));
+  mkdirSync(path.join(dir, ".git"));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** `count` input files of `perFile` requests each, keys `b<file>-r<row>`. */
+export function writeBatches(dir: string, count: number, perFile = 2): string {
+  const batches = path.join(dir, "batches");
+  mkdirSync(batches, { recursive: true });
+  for (let f = 1; f <= count; f++) {
+    const lines = Array.from({ length: perFile }, (_, r) => JSON.stringify({ key: `b${f}-r${r + 1}`, request: { contents: [{ role: "user", parts: [{ text: `Refine question ${f}.${r + 1}` }] }] } }));
+    writeFileSync(path.join(batches, `batch_${String(f).padStart(3, "0")}.jsonl`), `${lines.join("\n")}\n`);
+  }
+  return batches;
+}
+
+export async function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const emu = await startEmulator({ apiKey: API_KEY, timeScale: 10_000, ...options });
+  onTestFinished(() => emu.close());
+  return emu;
+}
+
+export interface Run {
+  code: number;
+  out: string;
+  err: string;
+  json: any;
+}
+
+/** Run `gembatch submit …` in-process with a manual clock, so no rate-limit wait takes real time. */
+export async function submit(cwd: string, emu: Emulator, argv: string[], options: { clock?: ManualClock; signal?: AbortSignal } = {}): Promise<Run> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (c: Buffer) => (out += c.toString()));
+  stderr.on("data", (c: Buffer) => (err += c.toString()));
+  const code = await runProgram(
+    { name: "gembatch", version: "0.0.0", description: "", examples: [], commands: [{ name: "submit", summary: "", load: async () => submitCommand }] },
+    ["submit", ...argv, "--json"],
+    {
+      cwd,
+      env: { GEMINI_API_KEY: API_KEY, GEMBATCH_BASE_URL: emu.url },
+      stdin: Readable.from([]),
+      stdout,
+      stderr,
+      clock: options.clock ?? createManualClock(),
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+  );
+  let json: any;
+  try {
+    json = JSON.parse(out);
+  } catch {
+    json = undefined;
+  }
+  return { code, out, err, json };
+}
+
+export function readState(dir: string): any {
+  return JSON.parse(readFileSync(path.join(dir, "batch_submission_state.json"), "utf8"));
+}
+
+export function readLog(dir: string): any[] {
+  return readFileSync(path.join(dir, "batch_submission_log.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+}
+
+/** Jobs the server holds per display name: the duplicate check. */
+export function jobsByDisplayName(emu: Emulator): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const batch of emu.record.batches) counts.set(batch.displayName ?? "", (counts.get(batch.displayName ?? "") ?? 0) + 1);
+  return counts;
+}
