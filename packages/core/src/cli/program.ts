@@ -54,6 +54,8 @@ export function buildCommand(definition: CommandDefinition, io: Io, onOutcome: (
   command.option("-q, --quiet", "print no progress or info lines on stderr");
   command.allowExcessArguments(true);
   command.addHelpText("after", examplesText(definition.examples));
+  // Shared flags such as --json must belong to the subcommand they follow, not its parent.
+  if (definition.subcommands?.length) command.enablePositionalOptions();
   for (const sub of definition.subcommands ?? []) command.addCommand(buildCommand(sub, io, onOutcome, `${prefix}${definition.name} `));
   command.action(async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
@@ -91,6 +93,7 @@ export async function runProgram(spec: ProgramSpec, argv: string[], io: Io): Pro
     .version(spec.version, "-V, --version")
     .addHelpText("after", examplesText(spec.examples))
     .exitOverride()
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => void (s.startsWith("error:") ? undefined : io.stderr.write(s)) })
     .showSuggestionAfterError(true);
   const target = firstCommandToken(argv);
