@@ -23,7 +23,17 @@ for (const { pkg, entry } of bins) {
     chunkNames: "chunks/[name]-[hash]",
     // The SDK is loaded only by commands that call the API; it stays a normal dependency.
     external: ["@google/genai"],
-    banner: { js: "import { createRequire as __gbCreateRequire } from 'node:module'; const require = __gbCreateRequire(import.meta.url);" },
+    // CommonJS dependencies bundled into ESM still expect require, __filename and __dirname.
+    banner: {
+      js: [
+        "import { createRequire as __gbCreateRequire } from 'node:module';",
+        "import { fileURLToPath as __gbFileURLToPath } from 'node:url';",
+        "import { dirname as __gbDirname } from 'node:path';",
+        "const require = __gbCreateRequire(import.meta.url);",
+        "const __filename = __gbFileURLToPath(import.meta.url);",
+        "const __dirname = __gbDirname(__filename);",
+      ].join(" "),
+    },
     logLevel: "warning",
   });
 }

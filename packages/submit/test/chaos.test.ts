@@ -1,0 +1,46 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
+import { describe, expect, it } from "vitest";
+import { API_KEY, emulator, jobsByDisplayName, readLog, workspace, writeBatches } from "../src/test-helpers/setup.js";
+
+const bin = fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));
+
+describe("chaos: SIGKILL the submitter at random moments", () => {
+  it("ends with exactly one job per input file and a state file that agrees with the server (35 kills)", async () => {
+    if (!existsSync(fileURLToPath(new URL("../../cli/dist/main.js", import.meta.url)))) throw new Error("build first: packages/cli/dist is missing");
+    const dir = workspace();
+    writeBatches(dir, 100, 1);
+    // Real-time latency on every route so each run spends its life in the middle of uploads and creates.
+    const emu = await emulator({ timeScale: 1, faults: [{ route: "*", kind: "latency", ms: 40 }] });
+    const env = { GEMINI_API_KEY: API_KEY, GEMBATCH_BASE_URL: emu.url, CI: "true" };
+    let kills = 0;
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 80 && kills < 35; round++) {
+      const child = execa(process.execPath, [bin, "submit", "--dir", "batches", "--json"], { cwd: dir, env, reject: false });
+      const timer = setTimeout(() => child.kill("SIGKILL"), 250 + Math.floor(random() * 500));
+      const result = await child;
+      clearTimeout(timer);
+      if (result.signal === "SIGKILL") kills += 1;
+      else if (result.exitCode === 0 && JSON.parse(result.stdout).totals.remaining === 0) break;
+      else expect.fail(`run exited ${result.exitCode}: ${result.stderr}`);
+    }
+    expect(kills).toBeGreaterThanOrEqual(30);
+    const last = await execa(process.execPath, [bin, "submit", "--dir", "batches", "--json"], { cwd: dir, env, reject: false });
+    expect(last.exitCode).toBe(0);
+    expect(JSON.parse(last.stdout).totals).toMatchObject({ submitted_overall: 100, remaining: 0 });
+
+    const counts = jobsByDisplayName(emu);
+    expect(counts.size).toBe(100);
+    expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+    const state = JSON.parse(readFileSync(path.join(dir, "batch_submission_state.json"), "utf8"));
+    expect(Object.keys(state.intents)).toEqual([]);
+    const byName = new Map(emu.record.batches.map((b) => [b.name, b.displayName]));
+    for (const job of Object.values<any>(state.submitted_jobs)) expect(byName.get(job.job_name)).toBe(job.display_name);
+    expect(Object.keys(state.submitted_jobs)).toHaveLength(100);
+    for (const line of readFileSync(path.join(dir, "batch_submission_log.jsonl"), "utf8").trim().split("\n")) expect(() => JSON.parse(line)).not.toThrow();
+    expect(readLog(dir).filter((e) => e.event === "batch_created" || e.event === "batch_adopted")).toHaveLength(100);
+  }, 240_000);
+});
