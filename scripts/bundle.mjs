@@ -1,7 +1,7 @@
 // Bundles each bin's dist entry into bin-local chunks (dynamic imports stay lazy chunks). Node 20 has
 // no compile cache, and resolving hundreds of small ESM files (zod, commander, our packages) was most
 // of a command's start-up time. tsc stays the compiler; this only packs its output.
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 
@@ -12,6 +12,7 @@ const bins = [
 for (const { pkg, entry } of bins) {
   const entryFile = path.join(pkg, entry);
   if (!existsSync(entryFile)) continue;
+  rmSync(path.join(pkg, "bundle"), { recursive: true, force: true });
   await build({
     entryPoints: [entryFile],
     bundle: true,
