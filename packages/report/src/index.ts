@@ -1,1 +1,9 @@
-export {};
+export * from "./format.js";
+export * from "./language.js";
+export * from "./fences.js";
+export * from "./utf8.js";
+export * from "./render-report.js";
+export * from "./parse-report.js";
+export * from "./imports.js";
+export * from "./write-report.js";
+export * from "./from-findings.js";

@@ -1,1 +1,14 @@
-export {};
+export * from "./rules/schema.js";
+export * from "./rules/builtin.js";
+export * from "./rules/compile.js";
+export * from "./rules/literals.js";
+export * from "./rules/load.js";
+export * from "./ignore.js";
+export * from "./walk.js";
+export * from "./match.js";
+export * from "./suppress.js";
+export * from "./scan-file.js";
+export * from "./run-scan.js";
+export * from "./sarif.js";
+export * from "./baseline.js";
+export * from "./scan-result.js";

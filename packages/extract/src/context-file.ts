@@ -1,0 +1,55 @@
+import type { ExtractResult } from "./run-extract.js";
+
+export const CONTEXT_MARKDOWN = "EXTRACTION_CONTEXT.md";
+export const CONTEXT_JSON = "EXTRACTION_CONTEXT.json";
+
+export interface ContextSource {
+  response_file: string;
+  meta_file: string | null;
+  focus_file: string | null;
+  focus_from: string | null;
+  finish_reason: string | null;
+  blocks: number;
+  refused: number;
+}
+
+export interface ExtractionContext {
+  created_at: string;
+  output_dir: string | null;
+  sources: ContextSource[];
+  files: ExtractResult["files"];
+  refused: ExtractResult["refused"];
+  warnings: string[];
+}
+
+/** Reasons and hints may quote `<!-- … -->`: escaped, they neither vanish when rendered nor read as markers. */
+const text = (value: string) => value.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+const cell = (value: string | number | null) => text(String(value ?? "—")).replace(/\|/g, "\\|");
+
+/** The human half of the extraction context: where each file came from, what was refused, what to do next. */
+export function renderContextMarkdown(context: ExtractionContext): string {
+  const out: string[] = ["# Extraction context", "", `- Created: ${context.created_at}`, `- Output: \`${context.output_dir ?? "(nothing written)"}\``, ""];
+  out.push("## Source responses", "", "| response | focus file | from | finish reason | extracted | refused |", "|---|---|---|---|---|---|");
+  for (const s of context.sources) out.push(`| ${[s.response_file, s.focus_file, s.focus_from, s.finish_reason, s.blocks, s.refused].map(cell).join(" | ")} |`);
+  out.push("", "## Files", "");
+  if (context.files.length === 0) out.push("None.");
+  else {
+    out.push("| path | lines | bytes | line ending | sha256 | source |", "|---|---|---|---|---|---|");
+    for (const f of context.files) out.push(`| ${[f.path, f.lines, f.bytes, f.line_ending, f.sha256, f.source].map(cell).join(" | ")} |`);
+  }
+  out.push("", "## Refused", "");
+  if (context.refused.length === 0) out.push("None.");
+  for (const r of context.refused) {
+    const where = r.line === undefined ? r.source : `${r.source}, line ${r.line}`;
+    out.push(`- \`${r.path ?? "(no path)"}\` — **${r.code}**: ${text(r.reason)} (${where})${r.hint ? `. Hint: ${text(r.hint)}` : ""}`);
+  }
+  out.push("", "## Warnings", "");
+  if (context.warnings.length === 0) out.push("None.");
+  for (const w of context.warnings) out.push(`- ${text(w)}`);
+  if (context.files.length > 0 && context.output_dir) {
+    out.push("", "## Next steps", "", "Review each file against the project before applying it:", "", "```sh");
+    for (const f of context.files) out.push(`diff -u ${f.path} ${context.output_dir}/${f.path}`);
+    out.push("```");
+  }
+  return `${out.join("\n")}\n`;
+}

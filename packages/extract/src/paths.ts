@@ -1,0 +1,66 @@
+import { lstat, realpath } from "node:fs/promises";
+import path from "node:path";
+import type { RefusalCode } from "./types.js";
+
+export type PathCheck = { ok: true; path: string } | { ok: false; code: RefusalCode; reason: string };
+
+/**
+ * Lexical safety of a path named by a model, before it touches the disk: project-relative, no `..`
+ * escape, no drive or home prefix, no control characters, nothing inside `.git`. Returns the normalised
+ * path (forward slashes, no `./`, no doubled or trailing separators resolved).
+ */
+export function checkRelativePath(raw: string, reserved: readonly string[] = []): PathCheck {
+  const value = raw.trim();
+  if (value === "") return { ok: false, code: "no_path", reason: "the marker names no path" };
+  if (/[\u0000-\u001f\u007f]/.test(value)) return { ok: false, code: "unsafe_path", reason: "the path holds control characters" };
+  const slashed = value.replace(/\\/g, "/");
+  if (slashed.startsWith("/") || /^[a-zA-Z]:/.test(slashed) || slashed.startsWith("~")) {
+    return { ok: false, code: "absolute_path", reason: `${value} is absolute; paths must be relative to the project root` };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(slashed)) return { ok: false, code: "absolute_path", reason: `${value} is a URL, not a project path` };
+  if (slashed.endsWith("/")) return { ok: false, code: "unsafe_path", reason: `${value} names a directory, not a file` };
+  const normalised = path.posix.normalize(slashed);
+  if (normalised === ".." || normalised.startsWith("../")) {
+    return { ok: false, code: "outside_project", reason: `${value} escapes the project root` };
+  }
+  if (normalised === "." || normalised === "") return { ok: false, code: "no_path", reason: "the marker names no file" };
+  const segments = normalised.split("/");
+  if (segments.some((s) => s.toLowerCase() === ".git")) return { ok: false, code: "unsafe_path", reason: `${value} is inside .git` };
+  if (reserved.includes(normalised)) return { ok: false, code: "unsafe_path", reason: `${value} is the name of the extraction context file` };
+  return { ok: true, path: normalised };
+}
+
+/** Normalise a path the caller asked for so it compares equal to a checked marker path. */
+export function normaliseRequested(value: string): string {
+  return path.posix.normalize(value.trim().replace(/\\/g, "/")).replace(/^\.\//, "");
+}
+
+export function isInside(parent: string, child: string): boolean {
+  const relative = path.relative(parent, child);
+  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+}
+
+/**
+ * Follow symlinks along `root/relative` as far as the path exists and report whether the result is
+ * still under the real root: a checked-in `src -> /etc` link must not let a reply aim outside.
+ */
+export async function staysInside(root: string, relative: string, options: { realRoot?: string } = {}): Promise<boolean> {
+  const realRoot = options.realRoot ?? (await realpath(root));
+  let probe = path.join(root, relative);
+  for (;;) {
+    try {
+      await lstat(probe);
+      break;
+    } catch {
+      const parent = path.dirname(probe);
+      if (parent === probe) return false;
+      probe = parent;
+    }
+  }
+  try {
+    return isInside(realRoot, await realpath(probe));
+  } catch {
+    // A dangling link: where it points cannot be known, so it is not trusted.
+    return false;
+  }
+}

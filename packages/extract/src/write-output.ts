@@ -1,0 +1,59 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, realpath, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { isInside } from "./paths.js";
+
+/** `gemini_extracted_<stamp>`, or `_2`, `_3`… when a run in the same second already took the name. */
+export async function createStampedDir(parent: string, stamp: string): Promise<string> {
+  await mkdir(parent, { recursive: true });
+  for (let n = 1; ; n++) {
+    const dir = path.join(parent, n === 1 ? `gemini_extracted_${stamp}` : `gemini_extracted_${stamp}_${n}`);
+    try {
+      await mkdir(dir);
+      return dir;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || n >= 1000) throw error;
+    }
+  }
+}
+
+export interface TreeWriter {
+  write(relative: string, content: string): Promise<void>;
+}
+
+/**
+ * Writes files under `root` through a temporary file and a rename, so a reader never sees half a file.
+ * Each parent directory is checked once after it exists: a symlinked directory inside a reused output
+ * dir must not carry a write elsewhere.
+ */
+export function createTreeWriter(root: string): TreeWriter {
+  let realRoot: Promise<string> | undefined;
+  const checked = new Map<string, Promise<void>>();
+  const checkDir = (dir: string, relative: string) => {
+    let verdict = checked.get(dir);
+    if (!verdict) {
+      verdict = (async () => {
+        await mkdir(dir, { recursive: true });
+        realRoot ??= realpath(root);
+        if (!isInside(await realRoot, await realpath(dir))) throw new Error(`${path.dirname(relative)} leads outside the output directory`);
+      })();
+      checked.set(dir, verdict);
+    }
+    return verdict;
+  };
+  return {
+    async write(relative, content) {
+      const target = path.join(root, relative);
+      const dir = path.dirname(target);
+      await checkDir(dir, relative);
+      const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+      try {
+        await writeFile(temp, content, { flag: "wx" });
+        await rename(temp, target);
+      } catch (error) {
+        await rm(temp, { force: true });
+        throw error;
+      }
+    },
+  };
+}

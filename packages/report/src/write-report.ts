@@ -1,0 +1,154 @@
+import { existsSync, statSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import fg from "fast-glob";
+import { CliError, estimateTokens, modelLimits, type Pricing } from "@gembatch/core";
+import { isInside, toPosix } from "@gembatch/scan";
+import { collectImports } from "./imports.js";
+import { checkReportPath, renderReport, type ContextFile } from "./render-report.js";
+import { readUtf8File } from "./utf8.js";
+
+export const UNKNOWN_MODEL_INPUT_LIMIT = 1_048_576;
+
+export type ContextReason = "fix" | "explicit" | "glob" | "import";
+
+export interface ContextEntry {
+  path: string;
+  tokens: number;
+  bytes: number;
+  reason: ContextReason;
+}
+
+export interface BuildReportOptions {
+  /** Absolute project root: report paths are relative to it, and no file may be outside it. */
+  root: string;
+  /** Base for the given paths and globs. */
+  cwd: string;
+  issue: string;
+  filesToFix: string[];
+  contextFiles?: string[];
+  contextGlobs?: string[];
+  includeImports?: boolean;
+  importDepth?: number;
+  details: string;
+  project: string;
+  task: string;
+  status?: string;
+  tokenLimit: { limit: number; source: string };
+}
+
+export interface BuiltReport {
+  text: string;
+  filesToFix: string[];
+  contextFiles: ContextEntry[];
+  totalTokens: number;
+  /** Globs that matched no file. */
+  unmatchedGlobs: string[];
+}
+
+/** The input budget: `max_context_tokens` when smaller, else the model's input limit (1,048,576 when unknown). */
+export function tokenLimitFor(options: { model: string; pricing?: Pricing; maxContextTokens?: number; warn?: (message: string) => void }): { limit: number; source: string } {
+  const known = modelLimits(options.model, options.pricing);
+  if (!known) options.warn?.(`model "${options.model}" has no known input limit; assuming ${UNKNOWN_MODEL_INPUT_LIMIT.toLocaleString("en-US")} tokens`);
+  const modelLimit = known?.input ?? UNKNOWN_MODEL_INPUT_LIMIT;
+  if (options.maxContextTokens !== undefined && options.maxContextTokens < modelLimit) return { limit: options.maxContextTokens, source: "max_context_tokens" };
+  return { limit: modelLimit, source: `input limit of ${options.model}` };
+}
+
+/** Resolve a given path against `cwd`; it must be a file inside the root. Errors name the field. */
+export function resolveProjectFile(options: { root: string; cwd: string; field: string; value: string }): string {
+  const absolute = path.resolve(options.cwd, options.value);
+  if (!isInside(options.root, absolute)) {
+    throw new CliError("PATH_OUTSIDE_PROJECT", `${options.field}: outside the project root: ${options.value}`, { hint: `the project root is ${options.root}` });
+  }
+  if (!existsSync(absolute)) throw new CliError("FILE_NOT_FOUND", `${options.field}: file not found: ${options.value}`);
+  if (!statSync(absolute).isFile()) throw new CliError("BAD_INPUT", `${options.field}: not a file: ${options.value}`);
+  return absolute;
+}
+
+function globFiles(options: BuildReportOptions, unmatched: string[]): Array<{ absolute: string; field: string }> {
+  const out: Array<{ absolute: string; field: string }> = [];
+  (options.contextGlobs ?? []).forEach((pattern, i) => {
+    const field = `context_globs[${i}]`;
+    const matches = fg.sync(pattern, { cwd: options.cwd, absolute: true, onlyFiles: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
+    if (matches.length === 0) unmatched.push(pattern);
+    for (const absolute of matches.sort()) {
+      if (!isInside(options.root, absolute)) throw new CliError("PATH_OUTSIDE_PROJECT", `${field}: matches files outside the project root: ${pattern}`);
+      out.push({ absolute, field });
+    }
+  });
+  return out;
+}
+
+function tooLarge(options: { total: number; limit: { limit: number; source: string }; entries: ContextEntry[] }): CliError {
+  const droppable = options.entries.filter((e) => e.reason !== "fix").sort((a, b) => b.tokens - a.tokens);
+  const drop: ContextEntry[] = [];
+  let total = options.total;
+  for (const entry of droppable) {
+    if (total <= options.limit.limit) break;
+    drop.push(entry);
+    total -= entry.tokens;
+  }
+  const over = `report: ~${options.total} tokens is over the limit of ${options.limit.limit} (${options.limit.source})`;
+  const details = { total_tokens: options.total, token_limit: options.limit.limit, drop: drop.map(({ path: file, tokens }) => ({ path: file, tokens })) };
+  if (total > options.limit.limit) {
+    return new CliError("BAD_INPUT", `${over}; the files to fix alone do not fit`, { hint: "split files_to_fix over several reports (one issue each), or raise max_context_tokens", details });
+  }
+  const list = drop.map((e) => `${e.path} (~${e.tokens} tokens)`).join(", ");
+  return new CliError("BAD_INPUT", `${over}; drop these context files to fit: ${list}`, { hint: "leave them out of context_files/context_globs, or turn off include_imports", details });
+}
+
+/** Gather, read and render: the files to fix first (they are context too), then listed files, globs and imports. */
+export function buildReport(options: BuildReportOptions): BuiltReport {
+  const root = options.root;
+  const entries = new Map<string, { absolute: string; field: string; reason: ContextReason }>();
+  const add = (absolute: string, field: string, reason: ContextReason) => {
+    if (!entries.has(absolute)) entries.set(absolute, { absolute, field, reason });
+  };
+  const fix = options.filesToFix.map((value, i) => resolveProjectFile({ root, cwd: options.cwd, field: `files_to_fix[${i}]`, value }));
+  fix.forEach((absolute, i) => add(absolute, `files_to_fix[${i}]`, "fix"));
+  (options.contextFiles ?? []).forEach((value, i) => {
+    const field = `context_files[${i}]`;
+    add(resolveProjectFile({ root, cwd: options.cwd, field, value }), field, "explicit");
+  });
+  const unmatchedGlobs: string[] = [];
+  for (const { absolute, field } of globFiles(options, unmatchedGlobs)) add(absolute, field, "glob");
+  if (options.includeImports) {
+    for (const absolute of collectImports({ root, files: fix, depth: options.importDepth ?? 1 })) add(absolute, `imports of files_to_fix`, "import");
+  }
+  const rel = (absolute: string) => toPosix(path.relative(root, absolute));
+  const files: ContextFile[] = [];
+  const contextEntries: ContextEntry[] = [];
+  for (const entry of entries.values()) {
+    const file = checkReportPath(entry.field, rel(entry.absolute));
+    const { text, bytes } = readUtf8File(entry.absolute, { field: entry.field, display: file });
+    files.push({ path: file, content: text });
+    contextEntries.push({ path: file, tokens: estimateTokens(text), bytes, reason: entry.reason });
+  }
+  const text = renderReport({
+    issue: options.issue,
+    project: options.project,
+    task: options.task,
+    ...(options.status ? { status: options.status } : {}),
+    filesToFix: fix.map(rel),
+    details: options.details,
+    contextFiles: files,
+  });
+  const totalTokens = estimateTokens(text);
+  if (totalTokens > options.tokenLimit.limit) throw tooLarge({ total: totalTokens, limit: options.tokenLimit, entries: contextEntries });
+  return { text, filesToFix: fix.map(rel), contextFiles: contextEntries, totalTokens, unmatchedGlobs };
+}
+
+/** Write the report atomically (a temp file renamed over the target). */
+export async function writeReport(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(temp, text, "utf8");
+  await rename(temp, file);
+}
+
+/** `fix_<issue>.md`, with anything but letters, digits, `.`, `_` and `-` turned into `_`. */
+export function reportFileName(issue: string): string {
+  const slug = issue.trim().replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._]+|_+$/g, "");
+  return `fix_${slug || "issue"}.md`;
+}

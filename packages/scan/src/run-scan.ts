@@ -1,0 +1,159 @@
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { compileRule, type CompiledRule } from "./rules/compile.js";
+import { severityRank, type RuleSpec, type Severity } from "./rules/schema.js";
+import { readForScanSync, scanText, type Finding, type ReadOutcome } from "./scan-file.js";
+import { walk, type Skipped, type WalkOptions } from "./walk.js";
+import type { FileResult, WorkerRequest, WorkerResponse } from "./worker-protocol.js";
+
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+export const DEFAULT_CONTEXT_LINES = 2;
+/** Below this many files a worker's start-up costs more than it saves. */
+export const WORKER_THRESHOLD = 2000;
+
+export interface RunScanOptions extends WalkOptions {
+  rules: CompiledRule[];
+  maxFileBytes?: number;
+  contextLines?: number;
+  minSeverity?: Severity;
+  /** Worker threads: 0 or undefined = decide by the number of files and cores; 1 = in this thread. */
+  workers?: number;
+  signal?: AbortSignal;
+  /** For tests: replaces the file reader. */
+  readFile?: (absolute: string, maxBytes: number) => Promise<ReadOutcome>;
+}
+
+export interface ScanRun {
+  root: string;
+  rules: CompiledRule[];
+  /** Files listed by the walk. */
+  files_walked: number;
+  /** Files read and matched (files no rule applies to are not read). */
+  files_scanned: number;
+  findings: Finding[];
+  skipped: Skipped[];
+  /** Matches silenced by a gembatch-ignore comment. */
+  suppressed: number;
+  /** Matches dropped by their rule's not_nearby pattern. */
+  filtered: number;
+  workers: number;
+  duration_ms: number;
+}
+
+interface Job {
+  file: string;
+  rules: CompiledRule[];
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+}
+
+const workerUrl = new URL("./worker.js", import.meta.url);
+
+/** Workers run the built `worker.js`; from sources (tests) the scan stays in this thread. */
+function workerCount(requested: number | undefined, jobs: number): number {
+  if (!existsSync(fileURLToPath(workerUrl))) return 1;
+  if (requested !== undefined && requested > 0) return Math.min(requested, Math.max(1, jobs));
+  return jobs < WORKER_THRESHOLD ? 1 : Math.min(availableParallelism(), 4);
+}
+
+interface ScanContext {
+  root: string;
+  maxBytes: number;
+  contextLines: number;
+  signal: AbortSignal | undefined;
+  readFile: RunScanOptions["readFile"];
+}
+
+async function scanInProcess(jobs: Job[], ctx: ScanContext): Promise<FileResult[]> {
+  const results: FileResult[] = [];
+  let lastYield = performance.now();
+  for (const job of jobs) {
+    // Blocking reads are the fastest here; yielding now and then lets a SIGINT reach the abort signal.
+    if (performance.now() - lastYield > 50) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
+    ctx.signal?.throwIfAborted();
+    const absolute = path.join(ctx.root, job.file);
+    const outcome = ctx.readFile ? await ctx.readFile(absolute, ctx.maxBytes) : readForScanSync(absolute, ctx.maxBytes);
+    if ("skip" in outcome) results.push({ file: job.file, skip: outcome.skip });
+    else results.push({ file: job.file, scan: scanText(job.file, outcome.text, job.rules, { contextLines: ctx.contextLines }) });
+  }
+  return results;
+}
+
+/** Files are dealt round-robin so that each worker gets a similar mix of large and small ones. */
+async function scanInWorkers(jobs: Job[], rules: CompiledRule[], count: number, ctx: ScanContext): Promise<FileResult[]> {
+  const { Worker } = await import("node:worker_threads");
+  const ruleIndex = new Map(rules.map((rule, i) => [rule.id, i]));
+  const specs: RuleSpec[] = rules.map((rule) => rule.spec);
+  const chunks: WorkerRequest["files"][] = Array.from({ length: count }, () => []);
+  jobs.forEach((job, i) => chunks[i % count]!.push({ file: job.file, rules: job.rules.map((rule) => ruleIndex.get(rule.id)!) }));
+  const run = (files: WorkerRequest["files"]) =>
+    new Promise<WorkerResponse>((resolve, reject) => {
+      const workerData: WorkerRequest = { root: ctx.root, specs, files, maxBytes: ctx.maxBytes, contextLines: ctx.contextLines };
+      const worker = new Worker(workerUrl, { workerData });
+      const abort = () => void worker.terminate();
+      ctx.signal?.addEventListener("abort", abort, { once: true });
+      worker.once("message", (message: WorkerResponse) => resolve(message));
+      worker.once("error", reject);
+      worker.once("exit", (code) => {
+        ctx.signal?.removeEventListener("abort", abort);
+        if (code !== 0) reject(ctx.signal?.aborted ? ctx.signal.reason : new Error(`scan worker exited with code ${code}`));
+      });
+    });
+  const responses = await Promise.all(chunks.map(run));
+  return responses.flatMap((response) => response.results);
+}
+
+/** Walk, read and match: the whole scan as data. Never prints. */
+export async function runScan(options: RunScanOptions): Promise<ScanRun> {
+  const started = performance.now();
+  const root = path.resolve(options.root);
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const contextLines = options.contextLines ?? DEFAULT_CONTEXT_LINES;
+  const minRank = severityRank(options.minSeverity ?? "note");
+  const rules = options.rules.filter((rule) => severityRank(rule.severity) >= minRank);
+  const walked = walk({ ...options, root });
+  const jobs: Job[] = [];
+  for (const file of walked.files) {
+    const applicable = rules.filter((rule) => rule.appliesTo(file));
+    if (applicable.length > 0) jobs.push({ file, rules: applicable });
+  }
+  const workers = options.readFile ? 1 : workerCount(options.workers, jobs.length);
+  const ctx: ScanContext = { root, maxBytes, contextLines, signal: options.signal, readFile: options.readFile };
+  const results = workers > 1 ? await scanInWorkers(jobs, rules, workers, ctx) : await scanInProcess(jobs, ctx);
+  const run: ScanRun = {
+    root,
+    rules,
+    files_walked: walked.files.length,
+    files_scanned: 0,
+    findings: [],
+    skipped: [...walked.skipped],
+    suppressed: 0,
+    filtered: 0,
+    workers,
+    duration_ms: 0,
+  };
+  for (const result of results) {
+    if (result.skip) run.skipped.push({ file: result.file, ...result.skip });
+    if (!result.scan) continue;
+    run.files_scanned++;
+    run.findings.push(...result.scan.findings);
+    run.suppressed += result.scan.suppressed;
+    run.filtered += result.scan.filtered;
+  }
+  run.findings.sort(compareFindings);
+  run.skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  run.duration_ms = Math.round(performance.now() - started);
+  return run;
+}
+
+/** Recompile rule specs (what crosses a worker boundary) into rules. */
+export function compileRules(specs: RuleSpec[]): CompiledRule[] {
+  return specs.map(compileRule);
+}

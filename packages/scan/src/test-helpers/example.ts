@@ -1,0 +1,10 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parseScanConfig } from "../rules/load.js";
+import type { ScanConfig } from "../rules/schema.js";
+
+/** The `scan` section of a project's gembatch.config.json. */
+export function readScanConfigFile(root: string): ScanConfig {
+  const raw = JSON.parse(readFileSync(path.join(root, "gembatch.config.json"), "utf8")) as { scan?: unknown };
+  return parseScanConfig(raw.scan);
+}

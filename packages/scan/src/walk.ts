@@ -1,0 +1,180 @@
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import path from "node:path";
+import fg from "fast-glob";
+import picomatch from "picomatch";
+import { createIgnoreMatcher, dirOf, GEMBATCHIGNORE, GITIGNORE, hasNegation, pruneGlobsFor, type IgnoreFile } from "./ignore.js";
+
+export const DEFAULT_EXCLUDES = ["**/node_modules/**", "**/__pycache__/**", "**/venv/**"];
+
+export type SkipReason = "binary" | "too-large" | "unreadable" | "symlink-outside-root" | "symlink-directory" | "broken-symlink" | "not-found";
+
+export interface Skipped {
+  file: string;
+  reason: SkipReason;
+  detail?: string;
+}
+
+export interface WalkOptions {
+  /** Absolute project root; every path is reported relative to it, with `/` separators. */
+  root: string;
+  /** Files or directories to scan, relative to the root (default: the whole root). */
+  paths?: string[];
+  gitignore?: boolean;
+  /** Also walk dot files and dot directories (a given path inside one is always walked). */
+  hidden?: boolean;
+  include?: string[];
+  exclude?: string[];
+  defaultExcludes?: boolean;
+}
+
+export interface WalkResult {
+  files: string[];
+  skipped: Skipped[];
+  /** The ignore files that applied. */
+  ignoreFiles: string[];
+}
+
+export function toPosix(relPath: string): string {
+  return relPath.split(path.sep).join("/");
+}
+
+/** True when `target` is the root or inside it (both absolute and already resolved). */
+export function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+function readIgnore(root: string, relPath: string, dir?: string): IgnoreFile | undefined {
+  try {
+    return { path: relPath, content: readFileSync(path.join(root, relPath), "utf8"), ...(dir === undefined ? {} : { dir }) };
+  } catch {
+    return undefined; // absent or unreadable: it ignores nothing, as with git
+  }
+}
+
+/** Ignore files of the root and of every directory between the root and a given path. */
+function ancestorIgnores(root: string, names: string[], dirs: string[]): IgnoreFile[] {
+  const wanted = new Set<string>([""]);
+  for (const dir of dirs) {
+    for (let d = dir; d !== ""; d = dirOf(d)) wanted.add(d);
+  }
+  const files: IgnoreFile[] = [];
+  if (names.includes(GITIGNORE)) {
+    const info = readIgnore(root, ".git/info/exclude", "");
+    if (info) files.push(info);
+  }
+  for (const dir of [...wanted].sort()) {
+    for (const name of names) {
+      const file = readIgnore(root, dir === "" ? name : `${dir}/${name}`);
+      if (file) files.push(file);
+    }
+  }
+  return files;
+}
+
+interface Targets {
+  explicitFiles: string[];
+  dirs: string[];
+  missing: string[];
+}
+
+function targets(root: string, paths: string[]): Targets {
+  const result: Targets = { explicitFiles: [], dirs: [], missing: [] };
+  for (const given of paths) {
+    const absolute = path.resolve(root, given);
+    const rel = toPosix(path.relative(root, absolute));
+    try {
+      if (statSync(absolute).isDirectory()) result.dirs.push(rel);
+      else result.explicitFiles.push(rel);
+    } catch {
+      result.missing.push(rel || given);
+    }
+  }
+  return result;
+}
+
+const isHidden = (rel: string) => rel.startsWith(".") || rel.includes("/.");
+
+function list(root: string, dirs: string[], ignore: string[]) {
+  if (dirs.length === 0) return [];
+  const patterns = dirs.map((dir) => (dir === "" ? "**" : `${fg.escapePath(dir)}/**`));
+  return fg.sync(patterns, { cwd: root, dot: true, ignore, followSymbolicLinks: false, onlyFiles: false, objectMode: true, suppressErrors: true });
+}
+
+/**
+ * List the files to scan in one fast-glob walk, with `.gitignore` (nested ones too, `.git/info/exclude`)
+ * and `.gembatchignore` applied with git's semantics, and no symlink followed out of the root.
+ * Directories the root's ignore files exclude are never entered. Paths outside the root must be
+ * rejected by the caller.
+ */
+export function walk(options: WalkOptions): WalkResult {
+  const root = path.resolve(options.root);
+  const realRoot = realpathSync(root);
+  const names = options.gitignore === false ? [GEMBATCHIGNORE] : [GITIGNORE, GEMBATCHIGNORE];
+  const { explicitFiles, dirs, missing } = targets(root, options.paths?.length ? options.paths : ["."]);
+  const hidden = options.hidden ?? dirs.some(isHidden);
+  const baseIgnore = [
+    "**/.git/**",
+    ...(options.defaultExcludes === false ? [] : DEFAULT_EXCLUDES),
+    ...(options.exclude ?? []),
+    ...(hidden ? [] : ["**/.*/**"]),
+  ];
+  const ancestors = ancestorIgnores(root, names, dirs);
+  const prune = pruneGlobsFor(ancestors);
+  let entries = list(root, dirs, [...baseIgnore, ...prune.anchored, ...prune.unanchored]);
+  const known = new Set(ancestors.map((file) => file.path));
+  const nested = entries
+    .filter((entry) => names.includes(entry.name) && entry.dirent.isFile() && !known.has(entry.path))
+    .map((entry) => readIgnore(root, entry.path))
+    .filter((file): file is IgnoreFile => file !== undefined);
+  // A deeper `!name` can re-include what an unanchored root rule ignores: walk those directories after all.
+  if (prune.unanchored.length > 0 && hasNegation(nested)) entries = list(root, dirs, [...baseIgnore, ...prune.anchored]);
+  let ignoreFiles = [...ancestors, ...nested];
+  let matcher = createIgnoreMatcher(ignoreFiles);
+  const live = ignoreFiles.filter((file) => file.dir !== undefined || !matcher.ignores(file.path));
+  if (live.length !== ignoreFiles.length) matcher = createIgnoreMatcher((ignoreFiles = live));
+
+  const skipped: Skipped[] = missing.map((file) => ({ file, reason: "not-found" }));
+  const include = options.include?.length ? picomatch(options.include, { dot: true }) : undefined;
+  const files = new Set<string>();
+  const symlinks: string[] = [];
+  for (const entry of entries) {
+    if (entry.dirent.isDirectory()) continue;
+    if (!hidden && isHidden(entry.path)) continue;
+    if (matcher.ignores(entry.path)) continue;
+    if (include && !include(entry.path)) continue;
+    if (entry.dirent.isSymbolicLink()) symlinks.push(entry.path);
+    else if (entry.dirent.isFile()) files.add(entry.path);
+  }
+  const seenReal = new Set<string>();
+  for (const rel of [...symlinks, ...explicitFiles]) {
+    let real: string;
+    try {
+      real = realpathSync(path.join(root, rel));
+    } catch {
+      skipped.push({ file: rel, reason: "broken-symlink" });
+      continue;
+    }
+    if (!isInside(realRoot, real)) {
+      skipped.push({ file: rel, reason: "symlink-outside-root", detail: "not followed: it points outside the project root" });
+      continue;
+    }
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(real).isDirectory();
+    } catch {
+      skipped.push({ file: rel, reason: "unreadable" });
+      continue;
+    }
+    if (isDirectory) {
+      skipped.push({ file: rel, reason: "symlink-directory", detail: "symlinked directories are not walked" });
+      continue;
+    }
+    // A link to a file that is scanned anyway would only repeat its findings.
+    const realRel = toPosix(path.relative(realRoot, real));
+    if ((realRel !== rel && files.has(realRel)) || seenReal.has(real)) continue;
+    seenReal.add(real);
+    files.add(rel);
+  }
+  return { files: [...files].sort(), skipped, ignoreFiles: ignoreFiles.map((file) => file.path) };
+}

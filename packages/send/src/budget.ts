@@ -1,0 +1,77 @@
+import { CliError, computeCost, roundUsd, type Pricing } from "@gembatch/core";
+
+export interface EstimateInput {
+  model: string;
+  promptTokens: number;
+  /** Prompt tokens that will be served from an explicit cache. */
+  cachedTokens?: number;
+  maxTokens: number;
+  batch?: boolean;
+  at: number;
+}
+
+/** The most a request can cost: its prompt at the model's price plus a reply of the full max_tokens. */
+export function estimateRequestCost(input: EstimateInput, pricing: Pricing): number | null {
+  return computeCost(
+    {
+      model: input.model,
+      usage: { promptTokenCount: input.promptTokens, cachedContentTokenCount: input.cachedTokens ?? 0, candidatesTokenCount: input.maxTokens },
+      at: input.at,
+      batch: input.batch ?? false,
+    },
+    pricing,
+  ).cost;
+}
+
+export interface Reservation {
+  readonly amount: number;
+}
+
+/**
+ * Spend so far plus what requests in flight may still cost. A request is sent only if the cap holds
+ * even when every request in flight costs its full estimate.
+ */
+export interface Budget {
+  readonly maxCost: number | null;
+  spent(): number;
+  reserve(estimate: number): Reservation | null;
+  settle(reservation: Reservation, actual: number | null): void;
+  release(reservation: Reservation): void;
+  add(amount: number | null): void;
+}
+
+export function createBudget(maxCost: number | null): Budget {
+  let spent = 0;
+  let reserved = 0;
+  return {
+    maxCost,
+    spent: () => roundUsd(spent),
+    reserve(estimate) {
+      if (maxCost !== null && spent + reserved + estimate > maxCost + 1e-12) return null;
+      reserved += estimate;
+      return { amount: estimate };
+    },
+    settle(reservation, actual) {
+      reserved -= reservation.amount;
+      // An unpriced reply still spent money: count the estimate rather than nothing.
+      spent += actual ?? reservation.amount;
+    },
+    release(reservation) {
+      reserved -= reservation.amount;
+    },
+    add(amount) {
+      if (amount !== null) spent += amount;
+    },
+  };
+}
+
+/** max_cost needs a price to enforce; refuse it up front for a model without one. */
+export function checkBudgetable(options: { maxCost: number | null; model: string; batch: boolean; pricing: Pricing; at: number }): void {
+  if (options.maxCost === null) return;
+  const probe = estimateRequestCost({ model: options.model, promptTokens: 1, maxTokens: 1, batch: options.batch, at: options.at }, options.pricing);
+  if (probe === null) {
+    throw new CliError("BAD_INPUT", `max_cost: no ${options.batch ? "batch " : ""}price is known for model "${options.model}", so the cap cannot be enforced`, {
+      hint: `add the model under "pricing" in gembatch.config.json, pick a model with a known price, or drop max_cost`,
+    });
+  }
+}

@@ -1,0 +1,111 @@
+import { z } from "zod";
+import { CliError, clientOptionsFrom, createGeminiClient, createProgress, defineCommand, modelLimits } from "@gembatch/core";
+import { renderSend } from "./render.js";
+import { sendExitCode } from "./summary.js";
+import type { SendResult } from "./types.js";
+
+const schema = z
+  .object({
+    issue_report_file: z.string().min(1),
+    files_to_fix: z.array(z.string().min(1)).min(1).optional(),
+    max_tokens: z.number().int().positive().optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    output_dir: z.string().min(1).optional(),
+    model: z.string().min(1).optional(),
+    max_cost: z.number().nonnegative().optional(),
+    dry_run: z.boolean().optional(),
+    resume: z.boolean().optional(),
+    cache: z.boolean().optional(),
+    /** JSON spelling of --no-cache. */
+    no_cache: z.boolean().optional(),
+    cache_ttl: z.number().int().positive().optional(),
+    continue_truncated: z.number().int().min(0).max(20).optional(),
+    via: z.enum(["sync", "batch"]).optional(),
+    concurrency: z.number().int().positive().max(256).optional(),
+    poll_interval: z.number().positive().optional(),
+  })
+  .strict();
+
+export const DEFAULT_MAX_TOKENS = 8192;
+
+export const sendCommand = defineCommand({
+  name: "send",
+  summary: "Send each file to fix to Gemini on its own request with the whole issue report; write requests, responses and BATCH_SUMMARY.json",
+  options: [
+    { key: "issue_report_file", type: "string", valueName: "path", description: "the issue report (tmp/issues/fix_<issue>.md); sent first, unchanged, in every request" },
+    { key: "files_to_fix", type: "string[]", valueName: "paths", description: "the files to fix, one request each (default: the report's Files to Fix list)" },
+    { key: "max_tokens", type: "number", description: `output token limit per reply (default: config max_tokens or ${DEFAULT_MAX_TOKENS})` },
+    { key: "temperature", type: "number", description: "sampling temperature (default: config temperature, else the model's own)" },
+    { key: "output_dir", type: "string", valueName: "dir", description: "run directory (default: tmp/gemini_batch_<YYYYMMDD_HHMMSS>)" },
+    { key: "model", type: "string", description: "model (default: config/env/gemini-flash-latest)" },
+    { key: "max_cost", type: "number", valueName: "usd", description: "stop before the request that would push the spend past this many USD (exit 4)" },
+    { key: "dry_run", type: "boolean", description: "write the requests and a cost estimate; send nothing" },
+    { key: "resume", type: "boolean", description: "continue the run in --output-dir, skipping files already answered" },
+    { key: "cache", type: "boolean", negate: true, description: "no explicit context cache, even when the report is large enough" },
+    { key: "cache_ttl", type: "number", valueName: "seconds", description: "explicit cache TTL (default 3600; extended while the run lasts)" },
+    { key: "continue_truncated", type: "number", valueName: "n", description: "ask up to n times for the rest of a reply cut off by max_tokens (default 0)" },
+    { key: "via", type: "string", valueName: "sync|batch", description: "sync requests (default) or one Batch API job at batch prices" },
+    { key: "concurrency", type: "number", description: "requests in flight at once (default: config rate_limits.concurrency or 4)" },
+    { key: "poll_interval", type: "number", valueName: "seconds", description: "how often --via batch checks the job (default 30)" },
+  ],
+  examples: [
+    `gembatch send '{"issue_report_file": "tmp/issues/fix_logger_bind.md", "files_to_fix": ["src/a.py", "src/b.py"], "max_tokens": 7500}'`,
+    "gembatch send --issue-report-file tmp/issues/fix_x.md --files-to-fix src/a.py src/b.py --dry-run",
+    "gembatch send --issue-report-file tmp/issues/fix_x.md --files-to-fix src/a.py --continue-truncated 2 --max-cost 0.50",
+    "gembatch send --issue-report-file tmp/issues/fix_x.md --files-to-fix src/*.py --via batch",
+    "gembatch send --issue-report-file tmp/issues/fix_x.md --files-to-fix src/a.py --resume --output-dir tmp/gemini_batch_20260101_120000",
+  ],
+  schema,
+  configOverrides: ["model"],
+  async run(input, ctx): Promise<SendResult> {
+    const { runSend } = await import("./run-send.js");
+    const model = ctx.config.model;
+    const maxTokens = input.max_tokens ?? ctx.config.file.max_tokens ?? DEFAULT_MAX_TOKENS;
+    const limit = modelLimits(model, ctx.config.pricing)?.output;
+    if (limit !== undefined && maxTokens > limit) {
+      throw new CliError("BAD_INPUT", `max_tokens: ${maxTokens} is above the output limit of ${model} (${limit})`, { hint: `use --max-tokens ${limit} or less` });
+    }
+    const temperature = input.temperature ?? ctx.config.file.temperature;
+    const maxCost = input.max_cost ?? ctx.config.file.max_cost;
+    return runSend(
+      {
+        issueReportFile: input.issue_report_file,
+        ...(input.files_to_fix ? { filesToFix: input.files_to_fix } : {}),
+        model,
+        maxTokens,
+        ...(temperature === undefined ? {} : { temperature }),
+        ...(input.output_dir ? { outputDir: input.output_dir } : {}),
+        ...(maxCost === undefined ? {} : { maxCost }),
+        dryRun: input.dry_run ?? false,
+        resume: input.resume ?? false,
+        cache: input.cache !== false && input.no_cache !== true,
+        ...(input.cache_ttl ? { cacheTtlSeconds: input.cache_ttl } : {}),
+        continueTruncated: input.continue_truncated ?? 0,
+        via: input.via ?? "sync",
+        ...(input.concurrency ? { concurrency: input.concurrency } : {}),
+        ...(input.poll_interval ? { pollIntervalMs: Math.round(input.poll_interval * 1000) } : {}),
+        cwd: ctx.cwd,
+        projectRoot: ctx.config.projectRoot,
+        tmpDir: ctx.config.tmpDir,
+      },
+      {
+        createClient: () => createGeminiClient(clientOptionsFrom(ctx.config)),
+        clock: ctx.clock,
+        rateLimits: ctx.config.rateLimits,
+        retryPolicy: ctx.config.retry,
+        pricing: ctx.config.pricing,
+        ledgerFile: ctx.config.ledgerFile,
+        signal: ctx.signal,
+        warn: (message) => ctx.warn(message),
+        info: (message) => ctx.info(message),
+        progress: async (total) => {
+          const bar = await createProgress({ enabled: ctx.interactive && !ctx.quiet, total, label: "send", format: "{cost}", stream: ctx.stderr });
+          bar.update(0, { cost: "$0" });
+          return bar;
+        },
+      },
+    );
+  },
+  renderText: (result) => renderSend(result),
+  exitCode: (result) => sendExitCode(result),
+});

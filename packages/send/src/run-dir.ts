@@ -1,0 +1,95 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { FileMeta } from "./types.js";
+
+export const SUMMARY_FILE = "BATCH_SUMMARY.json";
+export const LOG_FILE = "send_log.jsonl";
+export const DRY_RUN_FILE = "DRY_RUN_ESTIMATE.json";
+export const PARTS_DIR = "parts";
+
+/**
+ * `gemini_batch_<stamp>` under `base`, created exclusively: a second run in the same second gets
+ * `_2`, `_3`… instead of sharing (and overwriting) the first one's files.
+ */
+export function createRunDir(base: string, stamp: string): string {
+  mkdirSync(base, { recursive: true });
+  for (let i = 1; ; i++) {
+    const dir = path.join(base, `gemini_batch_${stamp}${i === 1 ? "" : `_${i}`}`);
+    try {
+      mkdirSync(dir);
+      return dir;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+}
+
+/** The file's basename without its extension; n keeps two `utils.py` apart. */
+export function stemOf(file: string): string {
+  const base = path.posix.basename(file);
+  const dot = base.lastIndexOf(".");
+  const stem = dot > 0 ? base.slice(0, dot) : base;
+  return stem.replace(/[^\w.-]+/g, "_") || "file";
+}
+
+export interface FileNames {
+  request: string;
+  response: string;
+  meta: string;
+  partRequest(k: number): string;
+  partResponse(k: number): string;
+}
+
+/** Names inside the run directory. Parts live in a subdirectory so a `response_*.md` glob finds only whole replies. */
+export function fileNames(n: number, file: string): FileNames {
+  const id = `${n}_${stemOf(file)}`;
+  return {
+    request: `request_${id}.md`,
+    response: `response_${id}.md`,
+    meta: `response_${id}.meta.json`,
+    partRequest: (k) => path.posix.join(PARTS_DIR, `request_${id}.part${k}.md`),
+    partResponse: (k) => path.posix.join(PARTS_DIR, `response_${id}.part${k}.md`),
+  };
+}
+
+/** Write through a temporary file and a rename, so a reader (or a resumed run) never sees half a file. */
+export function writeFileAtomic(file: string, text: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  writeFileSync(temp, text);
+  renameSync(temp, file);
+}
+
+export function writeJson(file: string, value: unknown): void {
+  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** True when the directory already holds (part of) a send run that --resume could continue. */
+export function holdsRun(dir: string): boolean {
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir).some((name) => name === SUMMARY_FILE || name.endsWith(".meta.json"));
+}
+
+/** Every readable meta file of an earlier run in `dir`, by the file it answered. */
+export function readMetas(dir: string): Map<string, FileMeta> {
+  const metas = new Map<string, FileMeta>();
+  if (!existsSync(dir)) return metas;
+  for (const name of readdirSync(dir)) {
+    if (!/^response_\d+_.*\.meta\.json$/.test(name)) continue;
+    try {
+      const meta = JSON.parse(readFileSync(path.join(dir, name), "utf8")) as FileMeta;
+      if (typeof meta.file_to_fix === "string" && typeof meta.n === "number") metas.set(meta.file_to_fix, meta);
+    } catch {
+      // A torn or hand-edited meta only means that file is sent again.
+    }
+  }
+  return metas;
+}
+
+/** Paths in results are relative to the project root (POSIX), absolute only outside it. */
+export function displayPath(projectRoot: string, absolute: string): string {
+  const relative = path.relative(projectRoot, absolute);
+  if (relative === "") return ".";
+  if (relative.startsWith("..") || path.isAbsolute(relative)) return absolute;
+  return relative.split(path.sep).join("/");
+}

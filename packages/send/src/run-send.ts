@@ -1,0 +1,225 @@
+import { setMaxListeners } from "node:events";
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import {
+  acquireLock,
+  CliError,
+  createEventLog,
+  createRateLimiter,
+  defaultPricing,
+  localStamp,
+  systemClock,
+  type EventLog,
+  type Progress,
+} from "@gembatch/core";
+import { checkBudgetable, createBudget } from "./budget.js";
+import { createCache, deleteCache, settleSaving, shouldCache, type CacheState } from "./cache.js";
+import { dryRun } from "./dry-run.js";
+import { loadInputs, planFiles, sha256, type PlannedFile } from "./inputs.js";
+import { checkReport } from "./report-check.js";
+import { createRunDir, displayPath, holdsRun, LOG_FILE, readMetas, SUMMARY_FILE, writeJson } from "./run-dir.js";
+import type { RunContext } from "./run-context.js";
+import { sendBatch } from "./send-batch.js";
+import { resultFromMeta } from "./send-file.js";
+import { sendSync, type LoopOutcome } from "./send-sync.js";
+import { buildSummary, grossSaving } from "./summary.js";
+import type { CacheSummary, FileResult, SendDeps, SendOptions, SendResult } from "./types.js";
+import { usd } from "./usage.js";
+
+export const DEFAULTS = { concurrency: 4, cacheTtlSeconds: 3600, pollIntervalMs: 30_000, inlineLimitBytes: 15 * 1024 * 1024 } as const;
+
+function checkOptions(options: SendOptions): void {
+  if (options.resume && !options.outputDir) {
+    throw new CliError("BAD_INPUT", "resume: needs output_dir, the run directory to resume", {
+      hint: "pass --output-dir tmp/gemini_batch_<stamp> (the output_dir of the run that stopped)",
+    });
+  }
+}
+
+/** The run directory: `output_dir` as given (refused if it holds another run, unless resuming), else a fresh stamped one. */
+function openRunDir(options: SendOptions, now: number): string {
+  if (!options.outputDir) return createRunDir(options.tmpDir, localStamp(new Date(now)));
+  const dir = path.resolve(options.cwd, options.outputDir);
+  if (!options.resume && holdsRun(dir)) {
+    throw new CliError("BAD_INPUT", `output_dir: ${options.outputDir} already holds a send run`, {
+      hint: "pass --resume to continue it (answered files are skipped), or choose another output_dir",
+    });
+  }
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Files an earlier run in this directory answered with the file unchanged since; the rest are to send. */
+function splitAnswered(planned: PlannedFile[], runDir: string, previous: ReturnType<typeof readMetas>, options: { projectRoot: string; reportSha: string; warn: (m: string) => void }) {
+  const { projectRoot, warn } = options;
+  const answered: FileResult[] = [];
+  const pending: PlannedFile[] = [];
+  for (const file of planned) {
+    const meta = previous.get(file.file);
+    const whole = meta?.success && meta.response_file !== null && existsSync(path.join(runDir, meta.response_file));
+    if (meta && whole && meta.sha256_sent === file.sha256) {
+      if (meta.report_sha256 !== options.reportSha) warn(`the issue report changed since ${file.file} was answered; keeping that answer (use a new output_dir to ask again)`);
+      answered.push(resultFromMeta({ runDir, projectRoot }, meta, true));
+    } else {
+      if (meta && whole) warn(`${file.file} changed since it was answered; sending it again`);
+      pending.push(file);
+    }
+  }
+  return { answered, pending };
+}
+
+/**
+ * Send each file to fix on its own request carrying the whole report, and write the run directory:
+ * request and response files, a meta file beside each response, and BATCH_SUMMARY.json. Never prints,
+ * never exits; whole-run input problems throw a CliError before anything is sent.
+ */
+export async function runSend(options: SendOptions, deps: SendDeps = {}): Promise<SendResult> {
+  const clock = deps.clock ?? systemClock;
+  const pricing = deps.pricing ?? defaultPricing;
+  const via = options.via ?? "sync";
+  const maxCost = options.maxCost ?? null;
+  const startedAt = clock.now();
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    deps.warn?.(message);
+  };
+  checkOptions(options);
+  checkBudgetable({ maxCost, model: options.model, batch: via === "batch", pricing, at: startedAt });
+  const { report, files } = loadInputs(options);
+  // Made before the run directory, so a missing key (exit 3) leaves nothing behind; a dry run needs none.
+  const client = options.dryRun ? undefined : (deps.client ?? (await deps.createClient?.()));
+  if (!options.dryRun && !client) throw new CliError("INTERNAL", "runSend: neither client nor createClient was given");
+  const runDir = openRunDir(options, startedAt);
+  const issueReportFile = displayPath(options.projectRoot, path.resolve(options.cwd, options.issueReportFile));
+  const lock = await acquireLock(path.join(runDir, ".send"), { command: "gembatch send" });
+  let events: EventLog | undefined;
+  // A signal of our own, linked to the caller's: every request in flight listens on it, and more than
+  // ten of them would set off Node's listener-leak warning on a signal we do not own.
+  const controller = new AbortController();
+  const signal = controller.signal;
+  setMaxListeners(0, signal);
+  const forward = () => controller.abort(deps.signal?.reason);
+  if (deps.signal?.aborted) forward();
+  else deps.signal?.addEventListener("abort", forward, { once: true });
+  try {
+    const previous = options.resume ? readMetas(runDir) : new Map();
+    const reportCheck = checkReport(report, files);
+    reportCheck.warnings.forEach(warn);
+    const planned = planFiles(files, previous, reportCheck.languages);
+    const reportSha = sha256(report);
+    const { answered, pending } = splitAnswered(planned, runDir, previous, { projectRoot: options.projectRoot, reportSha, warn });
+    const cachePlan = shouldCache({ enabled: options.cache !== false && via === "sync", files: pending.length, report, model: options.model, pricing });
+    if (options.dryRun) {
+      const result = dryRun({
+        runDir,
+        projectRoot: options.projectRoot,
+        files: pending,
+        report,
+        model: options.model,
+        via,
+        maxTokens: options.maxTokens,
+        temperature: options.temperature,
+        maxCost,
+        pricing,
+        at: startedAt,
+        cachePlanned: cachePlan.cache,
+        issueReportFile,
+        warn,
+      });
+      return { ...result, ...(warnings.length > 0 ? { warnings } : {}) };
+    }
+    events = deps.events ?? (await createEventLog(path.join(runDir, LOG_FILE)));
+    if (answered.length > 0) deps.info?.(`Resuming ${displayPath(options.projectRoot, runDir)}: ${answered.length} file(s) already answered, skipped`);
+    deps.info?.(`Sending ${pending.length} file(s) to ${options.model}${via === "batch" ? " as one Batch API job" : ""}; run dir ${displayPath(options.projectRoot, runDir)}/`);
+    const concurrency = options.concurrency ?? deps.rateLimits?.concurrency ?? DEFAULTS.concurrency;
+    const limiter =
+      deps.limiter ??
+      createRateLimiter({ requestsPerMinute: deps.rateLimits?.requests_per_minute, tokensPerMinute: deps.rateLimits?.tokens_per_minute, concurrency, clock });
+    const budget = createBudget(maxCost);
+    const runName = path.basename(runDir);
+    const run: RunContext = {
+      runDir,
+      runName,
+      projectRoot: options.projectRoot,
+      model: options.model,
+      via,
+      maxTokens: options.maxTokens,
+      temperature: options.temperature,
+      continueTruncated: options.continueTruncated ?? 0,
+      report,
+      reportSha,
+      clock,
+      pricing,
+      budget,
+      events,
+      signal,
+      client: client!,
+      generate: {
+        client: client!,
+        limiter,
+        clock,
+        pricing,
+        events,
+        signal,
+        ...(deps.retryPolicy ? { retryPolicy: deps.retryPolicy } : {}),
+        ...(deps.ledgerFile ? { ledger: { file: deps.ledgerFile, command: "send", run: runName } } : {}),
+      },
+      cache: null,
+      warn,
+    };
+    events.event("run_started", { files: pending.length, resumed: answered.length, model: options.model, via, max_cost: maxCost, cache_planned: cachePlan.cache, shared_tokens: cachePlan.tokens });
+    const progress: Progress = (await deps.progress?.(pending.length)) ?? { tick: () => {}, update: () => {}, stop: () => {} };
+    const onDone = () => progress.tick(1, { cost: usd(budget.spent()) });
+    let cacheState: CacheState | null = null;
+    let cache: CacheSummary | null = null;
+    let loop: LoopOutcome & { job?: SendResult["batch_job"] };
+    try {
+      if (cachePlan.cache) {
+        cacheState = await createCache(run, { ttlSeconds: options.cacheTtlSeconds ?? DEFAULTS.cacheTtlSeconds, ...(deps.retryPolicy ? { retryPolicy: deps.retryPolicy } : {}), ...(deps.ledgerFile ? { ledgerFile: deps.ledgerFile } : {}) }).catch(() => null);
+      }
+      if (signal.aborted) loop = { results: [], notSent: pending.map((f) => ({ file_to_fix: f.file, reason: "interrupted" as const })), stop: { reason: "interrupted" } };
+      else if (via === "batch") {
+        loop = await sendBatch(run, pending, {
+          pollIntervalMs: options.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
+          inlineLimitBytes: options.batchInlineLimitBytes ?? DEFAULTS.inlineLimitBytes,
+          onDone,
+          ...(deps.retryPolicy ? { retryPolicy: deps.retryPolicy } : {}),
+          ...(deps.ledgerFile ? { ledgerFile: deps.ledgerFile } : {}),
+        });
+      } else loop = await sendSync(run, pending, { concurrency, onDone });
+    } finally {
+      progress.stop();
+      // Deleted whatever happened, so a failed or interrupted run leaves no cache billing by the hour.
+      if (cacheState) cache = await deleteCache(run, cacheState);
+    }
+    const results = [...answered, ...loop.results];
+    if (cache) settleSaving(cache, loop.results, grossSaving(loop.results));
+    const summaryPath = path.join(runDir, SUMMARY_FILE);
+    const summary = buildSummary({
+      via,
+      model: options.model,
+      issueReportFile,
+      outputDir: displayPath(options.projectRoot, runDir),
+      summaryFile: displayPath(options.projectRoot, summaryPath),
+      logFile: displayPath(options.projectRoot, events.file),
+      results,
+      notSent: loop.notSent,
+      stop: loop.stop ?? null,
+      cache,
+      maxCost,
+      spent: budget.spent(),
+      batchJob: loop.job ?? null,
+      startedAt,
+      finishedAt: clock.now(),
+    });
+    if (warnings.length > 0) summary.warnings = [...warnings];
+    writeJson(summaryPath, summary);
+    events.event("run_finished", { succeeded: summary.files_succeeded, processed: summary.files_processed, not_sent: summary.not_sent.length, stopped: summary.stopped, total_cost: summary.total_cost });
+    return summary;
+  } finally {
+    deps.signal?.removeEventListener("abort", forward);
+    if (events && !deps.events) events.close();
+    await lock.release();
+  }
+}

@@ -1,0 +1,196 @@
+import type { GoogleGenAI } from "@google/genai";
+import type { Clock, EventLog, Pricing, Progress, RateLimiter, RateLimits, RetryPolicy } from "@gembatch/core";
+
+export type Via = "sync" | "batch";
+
+/** What to send and how; paths are resolved against `cwd`. */
+export interface SendOptions {
+  issueReportFile: string;
+  /** Omitted: the report's own "Files to Fix" list. */
+  filesToFix?: string[];
+  model: string;
+  maxTokens: number;
+  /** Omitted: the model's own default (Google advises leaving 3.x models at theirs). */
+  temperature?: number;
+  outputDir?: string;
+  maxCost?: number;
+  dryRun?: boolean;
+  resume?: boolean;
+  /** Explicit context caching when worthwhile (default true). */
+  cache?: boolean;
+  cacheTtlSeconds?: number;
+  continueTruncated?: number;
+  via?: Via;
+  /** Parallel requests (sync mode); the rate limiter still holds requests and tokens per minute. */
+  concurrency?: number;
+  /** How often `--via batch` polls the job. */
+  pollIntervalMs?: number;
+  /** Above this many bytes of requests a batch goes through an uploaded JSONL file instead of inline (default 15 MiB; Google's inline cap is 20 MB). */
+  batchInlineLimitBytes?: number;
+  cwd: string;
+  projectRoot: string;
+  tmpDir: string;
+}
+
+export interface SendDeps {
+  /** A ready client, or a factory called only when something is actually sent (dry runs need no key). */
+  client?: GoogleGenAI;
+  createClient?: () => Promise<GoogleGenAI>;
+  clock?: Clock;
+  /** Used as given; otherwise one is built from `rateLimits`. */
+  limiter?: RateLimiter;
+  rateLimits?: RateLimits;
+  retryPolicy?: Partial<RetryPolicy>;
+  pricing?: Pricing;
+  /** The cost ledger every call appends to. */
+  ledgerFile?: string;
+  signal?: AbortSignal;
+  /** Called once the number of files to send is known. */
+  progress?(total: number): Promise<Progress> | Progress;
+  warn?(message: string): void;
+  info?(message: string): void;
+  /** Opened in the run directory when not given. */
+  events?: EventLog;
+}
+
+export interface UsageSummary {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  cached_tokens: number;
+  thinking_tokens: number;
+}
+
+export type StopReason = "budget" | "interrupted" | "api_error";
+
+export interface RetryRecord {
+  attempt: number;
+  kind: string;
+  status?: number;
+  delay_ms: number;
+  server_delay: boolean;
+  message: string;
+}
+
+/** `response_<n>_<stem>.meta.json`: everything about one file's answer except the text itself. */
+export interface FileMeta {
+  n: number;
+  file_to_fix: string;
+  success: boolean;
+  finish_reason: string | null;
+  truncated: boolean;
+  error: string | null;
+  sha256_sent: string;
+  report_sha256: string;
+  fence: string;
+  language: string;
+  model: string;
+  model_version: string | null;
+  via: Via;
+  cached_content: string | null;
+  usage: UsageSummary;
+  cost: number | null;
+  /** What the same tokens would have cost with nothing served from a cache. */
+  cost_without_cache: number | null;
+  attempts: number;
+  /** Every retry the policy made for this file, with the wait and whether the server asked for it. */
+  retries: RetryRecord[];
+  duration_ms: number;
+  started_at: string;
+  finished_at: string;
+  continuations: number;
+  request_file: string;
+  response_file: string | null;
+  /** Each part of a continued reply, and the request that asked for it, in order. */
+  parts: Array<{ request_file: string; response_file: string; finish_reason: string | null }>;
+  batch_job?: string;
+}
+
+export interface FileResult {
+  n: number;
+  file_to_fix: string;
+  success: boolean;
+  finish_reason: string | null;
+  truncated: boolean;
+  request_file: string;
+  response_file: string | null;
+  meta_file: string;
+  sha256_sent: string;
+  cost: number | null;
+  /** The same tokens priced with nothing served from a cache (explicit or implicit). */
+  cost_without_cache: number | null;
+  usage: UsageSummary;
+  error: string | null;
+  model_version: string | null;
+  continuations: number;
+  attempts: number;
+  /** Answered by an earlier run in the same directory and skipped by --resume. */
+  resumed: boolean;
+}
+
+export interface NotSent {
+  file_to_fix: string;
+  reason: StopReason;
+}
+
+export interface CacheSummary {
+  name: string | null;
+  tokens: number;
+  created: boolean;
+  deleted: boolean;
+  ttl_seconds: number;
+  /** Cache tokens billed once at the standard input price when the cache is made. */
+  creation_cost: number | null;
+  storage_cost: number | null;
+  storage_hours: number;
+  cached_tokens_used: number;
+  /** Cost of the replies had every token been billed as uncached input, minus what they cost, minus the cache's own costs. */
+  saving: number | null;
+  error?: string;
+}
+
+export interface DryRunFile {
+  n: number;
+  file_to_fix: string;
+  request_file: string;
+  sha256_sent: string;
+  fence: string;
+  estimated_prompt_tokens: number;
+  estimated_cost: number | null;
+}
+
+export interface SendResult {
+  success: boolean;
+  dry_run: boolean;
+  via: Via;
+  model: string;
+  issue_report_file: string;
+  output_dir: string;
+  summary_file: string | null;
+  log_file: string | null;
+  files_processed: number;
+  files_succeeded: number;
+  files_failed: number;
+  files_truncated: number;
+  files_resumed: number;
+  total_cost: number;
+  average_cost_per_file: number;
+  /** False when some reply came from a model without a known price (its cost is left out of the totals). */
+  cost_complete: boolean;
+  usage: UsageSummary;
+  results: FileResult[];
+  not_sent: NotSent[];
+  stopped: StopReason | null;
+  error: { code: string; message: string; hint?: string } | null;
+  cache: CacheSummary | null;
+  budget: { max_cost: number; spent: number } | null;
+  batch_job: { name: string; display_name: string; state: string } | null;
+  /** Dry runs only. */
+  estimated_cost?: number | null;
+  cache_planned?: boolean;
+  planned?: DryRunFile[];
+  started_at: string;
+  finished_at: string;
+  duration_ms: number;
+  warnings?: string[];
+}
