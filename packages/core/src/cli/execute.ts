@@ -1,10 +1,11 @@
+import { setMaxListeners } from "node:events";
 import { loadConfig } from "../config/load.js";
 import { systemClock, type Clock } from "../clock.js";
 import { CliError, ExitCode, firstLine, isAbortError, toCliError, type ExitCodeValue } from "../errors.js";
 import { redactSecrets } from "../log/redact.js";
 import type { CommandContext, CommandDefinition, CommandResult, OptionSpec } from "./define-command.js";
 import { looksLikeJsonArgument, readJsonArgument } from "./json-arg.js";
-import { parseOrThrow } from "./validation.js";
+import { parseOrThrow, setValidationCwd } from "./validation.js";
 
 export interface RawInvocation {
   positionals: string[];
@@ -72,6 +73,8 @@ export async function assembleInput(
 
 function createContext(definition: CommandDefinition, io: Io, json: boolean, quiet: boolean, config: CommandContext["config"]): CommandContext {
   const warnings: string[] = [];
+  // Every concurrent request listens on the one run signal; that is expected, not a leak.
+  if (io.signal) setMaxListeners(0, io.signal);
   const interactive = Boolean(io.stderr.isTTY) && !io.env.CI && io.env.TERM !== "dumb";
   return {
     cwd: io.cwd,
@@ -115,6 +118,7 @@ export async function executeCommand(definition: CommandDefinition, raw: RawInvo
       if (typeof input[key] === "string") overrides[key] = input[key] as string;
     }
     const knownKeys = [...definition.options.map((o) => o.key), ...(definition.positionals ?? []).map((p) => p.key)];
+    setValidationCwd(io.cwd);
     const parsed = parseOrThrow(definition.schema, input, { knownKeys, hint: `see gembatch ${definition.name} --help` });
     let config: CommandContext["config"];
     let configError: CliError | undefined;

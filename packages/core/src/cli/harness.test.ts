@@ -51,15 +51,10 @@ function project(): string {
 async function run(argv: string[], options: { stdin?: string; files?: Record<string, string> } = {}) {
   const cwd = project();
   for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(path.join(cwd, name), text);
-  const previous = process.cwd();
-  process.chdir(cwd);
-  try {
-    const io = captureIo({ cwd, stdin: options.stdin });
-    const code = await runProgram(program(), argv, io);
-    return { code, out: io.out(), err: io.err() };
-  } finally {
-    process.chdir(previous);
-  }
+  // No chdir: relative paths in the input are checked against the command's cwd, not the process's.
+  const io = captureIo({ cwd, stdin: options.stdin });
+  const code = await runProgram(program(), argv, io);
+  return { code, out: io.out(), err: io.err() };
 }
 
 describe("one schema, two ways in", () => {

@@ -84,10 +84,21 @@ export function parseOrThrow<S extends z.ZodType>(
   });
 }
 
-/** A path that must exist as a regular file, relative to the process cwd. */
+let validationCwd: string | undefined;
+
+/** The directory relative paths in command input are checked against (the command's cwd). */
+export function setValidationCwd(cwd: string | undefined): void {
+  validationCwd = cwd;
+}
+
+function resolveInput(value: string): string {
+  return path.resolve(validationCwd ?? process.cwd(), value);
+}
+
+/** A path that must exist as a regular file, relative to the command's cwd. */
 export function existingFile(description = "file") {
   return z.string().min(1).superRefine((value, ctx) => {
-    const resolved = path.resolve(value);
+    const resolved = resolveInput(value);
     if (!existsSync(resolved)) ctx.addIssue({ code: "custom", message: `${description} not found: ${value}` });
     else if (!statSync(resolved).isFile()) ctx.addIssue({ code: "custom", message: `not a file: ${value}` });
   });
@@ -95,7 +106,7 @@ export function existingFile(description = "file") {
 
 export function existingDirectory(description = "directory") {
   return z.string().min(1).superRefine((value, ctx) => {
-    const resolved = path.resolve(value);
+    const resolved = resolveInput(value);
     if (!existsSync(resolved)) ctx.addIssue({ code: "custom", message: `${description} not found: ${value}` });
     else if (!statSync(resolved).isDirectory()) ctx.addIssue({ code: "custom", message: `not a directory: ${value}` });
   });

@@ -76,6 +76,8 @@ export function classifyError(error: unknown, options: { signal?: AbortSignal } 
       return { ...base, kind: "rate_limit", retryable: true };
     }
     if ([500, 502, 503, 504, 408].includes(status)) return { ...base, kind: "server", retryable: true };
+    // A missing or expired cache is a 403 too, but it says nothing about the key.
+    if (status === 403 && /CachedContent|File .* may not exist/i.test(message)) return { ...base, kind: "client", retryable: false };
     if (status === 401 || status === 403 || /API key not valid|API_KEY_INVALID/i.test(rawMessage)) return { ...base, kind: "auth", retryable: false };
     return { ...base, kind: "client", retryable: false };
   }

@@ -34,6 +34,7 @@ describe("classifyError on real SDK errors", () => {
     expect(classifyError(await realError(errorReply(503, "UNAVAILABLE", "The model is overloaded")))).toMatchObject({ kind: "server", retryable: true, status: 503 });
     expect(classifyError(await realError(errorReply(400, "INVALID_ARGUMENT", "Request contains an invalid argument.")))).toMatchObject({ kind: "client", retryable: false, status: 400 });
     expect(classifyError(await realError(errorReply(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers")))).toMatchObject({ kind: "auth", retryable: false });
+    expect(classifyError(await realError(errorReply(403, "PERMISSION_DENIED", "CachedContent not found (or permission denied)")))).toMatchObject({ kind: "client", retryable: false });
   });
 
   it("treats a refused connection as a network error", async () => {
