@@ -43,7 +43,7 @@ describe("event log", () => {
       const child = execa(process.execPath, ["--input-type=module", "-e", `
         const { createEventLog } = await import(${JSON.stringify(builtCore())});
         const log = await createEventLog(${JSON.stringify(file)});
-        log.event("start", { round: ${"${round}"} });
+        log.event("start", { round: ${round} });
         process.stdout.write("go\\n");
         for (let i = 0; ; i++) log.event("tick", { i, payload: "x".repeat(2000) });
       `], { reject: false });
