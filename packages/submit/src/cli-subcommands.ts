@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { CliError, createProgress, defineCommand, ExitCode, withRetry } from "@gembatch/core";
+import { appendLedger, CliError, createProgress, defineCommand, ExitCode, withRetry } from "@gembatch/core";
 import { collectResults, type CollectSummary } from "./collect.js";
 import { nowIso } from "./context.js";
 import { buildDeps } from "./deps.js";
@@ -105,9 +105,31 @@ export const collectCommand = defineCommand({
         resubmitFile: path.resolve(workDir, input.resubmit ?? path.join(input.results_dir, "resubmit.jsonl")),
         pricing: ctx.config.pricing,
       });
+      for (const tally of summary.per_batch) {
+        const job = state.submitted_jobs[String(tally.batch)];
+        if (!job || job.cost_recorded || tally.rows === 0) continue;
+        appendLedger(ctx.config.ledgerFile, {
+          time: nowIso(deps.clock),
+          command: "submit",
+          model: state.model,
+          model_version: tally.model_version,
+          operation: "batchGenerateContent",
+          batch: true,
+          prompt_tokens: tally.prompt_tokens,
+          cached_tokens: tally.cached_tokens,
+          output_tokens: tally.output_tokens,
+          thinking_tokens: tally.thinking_tokens,
+          total_tokens: tally.prompt_tokens + tally.output_tokens,
+          cost: tally.cost,
+          run: job.job_name,
+        });
+        job.cost_recorded = true;
+      }
+      await deps.store.save(state);
       deps.events.event("collect_done", { data: { results: summary.results, missing: summary.missing_keys.length, failed: summary.failed_keys.length, truncated: summary.truncated_keys.length } });
       const clean = summary.missing_keys.length + summary.failed_keys.length + summary.truncated_keys.length + summary.duplicate_keys.length === 0;
-      return { success: clean, ...summary };
+      const { per_batch: _perBatch, ...rest } = summary;
+      return { success: clean, ...rest };
     } finally {
       await close();
     }

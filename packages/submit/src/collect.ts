@@ -21,6 +21,8 @@ export interface CollectSummary {
   usage: { prompt_tokens: number; cached_tokens: number; output_tokens: number };
   cost: number;
   unpriced_rows: number;
+  /** Per batch, for the cost ledger. */
+  per_batch: Array<{ batch: number; rows: number; prompt_tokens: number; cached_tokens: number; output_tokens: number; thinking_tokens: number; cost: number | null; model_version: string | null }>;
 }
 
 async function* lines(file: string): AsyncGenerator<{ line: string; n: number }> {
@@ -54,7 +56,7 @@ export async function collectResults(options: { state: SubmissionState; inputDir
     if (!state.submitted_jobs[n]) continue;
     for await (const { line } of lines(path.join(options.inputDir, file.file))) keyBatch.set(String((JSON.parse(line) as { key: unknown }).key), Number(n));
   }
-  const summary: CollectSummary = { output_file: options.outFile, resubmit_file: null, requests: keyBatch.size, results: 0, succeeded: 0, missing_keys: [], failed_keys: [], truncated_keys: [], duplicate_keys: [], unknown_keys: [], missing_result_files: [], usage: { prompt_tokens: 0, cached_tokens: 0, output_tokens: 0 }, cost: 0, unpriced_rows: 0 };
+  const summary: CollectSummary = { output_file: options.outFile, resubmit_file: null, requests: keyBatch.size, results: 0, succeeded: 0, missing_keys: [], failed_keys: [], truncated_keys: [], duplicate_keys: [], unknown_keys: [], missing_result_files: [], usage: { prompt_tokens: 0, cached_tokens: 0, output_tokens: 0 }, cost: 0, unpriced_rows: 0, per_batch: [] };
   const seen = new Set<string>();
   const problems = new Set<string>();
   const out = createWriteStream(options.outFile);
@@ -65,6 +67,8 @@ export async function collectResults(options: { state: SubmissionState; inputDir
       summary.missing_result_files.push(n);
       continue;
     }
+    const tally = { batch: n, rows: 0, prompt_tokens: 0, cached_tokens: 0, output_tokens: 0, thinking_tokens: 0, cost: 0 as number | null, model_version: null as string | null };
+    summary.per_batch.push(tally);
     for await (const { line } of lines(file)) {
       let row: Row;
       try {
@@ -94,6 +98,13 @@ export async function collectResults(options: { state: SubmissionState; inputDir
         const cost = computeCost({ model: row.response?.modelVersion ?? state.model, usage, batch: true }, options.pricing).cost;
         if (cost === null) summary.unpriced_rows += 1;
         else summary.cost = roundUsd(summary.cost + cost);
+        tally.rows += 1;
+        tally.prompt_tokens += counts.prompt;
+        tally.cached_tokens += counts.cached;
+        tally.output_tokens += counts.output;
+        tally.thinking_tokens += counts.thoughts;
+        tally.cost = cost === null || tally.cost === null ? null : roundUsd(tally.cost + cost);
+        tally.model_version ??= row.response?.modelVersion ?? null;
       }
       let status: "ok" | "failed" | "truncated" = "ok";
       if (row.error || !row.response) status = "failed";

@@ -57,6 +57,12 @@ describe("gembatch submit status / download / collect / cancel", () => {
     // Two rows × (1M input × $0.15 + 100k output × $1.25) per 1M at 2.5 Flash batch prices.
     expect(collect.json.cost).toBeCloseTo(2 * (0.15 + 0.125), 9);
     expect(collect.json.resubmit_file).toBeNull();
+    // The batch's usage reaches the cost ledger once, however often collect runs.
+    await submit(dir, emu, ["collect"]);
+    const ledger = readFileSync(path.join(dir, "tmp", "gembatch_cost_ledger.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(ledger).toHaveLength(1);
+    expect(ledger[0]).toMatchObject({ command: "submit", batch: true, prompt_tokens: 2_000_000, output_tokens: 200_000, model_version: "gemini-2.5-flash" });
+    expect(ledger[0].cost).toBeCloseTo(0.55, 9);
   });
 
   it("cancels active jobs", async () => {

@@ -36,6 +36,8 @@ export const JobSchema = z.object({
   state_checked_at: z.string().optional(),
   batch_stats: z.record(z.string(), z.number()).optional(),
   responses_file: z.string().nullable().optional(),
+  /** The batch's collected usage is in the cost ledger (so a second collect does not count it twice). */
+  cost_recorded: z.boolean().optional(),
 });
 
 const FailureSchema = z.object({ error: z.string(), kind: z.string(), attempts: z.number().int(), at: z.string() });
