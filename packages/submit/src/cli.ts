@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { CliError, defineCommand, ExitCode, writeFileAtomically } from "@gembatch/core";
+import { CliError, createProgress, defineCommand, ExitCode, writeFileAtomically } from "@gembatch/core";
 import { buildDeps } from "./deps.js";
 import { buildFinalReport, reportPath, type FinalReport } from "./final-report.js";
 import { LOG_FILE, STATE_FILE } from "./state.js";
@@ -89,6 +89,9 @@ export const submitCommand = defineCommand({
       }
       const { state } = await prepareState(deps, options);
       await deps.store.save(state);
+      const first = options.start ?? 1;
+      const last = Math.min(options.end ?? state.total_batches, state.total_batches);
+      if (ctx.interactive && last >= first) deps.progress = await createProgress({ enabled: true, total: last - first + 1, label: "submit", format: "batch {batch}", stream: ctx.stderr });
       const run = await runSubmission(deps, options, state);
       const report = buildFinalReport({ state, run, startedAt: started, finishedAt: ctx.clock.now(), pricing: ctx.config.pricing });
       await writeFileAtomically(reportPath(workDir), `${JSON.stringify(report, null, 2)}\n`);

@@ -12,8 +12,10 @@ export interface SubmitDeps {
   retryPolicy: Partial<RetryPolicy>;
   info(message: string): void;
   warn(message: string): void;
-  /** Draw live countdowns (TTY only). */
+  /** Draw live countdowns and progress bars (TTY only). */
   interactive: boolean;
+  /** Advanced once per batch handled, when a bar is drawn. */
+  progress?: { tick(amount?: number, payload?: Record<string, string | number>): void; stop(): void };
   stderr: NodeJS.WritableStream;
 }
 

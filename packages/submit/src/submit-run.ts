@@ -163,6 +163,7 @@ export async function runSubmission(deps: SubmitDeps, options: SubmitOptions, st
   for (let n = start; n <= end; n++) {
     const key = String(n);
     const file = state.batch_files[key]!.file;
+    deps.progress?.tick(n === start ? 0 : 1, { batch: n });
     if (state.submitted_jobs[key]) {
       result.outcomes.push({ batch: n, file, outcome: "skipped", job_name: state.submitted_jobs[key]!.job_name });
       continue;
@@ -180,7 +181,7 @@ export async function runSubmission(deps: SubmitDeps, options: SubmitOptions, st
       result.capacity_wait_ms += done.waitedMs;
       result.rate_limit_waits += done.rateLimited;
       result.outcomes.push({ batch: n, file, outcome: done.outcome, job_name: done.jobName });
-      deps.info(`[${n}/${end}] ${file} → ${done.jobName}${done.outcome === "adopted" ? " (adopted an existing job)" : ""}`);
+      if (!deps.progress) deps.info(`[${n}/${end}] ${file} → ${done.jobName}${done.outcome === "adopted" ? " (adopted an existing job)" : ""}`);
     } catch (thrown) {
       const error = thrown instanceof CliError ? thrown : new CliError("API_ERROR", thrown instanceof Error ? thrown.message : String(thrown));
       if (error.code === "INTERRUPTED" || deps.signal.aborted) {
@@ -200,6 +201,8 @@ export async function runSubmission(deps: SubmitDeps, options: SubmitOptions, st
       result.outcomes.push({ batch: n, file, outcome: "failed", error: error.message, attempts });
     }
   }
+  deps.progress?.tick(1);
+  deps.progress?.stop();
   deps.events.event("run_finished", { data: { submitted: result.outcomes.filter((o) => o.outcome === "submitted").length, interrupted: result.interrupted } });
   return result;
 }
