@@ -2,6 +2,8 @@ import type { LazyCommand } from "@gembatch/core/entry";
 
 /** Every subcommand, loaded only when it runs so `gembatch --help` stays fast. */
 export const commands: LazyCommand[] = [
+  { name: "scan", summary: "Find code to hand to Gemini (regex rules; JSON, table, SARIF; --report writes issue reports)", load: async () => (await import("@gembatch/report/cli")).scanCommand },
+  { name: "report", summary: "Write an issue report with the files to fix and all their context", load: async () => (await import("@gembatch/report/cli")).reportCommand },
   { name: "send", summary: "Send each file to fix to Gemini on its own request with the whole issue report", load: async () => (await import("@gembatch/send/cli")).sendCommand },
   { name: "extract", summary: "Pull the complete fixed files out of Gemini replies, refusing truncated or elided code", load: async () => (await import("@gembatch/extract/cli")).extractCommand },
   { name: "submit", summary: "Submit JSONL request files to the Batch API resumably; status, download, collect, cancel", load: async () => (await import("@gembatch/submit/cli")).submitCommand },

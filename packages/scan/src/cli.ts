@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { z } from "zod";
 import { CliError, defineCommand, ExitCode, type CommandContext, type OptionSpec } from "@gembatch/core";
@@ -10,9 +10,18 @@ import { runScan, type RunScanOptions, type ScanRun } from "./run-scan.js";
 import { toSarif } from "./sarif.js";
 import type { Finding } from "./scan-file.js";
 import { renderScanText, toScanResult, type ScanReportSummary, type ScanResult } from "./scan-result.js";
-import { isInside, toPosix } from "./walk.js";
+import { displayPath, isInside, toPosix } from "./walk.js";
 
-const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+/** Through the package's own export, so the version is found from dist and from a bundled bin alike. */
+function packageVersion(): string {
+  try {
+    return (createRequire(import.meta.url)("@gembatch/scan/package.json") as { version: string }).version;
+  } catch {
+    return "0.0.0";
+  }
+}
+
+const version = packageVersion();
 
 const strings = z.array(z.string().min(1));
 
@@ -139,7 +148,7 @@ export function createScanCommand(reports?: ScanReportWriter) {
       const configLabel = ctx.config.configFile ? path.relative(ctx.cwd, ctx.config.configFile) || "gembatch.config.json" : "gembatch.config.json";
       const config = parseScanConfig(ctx.config.file.scan, configLabel);
       const rulesFile = input.rules_file ? [path.resolve(ctx.cwd, input.rules_file)] : [];
-      const loaded = loadRules({ root, config, configLabel, rulesFiles: rulesFile, only: input.rules, disable: input.disable });
+      const loaded = loadRules({ root, config, rulesFiles: rulesFile, only: input.rules, disable: input.disable });
       if (input.list_rules) return listRules(loaded);
       if (loaded.length === 0) ctx.warn("no rules to run (all disabled?)");
       const absolute = input.paths
@@ -182,7 +191,7 @@ export function createScanCommand(reports?: ScanReportWriter) {
         const sarif = toSarif({ root, rules: run.rules, findings, skipped: run.skipped, toolVersion: version });
         await mkdir(path.dirname(file), { recursive: true });
         await writeFile(file, `${JSON.stringify(sarif, null, 2)}\n`);
-        result.sarif_file = path.relative(ctx.cwd, file) || file;
+        result.sarif_file = displayPath(ctx.cwd, file);
       }
       if (reports && input.report) {
         result.reports = await reports.write({ input, findings, run, ctx });

@@ -1,4 +1,4 @@
-import ignore, { type Ignore } from "ignore";
+import ignore from "ignore";
 
 export const GITIGNORE = ".gitignore";
 export const GEMBATCHIGNORE = ".gembatchignore";

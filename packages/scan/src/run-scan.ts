@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { compileRule, type CompiledRule } from "./rules/compile.js";
+import type { CompiledRule } from "./rules/compile.js";
 import { severityRank, type RuleSpec, type Severity } from "./rules/schema.js";
 import { readForScanSync, scanText, type Finding, type ReadOutcome } from "./scan-file.js";
 import { walk, type Skipped, type WalkOptions } from "./walk.js";
@@ -51,11 +52,25 @@ function compareFindings(a: Finding, b: Finding): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
 }
 
-const workerUrl = new URL("./worker.js", import.meta.url);
+/**
+ * The built `worker.js`: next to this module in dist, or found through the package when this code
+ * was bundled into a bin. From sources (tests) there is none and the scan stays in this thread.
+ */
+function workerFile(): string | undefined {
+  if (import.meta.url.endsWith(".ts")) return undefined;
+  const local = fileURLToPath(new URL("./worker.js", import.meta.url));
+  if (existsSync(local)) return local;
+  try {
+    return createRequire(import.meta.url).resolve("@gembatch/scan/worker");
+  } catch {
+    return undefined;
+  }
+}
 
-/** Workers run the built `worker.js`; from sources (tests) the scan stays in this thread. */
+const workerPath = workerFile();
+
 function workerCount(requested: number | undefined, jobs: number): number {
-  if (!existsSync(fileURLToPath(workerUrl))) return 1;
+  if (!workerPath) return 1;
   if (requested !== undefined && requested > 0) return Math.min(requested, Math.max(1, jobs));
   return jobs < WORKER_THRESHOLD ? 1 : Math.min(availableParallelism(), 4);
 }
@@ -96,7 +111,7 @@ async function scanInWorkers(jobs: Job[], rules: CompiledRule[], count: number, 
   const run = (files: WorkerRequest["files"]) =>
     new Promise<WorkerResponse>((resolve, reject) => {
       const workerData: WorkerRequest = { root: ctx.root, specs, files, maxBytes: ctx.maxBytes, contextLines: ctx.contextLines };
-      const worker = new Worker(workerUrl, { workerData });
+      const worker = new Worker(workerPath!, { workerData });
       const abort = () => void worker.terminate();
       ctx.signal?.addEventListener("abort", abort, { once: true });
       worker.once("message", (message: WorkerResponse) => resolve(message));
@@ -151,9 +166,4 @@ export async function runScan(options: RunScanOptions): Promise<ScanRun> {
   run.skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   run.duration_ms = Math.round(performance.now() - started);
   return run;
-}
-
-/** Recompile rule specs (what crosses a worker boundary) into rules. */
-export function compileRules(specs: RuleSpec[]): CompiledRule[] {
-  return specs.map(compileRule);
 }

@@ -16,8 +16,9 @@ function sarifValidator() {
   const dir = path.dirname(require.resolve("@microsoft/jest-sarif/package.json"));
   const schema = JSON.parse(readFileSync(path.join(dir, "lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"));
   // The schema has one pattern (language tags) that is only valid without the regex u flag.
-  const ajv = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false });
-  addFormats(ajv);
+  // Both are CommonJS; their `default` property is the export under Node's and TypeScript's interop alike.
+  const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
+  addFormats.default(ajv);
   return ajv.compile(schema);
 }
 

@@ -38,6 +38,12 @@ export function toPosix(relPath: string): string {
   return relPath.split(path.sep).join("/");
 }
 
+/** A path for messages and results: relative to `cwd` when inside it, else absolute. */
+export function displayPath(cwd: string, file: string): string {
+  const rel = path.relative(cwd, file);
+  return rel === "" || rel.startsWith("..") || path.isAbsolute(rel) ? file : rel;
+}
+
 /** True when `target` is the root or inside it (both absolute and already resolved). */
 export function isInside(root: string, target: string): boolean {
   const rel = path.relative(root, target);

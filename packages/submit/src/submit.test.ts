@@ -127,7 +127,7 @@ describe("gembatch submit", () => {
   it("waits for running jobs instead of crossing the concurrent-job limit", async () => {
     const dir = workspace();
     writeBatches(dir, 5);
-    const emu = await emulator({ timeScale: 1, quotas: { concurrentBatches: 2 }, batch: { pendingMs: 20, runningMs: 30 } });
+    const emu = await emulator({ timeScale: 1, quotas: { concurrentBatches: 2 }, batch: { pendingMs: 200, runningMs: 300 } });
     const run = await submit(dir, emu, ["--max-concurrent-jobs", "2", "--poll-interval", "0.05"], { clock: undefined });
     expect(run.code).toBe(0);
     expect(emu.record.batches).toHaveLength(5);

@@ -6,12 +6,10 @@ import { BUILTIN_RULES } from "./builtin.js";
 import { compileRule, type CompiledRule } from "./compile.js";
 import { RuleSpecSchema, RulesArraySchema, RulesFileSchema, ScanConfigSchema, type RuleSpec, type ScanConfig } from "./schema.js";
 
-export type RuleSource = "builtin" | "config" | string;
-
 export interface LoadedRule {
   rule: CompiledRule;
   /** `builtin`, `config`, or the rules file it came from. */
-  source: RuleSource;
+  source: string;
 }
 
 function invalid(label: string, error: z.ZodError, prefix: string): CliError {
@@ -59,8 +57,6 @@ export function readRulesFile(file: string, label = file): RuleSpec[] {
 export interface LoadRulesOptions {
   root: string;
   config: ScanConfig;
-  /** Label of the config file for messages. */
-  configLabel?: string;
   /** Extra rules files (from a flag), relative to `root` unless absolute. */
   rulesFiles?: string[];
   /** Run only these ids (flag wins over config). */
@@ -73,7 +69,7 @@ export interface LoadRulesOptions {
  * earlier one, so a project can retune a built-in rule by redefining its id.
  */
 export function loadRules(options: LoadRulesOptions): LoadedRule[] {
-  const byId = new Map<string, { spec: RuleSpec; source: RuleSource }>();
+  const byId = new Map<string, { spec: RuleSpec; source: string }>();
   if (options.config.builtin !== false) for (const spec of parseBuiltinRules()) byId.set(spec.id, { spec, source: "builtin" });
   for (const spec of options.config.rules ?? []) byId.set(spec.id, { spec, source: "config" });
   const configFiles = options.config.rules_file === undefined ? [] : [options.config.rules_file].flat();

@@ -1,0 +1,28 @@
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { tempTree, type Tree } from "./test-helpers/fixture.js";
+
+// Worker threads run the built worker.js, so this compares the built scanner's two modes.
+const dist = new URL("../dist/index.js", import.meta.url);
+const built = existsSync(dist);
+
+describe.skipIf(!built)("worker threads (built package)", () => {
+  it("find exactly what a single thread finds, skipped files included", async () => {
+    const scan = (await import(dist.href)) as typeof import("./index.js");
+    const files: Tree = {};
+    for (let i = 0; i < 120; i++) {
+      files[`pkg${i % 7}/mod_${i}.py`] = `import time\n\nasync def run_${i}():\n    time.sleep(${i})\n\ntry:\n    x = ${i}\nexcept:\n    pass  # TODO ${i}\n`;
+      files[`web/c${i}.ts`] = i % 3 === 0 ? `console.log(${i});\n` : `export const v${i} = ${i};\n`;
+    }
+    files["pkg0/blob.py"] = Buffer.from([1, 0, 2]);
+    const dir = tempTree(files);
+    const rules = scan.parseBuiltinRules().map(scan.compileRule);
+    const single = await scan.runScan({ root: dir, rules, workers: 1 });
+    const threaded = await scan.runScan({ root: dir, rules, workers: 3 });
+    expect(threaded.workers).toBe(3);
+    expect(single.workers).toBe(1);
+    expect(threaded.findings).toEqual(single.findings);
+    expect(threaded.skipped).toEqual(single.skipped);
+    expect(single.findings.length).toBe(120 * 3 + 40);
+  });
+});
