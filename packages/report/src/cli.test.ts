@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ExitCode } from "@gembatch/core";
 import { reportCommand, scanCommand } from "./cli.js";
 import { readReport } from "./parse-report.js";
-import { invoke, tempTree } from "./test-helpers/fixture.js";
+import { invoke, tempTree } from "@gembatch/test-utils";
 
 const project = {
   "src/sink.py": "from src.util import fmt\n\ndef emit(x):\n    logger.bind(x=x).info(fmt(x))\n",

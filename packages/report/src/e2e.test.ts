@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { readReport } from "./parse-report.js";
-import { tempTree } from "./test-helpers/fixture.js";
+import { tempTree } from "@gembatch/test-utils";
 
 // The umbrella bin, built; these tests run once `report` is registered there.
 const bin = process.env.GEMBATCH_E2E_BIN ?? fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));

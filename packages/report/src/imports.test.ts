@@ -2,7 +2,7 @@ import path from "node:path";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { collectImports, localImports } from "./imports.js";
-import { tempTree } from "./test-helpers/fixture.js";
+import { tempTree } from "@gembatch/test-utils";
 
 describe("local imports", () => {
   it("resolves Python absolute, relative, multi-line and submodule imports", () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { NO_FINAL_NEWLINE } from "./format.js";
 import { parseReport, readReport } from "./parse-report.js";
 import { buildReport, writeReport } from "./write-report.js";
-import { tempTree } from "./test-helpers/fixture.js";
+import { tempTree } from "@gembatch/test-utils";
 
 const nasty: Record<string, string | Buffer> = {
   "src/crlf.py": "import os\r\n\r\ndef main():\r\n    return os.getcwd()\r\n",

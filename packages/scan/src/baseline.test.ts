@@ -6,7 +6,7 @@ import { parseBuiltinRules } from "./rules/load.js";
 import { compileRule } from "./rules/compile.js";
 import { runScan } from "./run-scan.js";
 import { toSarif } from "./sarif.js";
-import { commitAll, gitInit, tempTree, writeTree } from "./test-helpers/fixture.js";
+import { commitAll, gitInit, tempTree, writeTree } from "@gembatch/test-utils";
 
 const rules = parseBuiltinRules().map(compileRule);
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExitCode } from "@gembatch/core";
 import { scanCommand } from "./cli.js";
-import { commitAll, gitInit, invoke, tempTree, writeTree } from "./test-helpers/fixture.js";
+import { commitAll, gitInit, invoke, tempTree, writeTree } from "@gembatch/test-utils";
 
 const project = {
   "src/sink.py": "from loguru import logger\n\ndef emit(execution_id):\n    logger.bind(execution_id=execution_id).info('x')\n",

@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { tempTree } from "./test-helpers/fixture.js";
+import { tempTree } from "@gembatch/test-utils";
 
 // The umbrella bin, built; these tests run once `scan` is registered there.
 const bin = process.env.GEMBATCH_E2E_BIN ?? fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));

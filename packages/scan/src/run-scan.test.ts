@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { loadRules, parseBuiltinRules } from "./rules/load.js";
 import { compileRule } from "./rules/compile.js";
 import { runScan } from "./run-scan.js";
-import { tempTree } from "./test-helpers/fixture.js";
+import { tempTree } from "@gembatch/test-utils";
 
 const builtin = () => parseBuiltinRules().map(compileRule);
 

@@ -8,7 +8,7 @@ import { parseBuiltinRules } from "./rules/load.js";
 import { compileRule } from "./rules/compile.js";
 import { runScan } from "./run-scan.js";
 import { FINGERPRINT_KEY, toSarif, toUriReference } from "./sarif.js";
-import { tempTree } from "./test-helpers/fixture.js";
+import { tempTree } from "@gembatch/test-utils";
 
 /** The SARIF 2.1.0 JSON schema as Microsoft publishes it (draft-04), shipped in @microsoft/jest-sarif. */
 function sarifValidator() {

@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { git, gitInit, tempTree } from "./test-helpers/fixture.js";
+import { git, gitInit, tempTree } from "@gembatch/test-utils";
 import { walk } from "./walk.js";
 
 const tree = {

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { tempTree, type Tree } from "./test-helpers/fixture.js";
+import { tempTree, type Tree } from "@gembatch/test-utils";
 
 // Worker threads run the built worker.js, so this compares the built scanner's two modes.
 const dist = new URL("../dist/index.js", import.meta.url);

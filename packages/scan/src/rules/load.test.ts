@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CliError } from "@gembatch/core";
-import { tempTree } from "../test-helpers/fixture.js";
+import { tempTree } from "@gembatch/test-utils";
 import { loadRules, parseScanConfig, readRulesFile } from "./load.js";
 
 function errorOf(fn: () => unknown): CliError {

@@ -10,7 +10,7 @@ export type Tree = Record<string, string | Buffer>;
 
 /** A temporary directory holding `files`, removed when the test ends. */
 export function tempTree(files: Tree = {}): string {
-  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "gembatch-report-test-")));
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "gembatch-test-")));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   writeTree(dir, files);
   return dir;
