@@ -24,6 +24,16 @@ describe("state store", () => {
     expect(JSON.parse(readFileSync(path.join(dir, "state.json.bak"), "utf8"))).toEqual({ schema_version: 1, counter: 1, items: ["a"] });
   });
 
+  it("runs concurrent saves one after another, the last call's state winning", async () => {
+    const dir = tempDir();
+    const store = createStateStore({ file: path.join(dir, "state.json"), schema: Schema, version: 1 });
+    await store.lock();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.save({ counter: i, items: [String(i)] })));
+    await store.release();
+    expect(JSON.parse(readFileSync(path.join(dir, "state.json"), "utf8"))).toMatchObject({ counter: 19 });
+    expect(JSON.parse(readFileSync(path.join(dir, "state.json.bak"), "utf8"))).toMatchObject({ counter: 18 });
+  });
+
   it("refuses to save without the lock and never writes state that fails its schema", async () => {
     const dir = tempDir();
     const store = createStateStore({ file: path.join(dir, "s.json"), schema: Schema, version: 1 });

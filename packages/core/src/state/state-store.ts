@@ -44,6 +44,7 @@ export function createStateStore<S extends z.ZodType>(options: StateStoreOptions
   const backupFile = `${file}.bak`;
   let lock: HeldLock | undefined;
   let lastGood: string | undefined;
+  let queue: Promise<void> = Promise.resolve();
 
   async function parseFile(target: string): Promise<{ text: string; state: z.output<S> } | undefined> {
     let text: string;
@@ -98,22 +99,34 @@ export function createStateStore<S extends z.ZodType>(options: StateStoreOptions
       removeLitter();
     },
     async save(state) {
-      if (!lock?.valid) {
-        throw new CliError("STATE_LOCKED", `${path.basename(file)}: not saved, this process does not hold its lock`, {
-          hint: "another process may have taken over a lock it thought stale; stop the other writer and run again",
-        });
-      }
-      const checked = options.schema.safeParse(state);
-      if (!checked.success) throw new Error(`refusing to save invalid state: ${formatZodError(checked.error).message}`);
-      const text = `${JSON.stringify({ schema_version: options.version, ...(checked.data as object) }, null, 2)}\n`;
-      if (lastGood === undefined && existsSync(file)) lastGood = (await parseFile(file))?.text;
-      if (lastGood !== undefined && lastGood !== text) await writeFileAtomic(backupFile, lastGood);
-      await writeFileAtomic(file, text);
-      lastGood = text;
+      // Saves from concurrent steps run one after another, each writing the state as it was when called.
+      const text = serialize(state);
+      const run = queue.then(() => write(text));
+      queue = run.catch(() => undefined);
+      return run;
     },
     async release() {
+      await queue;
       await lock?.release();
       lock = undefined;
     },
   };
+
+  function serialize(state: z.output<S>): string {
+    const checked = options.schema.safeParse(state);
+    if (!checked.success) throw new Error(`refusing to save invalid state: ${formatZodError(checked.error).message}`);
+    return `${JSON.stringify({ schema_version: options.version, ...(checked.data as object) }, null, 2)}\n`;
+  }
+
+  async function write(text: string): Promise<void> {
+    if (!lock?.valid) {
+      throw new CliError("STATE_LOCKED", `${path.basename(file)}: not saved, this process does not hold its lock`, {
+        hint: "another process may have taken over a lock it thought stale; stop the other writer and run again",
+      });
+    }
+    if (lastGood === undefined && existsSync(file)) lastGood = (await parseFile(file))?.text;
+    if (lastGood !== undefined && lastGood !== text) await writeFileAtomic(backupFile, lastGood);
+    await writeFileAtomic(file, text);
+    lastGood = text;
+  }
 }
