@@ -66,14 +66,18 @@ await run(dir2, emu2.url, ["submit", "--dir", "batches"]);
 await run(dir2, emu2.url, ["submit", "status", "--watch", "--interval", "0.2"]);
 const download = await run(dir2, emu2.url, ["submit", "download"]);
 const resultBytes = statSync(path.join(dir2, "gemini_batch_results", "batch_0001.jsonl")).size;
-const collect = await run(dir2, emu2.url, ["submit", "collect"]);
+// Peak RSS depends on when V8 collects; the median of three runs is reported.
+const collects = [];
+for (let i = 0; i < 3; i++) collects.push(await run(dir2, emu2.url, ["submit", "collect"]));
+collects.sort((a, b) => a.peakMb - b.peakMb);
+const collect = collects[1];
 await emu2.close();
 rmSync(dir2, { recursive: true, force: true });
 
 const table = [
   ["204 batches, 20 concurrent jobs", `${(submitted.ms / 1000).toFixed(2)} s`, `ideal ≥ ${(idealMs / 1000).toFixed(2)} s`, `ratio ${(submitted.ms / idealMs).toFixed(2)}`, `429s ${rejections}`],
   [`download ${(resultBytes / 2 ** 20).toFixed(0)} MB`, `${(download.ms / 1000).toFixed(2)} s`, `peak ${download.peakMb.toFixed(0)} MB`, `file/peak ${(resultBytes / 2 ** 20 / download.peakMb).toFixed(2)}`, ""],
-  [`collect ${(resultBytes / 2 ** 20).toFixed(0)} MB`, `${(collect.ms / 1000).toFixed(2)} s`, `peak ${collect.peakMb.toFixed(0)} MB`, `file/peak ${(resultBytes / 2 ** 20 / collect.peakMb).toFixed(2)}`, `${collect.json.results}/${collect.json.requests} rows`],
+  [`collect ${(resultBytes / 2 ** 20).toFixed(0)} MB (median of 3)`, `${(collect.ms / 1000).toFixed(2)} s`, `peak ${collect.peakMb.toFixed(0)} MB`, `file/peak ${(resultBytes / 2 ** 20 / collect.peakMb).toFixed(2)}`, `${collect.json.results}/${collect.json.requests} rows`],
 ];
 for (const row of table) process.stdout.write(`${row.map((c, i) => (i === 0 ? c.padEnd(34) : c.padStart(16))).join(" ")}\n`);
 process.stdout.write(
@@ -88,6 +92,7 @@ process.stdout.write(
     result_mb: +(resultBytes / 2 ** 20).toFixed(1),
     download_peak_mb: +download.peakMb.toFixed(1),
     collect_peak_mb: +collect.peakMb.toFixed(1),
+    collect_peak_mb_max: +collects[2].peakMb.toFixed(1),
     within_goal: rejections === 0 && jobs === 204 && resultBytes >= 200 * 2 ** 20 && download.peakMb < 150 && collect.peakMb < 150,
   })}\n`,
 );

@@ -21,6 +21,7 @@ const schema = z
     max_concurrent_jobs: z.number().int().positive().default(100),
     max_enqueued_tokens: z.number().int().positive().optional(),
     poll_interval: z.number().positive().default(30),
+    upload_ahead: z.number().int().nonnegative().default(2),
   })
   .strict();
 
@@ -54,6 +55,7 @@ export const submitCommand = defineCommand({
     { key: "max_concurrent_jobs", type: "number", description: "wait while this many jobs are active (default: 100)" },
     { key: "max_enqueued_tokens", type: "number", description: "wait while active jobs hold this many input tokens" },
     { key: "poll_interval", type: "number", valueName: "seconds", description: "how often to check running jobs while waiting (default: 30)" },
+    { key: "upload_ahead", type: "number", description: "uploads that may run ahead of job creation (default: 2; 0 = one step at a time)" },
   ],
   examples: [
     "gembatch submit --dir batches/",
@@ -83,6 +85,7 @@ export const submitCommand = defineCommand({
         ...(input.max_enqueued_tokens !== undefined ? { maxEnqueuedTokens: input.max_enqueued_tokens } : {}),
         pollIntervalMs: input.poll_interval * 1000,
         uploadMarginMs: 60 * 60 * 1000,
+        uploadAhead: input.upload_ahead,
       };
       if (input.start !== undefined && input.end !== undefined && input.start > input.end) {
         throw new CliError("BAD_INPUT", `end: ${input.end} is before start ${input.start}`, { hint: "give the range as START END, e.g. 81 204" });

@@ -16,6 +16,8 @@ export interface SubmitOptions extends Limits {
   retryFailed: boolean;
   /** An upload is reused only while it has at least this long left before Google deletes it. */
   uploadMarginMs: number;
+  /** How many uploads may run ahead of job creation. */
+  uploadAhead: number;
 }
 
 export type BatchOutcome = "submitted" | "adopted" | "skipped" | "failed";
@@ -126,8 +128,36 @@ async function recordJob(deps: SubmitDeps, state: SubmissionState, n: number, jo
   deps.events.event(extra.adopted ? "batch_adopted" : "batch_created", { batch: n, data: { job_name: job.name, display_name: extra.displayName, file_name: extra.fileName } });
 }
 
+/**
+ * Uploads run a few batches ahead of job creation, so a create (often waiting on capacity or a rate
+ * limit) and the next files' uploads overlap. A prefetched upload is saved like any other and reused.
+ */
+function createPrefetcher(deps: SubmitDeps, state: SubmissionState, options: SubmitOptions, last: number) {
+  const ahead = new Map<number, Promise<string>>();
+  return {
+    take(n: number): Promise<string> | undefined {
+      const pending = ahead.get(n);
+      ahead.delete(n);
+      return pending;
+    },
+    fill(from: number): void {
+      for (let n = from; n <= last && n < from + options.uploadAhead; n++) {
+        const key = String(n);
+        const eligible = !state.submitted_jobs[key] && !state.intents[key] && (!state.failed_batches[key] || options.retryFailed);
+        if (!eligible || ahead.has(n) || deps.signal.aborted) continue;
+        const pending = uploadStep(deps, state, n, state.batch_files[key]!, options);
+        pending.catch(() => undefined);
+        ahead.set(n, pending);
+      }
+    },
+    async drain(): Promise<void> {
+      await Promise.allSettled(ahead.values());
+    },
+  };
+}
+
 /** One batch: settle a leftover intent, upload (or reuse), save the intent, create (or adopt), save. */
-async function submitOne(deps: SubmitDeps, state: SubmissionState, n: number, options: SubmitOptions, limits: Limits): Promise<{ outcome: BatchOutcome; jobName: string; waitedMs: number; rateLimited: number }> {
+async function submitOne(deps: SubmitDeps, state: SubmissionState, n: number, options: SubmitOptions, prefetched?: Promise<string>): Promise<{ outcome: BatchOutcome; jobName: string; waitedMs: number; rateLimited: number }> {
   const key = String(n);
   const file = state.batch_files[key]!;
   const intent = state.intents[key];
@@ -138,8 +168,8 @@ async function submitOne(deps: SubmitDeps, state: SubmissionState, n: number, op
       return { outcome: "adopted", jobName: existing.name, waitedMs: 0, rateLimited: 0 };
     }
   }
-  const fileName = await uploadStep(deps, state, n, file, options);
-  const waitedMs = await waitForCapacity(deps, state, limits, file.estimated_tokens);
+  const fileName = await (prefetched ?? uploadStep(deps, state, n, file, options));
+  const waitedMs = await waitForCapacity(deps, state, options, file.estimated_tokens);
   const displayName = displayNameFor(options.displayPrefix, n, file.sha256);
   state.intents[key] = { display_name: displayName, file_name: fileName, at: nowIso(deps.clock) };
   await deps.store.save(state);
@@ -160,6 +190,7 @@ export async function runSubmission(deps: SubmitDeps, options: SubmitOptions, st
   if (start < 1 || start > end) throw new CliError("BAD_INPUT", `start: batch range ${start}..${end} is empty (there are ${total} batches)`, { hint: `use numbers from 1 to ${total}` });
   const result: SubmitRunResult = { range: { start, end }, total_batches: total, outcomes: [], rate_limit_waits: 0, capacity_wait_ms: 0, interrupted: false };
   deps.events.event("run_started", { data: { start, end, model: options.model, retry_failed: options.retryFailed } });
+  const prefetch = createPrefetcher(deps, state, options, end);
   for (let n = start; n <= end; n++) {
     const key = String(n);
     const file = state.batch_files[key]!.file;
@@ -177,7 +208,9 @@ export async function runSubmission(deps: SubmitDeps, options: SubmitOptions, st
       break;
     }
     try {
-      const done = await submitOne(deps, state, n, options, options);
+      const prefetched = prefetch.take(n);
+      prefetch.fill(n + 1);
+      const done = await submitOne(deps, state, n, options, prefetched);
       result.capacity_wait_ms += done.waitedMs;
       result.rate_limit_waits += done.rateLimited;
       result.outcomes.push({ batch: n, file, outcome: done.outcome, job_name: done.jobName });
@@ -201,6 +234,7 @@ export async function runSubmission(deps: SubmitDeps, options: SubmitOptions, st
       result.outcomes.push({ batch: n, file, outcome: "failed", error: error.message, attempts });
     }
   }
+  await prefetch.drain();
   deps.progress?.tick(1);
   deps.progress?.stop();
   deps.events.event("run_finished", { data: { submitted: result.outcomes.filter((o) => o.outcome === "submitted").length, interrupted: result.interrupted } });
