@@ -6,6 +6,8 @@ export const commands: LazyCommand[] = [
   { name: "report", summary: "Write an issue report with the files to fix and all their context", load: async () => (await import("@gembatch/report/cli")).reportCommand },
   { name: "send", summary: "Send each file to fix to Gemini on its own request with the whole issue report", load: async () => (await import("@gembatch/send/cli")).sendCommand },
   { name: "extract", summary: "Pull the complete fixed files out of Gemini replies, refusing truncated or elided code", load: async () => (await import("@gembatch/extract/cli")).extractCommand },
+  { name: "apply", summary: "Diff, back up, apply atomically and verify extracted fixes; retry once with the error; failure report", load: async () => (await import("@gembatch/apply/cli")).applyCommand },
+  { name: "scan-and-fix", summary: "Scan → report → send → extract → apply/verify/retry → failure reports → JSON + markdown summary (CI)", load: async () => (await import("@gembatch/apply/cli")).scanAndFixCommand },
   { name: "submit", summary: "Submit JSONL request files to the Batch API resumably; status, download, collect, cancel", load: async () => (await import("@gembatch/submit/cli")).submitCommand },
   { name: "costs", summary: "Show what Gemini calls cost, by day, model and command", load: async () => (await import("./commands/costs.js")).costsCommand },
   {

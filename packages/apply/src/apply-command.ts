@@ -1,0 +1,107 @@
+import path from "node:path";
+import { z } from "zod";
+import { defineCommand, ExitCode, type ExitCodeValue } from "@gembatch/core";
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_VERIFY_TIMEOUT_S, depsFromContext, modelSettings, verifyCommands } from "./command-deps.js";
+import { renderApply } from "./render.js";
+import type { StopReason } from "./state.js";
+import type { ApplyResult } from "./types.js";
+
+const strings = z.array(z.string().min(1));
+
+const schema = z
+  .object({
+    extracted_dir: z.string().min(1).optional(),
+    run_dir: z.string().min(1).optional(),
+    files: strings.optional(),
+    verify: z.union([z.string(), strings]).optional(),
+    verify_timeout: z.number().positive().optional(),
+    issue_report_file: z.string().min(1).optional(),
+    rules: strings.optional(),
+    max_attempts: z.number().int().min(1).max(5).optional(),
+    diff_only: z.boolean().optional(),
+    resume: z.boolean().optional(),
+    escalate: z.boolean().optional(),
+    escalation_model: z.string().min(1).optional(),
+    commit: z.boolean().optional(),
+    allow_dirty: z.boolean().optional(),
+    branch: z.string().min(1).optional(),
+    model: z.string().min(1).optional(),
+    max_tokens: z.number().int().positive().optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    max_cost: z.number().nonnegative().optional(),
+  })
+  .strict()
+  .refine((input) => input.extracted_dir !== undefined || input.run_dir !== undefined, { message: "required: the output of gembatch extract (or run_dir, a send run)", path: ["extracted_dir"] });
+
+/** 130 interrupted, 4 budget, 3 API trouble, 1 some file not fixed, 0 every file fixed (or diff only). */
+export function stopExitCode(stopped: StopReason | undefined, success: boolean): ExitCodeValue {
+  if (stopped === "interrupted") return ExitCode.INTERRUPTED;
+  if (stopped === "budget") return ExitCode.BUDGET_EXCEEDED;
+  if (stopped === "api_error") return ExitCode.API_ERROR;
+  return success ? ExitCode.OK : ExitCode.ITEMS_FAILED;
+}
+
+export const applyCommand = defineCommand({
+  name: "apply",
+  summary: "Diff, back up, apply atomically and verify extracted fixes; retry once with the error; write a failure report",
+  positionals: [{ key: "files", description: "the files to apply (default: every file of the extraction)", variadic: true }],
+  options: [
+    { key: "extracted_dir", type: "string", valueName: "dir", description: "the output of gembatch extract (tmp/gemini_extracted_<stamp>)" },
+    { key: "run_dir", type: "string", valueName: "dir", description: "the send run (tmp/gemini_batch_<stamp>): apply's state, backups and reports go there; alone, it is extracted first" },
+    { key: "verify", type: "string[]", valueName: "commands", description: "verify commands, {file} = the file's path (default: config verify)" },
+    { key: "verify_timeout", type: "number", valueName: "seconds", description: `per verify command (default ${DEFAULT_VERIFY_TIMEOUT_S})` },
+    { key: "issue_report_file", type: "string", valueName: "path", description: "the issue report for a retry (default: the one the send run used)" },
+    { key: "rules", type: "string[]", valueName: "ids", description: "re-scan with these rules: the finding must be gone (default: the report's rule)" },
+    { key: "max_attempts", type: "number", description: `attempts per file, the first included (default ${DEFAULT_MAX_ATTEMPTS})` },
+    { key: "diff_only", type: "boolean", description: "write and show the diffs; change nothing" },
+    { key: "resume", type: "boolean", description: "continue an interrupted apply in the same run directory" },
+    { key: "escalate", type: "boolean", description: "send the failure report to the escalation model and save its analysis" },
+    { key: "escalation_model", type: "string", description: "model for --escalate (default: config escalation_model or gemini-pro-latest)" },
+    { key: "commit", type: "boolean", description: "one git commit per fixed file, naming the rule" },
+    { key: "allow_dirty", type: "boolean", description: "with --commit: allow uncommitted changes in the work tree" },
+    { key: "branch", type: "string", valueName: "name", description: "switch to (or create) this branch first" },
+    { key: "model", type: "string", description: "model for retries (default: config/env/gemini-flash-latest)" },
+    { key: "max_tokens", type: "number", description: "output limit of a retry reply (default: config max_tokens or 8192)" },
+    { key: "temperature", type: "number", description: "sampling temperature of retries" },
+    { key: "max_cost", type: "number", valueName: "usd", description: "cap on what retries and escalation may spend (exit 4)" },
+  ],
+  examples: [
+    `gembatch apply '{"extracted_dir": "tmp/gemini_extracted_20250715_063317", "files": ["src/a.py"], "verify": "python {file}"}'`,
+    "gembatch apply --extracted-dir tmp/gemini_extracted_20250715_063317 --diff-only",
+    "gembatch apply --run-dir tmp/gemini_batch_20250715_063222 --verify 'python3 -m unittest' --commit",
+    "gembatch apply --run-dir tmp/gemini_batch_20250715_063222 --resume",
+  ],
+  schema,
+  configOverrides: ["model"],
+  async run(input, ctx): Promise<ApplyResult> {
+    const { runApply } = await import("./run-apply.js");
+    return runApply(
+      {
+        cwd: ctx.cwd,
+        projectRoot: ctx.config.projectRoot,
+        tmpDir: ctx.config.tmpDir,
+        ...(input.extracted_dir ? { extractedDir: input.extracted_dir } : {}),
+        ...(input.run_dir ? { runDir: input.run_dir } : {}),
+        ...(input.files ? { files: input.files } : {}),
+        verify: verifyCommands(input.verify, ctx),
+        verifyTimeoutMs: Math.round((input.verify_timeout ?? DEFAULT_VERIFY_TIMEOUT_S) * 1000),
+        ...(input.issue_report_file ? { issueReportFile: input.issue_report_file } : {}),
+        ...(input.rules ? { rules: input.rules } : {}),
+        scanConfig: ctx.config.file.scan,
+        maxAttempts: input.max_attempts ?? DEFAULT_MAX_ATTEMPTS,
+        diffOnly: input.diff_only ?? false,
+        resume: input.resume ?? false,
+        escalate: input.escalate ?? false,
+        escalationModel: input.escalation_model ?? ctx.config.escalationModel,
+        commit: input.commit ?? false,
+        allowDirty: input.allow_dirty ?? false,
+        ...(input.branch ? { branch: input.branch } : {}),
+        settings: modelSettings(input, ctx),
+        ...((input.max_cost ?? ctx.config.file.max_cost) === undefined ? {} : { maxCost: input.max_cost ?? ctx.config.file.max_cost }),
+      },
+      depsFromContext(ctx),
+    );
+  },
+  renderText: (result, ctx) => renderApply(result, ctx.config.projectRoot ?? path.resolve(ctx.cwd)),
+  exitCode: (result) => stopExitCode(result.stopped, result.success),
+});

@@ -1,0 +1,114 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { CliError } from "@gembatch/core";
+import { CONTEXT_JSON } from "@gembatch/extract";
+import { z } from "zod";
+
+/** What apply may write for one file: the extracted file, or why there is none. */
+export interface Candidate {
+  path: string;
+  /** Absolute path of the extracted file. */
+  extracted?: string;
+  refusal?: { code: string; reason: string };
+  /** The file's sha256 when its request was built (from send's meta file). */
+  sha256Sent?: string;
+  /** The file's number in the send run (`request_<n>_<stem>.md`). */
+  n?: number;
+}
+
+export interface ExtractionView {
+  extractedDir: string | null;
+  /** The send run directory the replies came from, when there is exactly one. */
+  sendRunDir: string | null;
+  candidates: Map<string, Candidate>;
+}
+
+const ContextSchema = z.looseObject({
+  files: z.array(z.looseObject({ path: z.string(), source: z.string().optional() })),
+  refused: z.array(z.looseObject({ path: z.string().nullable(), code: z.string(), reason: z.string(), source: z.string().optional() })),
+  sources: z.array(z.looseObject({ response_file: z.string() })).optional(),
+});
+
+/** The part of an extraction (EXTRACTION_CONTEXT.json, or runExtract's result) apply reads. */
+export interface ExtractionContextLike {
+  files: ReadonlyArray<{ path: string }>;
+  refused: ReadonlyArray<{ path: string | null; code: string; reason: string }>;
+  sources?: ReadonlyArray<{ response_file: string }>;
+}
+
+const MetaSchema = z.looseObject({ n: z.number().int(), file_to_fix: z.string(), sha256_sent: z.string().optional(), success: z.boolean().optional(), error: z.string().nullable().optional() });
+export type SendMeta = z.infer<typeof MetaSchema>;
+
+/** Every readable `response_<n>_<stem>.meta.json` of a send run, by the file it answered. */
+export function readSendMetas(runDir: string): Map<string, SendMeta> {
+  const metas = new Map<string, SendMeta>();
+  if (!existsSync(runDir)) return metas;
+  for (const name of readdirSync(runDir)) {
+    if (!/^response_\d+_.*\.meta\.json$/.test(name)) continue;
+    try {
+      const parsed = MetaSchema.safeParse(JSON.parse(readFileSync(path.join(runDir, name), "utf8")));
+      if (parsed.success) metas.set(parsed.data.file_to_fix, parsed.data);
+    } catch {
+      // A torn meta file only means that file's request cannot be checked.
+    }
+  }
+  return metas;
+}
+
+/** A path the extraction recorded relative to the cwd it ran in: try ours, then the project root. */
+function locate(value: string, bases: string[]): string | undefined {
+  for (const base of bases) {
+    const candidate = path.resolve(base, value);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Build the view from an extraction context (EXTRACTION_CONTEXT.json, or runExtract's result). */
+export function viewFromContext(context: ExtractionContextLike, options: { extractedDir: string | null; bases: string[]; sendRunDir?: string }): ExtractionView {
+  const runDirs = new Set<string>();
+  if (options.sendRunDir) runDirs.add(path.resolve(options.sendRunDir));
+  else {
+    for (const source of context.sources ?? []) {
+      const response = locate(source.response_file, options.bases);
+      if (response && /^response_\d+_/.test(path.basename(response))) runDirs.add(path.dirname(response));
+    }
+  }
+  const metas = new Map<string, SendMeta>();
+  for (const dir of runDirs) for (const [file, meta] of readSendMetas(dir)) metas.set(file, meta);
+  const candidates = new Map<string, Candidate>();
+  const withMeta = (file: string): Candidate => {
+    const meta = metas.get(file);
+    return { path: file, ...(meta?.sha256_sent ? { sha256Sent: meta.sha256_sent } : {}), ...(meta ? { n: meta.n } : {}) };
+  };
+  for (const refusal of context.refused) {
+    if (refusal.path === null) continue;
+    candidates.set(refusal.path, { ...withMeta(refusal.path), refusal: { code: refusal.code, reason: refusal.reason } });
+  }
+  for (const file of context.files) {
+    if (candidates.has(file.path) || !options.extractedDir) continue;
+    candidates.set(file.path, { ...withMeta(file.path), extracted: path.join(options.extractedDir, file.path) });
+  }
+  // A file whose request failed outright has no reply to extract; its meta still says why.
+  for (const [file, meta] of metas) {
+    if (!candidates.has(file) && meta.success === false) candidates.set(file, { ...withMeta(file), refusal: { code: "send_failed", reason: meta.error ?? "the request failed" } });
+  }
+  return { extractedDir: options.extractedDir, sendRunDir: runDirs.size === 1 ? [...runDirs][0]! : null, candidates };
+}
+
+/** Read `<extracted_dir>/EXTRACTION_CONTEXT.json` written by `gembatch extract`. */
+export function readExtraction(options: { extractedDir: string; cwd: string; projectRoot: string; sendRunDir?: string }): ExtractionView {
+  const file = path.join(options.extractedDir, CONTEXT_JSON);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+    throw new CliError(missing ? "FILE_NOT_FOUND" : "BAD_INPUT", `extracted_dir: ${missing ? "no" : "unreadable"} ${CONTEXT_JSON} in ${path.relative(options.cwd, options.extractedDir) || "."}`, {
+      hint: "pass the output_dir of `gembatch extract` (tmp/gemini_extracted_<stamp>), or the send run directory as run_dir",
+    });
+  }
+  const parsed = ContextSchema.safeParse(raw);
+  if (!parsed.success) throw new CliError("BAD_INPUT", `extracted_dir: ${CONTEXT_JSON} does not have the shape gembatch extract writes`);
+  return viewFromContext(parsed.data, { extractedDir: options.extractedDir, bases: [options.cwd, options.projectRoot], ...(options.sendRunDir ? { sendRunDir: options.sendRunDir } : {}) });
+}

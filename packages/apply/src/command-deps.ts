@@ -1,0 +1,43 @@
+import { CliError, clientOptionsFrom, createGeminiClient, modelLimits, type CommandContext } from "@gembatch/core";
+import type { ApplyDeps } from "./types.js";
+
+export const DEFAULT_MAX_TOKENS = 8192;
+export const DEFAULT_VERIFY_TIMEOUT_S = 120;
+export const DEFAULT_MAX_ATTEMPTS = 2;
+
+/** What the library functions need from the command context: the client, limits, ledger, signal, output. */
+export function depsFromContext(ctx: CommandContext): ApplyDeps {
+  return {
+    createClient: () => createGeminiClient(clientOptionsFrom(ctx.config)),
+    clock: ctx.clock,
+    rateLimits: ctx.config.rateLimits,
+    retryPolicy: ctx.config.retry,
+    pricing: ctx.config.pricing,
+    ledgerFile: ctx.config.ledgerFile,
+    signal: ctx.signal,
+    warn: (message) => ctx.warn(message),
+    info: (message) => ctx.info(message),
+  };
+}
+
+/** `verify` as given (a string or a list), else the config's, as a list. */
+export function verifyCommands(given: string | string[] | undefined, ctx: CommandContext): string[] {
+  if (given === undefined) return ctx.config.verify;
+  return (Array.isArray(given) ? given : [given]).filter((command) => command.trim() !== "");
+}
+
+/** Model, reply limit (checked against the model's own, as send checks it) and temperature. */
+export function modelSettings(input: { max_tokens?: number | undefined; temperature?: number | undefined }, ctx: CommandContext) {
+  const temperature = input.temperature ?? ctx.config.file.temperature;
+  const model = ctx.config.model;
+  const maxTokens = input.max_tokens ?? ctx.config.file.max_tokens ?? DEFAULT_MAX_TOKENS;
+  const limit = modelLimits(model, ctx.config.pricing)?.output;
+  if (limit !== undefined && maxTokens > limit) {
+    throw new CliError("BAD_INPUT", `max_tokens: ${maxTokens} is above the output limit of ${model} (${limit})`, { hint: `use --max-tokens ${limit} or less` });
+  }
+  return {
+    model,
+    maxTokens,
+    ...(temperature === undefined ? {} : { temperature }),
+  };
+}

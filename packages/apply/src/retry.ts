@@ -1,0 +1,99 @@
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { toCliError } from "@gembatch/core";
+import { runExtract } from "@gembatch/extract";
+import type { ParsedReport } from "@gembatch/report";
+import { runSend } from "@gembatch/send";
+import { viewFromContext, type Candidate } from "./candidates.js";
+import { newSpend, type CostTracker } from "./costs.js";
+import { fileKey, shownPath } from "./paths.js";
+import { renderRetryReport } from "./retry-report.js";
+import type { AttemptRecord, StopReason } from "./state.js";
+import type { ModelSettings, SendingDeps } from "./types.js";
+
+export interface RetryContext {
+  projectRoot: string;
+  tmpDir: string;
+  runDir: string;
+  report: ParsedReport;
+  settings: ModelSettings;
+  maxAttempts: number;
+  deps: SendingDeps;
+  costs: CostTracker;
+  signal?: AbortSignal;
+  warn(message: string): void;
+}
+
+export type RetryOutcome = { candidate: Candidate; sendRunDir: string } | { stop: StopReason; error: string };
+
+export function attemptDir(runDir: string, attempt: number, n: number, file: string): string {
+  return path.join(runDir, `attempt_${attempt}`, fileKey(n, file));
+}
+
+async function readIfExists(file: string | null): Promise<string | null> {
+  if (!file) return null;
+  return readFile(file, "utf8").catch(() => null);
+}
+
+/**
+ * Attempt k after a failure: a retry report (the original issue, the change that failed, the trimmed
+ * error), sent through @gembatch/send into `attempt_<k>/<n>_<stem>/`, and the reply extracted there.
+ * Resumable: a report already written is reused and an answered request is not sent again.
+ */
+export async function retryFile(ctx: RetryContext, input: { file: string; n: number; attempt: number; previous: AttemptRecord; errorDetails: string }): Promise<RetryOutcome> {
+  const dir = attemptDir(ctx.runDir, input.attempt, input.n, input.file);
+  const reportFile = path.join(dir, "issue_report.md");
+  if (!existsSync(reportFile)) {
+    const current = await readFile(path.join(ctx.projectRoot, input.file), "utf8");
+    const patch = await readIfExists(input.previous.patch_file && path.join(ctx.projectRoot, input.previous.patch_file));
+    const text = renderRetryReport({
+      original: ctx.report,
+      file: input.file,
+      current,
+      attempt: input.attempt,
+      maxAttempts: ctx.maxAttempts,
+      error: input.previous.error ?? "it failed",
+      details: input.errorDetails,
+      patch,
+    });
+    await mkdir(dir, { recursive: true });
+    await writeFile(reportFile, text);
+  }
+  const remaining = ctx.costs.remaining();
+  const sent = await runSend(
+    {
+      issueReportFile: reportFile,
+      filesToFix: [input.file],
+      model: ctx.settings.model,
+      maxTokens: ctx.settings.maxTokens,
+      ...(ctx.settings.temperature === undefined ? {} : { temperature: ctx.settings.temperature }),
+      outputDir: dir,
+      resume: true,
+      ...(remaining === undefined ? {} : { maxCost: remaining }),
+      cache: false,
+      cwd: ctx.projectRoot,
+      projectRoot: ctx.projectRoot,
+      tmpDir: ctx.tmpDir,
+    },
+    { ...ctx.deps, ...(ctx.signal ? { signal: ctx.signal } : {}), warn: ctx.warn },
+  );
+  ctx.costs.add(`send:${shownPath(ctx.projectRoot, dir)}`, newSpend(sent));
+  if (sent.stopped) return { stop: sent.stopped, error: sent.error?.message ?? `retry not sent: ${sent.stopped}` };
+  const row = sent.results.find((r) => r.file_to_fix === input.file);
+  if (!row?.response_file) {
+    return { candidate: { path: input.file, refusal: { code: "send_failed", reason: row?.error ?? "the retry request failed" } }, sendRunDir: dir };
+  }
+  try {
+    const extracted = await runExtract(
+      { markdownFile: dir, cwd: ctx.projectRoot, projectRoot: ctx.projectRoot, tmpDir: ctx.tmpDir, outputDir: path.join(dir, "extracted"), files: [input.file] },
+      { ...(ctx.signal ? { signal: ctx.signal } : {}) },
+    );
+    const view = viewFromContext(extracted, { extractedDir: path.join(dir, "extracted"), bases: [ctx.projectRoot], sendRunDir: dir });
+    const candidate = view.candidates.get(input.file) ?? { path: input.file, refusal: { code: "missing_file", reason: "the retry reply has no block for the file" } };
+    return { candidate, sendRunDir: dir };
+  } catch (error) {
+    if (ctx.signal?.aborted) return { stop: "interrupted", error: "interrupted" };
+    return { candidate: { path: input.file, refusal: { code: "extract_failed", reason: toCliError(error).message } }, sendRunDir: dir };
+  }
+}

@@ -1,0 +1,45 @@
+import path from "node:path";
+import { roundUsd } from "@gembatch/core";
+import { runSend } from "@gembatch/send";
+import { shownPath } from "../paths.js";
+import type { RuleEntry } from "./fix-state.js";
+import { writeRuleReport, type RuleStepContext } from "./rule-step.js";
+import type { Plan } from "./plan.js";
+
+export interface DryRunOutcome {
+  entries: RuleEntry[];
+  estimatedCost: number | null;
+  requests: string[];
+}
+
+/** Every report and every request, exactly as a real run would send them, and what they could cost; nothing is sent. */
+export async function dryRunPlan(ctx: RuleStepContext, plan: Plan, entries: RuleEntry[]): Promise<DryRunOutcome> {
+  const root = ctx.options.projectRoot;
+  let estimated: number | null = 0;
+  const requests: string[] = [];
+  for (const entry of entries) {
+    const planned = plan.byRule.find((r) => r.rule.id === entry.rule)!;
+    if (!(await writeRuleReport(ctx, entry, planned.findings))) continue;
+    const runDir = path.join(ctx.fixDir, "runs", entry.issue);
+    entry.run_dir = shownPath(root, runDir);
+    const result = await runSend(
+      {
+        issueReportFile: path.resolve(root, entry.report_file!),
+        filesToFix: entry.files,
+        model: ctx.options.settings.model,
+        maxTokens: ctx.options.settings.maxTokens,
+        ...(ctx.options.settings.temperature === undefined ? {} : { temperature: ctx.options.settings.temperature }),
+        outputDir: runDir,
+        dryRun: true,
+        ...(ctx.options.maxCost === undefined ? {} : { maxCost: ctx.options.maxCost }),
+        cwd: root,
+        projectRoot: root,
+        tmpDir: ctx.options.tmpDir,
+      },
+      { ...(ctx.deps.pricing ? { pricing: ctx.deps.pricing } : {}), ...(ctx.deps.clock ? { clock: ctx.deps.clock } : {}), warn: ctx.warn },
+    );
+    requests.push(...(result.planned ?? []).map((p) => p.request_file));
+    estimated = estimated === null || result.estimated_cost === null || result.estimated_cost === undefined ? null : estimated + result.estimated_cost;
+  }
+  return { entries, estimatedCost: estimated === null ? null : roundUsd(estimated), requests };
+}

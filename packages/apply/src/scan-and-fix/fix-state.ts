@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { FILE_STATUSES, STOP_REASONS } from "../state.js";
+
+export const RuleEntrySchema = z.object({
+  rule: z.string(),
+  issue: z.string(),
+  files: z.array(z.string()),
+  /** pending → reported → sent → applied; `failed` when its report could not be written. */
+  phase: z.enum(["pending", "reported", "sent", "applied", "failed"]),
+  report_file: z.string().nullable(),
+  run_dir: z.string().nullable(),
+  error: z.string().nullable(),
+  /** What happened to each file for this rule. */
+  outcomes: z.record(z.string(), z.enum(FILE_STATUSES)),
+  attempts: z.record(z.string(), z.number().int()),
+  /** The patch that was applied, for each fixed file. */
+  patches: z.record(z.string(), z.string()),
+  failure_report: z.string().nullable(),
+  escalation_file: z.string().nullable(),
+});
+export type RuleEntry = z.infer<typeof RuleEntrySchema>;
+
+export const FixStateSchema = z.object({
+  created_at: z.string(),
+  updated_at: z.string(),
+  finished: z.boolean(),
+  stopped: z.enum(STOP_REASONS).nullable(),
+  shard: z.string().nullable(),
+  /** The plan's inputs (paths, rules, shard, max_files), to tell a resume what it continues. */
+  plan: z.record(z.string(), z.unknown()),
+  findings: z.number().int(),
+  files_found: z.number().int(),
+  /** The files this run works on (this shard's, capped by max_files), sorted. */
+  files: z.array(z.string()),
+  rules: z.array(RuleEntrySchema),
+  costs: z.record(z.string(), z.number()),
+});
+export type FixState = z.infer<typeof FixStateSchema>;
+
+export const FIX_STATE_FILE = "scan_and_fix_state.json";
+export const FIX_STATE_VERSION = 1;

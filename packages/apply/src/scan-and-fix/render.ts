@@ -1,0 +1,18 @@
+import type { ScanAndFixResult } from "./types.js";
+
+/** The short human summary; the full one is in SUMMARY.md. */
+export function renderScanAndFix(result: ScanAndFixResult): string {
+  const head = result.findings === 0 ? "No findings: nothing to fix." : `${result.findings} finding(s) in ${result.files_found} file(s)${result.shard ? `, shard ${result.shard}: ${result.files_attempted} file(s)` : ""}.`;
+  const lines = [head];
+  if (result.dry_run) {
+    lines.push(`Dry run: ${result.reports.length} report(s) and ${result.requests?.length ?? 0} request(s) written, nothing sent; estimated cost ${result.estimated_cost === null || result.estimated_cost === undefined ? "unknown" : `$${result.estimated_cost.toFixed(4)}`}.`);
+  } else if (result.files_attempted > 0) {
+    for (const file of result.files) lines.push(`  ${file.status.padEnd(9)} ${file.path} (${file.rules.join(", ")}${file.attempts > 1 ? `, ${file.attempts} attempts` : ""})`);
+    lines.push(`${result.files_fixed} fixed, ${result.files_failed} not fixed; cost $${result.total_cost.toFixed(4)}.`);
+  }
+  for (const report of result.failure_reports) lines.push(`Failure report: ${report}`);
+  for (const analysis of result.escalation_files) lines.push(`Escalation analysis: ${analysis}`);
+  if (result.stopped) lines.push(`Stopped: ${result.stopped}${result.stopped === "interrupted" || result.stopped === "budget" ? " (run again with --resume)" : ""}`);
+  lines.push(`Summary: ${result.summary_markdown_file}`);
+  return lines.join("\n");
+}

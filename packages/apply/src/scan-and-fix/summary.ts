@@ -1,0 +1,60 @@
+import { appendFile, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { ScanAndFixResult } from "./types.js";
+
+const ICON: Record<string, string> = { fixed: "✅ fixed", failed: "❌ failed", refused: "⚠️ refused (changed during the run)", pending: "⏸ not reached", planned: "📝 planned (dry run)", unchanged: "✅ nothing to change" };
+
+function usd(value: number | null | undefined): string {
+  return value === null || value === undefined ? "unknown" : `$${value.toFixed(value !== 0 && value < 0.01 ? 6 : 4)}`;
+}
+
+const STOPS: Record<string, string> = {
+  budget: "Stopped at the budget cap (`max_cost`): raise it and run again with `--resume`.",
+  api_error: "Stopped by an API error that retries could not overcome (key, quota, network).",
+  interrupted: "Interrupted: every original is in place; run again with `--resume`.",
+};
+
+/** The markdown summary for people and for `$GITHUB_STEP_SUMMARY`. */
+export function renderSummaryMarkdown(result: ScanAndFixResult): string {
+  const title = `## gembatch scan-and-fix${result.shard ? ` (shard ${result.shard})` : ""}${result.dry_run ? " — dry run" : ""}`;
+  const rows: Array<[string, string]> = [
+    ["Findings", `${result.findings} in ${result.files_found} file(s)`],
+    ["Files attempted", String(result.files_attempted)],
+  ];
+  if (result.dry_run) rows.push(["Estimated cost", usd(result.estimated_cost)]);
+  else rows.push(["Fixed", String(result.files_fixed)], ["Not fixed", String(result.files_failed)], ["Cost", usd(result.total_cost)]);
+  const out = [title, "", "| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
+  if (result.stopped) out.push("", `**${STOPS[result.stopped]}**`);
+  if (result.files.length > 0) {
+    out.push("", "| File | Rules | Result | Attempts |", "|---|---|---|---|");
+    for (const file of result.files) out.push(`| \`${file.path}\` | ${file.rules.join(", ")} | ${ICON[file.status] ?? file.status} | ${file.attempts} |`);
+  } else if (result.findings === 0) out.push("", "Nothing to fix: no findings.");
+  if (result.failure_reports.length > 0) out.push("", "Failure reports:", ...result.failure_reports.map((f) => `- \`${f}\``));
+  if (result.warnings?.length) out.push("", "<details><summary>Warnings</summary>", "", ...result.warnings.map((w) => `- ${w}`), "", "</details>");
+  return `${out.join("\n")}\n`;
+}
+
+const MAX_DIFF_LINES = 200;
+
+/** The applied patches, folded, so a reviewer sees each change without leaving the summary. */
+async function diffsSection(result: ScanAndFixResult, projectRoot: string): Promise<string> {
+  const out: string[] = [];
+  for (const file of result.files) {
+    for (const patchFile of file.patch_files) {
+      const patch = await readFile(path.resolve(projectRoot, patchFile), "utf8").catch(() => null);
+      if (patch === null) continue;
+      const lines = patch.replace(/\n$/, "").split("\n");
+      const shown = lines.length > MAX_DIFF_LINES ? [...lines.slice(0, MAX_DIFF_LINES), `… ${lines.length - MAX_DIFF_LINES} more line(s) in ${patchFile}`] : lines;
+      const fence = "`".repeat(Math.max(3, ...[...patch.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+      out.push(`<details><summary><code>${file.path}</code></summary>`, "", `${fence}diff`, ...shown, fence, "", "</details>");
+    }
+  }
+  return out.length > 0 ? `\n### Changes\n\n${out.join("\n")}\n` : "";
+}
+
+export async function writeSummaries(result: ScanAndFixResult, files: { json: string; markdown: string; stepSummary?: string; projectRoot: string }): Promise<void> {
+  const markdown = renderSummaryMarkdown(result) + (await diffsSection(result, files.projectRoot));
+  await writeFile(files.markdown, markdown);
+  await writeFile(files.json, `${JSON.stringify(result, null, 2)}\n`);
+  if (files.stepSummary) await appendFile(files.stepSummary, `${markdown}\n`);
+}

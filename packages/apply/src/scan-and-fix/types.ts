@@ -1,0 +1,67 @@
+import type { StopReason } from "../state.js";
+import type { ModelSettings } from "../types.js";
+import type { Shard } from "./shard.js";
+
+export interface ScanAndFixOptions {
+  cwd: string;
+  projectRoot: string;
+  tmpDir: string;
+  /** Files or directories to scan, relative to `cwd` (default: the config's `scan.paths`, else the project). */
+  paths?: string[];
+  rules?: string[];
+  exclude?: string[];
+  minSeverity?: "error" | "warning" | "note";
+  scanConfig: unknown;
+  configLabel?: string;
+  verify: string[];
+  verifyTimeoutMs: number;
+  maxAttempts: number;
+  maxCost?: number;
+  maxFiles?: number;
+  shard: Shard | null;
+  dryRun: boolean;
+  resume: boolean;
+  /** The run directory (default `tmp/gembatch_fix_<stamp>`; with `resume`, the latest unfinished one). */
+  outputDir?: string;
+  escalate: boolean;
+  escalationModel: string;
+  commit: boolean;
+  allowDirty: boolean;
+  branch?: string;
+  settings: ModelSettings;
+  includeImports?: boolean;
+  maxContextTokens?: number;
+  concurrency?: number;
+  /** `$GITHUB_STEP_SUMMARY`: the markdown summary is appended to it. */
+  stepSummaryFile?: string;
+}
+
+export type FixFileStatus = "fixed" | "failed" | "refused" | "unchanged" | "pending" | "planned";
+
+export interface ScanAndFixResult {
+  success: boolean;
+  dry_run: boolean;
+  shard: string | null;
+  output_dir: string;
+  findings: number;
+  files_found: number;
+  files_attempted: number;
+  files_fixed: number;
+  files_failed: number;
+  files: Array<{ path: string; rules: string[]; status: FixFileStatus; attempts: number; patch_files: string[] }>;
+  reports: Array<{ rule: string; issue: string; report_file: string | null; files_to_fix: number; error?: string }>;
+  runs: Array<{ rule: string; run_dir: string | null; phase: string; failure_report: string | null; escalation_file: string | null }>;
+  failure_reports: string[];
+  escalation_files: string[];
+  total_cost: number;
+  /** Dry runs: the most the requests could cost (null when a price is unknown). */
+  estimated_cost?: number | null;
+  requests?: string[];
+  summary_file: string;
+  summary_markdown_file: string;
+  state_file: string | null;
+  stopped?: StopReason;
+  warnings?: string[];
+}
+
+export { type Shard };

@@ -1,0 +1,98 @@
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { commitAll, gitInit, tempTree } from "@gembatch/test-utils";
+
+/** The example project the scan engineer wrote; copied, never changed in place. */
+export const EXAMPLE_DIR = fileURLToPath(new URL("../../../../examples/python-service", import.meta.url));
+export const MODEL = "gemini-2.5-flash";
+export const API_KEY = "apply-test-key";
+
+/** A fresh copy of examples/python-service (without tmp/ and caches), optionally a git repository. */
+export function exampleProject(options: { git?: boolean } = {}): string {
+  const root = tempTree();
+  cpSync(EXAMPLE_DIR, root, { recursive: true, filter: (source) => !/[\\/](tmp|__pycache__)([\\/]|$)/.test(path.relative(EXAMPLE_DIR, source)) });
+  if (options.git) {
+    gitInit(root);
+    commitAll(root, "the example");
+  }
+  return root;
+}
+
+export function read(root: string, file: string): string {
+  return readFileSync(path.join(root, file), "utf8");
+}
+
+export function write(root: string, file: string, text: string): void {
+  writeFileSync(path.join(root, file), text);
+}
+
+function replaceExactly(text: string, from: string, to: string, file: string): string {
+  if (!text.includes(from)) throw new Error(`${file} no longer contains ${JSON.stringify(from)}: update the fixtures in packages/apply/src/test-helpers/example.ts`);
+  return text.split(from).join(to);
+}
+
+type Edit = [from: string, to: string];
+
+/** The intended logger.bind fixes: context passed as keyword arguments. */
+const GOOD: Record<string, Edit[]> = {
+  "orders/service.py": [
+    ["        log = logger.bind(order_id=order.id)\n", ""],
+    ['log.info("placing order for {} item(s), total {:.2f}", len(items), order.total)', 'logger.info("placing order for {} item(s), total {:.2f}", len(items), order.total, order_id=order.id)'],
+    ['log.error("payment failed")', 'logger.error("payment failed", order_id=order.id)'],
+  ],
+  "orders/payments.py": [['logger.bind(token=token[-4:]).warning("charge declined: {}", response.get("error", "unknown"))', 'logger.warning("charge declined: {}", response.get("error", "unknown"), token=token[-4:])']],
+  "orders/notifications.py": [['logger.bind(order_id=order.id).info("receipt sent")', 'logger.info("receipt sent", order_id=order.id)']],
+};
+
+/** Fixes that remove logger.bind but lose the context the tests check (a plausible model mistake). */
+const LOSES_CONTEXT: Record<string, Edit[]> = {
+  "orders/service.py": [
+    ["        log = logger.bind(order_id=order.id)\n", ""],
+    ['log.info("placing order for {} item(s), total {:.2f}", len(items), order.total)', 'logger.info("placing order for {} item(s), total {:.2f}", len(items), order.total)'],
+    ['log.error("payment failed")', 'logger.error("payment failed")'],
+  ],
+  "orders/payments.py": [['logger.bind(token=token[-4:]).warning("charge declined: {}", response.get("error", "unknown"))', 'logger.warning("charge declined: {}", response.get("error", "unknown"))']],
+};
+
+/** A second, different mistake: the error path breaks at runtime. */
+const BREAKS_ERROR_PATH: Record<string, Edit[]> = {
+  "orders/service.py": [
+    ["        log = logger.bind(order_id=order.id)\n", ""],
+    ['log.info("placing order for {} item(s), total {:.2f}", len(items), order.total)', 'logger.info("placing order for {} item(s), total {:.2f}", len(items), order.total, order_id=order.id)'],
+    ['log.error("payment failed")', 'logger.error("payment failed", order_id=order.ident)'],
+  ],
+};
+
+function edited(root: string, file: string, edits: Record<string, Edit[]>): string {
+  const list = edits[file];
+  if (!list) throw new Error(`no fixture edit for ${file}`);
+  return list.reduce((text, [from, to]) => replaceExactly(text, from, to, file), read(root, file));
+}
+
+export const goodFix = (root: string, file: string) => edited(root, file, GOOD);
+export const contextLosingFix = (root: string, file: string) => edited(root, file, LOSES_CONTEXT);
+export const errorPathFix = (root: string, file: string) => edited(root, file, BREAKS_ERROR_PATH);
+
+export const LOGGER_BIND_FILES = ["orders/notifications.py", "orders/payments.py", "orders/service.py"];
+
+/** A reply in the shape send asks for. */
+export function replyWith(file: string, content: string): string {
+  return `Here is the fixed file.\n\n<!-- CODE_FILE_START: ${file} -->\n\`\`\`python\n${content}\`\`\`\n<!-- CODE_FILE_END: ${file} -->\n`;
+}
+
+/** The emulator script entry that answers one file's first request (`reply` adds to the reply, e.g. a delay). */
+export function answer(file: string, content: string, reply: Record<string, unknown> = {}) {
+  return { match: { text: `FILE TO FIX: ${file}` }, reply: { text: replyWith(file, content), ...reply } };
+}
+
+/** Answers only a retry request (its report says the previous attempt failed). */
+export function answerRetry(file: string, content: string) {
+  return { match: { regex: `Previous attempt failed[\\s\\S]*FILE TO FIX: ${file.replace(/[.]/g, "\\.")}` }, reply: { text: replyWith(file, content) } };
+}
+
+/** A reply cut off by the output limit: half the file, no END marker. */
+export function truncatedAnswer(file: string, content: string) {
+  const half = content.slice(0, Math.floor(content.length / 2));
+  return { match: { text: `FILE TO FIX: ${file}` }, reply: { text: `<!-- CODE_FILE_START: ${file} -->\n\`\`\`python\n${half}`, finishReason: "MAX_TOKENS" } };
+}

@@ -1,0 +1,59 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { tempTree } from "@gembatch/test-utils";
+import { describe, expect, it } from "vitest";
+import { runCommand } from "./run-command.js";
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(check: () => boolean, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe("runCommand", () => {
+  it("captures stdout and stderr interleaved, the exit code, and fills in {file}", async () => {
+    const dir = tempTree({ "a b.py": "import sys\nprint('out'); print('err', file=sys.stderr); sys.exit(3)\n" });
+    const run = await runCommand({ command: "python3 {file}", file: "a b.py", cwd: dir, timeoutMs: 30_000 });
+    expect(run).toMatchObject({ command: "python3 'a b.py'", exit_code: 3, passed: false, timed_out: false, interrupted: false });
+    expect(run.output).toContain("out\n");
+    expect(run.output).toContain("err\n");
+  });
+
+  it("reports a program that does not exist as a failed run, not a thrown error", async () => {
+    const run = await runCommand({ command: "no-such-program-gembatch {file}", file: "a.py", cwd: tempTree(), timeoutMs: 5_000 });
+    expect(run.passed).toBe(false);
+    expect(run.output).toMatch(/ENOENT|not found/);
+  });
+
+  it("kills the whole process group on timeout, including what a shell started", async () => {
+    const dir = tempTree();
+    const started = Date.now();
+    const run = await runCommand({ command: "sleep 30 & echo $! > child.pid; wait", file: "x", cwd: dir, timeoutMs: 300, killGraceMs: 200 });
+    expect(run).toMatchObject({ timed_out: true, passed: false });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const child = Number(readFileSync(path.join(dir, "child.pid"), "utf8"));
+    await waitFor(() => !alive(child));
+  });
+
+  it("stops at once when the run is interrupted", async () => {
+    const dir = tempTree();
+    const controller = new AbortController();
+    const pending = runCommand({ command: "echo started > started; sleep 30", file: "x", cwd: dir, timeoutMs: 60_000, signal: controller.signal, killGraceMs: 200 });
+    await waitFor(() => existsSync(path.join(dir, "started")));
+    controller.abort();
+    const run = await pending;
+    expect(run).toMatchObject({ interrupted: true, passed: false, timed_out: false });
+    expect(run.duration_ms).toBeLessThan(10_000);
+  });
+});

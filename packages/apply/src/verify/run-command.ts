@@ -1,0 +1,95 @@
+import { execa } from "execa";
+import { prepareCommand } from "./prepare.js";
+
+export interface CommandRun {
+  /** The command as it ran (placeholders filled in). */
+  command: string;
+  exit_code: number | null;
+  passed: boolean;
+  timed_out: boolean;
+  /** Stopped because the run was interrupted (Ctrl-C, SIGTERM). */
+  interrupted: boolean;
+  duration_ms: number;
+  /** stdout and stderr interleaved; never part of a JSON result. */
+  output: string;
+}
+
+export interface RunCommandOptions {
+  command: string;
+  /** Project-relative path put in for `{file}`. */
+  file: string;
+  cwd: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Between SIGTERM and SIGKILL. */
+  killGraceMs?: number;
+  maxBufferBytes?: number;
+}
+
+/** Signal the whole process group, so a shell's children (a test runner and its workers) go too. */
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Run one verify command with a timeout, capturing its output. It runs in its own process group so a
+ * timeout or an interruption ends everything it started, not just the shell; a failure is a result,
+ * never a thrown error.
+ */
+export async function runCommand(options: RunCommandOptions): Promise<CommandRun> {
+  const prepared = prepareCommand(options.command, options.file);
+  const started = performance.now();
+  let timedOut = false;
+  let interrupted = options.signal?.aborted ?? false;
+  if (interrupted) {
+    return { command: prepared.display, exit_code: null, passed: false, timed_out: false, interrupted: true, duration_ms: 0, output: "" };
+  }
+  const child = execa(prepared.file, prepared.args, {
+    cwd: options.cwd,
+    shell: prepared.shell,
+    reject: false,
+    all: true,
+    stdin: "ignore",
+    detached: true,
+    stripFinalNewline: false,
+    maxBuffer: options.maxBufferBytes ?? 16 * 1024 * 1024,
+  });
+  let forceTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    killGroup(child.pid, "SIGTERM");
+    forceTimer ??= setTimeout(() => killGroup(child.pid, "SIGKILL"), options.killGraceMs ?? 2_000);
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stop();
+  }, options.timeoutMs);
+  const onAbort = () => {
+    interrupted = true;
+    stop();
+  };
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const result = await child;
+    const exitCode = typeof result.exitCode === "number" ? result.exitCode : null;
+    const output = typeof result.all === "string" ? result.all : "";
+    const spawnError = result.failed && exitCode === null && !timedOut && !interrupted && result.signal === undefined ? `${result.shortMessage}\n` : "";
+    return {
+      command: prepared.display,
+      exit_code: exitCode,
+      passed: exitCode === 0 && !timedOut && !interrupted,
+      timed_out: timedOut,
+      interrupted,
+      duration_ms: Math.round(performance.now() - started),
+      output: spawnError + output,
+    };
+  } finally {
+    clearTimeout(timer);
+    if (forceTimer) clearTimeout(forceTimer);
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}
