@@ -3,12 +3,12 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { answer, exampleProject, goodFix, read } from "../src/test-helpers/example.js";
 import { useEmulator } from "../src/test-helpers/harness.js";
-import { gembatch, parse, REGISTERED } from "./bin.js";
+import { gembatch, parse } from "./bin.js";
 
 const PAYMENTS = "orders/payments.py";
 const NOTIFICATIONS = "orders/notifications.py";
 
-describe.skipIf(!REGISTERED)("gembatch apply (built bin, emulator)", () => {
+describe("gembatch apply (built bin, emulator)", () => {
   it("the seed's steps with JSON arguments: scan --report, send, extract, then apply with a {file} verify; one JSON result of paths and figures", async () => {
     const root = exampleProject();
     const files = [NOTIFICATIONS, PAYMENTS];

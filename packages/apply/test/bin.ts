@@ -13,8 +13,8 @@ async function lists(commands: string[]): Promise<boolean> {
   return commands.every((name) => new RegExp(`^\\s+${name}\\b`, "m").test(help.stdout));
 }
 
-/** The e2e tests run once the umbrella registers the commands (until then they skip themselves). */
-export const REGISTERED = await lists(["apply", "scan-and-fix"]);
+if (!(await lists(["apply", "scan-and-fix"]))) throw new Error("the built gembatch bin does not list apply and scan-and-fix: run the build (pnpm build) first");
+
 
 export function env(emu: Emulator | null, extra: Record<string, string> = {}): Record<string, string> {
   return {

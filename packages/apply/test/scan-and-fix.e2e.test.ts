@@ -4,12 +4,12 @@ import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { answer, answerRetry, contextLosingFix, errorPathFix, exampleProject, goodFix, LOGGER_BIND_FILES, read, truncatedAnswer, write } from "../src/test-helpers/example.js";
 import { useEmulator } from "../src/test-helpers/harness.js";
-import { gembatch, parse, REGISTERED } from "./bin.js";
+import { gembatch, parse } from "./bin.js";
 
 const SERVICE = "orders/service.py";
 const PAYMENTS = "orders/payments.py";
 
-describe.skipIf(!REGISTERED)("gembatch scan-and-fix on examples/python-service (built bin, emulator)", () => {
+describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)", () => {
   it("(a) fixes every file on the first try: exit 0, the findings gone, the tests passing even with warnings as errors, the step summary appended", async () => {
     const root = exampleProject();
     const emu = await useEmulator({ script: LOGGER_BIND_FILES.map((f) => answer(f, goodFix(root, f))) });

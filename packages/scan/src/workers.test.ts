@@ -6,7 +6,9 @@ import { tempTree, type Tree } from "@gembatch/test-utils";
 const dist = new URL("../dist/index.js", import.meta.url);
 const built = existsSync(dist);
 
-describe.skipIf(!built)("worker threads (built package)", () => {
+if (!built) throw new Error("packages/scan/dist is missing: run the build (pnpm build) first");
+
+describe("worker threads (built package)", () => {
   it("find exactly what a single thread finds, skipped files included", async () => {
     const scan = (await import(dist.href)) as typeof import("./index.js");
     const files: Tree = {};

@@ -42,7 +42,9 @@ const env = (url: string) => ({ GEMINI_API_KEY: KEY, GEMBATCH_BASE_URL: url, GEM
 const help = await execa(process.execPath, [bin, "--help"], { reject: false });
 const registered = /^\s+send\b/m.test(help.stdout);
 
-describe.skipIf(!registered)("gembatch send (built bin)", () => {
+if (!registered) throw new Error("the built gembatch bin does not list send: run the build (pnpm build) first");
+
+describe("gembatch send (built bin)", () => {
   it("the seed's call: one JSON argument in, one JSON result out, the run directory written", async () => {
     const root = project();
     const emu = await emulator();
