@@ -36,11 +36,13 @@ describe("gembatch extract (in-process)", () => {
     put(root, "reply.md", "I fixed it, here is the code:\n```python\nx = 1\n```\n");
     const { code, out } = await run(root, ["reply.md"]);
     expect(code).toBe(ExitCode.ITEMS_FAILED);
-    expect(out).toContain("Extracted 0 file(s); nothing written");
+    expect(out).toMatch(/^Extracted 0 file\(s\); only the extraction context written to tmp\/gemini_extracted_\d{8}_\d{6}\/$/m);
     expect(out).toContain("(no path): no_markers: Code markers not found in response (reply.md)");
     expect(out).toContain("hint: the model did not follow the format");
     const json = await run(root, [JSON.stringify({ markdown_file: "reply.md" })]);
-    expect(JSON.parse(json.out)).toMatchObject({ success: false, output_dir: null, refused: [{ path: null, code: "no_markers" }] });
+    const doc = JSON.parse(json.out);
+    expect(doc).toMatchObject({ success: false, files: [], refused: [{ path: null, code: "no_markers" }] });
+    expect(doc.context_json).toBe(`${doc.output_dir}/EXTRACTION_CONTEXT.json`);
   });
 
   it("exits 2 for a missing file or a bad argument, with a one-line error", async () => {

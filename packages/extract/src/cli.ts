@@ -22,9 +22,9 @@ function renderText(result: ExtractResult): string {
   const lines = [
     result.dry_run
       ? `Would extract ${count} (dry run, nothing written)`
-      : result.output_dir
-        ? `Extracted ${count} to ${result.output_dir}/`
-        : `Extracted 0 file(s); nothing written`,
+      : result.files.length === 0
+        ? `Extracted 0 file(s); only the extraction context written to ${result.output_dir}/`
+        : `Extracted ${count} to ${result.output_dir}/`,
   ];
   for (const f of result.files) lines.push(`  ${f.path}  ${f.lines} line${f.lines === 1 ? "" : "s"}${f.output_file ? `  -> ${f.output_file}` : ""}`);
   if (result.refused.length > 0) {

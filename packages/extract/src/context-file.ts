@@ -13,9 +13,10 @@ export interface ContextSource {
   refused: number;
 }
 
+/** Every path in it is project-relative (absolute only outside the project), so any later run can resolve it. */
 export interface ExtractionContext {
   created_at: string;
-  output_dir: string | null;
+  output_dir: string;
   sources: ContextSource[];
   files: ExtractResult["files"];
   refused: ExtractResult["refused"];
@@ -28,7 +29,7 @@ const cell = (value: string | number | null) => text(String(value ?? "—")).rep
 
 /** The human half of the extraction context: where each file came from, what was refused, what to do next. */
 export function renderContextMarkdown(context: ExtractionContext): string {
-  const out: string[] = ["# Extraction context", "", `- Created: ${context.created_at}`, `- Output: \`${context.output_dir ?? "(nothing written)"}\``, ""];
+  const out: string[] = ["# Extraction context", "", `- Created: ${context.created_at}`, `- Output: \`${context.output_dir}\``, "- Paths: relative to the project root", ""];
   out.push("## Source responses", "", "| response | focus file | from | finish reason | extracted | refused |", "|---|---|---|---|---|---|");
   for (const s of context.sources) out.push(`| ${[s.response_file, s.focus_file, s.focus_from, s.finish_reason, s.blocks, s.refused].map(cell).join(" | ")} |`);
   out.push("", "## Files", "");
@@ -46,8 +47,8 @@ export function renderContextMarkdown(context: ExtractionContext): string {
   out.push("", "## Warnings", "");
   if (context.warnings.length === 0) out.push("None.");
   for (const w of context.warnings) out.push(`- ${text(w)}`);
-  if (context.files.length > 0 && context.output_dir) {
-    out.push("", "## Next steps", "", "Review each file against the project before applying it:", "", "```sh");
+  if (context.files.length > 0) {
+    out.push("", "## Next steps", "", "Review each file against the project before applying it (from the project root):", "", "```sh");
     for (const f of context.files) out.push(`diff -u ${f.path} ${context.output_dir}/${f.path}`);
     out.push("```");
   }

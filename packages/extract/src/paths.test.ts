@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkRelativePath, staysInside } from "./paths.js";
+import { checkRelativePath, shownPath, staysInside } from "./paths.js";
 import { project, tempDir } from "./test-helpers/project.js";
 
 describe("checkRelativePath", () => {
@@ -52,5 +52,15 @@ describe("staysInside", () => {
     expect(await staysInside(root, "vendor/x.py")).toBe(false);
     expect(await staysInside(root, "vendor/deeper/x.py")).toBe(false);
     expect(await staysInside(root, "dangling")).toBe(false);
+  });
+});
+
+describe("shownPath", () => {
+  it("is project-relative with /, the root itself is '.', and a path outside stays absolute", () => {
+    const root = path.resolve("/work/project");
+    expect(shownPath(root, path.join(root, "tmp", "gemini_extracted_1", "a.py"))).toBe("tmp/gemini_extracted_1/a.py");
+    expect(shownPath(root, root)).toBe(".");
+    expect(shownPath(root, path.resolve("/elsewhere/reply.md"))).toBe(path.resolve("/elsewhere/reply.md"));
+    expect(shownPath(root, path.resolve("/work/project-2/reply.md"))).toBe(path.resolve("/work/project-2/reply.md"));
   });
 });

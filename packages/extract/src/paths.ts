@@ -35,6 +35,17 @@ export function normaliseRequested(value: string): string {
   return path.posix.normalize(value.trim().replace(/\\/g, "/")).replace(/^\.\//, "");
 }
 
+/**
+ * Paths in results and in the extraction context: relative to the project root with `/` (absolute only
+ * outside it), as send and apply report them, so a later run from another directory can resolve them.
+ */
+export function shownPath(projectRoot: string, absolute: string): string {
+  const relative = path.relative(projectRoot, absolute);
+  if (relative === "") return ".";
+  if (relative.startsWith("..") || path.isAbsolute(relative)) return absolute;
+  return relative.split(path.sep).join("/");
+}
+
 export function isInside(parent: string, child: string): boolean {
   const relative = path.relative(parent, child);
   return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));

@@ -94,9 +94,8 @@ describe("runExtract", () => {
     put(root, "reply.md", reply("vendor/x.py", "x = 1"));
     const result = await extract(root, "reply.md");
     expect(result.refused).toMatchObject([{ path: "vendor/x.py", code: "outside_project" }]);
-    expect(result.output_dir).toBeNull();
     expect(readdirSync(outside)).toEqual([]);
-    expect(existsSync(path.join(root, "tmp"))).toBe(false);
+    expect(listTree(path.join(root, result.output_dir!))).toEqual(["EXTRACTION_CONTEXT.json", "EXTRACTION_CONTEXT.md"]);
   });
 
   it("writes into a given output_dir, never into the project itself", async () => {

@@ -5,7 +5,7 @@ import { CONTEXT_JSON, CONTEXT_MARKDOWN, renderContextMarkdown, type ContextSour
 import { countLines, extractFromText, sha256 } from "./extract-text.js";
 import { applyFileFormat, DEFAULT_FORMAT, readFileFormat } from "./file-format.js";
 import { checkOutputDir, resolveInputs } from "./inputs.js";
-import { normaliseRequested, staysInside } from "./paths.js";
+import { normaliseRequested, shownPath, staysInside } from "./paths.js";
 import { describeReply, readSummaryResults } from "./run-dir.js";
 import type { ExtractedBlock, Refusal } from "./types.js";
 import { createStampedDir, createTreeWriter } from "./write-output.js";
@@ -35,9 +35,9 @@ export interface ExtractedFile {
   sha256: string;
   bytes: number;
   line_ending: "lf" | "crlf";
-  /** Where it was written, relative to cwd; null in a dry run. */
+  /** Where it was written, project-relative; null in a dry run. */
   output_file: string | null;
-  /** The response it came from, relative to cwd. */
+  /** The response it came from, project-relative. */
   source: string;
 }
 
@@ -88,7 +88,7 @@ function mergeAcrossReplies(pending: Pending[], refused: FileRefusal[], warnings
 /** Read the replies, extract and check every block, and write the survivors to a fresh output tree. */
 export async function runExtract(options: RunExtractOptions, deps: RunExtractDeps = {}): Promise<ExtractResult> {
   const now = deps.now?.() ?? new Date();
-  const rel = (file: string) => path.relative(options.cwd, file) || ".";
+  const rel = (file: string) => shownPath(options.projectRoot, file);
   const outputGiven = options.outputDir === undefined ? undefined : path.resolve(options.cwd, options.outputDir);
   if (outputGiven) checkOutputDir({ given: options.outputDir!, resolved: outputGiven, projectRoot: options.projectRoot });
   const { responses } = await resolveInputs(options.markdownFile, options.cwd);
@@ -160,8 +160,8 @@ export async function runExtract(options: RunExtractOptions, deps: RunExtractDep
     ready.push({ ...item, content: applyFileFormat(block.content, format), format });
   }
 
-  const willWrite = ready.length > 0 && !options.dryRun;
-  const outputDir = willWrite ? (outputGiven ?? (await createStampedDir(options.tmpDir, localStamp(now)))) : undefined;
+  // Even with every reply refused the directory is made: its context is what apply reads the refusals from.
+  const outputDir = options.dryRun ? undefined : (outputGiven ?? (await createStampedDir(options.tmpDir, localStamp(now))));
   const writer = outputDir ? createTreeWriter(outputDir) : undefined;
   const files: ExtractedFile[] = [];
   for (const item of ready) {
@@ -199,7 +199,7 @@ export async function runExtract(options: RunExtractOptions, deps: RunExtractDep
   if (outputDir) {
     const context: ExtractionContext = {
       created_at: now.toISOString(),
-      output_dir: path.relative(options.projectRoot, outputDir) || ".",
+      output_dir: rel(outputDir),
       sources,
       files,
       refused,

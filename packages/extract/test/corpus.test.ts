@@ -64,16 +64,16 @@ describe("extraction corpus", () => {
     } else {
       expect(result.warnings).toEqual([]);
     }
-    if (result.files.length === 0) expect(result.output_dir).toBeNull();
-    else {
-      const out = path.join(root, result.output_dir!);
-      for (const refusal of result.refused) if (refusal.path) expect(existsSync(path.join(out, refusal.path)), refusal.path).toBe(false);
-      const exact = path.join(dir, "expected");
-      if (existsSync(exact)) {
-        for (const file of readdirSync(exact, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())) {
-          const relative = path.relative(exact, path.join(file.parentPath, file.name));
-          expect(read(path.join(out, relative)), relative).toBe(read(path.join(exact, relative)));
-        }
+    // The context is written even when everything was refused: apply reads the refusals from it.
+    const out = path.join(root, result.output_dir!);
+    expect(existsSync(path.join(out, "EXTRACTION_CONTEXT.json"))).toBe(true);
+    if (result.files.length === 0) expect(readdirSync(out).sort()).toEqual(["EXTRACTION_CONTEXT.json", "EXTRACTION_CONTEXT.md"]);
+    for (const refusal of result.refused) if (refusal.path) expect(existsSync(path.join(out, refusal.path)), refusal.path).toBe(false);
+    const exact = path.join(dir, "expected");
+    if (existsSync(exact)) {
+      for (const file of readdirSync(exact, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())) {
+        const relative = path.relative(exact, path.join(file.parentPath, file.name));
+        expect(read(path.join(out, relative)), relative).toBe(read(path.join(exact, relative)));
       }
     }
   });

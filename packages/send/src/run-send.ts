@@ -23,7 +23,7 @@ import { sendBatch } from "./send-batch.js";
 import { resultFromMeta } from "./send-file.js";
 import { sendSync, type LoopOutcome } from "./send-sync.js";
 import { buildSummary, grossSaving } from "./summary.js";
-import type { CacheSummary, FileResult, SendDeps, SendOptions, SendResult } from "./types.js";
+import type { CacheSummary, FileMeta, FileResult, NotSent, SendDeps, SendOptions, SendResult } from "./types.js";
 import { usd } from "./usage.js";
 
 export const DEFAULTS = { concurrency: 4, cacheTtlSeconds: 3600, pollIntervalMs: 30_000, inlineLimitBytes: 15 * 1024 * 1024 } as const;
@@ -69,6 +69,20 @@ function splitAnswered(planned: PlannedFile[], runDir: string, previous: ReturnT
 }
 
 /**
+ * The rows of the whole run directory, not just this pass: a resume may name only some of the files,
+ * and the summary is rewritten each pass, so rows of files answered earlier must be carried over (as
+ * `resumed`) or they would vanish from it and from its totals. A file this pass meant to send but did not
+ * keeps only its not_sent entry: its earlier answer was set aside (failed or stale), so it is not shown as one.
+ */
+function runRows(earlier: Map<string, FileMeta>, sent: FileResult[], notSent: NotSent[], dirs: { runDir: string; projectRoot: string }): FileResult[] {
+  const rows = new Map<string, FileResult>();
+  for (const meta of earlier.values()) rows.set(meta.file_to_fix, resultFromMeta(dirs, meta, true));
+  for (const entry of notSent) rows.delete(entry.file_to_fix);
+  for (const row of sent) rows.set(row.file_to_fix, row);
+  return [...rows.values()];
+}
+
+/**
  * Send each file to fix on its own request carrying the whole report, and write the run directory:
  * request and response files, a meta file beside each response, and BATCH_SUMMARY.json. Never prints,
  * never exits; whole-run input problems throw a CliError before anything is sent.
@@ -103,7 +117,7 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
   if (deps.signal?.aborted) forward();
   else deps.signal?.addEventListener("abort", forward, { once: true });
   try {
-    const previous = options.resume ? readMetas(runDir) : new Map();
+    const previous: Map<string, FileMeta> = options.resume ? readMetas(runDir) : new Map();
     const reportCheck = checkReport(report, files);
     reportCheck.warnings.forEach(warn);
     const planned = planFiles(files, previous, reportCheck.languages);
@@ -193,7 +207,8 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
       // Deleted whatever happened, so a failed or interrupted run leaves no cache billing by the hour.
       if (cacheState) cache = await deleteCache(run, cacheState);
     }
-    const results = [...answered, ...loop.results];
+    // `previous` already holds every answered file of this pass, so `answered` need not be added again.
+    const results = runRows(previous, loop.results, loop.notSent, { runDir, projectRoot: options.projectRoot });
     if (cache) settleSaving(cache, loop.results, grossSaving(loop.results));
     const summaryPath = path.join(runDir, SUMMARY_FILE);
     const summary = buildSummary({

@@ -124,7 +124,7 @@ export interface FileResult {
   model_version: string | null;
   continuations: number;
   attempts: number;
-  /** Answered by an earlier run in the same directory and skipped by --resume. */
+  /** Not sent in this pass: answered by an earlier pass in the same run directory (skipped by --resume, or not named this time). */
   resumed: boolean;
 }
 

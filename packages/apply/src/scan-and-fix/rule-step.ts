@@ -96,7 +96,8 @@ export async function runRuleStep(ctx: RuleStepContext, entry: RuleEntry): Promi
     if (sent.stopped && sent.stopped !== "budget") return { stop: sent.stopped };
     // At the budget cap, the replies already paid for are still applied; the rest waits for a resume.
     budgetStop = sent.stopped === "budget";
-    if (budgetStop) files = sent.results.filter((r) => r.response_file !== null).map((r) => r.file_to_fix);
+    // The summary covers the whole run directory; only this pass's files are applied now.
+    if (budgetStop) files = sent.results.filter((r) => files.includes(r.file_to_fix) && r.response_file !== null).map((r) => r.file_to_fix);
     else entry.phase = "sent";
     await ctx.save();
     if (budgetStop && files.length === 0) return { stop: "budget" };
