@@ -57,10 +57,10 @@ describe("staysInside", () => {
 
 describe("shownPath", () => {
   it("is project-relative with /, the root itself is '.', and a path outside stays absolute", () => {
-    const root = path.resolve("/work/project");
+    const root = path.resolve("/srv/project");
     expect(shownPath(root, path.join(root, "tmp", "gemini_extracted_1", "a.py"))).toBe("tmp/gemini_extracted_1/a.py");
     expect(shownPath(root, root)).toBe(".");
     expect(shownPath(root, path.resolve("/elsewhere/reply.md"))).toBe(path.resolve("/elsewhere/reply.md"));
-    expect(shownPath(root, path.resolve("/work/project-2/reply.md"))).toBe(path.resolve("/work/project-2/reply.md"));
+    expect(shownPath(root, path.resolve("/srv/project-2/reply.md"))).toBe(path.resolve("/srv/project-2/reply.md"));
   });
 });
