@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { CliError } from "../errors.js";
@@ -22,6 +22,25 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+const OWNER_GRACE_MS = 1_000;
+
+function lockAge(lockDir: string): number {
+  try {
+    return Date.now() - statSync(lockDir).mtimeMs;
+  } catch {
+    return Infinity;
+  }
+}
+
+/** The holder's name, waiting briefly for a holder that has just taken the lock to write it. */
+async function waitForOwner(ownerFile: string): Promise<LockOwner | undefined> {
+  for (let waited = 0; ; waited += 50) {
+    const owner = readOwner(ownerFile);
+    if (owner || waited >= OWNER_GRACE_MS) return owner;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -59,15 +78,20 @@ export async function acquireLock(file: string, options: { command?: string; sta
     release = await attempt();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ELOCKED") throw error;
-    const owner = readOwner(ownerFile);
+    const owner = await waitForOwner(ownerFile);
     const deadHere = owner !== undefined && owner.hostname === os.hostname() && owner.pid !== process.pid && !isAlive(owner.pid);
-    if (!deadHere) {
+    // A holder names itself right after taking the lock; one that never did died in between.
+    const nameless = owner === undefined && lockAge(lockDir) > OWNER_GRACE_MS;
+    if (!deadHere && !nameless) {
       const who = owner ? `pid ${owner.pid} on ${owner.hostname} (${owner.command}, since ${owner.since})` : "another process";
       throw new CliError("STATE_LOCKED", `${path.basename(file)} is locked by ${who}`, {
         hint: `wait for it to finish or stop it; a lock left by a dead process is taken over automatically (remove ${path.basename(lockDir)} only if you are sure)`,
         details: { file, owner },
       });
     }
+    // The dead holder's name goes first, so a third process sees no owner and waits instead of also
+    // judging the lock we are about to take as the dead one's.
+    rmSync(ownerFile, { force: true });
     rmSync(lockDir, { recursive: true, force: true });
     release = await attempt();
   }

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
@@ -98,6 +98,33 @@ describe("state store", () => {
     expect(await second.load()).toEqual({ n: 1 });
     await second.save({ n: 2 });
     await second.release();
+  });
+
+  it("takes over a lock whose holder died before naming itself", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "state.json");
+    mkdirSync(`${file}.lock`);
+    const old = new Date(Date.now() - 5_000);
+    utimesSync(`${file}.lock`, old, old);
+    const store = createStateStore({ file, schema: Schema, version: 1 });
+    await store.lock();
+    await store.save({ counter: 1, items: [] });
+    await store.release();
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it("does not take over a fresh nameless lock (its holder is about to name itself)", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "state.json");
+    mkdirSync(`${file}.lock`);
+    const store = createStateStore({ file, schema: Schema, version: 1 });
+    // Keep the lock looking fresh while the second process waits for a name.
+    const touch = setInterval(() => utimesSync(`${file}.lock`, new Date(), new Date()), 100);
+    try {
+      await expect(store.lock()).rejects.toMatchObject({ code: "STATE_LOCKED" });
+    } finally {
+      clearInterval(touch);
+    }
   });
 
   it("never leaves a torn or unreadable state file when the writer is SIGKILLed mid-write (50 kills)", async () => {
