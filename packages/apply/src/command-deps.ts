@@ -1,4 +1,5 @@
-import { CliError, clientOptionsFrom, createGeminiClient, modelLimits, type CommandContext } from "@gembatch/core";
+import { CliError, modelLimits, type CommandContext } from "@gembatch/core";
+import { sendDepsFromContext } from "@gembatch/send/cli";
 import type { ApplyDeps } from "./types.js";
 
 export const DEFAULT_MAX_TOKENS = 8192;
@@ -7,17 +8,7 @@ export const DEFAULT_MAX_ATTEMPTS = 2;
 
 /** What the library functions need from the command context: the client, limits, ledger, signal, output. */
 export function depsFromContext(ctx: CommandContext): ApplyDeps {
-  return {
-    createClient: () => createGeminiClient(clientOptionsFrom(ctx.config)),
-    clock: ctx.clock,
-    rateLimits: ctx.config.rateLimits,
-    retryPolicy: ctx.config.retry,
-    pricing: ctx.config.pricing,
-    ledgerFile: ctx.config.ledgerFile,
-    signal: ctx.signal,
-    warn: (message) => ctx.warn(message),
-    info: (message) => ctx.info(message),
-  };
+  return sendDepsFromContext(ctx);
 }
 
 /** `verify` as given (a string or a list), else the config's, as a list. */

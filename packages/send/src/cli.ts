@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CliError, clientOptionsFrom, createGeminiClient, createProgress, defineCommand, modelLimits } from "@gembatch/core";
+import { CliError, clientOptionsFrom, createGeminiClient, createProgress, defineCommand, modelLimits, type CommandContext } from "@gembatch/core";
 import { renderSend } from "./render.js";
 import { sendExitCode } from "./summary.js";
 import type { SendResult } from "./types.js";
@@ -89,15 +89,7 @@ export const sendCommand = defineCommand({
         tmpDir: ctx.config.tmpDir,
       },
       {
-        createClient: () => createGeminiClient(clientOptionsFrom(ctx.config)),
-        clock: ctx.clock,
-        rateLimits: ctx.config.rateLimits,
-        retryPolicy: ctx.config.retry,
-        pricing: ctx.config.pricing,
-        ledgerFile: ctx.config.ledgerFile,
-        signal: ctx.signal,
-        warn: (message) => ctx.warn(message),
-        info: (message) => ctx.info(message),
+        ...sendDepsFromContext(ctx),
         progress: async (total) => {
           const bar = await createProgress({ enabled: ctx.interactive && !ctx.quiet, total, label: "send", format: "{cost}", stream: ctx.stderr });
           bar.update(0, { cost: "$0" });
@@ -109,3 +101,18 @@ export const sendCommand = defineCommand({
   renderText: (result) => renderSend(result),
   exitCode: (result) => sendExitCode(result),
 });
+
+/** What runSend needs from a command's context; apply builds on the same. */
+export function sendDepsFromContext(ctx: CommandContext) {
+  return {
+    createClient: () => createGeminiClient(clientOptionsFrom(ctx.config)),
+    clock: ctx.clock,
+    rateLimits: ctx.config.rateLimits,
+    retryPolicy: ctx.config.retry,
+    pricing: ctx.config.pricing,
+    ledgerFile: ctx.config.ledgerFile,
+    signal: ctx.signal,
+    warn: (message: string) => ctx.warn(message),
+    info: (message: string) => ctx.info(message),
+  };
+}
