@@ -26,10 +26,13 @@ function stats(raw: unknown): Record<string, number> | undefined {
 }
 
 /** The Batch and Files API calls submit needs, over the real SDK (and raw REST where the SDK loses data). */
-export function createBatchApi(client: GoogleGenAI, rest: { baseUrl?: string; apiKey: string }): BatchApi {
+export function createBatchApi(getClient: () => Promise<GoogleGenAI>, rest: { baseUrl?: string; apiKey: () => string }): BatchApi {
+  // The client is made on first use, so input errors are reported before a missing key is.
+  let made: Promise<GoogleGenAI> | undefined;
+  const clientOf = () => (made ??= getClient());
   const base = (rest.baseUrl ?? "https://generativelanguage.googleapis.com").replace(/\/+$/, "");
   async function restGet(resource: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    const response = await fetch(`${base}/v1beta/${resource}`, { headers: { "x-goog-api-key": rest.apiKey }, ...(signal ? { signal } : {}) });
+    const response = await fetch(`${base}/v1beta/${resource}`, { headers: { "x-goog-api-key": rest.apiKey() }, ...(signal ? { signal } : {}) });
     const text = await response.text();
     if (!response.ok) {
       // Shaped like the SDK's ApiError so the retry policy classifies it the same way.
@@ -42,12 +45,12 @@ export function createBatchApi(client: GoogleGenAI, rest: { baseUrl?: string; ap
   }
   return {
     async upload(file, displayName, signal) {
-      const uploaded = await client.files.upload({ file, config: { mimeType: "application/jsonl", displayName, ...(signal ? { abortSignal: signal } : {}) } });
+      const uploaded = await (await clientOf()).files.upload({ file, config: { mimeType: "application/jsonl", displayName, ...(signal ? { abortSignal: signal } : {}) } });
       return { name: uploaded.name!, uri: uploaded.uri ?? null, expirationTime: uploaded.expirationTime ?? null };
     },
     async fileAlive(name, signal) {
       try {
-        const file = await client.files.get({ name, config: signal ? { abortSignal: signal } : {} });
+        const file = await (await clientOf()).files.get({ name, config: signal ? { abortSignal: signal } : {} });
         return file.state !== "FAILED";
       } catch (error) {
         const status = (error as { status?: number }).status;
@@ -56,16 +59,17 @@ export function createBatchApi(client: GoogleGenAI, rest: { baseUrl?: string; ap
       }
     },
     async create(model, fileName, displayName, signal) {
-      const job = await client.batches.create({ model, src: fileName, config: { displayName, ...(signal ? { abortSignal: signal } : {}) } });
+      const job = await (await clientOf()).batches.create({ model, src: fileName, config: { displayName, ...(signal ? { abortSignal: signal } : {}) } });
       return { name: job.name!, displayName: job.displayName ?? displayName, state: job.state };
     },
     async listAll(signal) {
       const jobs: RemoteJob[] = [];
-      const pager = await client.batches.list({ config: { pageSize: 100, ...(signal ? { abortSignal: signal } : {}) } });
+      const pager = await (await clientOf()).batches.list({ config: { pageSize: 100, ...(signal ? { abortSignal: signal } : {}) } });
       for await (const job of pager) jobs.push({ name: job.name!, displayName: job.displayName, state: job.state });
       return jobs;
     },
     async get(name, signal) {
+      await clientOf();
       const raw = await restGet(name, signal);
       const metadata = (raw.metadata ?? {}) as Record<string, unknown>;
       const output = (metadata.output ?? {}) as { responsesFile?: string; inlinedResponses?: unknown };
@@ -80,10 +84,10 @@ export function createBatchApi(client: GoogleGenAI, rest: { baseUrl?: string; ap
       };
     },
     async cancel(name, signal) {
-      await client.batches.cancel({ name, config: signal ? { abortSignal: signal } : {} });
+      await (await clientOf()).batches.cancel({ name, config: signal ? { abortSignal: signal } : {} });
     },
     async download(fileName, downloadPath, signal) {
-      await client.files.download({ file: fileName, downloadPath, config: signal ? { abortSignal: signal } : {} });
+      await (await clientOf()).files.download({ file: fileName, downloadPath, config: signal ? { abortSignal: signal } : {} });
     },
   };
 }

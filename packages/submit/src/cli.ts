@@ -69,12 +69,16 @@ export const submitCommand = defineCommand({
   schema,
   configOverrides: ["model"],
   async run(input, ctx) {
+    if (input.start !== undefined && input.end !== undefined && input.start > input.end) {
+      throw new CliError("BAD_INPUT", `end: ${input.end} is before start ${input.start}`, { hint: "give the range as START END, e.g. 81 204" });
+    }
     const { deps, workDir, close } = await buildDeps(ctx, input);
     const started = ctx.clock.now();
     try {
       const dir = path.resolve(ctx.cwd, input.dir);
       const options = {
         dir,
+        dirLabel: input.dir,
         workDir,
         model: input.model ?? ctx.config.model,
         displayPrefix: input.display_prefix ?? `gembatch-${path.basename(dir).replace(/[^A-Za-z0-9._-]/g, "-")}`,
@@ -87,9 +91,6 @@ export const submitCommand = defineCommand({
         uploadMarginMs: 60 * 60 * 1000,
         uploadAhead: input.upload_ahead,
       };
-      if (input.start !== undefined && input.end !== undefined && input.start > input.end) {
-        throw new CliError("BAD_INPUT", `end: ${input.end} is before start ${input.start}`, { hint: "give the range as START END, e.g. 81 204" });
-      }
       const { state } = await prepareState(deps, options);
       await deps.store.save(state);
       const first = options.start ?? 1;

@@ -13,8 +13,7 @@ export interface CommonInput {
 /** Build the API, the locked state store and the event log for one submit command. */
 export async function buildDeps(ctx: CommandContext, input: CommonInput): Promise<{ deps: SubmitDeps; workDir: string; close(): Promise<void> }> {
   const workDir = path.resolve(ctx.cwd, input.work_dir ?? ".");
-  const client = await createGeminiClient(clientOptionsFrom(ctx.config));
-  const api = createBatchApi(client, { baseUrl: ctx.config.baseUrl, apiKey: ctx.config.apiKey! });
+  const api = createBatchApi(() => createGeminiClient(clientOptionsFrom(ctx.config)), { baseUrl: ctx.config.baseUrl, apiKey: () => ctx.config.apiKey ?? "" });
   const store = openStateStore(workDir, `gembatch ${ctx.commandName}`);
   await store.lock();
   const events = await createEventLog(path.join(workDir, LOG_FILE));

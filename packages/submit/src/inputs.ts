@@ -45,12 +45,12 @@ function checkLine(line: string): { key?: string; problem?: string; text?: strin
 }
 
 /** `*.jsonl` files of a directory, numbered 1..N in name order (the seed's batch numbers). */
-export function listInputFiles(dir: string): string[] {
+export function listInputFiles(dir: string, label = dir): string[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new CliError("FILE_NOT_FOUND", `dir: directory not found: ${dir}`, { hint: "point --dir at the folder holding the *.jsonl request files" });
+    throw new CliError("FILE_NOT_FOUND", `dir: directory not found: ${label}`, { hint: "point --dir at the folder holding the *.jsonl request files" });
   }
   const files = readdirSync(dir).filter((f) => f.endsWith(".jsonl")).sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
-  if (files.length === 0) throw new CliError("BAD_INPUT", `dir: no *.jsonl files in ${dir}`, { hint: "each input file holds one {\"key\", \"request\"} object a line" });
+  if (files.length === 0) throw new CliError("BAD_INPUT", `dir: no *.jsonl files in ${label}`, { hint: "each input file holds one {\"key\", \"request\"} object a line" });
   return files;
 }
 

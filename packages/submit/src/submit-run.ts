@@ -8,6 +8,8 @@ import type { BatchFile, SubmissionState } from "./state.js";
 
 export interface SubmitOptions extends Limits {
   dir: string;
+  /** The folder as the user named it, for messages. */
+  dirLabel?: string;
   workDir: string;
   model: string;
   displayPrefix: string;
@@ -72,7 +74,7 @@ function reconcile(state: SubmissionState, options: SubmitOptions, files: BatchF
 }
 
 export async function prepareState(deps: SubmitDeps, options: SubmitOptions): Promise<{ state: SubmissionState; files: BatchFile[] }> {
-  const names = listInputFiles(options.dir);
+  const names = listInputFiles(options.dir, options.dirLabel);
   const scan = await scanInputs(options.dir, names);
   if (scan.problems.length > 0) {
     throw new CliError("BAD_INPUT", `${scan.problems[0]}${scan.problems.length > 1 ? ` (and ${scan.problems.length - 1} more)` : ""}`, {
@@ -180,7 +182,7 @@ async function submitOne(deps: SubmitDeps, state: SubmissionState, n: number, op
 }
 
 function isFatal(error: CliErrorType): boolean {
-  return error.code === "INTERRUPTED" || error.code === "API_AUTH" || (error.code === "API_QUOTA" && /daily quota/.test(error.message)) || error.code === "STATE_LOCKED" || error.code === "STATE_CORRUPT";
+  return error.code === "INTERRUPTED" || error.code === "API_AUTH" || error.code === "NO_API_KEY" || (error.code === "API_QUOTA" && /daily quota/.test(error.message)) || error.code === "STATE_LOCKED" || error.code === "STATE_CORRUPT";
 }
 
 export async function runSubmission(deps: SubmitDeps, options: SubmitOptions, state: SubmissionState): Promise<SubmitRunResult> {

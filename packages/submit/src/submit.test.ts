@@ -113,6 +113,19 @@ describe("gembatch submit", () => {
     expect(jobsByDisplayName(emu).get(displayName)).toBe(1);
   });
 
+  it("reports bad input before a missing API key, and the missing key before touching the API", async () => {
+    const dir = workspace();
+    writeBatches(dir, 2);
+    const emu = await emulator();
+    const noKey = { GEMINI_API_KEY: "" };
+    expect((await submit(dir, emu, ["2", "1"], { env: noKey })).json.error.message).toBe("end: 1 is before start 2");
+    expect((await submit(dir, emu, ["--dir", "nope"], { env: noKey })).json.error.message).toBe("dir: directory not found: nope");
+    const run = await submit(dir, emu, [], { env: noKey });
+    expect(run.code).toBe(3);
+    expect(run.json.error.code).toBe("NO_API_KEY");
+    expect(emu.record.counts).toEqual({});
+  });
+
   it("refuses to resume when a submitted input file changed", async () => {
     const dir = workspace();
     const batches = writeBatches(dir, 2);

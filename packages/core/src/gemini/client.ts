@@ -20,7 +20,7 @@ export function clientOptionsFrom(config: ResolvedConfig): ClientOptions {
 export async function createGeminiClient(options: ClientOptions): Promise<GoogleGenAI> {
   if (!options.apiKey) {
     throw new CliError("NO_API_KEY", "no API key: set GEMINI_API_KEY (or GOOGLE_API_KEY)", {
-      hint: "create a key in Google AI Studio, then export GEMINI_API_KEY=...; --dry-run works without one",
+      hint: "create a key in Google AI Studio, then export GEMINI_API_KEY=... (commands with --dry-run work without one)",
     });
   }
   registerSecret(options.apiKey);

@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from "../clock.js";
+import { CliError } from "../errors.js";
 import { apiFailure, classifyError, type ClassifiedError } from "./classify.js";
 
 export interface RetryPolicy {
@@ -58,6 +59,8 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
       const value = await fn(attempt);
       return { value, attempts: attempt, retries };
     } catch (error) {
+      // Our own errors (no API key, bad input found mid-call) already say what is wrong.
+      if (error instanceof CliError && error.code !== "INTERRUPTED") throw error;
       const classified = classifyError(error, { signal: options.signal });
       if (!classified.retryable || attempt > policy.maxRetries || options.signal?.aborted) {
         const failure = apiFailure(options.signal?.aborted ? { ...classified, kind: "interrupted" } : classified, options.context ?? "");

@@ -41,7 +41,7 @@ export interface Run {
 }
 
 /** Run `gembatch submit …` in-process with a manual clock, so no rate-limit wait takes real time. */
-export async function submit(cwd: string, emu: Emulator, argv: string[], options: { clock?: ManualClock; signal?: AbortSignal } = {}): Promise<Run> {
+export async function submit(cwd: string, emu: Emulator, argv: string[], options: { clock?: ManualClock; signal?: AbortSignal; env?: Record<string, string> } = {}): Promise<Run> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = "";
@@ -53,7 +53,7 @@ export async function submit(cwd: string, emu: Emulator, argv: string[], options
     ["submit", ...argv, "--json"],
     {
       cwd,
-      env: { GEMINI_API_KEY: API_KEY, GEMBATCH_BASE_URL: emu.url },
+      env: { GEMINI_API_KEY: API_KEY, GEMBATCH_BASE_URL: emu.url, ...options.env },
       stdin: Readable.from([]),
       stdout,
       stderr,
