@@ -52,7 +52,7 @@ export async function escalate(options: {
         ...(deps.clock ? { clock: deps.clock } : {}),
         ...(deps.pricing ? { pricing: deps.pricing } : {}),
         ...(deps.retryPolicy ? { retryPolicy: deps.retryPolicy } : {}),
-        ...(deps.ledgerFile ? { ledger: { file: deps.ledgerFile, command: "apply", run: options.runName } } : {}),
+        ...(deps.ledgerFile ? { ledger: { file: deps.ledgerFile, command: deps.ledgerCommand ?? "apply", run: options.runName } } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       },
       { model: options.model, contents: [{ role: "user", parts: [{ text: options.reportText }] }], config: { systemInstruction: ESCALATION_INSTRUCTION, maxOutputTokens: options.maxTokens } },

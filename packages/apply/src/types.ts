@@ -17,6 +17,8 @@ export interface SendingDeps {
   retryPolicy?: Partial<RetryPolicy>;
   pricing?: Pricing;
   ledgerFile?: string;
+  /** How the cost ledger names the calls (the command that made them). */
+  ledgerCommand?: string;
 }
 
 export interface ApplyDeps extends SendingDeps {

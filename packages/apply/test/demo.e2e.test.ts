@@ -23,5 +23,7 @@ describe("the README's offline first run", () => {
     const tests = await execa("python3", ["-W", "error::DeprecationWarning", "-m", "unittest", "-q"], { cwd: root, reject: false });
     expect(tests.exitCode, tests.stderr).toBe(0);
     expect(readFileSync(path.join(root, "orders", "service.py"), "utf8")).not.toContain("logger.bind");
+    const ledger = readFileSync(path.join(root, "tmp", "gembatch_cost_ledger.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(ledger.map((r) => r.command)).toEqual(["scan-and-fix", "scan-and-fix", "scan-and-fix"]);
   }, 120_000);
 });

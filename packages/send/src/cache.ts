@@ -95,7 +95,7 @@ export async function createCache(run: RunContext, options: { ttlSeconds: number
 function ledgerRecord(run: RunContext, entry: { operation: string; tokens: number; cost: number | null; at: number }) {
   return {
     time: new Date(entry.at).toISOString(),
-    command: "send",
+    command: run.generate.ledger?.command ?? "send",
     model: run.model,
     model_version: null,
     operation: entry.operation,

@@ -111,6 +111,7 @@ export function sendDepsFromContext(ctx: CommandContext) {
     retryPolicy: ctx.config.retry,
     pricing: ctx.config.pricing,
     ledgerFile: ctx.config.ledgerFile,
+    ledgerCommand: ctx.commandName,
     signal: ctx.signal,
     warn: (message: string) => ctx.warn(message),
     info: (message: string) => ctx.info(message),

@@ -177,7 +177,7 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
         events,
         signal,
         ...(deps.retryPolicy ? { retryPolicy: deps.retryPolicy } : {}),
-        ...(deps.ledgerFile ? { ledger: { file: deps.ledgerFile, command: "send", run: runName } } : {}),
+        ...(deps.ledgerFile ? { ledger: { file: deps.ledgerFile, command: deps.ledgerCommand ?? "send", run: runName } } : {}),
       },
       cache: null,
       warn,

@@ -185,7 +185,7 @@ function ledgerRow(run: RunContext, part: ReplyPart) {
   const usage = usageSummary(part.usage);
   return {
     time: new Date(run.clock.now()).toISOString(),
-    command: "send",
+    command: run.generate.ledger?.command ?? "send",
     model: run.model,
     model_version: part.modelVersion,
     operation: "batchGenerateContent",

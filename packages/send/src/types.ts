@@ -44,6 +44,8 @@ export interface SendDeps {
   pricing?: Pricing;
   /** The cost ledger every call appends to. */
   ledgerFile?: string;
+  /** The command the ledger names for these calls (default "send"; scan-and-fix passes its own). */
+  ledgerCommand?: string;
   signal?: AbortSignal;
   /** Called once the number of files to send is known. */
   progress?(total: number): Promise<Progress> | Progress;
