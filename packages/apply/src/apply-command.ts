@@ -2,6 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 import { defineCommand, ExitCode, type ExitCodeValue } from "@gembatch/core";
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_VERIFY_TIMEOUT_S, depsFromContext, modelSettings, verifyCommands } from "./command-deps.js";
+import { fixFields, fixOptions } from "./fix-options.js";
 import { renderApply } from "./render.js";
 import type { StopReason } from "./state.js";
 import type { ApplyResult } from "./types.js";
@@ -10,21 +11,14 @@ const strings = z.array(z.string().min(1));
 
 const schema = z
   .object({
+    ...fixFields,
     extracted_dir: z.string().min(1).optional(),
     run_dir: z.string().min(1).optional(),
     files: strings.optional(),
-    verify: z.union([z.string(), strings]).optional(),
-    verify_timeout: z.number().positive().optional(),
     issue_report_file: z.string().min(1).optional(),
     rules: strings.optional(),
-    max_attempts: z.number().int().min(1).max(5).optional(),
     diff_only: z.boolean().optional(),
     resume: z.boolean().optional(),
-    escalate: z.boolean().optional(),
-    escalation_model: z.string().min(1).optional(),
-    commit: z.boolean().optional(),
-    allow_dirty: z.boolean().optional(),
-    branch: z.string().min(1).optional(),
     model: z.string().min(1).optional(),
     max_tokens: z.number().int().positive().optional(),
     temperature: z.number().min(0).max(2).optional(),
@@ -46,20 +40,13 @@ export const applyCommand = defineCommand({
   summary: "Diff, back up, apply atomically and verify extracted fixes; retry once with the error; write a failure report",
   positionals: [{ key: "files", description: "the files to apply (default: every file of the extraction)", variadic: true }],
   options: [
+    ...fixOptions,
     { key: "extracted_dir", type: "string", valueName: "dir", description: "the output of gembatch extract (tmp/gemini_extracted_<stamp>)" },
     { key: "run_dir", type: "string", valueName: "dir", description: "the send run (tmp/gemini_batch_<stamp>): apply's state, backups and reports go there; alone, it is extracted first" },
-    { key: "verify", type: "string[]", valueName: "commands", description: "verify commands, {file} = the file's path (default: config verify)" },
-    { key: "verify_timeout", type: "number", valueName: "seconds", description: `per verify command (default ${DEFAULT_VERIFY_TIMEOUT_S})` },
     { key: "issue_report_file", type: "string", valueName: "path", description: "the issue report for a retry (default: the one the send run used)" },
     { key: "rules", type: "string[]", valueName: "ids", description: "re-scan with these rules: the finding must be gone (default: the report's rule)" },
-    { key: "max_attempts", type: "number", description: `attempts per file, the first included (default ${DEFAULT_MAX_ATTEMPTS})` },
     { key: "diff_only", type: "boolean", description: "write and show the diffs; change nothing" },
     { key: "resume", type: "boolean", description: "continue an interrupted apply in the same run directory" },
-    { key: "escalate", type: "boolean", description: "send the failure report to the escalation model and save its analysis" },
-    { key: "escalation_model", type: "string", description: "model for --escalate (default: config escalation_model or gemini-pro-latest)" },
-    { key: "commit", type: "boolean", description: "one git commit per fixed file, naming the rule" },
-    { key: "allow_dirty", type: "boolean", description: "with --commit: allow uncommitted changes in the work tree" },
-    { key: "branch", type: "string", valueName: "name", description: "switch to (or create) this branch first" },
     { key: "model", type: "string", description: "model for retries (default: config/env/gemini-flash-latest)" },
     { key: "max_tokens", type: "number", description: "output limit of a retry reply (default: config max_tokens or 8192)" },
     { key: "temperature", type: "number", description: "sampling temperature of retries" },

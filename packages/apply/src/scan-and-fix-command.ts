@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineCommand } from "@gembatch/core";
 import { stopExitCode } from "./apply-command.js";
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_VERIFY_TIMEOUT_S, depsFromContext, modelSettings, verifyCommands } from "./command-deps.js";
+import { fixFields, fixOptions } from "./fix-options.js";
 import { renderScanAndFix } from "./scan-and-fix/render.js";
 import { parseShard } from "./scan-and-fix/shard.js";
 import type { ScanAndFixResult } from "./scan-and-fix/types.js";
@@ -10,24 +11,17 @@ const strings = z.array(z.string().min(1));
 
 const schema = z
   .object({
+    ...fixFields,
     paths: strings.optional(),
     rules: strings.optional(),
     exclude: strings.optional(),
     min_severity: z.enum(["error", "warning", "note"]).optional(),
-    verify: z.union([z.string(), strings]).optional(),
-    verify_timeout: z.number().positive().optional(),
-    max_attempts: z.number().int().min(1).max(5).optional(),
     max_cost: z.number().nonnegative().optional(),
     max_files: z.number().int().positive().optional(),
     shard: z.string().min(1).optional(),
     dry_run: z.boolean().optional(),
     resume: z.boolean().optional(),
     output_dir: z.string().min(1).optional(),
-    escalate: z.boolean().optional(),
-    escalation_model: z.string().min(1).optional(),
-    commit: z.boolean().optional(),
-    allow_dirty: z.boolean().optional(),
-    branch: z.string().min(1).optional(),
     model: z.string().min(1).optional(),
     max_tokens: z.number().int().positive().optional(),
     temperature: z.number().min(0).max(2).optional(),
@@ -42,23 +36,16 @@ export const scanAndFixCommand = defineCommand({
   summary: "Scan, report, send, extract, apply and verify with one retry; failure reports and a JSON + markdown summary (CI)",
   positionals: [{ key: "paths", description: "files or directories to scan (default: the project)", variadic: true }],
   options: [
+    ...fixOptions,
     { key: "rules", type: "string[]", valueName: "ids", description: "only these rules" },
     { key: "exclude", type: "string[]", valueName: "globs", description: "skip files matching these globs" },
     { key: "min_severity", type: "string", valueName: "level", description: "only rules of this severity or higher: error, warning or note" },
-    { key: "verify", type: "string[]", valueName: "commands", description: "verify commands, {file} = the file's path (default: config verify)" },
-    { key: "verify_timeout", type: "number", valueName: "seconds", description: `per verify command (default ${DEFAULT_VERIFY_TIMEOUT_S})` },
-    { key: "max_attempts", type: "number", description: `attempts per file, the first included (default ${DEFAULT_MAX_ATTEMPTS})` },
     { key: "max_cost", type: "number", valueName: "usd", description: "stop before the request that would push the spend past this (exit 4)" },
     { key: "max_files", type: "number", description: "work on at most this many files (after sharding)" },
     { key: "shard", type: "string", valueName: "i/n", description: "only this deterministic share of the files (CI matrix: 1/4 … 4/4)" },
     { key: "dry_run", type: "boolean", description: "write the reports and requests and a cost estimate; send nothing" },
     { key: "resume", type: "boolean", description: "continue an interrupted run (the latest one, or --output-dir)" },
     { key: "output_dir", type: "string", valueName: "dir", description: "run directory (default: tmp/gembatch_fix_<YYYYMMDD_HHMMSS>)" },
-    { key: "escalate", type: "boolean", description: "send each failure report to the escalation model and save its analysis" },
-    { key: "escalation_model", type: "string", description: "model for --escalate (default: config escalation_model or gemini-pro-latest)" },
-    { key: "commit", type: "boolean", description: "one git commit per fixed file, naming the rule" },
-    { key: "allow_dirty", type: "boolean", description: "with --commit: allow uncommitted changes in the work tree" },
-    { key: "branch", type: "string", valueName: "name", description: "switch to (or create) this branch first" },
     { key: "model", type: "string", description: "model (default: config/env/gemini-flash-latest)" },
     { key: "max_tokens", type: "number", description: "output limit per reply (default: config max_tokens or 8192)" },
     { key: "temperature", type: "number", description: "sampling temperature" },
