@@ -3,7 +3,7 @@ import path from "node:path";
 import { CliError, createStateStore, localStamp, systemClock } from "@gembatch/core";
 import { processFile, type FileRunContext } from "./apply-file.js";
 import { rollback } from "./attempt.js";
-import { loadChecker, loadIssueReport, projectFiles, resolveView } from "./apply-inputs.js";
+import { loadChecker, loadIssueReport, projectFiles, resolveView, type InputPaths } from "./apply-inputs.js";
 import { buildApplyResult } from "./apply-result.js";
 import type { ExtractionView } from "./candidates.js";
 import { createCostTracker } from "./costs.js";
@@ -18,16 +18,8 @@ import { createVerifier } from "./verify/verifier.js";
 export const FAILURE_REPORT_FILE = "FAILURE_REPORT.md";
 export const APPLY_SUMMARY_FILE = "APPLY_SUMMARY.json";
 
-export interface ApplyOptions {
-  cwd: string;
-  projectRoot: string;
-  tmpDir: string;
-  /** The output of `gembatch extract`. */
-  extractedDir?: string;
-  /** The send run: where apply keeps its state, backups, patches and reports (default: found from the extraction). */
-  runDir?: string;
-  /** Default: every file of the extraction. Relative to `cwd`. */
-  files?: string[];
+/** Paths as in InputPaths: extractedDir is extract's output; runDir the send run, where apply keeps its state, backups, patches and reports; files default to every file of the extraction. */
+export interface ApplyOptions extends InputPaths {
   verify: string[];
   verifyTimeoutMs: number;
   issueReportFile?: string;
