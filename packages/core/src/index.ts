@@ -24,3 +24,5 @@ export * from "./retry/retry.js";
 export * from "./retry/rate-limiter.js";
 export * from "./pricing/tokens.js";
 export * from "./state/atomic-write.js";
+export * from "./safety/project-path.js";
+export * from "./safety/text.js";
