@@ -70,7 +70,7 @@ export const applyCommand = defineCommand({
         ...(input.extracted_dir ? { extractedDir: input.extracted_dir } : {}),
         ...(input.run_dir ? { runDir: input.run_dir } : {}),
         ...(input.files ? { files: input.files } : {}),
-        verify: verifyCommands(input.verify, ctx),
+        verify: verifyCommands(input, ctx),
         verifyTimeoutMs: Math.round((input.verify_timeout ?? DEFAULT_VERIFY_TIMEOUT_S) * 1000),
         ...(input.issue_report_file ? { issueReportFile: input.issue_report_file } : {}),
         ...(input.rules ? { rules: input.rules } : {}),

@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { activeProjectSession, journalEdit, settleEdit } from "@gembatch/core";
 import type { Candidate } from "./candidates.js";
 import { backupFile, restoreFile, writeWhole, type Backup } from "./backup.js";
 import { sha256Bytes, sha256Text } from "./hash.js";
@@ -29,6 +30,18 @@ export interface AttemptResult {
   interrupted?: boolean;
 }
 
+/** Enter the candidate in the project's edit journal, so any later run puts the original back if we die. */
+function journalWrite(env: AttemptEnv, file: FileState): void {
+  const session = activeProjectSession();
+  if (!session || !file.backup_file || !file.original_sha256 || !file.written_sha256) return;
+  journalEdit(session.dir, { path: file.path, backup: file.backup_file, original_sha256: file.original_sha256, written_sha256: file.written_sha256, mode: file.original_mode ?? 0o644, run_dir: env.show(env.runDir) });
+}
+
+function settleWrite(file: FileState): void {
+  const session = activeProjectSession();
+  if (session) settleEdit(session.dir, file.path);
+}
+
 const EMPTY_VERIFY: VerifyReport = { before: [], after: [], new_failures: [] };
 
 /** The backup recorded in the state (its path is stored relative to the project root). */
@@ -41,6 +54,7 @@ export function backupOf(projectRoot: string, file: FileState): Backup | null {
 export async function rollback(env: AttemptEnv, file: FileState): Promise<void> {
   const backup = backupOf(env.projectRoot, file);
   if (backup) await restoreFile(path.join(env.projectRoot, file.path), backup);
+  settleWrite(file);
   file.phase = "pending";
   file.written_sha256 = null;
   await env.save();
@@ -128,6 +142,7 @@ export async function runAttempt(env: AttemptEnv, file: FileState, from: { candi
   file.phase = "written";
   file.written_sha256 = sha256Bytes(bytes);
   await env.save();
+  journalWrite(env, file);
   await writeWhole(target, bytes);
   const after = await env.verifier.after(file.path, label);
   if (env.signal?.aborted || after.some((run) => run.interrupted)) {
@@ -140,5 +155,6 @@ export async function runAttempt(env: AttemptEnv, file: FileState, from: { candi
     const { error, details } = verifyError(record.verify, after);
     return fail(error, details);
   }
+  settleWrite(file);
   return { record: { ...record, outcome: "fixed" } };
 }

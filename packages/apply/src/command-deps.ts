@@ -11,10 +11,14 @@ export function depsFromContext(ctx: CommandContext): ApplyDeps {
   return sendDepsFromContext(ctx);
 }
 
-/** `verify` as given (a string or a list), else the config's, as a list. */
-export function verifyCommands(given: string | string[] | undefined, ctx: CommandContext): string[] {
-  if (given === undefined) return ctx.config.verify;
-  return (Array.isArray(given) ? given : [given]).filter((command) => command.trim() !== "");
+/** `verify` as given (a string or a list), else the config's, as a list; none only with skip_verify. */
+export function verifyCommands(input: { verify?: string | string[] | undefined; skip_verify?: boolean | undefined }, ctx: CommandContext): string[] {
+  if (input.skip_verify) {
+    if (input.verify !== undefined) throw new CliError("BAD_INPUT", "skip_verify: given together with verify", { hint: "pass one of them" });
+    return [];
+  }
+  if (input.verify === undefined) return ctx.config.verify;
+  return Array.isArray(input.verify) ? input.verify : [input.verify];
 }
 
 /** Model, reply limit (checked against the model's own, as send checks it) and temperature. */

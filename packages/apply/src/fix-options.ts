@@ -6,7 +6,9 @@ const strings = z.array(z.string().min(1));
 
 /** Verify, retry, escalation and git settings shared by apply and scan-and-fix: one schema, one flag table. */
 export const fixFields = {
-  verify: z.union([z.string(), strings]).optional(),
+  // An empty command would switch verification off unnoticed; that takes skip_verify, said out loud.
+  verify: z.union([z.string().trim().min(1, "empty command (to run without verification, pass skip_verify)"), z.array(z.string().trim().min(1, "empty command (to run without verification, pass skip_verify)")).min(1, "no command (to run without verification, pass skip_verify)")]).optional(),
+  skip_verify: z.boolean().optional(),
   verify_timeout: z.number().positive().optional(),
   max_attempts: z.number().int().min(1).max(5).optional(),
   escalate: z.boolean().optional(),
@@ -17,7 +19,8 @@ export const fixFields = {
 };
 
 export const fixOptions: OptionSpec[] = [
-  { key: "verify", type: "string[]", valueName: "commands", description: "verify commands, {file} = the file's path (default: config verify)" },
+  { key: "verify", type: "string[]", valueName: "commands", description: "verify commands; {file} or $GEMBATCH_FILE is the file's path, never pasted into shell text (default: config verify)" },
+  { key: "skip_verify", type: "boolean", description: "run no verify command, not even the config's (fixes are then checked only by re-scanning)" },
   { key: "verify_timeout", type: "number", valueName: "seconds", description: `per verify command (default ${DEFAULT_VERIFY_TIMEOUT_S})` },
   { key: "max_attempts", type: "number", description: `attempts per file, the first included (default ${DEFAULT_MAX_ATTEMPTS})` },
   { key: "escalate", type: "boolean", description: "send the failure report to the escalation model and save its analysis" },

@@ -2,7 +2,8 @@ import { execa } from "execa";
 import { CliError } from "@gembatch/core";
 
 async function git(cwd: string, args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
-  const result = await execa("git", args, { cwd, reject: false, stdin: "ignore" });
+  // Paths are file names, never pathspec patterns: `orders/*.py` is that one file, not every .py.
+  const result = await execa("git", args, { cwd, reject: false, stdin: "ignore", env: { GIT_LITERAL_PATHSPECS: "1" } });
   // Only the end is trimmed: porcelain lines start with a significant space.
   return { ok: result.exitCode === 0, stdout: String(result.stdout ?? "").trimEnd(), stderr: String(result.stderr ?? "").trim() };
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { CliError, createStateStore, localStamp, systemClock } from "@gembatch/core";
+import { CliError, createStateStore, createUniqueDir, localStamp, systemClock } from "@gembatch/core";
 import { processFile, type FileRunContext } from "./apply-file.js";
 import { rollback } from "./attempt.js";
 import { loadChecker, loadIssueReport, projectFiles, resolveView, type InputPaths } from "./apply-inputs.js";
@@ -11,6 +11,7 @@ import { escalate } from "./escalate.js";
 import { renderFailureReport } from "./failure-report.js";
 import { checkGitTree, switchBranch } from "./git.js";
 import { shownPath } from "./paths.js";
+import { withProjectSession } from "./project-session.js";
 import { APPLY_STATE_FILE, APPLY_STATE_VERSION, ApplyStateSchema, newFileState, type ApplyState, type StopReason } from "./state.js";
 import type { ApplyDeps, ApplyResult, ModelSettings } from "./types.js";
 import { createVerifier } from "./verify/verifier.js";
@@ -59,7 +60,7 @@ function orderedFiles(view: ExtractionView, wanted: string[] | undefined): Array
  * with the error, and write the failure report (and its escalation) for what still fails. Never prints
  * or exits; resumable from `<run_dir>/apply_state.json`.
  */
-export async function runApply(options: ApplyOptions, deps: ApplyDeps = {}): Promise<ApplyResult> {
+async function runApplyLocked(options: ApplyOptions, deps: ApplyDeps): Promise<ApplyResult> {
   const warnings: string[] = [];
   const warn = (message: string) => {
     warnings.push(message);
@@ -70,7 +71,7 @@ export async function runApply(options: ApplyOptions, deps: ApplyDeps = {}): Pro
   const show = (absolute: string) => shownPath(root, absolute);
   const view = await resolveView({ ...options, ...(deps.signal ? { signal: deps.signal } : {}) });
   const clock = deps.clock ?? systemClock;
-  const runDir = options.runDir ? path.resolve(options.cwd, options.runDir) : (view.sendRunDir ?? path.join(options.tmpDir, `gembatch_apply_${localStamp(new Date(clock.now()))}`));
+  const runDir = options.runDir ? path.resolve(options.cwd, options.runDir) : (view.sendRunDir ?? (await createUniqueDir(options.tmpDir, `gembatch_apply_${localStamp(new Date(clock.now()))}`)));
   mkdirSync(runDir, { recursive: true });
   const store = createStateStore({ file: path.join(runDir, APPLY_STATE_FILE), schema: ApplyStateSchema, version: APPLY_STATE_VERSION, command: "gembatch apply" });
   await store.lock();
@@ -196,4 +197,22 @@ export async function runApply(options: ApplyOptions, deps: ApplyDeps = {}): Pro
   } finally {
     await store.release();
   }
+}
+
+/**
+ * Steps 5–6 of the fix loop for the files of one extraction: diff, apply and verify each, retry once
+ * with the error, and write the failure report (and its escalation) for what still fails. Never prints
+ * or exits; resumable from `<run_dir>/apply_state.json`. Holds the project lock throughout, after
+ * settling what a run that died left in the tree.
+ */
+export async function runApply(options: ApplyOptions, deps: ApplyDeps = {}): Promise<ApplyResult> {
+  const recovered: string[] = [];
+  const warn = (message: string) => {
+    recovered.push(message);
+    deps.warn?.(message);
+  };
+  return withProjectSession(options.projectRoot, { command: "gembatch apply", warn }, async () => {
+    const result = await runApplyLocked(options, deps);
+    return recovered.length > 0 ? { ...result, warnings: [...recovered, ...(result.warnings ?? [])] } : result;
+  });
 }

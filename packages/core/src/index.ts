@@ -26,3 +26,6 @@ export * from "./pricing/tokens.js";
 export * from "./state/atomic-write.js";
 export * from "./safety/project-path.js";
 export * from "./safety/text.js";
+export * from "./safety/project-lock.js";
+export { journalEdit, settleEdit, type PendingEdit, type RecoveredEdit } from "./safety/edit-journal.js";
+export { recordChild, type ReapedChild } from "./safety/child-registry.js";

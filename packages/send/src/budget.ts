@@ -1,4 +1,4 @@
-import { CliError, computeCost, roundUsd, type Pricing } from "@gembatch/core";
+import { cacheStorageCost, CliError, computeCost, roundUsd, type Pricing } from "@gembatch/core";
 
 export interface EstimateInput {
   model: string;
@@ -74,4 +74,27 @@ export function checkBudgetable(options: { maxCost: number | null; model: string
       hint: `add the model under "pricing" in gembatch.config.json, pick a model with a known price, or drop max_cost`,
     });
   }
+}
+
+export interface CacheHold {
+  creation: Reservation;
+  storage: Reservation;
+}
+
+/**
+ * Hold what an explicit cache will cost (its tokens at the input price when made, and storage for its
+ * whole TTL) against the budget; null when that would cross the cap. An unknown price holds nothing
+ * (max_cost is refused up front for such a model).
+ */
+export function reserveCacheCost(budget: Budget, input: { model: string; tokens: number; ttlSeconds: number; pricing: Pricing; at: number }): CacheHold | null {
+  const creation = computeCost({ model: input.model, usage: { promptTokenCount: input.tokens }, at: input.at }, input.pricing).cost ?? 0;
+  const storage = cacheStorageCost(input.model, input.tokens, input.ttlSeconds / 3600, input.at, input.pricing) ?? 0;
+  const first = budget.reserve(creation);
+  if (!first) return null;
+  const second = budget.reserve(storage);
+  if (!second) {
+    budget.release(first);
+    return null;
+  }
+  return { creation: first, storage: second };
 }

@@ -12,7 +12,7 @@ import {
   type EventLog,
   type Progress,
 } from "@gembatch/core";
-import { checkBudgetable, createBudget } from "./budget.js";
+import { checkBudgetable, createBudget, reserveCacheCost, type CacheHold } from "./budget.js";
 import { createCache, deleteCache, settleSaving, shouldCache, type CacheState } from "./cache.js";
 import { dryRun } from "./dry-run.js";
 import { loadInputs, planFiles, sha256, type PlannedFile } from "./inputs.js";
@@ -186,11 +186,22 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
     const progress: Progress = (await deps.progress?.(pending.length)) ?? { tick: () => {}, update: () => {}, stop: () => {} };
     const onDone = () => progress.tick(1, { cost: usd(budget.spent()) });
     let cacheState: CacheState | null = null;
+    let cacheHold: CacheHold | null = null;
     let cache: CacheSummary | null = null;
     let loop: LoopOutcome & { job?: SendResult["batch_job"] };
     try {
       if (cachePlan.cache) {
-        cacheState = await createCache(run, { ttlSeconds: options.cacheTtlSeconds ?? DEFAULTS.cacheTtlSeconds, ...(deps.retryPolicy ? { retryPolicy: deps.retryPolicy } : {}), ...(deps.ledgerFile ? { ledgerFile: deps.ledgerFile } : {}) }).catch(() => null);
+        const ttlSeconds = options.cacheTtlSeconds ?? DEFAULTS.cacheTtlSeconds;
+        // The cache is billed too (creation, then storage until it is deleted): it is made only when
+        // the cap holds with both counted, else the run goes on without it.
+        cacheHold = reserveCacheCost(budget, { model: options.model, tokens: cachePlan.tokens, ttlSeconds, pricing, at: clock.now() });
+        if (!cacheHold) {
+          warn(`explicit cache not created: its creation and storage would push the spend past max_cost ($${maxCost}); sending without it`);
+          events.event("cache_skipped", { reason: "budget", max_cost: maxCost });
+        } else {
+          cacheState = await createCache(run, { ttlSeconds, ...(deps.retryPolicy ? { retryPolicy: deps.retryPolicy } : {}), ...(deps.ledgerFile ? { ledgerFile: deps.ledgerFile } : {}) }).catch(() => null);
+          budget.release(cacheHold.creation);
+        }
       }
       if (signal.aborted) loop = { results: [], notSent: pending.map((f) => ({ file_to_fix: f.file, reason: "interrupted" as const })), stop: { reason: "interrupted" } };
       else if (via === "batch") {
@@ -205,6 +216,7 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
     } finally {
       progress.stop();
       // Deleted whatever happened, so a failed or interrupted run leaves no cache billing by the hour.
+      if (cacheHold) budget.release(cacheHold.storage);
       if (cacheState) cache = await deleteCache(run, cacheState);
     }
     // `previous` already holds every answered file of this pass, so `answered` need not be added again.

@@ -6,6 +6,7 @@ import { loadRules, parseScanConfig, type CompiledRule } from "@gembatch/scan";
 import { createCostTracker } from "../costs.js";
 import { checkGitTree, switchBranch } from "../git.js";
 import { shownPath } from "../paths.js";
+import { withProjectSession } from "../project-session.js";
 import type { StopReason } from "../state.js";
 import type { ApplyDeps } from "../types.js";
 import { dryRunPlan } from "./dry-run.js";
@@ -53,7 +54,7 @@ function entryFor(rule: string, files: string[]): RuleEntry {
  * retry → failure reports → a summary as JSON and markdown. Rules run one after another so a file two
  * rules flag is sent the second time as the first fix left it. Resumable from the run directory.
  */
-export async function runScanAndFix(options: ScanAndFixOptions, deps: ApplyDeps = {}): Promise<ScanAndFixResult> {
+async function runScanAndFixLocked(options: ScanAndFixOptions, deps: ApplyDeps): Promise<ScanAndFixResult> {
   if (options.dryRun && options.resume) throw new CliError("BAD_INPUT", "resume: a dry run has nothing to resume", { hint: "leave out --dry-run or --resume" });
   const warnings: string[] = [];
   const warn = (message: string) => {
@@ -133,4 +134,21 @@ export async function runScanAndFix(options: ScanAndFixOptions, deps: ApplyDeps 
   } finally {
     await store.release();
   }
+}
+
+/**
+ * scan-and-fix under the project lock (a dry run edits nothing and takes none): a second run in the
+ * project is refused, and a candidate a dead run left in the tree is put back before the scan sees it.
+ */
+export async function runScanAndFix(options: ScanAndFixOptions, deps: ApplyDeps = {}): Promise<ScanAndFixResult> {
+  if (options.dryRun) return runScanAndFixLocked(options, deps);
+  const recovered: string[] = [];
+  const warn = (message: string) => {
+    recovered.push(message);
+    deps.warn?.(message);
+  };
+  return withProjectSession(options.projectRoot, { command: "gembatch scan-and-fix", warn }, async () => {
+    const result = await runScanAndFixLocked(options, deps);
+    return recovered.length > 0 ? { ...result, warnings: [...recovered, ...(result.warnings ?? [])] } : result;
+  });
 }

@@ -1,4 +1,5 @@
 import { execa } from "execa";
+import { activeProjectSession, recordChild } from "@gembatch/core";
 import { prepareCommand } from "./prepare.js";
 
 export interface CommandRun {
@@ -52,6 +53,7 @@ export async function runCommand(options: RunCommandOptions): Promise<CommandRun
   const child = execa(prepared.file, prepared.args, {
     cwd: options.cwd,
     shell: prepared.shell,
+    env: prepared.env,
     reject: false,
     all: true,
     stdin: "ignore",
@@ -59,6 +61,8 @@ export async function runCommand(options: RunCommandOptions): Promise<CommandRun
     stripFinalNewline: false,
     maxBuffer: options.maxBufferBytes ?? 16 * 1024 * 1024,
   });
+  const session = activeProjectSession();
+  const forget = session && child.pid !== undefined ? recordChild(session.dir, { pid: child.pid, command: prepared.display }) : undefined;
   let forceTimer: NodeJS.Timeout | undefined;
   const stop = () => {
     killGroup(child.pid, "SIGTERM");
@@ -88,6 +92,9 @@ export async function runCommand(options: RunCommandOptions): Promise<CommandRun
       output: spawnError + output,
     };
   } finally {
+    // Whatever the command left running in its group (a runner's workers, a server) ends with it.
+    killGroup(child.pid, "SIGKILL");
+    forget?.();
     clearTimeout(timer);
     if (forceTimer) clearTimeout(forceTimer);
     options.signal?.removeEventListener("abort", onAbort);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { CliError } from "../errors.js";
+import { registerSecret } from "../log/redact.js";
 import { formatZodError } from "../cli/validation.js";
 import { createPricing, type Pricing } from "../pricing/cost.js";
 import { DEFAULT_ESCALATION_MODEL, DEFAULT_MODEL } from "../pricing/prices.js";
@@ -45,7 +46,19 @@ export function findProjectRoot(cwd: string): { root: string; configFile: string
 }
 
 /** Pure: validate a parsed config object, naming the file and key on failure. */
+const KEY_NAMES = /^(api_?key|apikey|gemini_api_key|google_api_key|key|x-goog-api-key)$/i;
+
 export function validateConfig(raw: unknown, fileLabel: string): ConfigFile {
+  if (raw !== null && typeof raw === "object" && !Array.isArray(raw)) {
+    const keyName = Object.keys(raw).find((name) => KEY_NAMES.test(name));
+    if (keyName) {
+      const value = (raw as Record<string, unknown>)[keyName];
+      if (typeof value === "string") registerSecret(value);
+      throw new CliError("CONFIG_INVALID", `${fileLabel}: ${keyName}: an API key does not belong in the config file (it is committed with the code); its value was not read`, {
+        hint: "remove it from the file (and rotate the key if it was ever committed); set GEMINI_API_KEY in the environment instead",
+      });
+    }
+  }
   const parsed = ConfigFileSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const { message, problems } = formatZodError(parsed.error, Object.keys(ConfigFileSchema.shape));
@@ -103,7 +116,7 @@ export function loadConfig(options: LoadConfigOptions): ResolvedConfig {
   const nonEmpty = (value: string | undefined) => (value && value.trim() !== "" ? value.trim() : undefined);
   const [model, modelSource] = pick(options.overrides?.model, nonEmpty(env.GEMBATCH_MODEL), file.model, DEFAULT_MODEL);
   const [baseUrl, baseUrlSource] = pick<string | undefined>(options.overrides?.base_url, nonEmpty(env.GEMBATCH_BASE_URL), file.base_url, undefined);
-  if (baseUrl !== undefined && !URL.canParse(baseUrl)) {
+  if (baseUrl !== undefined && !(URL.canParse(baseUrl) && /^https?:$/.test(new URL(baseUrl).protocol))) {
     const where = baseUrlSource === "env" ? "GEMBATCH_BASE_URL" : baseUrlSource === "flag" ? "base_url" : `${label}: base_url`;
     throw new CliError("CONFIG_INVALID", `${where}: not a valid URL: ${baseUrl}`, { hint: "use a full URL such as http://127.0.0.1:8080" });
   }

@@ -1,6 +1,18 @@
 import { z } from "zod";
 import { ModelPriceSchema } from "../pricing/schema.js";
 
+/**
+ * The config file is committed with the code, so a path in it is as hostile as the repository: it
+ * names a place inside the project, never an absolute path or one that climbs out.
+ */
+function projectRelative(key: string) {
+  return z
+    .string()
+    .min(1)
+    .refine((value) => !value.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(value) && !value.split(/[\\/]/).includes(".."), `${key} must be a path inside the project (relative, without ..)`)
+    .refine((value) => !value.split(/[\\/]/).some((part) => part.toLowerCase() === ".git"), `${key} must not be inside .git`);
+}
+
 export const RateLimitsSchema = z
   .object({
     requests_per_minute: z.number().positive().optional(),
@@ -21,8 +33,8 @@ export const RetrySchema = z
 
 export const OutputSchema = z
   .object({
-    tmp_dir: z.string().min(1).optional(),
-    issues_dir: z.string().min(1).optional(),
+    tmp_dir: projectRelative("tmp_dir").optional(),
+    issues_dir: projectRelative("issues_dir").optional(),
   })
   .strict();
 
@@ -32,7 +44,7 @@ export const ConfigFileSchema = z
     $schema: z.string().optional(),
     model: z.string().min(1).optional(),
     escalation_model: z.string().min(1).optional(),
-    base_url: z.url().optional(),
+    base_url: z.url({ protocol: /^https?$/, error: "must be a full http:// or https:// URL, such as http://127.0.0.1:8080" }).optional(),
     timeout_ms: z.number().int().positive().optional(),
     max_tokens: z.number().int().positive().optional(),
     temperature: z.number().min(0).max(2).optional(),
@@ -41,10 +53,10 @@ export const ConfigFileSchema = z
     model_aliases: z.record(z.string(), z.string().min(1)).optional(),
     rate_limits: RateLimitsSchema.optional(),
     retry: RetrySchema.optional(),
-    verify: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+    verify: z.union([z.string().trim().min(1), z.array(z.string().trim().min(1)).min(1)]).optional(),
     scan: z.record(z.string(), z.unknown()).optional(),
     output: OutputSchema.optional(),
-    ledger_file: z.string().min(1).optional(),
+    ledger_file: projectRelative("ledger_file").refine((value) => value.endsWith(".jsonl"), "must end in .jsonl (the ledger is appended to, one JSON line per call)").optional(),
   })
   .strict();
 
