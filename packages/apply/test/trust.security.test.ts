@@ -184,8 +184,11 @@ describe("careless settings are refused with a clear line (built bin)", () => {
     expect(run.exitCode, run.stderr).toBe(0);
     const shown = await execa("git", ["show", "--name-only", "--format=", "HEAD"], { cwd: root });
     expect(shown.stdout.split("\n").filter(Boolean)).toEqual([star]);
+    // The user's own edit is neither committed nor staged: a glob pathspec would have staged it.
+    const staged = await execa("git", ["diff", "--cached", "--name-only"], { cwd: root });
+    expect(staged.stdout).toBe("");
     const status = await execa("git", ["status", "--porcelain"], { cwd: root });
-    expect(status.stdout).toContain("orders/models.py");
+    expect(status.stdout).toContain(" M orders/models.py");
     expect(readFileSync(path.join(root, "orders/models.py"), "utf8")).toContain("# my own edit");
   });
 });
