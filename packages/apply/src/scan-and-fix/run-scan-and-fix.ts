@@ -54,9 +54,10 @@ function entryFor(rule: string, files: string[]): RuleEntry {
  * retry → failure reports → a summary as JSON and markdown. Rules run one after another so a file two
  * rules flag is sent the second time as the first fix left it. Resumable from the run directory.
  */
-async function runScanAndFixLocked(options: ScanAndFixOptions, deps: ApplyDeps): Promise<ScanAndFixResult> {
+async function runScanAndFixLocked(options: ScanAndFixOptions, deps: ApplyDeps, recovered: string[] = []): Promise<ScanAndFixResult> {
   if (options.dryRun && options.resume) throw new CliError("BAD_INPUT", "resume: a dry run has nothing to resume", { hint: "leave out --dry-run or --resume" });
-  const warnings: string[] = [];
+  // What the project lock's recovery settled goes into this run's summary too (CI reads only that).
+  const warnings: string[] = [...recovered];
   const warn = (message: string) => {
     warnings.push(message);
     deps.warn?.(message);
@@ -147,8 +148,5 @@ export async function runScanAndFix(options: ScanAndFixOptions, deps: ApplyDeps 
     recovered.push(message);
     deps.warn?.(message);
   };
-  return withProjectSession(options.projectRoot, { command: "gembatch scan-and-fix", warn }, async () => {
-    const result = await runScanAndFixLocked(options, deps);
-    return recovered.length > 0 ? { ...result, warnings: [...recovered, ...(result.warnings ?? [])] } : result;
-  });
+  return withProjectSession(options.projectRoot, { command: "gembatch scan-and-fix", warn }, () => runScanAndFixLocked(options, deps, recovered));
 }
