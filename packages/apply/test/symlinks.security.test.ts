@@ -86,4 +86,20 @@ describe("secrets behind committed symlinks never reach the model (built bin, em
     expect(writtenUnder(path.join(root, "tmp"))).not.toContain(TOKEN);
     expect(run.stdout).not.toContain(TOKEN);
   });
+
+  it("apply refuses an issue report (the one a retry sends again) that is a symlink out of the project", async () => {
+    const root = hostileProject();
+    const PAYMENTS = "orders/payments.py";
+    const emu = await useEmulator({ script: [answer(PAYMENTS, goodFix(root, PAYMENTS))] });
+    const scan = parse((await gembatch(root, ["scan", PAYMENTS, "--rules", "logger-bind", "--report", "--json"], { emu })).stdout);
+    const sent = parse((await gembatch(root, ["send", "--issue-report-file", scan.reports[0].report_file, "--json"], { emu })).stdout);
+    // A report-shaped file outside the checkout that carries the secret, reached through a committed link.
+    const outside = tempTree({ "report.md": read(root, scan.reports[0].report_file).replace("## Issue Details\n", `## Issue Details\n${SECRET}\n`) });
+    symlinkSync(path.join(outside, "report.md"), path.join(root, "orders", "report.md"));
+    const run = await gembatch(root, ["apply", "--run-dir", sent.output_dir, "--issue-report-file", "orders/report.md", "--json"], { emu });
+    expect(run.exitCode).toBe(2);
+    expect(parse(run.stdout).error.message).toBe("issue_report_file: a symlink that leads outside the project root: orders/report.md");
+    expect(read(root, PAYMENTS)).toContain("logger.bind");
+    expectNothingLeaked(root, emu, run.stdout + run.stderr);
+  });
 });

@@ -1,8 +1,8 @@
-import { statSync } from "node:fs";
+import { lstatSync, statSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import fg from "fast-glob";
-import { CliError, escapeForTerminal, estimateTokens, guardProjectPath, modelLimits, toCliError, type Pricing } from "@gembatch/core";
+import { CliError, escapeForTerminal, estimateTokens, modelLimits, toCliError, type Pricing } from "@gembatch/core";
 import { isInside, toPosix } from "@gembatch/scan";
 import { collectImports } from "./imports.js";
 import { readProjectText } from "./project-text.js";
@@ -58,13 +58,13 @@ export function tokenLimitFor(options: { model: string; pricing?: Pricing; maxCo
 }
 
 /**
- * Resolve a given path against `cwd` through the project guard: a file inside the root, not in `.git`,
- * not reached through a symlink that leaves the root. Errors name the field (exit 2).
+ * Resolve a given path against `cwd`: it must name something inside the root (errors name the field,
+ * exit 2). Whether it may be read (no symlink out, nothing in `.git`) is checked when it is read.
  */
 export function resolveProjectFile(options: { root: string; cwd: string; field: string; value: string }): string {
   const absolute = path.resolve(options.cwd, options.value);
-  const guarded = guardProjectPath(options.root, absolute, { field: options.field, purpose: "read", display: options.value });
-  if (!guarded.exists) throw new CliError("FILE_NOT_FOUND", `${options.field}: file not found: ${options.value}`);
+  if (!isInside(options.root, absolute)) throw new CliError("PATH_OUTSIDE_PROJECT", `${options.field}: outside the project root: ${options.value}`);
+  if (!lstatSync(absolute, { throwIfNoEntry: false })) throw new CliError("FILE_NOT_FOUND", `${options.field}: file not found: ${options.value}`);
   return absolute;
 }
 

@@ -110,6 +110,10 @@ describe("report against committed symlinks (built bin)", () => {
       ]),
     );
     expectNoSecret(root, result.stdout + result.stderr);
+    // A recursive glob does not even list what lies behind a symlinked directory.
+    const recursive = await run(root, ["report", "--issue", "z", "orders/payments.py", "--details", "d", "--context-globs", "**/*.py", "--json"]);
+    expect(recursive.exitCode).toBe(0);
+    expect(JSON.parse(recursive.stdout).warnings.filter((w: string) => w.includes("vendor"))).toEqual([]);
   });
 
   it("a chain of links that ends outside is refused at its first link, and a dangling import is named, not dropped", async () => {
