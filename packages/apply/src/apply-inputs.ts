@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { CliError, toCliError } from "@gembatch/core";
 import { CONTEXT_JSON, runExtract } from "@gembatch/extract";
-import { readReport, type ParsedReport } from "@gembatch/report";
+import { parseReport, readNamedText, type ParsedReport } from "@gembatch/report";
 import { readExtraction, viewFromContext, type ExtractionView } from "./candidates.js";
 import { isInside, toPosix } from "./paths.js";
 import { createRuleChecker, ruleFromDetails, type RuleChecker } from "./rescan.js";
@@ -68,7 +68,9 @@ export function loadIssueReport(options: { cwd: string; projectRoot: string; iss
   }
   if (options.issueReportFile && !existsSync(file)) throw new CliError("FILE_NOT_FOUND", `issue_report_file: file not found: ${options.issueReportFile}`);
   try {
-    return { report: readReport(file, path.relative(options.cwd, file)), file };
+    // A retry sends this report again: inside the project it is read through the guard.
+    const value = options.issueReportFile ?? path.relative(options.cwd, file);
+    return { report: parseReport(readNamedText({ root: options.projectRoot, cwd: options.cwd, value, field: "issue_report_file" }).text), file };
   } catch (error) {
     if (options.issueReportFile) throw error;
     options.warn(`${path.relative(options.cwd, file)}: ${toCliError(error).message}; a failed attempt cannot be retried`);

@@ -4,7 +4,7 @@ import { CliError, defineCommand, type CommandContext } from "@gembatch/core";
 import { isInside } from "@gembatch/scan";
 import { createScanCommand, type ScanReportWriter } from "@gembatch/scan/cli";
 import { writeReportsForFindings } from "./from-findings.js";
-import { readUtf8File } from "./utf8.js";
+import { readNamedText } from "./project-text.js";
 import { buildReport, reportFileName, tokenLimitFor, writeReport, type ContextEntry } from "./write-report.js";
 
 const strings = z.array(z.string().min(1));
@@ -80,7 +80,7 @@ export const reportCommand = defineCommand({
   async run(input, ctx): Promise<ReportResult> {
     const root = ctx.config.projectRoot;
     const details = input.details_file
-      ? readUtf8File(path.resolve(ctx.cwd, input.details_file), { field: "details_file", display: input.details_file }).text
+      ? readNamedText({ root, cwd: ctx.cwd, value: input.details_file, field: "details_file" }).text
       : (input.details ?? "");
     if (details.trim() === "") ctx.warn("details: empty; say what is wrong and what to change so Gemini does not guess");
     const tokenLimit = tokenLimitFor({ model: ctx.config.model, pricing: ctx.config.pricing, maxContextTokens: input.max_context_tokens, warn: (m) => ctx.warn(m) });
@@ -100,6 +100,7 @@ export const reportCommand = defineCommand({
       tokenLimit,
     });
     for (const glob of built.unmatchedGlobs) ctx.warn(`context_globs: matched no file: ${glob}`);
+    for (const skipped of built.skipped) ctx.warn(skipped);
     const file = outputFile(ctx, input.issue, input.output_file);
     await writeReport(file, built.text);
     return {
@@ -138,6 +139,7 @@ export const scanReportWriter: ScanReportWriter = {
       tokenLimit,
       includeImports: input.include_imports ?? false,
       cwd: ctx.cwd,
+      warn: (message) => ctx.warn(message),
     });
   },
 };

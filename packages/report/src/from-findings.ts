@@ -1,8 +1,9 @@
 import path from "node:path";
-import { CliError, toCliError } from "@gembatch/core";
+import { CliError, escapeForTerminal, toCliError } from "@gembatch/core";
 import type { CompiledRule, Finding, ScanReportSummary } from "@gembatch/scan";
 import { chooseFence } from "./fences.js";
 import { languageFor } from "./language.js";
+import { readFlaggedFile } from "./project-text.js";
 import { buildReport, reportFileName, writeReport } from "./write-report.js";
 
 export interface ReportsForFindingsOptions {
@@ -16,6 +17,8 @@ export interface ReportsForFindingsOptions {
   includeImports?: boolean;
   /** Paths in the summaries are made relative to this directory. */
   cwd: string;
+  /** Told about each flagged file that is set aside. */
+  warn?: (message: string) => void;
 }
 
 /** `logger-bind` → `logger_bind`, the seed's issue naming. */
@@ -52,10 +55,24 @@ export function detailsForFindings(rule: Pick<CompiledRule, "id" | "message" | "
 export async function writeReportsForFindings(options: ReportsForFindingsOptions): Promise<ScanReportSummary[]> {
   const summaries: ScanReportSummary[] = [];
   for (const rule of options.rules) {
-    const findings = options.findings.filter((f) => f.rule === rule.id);
-    if (findings.length === 0) continue;
+    const flagged = options.findings.filter((f) => f.rule === rule.id);
+    if (flagged.length === 0) continue;
     const issue = issueNameForRule(rule.id);
+    // A file that cannot be sent is set aside on its own; the rule's other files still get their report.
+    const setAside: Array<{ file: string; reason: string }> = [];
+    for (const file of new Set(flagged.map((f) => f.file))) {
+      const read = readFlaggedFile(options.root, file);
+      if (!("problem" in read)) continue;
+      setAside.push({ file, reason: read.problem });
+      options.warn?.(escapeForTerminal(`${file}: set aside, not in the ${issue} report: ${read.problem}`));
+    }
+    const findings = flagged.filter((f) => !setAside.some((s) => s.file === f.file));
     const files = [...new Set(findings.map((f) => f.file))];
+    const aside = setAside.length > 0 ? { set_aside: setAside } : {};
+    if (files.length === 0) {
+      summaries.push({ rule: rule.id, issue, success: false, files_to_fix: 0, error: { code: "BAD_INPUT", message: `${issue}: every flagged file was set aside` }, ...aside });
+      continue;
+    }
     try {
       const built = buildReport({
         root: options.root,
@@ -70,10 +87,11 @@ export async function writeReportsForFindings(options: ReportsForFindingsOptions
       });
       const file = path.join(options.issuesDir, reportFileName(issue));
       await writeReport(file, built.text);
-      summaries.push({ rule: rule.id, issue, success: true, report_file: path.relative(options.cwd, file) || file, files_to_fix: files.length, total_tokens: built.totalTokens });
+      for (const skipped of built.skipped) options.warn?.(skipped);
+      summaries.push({ rule: rule.id, issue, success: true, report_file: path.relative(options.cwd, file) || file, files_to_fix: files.length, total_tokens: built.totalTokens, ...aside });
     } catch (error) {
       const cliError = error instanceof CliError ? error : toCliError(error);
-      summaries.push({ rule: rule.id, issue, success: false, files_to_fix: files.length, error: { code: cliError.code, message: cliError.message, ...(cliError.hint ? { hint: cliError.hint } : {}) } });
+      summaries.push({ rule: rule.id, issue, success: false, files_to_fix: files.length, error: { code: cliError.code, message: cliError.message, ...(cliError.hint ? { hint: cliError.hint } : {}) }, ...aside });
     }
   }
   return summaries;

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { readFileSync } from "node:fs";
+import { readFileSync, symlinkSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { collectImports, localImports } from "./imports.js";
 import { tempTree } from "@gembatch/test-utils";
@@ -69,5 +69,17 @@ describe("local imports", () => {
     const rel = (files: string[]) => files.map((f) => path.relative(root, f).split(path.sep).join("/"));
     expect(rel(collectImports({ root, files: [main], depth: 1 }))).toEqual(["config.cjs", "src/a.ts", "src/lazy.mts", "src/lib/index.ts", "src/side-effect.js", "src/types.d.ts"]);
     expect(rel(collectImports({ root, files: [main], depth: 2 }))).toContain("src/deep.ts");
+  });
+
+  it("keeps links where a module would be, for the reader to refuse aloud, and never reads through them to follow their imports", () => {
+    const outside = tempTree({ "evil.py": "from app import hidden\n" });
+    const root = tempTree({ "app/__init__.py": "", "app/main.py": "from app import link, gone, fine\n", "app/hidden.py": "", "app/real.py": "" });
+    symlinkSync(path.join(outside, "evil.py"), path.join(root, "app/link.py"));
+    symlinkSync(path.join(root, "app/nowhere.py"), path.join(root, "app/gone.py"));
+    symlinkSync("real.py", path.join(root, "app/fine.py"));
+    const rel = (files: string[]) => files.map((f) => path.relative(root, f).split(path.sep).join("/"));
+    const found = rel(collectImports({ root, files: [path.join(root, "app/main.py")], depth: 3 }));
+    expect(found).toEqual(["app/__init__.py", "app/fine.py", "app/gone.py", "app/link.py"]);
+    expect(found).not.toContain("app/hidden.py");
   });
 });

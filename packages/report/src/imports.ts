@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, statSync } from "node:fs";
 import path from "node:path";
+import { readProjectFile } from "@gembatch/core";
 
 const PY_FROM = /^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]+)/gm;
 const PY_IMPORT = /^[ \t]*import[ \t]+([^\n#]+)/gm;
@@ -13,8 +14,16 @@ const JS_SPECIFIERS = [
 const JS_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".d.ts", ".json"];
 const JS_SOURCE_FOR: Record<string, string[]> = { ".js": [".ts", ".tsx"], ".jsx": [".tsx"], ".mjs": [".mts"], ".cjs": [".cts"] };
 
+/**
+ * A module file, or a symlink where one would be: a link is kept even when it is dangling or leads out
+ * of the project, so the reader refuses it aloud instead of it vanishing from the report unnoticed.
+ */
 function isFile(absolute: string): boolean {
-  return existsSync(absolute) && statSync(absolute).isFile();
+  const stat = lstatSync(absolute, { throwIfNoEntry: false });
+  if (!stat) return false;
+  if (!stat.isSymbolicLink()) return stat.isFile();
+  const target = statSync(absolute, { throwIfNoEntry: false });
+  return target === undefined || !target.isDirectory();
 }
 
 function pythonModule(base: string, dotted: string): string[] {
@@ -97,7 +106,8 @@ export function collectImports(options: { root: string; files: string[]; depth: 
     for (const file of frontier) {
       let content: string;
       try {
-        content = readFileSync(file, "utf8");
+        // Through the guard: a file that may not be sent is not read to follow its imports either.
+        content = readProjectFile(options.root, file, { field: "include_imports" }).bytes.toString("utf8");
       } catch {
         continue;
       }

@@ -2,6 +2,7 @@ export * from "./format.js";
 export * from "./language.js";
 export * from "./fences.js";
 export * from "./utf8.js";
+export * from "./project-text.js";
 export * from "./render-report.js";
 export * from "./parse-report.js";
 export * from "./imports.js";

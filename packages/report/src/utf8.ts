@@ -29,9 +29,48 @@ export function invalidUtf8Offset(bytes: Uint8Array): number {
   return -1;
 }
 
+export interface TextBytesProblem {
+  code: "invalid_utf8" | "nul_byte";
+  /** Offset of the first offending byte. */
+  offset: number;
+  /** What the bytes are, for a message: `not UTF-8 text`, `binary file (contains NUL bytes)`. */
+  what: string;
+  /** Where, for a message: `byte 0xE9 at offset 3`. */
+  where: string;
+}
+
 /**
- * A file's exact text. A byte-order mark is kept (so the text writes back byte for byte); bytes
- * that are not UTF-8 and NUL bytes (binary files) are refused, naming the field and the file.
+ * Why bytes cannot be handled as text (gembatch sends and writes back files as UTF-8 only), or null.
+ * The one check for every project file that is read to be sent: a file the model would see as U+FFFD
+ * could never be written back byte for byte.
+ */
+export function textBytesProblem(bytes: Uint8Array): TextBytesProblem | null {
+  const bad = isUtf8(bytes) ? -1 : invalidUtf8Offset(bytes);
+  if (bad !== -1) return { code: "invalid_utf8", offset: bad, what: "not UTF-8 text", where: `byte 0x${bytes[bad]!.toString(16).toUpperCase().padStart(2, "0")} at offset ${bad}` };
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) return { code: "nul_byte", offset: nul, what: "binary file (contains NUL bytes)", where: `a NUL byte at offset ${nul}` };
+  return null;
+}
+
+/** The one-line reason a file is not taken, without its name: `not UTF-8 text (byte 0xE9 at offset 3)`. */
+export function describeTextProblem(problem: TextBytesProblem): string {
+  return `${problem.what} (${problem.where})`;
+}
+
+/** Bytes as text, or BAD_INPUT naming the field, the file and the offending byte. A byte-order mark is kept. */
+export function decodeUtf8Text(bytes: Uint8Array, options: { field: string; display: string }): string {
+  const problem = textBytesProblem(bytes);
+  if (problem) {
+    throw new CliError("BAD_INPUT", `${options.field}: ${problem.what}: ${options.display} (${problem.where})`, {
+      hint: problem.code === "invalid_utf8" ? "convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8) or leave it out" : "leave binary files out",
+    });
+  }
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+}
+
+/**
+ * A file's exact text, read as given (for files the user names that may lie outside the project;
+ * project files go through `readProjectText`). Bytes that are not UTF-8 and NUL bytes are refused.
  */
 export function readUtf8File(absolute: string, options: { field: string; display: string }): { text: string; bytes: number } {
   let buffer: Buffer;
@@ -41,14 +80,5 @@ export function readUtf8File(absolute: string, options: { field: string; display
     const code = (error as NodeJS.ErrnoException).code;
     throw new CliError(code === "ENOENT" ? "FILE_NOT_FOUND" : "BAD_INPUT", `${options.field}: ${code === "ENOENT" ? "file not found" : `cannot read (${code})`}: ${options.display}`);
   }
-  const bad = isUtf8(buffer) ? -1 : invalidUtf8Offset(buffer);
-  if (bad !== -1) {
-    throw new CliError("BAD_INPUT", `${options.field}: not UTF-8 text: ${options.display} (byte 0x${buffer[bad]!.toString(16).toUpperCase().padStart(2, "0")} at offset ${bad})`, {
-      hint: "convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8) or leave it out of the report",
-    });
-  }
-  if (buffer.includes(0)) {
-    throw new CliError("BAD_INPUT", `${options.field}: binary file (contains NUL bytes): ${options.display}`, { hint: "leave binary files out of the report" });
-  }
-  return { text: new TextDecoder("utf-8", { ignoreBOM: true }).decode(buffer), bytes: buffer.length };
+  return { text: decodeUtf8Text(buffer, options), bytes: buffer.length };
 }

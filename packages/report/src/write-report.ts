@@ -1,12 +1,12 @@
-import { existsSync, statSync } from "node:fs";
+import { lstatSync, statSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import fg from "fast-glob";
-import { CliError, estimateTokens, modelLimits, type Pricing } from "@gembatch/core";
+import { CliError, escapeForTerminal, estimateTokens, modelLimits, toCliError, type Pricing } from "@gembatch/core";
 import { isInside, toPosix } from "@gembatch/scan";
 import { collectImports } from "./imports.js";
+import { readProjectText } from "./project-text.js";
 import { checkReportPath, renderReport, type ContextFile } from "./render-report.js";
-import { readUtf8File } from "./utf8.js";
 
 export const UNKNOWN_MODEL_INPUT_LIMIT = 1_048_576;
 
@@ -44,6 +44,8 @@ export interface BuiltReport {
   totalTokens: number;
   /** Globs that matched no file. */
   unmatchedGlobs: string[];
+  /** Files found by a glob or by following imports that were left out, each with why (one line). */
+  skipped: string[];
 }
 
 /** The input budget: `max_context_tokens` when smaller, else the model's input limit (1,048,576 when unknown). */
@@ -55,22 +57,27 @@ export function tokenLimitFor(options: { model: string; pricing?: Pricing; maxCo
   return { limit: modelLimit, source: `input limit of ${options.model}` };
 }
 
-/** Resolve a given path against `cwd`; it must be a file inside the root. Errors name the field. */
+/**
+ * Resolve a given path against `cwd`: it must name something inside the root (errors name the field,
+ * exit 2). Whether it may be read (no symlink out, nothing in `.git`) is checked when it is read.
+ */
 export function resolveProjectFile(options: { root: string; cwd: string; field: string; value: string }): string {
   const absolute = path.resolve(options.cwd, options.value);
-  if (!isInside(options.root, absolute)) {
-    throw new CliError("PATH_OUTSIDE_PROJECT", `${options.field}: outside the project root: ${options.value}`, { hint: `the project root is ${options.root}` });
-  }
-  if (!existsSync(absolute)) throw new CliError("FILE_NOT_FOUND", `${options.field}: file not found: ${options.value}`);
-  if (!statSync(absolute).isFile()) throw new CliError("BAD_INPUT", `${options.field}: not a file: ${options.value}`);
+  if (!isInside(options.root, absolute)) throw new CliError("PATH_OUTSIDE_PROJECT", `${options.field}: outside the project root: ${options.value}`);
+  if (!lstatSync(absolute, { throwIfNoEntry: false })) throw new CliError("FILE_NOT_FOUND", `${options.field}: file not found: ${options.value}`);
   return absolute;
 }
 
+/**
+ * The files each glob matches. Symlinked directories are not walked; a matched symlink is kept so that
+ * the guard, when the file is read, either takes it (it stays in the project) or leaves it out aloud.
+ */
 function globFiles(options: BuildReportOptions, unmatched: string[]): Array<{ absolute: string; field: string }> {
   const out: Array<{ absolute: string; field: string }> = [];
   (options.contextGlobs ?? []).forEach((pattern, i) => {
     const field = `context_globs[${i}]`;
-    const matches = fg.sync(pattern, { cwd: options.cwd, absolute: true, onlyFiles: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
+    const entries = fg.sync(pattern, { cwd: options.cwd, absolute: true, onlyFiles: false, followSymbolicLinks: false, objectMode: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
+    const matches = entries.filter((entry) => entry.dirent.isFile() || (entry.dirent.isSymbolicLink() && !isDirectoryLink(entry.path))).map((entry) => entry.path);
     if (matches.length === 0) unmatched.push(pattern);
     for (const absolute of matches.sort()) {
       if (!isInside(options.root, absolute)) throw new CliError("PATH_OUTSIDE_PROJECT", `${field}: matches files outside the project root: ${pattern}`);
@@ -78,6 +85,10 @@ function globFiles(options: BuildReportOptions, unmatched: string[]): Array<{ ab
     }
   });
   return out;
+}
+
+function isDirectoryLink(absolute: string): boolean {
+  return statSync(absolute, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 function tooLarge(options: { total: number; limit: { limit: number; source: string }; entries: ContextEntry[] }): CliError {
@@ -114,16 +125,27 @@ export function buildReport(options: BuildReportOptions): BuiltReport {
   const unmatchedGlobs: string[] = [];
   for (const { absolute, field } of globFiles(options, unmatchedGlobs)) add(absolute, field, "glob");
   if (options.includeImports) {
-    for (const absolute of collectImports({ root, files: fix, depth: options.importDepth ?? 1 })) add(absolute, `imports of files_to_fix`, "import");
+    for (const absolute of collectImports({ root, files: fix, depth: options.importDepth ?? 1 })) add(absolute, "include_imports", "import");
   }
   const rel = (absolute: string) => toPosix(path.relative(root, absolute));
   const files: ContextFile[] = [];
   const contextEntries: ContextEntry[] = [];
+  const skipped: string[] = [];
   for (const entry of entries.values()) {
-    const file = checkReportPath(entry.field, rel(entry.absolute));
-    const { text, bytes } = readUtf8File(entry.absolute, { field: entry.field, display: file });
-    files.push({ path: file, content: text });
-    contextEntries.push({ path: file, tokens: estimateTokens(text), bytes, reason: entry.reason });
+    let file: string;
+    let read: { text: string; bytes: number };
+    try {
+      file = checkReportPath(entry.field, rel(entry.absolute));
+      // Read through the guard now, not only when the path was found: the tree may have changed since.
+      read = readProjectText(root, entry.absolute, { field: entry.field, display: file });
+    } catch (error) {
+      // A file the user named is an error; one a glob or an import found is left out, aloud.
+      if (entry.reason === "fix" || entry.reason === "explicit") throw error;
+      skipped.push(escapeForTerminal(`${toCliError(error).message}; left out of the report`));
+      continue;
+    }
+    files.push({ path: file, content: read.text });
+    contextEntries.push({ path: file, tokens: estimateTokens(read.text), bytes: read.bytes, reason: entry.reason });
   }
   const text = renderReport({
     issue: options.issue,
@@ -136,7 +158,7 @@ export function buildReport(options: BuildReportOptions): BuiltReport {
   });
   const totalTokens = estimateTokens(text);
   if (totalTokens > options.tokenLimit.limit) throw tooLarge({ total: totalTokens, limit: options.tokenLimit, entries: contextEntries });
-  return { text, filesToFix: fix.map(rel), contextFiles: contextEntries, totalTokens, unmatchedGlobs };
+  return { text, filesToFix: fix.map(rel), contextFiles: contextEntries, totalTokens, unmatchedGlobs, skipped };
 }
 
 /** Write the report atomically (a temp file renamed over the target). */

@@ -12,6 +12,8 @@ export interface ScanReportSummary {
   files_to_fix: number;
   total_tokens?: number;
   error?: { code: string; message: string; hint?: string };
+  /** Flagged files left out of the report because they cannot be sent (not UTF-8, binary, a refused path). */
+  set_aside?: Array<{ file: string; reason: string }>;
 }
 
 export interface ScanSummary {

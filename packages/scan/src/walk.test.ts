@@ -92,3 +92,26 @@ describe("walk", () => {
     ]);
   });
 });
+
+describe("walk: .git and links out", () => {
+  it("never scans inside .git: not through a link, not when named, not when its directory is given", () => {
+    const dir = tempTree({ "src/a.py": "", ".git/config": "url = https://x-access-token:T@example.com\n" });
+    symlinkSync("../.git/config", path.join(dir, "src/ci.py"));
+    symlinkSync(".git", path.join(dir, "gitdir"));
+    const all = walk({ root: dir, hidden: true });
+    expect(all.files).toEqual(["src/a.py"]);
+    expect(all.skipped.map((s) => `${s.file}:${s.reason}`).sort()).toEqual(["gitdir:inside-git", "src/ci.py:inside-git"]);
+    const named = walk({ root: dir, paths: [".git/config", "src/ci.py", ".git", "gitdir"] });
+    expect(named.files).toEqual([]);
+    expect(named.skipped.map((s) => `${s.file}:${s.reason}`).sort()).toEqual([".git/config:inside-git", ".git:inside-git", "gitdir:inside-git", "src/ci.py:inside-git"]);
+  });
+
+  it("does not walk a directory given by a path through a symlink that leads out", () => {
+    const outside = tempTree({ "keys/secret.py": "password = 'x'\n" });
+    const dir = tempTree({ "src/a.py": "" });
+    symlinkSync(path.join(outside, "keys"), path.join(dir, "vendor"));
+    const result = walk({ root: dir, paths: ["vendor", "src"] });
+    expect(result.files).toEqual(["src/a.py"]);
+    expect(result.skipped).toEqual([{ file: "vendor", reason: "symlink-outside-root", detail: "not followed: it points outside the project root" }]);
+  });
+});

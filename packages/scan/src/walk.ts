@@ -6,7 +6,7 @@ import { createIgnoreMatcher, dirOf, GEMBATCHIGNORE, GITIGNORE, hasNegation, pru
 
 export const DEFAULT_EXCLUDES = ["**/node_modules/**", "**/__pycache__/**", "**/venv/**"];
 
-export type SkipReason = "binary" | "too-large" | "unreadable" | "symlink-outside-root" | "symlink-directory" | "broken-symlink" | "not-found";
+export type SkipReason = "binary" | "too-large" | "unreadable" | "symlink-outside-root" | "symlink-directory" | "broken-symlink" | "inside-git" | "not-found";
 
 export interface Skipped {
   file: string;
@@ -78,23 +78,36 @@ function ancestorIgnores(root: string, names: string[], dirs: string[]): IgnoreF
   return files;
 }
 
+const isGitPath = (rel: string) => rel.split(path.sep).some((segment) => segment.toLowerCase() === ".git");
+
 interface Targets {
   explicitFiles: string[];
   dirs: string[];
   missing: string[];
+  refused: Skipped[];
 }
 
-function targets(root: string, paths: string[]): Targets {
-  const result: Targets = { explicitFiles: [], dirs: [], missing: [] };
+function targets(root: string, realRoot: string, paths: string[]): Targets {
+  const result: Targets = { explicitFiles: [], dirs: [], missing: [], refused: [] };
   for (const given of paths) {
     const absolute = path.resolve(root, given);
     const rel = toPosix(path.relative(root, absolute));
+    let isDirectory: boolean;
     try {
-      if (statSync(absolute).isDirectory()) result.dirs.push(rel);
-      else result.explicitFiles.push(rel);
+      isDirectory = statSync(absolute).isDirectory();
     } catch {
       result.missing.push(rel || given);
+      continue;
     }
+    if (!isDirectory) {
+      result.explicitFiles.push(rel);
+      continue;
+    }
+    // A directory given by a path through a symlink is walked only while it stays in the root and out of .git.
+    const real = realpathSync(absolute);
+    if (!isInside(realRoot, real)) result.refused.push({ file: rel || given, reason: "symlink-outside-root", detail: "not followed: it points outside the project root" });
+    else if (isGitPath(path.relative(realRoot, real))) result.refused.push({ file: rel || given, reason: "inside-git", detail: "nothing inside .git is scanned" });
+    else result.dirs.push(rel);
   }
   return result;
 }
@@ -117,7 +130,7 @@ export function walk(options: WalkOptions): WalkResult {
   const root = path.resolve(options.root);
   const realRoot = realpathSync(root);
   const names = options.gitignore === false ? [GEMBATCHIGNORE] : [GITIGNORE, GEMBATCHIGNORE];
-  const { explicitFiles, dirs, missing } = targets(root, options.paths?.length ? options.paths : ["."]);
+  const { explicitFiles, dirs, missing, refused } = targets(root, realRoot, options.paths?.length ? options.paths : ["."]);
   const hidden = options.hidden ?? dirs.some(isHidden);
   const baseIgnore = [
     "**/.git/**",
@@ -140,7 +153,7 @@ export function walk(options: WalkOptions): WalkResult {
   const live = ignoreFiles.filter((file) => file.dir !== undefined || !matcher.ignores(file.path));
   if (live.length !== ignoreFiles.length) matcher = createIgnoreMatcher((ignoreFiles = live));
 
-  const skipped: Skipped[] = missing.map((file) => ({ file, reason: "not-found" }));
+  const skipped: Skipped[] = [...missing.map((file): Skipped => ({ file, reason: "not-found" })), ...refused];
   const include = options.include?.length ? picomatch(options.include, { dot: true }) : undefined;
   const files = new Set<string>();
   const symlinks: string[] = [];
@@ -163,6 +176,11 @@ export function walk(options: WalkOptions): WalkResult {
     }
     if (!isInside(realRoot, real)) {
       skipped.push({ file: rel, reason: "symlink-outside-root", detail: "not followed: it points outside the project root" });
+      continue;
+    }
+    // `.git` holds remotes with tokens and hooks: what a finding quotes from it would reach a report and the model.
+    if (isGitPath(path.relative(realRoot, real))) {
+      skipped.push({ file: rel, reason: "inside-git", detail: "nothing inside .git is scanned" });
       continue;
     }
     let isDirectory: boolean;

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
-import { CliError, type ErrorCode } from "@gembatch/core";
-import { parseReport, type ParsedReport } from "@gembatch/report";
+import { CliError, toCliError, type ErrorCode } from "@gembatch/core";
+import { parseReport, readNamedText, readProjectText, type ParsedReport } from "@gembatch/report";
 import { chooseFence, languageFor } from "./fence.js";
 import { fileInstructions } from "./prompt.js";
 import { fileNames, type FileNames } from "./run-dir.js";
@@ -33,24 +32,27 @@ export interface PlannedFile extends SourceFile {
 interface Problem {
   code: ErrorCode;
   message: string;
+  hint?: string;
 }
 
-function inside(root: string, target: string): boolean {
-  const relative = path.relative(root, target);
-  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+function problemOf(error: unknown): Problem {
+  const cliError = toCliError(error);
+  return { code: cliError.code, message: cliError.message, ...(cliError.hint ? { hint: cliError.hint } : {}) };
 }
 
-function checkFile(raw: string, where: string, options: { cwd: string; root: string }): Problem | { absolute: string; content: string } {
+/**
+ * Read one file to fix through the project guard and the UTF-8 check, at the moment it is read: what is
+ * read here is what the model sees and what apply writes back, so a file that is not text, or a path
+ * that leaves the project or enters `.git`, is refused rather than sent.
+ */
+function checkFile(raw: string, where: string, options: { cwd: string; root: string }): Problem | { absolute: string; file: string; content: string } {
   const absolute = path.resolve(options.cwd, raw);
-  if (!existsSync(absolute)) return { code: "FILE_NOT_FOUND", message: `${where}: file not found: ${raw}` };
-  if (!statSync(absolute).isFile()) return { code: "BAD_INPUT", message: `${where}: not a file: ${raw}` };
-  // realpath on both sides: a symlink inside the project that points outside it is outside.
-  if (!inside(options.root, realpathSync(absolute))) {
-    return { code: "PATH_OUTSIDE_PROJECT", message: `${where}: outside the project root: ${raw}` };
+  try {
+    const read = readProjectText(options.root, absolute, { field: where, display: raw });
+    return { absolute, file: read.relative, content: read.text };
+  } catch (error) {
+    return problemOf(error);
   }
-  const content = readFileSync(absolute, "utf8");
-  if (content.includes("\u0000")) return { code: "BAD_INPUT", message: `${where}: not a text file: ${raw}` };
-  return { absolute, content };
 }
 
 /** The report's own "Files to Fix" list, for a call that names none; paths in a report are project-relative. */
@@ -80,13 +82,16 @@ export function loadInputs(options: { issueReportFile: string; filesToFix?: stri
 } {
   const problems: Problem[] = [];
   const reportPath = path.resolve(options.cwd, options.issueReportFile);
+  const root = options.projectRoot;
   let report = "";
-  if (!existsSync(reportPath)) problems.push({ code: "FILE_NOT_FOUND", message: `issue_report_file: file not found: ${options.issueReportFile}` });
-  else if (!statSync(reportPath).isFile()) problems.push({ code: "BAD_INPUT", message: `issue_report_file: not a file: ${options.issueReportFile}` });
-  else report = readFileSync(reportPath, "utf8");
-  if (report === "" && problems.length === 0) problems.push({ code: "BAD_INPUT", message: `issue_report_file: empty file: ${options.issueReportFile}` });
+  try {
+    // The report goes into every prompt: inside the project it is read through the guard like any project file.
+    report = readNamedText({ root, cwd: options.cwd, value: options.issueReportFile, field: "issue_report_file" }).text;
+    if (report === "") problems.push({ code: "BAD_INPUT", message: `issue_report_file: empty file: ${options.issueReportFile}` });
+  } catch (error) {
+    problems.push(problemOf(error));
+  }
 
-  const root = realpathSync(options.projectRoot);
   const files: SourceFile[] = [];
   const seen = new Map<string, number>();
   const fromReport = options.filesToFix === undefined && problems.length === 0;
@@ -95,7 +100,7 @@ export function loadInputs(options: { issueReportFile: string; filesToFix?: stri
     const where = fromReport ? `files_to_fix[${index}] (from the report)` : `files_to_fix[${index}]`;
     const checked = checkFile(raw, where, { cwd: fromReport ? root : options.cwd, root });
     if ("code" in checked) return void problems.push(checked);
-    const file = path.relative(root, realpathSync(checked.absolute)).split(path.sep).join("/");
+    const file = checked.file;
     const earlier = seen.get(file);
     if (earlier !== undefined) return void problems.push({ code: "BAD_INPUT", message: `${where}: duplicate of files_to_fix[${earlier}]: ${raw}` });
     seen.set(file, index);
@@ -105,7 +110,7 @@ export function loadInputs(options: { issueReportFile: string; filesToFix?: stri
     const first = problems[0]!;
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
     throw new CliError(first.code, `${first.message}${more}`, {
-      hint: "paths are relative to the current directory and must be files inside the project",
+      hint: first.hint ?? "paths are relative to the current directory and must be files inside the project",
       details: { problems: problems.map((p) => p.message) },
     });
   }

@@ -52,7 +52,7 @@ describe("input checks", () => {
     onTestFinished(() => rmSync(outside, { force: true }));
     expect(() => loadInputs({ ...base, filesToFix: [outside] })).toThrow(expect.objectContaining({ code: "PATH_OUTSIDE_PROJECT", exitCode: 2 }));
     symlinkSync(outside, path.join(project.root, "src", "link.py"));
-    expect(() => loadInputs({ ...base, filesToFix: ["src/link.py"] })).toThrow(expect.objectContaining({ code: "PATH_OUTSIDE_PROJECT", message: "files_to_fix[0]: outside the project root: src/link.py" }));
+    expect(() => loadInputs({ ...base, filesToFix: ["src/link.py"] })).toThrow(expect.objectContaining({ code: "PATH_OUTSIDE_PROJECT", message: "files_to_fix[0]: a symlink that leads outside the project root: src/link.py" }));
     expect(() => loadInputs({ ...base, filesToFix: ["src/a.py", "./src/a.py"] })).toThrow(expect.objectContaining({ code: "BAD_INPUT", message: "files_to_fix[1]: duplicate of files_to_fix[0]: ./src/a.py" }));
     expect(() => loadInputs({ ...base, issueReportFile: "tmp/issues/nope.md", filesToFix: ["src/a.py"] })).toThrow(expect.objectContaining({ message: "issue_report_file: file not found: tmp/issues/nope.md" }));
   });

@@ -17,6 +17,8 @@ export const RuleEntrySchema = z.object({
   patches: z.record(z.string(), z.string()),
   failure_report: z.string().nullable(),
   escalation_file: z.string().nullable(),
+  /** Files set aside on their own (not UTF-8, binary, a refused path), each with why; never sent. */
+  set_aside: z.record(z.string(), z.string()).default({}),
 });
 export type RuleEntry = z.infer<typeof RuleEntrySchema>;
 

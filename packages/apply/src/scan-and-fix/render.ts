@@ -7,7 +7,7 @@ export function renderScanAndFix(result: ScanAndFixResult): string {
   if (result.dry_run) {
     lines.push(`Dry run: ${result.reports.length} report(s) and ${result.requests?.length ?? 0} request(s) written, nothing sent; estimated cost ${result.estimated_cost === null || result.estimated_cost === undefined ? "unknown" : `$${result.estimated_cost.toFixed(4)}`}.`);
   } else if (result.files_attempted > 0) {
-    for (const file of result.files) lines.push(`  ${file.status.padEnd(9)} ${file.path} (${file.rules.join(", ")}${file.attempts > 1 ? `, ${file.attempts} attempts` : ""})`);
+    for (const file of result.files) lines.push(`  ${file.status.padEnd(9)} ${file.path} (${file.rules.join(", ")}${file.attempts > 1 ? `, ${file.attempts} attempts` : ""})${file.reason ? `: ${file.reason}` : ""}`);
     lines.push(`${result.files_fixed} fixed, ${result.files_failed} not fixed; cost $${result.total_cost.toFixed(4)}.`);
   }
   for (const report of result.failure_reports) lines.push(`Failure report: ${report}`);

@@ -18,16 +18,20 @@ export function buildFixResult(input: { state: FixState; fixDir: string; project
   const show = (absolute: string) => shownPath(input.projectRoot, absolute);
   const files = state.files.map((file) => {
     const entries = state.rules.filter((r) => r.files.includes(file) || r.outcomes[file] !== undefined);
+    const reason = entries.map((r) => r.set_aside[file]).find((r) => r !== undefined);
     return {
       path: file,
       rules: entries.map((r) => r.rule),
-      status: fileStatus(entries.map((r) => r.outcomes[file]), input.dryRun),
+      // A file set aside was never sent, whatever else happened to it: that is what to act on.
+      status: reason === undefined ? fileStatus(entries.map((r) => r.outcomes[file]), input.dryRun) : ("skipped" as const),
       attempts: entries.reduce((sum, r) => sum + (r.attempts[file] ?? 0), 0),
       patch_files: entries.map((r) => r.patches[file]).filter((p): p is string => p !== undefined),
+      ...(reason === undefined ? {} : { reason }),
     };
   });
   const fixed = files.filter((f) => f.status === "fixed" || f.status === "unchanged").length;
-  const failed = files.filter((f) => f.status === "failed" || f.status === "refused").length;
+  // A file set aside is not fixed: it counts against success like a failure, with its own status.
+  const failed = files.filter((f) => f.status === "failed" || f.status === "refused" || f.status === "skipped").length;
   const stopped = state.stopped ?? undefined;
   return {
     success: input.dryRun ? true : !stopped && failed === 0 && files.every((f) => f.status !== "pending"),

@@ -1,8 +1,7 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { toCliError } from "@gembatch/core";
+import { escapeForTerminal, toCliError } from "@gembatch/core";
 import { runExtract } from "@gembatch/extract";
-import { tokenLimitFor, writeReportsForFindings } from "@gembatch/report";
+import { readFlaggedFile, tokenLimitFor, writeReportsForFindings } from "@gembatch/report";
 import { scanText, type CompiledRule, type Finding } from "@gembatch/scan";
 import { runSend } from "@gembatch/send";
 import { viewFromContext } from "../candidates.js";
@@ -24,11 +23,30 @@ export interface RuleStepContext {
   warn(message: string): void;
 }
 
-/** The rule's findings in its files as they are now: an earlier rule's fix may have moved or removed them. */
-async function currentFindings(root: string, rule: CompiledRule, files: string[]): Promise<Finding[]> {
+/** A file that cannot be sent is taken out of the rule on its own, with its reason, and not fixed. */
+function setAside(ctx: RuleStepContext, entry: RuleEntry, file: string, reason: string, options: { warned?: boolean } = {}): void {
+  entry.set_aside[file] = reason;
+  entry.outcomes[file] = "failed";
+  entry.attempts[file] = 0;
+  entry.files = entry.files.filter((f) => f !== file);
+  if (!options.warned) ctx.warn(escapeForTerminal(`${file}: set aside, not sent for ${entry.rule}: ${reason}`));
+}
+
+/**
+ * The rule's findings in its files as they are now (an earlier rule's fix may have moved or removed
+ * them). Each file is read through the project guard and must be UTF-8 text; one that is not is set
+ * aside, so the rule's other files still go out.
+ */
+export function currentFindings(ctx: RuleStepContext, entry: RuleEntry): Finding[] {
+  const rule = ctx.rules.get(entry.rule)!;
   const findings: Finding[] = [];
-  for (const file of files) {
-    const text = await readFile(path.join(root, file), "utf8").catch(() => "");
+  for (const file of [...entry.files]) {
+    const read = readFlaggedFile(ctx.options.projectRoot, file);
+    if ("problem" in read) {
+      setAside(ctx, entry, file, read.problem);
+      continue;
+    }
+    const text = "text" in read ? read.text : "";
     findings.push(...scanText(file, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, [rule], { contextLines: 2 }).findings);
   }
   return findings;
@@ -40,7 +58,13 @@ export async function writeRuleReport(ctx: RuleStepContext, entry: RuleEntry, fi
   const root = options.projectRoot;
   const rule = ctx.rules.get(entry.rule)!;
   const tokenLimit = tokenLimitFor({ model: options.settings.model, ...(ctx.deps.pricing ? { pricing: ctx.deps.pricing } : {}), ...(options.maxContextTokens ? { maxContextTokens: options.maxContextTokens } : {}), warn: ctx.warn });
-  const [summary] = await writeReportsForFindings({ root, issuesDir: path.join(ctx.fixDir, "issues"), findings, rules: [rule], project: path.basename(root), tokenLimit, includeImports: options.includeImports ?? false, cwd: root });
+  const [summary] = await writeReportsForFindings({ root, issuesDir: path.join(ctx.fixDir, "issues"), findings, rules: [rule], project: path.basename(root), tokenLimit, includeImports: options.includeImports ?? false, cwd: root, warn: ctx.warn });
+  // A file that became unsendable since it was read is left out of the report; it is set aside here too.
+  for (const { file, reason } of summary?.set_aside ?? []) if (entry.files.includes(file)) setAside(ctx, entry, file, reason, { warned: true });
+  if (entry.files.length === 0) {
+    entry.phase = "applied";
+    return false;
+  }
   if (!summary?.success) {
     entry.phase = "failed";
     entry.error = summary?.error?.message ?? "the issue report could not be written";
@@ -60,7 +84,7 @@ export async function runRuleStep(ctx: RuleStepContext, entry: RuleEntry): Promi
   const root = options.projectRoot;
   const signal = ctx.deps.signal;
   if (entry.phase === "pending") {
-    const findings = await currentFindings(root, ctx.rules.get(entry.rule)!, entry.files);
+    const findings = currentFindings(ctx, entry);
     const still = new Set(findings.map((f) => f.file));
     for (const file of entry.files.filter((f) => !still.has(f))) entry.outcomes[file] = "fixed";
     entry.files = entry.files.filter((f) => still.has(f));

@@ -2,7 +2,7 @@ import { appendFile, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { ScanAndFixResult } from "./types.js";
 
-const ICON: Record<string, string> = { fixed: "✅ fixed", failed: "❌ failed", refused: "⚠️ refused (changed during the run)", pending: "⏸ not reached", planned: "📝 planned (dry run)", unchanged: "✅ nothing to change" };
+const ICON: Record<string, string> = { fixed: "✅ fixed", failed: "❌ failed", refused: "⚠️ refused (changed during the run)", skipped: "⏭️ set aside", pending: "⏸ not reached", planned: "📝 planned (dry run)", unchanged: "✅ nothing to change" };
 
 function usd(value: number | null | undefined): string {
   return value === null || value === undefined ? "unknown" : `$${value.toFixed(value !== 0 && value < 0.01 ? 6 : 4)}`;
@@ -13,6 +13,11 @@ const STOPS: Record<string, string> = {
   api_error: "Stopped by an API error that retries could not overcome (key, quota, network).",
   interrupted: "Interrupted: every original is in place; run again with `--resume`.",
 };
+
+/** Text from outside (a reason naming a file) inside one table cell: no pipe, no line break, no markup. */
+function tableCell(text: string): string {
+  return text.replace(/[\r\n]+/g, " ").replace(/[|`<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
 
 /** The markdown summary for people and for `$GITHUB_STEP_SUMMARY`. */
 export function renderSummaryMarkdown(result: ScanAndFixResult): string {
@@ -27,7 +32,10 @@ export function renderSummaryMarkdown(result: ScanAndFixResult): string {
   if (result.stopped) out.push("", `**${STOPS[result.stopped]}**`);
   if (result.files.length > 0) {
     out.push("", "| File | Rules | Result | Attempts |", "|---|---|---|---|");
-    for (const file of result.files) out.push(`| \`${file.path}\` | ${file.rules.join(", ")} | ${ICON[file.status] ?? file.status} | ${file.attempts} |`);
+    for (const file of result.files) {
+      const status = `${ICON[file.status] ?? file.status}${file.reason ? `: ${tableCell(file.reason)}` : ""}`;
+      out.push(`| \`${file.path}\` | ${file.rules.join(", ")} | ${status} | ${file.attempts} |`);
+    }
   } else if (result.findings === 0) out.push("", "Nothing to fix: no findings.");
   if (result.failure_reports.length > 0) out.push("", "Failure reports:", ...result.failure_reports.map((f) => `- \`${f}\``));
   if (result.warnings?.length) out.push("", "<details><summary>Warnings</summary>", "", ...result.warnings.map((w) => `- ${w}`), "", "</details>");

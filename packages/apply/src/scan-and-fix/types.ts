@@ -36,7 +36,8 @@ export interface ScanAndFixOptions {
   stepSummaryFile?: string;
 }
 
-export type FixFileStatus = "fixed" | "failed" | "refused" | "unchanged" | "pending" | "planned";
+/** `skipped`: set aside on its own (not UTF-8, binary, a refused path), never sent; `reason` says why. */
+export type FixFileStatus = "fixed" | "failed" | "refused" | "skipped" | "unchanged" | "pending" | "planned";
 
 export interface ScanAndFixResult {
   success: boolean;
@@ -48,7 +49,7 @@ export interface ScanAndFixResult {
   files_attempted: number;
   files_fixed: number;
   files_failed: number;
-  files: Array<{ path: string; rules: string[]; status: FixFileStatus; attempts: number; patch_files: string[] }>;
+  files: Array<{ path: string; rules: string[]; status: FixFileStatus; attempts: number; patch_files: string[]; reason?: string }>;
   reports: Array<{ rule: string; issue: string; report_file: string | null; files_to_fix: number; error?: string }>;
   runs: Array<{ rule: string; run_dir: string | null; phase: string; failure_report: string | null; escalation_file: string | null }>;
   failure_reports: string[];

@@ -15,6 +15,8 @@ export interface GuardOptions {
   purpose: "read" | "write";
   /** Allow paths inside `.git` (never for model-facing reads or writes). */
   allowGit?: boolean;
+  /** How the path is shown in messages (the value as the user gave it); default `candidate`. */
+  display?: string;
 }
 
 export interface GuardedPath {
@@ -61,7 +63,7 @@ function isGitSegment(segment: string): boolean {
  */
 export function guardProjectPath(root: string, candidate: string, options: GuardOptions): GuardedPath {
   const realRoot = realRootOf(root);
-  const shown = candidate;
+  const shown = options.display ?? candidate;
   if (candidate.includes("\0")) throw refuse(options, JSON.stringify(candidate), "a NUL byte in the path");
   const absolute = path.resolve(root, candidate);
   const lexical = path.relative(path.resolve(root), absolute);
@@ -70,7 +72,7 @@ export function guardProjectPath(root: string, candidate: string, options: Guard
     // An absolute path may still name the root by its real path.
     const viaReal = path.relative(realRoot, absolute);
     if (viaReal === ".." || viaReal.startsWith(`..${path.sep}`) || path.isAbsolute(viaReal) || viaReal === "") throw refuse(options, shown, "outside the project root");
-    return guardProjectPath(realRoot, viaReal, options);
+    return guardProjectPath(realRoot, viaReal, { ...options, display: shown });
   }
   const segments = lexical.split(path.sep);
   if (!options.allowGit && segments.some(isGitSegment)) throw refuse(options, shown, "inside .git");
@@ -128,16 +130,17 @@ export function isSafeProjectPath(root: string, candidate: string, purpose: Guar
  */
 export function readProjectFile(root: string, candidate: string, options: Omit<GuardOptions, "purpose">): { bytes: Buffer; real: string; relative: string } {
   const guarded = guardProjectPath(root, candidate, { ...options, purpose: "read" });
+  const shown = options.display ?? candidate;
   let fd: number;
   try {
     fd = openSync(guarded.real, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new CliError("FILE_NOT_FOUND", `${options.field}: file not found: ${candidate}`);
-    throw refuse({ ...options, purpose: "read" }, candidate, code === "ELOOP" ? "became a symlink while being read" : `cannot be read (${code})`);
+    if (code === "ENOENT") throw new CliError("FILE_NOT_FOUND", `${options.field}: file not found: ${shown}`);
+    throw refuse({ ...options, purpose: "read" }, shown, code === "ELOOP" ? "became a symlink while being read" : `cannot be read (${code})`);
   }
   try {
-    if (!fstatSync(fd).isFile()) throw refuse({ ...options, purpose: "read" }, candidate, "not a regular file");
+    if (!fstatSync(fd).isFile()) throw refuse({ ...options, purpose: "read" }, shown, "not a regular file");
     return { bytes: readFileSync(fd), real: guarded.real, relative: guarded.relative };
   } finally {
     closeSync(fd);

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CliError } from "@gembatch/core";
@@ -56,5 +56,16 @@ describe("rule configuration", () => {
     writeFileSync(file, "{not json");
     expect(errorOf(() => readRulesFile(file, "bad.json")).message).toMatch(/^bad\.json: not valid JSON/);
     expect(errorOf(() => readRulesFile(path.join(root, "missing.json"), "missing.json")).code).toBe("FILE_NOT_FOUND");
+  });
+
+  it("reads a project's rules file through the guard: a committed link out of the project is refused, one inside is fine", () => {
+    const outside = tempTree({ "rules.json": JSON.stringify([{ ...custom, message: "aws_secret_access_key=FAKESECRET123" }]) });
+    const root = tempTree({ "real-rules.json": JSON.stringify([custom]) });
+    symlinkSync(path.join(outside, "rules.json"), path.join(root, "rules.json"));
+    symlinkSync("real-rules.json", path.join(root, "alias.json"));
+    const refused = errorOf(() => loadRules({ root, config: parseScanConfig({ rules_file: "rules.json" }) }));
+    expect(refused).toMatchObject({ code: "PATH_OUTSIDE_PROJECT", message: "rules_file: a symlink that leads outside the project root: rules.json" });
+    expect(loadRules({ root, config: parseScanConfig({ rules_file: "alias.json" }) }).map((r) => r.rule.id)).toContain("no-eval");
+    expect(errorOf(() => loadRules({ root, config: parseScanConfig({ rules_file: "missing.json" }) })).message).toBe("missing.json: rules file not found");
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { CliError, formatZodError } from "@gembatch/core";
+import { CliError, formatZodError, isInsideDir, readProjectFile } from "@gembatch/core";
 import { BUILTIN_RULES } from "./builtin.js";
 import { compileRule, type CompiledRule } from "./compile.js";
 import { RuleSpecSchema, RulesArraySchema, RulesFileSchema, ScanConfigSchema, type RuleSpec, type ScanConfig } from "./schema.js";
@@ -32,13 +32,19 @@ export function parseBuiltinRules(): RuleSpec[] {
   return BUILTIN_RULES.map((rule) => RuleSpecSchema.parse(rule));
 }
 
-/** Read a rules file (`{"rules": [...]}` or `[...]`); errors name the file. */
-export function readRulesFile(file: string, label = file): RuleSpec[] {
+/**
+ * Read a rules file (`{"rules": [...]}` or `[...]`); errors name the file. With `root`, a file inside
+ * the project is read through the project guard: its messages and hints go into reports and prompts.
+ */
+export function readRulesFile(file: string, label = file, root?: string): RuleSpec[] {
+  const guarded = root !== undefined && isInsideDir(path.resolve(root), path.resolve(root, file));
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = guarded ? readProjectFile(root, file, { field: "rules_file", display: label }).bytes.toString("utf8") : readFileSync(file, "utf8");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    // The guard's refusals (a link out, .git) stand as they are; a missing file reads as before.
+    if (error instanceof CliError && error.code !== "FILE_NOT_FOUND") throw error;
+    const code = error instanceof CliError ? "ENOENT" : (error as NodeJS.ErrnoException).code;
     throw new CliError(code === "ENOENT" ? "FILE_NOT_FOUND" : "CONFIG_INVALID", `${label}: rules file ${code === "ENOENT" ? "not found" : "cannot be read"}`, {
       hint: "check rules_file in gembatch.config.json or the --rules-file flag",
     });
@@ -76,7 +82,7 @@ export function loadRules(options: LoadRulesOptions): LoadedRule[] {
   for (const file of [...configFiles, ...(options.rulesFiles ?? [])]) {
     const absolute = path.resolve(options.root, file);
     const label = path.relative(options.root, absolute) || file;
-    for (const spec of readRulesFile(absolute, label)) byId.set(spec.id, { spec, source: label });
+    for (const spec of readRulesFile(absolute, label, options.root)) byId.set(spec.id, { spec, source: label });
   }
   const only = options.only ?? options.config.enable;
   const disable = new Set([...(options.config.disable ?? []), ...(options.disable ?? [])]);
