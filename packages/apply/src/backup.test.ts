@@ -56,6 +56,17 @@ describe("backup, atomic write and restore", () => {
     expect(readdirSync(path.join(top, "outside"))).toEqual(["a.py"]);
   });
 
+  it("the original is read through the guard: a directory swapped for a link out is refused, not backed up", async () => {
+    const top = tempTree({ "project/src/a.py": "a = 1\n", "outside/a.py": "theirs\n" });
+    const root = path.join(top, "project");
+    const runDir = path.join(root, "tmp/run");
+    mkdirSync(runDir, { recursive: true });
+    renameSync(path.join(root, "src"), path.join(root, "src.real"));
+    symlinkSync(path.join(top, "outside"), path.join(root, "src"));
+    await expect(backupFile({ projectRoot: root, runDir, file: "src/a.py" })).rejects.toMatchObject({ code: "PATH_OUTSIDE_PROJECT" });
+    expect(readdirSync(runDir)).toEqual([]);
+  });
+
   it("a backups directory that is a link out of the run directory is not written through", async () => {
     const top = tempTree({ "project/a.py": "a = 1\n", "outside/.keep": "" });
     const root = path.join(top, "project");
