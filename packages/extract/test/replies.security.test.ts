@@ -46,6 +46,20 @@ describe("gembatch extract against hostile replies (built bin)", () => {
     expect(run.stdout + run.stderr).not.toContain("\u0007");
   });
 
+  it("warnings, progress lines and errors on stderr show a file name's control characters instead of obeying them", async () => {
+    const root = project();
+    const name = `reply${ESC}[2J${ESC}]0;ok\u0007.md`;
+    put(root, name, `<!-- CODE_FILE_END: a.py -->\n${block("a.py", "x = 1\n").toString()}`);
+    const run = await gembatch(root, ["extract", name]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toContain("warning: reply\\x1b[2J\\x1b]0;ok\\x07.md: CODE_FILE_END marker with no START marker at line 1");
+    expect(run.stderr).toContain("reply\\x1b[2J\\x1b]0;ok\\x07.md: finish reason unknown (no metadata)");
+    const missing = await gembatch(root, ["extract", `gone${ESC}[2J.md`]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain("error: markdown_file[0]: file not found: gone\\x1b[2J.md");
+    expect(run.stdout + run.stderr + missing.stdout + missing.stderr).not.toMatch(/[\u0007\u001b]/);
+  });
+
   it("a project file that is itself a symlink (even inside the project) is refused: nothing is ever written through a link", async () => {
     const root = project({ "src/a.py": "a = 1\n" });
     symlinkSync("src/a.py", path.join(root, "alias.py"));
