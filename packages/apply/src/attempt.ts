@@ -124,7 +124,8 @@ export async function runAttempt(env: AttemptEnv, file: FileState, from: { candi
     original = readOriginal(env.projectRoot, file.path);
   } catch (error) {
     const reason = refusalOf(error);
-    return { record: { ...record, outcome: "refused", error: toCliError(error).code === "FILE_NOT_FOUND" ? `${file.path} no longer exists in the project` : `${reason}; not applied` } };
+    const gone = toCliError(error).code === "FILE_NOT_FOUND";
+    return { record: { ...record, outcome: "refused", error: gone ? `${file.path} no longer exists in the project` : `${reason}; not applied` } };
   }
   const current = original.bytes.toString("utf8");
   if (candidate.sha256Sent && sha256Text(current) !== candidate.sha256Sent) {
