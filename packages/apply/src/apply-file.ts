@@ -1,11 +1,10 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { toCliError } from "@gembatch/core";
+import { guardProjectPath, readProjectFile, toCliError } from "@gembatch/core";
 import { backupOf, rollback, runAttempt, type AttemptEnv } from "./attempt.js";
 import type { Candidate } from "./candidates.js";
 import { commitFile, commitMessage } from "./git.js";
 import { sha256Bytes } from "./hash.js";
 import { retryFile, type RetryContext } from "./retry.js";
+import { readInside } from "./run-files.js";
 import type { FileState, StopReason } from "./state.js";
 
 export interface FileRunContext extends AttemptEnv {
@@ -18,35 +17,60 @@ export interface FileRunContext extends AttemptEnv {
   info(message: string): void;
 }
 
+/** Close a file as refused, with one attempt record saying why. */
+async function refuseFile(ctx: FileRunContext, file: FileState, error: string): Promise<void> {
+  file.status = "refused";
+  file.phase = "done";
+  file.attempts.push({
+    attempt: file.attempt,
+    outcome: "refused",
+    candidate_file: null,
+    patch_file: null,
+    error,
+    error_details_file: null,
+    verify: { before: [], after: [], new_failures: [] },
+    finding_gone: null,
+    send_run_dir: null,
+  });
+  await ctx.save();
+}
+
+/**
+ * Why a path (from an extraction context, a send meta file or a resumed state) may not be written:
+ * outside the root, inside .git, through a link out, or itself a link. Null when it may.
+ */
+function unsafePath(projectRoot: string, file: string): string | null {
+  try {
+    guardProjectPath(projectRoot, file, { field: "path", purpose: "write" });
+    return null;
+  } catch (error) {
+    const failure = toCliError(error);
+    if (failure.code !== "PATH_OUTSIDE_PROJECT") throw failure;
+    return failure.message;
+  }
+}
+
 /**
  * A resumed run finds a candidate written but never confirmed (the process died during verify):
  * put the original back, unless someone changed the file since, in which case it is theirs now.
  */
 async function recoverWritten(ctx: FileRunContext, file: FileState): Promise<void> {
-  const bytes = await readFile(path.join(ctx.projectRoot, file.path)).catch(() => null);
-  const current = bytes ? sha256Bytes(bytes) : null;
+  let current: string | null = null;
+  try {
+    current = sha256Bytes(readProjectFile(ctx.projectRoot, file.path, { field: "path" }).bytes);
+  } catch (error) {
+    if (toCliError(error).code !== "FILE_NOT_FOUND") throw error;
+  }
   if (current === file.written_sha256 && backupOf(ctx.projectRoot, file)) {
     ctx.info(`${file.path}: putting the original back (an unconfirmed attempt was on disk)`);
     await rollback(ctx, file);
   } else if (current === file.original_sha256) {
     file.phase = "pending";
     file.written_sha256 = null;
+    await ctx.save();
   } else {
-    file.status = "refused";
-    file.phase = "done";
-    file.attempts.push({
-      attempt: file.attempt,
-      outcome: "refused",
-      candidate_file: null,
-      patch_file: null,
-      error: `${file.path} changed while the run was stopped; left as it is`,
-      error_details_file: null,
-      verify: { before: [], after: [], new_failures: [] },
-      finding_gone: null,
-      send_run_dir: null,
-    });
+    await refuseFile(ctx, file, `${file.path} changed while the run was stopped; left as it is`);
   }
-  await ctx.save();
 }
 
 async function commitFix(ctx: FileRunContext, file: FileState): Promise<void> {
@@ -67,6 +91,12 @@ async function commitFix(ctx: FileRunContext, file: FileState): Promise<void> {
  * retry with the error, up to `maxAttempts`. Returns a stop reason when the whole run must end.
  */
 export async function processFile(ctx: FileRunContext, file: FileState, first: Candidate): Promise<{ stop?: StopReason }> {
+  const unsafe = unsafePath(ctx.projectRoot, file.path);
+  if (unsafe) {
+    const backup = file.phase === "written" && file.backup_file ? `; an unconfirmed attempt may be on disk, the original is in ${file.backup_file}` : "";
+    await refuseFile(ctx, file, `${unsafe}; not applied${backup}`);
+    return {};
+  }
   if (file.phase === "written") await recoverWritten(ctx, file);
   while (file.status === "pending") {
     if (ctx.signal?.aborted) return { stop: "interrupted" };
@@ -87,7 +117,7 @@ export async function processFile(ctx: FileRunContext, file: FileState, first: C
         break;
       }
       ctx.info(`${file.path}: attempt ${file.attempt - 1} failed (${previous.error}); retrying with the error`);
-      const details = previous.error_details_file ? await readFile(path.resolve(ctx.projectRoot, previous.error_details_file), "utf8").catch(() => previous.error ?? "") : (previous.error ?? "");
+      const details = readInside(previous.error_details_file, { projectRoot: ctx.projectRoot, within: [ctx.runDir] }) ?? previous.error ?? "";
       const outcome = await retryFile(ctx.retry, { file: file.path, n: file.n, attempt: file.attempt, previous, errorDetails: details });
       if ("stop" in outcome) return { stop: outcome.stop };
       ({ candidate, sendRunDir } = outcome);

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { CliError, toCliError } from "@gembatch/core";
+import { CliError, isSafeProjectPath, readProjectFile, toCliError } from "@gembatch/core";
 import { CONTEXT_JSON, runExtract } from "@gembatch/extract";
 import { parseReport, readNamedText, type ParsedReport } from "@gembatch/report";
 import { readExtraction, viewFromContext, type ExtractionView } from "./candidates.js";
@@ -22,7 +22,7 @@ export async function resolveView(options: InputPaths & { view?: ExtractionView;
   if (options.view) return options.view;
   const sendRunDir = options.runDir ? path.resolve(options.cwd, options.runDir) : undefined;
   if (options.extractedDir) {
-    return readExtraction({ extractedDir: path.resolve(options.cwd, options.extractedDir), cwd: options.cwd, projectRoot: options.projectRoot, ...(sendRunDir ? { sendRunDir } : {}) });
+    return readExtraction({ extractedDir: path.resolve(options.cwd, options.extractedDir), cwd: options.cwd, projectRoot: options.projectRoot, tmpDir: options.tmpDir, ...(sendRunDir ? { sendRunDir } : {}) });
   }
   if (!sendRunDir) {
     throw new CliError("BAD_INPUT", "extracted_dir: required (or run_dir, the send run to extract and apply)", {
@@ -32,7 +32,7 @@ export async function resolveView(options: InputPaths & { view?: ExtractionView;
   if (!existsSync(sendRunDir) || !statSync(sendRunDir).isDirectory()) throw new CliError("FILE_NOT_FOUND", `run_dir: directory not found: ${options.runDir}`);
   const extractedDir = path.join(sendRunDir, "extracted");
   if (options.resume && existsSync(path.join(extractedDir, CONTEXT_JSON))) {
-    return readExtraction({ extractedDir, cwd: options.cwd, projectRoot: options.projectRoot, sendRunDir });
+    return readExtraction({ extractedDir, cwd: options.cwd, projectRoot: options.projectRoot, tmpDir: options.tmpDir, sendRunDir });
   }
   const extracted = await runExtract(
     { markdownFile: sendRunDir, cwd: options.projectRoot, projectRoot: options.projectRoot, tmpDir: options.tmpDir, outputDir: extractedDir, ...(options.files ? { files: projectFiles(options) } : {}) },
@@ -56,8 +56,10 @@ export function loadIssueReport(options: { cwd: string; projectRoot: string; iss
   if (options.issueReportFile) file = path.resolve(options.cwd, options.issueReportFile);
   else if (options.sendRunDir) {
     try {
-      const summary = JSON.parse(readFileSync(path.join(options.sendRunDir, "BATCH_SUMMARY.json"), "utf8")) as { issue_report_file?: unknown };
-      if (typeof summary.issue_report_file === "string") file = path.resolve(options.projectRoot, summary.issue_report_file);
+      const summary = JSON.parse(readProjectFile(options.sendRunDir, "BATCH_SUMMARY.json", { field: "BATCH_SUMMARY.json" }).bytes.toString("utf8")) as { issue_report_file?: unknown };
+      // The run directory is not trusted to name a file outside the project (its text would go to the model).
+      if (typeof summary.issue_report_file === "string" && isSafeProjectPath(options.projectRoot, summary.issue_report_file, "read")) file = path.resolve(options.projectRoot, summary.issue_report_file);
+      else if (typeof summary.issue_report_file === "string") options.warn(`BATCH_SUMMARY.json names an issue report outside the project (${summary.issue_report_file}); not read`);
     } catch {
       // No summary: the run was not finished or not written by send.
     }

@@ -1,8 +1,9 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { activeProjectSession, journalEdit, settleEdit } from "@gembatch/core";
+import { activeProjectSession, isInsideDir, journalEdit, readProjectFile, settleEdit, toCliError } from "@gembatch/core";
+import { checkFixedBytes } from "@gembatch/extract";
 import type { Candidate } from "./candidates.js";
-import { backupFile, restoreFile, writeWhole, type Backup } from "./backup.js";
+import { backupFile, readOriginal, restoreFile, writeWhole, type Backup } from "./backup.js";
 import { sha256Bytes, sha256Text } from "./hash.js";
 import { fileKey } from "./paths.js";
 import { unifiedDiff, writePatch } from "./patch.js";
@@ -50,14 +51,34 @@ export function backupOf(projectRoot: string, file: FileState): Backup | null {
   return { file: path.resolve(projectRoot, file.backup_file), sha256: file.original_sha256, mode: file.original_mode };
 }
 
-/** Put the original back and record that nothing unconfirmed is on disk any more. */
+/** Put the original back (through the guard, from the run's backups) and record that nothing unconfirmed is on disk any more. */
 export async function rollback(env: AttemptEnv, file: FileState): Promise<void> {
   const backup = backupOf(env.projectRoot, file);
-  if (backup) await restoreFile(path.join(env.projectRoot, file.path), backup);
+  if (backup) await restoreFile({ projectRoot: env.projectRoot, runDir: env.runDir, file: file.path, backup });
   settleWrite(file);
   file.phase = "pending";
   file.written_sha256 = null;
   await env.save();
+}
+
+/** A guard refusal or a missing file, as the one-line reason of a refused attempt; anything else is thrown. */
+function refusalOf(error: unknown): string {
+  const failure = toCliError(error);
+  if (failure.code !== "PATH_OUTSIDE_PROJECT" && failure.code !== "FILE_NOT_FOUND") throw failure;
+  return failure.message;
+}
+
+/** The extracted file, read only from inside the extraction's directory (whatever names it may hold). */
+function readCandidate(candidate: Candidate): { bytes: Buffer } | { error: string } {
+  if (!candidate.extracted || !candidate.extractedDir) return { error: "the extraction has no file for it" };
+  const root = path.resolve(candidate.extractedDir);
+  const file = path.resolve(candidate.extracted);
+  if (file === root || !isInsideDir(root, file)) return { error: `extracted: outside the extraction directory: ${candidate.extracted}` };
+  try {
+    return { bytes: readProjectFile(root, path.relative(root, file), { field: "extracted", allowGit: true }).bytes };
+  } catch (error) {
+    return { error: refusalOf(error) };
+  }
 }
 
 function findingError(check: FindingCheck): { error: string; details: string } {
@@ -90,7 +111,6 @@ function verifyError(report: VerifyReport, after: LoggedRun[]): { error: string;
 export async function runAttempt(env: AttemptEnv, file: FileState, from: { candidate: Candidate; sendRunDir: string | null }): Promise<AttemptResult> {
   const { candidate, sendRunDir } = from;
   const label = `${fileKey(file.n, file.path)}.attempt${file.attempt}`;
-  const target = path.join(env.projectRoot, file.path);
   const record: AttemptRecord = {
     attempt: file.attempt,
     outcome: "failed",
@@ -112,14 +132,26 @@ export async function runAttempt(env: AttemptEnv, file: FileState, from: { candi
     const { code, reason } = candidate.refusal;
     return fail(`the reply could not be used (${code}): ${reason}`, `The reply was not applied: ${code}: ${reason}`);
   }
-  const current = await readFile(target, "utf8").catch(() => null);
-  if (current === null) return { record: { ...record, outcome: "refused", error: `${file.path} no longer exists in the project` } };
+  let original: { bytes: Buffer; mode: number };
+  try {
+    original = readOriginal(env.projectRoot, file.path);
+  } catch (error) {
+    const reason = refusalOf(error);
+    const gone = toCliError(error).code === "FILE_NOT_FOUND";
+    return { record: { ...record, outcome: "refused", error: gone ? `${file.path} no longer exists in the project` : `${reason}; not applied` } };
+  }
+  const current = original.bytes.toString("utf8");
   if (candidate.sha256Sent && sha256Text(current) !== candidate.sha256Sent) {
     const error = `${file.path} changed since its request was built (sha256 ${candidate.sha256Sent.slice(0, 12)}… was sent, ${sha256Text(current).slice(0, 12)}… is on disk); not applied`;
     return { record: { ...record, outcome: "refused", error } };
   }
   if (!candidate.sha256Sent) env.warn(`${file.path}: no sha256 of the request is known (no send meta file), so a change since the request cannot be detected`);
-  const bytes = await readFile(candidate.extracted!);
+  const read = readCandidate(candidate);
+  if ("error" in read) return { record: { ...record, outcome: "refused", error: `the fixed file cannot be read (${read.error}); not applied` } };
+  const { bytes } = read;
+  // Extract checked the reply already; the file on disk may have been edited since.
+  const problem = checkFixedBytes(bytes, current);
+  if (problem) return { record: { ...record, outcome: "refused", error: `the fixed file was not applied (${problem.code}): ${problem.reason}` } };
   const fixed = bytes.toString("utf8");
   const findings = env.checker ? checkFindingGone(env.checker, { file: file.path, original: current, fixed }) : null;
   record.finding_gone = findings?.gone ?? null;
@@ -135,15 +167,29 @@ export async function runAttempt(env: AttemptEnv, file: FileState, from: { candi
   const before = await env.verifier.before(file.path, label);
   if (env.signal?.aborted) return { record, interrupted: true };
   const existing = backupOf(env.projectRoot, file);
-  if (!existing || existing.sha256 !== sha256Bytes(await readFile(target))) {
-    const backup = await backupFile(target, path.join(env.runDir, "backups", file.path));
-    Object.assign(file, { backup_file: env.show(backup.file), original_sha256: backup.sha256, original_mode: backup.mode });
+  try {
+    if (!existing || existing.sha256 !== sha256Bytes(readOriginal(env.projectRoot, file.path).bytes)) {
+      const backup = await backupFile({ projectRoot: env.projectRoot, runDir: env.runDir, file: file.path });
+      Object.assign(file, { backup_file: env.show(backup.file), original_sha256: backup.sha256, original_mode: backup.mode });
+    }
+  } catch (error) {
+    return { record: { ...record, outcome: "refused", error: `${refusalOf(error)}; not applied` } };
   }
   file.phase = "written";
   file.written_sha256 = sha256Bytes(bytes);
   await env.save();
   journalWrite(env, file);
-  await writeWhole(target, bytes);
+  try {
+    // The fixed file always gets the original's mode; the guard is checked again at this moment.
+    await writeWhole({ projectRoot: env.projectRoot, file: file.path, bytes, mode: file.original_mode });
+  } catch (error) {
+    const reason = refusalOf(error);
+    settleWrite(file);
+    file.phase = "pending";
+    file.written_sha256 = null;
+    await env.save();
+    return { record: { ...record, outcome: "refused", error: `${reason}; not applied` } };
+  }
   const after = await env.verifier.after(file.path, label);
   if (env.signal?.aborted || after.some((run) => run.interrupted)) {
     await rollback(env, file);

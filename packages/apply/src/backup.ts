@@ -1,6 +1,6 @@
-import { chmod, copyFile, mkdir, readFile, stat } from "node:fs/promises";
+import { lstatSync } from "node:fs";
 import path from "node:path";
-import { writeFileAtomically } from "@gembatch/core";
+import { CliError, isInsideDir, readProjectFile, writeProjectFile } from "@gembatch/core";
 import { sha256Bytes } from "./hash.js";
 
 export interface Backup {
@@ -10,30 +10,47 @@ export interface Backup {
   mode: number;
 }
 
-/** Copy the original, byte for byte and with its mode, before anything is written over it. */
-export async function backupFile(original: string, backup: string): Promise<Backup> {
-  const bytes = await readFile(original);
-  const { mode } = await stat(original);
-  await mkdir(path.dirname(backup), { recursive: true });
-  await copyFile(original, backup);
-  await chmod(backup, mode & 0o7777);
-  return { file: backup, sha256: sha256Bytes(bytes), mode: mode & 0o7777 };
+/** Where a run keeps the originals: `<run_dir>/backups/<path>`. */
+export const BACKUPS_DIR = "backups";
+
+/** A project file's bytes and mode, read through the guard (never through a link out of the project). */
+export function readOriginal(projectRoot: string, file: string): { bytes: Buffer; mode: number } {
+  const read = readProjectFile(projectRoot, file, { field: "path" });
+  return { bytes: read.bytes, mode: lstatSync(read.real).mode & 0o7777 };
 }
 
 /**
- * Replace the file's content all at once (temp file, fsync, rename): a reader or a crash sees the old
- * file or the new one, never half of either. The file keeps its mode.
+ * Copy the original, byte for byte and with its mode, to `<run_dir>/backups/<file>` before anything is
+ * written over it. Both ends go through the guard: the original is a project file, the copy stays in the
+ * run's backups directory even when a directory there is a link.
  */
-export async function writeWhole(target: string, bytes: Buffer, mode?: number): Promise<void> {
-  const before = await stat(target).then((s) => s.mode & 0o7777, () => undefined);
-  await writeFileAtomically(target, bytes);
-  const wanted = mode ?? before;
-  if (wanted !== undefined) await chmod(target, wanted);
+export async function backupFile(options: { projectRoot: string; runDir: string; file: string }): Promise<Backup> {
+  const { bytes, mode } = readOriginal(options.projectRoot, options.file);
+  await writeProjectFile(options.runDir, `${BACKUPS_DIR}/${options.file}`, bytes, { field: "backup_file", mode });
+  return { file: path.join(options.runDir, BACKUPS_DIR, options.file), sha256: sha256Bytes(bytes), mode };
 }
 
-/** Put the original back from its backup, checking it is the copy that was taken. */
-export async function restoreFile(target: string, backup: Backup): Promise<void> {
-  const bytes = await readFile(backup.file);
+/**
+ * Replace a project file's content all at once through the guard, checked at the moment of the write
+ * (temp file, fsync, rename): a reader or a crash sees the old file or the new one, never half of
+ * either, and a directory swapped for a link since the file was read is refused. The file gets `mode`.
+ */
+export async function writeWhole(options: { projectRoot: string; file: string; bytes: Buffer; mode: number | null }): Promise<void> {
+  await writeProjectFile(options.projectRoot, options.file, options.bytes, { field: "path", ...(options.mode === null ? {} : { mode: options.mode }) });
+}
+
+/**
+ * Put the original back from its backup, checking it is the copy that was taken. The backup is read
+ * only from the run's backups directory (a state file that names another file is refused), and the
+ * project file is written through the guard with the original's mode.
+ */
+export async function restoreFile(options: { projectRoot: string; runDir: string; file: string; backup: Backup }): Promise<void> {
+  const { backup } = options;
+  const backupsDir = path.join(options.runDir, BACKUPS_DIR);
+  if (!isInsideDir(backupsDir, backup.file) || backup.file === backupsDir) {
+    throw new CliError("PATH_OUTSIDE_PROJECT", `backup_file: not in the run's ${BACKUPS_DIR}/ directory: ${backup.file}`, { hint: "the apply state names backups only under <run_dir>/backups/; restore the file by hand from git" });
+  }
+  const { bytes } = readProjectFile(options.runDir, path.relative(options.runDir, backup.file), { field: "backup_file" });
   if (sha256Bytes(bytes) !== backup.sha256) throw new Error(`backup ${backup.file} does not match the original it was taken from`);
-  await writeWhole(target, bytes, backup.mode);
+  await writeWhole({ projectRoot: options.projectRoot, file: options.file, bytes, mode: backup.mode });
 }

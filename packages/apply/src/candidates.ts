@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { CliError } from "@gembatch/core";
+import { CliError, isInsideDir, isSafeProjectPath, readProjectFile } from "@gembatch/core";
 import { CONTEXT_JSON } from "@gembatch/extract";
 import { z } from "zod";
 
@@ -9,6 +9,8 @@ export interface Candidate {
   path: string;
   /** Absolute path of the extracted file. */
   extracted?: string;
+  /** The extraction's output directory: the extracted file is read only from inside it. */
+  extractedDir?: string;
   refusal?: { code: string; reason: string };
   /** The file's sha256 when its request was built (from send's meta file). */
   sha256Sent?: string;
@@ -39,14 +41,18 @@ export interface ExtractionContextLike {
 const MetaSchema = z.looseObject({ n: z.number().int(), file_to_fix: z.string(), sha256_sent: z.string().optional(), success: z.boolean().optional(), error: z.string().nullable().optional() });
 export type SendMeta = z.infer<typeof MetaSchema>;
 
-/** Every readable `response_<n>_<stem>.meta.json` of a send run, by the file it answered. */
+/**
+ * Every readable `response_<n>_<stem>.meta.json` of a send run, by the file it answered. Each is read
+ * through the guard (a regular file of the run directory, never a link out of it); the paths they name
+ * are checked where they are used.
+ */
 export function readSendMetas(runDir: string): Map<string, SendMeta> {
   const metas = new Map<string, SendMeta>();
   if (!existsSync(runDir)) return metas;
   for (const name of readdirSync(runDir)) {
     if (!/^response_\d+_.*\.meta\.json$/.test(name)) continue;
     try {
-      const parsed = MetaSchema.safeParse(JSON.parse(readFileSync(path.join(runDir, name), "utf8")));
+      const parsed = MetaSchema.safeParse(JSON.parse(readProjectFile(runDir, name, { field: name }).bytes.toString("utf8")));
       if (parsed.success) metas.set(parsed.data.file_to_fix, parsed.data);
     } catch {
       // A torn meta file only means that file's request cannot be checked.
@@ -64,14 +70,25 @@ function locate(value: string, bases: string[]): string | undefined {
   return undefined;
 }
 
-/** Build the view from an extraction context (EXTRACTION_CONTEXT.json, or runExtract's result). */
-export function viewFromContext(context: ExtractionContextLike, options: { extractedDir: string | null; bases: string[]; sendRunDir?: string }): ExtractionView {
+/** Whether `file` is a regular file inside one of `roots`, reached without a link out of it. */
+function insideAny(file: string, roots: readonly string[]): boolean {
+  return roots.some((root) => isInsideDir(path.resolve(root), file) && isSafeProjectPath(root, path.relative(path.resolve(root), file), "read"));
+}
+
+/**
+ * Build the view from an extraction context (EXTRACTION_CONTEXT.json, or runExtract's result). With
+ * `within`, a send run named by the context counts only inside those directories: apply keeps its
+ * state, backups and patches there.
+ */
+export function viewFromContext(context: ExtractionContextLike, options: { extractedDir: string | null; bases: string[]; sendRunDir?: string; within?: readonly string[] }): ExtractionView {
   const runDirs = new Set<string>();
   if (options.sendRunDir) runDirs.add(path.resolve(options.sendRunDir));
   else {
     for (const source of context.sources ?? []) {
       const response = locate(source.response_file, options.bases);
-      if (response && /^response_\d+_/.test(path.basename(response))) runDirs.add(path.dirname(response));
+      if (!response || !/^response_\d+_/.test(path.basename(response))) continue;
+      if (options.within && !insideAny(response, options.within)) continue;
+      runDirs.add(path.dirname(response));
     }
   }
   const metas = new Map<string, SendMeta>();
@@ -87,7 +104,7 @@ export function viewFromContext(context: ExtractionContextLike, options: { extra
   }
   for (const file of context.files) {
     if (candidates.has(file.path) || !options.extractedDir) continue;
-    candidates.set(file.path, { ...withMeta(file.path), extracted: path.join(options.extractedDir, file.path) });
+    candidates.set(file.path, { ...withMeta(file.path), extracted: path.join(options.extractedDir, file.path), extractedDir: options.extractedDir });
   }
   // A file whose request failed outright has no reply to extract; its meta still says why.
   for (const [file, meta] of metas) {
@@ -96,19 +113,27 @@ export function viewFromContext(context: ExtractionContextLike, options: { extra
   return { extractedDir: options.extractedDir, sendRunDir: runDirs.size === 1 ? [...runDirs][0]! : null, candidates };
 }
 
-/** Read `<extracted_dir>/EXTRACTION_CONTEXT.json` written by `gembatch extract`. */
-export function readExtraction(options: { extractedDir: string; cwd: string; projectRoot: string; sendRunDir?: string }): ExtractionView {
-  const file = path.join(options.extractedDir, CONTEXT_JSON);
+/**
+ * Read `<extracted_dir>/EXTRACTION_CONTEXT.json` written by `gembatch extract`. Nothing in it is
+ * trusted: the paths it names are checked by core's guard where they are read or written.
+ */
+export function readExtraction(options: { extractedDir: string; cwd: string; projectRoot: string; sendRunDir?: string; tmpDir?: string }): ExtractionView {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
+    raw = JSON.parse(readProjectFile(options.extractedDir, CONTEXT_JSON, { field: "extracted_dir" }).bytes.toString("utf8"));
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+    const code = (error as { code?: string }).code;
+    const missing = code === "ENOENT" || code === "FILE_NOT_FOUND";
     throw new CliError(missing ? "FILE_NOT_FOUND" : "BAD_INPUT", `extracted_dir: ${missing ? "no" : "unreadable"} ${CONTEXT_JSON} in ${path.relative(options.cwd, options.extractedDir) || "."}`, {
       hint: "pass the output_dir of `gembatch extract` (tmp/gemini_extracted_<stamp>), or the send run directory as run_dir",
     });
   }
   const parsed = ContextSchema.safeParse(raw);
   if (!parsed.success) throw new CliError("BAD_INPUT", `extracted_dir: ${CONTEXT_JSON} does not have the shape gembatch extract writes`);
-  return viewFromContext(parsed.data, { extractedDir: options.extractedDir, bases: [options.cwd, options.projectRoot], ...(options.sendRunDir ? { sendRunDir: options.sendRunDir } : {}) });
+  return viewFromContext(parsed.data, {
+    extractedDir: options.extractedDir,
+    bases: [options.cwd, options.projectRoot],
+    within: [options.projectRoot, ...(options.tmpDir ? [options.tmpDir] : [])],
+    ...(options.sendRunDir ? { sendRunDir: options.sendRunDir } : {}),
+  });
 }

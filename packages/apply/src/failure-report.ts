@@ -1,11 +1,12 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { chooseFence, type ParsedReport } from "@gembatch/report";
 import { findMissingContext } from "./missing-context.js";
+import { readInside } from "./run-files.js";
 import type { AttemptRecord, FileState } from "./state.js";
 
 export interface FailureReportInput {
   projectRoot: string;
+  /** Where the files the attempts name may be read from (default: the project); nothing elsewhere is quoted. */
+  within?: readonly string[];
   maxAttempts: number;
   files: FileState[];
   report: ParsedReport | null;
@@ -31,9 +32,9 @@ export function originalIssue(report: ParsedReport | null, file: string): string
   return `${opening}\n\n${(end === -1 ? rest : rest.slice(0, end)).replace(/^### .*\n/, "").trim()}`;
 }
 
-async function readOr(file: string | null, projectRoot: string, fallback: string): Promise<string> {
-  if (!file) return fallback;
-  return readFile(path.resolve(projectRoot, file), "utf8").catch(() => fallback);
+/** The report goes to a person and, with --escalate, to a model: it quotes only files from where the run keeps them. */
+function readOr(file: string | null, input: FailureReportInput, fallback: string): string {
+  return readInside(file, { projectRoot: input.projectRoot, within: input.within ?? [input.projectRoot] }) ?? fallback;
 }
 
 function lastWithCode(attempts: AttemptRecord[]): AttemptRecord | undefined {
@@ -76,12 +77,12 @@ export async function renderFailureReport(input: FailureReportInput): Promise<st
     out.push("", `### ${i + 1}. ${file.path}`, "", `**Original Issue**: ${originalIssue(input.report, file.path)}`, "");
     for (const attempt of file.attempts) out.push(`**Attempt ${attempt.attempt} Error**: ${attempt.error ?? "(none recorded)"}`);
     const last = file.attempts[file.attempts.length - 1];
-    const outputs = await Promise.all(file.attempts.map((a) => readOr(a.error_details_file, input.projectRoot, a.error ?? "")));
+    const outputs = file.attempts.map((a) => readOr(a.error_details_file, input, a.error ?? ""));
     out.push("", `**Error Details from Attempt ${last?.attempt ?? 1}**:`, fenced(outputs[outputs.length - 1] ?? ""));
     const withCode = lastWithCode(file.attempts);
     out.push("", "**Gemini's Last Attempt**:");
     if (withCode) {
-      const code = await readOr(withCode.candidate_file, input.projectRoot, "(the file is no longer there)");
+      const code = readOr(withCode.candidate_file, input, "(the file is no longer there)");
       out.push(`(attempt ${withCode.attempt}, \`${withCode.candidate_file}\`${withCode.patch_file ? `; its diff: \`${withCode.patch_file}\`` : ""})`, fenced(code, ""));
     } else out.push("(no usable code came back)");
     const missing = findMissingContext(outputs, { projectRoot: input.projectRoot, contextFiles });

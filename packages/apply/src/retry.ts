@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { toCliError } from "@gembatch/core";
+import { readProjectFile, toCliError } from "@gembatch/core";
 import { runExtract } from "@gembatch/extract";
 import type { ParsedReport } from "@gembatch/report";
 import { runSend } from "@gembatch/send";
@@ -9,6 +9,7 @@ import { viewFromContext, type Candidate } from "./candidates.js";
 import { newSpend, type CostTracker } from "./costs.js";
 import { fileKey, shownPath } from "./paths.js";
 import { renderRetryReport } from "./retry-report.js";
+import { readInside } from "./run-files.js";
 import type { AttemptRecord, StopReason } from "./state.js";
 import type { ModelSettings, SendingDeps } from "./types.js";
 
@@ -31,11 +32,6 @@ export function attemptDir(runDir: string, attempt: number, n: number, file: str
   return path.join(runDir, `attempt_${attempt}`, fileKey(n, file));
 }
 
-async function readIfExists(file: string | null): Promise<string | null> {
-  if (!file) return null;
-  return readFile(file, "utf8").catch(() => null);
-}
-
 /**
  * Attempt k after a failure: a retry report (the original issue, the change that failed, the trimmed
  * error), sent through @gembatch/send into `attempt_<k>/<n>_<stem>/`, and the reply extracted there.
@@ -45,8 +41,8 @@ export async function retryFile(ctx: RetryContext, input: { file: string; n: num
   const dir = attemptDir(ctx.runDir, input.attempt, input.n, input.file);
   const reportFile = path.join(dir, "issue_report.md");
   if (!existsSync(reportFile)) {
-    const current = await readFile(path.join(ctx.projectRoot, input.file), "utf8");
-    const patch = await readIfExists(input.previous.patch_file && path.join(ctx.projectRoot, input.previous.patch_file));
+    const current = readProjectFile(ctx.projectRoot, input.file, { field: "path" }).bytes.toString("utf8");
+    const patch = readInside(input.previous.patch_file, { projectRoot: ctx.projectRoot, within: [ctx.runDir] });
     const text = renderRetryReport({
       original: ctx.report,
       file: input.file,

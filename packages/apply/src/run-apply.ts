@@ -168,7 +168,8 @@ async function runApplyLocked(options: ApplyOptions, deps: ApplyDeps): Promise<A
     live.stopped = stop ?? null;
     const failed = live.files.filter((f) => f.status === "failed");
     if (failed.length > 0) {
-      const text = await renderFailureReport({ projectRoot: root, maxAttempts: options.maxAttempts, files: live.files, report, fixHints: checker?.fixHints ?? {} });
+      const within = [root, runDir, ...(view.extractedDir ? [view.extractedDir] : [])];
+      const text = await renderFailureReport({ projectRoot: root, within, maxAttempts: options.maxAttempts, files: live.files, report, fixHints: checker?.fixHints ?? {} });
       const reportPath = path.join(runDir, FAILURE_REPORT_FILE);
       writeFileSync(reportPath, text);
       live.failure_report = show(reportPath);

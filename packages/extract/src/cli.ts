@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand, ExitCode } from "@gembatch/core";
+import { defineCommand, escapeForTerminal, ExitCode } from "@gembatch/core";
 import type { ExtractResult } from "./run-extract.js";
 
 const pathText = z.string().min(1);
@@ -36,7 +36,8 @@ function renderText(result: ExtractResult): string {
     }
   }
   if (result.context_file) lines.push(`Context: ${result.context_file}`);
-  return lines.join("\n");
+  // Paths and reasons come from replies and from the repository: their control characters are shown, not obeyed.
+  return escapeForTerminal(lines.join("\n"));
 }
 
 export const extractCommand = defineCommand({

@@ -3,6 +3,7 @@ export { detectElision, isPlaceholderComment, type ElisionHit } from "./elision.
 export { languageOf } from "./language.js";
 export { checkRelativePath, staysInside, type PathCheck } from "./paths.js";
 export { applyFileFormat, detectFileFormat, readFileFormat, DEFAULT_FORMAT } from "./file-format.js";
+export { checkFixedBytes, checkFixedText, checkShebang, type FixedTextProblem } from "./reply-text.js";
 export { parseMarkerLine, lastStartMarkerPath, type MarkerLine } from "./markers.js";
 export { scanReply, type RawBlock, type ScanResult } from "./scan-reply.js";
 export { describeReply, listResponses, ResponseMetaSchema, type ReplySource, type ResponseMeta } from "./run-dir.js";

@@ -1,11 +1,13 @@
-import { readFile, realpath } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { localStamp } from "@gembatch/core";
 import { CONTEXT_JSON, CONTEXT_MARKDOWN, renderContextMarkdown, type ContextSource, type ExtractionContext } from "./context-file.js";
 import { countLines, extractFromText, sha256 } from "./extract-text.js";
-import { applyFileFormat, DEFAULT_FORMAT, readFileFormat } from "./file-format.js";
+import { applyFileFormat, DEFAULT_FORMAT, detectFileFormat } from "./file-format.js";
 import { checkOutputDir, resolveInputs } from "./inputs.js";
-import { normaliseRequested, shownPath, staysInside } from "./paths.js";
+import { normaliseRequested, shownPath } from "./paths.js";
+import { readProjectTarget } from "./project-target.js";
+import { checkFixedText } from "./reply-text.js";
 import { describeReply, readSummaryResults } from "./run-dir.js";
 import type { ExtractedBlock, Refusal } from "./types.js";
 import { createStampedDir, createTreeWriter } from "./write-output.js";
@@ -143,19 +145,24 @@ export async function runExtract(options: RunExtractOptions, deps: RunExtractDep
   }
 
   const ready: Array<Pending & { content: string; format: typeof DEFAULT_FORMAT }> = [];
-  const realRoot = await realpath(options.projectRoot);
   for (const item of pending) {
     const { block } = item;
-    if (!(await staysInside(options.projectRoot, block.path, { realRoot }))) {
-      refused.push({ path: block.path, code: "outside_project", reason: `${block.path} leads outside the project through a symbolic link`, line: block.line, source: item.source });
+    const refuse = (code: FileRefusal["code"], reason: string) => refused.push({ path: block.path, code, reason, line: block.line, source: item.source });
+    const target = readProjectTarget(options.projectRoot, block.path);
+    if (!target.ok) {
+      refuse(target.code, target.reason);
       continue;
     }
-    const original = path.join(options.projectRoot, block.path);
-    const format = (await readFileFormat(original)) ?? DEFAULT_FORMAT;
+    // The original's own characters (a form feed in an old C file) and shebang are its to keep.
+    const problem = checkFixedText(block.content, target.original === null ? null : target.original.toString("utf8"));
+    if (problem) {
+      refuse(problem.code, problem.reason);
+      continue;
+    }
+    const format = target.original ? detectFileFormat(target.original) : DEFAULT_FORMAT;
     if (item.sha256Sent && block.path === item.focus) {
-      const current = await readFile(original).then(sha256, () => undefined);
-      if (current === undefined) warnings.push(`${block.path}: no longer exists in the project (it was sent with sha256 ${item.sha256Sent.slice(0, 12)}…)`);
-      else if (current !== item.sha256Sent) warnings.push(`${block.path}: changed in the project since it was sent; review the diff with care`);
+      if (target.original === null) warnings.push(`${block.path}: no longer exists in the project (it was sent with sha256 ${item.sha256Sent.slice(0, 12)}…)`);
+      else if (sha256(target.original) !== item.sha256Sent) warnings.push(`${block.path}: changed in the project since it was sent; review the diff with care`);
     }
     ready.push({ ...item, content: applyFileFormat(block.content, format), format });
   }

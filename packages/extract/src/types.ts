@@ -14,6 +14,11 @@ export const RefusalCodes = [
   "not_requested",
   "conflicting_blocks",
   "missing_file",
+  "nul_byte",
+  "control_character",
+  "invalid_utf8",
+  "bidi_control",
+  "shebang_changed",
   "write_failed",
 ] as const;
 

@@ -1,3 +1,4 @@
+import { escapeForTerminal } from "@gembatch/core";
 import type { FileResult, SendResult } from "./types.js";
 import { usd } from "./usage.js";
 
@@ -13,8 +14,15 @@ const STOPPED: Record<string, string> = {
   api_error: "Stopped: the API refused in a way retries could not overcome.",
 };
 
-/** The seed's human summary: one line per file with its cost, then the totals and the run directory. */
+/**
+ * The seed's human summary: one line per file with its cost, then the totals and the run directory.
+ * File names and errors come from the repository and the API: their control characters are shown, not obeyed.
+ */
 export function renderSend(result: SendResult): string {
+  return escapeForTerminal(renderLines(result));
+}
+
+function renderLines(result: SendResult): string {
   if (result.dry_run) {
     const planned = result.planned ?? [];
     const lines = [`Dry run: ${planned.length} request(s) written, nothing sent.`];

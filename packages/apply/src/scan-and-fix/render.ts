@@ -1,6 +1,7 @@
+import { escapeForTerminal } from "@gembatch/core";
 import type { ScanAndFixResult } from "./types.js";
 
-/** The short human summary; the full one is in SUMMARY.md. */
+/** The short human summary; the full one is in SUMMARY.md. File names come from the repository: their control characters are shown, not obeyed. */
 export function renderScanAndFix(result: ScanAndFixResult): string {
   const head = result.findings === 0 ? "No findings: nothing to fix." : `${result.findings} finding(s) in ${result.files_found} file(s)${result.shard ? `, shard ${result.shard}: ${result.files_attempted} file(s)` : ""}.`;
   const lines = [head];
@@ -14,5 +15,5 @@ export function renderScanAndFix(result: ScanAndFixResult): string {
   for (const analysis of result.escalation_files) lines.push(`Escalation analysis: ${analysis}`);
   if (result.stopped) lines.push(`Stopped: ${result.stopped}${result.stopped === "interrupted" || result.stopped === "budget" ? " (run again with --resume)" : ""}`);
   lines.push(`Summary: ${result.summary_markdown_file}`);
-  return lines.join("\n");
+  return escapeForTerminal(lines.join("\n"));
 }

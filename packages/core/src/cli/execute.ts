@@ -3,6 +3,7 @@ import { loadConfig } from "../config/load.js";
 import { systemClock, type Clock } from "../clock.js";
 import { CliError, ExitCode, firstLine, isAbortError, toCliError, type ExitCodeValue } from "../errors.js";
 import { redactSecrets } from "../log/redact.js";
+import { escapeForTerminal } from "../safety/text.js";
 import type { CommandContext, CommandDefinition, CommandResult, OptionSpec } from "./define-command.js";
 import { looksLikeJsonArgument, readJsonArgument } from "./json-arg.js";
 import { parseOrThrow, setValidationCwd } from "./validation.js";
@@ -92,10 +93,10 @@ function createContext(definition: CommandDefinition, io: Io, json: boolean, qui
     warn(message) {
       const clean = redactSecrets(message);
       warnings.push(clean);
-      io.stderr.write(`warning: ${clean}\n`);
+      io.stderr.write(`warning: ${escapeForTerminal(clean)}\n`);
     },
     info(message) {
-      if (!quiet) io.stderr.write(`${redactSecrets(message)}\n`);
+      if (!quiet) io.stderr.write(`${escapeForTerminal(redactSecrets(message))}\n`);
     },
   };
 }
@@ -147,8 +148,9 @@ export async function executeCommand(definition: CommandDefinition, raw: RawInvo
     const payload = { success: false, error: { ...error.toJSON(), message } };
     if (json) io.stdout.write(`${redactSecrets(JSON.stringify(payload, null, 2))}\n`);
     const prefix = io.programName ? `${io.programName}: ` : "";
-    io.stderr.write(`${prefix}error: ${message}\n`);
-    if (error.hint && !json) io.stderr.write(`hint: ${redactSecrets(error.hint)}\n`);
+    // Messages quote paths and replies: shown on a terminal, their control characters are made visible.
+    io.stderr.write(`${prefix}error: ${escapeForTerminal(message)}\n`);
+    if (error.hint && !json) io.stderr.write(`hint: ${escapeForTerminal(redactSecrets(error.hint))}\n`);
     if (io.env.GEMBATCH_DEBUG && error.cause instanceof Error && error.cause.stack) io.stderr.write(`${redactSecrets(error.cause.stack)}\n`);
     return { exitCode: error.exitCode, error };
   }

@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { constants, lstatSync, mkdirSync, openSync, readFileSync, closeSync, realpathSync, fstatSync } from "node:fs";
+import { open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { CliError } from "../errors.js";
 
@@ -158,12 +160,32 @@ export function prepareProjectWrite(root: string, candidate: string, options: Om
 }
 
 /**
- * Write a whole project file through the guard (temp file, fsync, rename in the checked directory);
- * the file keeps `mode` when given.
+ * Write a whole project file through the guard: a temp file created beside the checked path (O_EXCL,
+ * O_NOFOLLOW), fsync, then a rename onto the checked real path. The rename replaces whatever name is
+ * there without following it, so a last component swapped for a symlink after the check is replaced,
+ * never written through. The file gets `mode` when given, else the mode it had (new files: 0666 less
+ * the umask).
  */
 export async function writeProjectFile(root: string, candidate: string, bytes: Buffer | string, options: Omit<GuardOptions, "purpose"> & { mode?: number }): Promise<GuardedPath> {
   const guarded = prepareProjectWrite(root, candidate, options);
-  const { writeFileAtomically } = await import("../state/atomic-write.js");
-  await writeFileAtomically(guarded.real, typeof bytes === "string" ? Buffer.from(bytes) : bytes, options.mode === undefined ? {} : { mode: options.mode });
+  const data = typeof bytes === "string" ? Buffer.from(bytes) : bytes;
+  const previous = guarded.exists ? lstatSync(guarded.real) : undefined;
+  const mode = options.mode ?? (previous ? previous.mode & 0o7777 : undefined);
+  const temp = path.join(path.dirname(guarded.real), `.${path.basename(guarded.real)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode === undefined ? 0o666 : 0o600);
+  try {
+    try {
+      await handle.writeFile(data);
+      if (mode !== undefined) await handle.chmod(mode);
+      if (previous && process.getuid?.() === 0) await handle.chown(previous.uid, previous.gid);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, guarded.real);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
   return guarded;
 }

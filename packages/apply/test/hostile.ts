@@ -1,0 +1,43 @@
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Emulator } from "@gembatch/emulator";
+import { tempTree } from "@gembatch/test-utils";
+import { expect } from "vitest";
+import { EXAMPLE_DIR } from "../src/test-helpers/example.js";
+import { gembatch, parse } from "./bin.js";
+
+export const PAYMENTS = "orders/payments.py";
+export const NOTIFICATIONS = "orders/notifications.py";
+export const VICTIM = "a file outside the project: never to be written\n";
+export const ESC = "\u001b";
+
+/** The example project in `<top>/project`, with a victim file and an empty directory beside it, outside the root. */
+export function hostileProject(): { top: string; root: string; outside: string; victim: string } {
+  const top = tempTree({ "victim.txt": VICTIM, "outside/.keep": "" });
+  const root = path.join(top, "project");
+  cpSync(EXAMPLE_DIR, root, { recursive: true, filter: (source) => !/[\\/](tmp|__pycache__)([\\/]|$)/.test(path.relative(EXAMPLE_DIR, source)) });
+  return { top, root, outside: path.join(top, "outside"), victim: path.join(top, "victim.txt") };
+}
+
+/** scan --report, send and extract through the bin: the send run and the extraction of `files`. */
+export async function sendAndExtract(root: string, emu: Emulator, files: string[]): Promise<{ runDir: string; extractedDir: string; extracted: any }> {
+  const scan = parse((await gembatch(root, ["scan", ...files, "--rules", "logger-bind", "--report", "--json"], { emu })).stdout);
+  const sent = parse((await gembatch(root, ["send", "--issue-report-file", scan.reports[0].report_file, "--json"], { emu })).stdout);
+  const extract = await gembatch(root, ["extract", sent.output_dir, "--json"], { emu });
+  const extracted = parse(extract.stdout);
+  return { runDir: sent.output_dir, extractedDir: extracted.output_dir, extracted };
+}
+
+export function readJson(root: string, file: string): any {
+  return JSON.parse(readFileSync(path.join(root, file), "utf8"));
+}
+
+export function writeJson(root: string, file: string, value: unknown): void {
+  writeFileSync(path.join(root, file), `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** What a reviewer's terminal receives holds no raw control character but the line breaks (and tabs). */
+export function expectNoRawControls(output: string): void {
+  expect(output).not.toContain(ESC);
+  expect(output).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
+}

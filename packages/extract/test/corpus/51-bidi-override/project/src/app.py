@@ -1,0 +1,2 @@
+def is_admin(user):
+    return user.role == 'admin'
