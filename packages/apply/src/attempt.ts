@@ -1,5 +1,6 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { writeFileAtomically } from "@gembatch/core";
 import type { Candidate } from "./candidates.js";
 import { backupFile, restoreFile, writeWhole, type Backup } from "./backup.js";
 import { sha256Bytes, sha256Text } from "./hash.js";
@@ -91,7 +92,7 @@ export async function runAttempt(env: AttemptEnv, file: FileState, from: { candi
   const fail = async (error: string, details: string): Promise<AttemptResult> => {
     const detailsFile = path.join(env.runDir, "verify", `${label}.error.txt`);
     await mkdir(path.dirname(detailsFile), { recursive: true });
-    await writeFile(detailsFile, `${details.replace(/\s+$/, "")}\n`);
+    await writeFileAtomically(detailsFile, `${details.replace(/\s+$/, "")}\n`);
     return { record: { ...record, outcome: "failed", error, error_details_file: env.show(detailsFile) } };
   };
   if (candidate.refusal) {

@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { CliError, createStateStore, localStamp, systemClock } from "@gembatch/core";
+import { CliError, createStateStore, localStamp, systemClock, writeFileAtomically } from "@gembatch/core";
 import { processFile, type FileRunContext } from "./apply-file.js";
 import { rollback } from "./attempt.js";
 import { loadChecker, loadIssueReport, projectFiles, resolveView, type InputPaths } from "./apply-inputs.js";
@@ -169,7 +169,7 @@ export async function runApply(options: ApplyOptions, deps: ApplyDeps = {}): Pro
     if (failed.length > 0) {
       const text = await renderFailureReport({ projectRoot: root, maxAttempts: options.maxAttempts, files: live.files, report, fixHints: checker?.fixHints ?? {} });
       const reportPath = path.join(runDir, FAILURE_REPORT_FILE);
-      writeFileSync(reportPath, text);
+      await writeFileAtomically(reportPath, text);
       live.failure_report = show(reportPath);
       if (options.escalate && !stop && !live.escalation_file) {
         info(`escalating ${failed.length} failure(s) to ${options.escalationModel}`);
@@ -191,7 +191,7 @@ export async function runApply(options: ApplyOptions, deps: ApplyDeps = {}): Pro
       ...(options.branch ? { branch: options.branch } : {}),
       warnings,
     });
-    writeFileSync(summaryFile, `${JSON.stringify(result, null, 2)}\n`);
+    await writeFileAtomically(summaryFile, `${JSON.stringify(result, null, 2)}\n`);
     return result;
   } finally {
     await store.release();
