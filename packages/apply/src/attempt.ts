@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { activeProjectSession, isInsideDir, journalEdit, readProjectFile, settleEdit, toCliError } from "@gembatch/core";
+import { activeProjectSession, isInsideDir, journalEdit, readProjectFile, settleEdit, toCliError, writeFileAtomically } from "@gembatch/core";
 import { checkFixedBytes } from "@gembatch/extract";
 import type { Candidate } from "./candidates.js";
 import { backupFile, readOriginal, restoreFile, writeWhole, type Backup } from "./backup.js";
@@ -125,7 +125,7 @@ export async function runAttempt(env: AttemptEnv, file: FileState, from: { candi
   const fail = async (error: string, details: string): Promise<AttemptResult> => {
     const detailsFile = path.join(env.runDir, "verify", `${label}.error.txt`);
     await mkdir(path.dirname(detailsFile), { recursive: true });
-    await writeFile(detailsFile, `${details.replace(/\s+$/, "")}\n`);
+    await writeFileAtomically(detailsFile, `${details.replace(/\s+$/, "")}\n`);
     return { record: { ...record, outcome: "failed", error, error_details_file: env.show(detailsFile) } };
   };
   if (candidate.refusal) {

@@ -1,6 +1,5 @@
-import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { CliError, estimateTokens, generateContent, toCliError } from "@gembatch/core";
+import { CliError, estimateTokens, generateContent, toCliError, writeFileAtomically } from "@gembatch/core";
 import { estimateRequestCost } from "@gembatch/send";
 import type { CostTracker } from "./costs.js";
 import type { SendingDeps } from "./types.js";
@@ -61,7 +60,7 @@ export async function escalate(options: {
     const answeredBy = outcome.modelVersion ?? options.model;
     const file = path.join(path.dirname(options.reportFile), ANALYSIS_FILE);
     const cut = outcome.finishReason && outcome.finishReason !== "STOP" ? `\n\n> The analysis stopped early (finish reason ${outcome.finishReason}).\n` : "\n";
-    await writeFile(file, `# Failure Analysis (${answeredBy})\n\nAn analysis of [${path.basename(options.reportFile)}](${path.basename(options.reportFile)}).\n\n${outcome.text.trim()}${cut}`);
+    await writeFileAtomically(file, `# Failure Analysis (${answeredBy})\n\nAn analysis of [${path.basename(options.reportFile)}](${path.basename(options.reportFile)}).\n\n${outcome.text.trim()}${cut}`);
     return { file, cost: outcome.cost.cost, model: answeredBy };
   } catch (error) {
     const cliError = toCliError(error);

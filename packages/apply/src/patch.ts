@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { writeFileAtomically } from "@gembatch/core";
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
 
 export interface PatchStats {
@@ -25,7 +26,7 @@ export function patchStats(patch: string): PatchStats {
 
 export async function writePatch(file: string, patch: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, patch);
+  await writeFileAtomically(file, patch);
 }
 
 /** The patch for a person or a prompt: whole when short, else its head with a pointer to the file. */

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { readProjectFile, toCliError } from "@gembatch/core";
+import { readProjectFile, toCliError, writeFileAtomically } from "@gembatch/core";
 import { runExtract } from "@gembatch/extract";
 import type { ParsedReport } from "@gembatch/report";
 import { runSend } from "@gembatch/send";
@@ -54,7 +54,7 @@ export async function retryFile(ctx: RetryContext, input: { file: string; n: num
       patch,
     });
     await mkdir(dir, { recursive: true });
-    await writeFile(reportFile, text);
+    await writeFileAtomically(reportFile, text);
   }
   const remaining = ctx.costs.remaining();
   const sent = await runSend(

@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { CliError, createStateStore, createUniqueDir, localStamp, systemClock } from "@gembatch/core";
+import { CliError, createStateStore, createUniqueDir, localStamp, systemClock, writeFileAtomically } from "@gembatch/core";
 import { processFile, type FileRunContext } from "./apply-file.js";
 import { rollback } from "./attempt.js";
 import { loadChecker, loadIssueReport, projectFiles, resolveView, type InputPaths } from "./apply-inputs.js";
@@ -171,7 +171,7 @@ async function runApplyLocked(options: ApplyOptions, deps: ApplyDeps): Promise<A
       const within = [root, runDir, ...(view.extractedDir ? [view.extractedDir] : [])];
       const text = await renderFailureReport({ projectRoot: root, within, maxAttempts: options.maxAttempts, files: live.files, report, fixHints: checker?.fixHints ?? {} });
       const reportPath = path.join(runDir, FAILURE_REPORT_FILE);
-      writeFileSync(reportPath, text);
+      await writeFileAtomically(reportPath, text);
       live.failure_report = show(reportPath);
       if (options.escalate && !stop && !live.escalation_file) {
         info(`escalating ${failed.length} failure(s) to ${options.escalationModel}`);
@@ -193,7 +193,7 @@ async function runApplyLocked(options: ApplyOptions, deps: ApplyDeps): Promise<A
       ...(options.branch ? { branch: options.branch } : {}),
       warnings,
     });
-    writeFileSync(summaryFile, `${JSON.stringify(result, null, 2)}\n`);
+    await writeFileAtomically(summaryFile, `${JSON.stringify(result, null, 2)}\n`);
     return result;
   } finally {
     await store.release();

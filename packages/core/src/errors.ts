@@ -1,3 +1,5 @@
+import { redactDeep, redactSecrets } from "./log/redact.js";
+
 /** The one exit-code table. Every command and every package maps its outcome onto these. */
 export const ExitCode = {
   OK: 0,
@@ -38,7 +40,11 @@ export interface CliErrorOptions {
   details?: Record<string, unknown>;
 }
 
-/** A user-facing failure: one line of message, a stable code, an exit code from the table, and a hint. */
+/**
+ * A user-facing failure: one line of message, a stable code, an exit code from the table, and a hint.
+ * Scrubbed of secrets when made, since messages end up in results, state files and reports (an API
+ * error body may echo the key).
+ */
 export class CliError extends Error {
   readonly code: ErrorCode;
   readonly exitCode: ExitCodeValue;
@@ -46,12 +52,12 @@ export class CliError extends Error {
   readonly details: Record<string, unknown> | undefined;
 
   constructor(code: ErrorCode, message: string, options: CliErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(redactSecrets(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "CliError";
     this.code = code;
     this.exitCode = ErrorCodes[code];
-    this.hint = options.hint;
-    this.details = options.details;
+    this.hint = options.hint === undefined ? undefined : redactSecrets(options.hint);
+    this.details = options.details === undefined ? undefined : redactDeep(options.details);
   }
 
   toJSON(): { code: ErrorCode; message: string; hint?: string; details?: Record<string, unknown> } {
@@ -85,7 +91,7 @@ export function interrupted(message = "interrupted; state saved, safe to resume"
 export function toCliError(error: unknown): CliError {
   if (error instanceof CliError) return error;
   if (isAbortError(error)) return interrupted();
-  const message = error instanceof Error ? error.message : String(error);
+  const message = redactSecrets(error instanceof Error ? error.message : String(error));
   return new CliError("INTERNAL", firstLine(message) || "unexpected error", {
     cause: error,
     hint: "run again with GEMBATCH_DEBUG=1 to see the stack trace",

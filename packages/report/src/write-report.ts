@@ -1,8 +1,8 @@
 import { lstatSync, statSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import fg from "fast-glob";
-import { CliError, escapeForTerminal, estimateTokens, modelLimits, toCliError, type Pricing } from "@gembatch/core";
+import { CliError, escapeForTerminal, estimateTokens, modelLimits, toCliError, writeFileAtomically, type Pricing } from "@gembatch/core";
 import { isInside, toPosix } from "@gembatch/scan";
 import { collectImports } from "./imports.js";
 import { readProjectText } from "./project-text.js";
@@ -161,12 +161,10 @@ export function buildReport(options: BuildReportOptions): BuiltReport {
   return { text, filesToFix: fix.map(rel), contextFiles: contextEntries, totalTokens, unmatchedGlobs, skipped };
 }
 
-/** Write the report atomically (a temp file renamed over the target). */
+/** Write the report whole (temp file, fsync, rename), scrubbed of secrets: it is a prompt to be. */
 export async function writeReport(file: string, text: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temp, text, "utf8");
-  await rename(temp, file);
+  await writeFileAtomically(file, text);
 }
 
 /** `fix_<issue>.md`, with anything but letters, digits, `.`, `_` and `-` turned into `_`. */

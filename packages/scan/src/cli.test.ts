@@ -63,6 +63,16 @@ describe("gembatch scan", () => {
     expect(sarif.runs[0].results.length).toBe(out.json.summary.total);
   });
 
+  it("keeps a hard-coded API key out of the SARIF file (it is uploaded to code scanning)", async () => {
+    const key = `AIza${"Sy0x_".repeat(7)}`;
+    const dir = tempTree({ "src/config.py": `API_KEY = "${key}"\n` });
+    const out = await invoke(scanCommand, { cwd: dir, json: true, flags: { sarif: "out/scan.sarif", rules: ["hardcoded-secret"] } });
+    expect(out.json.summary.total).toBe(1);
+    const sarif = readFileSync(path.join(dir, "out/scan.sarif"), "utf8");
+    expect(sarif).toContain("[REDACTED]");
+    expect(sarif).not.toContain(key);
+  });
+
   it("reports only new findings against a git ref baseline", async () => {
     const dir = tempTree(project);
     gitInit(dir);

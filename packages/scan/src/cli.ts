@@ -1,8 +1,8 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { z } from "zod";
-import { CliError, defineCommand, ExitCode, type CommandContext, type OptionSpec } from "@gembatch/core";
+import { CliError, defineCommand, ExitCode, writeFileAtomically, type CommandContext, type OptionSpec } from "@gembatch/core";
 import { applyBaseline, looksLikeFile, readBaselineFile, withGitSnapshot, type BaselineEntry } from "./baseline.js";
 import { loadRules, parseScanConfig, type LoadedRule } from "./rules/load.js";
 import { SEVERITIES } from "./rules/schema.js";
@@ -190,7 +190,7 @@ export function createScanCommand(reports?: ScanReportWriter) {
         const file = path.resolve(ctx.cwd, input.sarif);
         const sarif = toSarif({ root, rules: run.rules, findings, skipped: run.skipped, toolVersion: version });
         await mkdir(path.dirname(file), { recursive: true });
-        await writeFile(file, `${JSON.stringify(sarif, null, 2)}\n`);
+        await writeFileAtomically(file, `${JSON.stringify(sarif, null, 2)}\n`);
         result.sarif_file = displayPath(ctx.cwd, file);
       }
       if (reports && input.report) {

@@ -1,4 +1,4 @@
-import { appendLedger, cacheStorageCost, computeCost, estimateTokens, resolveModel, roundUsd, toCliError, withRetry, type Pricing, type RetryPolicy } from "@gembatch/core";
+import { appendLedger, cacheStorageCost, computeCost, estimateTokens, redactSecrets, resolveModel, roundUsd, toCliError, withRetry, type Pricing, type RetryPolicy } from "@gembatch/core";
 import { SYSTEM_INSTRUCTION } from "./prompt.js";
 import type { ActiveCache, RunContext } from "./run-context.js";
 import type { CacheSummary, FileResult } from "./types.js";
@@ -58,7 +58,8 @@ export async function createCache(run: RunContext, options: { ttlSeconds: number
           model: run.model,
           config: {
             systemInstruction: SYSTEM_INSTRUCTION,
-            contents: [{ role: "user", parts: [{ text: run.report }] }],
+            // The cached report is prompt text leaving for the API: scrubbed here, once.
+            contents: [{ role: "user", parts: [{ text: redactSecrets(run.report) }] }],
             ttl: `${options.ttlSeconds}s`,
             displayName: `gembatch-send-${run.runName}`,
             abortSignal: run.signal,

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { writeFileAtomicallySync } from "@gembatch/core";
 import type { FileMeta } from "./types.js";
 
 export const SUMMARY_FILE = "BATCH_SUMMARY.json";
@@ -52,12 +53,14 @@ export function fileNames(n: number, file: string): FileNames {
   };
 }
 
-/** Write through a temporary file and a rename, so a reader (or a resumed run) never sees half a file. */
+/**
+ * Write a run file whole (temp file, fsync, rename), so a reader or a resumed run never sees half of
+ * it, and scrubbed of secrets: requests, replies, metas and summaries may all quote an error body.
+ * Synchronous, so requests and budget reservations keep the order the files were planned in.
+ */
 export function writeFileAtomic(file: string, text: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
+  writeFileAtomicallySync(file, text);
 }
 
 export function writeJson(file: string, value: unknown): void {

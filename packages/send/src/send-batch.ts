@@ -1,5 +1,5 @@
 import type { BatchJob, InlinedRequest } from "@google/genai";
-import { appendLedger, estimateTokens, responseText, toCliError, type CliError, type RetryPolicy, type UsageMetadata } from "@gembatch/core";
+import { appendLedger, estimateTokens, redactDeep, responseText, toCliError, type CliError, type RetryPolicy, type UsageMetadata } from "@gembatch/core";
 import { createOrAdopt, inlinedRequests, jobResults, jsonlInput, JOBS_FILE, readJobs, saveJobs, SUCCEEDED_STATES, waitForJob, type JobDeps, type JobEntry, type RowResult } from "./batch-job.js";
 import { estimateRequestCost, type Reservation } from "./budget.js";
 import type { PlannedFile } from "./inputs.js";
@@ -56,7 +56,8 @@ export async function sendBatch(run: RunContext, files: PlannedFile[], options: 
   const deps: JobDeps = { client: run.client, clock: run.clock, signal: run.signal, ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}) };
 
   const source = async (entry: JobEntry, members: PlannedFile[]): Promise<InlinedRequest[] | string> => {
-    const rows = members.map((file) => ({ key: keyOf(file), request: requestFor(run, file) }));
+    // Where a batch's prompts leave for the API, inline or as an uploaded file: scrubbed once here.
+    const rows = members.map((file) => ({ key: keyOf(file), request: redactDeep(requestFor(run, file)) }));
     members.forEach((file, i) => writeRequest(run, file, rows[i]!.request));
     const jsonl = jsonlInput(rows);
     if (Buffer.byteLength(jsonl) <= options.inlineLimitBytes) return inlinedRequests(rows);

@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream, existsSync } from "node:fs";
 import { once } from "node:events";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { computeCost, responseText, roundUsd, tokenCounts, type Pricing, type UsageMetadata } from "@gembatch/core";
+import { computeCost, redactDeep, responseText, roundUsd, tokenCounts, type Pricing, type UsageMetadata } from "@gembatch/core";
 import { resultFileName } from "./download.js";
 import type { SubmissionState } from "./state.js";
 
@@ -117,7 +117,10 @@ export async function collectResults(options: { state: SubmissionState; inputDir
         push(status === "truncated" ? summary.truncated_keys : summary.failed_keys, key);
       }
       const text = row.response ? responseText(row.response) : null;
-      await write(out, `${JSON.stringify({ key, batch: n, status, text, finish_reason: finish, usage: usage ?? null, model_version: row.response?.modelVersion ?? null, error: row.error ?? null })}\n`);
+      // A row's error is an error body and is scrubbed like every other; the model's text is the
+      // user's result and is kept exact (our key never went into a request body, so it cannot be in it).
+      const error = row.error ? redactDeep(row.error) : null;
+      await write(out, `${JSON.stringify({ key, batch: n, status, text, finish_reason: finish, usage: usage ?? null, model_version: row.response?.modelVersion ?? null, error })}\n`);
     }
   }
   out.end();

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { emulator, readLog, submit, workspace, writeBatches } from "./test-helpers/setup.js";
+import { API_KEY, emulator, readLog, submit, workspace, writeBatches } from "./test-helpers/setup.js";
 
 describe("gembatch submit status / download / collect / cancel", () => {
   it("watches jobs to the end, downloads file and inlined results, and collects by key with every problem listed", async () => {
@@ -43,6 +43,19 @@ describe("gembatch submit status / download / collect / cancel", () => {
     const resubmit = readFileSync(collect.json.resubmit_file, "utf8").trim().split("\n").map((l) => JSON.parse(l).key).sort();
     expect(resubmit).toEqual(["b1-r2", "b2-r1", "b3-r2"]);
     expect(readLog(dir).some((e) => e.event === "collect_done")).toBe(true);
+  });
+
+  it("collect scrubs the API key from a row's error (an error body may echo it)", async () => {
+    const dir = workspace();
+    writeBatches(dir, 1, 2);
+    const emu = await emulator({ script: { replies: [{ match: { key: "b1-r2" }, reply: { error: { code: 400, message: `gateway refused key ${API_KEY}` } } }, { match: { route: "batch" }, reply: { text: "refined" } }] } });
+    await submit(dir, emu, []);
+    await submit(dir, emu, ["status", "--watch", "--interval", "1"]);
+    await submit(dir, emu, ["download"]);
+    const collect = await submit(dir, emu, ["collect"]);
+    const merged = readFileSync(collect.json.output_file, "utf8");
+    expect(merged).toContain("gateway refused key [REDACTED]");
+    expect(merged).not.toContain(API_KEY);
   });
 
   it("prices collected rows at batch rates from the model that answered", async () => {

@@ -1,5 +1,6 @@
-import { appendFile, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { appendTextFile, writeFileAtomically } from "@gembatch/core";
 import type { ScanAndFixResult } from "./types.js";
 
 const ICON: Record<string, string> = { fixed: "✅ fixed", failed: "❌ failed", refused: "⚠️ refused (changed during the run)", skipped: "⏭️ set aside", pending: "⏸ not reached", planned: "📝 planned (dry run)", unchanged: "✅ nothing to change" };
@@ -62,7 +63,7 @@ async function diffsSection(result: ScanAndFixResult, projectRoot: string): Prom
 
 export async function writeSummaries(result: ScanAndFixResult, files: { json: string; markdown: string; stepSummary?: string; projectRoot: string }): Promise<void> {
   const markdown = renderSummaryMarkdown(result) + (await diffsSection(result, files.projectRoot));
-  await writeFile(files.markdown, markdown);
-  await writeFile(files.json, `${JSON.stringify(result, null, 2)}\n`);
-  if (files.stepSummary) await appendFile(files.stepSummary, `${markdown}\n`);
+  await writeFileAtomically(files.markdown, markdown);
+  await writeFileAtomically(files.json, `${JSON.stringify(result, null, 2)}\n`);
+  if (files.stepSummary) await appendTextFile(files.stepSummary, `${markdown}\n`);
 }

@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { writeFileAtomically } from "@gembatch/core";
 import { compareRuns, type NewFailure } from "./compare.js";
 import { prepareCommand } from "./prepare.js";
 import { runCommand, type CommandRun } from "./run-command.js";
@@ -81,7 +82,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       const run = await runCommand({ command, file, cwd: options.cwd, timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}), ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }) });
       const logFile = path.join(options.logDir, `${label}.${phase}.${i + 1}.log`);
       await mkdir(options.logDir, { recursive: true });
-      await writeFile(logFile, logText(run, options.cwd));
+      await writeFileAtomically(logFile, logText(run, options.cwd));
       const logged = { ...run, log_file: options.show(logFile) };
       if (phase === "before" && !run.interrupted) cache.set(key, logged);
       runs.push(logged);

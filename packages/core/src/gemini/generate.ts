@@ -2,6 +2,7 @@ import type { GenerateContentParameters, GenerateContentResponse, GoogleGenAI } 
 import { systemClock, type Clock } from "../clock.js";
 import { appendLedger } from "../ledger/ledger.js";
 import type { EventLog } from "../log/event-log.js";
+import { redactDeep } from "../log/redact.js";
 import { computeCost, defaultPricing, tokenCounts, type CostResult, type Pricing, type UsageMetadata } from "../pricing/cost.js";
 import type { RateLimiter } from "../retry/rate-limiter.js";
 import { withRetry, type RetryEvent, type RetryPolicy } from "../retry/retry.js";
@@ -48,12 +49,14 @@ export async function generateContent(
 ): Promise<GenerateOutcome> {
   const clock = deps.clock ?? systemClock;
   const started = clock.now();
+  // The point where prompt text leaves for the API: a key that reached a report or an error is cut here.
+  const sent = redactDeep(request);
   const call = () =>
     withRetry(
       () =>
         deps.client.models.generateContent({
-          ...request,
-          config: { ...request.config, ...(deps.signal ? { abortSignal: deps.signal } : {}) },
+          ...sent,
+          config: { ...sent.config, ...(deps.signal ? { abortSignal: deps.signal } : {}) },
         }),
       {
         policy: deps.retryPolicy,

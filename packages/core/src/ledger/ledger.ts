@@ -2,6 +2,7 @@ import { appendFileSync, createReadStream, existsSync, mkdirSync } from "node:fs
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { z } from "zod";
+import { redactSecrets } from "../log/redact.js";
 
 export const LedgerRecordSchema = z.object({
   time: z.string(),
@@ -24,7 +25,7 @@ export type LedgerRecord = z.infer<typeof LedgerRecordSchema>;
 /** Append one record; a single appendFileSync of a whole line keeps the file parseable after a kill. */
 export function appendLedger(file: string, record: LedgerRecord): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  appendFileSync(file, `${JSON.stringify(record)}\n`);
+  appendFileSync(file, `${redactSecrets(JSON.stringify(record))}\n`);
 }
 
 export interface LedgerReadResult {

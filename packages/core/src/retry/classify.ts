@@ -1,5 +1,6 @@
 import { parseDuration } from "../clock.js";
 import { CliError, firstLine } from "../errors.js";
+import { redactSecrets } from "../log/redact.js";
 
 export type FailureKind =
   | "rate_limit"
@@ -54,8 +55,16 @@ function causeCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** Sort a thrown error into what the retry policy needs to know. */
+/**
+ * Sort a thrown error into what the retry policy needs to know. The message is scrubbed here, where
+ * it is made: it goes into retry events, results and state (an error body may echo the API key).
+ */
 export function classifyError(error: unknown, options: { signal?: AbortSignal } = {}): ClassifiedError {
+  const classified = classify(error, options);
+  return { ...classified, message: redactSecrets(classified.message) };
+}
+
+function classify(error: unknown, options: { signal?: AbortSignal }): ClassifiedError {
   const name = (error as { name?: unknown })?.name;
   const rawMessage = error instanceof Error ? error.message : String(error);
   if (name === "AbortError" || (error instanceof CliError && error.code === "INTERRUPTED")) {

@@ -1,3 +1,5 @@
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { appendFile } from "node:fs/promises";
 import { redactSecrets } from "../log/redact.js";
 
 /**
@@ -27,4 +29,31 @@ export async function createUniqueDir(parent: string, name: string): Promise<str
       if ((error as NodeJS.ErrnoException).code !== "EEXIST" || n >= 10_000) throw error;
     }
   }
+}
+
+/**
+ * The same, synchronously, for callers whose order of work matters (send writes each request file just
+ * before its budget reservation and its call): scrubbed text, temp file, fsync, rename.
+ */
+export function writeFileAtomicallySync(file: string, content: string | Buffer, options: { mode?: number } = {}): void {
+  const data = typeof content === "string" ? Buffer.from(redactSecrets(content)) : content;
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  try {
+    const fd = openSync(temp, "wx", options.mode ?? 0o666);
+    try {
+      for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Append text to a file someone else also writes (a CI step summary), scrubbed of secrets first. */
+export async function appendTextFile(file: string, text: string): Promise<void> {
+  await appendFile(file, redactSecrets(text));
 }

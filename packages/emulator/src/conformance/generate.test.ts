@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { apiFailure, MODEL, raw, useEmulator } from "../test-helpers/emulator.js";
+import { API_KEY, apiFailure, MODEL, raw, useEmulator } from "../test-helpers/emulator.js";
 
 describe("generateContent", () => {
   it("answers a scripted reply with candidates, usage, modelVersion and responseId", async () => {
@@ -114,6 +114,12 @@ describe("generateContent", () => {
     expect(status).toBe(500);
     expect(body.error.status).toBe("INTERNAL");
     expect(body.error.message).toMatch(/internal error/);
+  });
+
+  it("echoes the request's API key into a scripted error message where the script asks for it", async () => {
+    const { ai } = await useEmulator({ script: [{ reply: { error: { code: 400, message: "key {{api_key}} url {{api_key_url}} b64 {{api_key_base64}}" } } }] });
+    const { body } = await apiFailure(ai.models.generateContent({ model: MODEL, contents: "x" }));
+    expect(body.error.message).toBe(`key ${API_KEY} url ${encodeURIComponent(API_KEY)} b64 ${Buffer.from(`x-goog-api-key: ${API_KEY}`).toString("base64")}`);
   });
 
   it("records each request with model, prompt text and cachedContent", async () => {

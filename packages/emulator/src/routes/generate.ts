@@ -1,7 +1,7 @@
 import { sleep, toTimestamp } from "../clock.js";
 import { prepareRequest, recordGeneration, runScript, type PreparedRequest } from "../generation.js";
 import { GoogleApiError, statusForCode } from "../google-errors.js";
-import { isWritable } from "../http-util.js";
+import { headerValue, isWritable } from "../http-util.js";
 import { checkModel } from "../models.js";
 import { streamChunks } from "../respond.js";
 import { contentsTokens } from "../tokens.js";
@@ -26,6 +26,20 @@ async function admit(ctx: RouteContext, route: SyncRoute) {
   return { prepared, scripted };
 }
 
+/**
+ * `{{api_key}}`, `{{api_key_url}}` and `{{api_key_base64}}` in a scripted error message stand for the key
+ * the request carried (as is, percent-encoded, base64 of `x-goog-api-key: KEY`), the way a careless
+ * proxy or gateway echoes it, so tests can check that a key in an error body goes no further.
+ */
+export function echoApiKey(message: string, ctx: Pick<RouteContext, "req" | "query">): string {
+  if (!message.includes("{{api_key")) return message;
+  const key = headerValue(ctx.req, "x-goog-api-key") ?? ctx.query.get("key") ?? "";
+  return message
+    .replaceAll("{{api_key}}", key)
+    .replaceAll("{{api_key_url}}", encodeURIComponent(key))
+    .replaceAll("{{api_key_base64}}", Buffer.from(`x-goog-api-key: ${key}`).toString("base64"));
+}
+
 function scriptedFailure(
   ctx: RouteContext,
   route: SyncRoute,
@@ -33,7 +47,7 @@ function scriptedFailure(
   error: { code: number; message: string; status: string },
 ): never {
   recordGeneration(ctx.state, { route, prepared, status: error.code });
-  throw new GoogleApiError({ code: error.code, message: error.message, status: error.status });
+  throw new GoogleApiError({ code: error.code, message: echoApiKey(error.message, ctx), status: error.status });
 }
 
 export async function generateContent(ctx: RouteContext): Promise<void> {
