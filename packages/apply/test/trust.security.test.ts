@@ -94,6 +94,12 @@ describe("a crash during verify needs no flag to recover (built bin)", () => {
     const first = execa(process.execPath, [BIN, "scan-and-fix", NOTIFY, "--rules", "logger-bind", "--verify", hang, "--json"], { cwd: root, reject: false, env: env(emu, { GEMBATCH_STATE_DIR: state }) });
     await waitFor(() => existsSync(path.join(root, "verify.pid")) && read(root, "verify.pid").trim() !== "", "the verify command");
     const verifyPid = Number(read(root, "verify.pid").trim());
+    // Killed only once gembatch has recorded its verify group (it does so right after the spawn).
+    const recorded = () => readdirSync(path.join(state, "projects")).some((dir) => {
+      const file = path.join(state, "projects", dir, "children.json");
+      return existsSync(file) && readFileSync(file, "utf8").includes(`"pid":${verifyPid}`);
+    });
+    await waitFor(recorded, "the verify group to be recorded");
     expect(read(root, NOTIFY)).not.toBe(original); // the unconfirmed candidate is on disk
     first.kill("SIGKILL");
     await first;

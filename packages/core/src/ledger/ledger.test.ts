@@ -22,3 +22,14 @@ describe("cost ledger", () => {
     expect(summarizeLedger(records, "command").map((g) => [g.key, g.cost])).toEqual([["send", 0.003], ["submit", 0]]);
   });
 });
+
+describe("appendLedger on a file that is not a ledger", () => {
+  it("refuses to append to a source file and leaves it byte for byte", async () => {
+    const { readFileSync, writeFileSync } = await import("node:fs");
+    const file = path.join(tempDir(), "service.py");
+    writeFileSync(file, "def main():\n    pass\n");
+    const record = { time: "2026-11-29T00:00:00Z", command: "send", model: "m", prompt_tokens: 1, cached_tokens: 0, output_tokens: 1, thinking_tokens: 0, total_tokens: 2, cost: 0 };
+    expect(() => appendLedger(file, record)).toThrow(/ledger_file: service\.py is not a gembatch cost ledger/);
+    expect(readFileSync(file, "utf8")).toBe("def main():\n    pass\n");
+  });
+});

@@ -1,7 +1,8 @@
-import { appendFileSync, createReadStream, existsSync, mkdirSync } from "node:fs";
+import { appendFileSync, closeSync, createReadStream, existsSync, mkdirSync, openSync, readSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { z } from "zod";
+import { CliError } from "../errors.js";
 import { redactSecrets } from "../log/redact.js";
 
 export const LedgerRecordSchema = z.object({
@@ -22,9 +23,38 @@ export const LedgerRecordSchema = z.object({
 
 export type LedgerRecord = z.infer<typeof LedgerRecordSchema>;
 
+const checkedLedgers = new Set<string>();
+
+/**
+ * A file that exists must already be a ledger before a line is appended to it: a careless ledger_file
+ * naming a source file gets an error, not JSON lines at its end.
+ */
+function checkIsLedger(file: string): void {
+  if (checkedLedgers.has(file)) return;
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, "r");
+    const head = Buffer.alloc(4096);
+    const first = head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString("utf8").split("\n", 1)[0]!.trim();
+    let ok = first === "";
+    try {
+      ok ||= LedgerRecordSchema.safeParse(JSON.parse(first)).success;
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new CliError("BAD_INPUT", `ledger_file: ${path.basename(file)} is not a gembatch cost ledger; nothing was appended to it`, { hint: "point ledger_file at a new .jsonl file (default tmp/gembatch_cost_ledger.jsonl)" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  checkedLedgers.add(file);
+}
+
 /** Append one record; a single appendFileSync of a whole line keeps the file parseable after a kill. */
 export function appendLedger(file: string, record: LedgerRecord): void {
   mkdirSync(path.dirname(file), { recursive: true });
+  checkIsLedger(file);
   appendFileSync(file, `${redactSecrets(JSON.stringify(record))}\n`);
 }
 
