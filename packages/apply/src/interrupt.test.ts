@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
+import { alive } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
 import { answer, exampleProject, goodFix, read, write } from "./test-helpers/example.js";
 import { applyOptions, emulatorDeps, useEmulator } from "./test-helpers/harness.js";
@@ -20,15 +21,6 @@ if pathlib.Path("SLOW").exists() and "logger.bind" not in pathlib.Path(sys.argv[
 async function waitForFile(file: string): Promise<void> {
   for (let i = 0; i < 1500 && !existsSync(file); i++) await new Promise((resolve) => setTimeout(resolve, 20));
   if (!existsSync(file)) throw new Error(`${file} never appeared`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function slowProject() {

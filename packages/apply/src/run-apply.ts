@@ -71,7 +71,7 @@ async function runApplyLocked(options: ApplyOptions, deps: ApplyDeps): Promise<A
   const show = (absolute: string) => shownPath(root, absolute);
   const view = await resolveView({ ...options, ...(deps.signal ? { signal: deps.signal } : {}) });
   const clock = deps.clock ?? systemClock;
-  const runDir = options.runDir ? path.resolve(options.cwd, options.runDir) : (view.sendRunDir ?? (await createUniqueDir(options.tmpDir, `gembatch_apply_${localStamp(new Date(clock.now()))}`)));
+  const runDir = options.runDir ? path.resolve(options.cwd, options.runDir) : (view.sendRunDir ?? (createUniqueDir(options.tmpDir, `gembatch_apply_${localStamp(new Date(clock.now()))}`)));
   mkdirSync(runDir, { recursive: true });
   const store = createStateStore({ file: path.join(runDir, APPLY_STATE_FILE), schema: ApplyStateSchema, version: APPLY_STATE_VERSION, command: "gembatch apply" });
   await store.lock();

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
+import { alive, waitFor } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
 import { answer, exampleProject, goodFix, read, write } from "../src/test-helpers/example.js";
 import { useEmulator } from "../src/test-helpers/harness.js";
@@ -19,23 +20,6 @@ function walk(dir: string, base = dir): string[] {
 
 function stateDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), "gembatch-state-"));
-}
-
-async function waitFor(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("verify commands never run a file name as shell text (built bin)", () => {
@@ -97,7 +81,7 @@ describe("a crash during verify needs no flag to recover (built bin)", () => {
     // Killed only once gembatch has recorded its verify group (it does so right after the spawn).
     const recorded = () => readdirSync(path.join(state, "projects")).some((dir) => {
       const file = path.join(state, "projects", dir, "children.json");
-      return existsSync(file) && readFileSync(file, "utf8").includes(`"pid":${verifyPid}`);
+      return existsSync(file) && (JSON.parse(readFileSync(file, "utf8")) as Array<{ pid: number }>).some((child) => child.pid === verifyPid);
     });
     await waitFor(recorded, "the verify group to be recorded");
     expect(read(root, NOTIFY)).not.toBe(original); // the unconfirmed candidate is on disk

@@ -29,3 +29,4 @@ export * from "./safety/text.js";
 export * from "./safety/project-lock.js";
 export { journalEdit, settleEdit, type PendingEdit, type RecoveredEdit } from "./safety/edit-journal.js";
 export { recordChild, type ReapedChild } from "./safety/child-registry.js";
+export { killProcessGroup, processAlive } from "./safety/processes.js";

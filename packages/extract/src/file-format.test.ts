@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyFileFormat, detectFileFormat, readFileFormat } from "./file-format.js";
-import { project, put } from "./test-helpers/project.js";
+import { applyFileFormat, detectFileFormat } from "./file-format.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -17,14 +16,5 @@ describe("file format", () => {
     expect(applyFileFormat("a\nb\n", { eol: "\r\n", finalNewline: false, bom: false })).toBe("a\r\nb");
     expect(applyFileFormat("a\n", { eol: "\n", finalNewline: true, bom: true })).toBe("\uFEFFa\n");
     expect(applyFileFormat("a\n", { eol: "\n", finalNewline: true, bom: false })).toBe("a\n");
-  });
-
-  it("reads a large file's format from its head and last byte", async () => {
-    const root = project();
-    const file = put(root, "big.txt", `${"x".repeat(70_000)}\r\n${"y".repeat(70_000)}`);
-    expect(await readFileFormat(file)).toEqual({ eol: "\n", finalNewline: false, bom: false });
-    const crlf = put(root, "crlf.txt", `a\r\n${"y".repeat(70_000)}\r\n`);
-    expect(await readFileFormat(crlf)).toEqual({ eol: "\r\n", finalNewline: true, bom: false });
-    expect(await readFileFormat(`${root}/missing.txt`)).toBeUndefined();
   });
 });

@@ -1,4 +1,3 @@
-import { open } from "node:fs/promises";
 import type { FileFormat } from "./types.js";
 
 export const DEFAULT_FORMAT: FileFormat = { eol: "\n", finalNewline: true, bom: false };
@@ -23,26 +22,4 @@ export function applyFileFormat(content: string, format: FileFormat): string {
   if (!format.finalNewline && out.endsWith(format.eol)) out = out.slice(0, -format.eol.length);
   if (format.bom && !out.startsWith("\uFEFF")) out = `\uFEFF${out}`;
   return out;
-}
-
-/** The format of a file on disk from its first 64 KiB and last byte; undefined when it is not a readable file. */
-export async function readFileFormat(file: string): Promise<FileFormat | undefined> {
-  let handle;
-  try {
-    handle = await open(file, "r");
-    const { size } = await handle.stat();
-    const head = new Uint8Array(Math.min(size, 65_536));
-    await handle.read(head, 0, head.length, 0);
-    const format = detectFileFormat(head);
-    if (size > head.length) {
-      const last = new Uint8Array(1);
-      await handle.read(last, 0, 1, size - 1);
-      format.finalNewline = last[0] === 0x0a;
-    }
-    return format;
-  } catch {
-    return undefined;
-  } finally {
-    await handle?.close();
-  }
 }

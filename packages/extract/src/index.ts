@@ -1,8 +1,8 @@
 export { extractFromText, hasCompleteMarkers, stoppedEarly, countLines, sha256, NO_MARKERS_HINT } from "./extract-text.js";
 export { detectElision, isPlaceholderComment, type ElisionHit } from "./elision.js";
 export { languageOf } from "./language.js";
-export { checkRelativePath, staysInside, type PathCheck } from "./paths.js";
-export { applyFileFormat, detectFileFormat, readFileFormat, DEFAULT_FORMAT } from "./file-format.js";
+export { checkRelativePath, type PathCheck } from "./paths.js";
+export { applyFileFormat, detectFileFormat, DEFAULT_FORMAT } from "./file-format.js";
 export { checkFixedBytes, checkFixedText, checkShebang, type FixedTextProblem } from "./reply-text.js";
 export { parseMarkerLine, lastStartMarkerPath, type MarkerLine } from "./markers.js";
 export { scanReply, type RawBlock, type ScanResult } from "./scan-reply.js";

@@ -1,4 +1,3 @@
-import { lstat, realpath } from "node:fs/promises";
 import path from "node:path";
 import type { RefusalCode } from "./types.js";
 
@@ -49,29 +48,4 @@ export function shownPath(projectRoot: string, absolute: string): string {
 export function isInside(parent: string, child: string): boolean {
   const relative = path.relative(parent, child);
   return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
-}
-
-/**
- * Follow symlinks along `root/relative` as far as the path exists and report whether the result is
- * still under the real root: a checked-in `src -> /etc` link must not let a reply aim outside.
- */
-export async function staysInside(root: string, relative: string, options: { realRoot?: string } = {}): Promise<boolean> {
-  const realRoot = options.realRoot ?? (await realpath(root));
-  let probe = path.join(root, relative);
-  for (;;) {
-    try {
-      await lstat(probe);
-      break;
-    } catch {
-      const parent = path.dirname(probe);
-      if (parent === probe) return false;
-      probe = parent;
-    }
-  }
-  try {
-    return isInside(realRoot, await realpath(probe));
-  } catch {
-    // A dangling link: where it points cannot be known, so it is not trusted.
-    return false;
-  }
 }

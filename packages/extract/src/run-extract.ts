@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { localStamp } from "@gembatch/core";
+import { createUniqueDir, localStamp } from "@gembatch/core";
 import { CONTEXT_JSON, CONTEXT_MARKDOWN, renderContextMarkdown, type ContextSource, type ExtractionContext } from "./context-file.js";
 import { countLines, extractFromText, sha256 } from "./extract-text.js";
 import { applyFileFormat, DEFAULT_FORMAT, detectFileFormat } from "./file-format.js";
@@ -10,7 +10,7 @@ import { readProjectTarget } from "./project-target.js";
 import { checkFixedText } from "./reply-text.js";
 import { describeReply, readSummaryResults } from "./run-dir.js";
 import type { ExtractedBlock, Refusal } from "./types.js";
-import { createStampedDir, createTreeWriter } from "./write-output.js";
+import { createTreeWriter } from "./write-output.js";
 
 export interface RunExtractOptions {
   /** A response file, a run directory, or a list of them (relative to cwd). */
@@ -168,7 +168,7 @@ export async function runExtract(options: RunExtractOptions, deps: RunExtractDep
   }
 
   // Even with every reply refused the directory is made: its context is what apply reads the refusals from.
-  const outputDir = options.dryRun ? undefined : (outputGiven ?? (await createStampedDir(options.tmpDir, localStamp(now))));
+  const outputDir = options.dryRun ? undefined : (outputGiven ?? createUniqueDir(options.tmpDir, `gemini_extracted_${localStamp(now)}`));
   const writer = outputDir ? createTreeWriter(outputDir) : undefined;
   const files: ExtractedFile[] = [];
   for (const item of ready) {

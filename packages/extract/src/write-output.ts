@@ -3,20 +3,6 @@ import { mkdir, realpath, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { isInside } from "./paths.js";
 
-/** `gemini_extracted_<stamp>`, or `_2`, `_3`… when a run in the same second already took the name. */
-export async function createStampedDir(parent: string, stamp: string): Promise<string> {
-  await mkdir(parent, { recursive: true });
-  for (let n = 1; ; n++) {
-    const dir = path.join(parent, n === 1 ? `gemini_extracted_${stamp}` : `gemini_extracted_${stamp}_${n}`);
-    try {
-      await mkdir(dir);
-      return dir;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || n >= 1000) throw error;
-    }
-  }
-}
-
 export interface TreeWriter {
   write(relative: string, content: string): Promise<void>;
 }

@@ -8,23 +8,6 @@ export const LOG_FILE = "send_log.jsonl";
 export const DRY_RUN_FILE = "DRY_RUN_ESTIMATE.json";
 export const PARTS_DIR = "parts";
 
-/**
- * `gemini_batch_<stamp>` under `base`, created exclusively: a second run in the same second gets
- * `_2`, `_3`… instead of sharing (and overwriting) the first one's files.
- */
-export function createRunDir(base: string, stamp: string): string {
-  mkdirSync(base, { recursive: true });
-  for (let i = 1; ; i++) {
-    const dir = path.join(base, `gemini_batch_${stamp}${i === 1 ? "" : `_${i}`}`);
-    try {
-      mkdirSync(dir);
-      return dir;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-  }
-}
-
 /** The file's basename without its extension; n keeps two `utils.py` apart. */
 export function stemOf(file: string): string {
   const base = path.posix.basename(file);

@@ -6,6 +6,7 @@ import {
   CliError,
   createEventLog,
   createRateLimiter,
+  createUniqueDir,
   defaultPricing,
   localStamp,
   systemClock,
@@ -17,7 +18,7 @@ import { createCache, deleteCache, settleSaving, shouldCache, type CacheState } 
 import { dryRun } from "./dry-run.js";
 import { loadInputs, planFiles, sha256, type PlannedFile } from "./inputs.js";
 import { checkReport } from "./report-check.js";
-import { createRunDir, displayPath, holdsRun, LOG_FILE, readMetas, SUMMARY_FILE, writeJson } from "./run-dir.js";
+import { displayPath, holdsRun, LOG_FILE, readMetas, SUMMARY_FILE, writeJson } from "./run-dir.js";
 import type { RunContext } from "./run-context.js";
 import { sendBatch } from "./send-batch.js";
 import { resultFromMeta } from "./send-file.js";
@@ -38,7 +39,7 @@ function checkOptions(options: SendOptions): void {
 
 /** The run directory: `output_dir` as given (refused if it holds another run, unless resuming), else a fresh stamped one. */
 function openRunDir(options: SendOptions, now: number): string {
-  if (!options.outputDir) return createRunDir(options.tmpDir, localStamp(new Date(now)));
+  if (!options.outputDir) return createUniqueDir(options.tmpDir, `gemini_batch_${localStamp(new Date(now))}`);
   const dir = path.resolve(options.cwd, options.outputDir);
   if (!options.resume && holdsRun(dir)) {
     throw new CliError("BAD_INPUT", `output_dir: ${options.outputDir} already holds a send run`, {

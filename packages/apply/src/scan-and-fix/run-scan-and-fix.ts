@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { CliError, createStateStore, localStamp, systemClock, type StateStore } from "@gembatch/core";
+import { CliError, createStateStore, createUniqueDir, localStamp, systemClock, type StateStore } from "@gembatch/core";
 import { issueNameForRule } from "@gembatch/report";
 import { loadRules, parseScanConfig, type CompiledRule } from "@gembatch/scan";
 import { createCostTracker } from "../costs.js";
@@ -19,20 +19,6 @@ import { writeSummaries } from "./summary.js";
 import type { ScanAndFixOptions, ScanAndFixResult } from "./types.js";
 
 const PREFIX = "gembatch_fix_";
-
-/** `gembatch_fix_<stamp>` (with `_2`, `_3`… when two runs start in the same second). */
-function createFixDir(tmpDir: string, stamp: string): string {
-  mkdirSync(tmpDir, { recursive: true });
-  for (let i = 1; ; i++) {
-    const dir = path.join(tmpDir, `${PREFIX}${stamp}${i === 1 ? "" : `_${i}`}`);
-    try {
-      mkdirSync(dir);
-      return dir;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-  }
-}
 
 /** With `--resume` and no output_dir: the newest run directory whose state is not finished. */
 async function latestUnfinished(tmpDir: string): Promise<string> {
@@ -68,7 +54,7 @@ async function runScanAndFixLocked(options: ScanAndFixOptions, deps: ApplyDeps, 
     ? path.resolve(options.cwd, options.outputDir)
     : options.resume
       ? await latestUnfinished(options.tmpDir)
-      : createFixDir(options.tmpDir, localStamp(new Date(clock.now())));
+      : createUniqueDir(options.tmpDir, `${PREFIX}${localStamp(new Date(clock.now()))}`);
   mkdirSync(fixDir, { recursive: true });
   const store: StateStore<FixState> = createStateStore({ file: path.join(fixDir, FIX_STATE_FILE), schema: FixStateSchema, version: FIX_STATE_VERSION, command: "gembatch scan-and-fix" });
   await store.lock();

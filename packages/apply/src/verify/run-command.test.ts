@@ -1,27 +1,25 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { tempTree } from "@gembatch/test-utils";
+import { alive, tempTree, waitFor } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
 import { runCommand } from "./run-command.js";
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor(check: () => boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe("runCommand", () => {
+  it("runs without the API keys in its environment (it runs code the model wrote) and with GEMBATCH_FILE", async () => {
+    const saved = { gemini: process.env.GEMINI_API_KEY, google: process.env.GOOGLE_API_KEY };
+    process.env.GEMINI_API_KEY = "verify-env-key-123456";
+    process.env.GOOGLE_API_KEY = "verify-env-key-654321";
+    try {
+      const run = await runCommand({ command: 'echo "[${GEMINI_API_KEY:-none}] [${GOOGLE_API_KEY:-none}] [$GEMBATCH_FILE] [${HOME:+home}]"', file: "a.py", cwd: tempTree(), timeoutMs: 10_000 });
+      expect(run.output.trim()).toBe("[none] [none] [a.py] [home]");
+    } finally {
+      for (const [name, value] of [["GEMINI_API_KEY", saved.gemini], ["GOOGLE_API_KEY", saved.google]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   it("captures stdout and stderr interleaved, the exit code, and fills in {file}", async () => {
     const dir = tempTree({ "a b.py": "import sys\nprint('out'); print('err', file=sys.stderr); sys.exit(3)\n" });
     const run = await runCommand({ command: "python3 {file}", file: "a b.py", cwd: dir, timeoutMs: 30_000 });

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { guardProjectPath, readProjectFile, writeProjectFile } from "./project-path.js";
+import { readJsonList, writeJsonList } from "./json-list.js";
+import { readProjectFile, writeProjectFile } from "./project-path.js";
 
 /**
  * The project's journal of unconfirmed edits: a candidate is entered before it is written over a project
@@ -36,21 +36,13 @@ function sha256(bytes: Buffer): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-function read(dir: string): PendingEdit[] {
-  try {
-    const parsed = JSON.parse(readFileSync(path.join(dir, FILE), "utf8")) as unknown;
-    return Array.isArray(parsed) ? (parsed as PendingEdit[]).filter((e) => typeof e?.path === "string" && typeof e.backup === "string") : [];
-  } catch {
-    return [];
-  }
+function isPendingEdit(value: unknown): value is PendingEdit {
+  const e = value as PendingEdit | null;
+  return typeof e?.path === "string" && typeof e.backup === "string" && typeof e.original_sha256 === "string" && typeof e.written_sha256 === "string" && Number.isInteger(e.mode) && Number.isInteger(e.owner);
 }
 
-function write(dir: string, edits: PendingEdit[]): void {
-  const file = path.join(dir, FILE);
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(edits, null, 1)}\n`);
-  renameSync(temp, file);
-}
+const read = (dir: string) => readJsonList(path.join(dir, FILE), isPendingEdit);
+const write = (dir: string, edits: PendingEdit[]) => writeJsonList(path.join(dir, FILE), edits);
 
 /** Enter an edit before the candidate is written (synchronous, so it is on disk before the write starts). */
 export function journalEdit(dir: string, edit: Omit<PendingEdit, "owner" | "since">): void {
@@ -97,7 +89,7 @@ export async function recoverPendingEdits(root: string, dir: string): Promise<Re
     }
     let backup: Buffer;
     try {
-      backup = readProjectFile(root, guardProjectPath(root, edit.backup, { field: "journal backup", purpose: "read" }).relative, { field: "journal backup" }).bytes;
+      backup = readProjectFile(root, edit.backup, { field: "journal backup" }).bytes;
     } catch {
       backup = Buffer.alloc(0);
     }

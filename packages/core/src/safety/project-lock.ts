@@ -18,8 +18,14 @@ export function projectStateDir(root: string, env: NodeJS.ProcessEnv = process.e
   const real = realpathSync(root);
   const id = `${path.basename(real).replace(/[^\w.-]+/g, "_").slice(0, 40)}-${createHash("sha256").update(real).digest("hex").slice(0, 16)}`;
   const dir = path.join(base, "projects", id);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(path.join(dir, "root"), `${real}\n`);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(path.join(dir, "root"), `${real}\n`);
+  } catch (error) {
+    throw new CliError("BAD_INPUT", `gembatch's state directory cannot be written: ${dir} (${(error as NodeJS.ErrnoException).code ?? "error"})`, {
+      hint: "set GEMBATCH_STATE_DIR to a writable directory (it holds the project lock and the edit journal)",
+    });
+  }
   return dir;
 }
 

@@ -5,9 +5,9 @@ import { describe, expect, it } from "vitest";
 import { createUniqueDir, writeFileAtomically } from "./atomic-write.js";
 
 describe("createUniqueDir", () => {
-  it("never hands two runs that start in the same second the same directory", async () => {
+  it("never hands two runs that start in the same second the same directory", () => {
     const parent = mkdtempSync(path.join(os.tmpdir(), "gembatch-unique-"));
-    const dirs = await Promise.all(Array.from({ length: 5 }, () => createUniqueDir(parent, "gembatch_apply_20261129_180000")));
+    const dirs = Array.from({ length: 5 }, () => createUniqueDir(parent, "gembatch_apply_20261129_180000"));
     expect(new Set(dirs).size).toBe(5);
     expect(dirs.map((d) => path.basename(d)).sort()).toEqual(["gembatch_apply_20261129_180000", "gembatch_apply_20261129_180000_2", "gembatch_apply_20261129_180000_3", "gembatch_apply_20261129_180000_4", "gembatch_apply_20261129_180000_5"]);
   });

@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { appendFile } from "node:fs/promises";
+import path from "node:path";
 import { redactSecrets } from "../log/redact.js";
 
 /**
@@ -10,25 +11,6 @@ export async function writeFileAtomically(file: string, content: string | Buffer
   const { default: writeFileAtomic } = await import("write-file-atomic");
   const data = typeof content === "string" ? redactSecrets(content) : content;
   await writeFileAtomic(file, data, { fsync: true, ...(options.mode === undefined ? {} : { mode: options.mode }) });
-}
-
-/**
- * Create `<parent>/<name>`, or `<name>_2`, `<name>_3`… when a run that started in the same second took
- * it: mkdir without `recursive` fails on an existing directory, so two processes never share one.
- */
-export async function createUniqueDir(parent: string, name: string): Promise<string> {
-  const { mkdirSync } = await import("node:fs");
-  const { join } = await import("node:path");
-  mkdirSync(parent, { recursive: true });
-  for (let n = 1; ; n++) {
-    const dir = join(parent, n === 1 ? name : `${name}_${n}`);
-    try {
-      mkdirSync(dir);
-      return dir;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || n >= 10_000) throw error;
-    }
-  }
 }
 
 /**
@@ -56,4 +38,21 @@ export function writeFileAtomicallySync(file: string, content: string | Buffer, 
 /** Append text to a file someone else also writes (a CI step summary), scrubbed of secrets first. */
 export async function appendTextFile(file: string, text: string): Promise<void> {
   await appendFile(file, redactSecrets(text));
+}
+
+/**
+ * Create `<parent>/<name>`, or `<name>_2`, `<name>_3`… when a run that started in the same second took
+ * it: mkdir without `recursive` fails on an existing directory, so two processes never share one.
+ */
+export function createUniqueDir(parent: string, name: string): string {
+  mkdirSync(parent, { recursive: true });
+  for (let n = 1; ; n++) {
+    const dir = path.join(parent, n === 1 ? name : `${name}_${n}`);
+    try {
+      mkdirSync(dir);
+      return dir;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || n >= 10_000) throw error;
+    }
+  }
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync }
 import os from "node:os";
 import path from "node:path";
 import { CliError } from "../errors.js";
+import { processAlive } from "../safety/processes.js";
 
 export interface LockOwner {
   pid: number;
@@ -14,15 +15,6 @@ export interface HeldLock {
   release(): Promise<void>;
   /** False once another process took the lock over because ours looked stale. */
   readonly valid: boolean;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 const OWNER_GRACE_MS = 1_000;
@@ -79,7 +71,7 @@ export async function acquireLock(file: string, options: { command?: string; sta
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ELOCKED") throw error;
     const owner = await waitForOwner(ownerFile);
-    const deadHere = owner !== undefined && owner.hostname === os.hostname() && owner.pid !== process.pid && !isAlive(owner.pid);
+    const deadHere = owner !== undefined && owner.hostname === os.hostname() && owner.pid !== process.pid && !processAlive(owner.pid);
     // A holder names itself right after taking the lock; one that never did died in between.
     const nameless = owner === undefined && lockAge(lockDir) > OWNER_GRACE_MS;
     if (!deadHere && !nameless) {
