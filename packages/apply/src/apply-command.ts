@@ -57,6 +57,7 @@ export const applyCommand = defineCommand({
     "gembatch apply --extracted-dir tmp/gemini_extracted_20250715_063317 --diff-only",
     "gembatch apply --run-dir tmp/gemini_batch_20250715_063222 --verify 'python3 -m unittest' --commit",
     "gembatch apply --run-dir tmp/gemini_batch_20250715_063222 --resume",
+    `gembatch apply --run-dir tmp/gemini_batch_20250715_063222 --verify 'ruff check "{file}" && python3 -m pytest -q'   # the path reaches the shell as $GEMBATCH_FILE, never as text`,
   ],
   schema,
   configOverrides: ["model"],

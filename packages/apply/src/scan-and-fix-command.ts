@@ -59,6 +59,7 @@ export const scanAndFixCommand = defineCommand({
     "gembatch scan-and-fix --dry-run --json",
     "gembatch scan-and-fix --shard 2/4 --max-files 50 --json",
     "gembatch scan-and-fix --resume",
+    "gembatch scan-and-fix --skip-verify --dry-run   # no verify command, said out loud (an empty --verify is refused)",
     `gembatch scan-and-fix '{"paths": ["src"], "rules": ["logger-bind"], "verify": ["python3 -m unittest"], "max_cost": 0.5}'`,
   ],
   schema,

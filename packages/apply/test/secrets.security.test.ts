@@ -94,7 +94,7 @@ describe("API keys reach no file, prompt or output (built bin, emulator)", () =>
     expect(leaks(root, emu, run)).toEqual([]);
   });
 
-  it("a verify command that prints $GEMINI_API_KEY: the key reaches no verify log, error details, failure report, retry or escalation prompt", async () => {
+  it("a verify command that prints the key: the key reaches no verify log, error details, failure report, retry or escalation prompt", async () => {
     const root = project();
     write(
       root,
@@ -102,7 +102,8 @@ describe("API keys reach no file, prompt or output (built bin, emulator)", () =>
       [
         "import base64, os, pathlib, sys, urllib.parse",
         'if "logger.bind" not in pathlib.Path(sys.argv[1]).read_text():',
-        '    key = os.environ["GEMINI_API_KEY"]',
+        // Verify runs without GEMINI_API_KEY in its environment; the key reaches it here by another name.
+        '    key = os.environ["ECHO_SECRET"]',
         '    print("FAIL: the key is", key, "url", urllib.parse.quote(key, safe=""), "b64", base64.b64encode(("x-goog-api-key: " + key).encode()).decode())',
         "    sys.exit(1)",
         "",
@@ -118,7 +119,7 @@ describe("API keys reach no file, prompt or output (built bin, emulator)", () =>
       ],
     });
     // --escalate: the failure report, held in memory, goes to a second model as a prompt.
-    const run = await gembatch(root, ["scan-and-fix", SERVICE, "--rules", "logger-bind", "--verify", "python3 echo_key.py {file}", "--escalate", "--json"], { emu, env: { GEMINI_API_KEY: SECRET } });
+    const run = await gembatch(root, ["scan-and-fix", SERVICE, "--rules", "logger-bind", "--verify", "python3 echo_key.py {file}", "--escalate", "--json"], { emu, env: { GEMINI_API_KEY: SECRET, ECHO_SECRET: SECRET } });
     expect(run.exitCode).toBe(1);
     const result = parse(run.stdout);
     expect(result.files).toMatchObject([{ path: SERVICE, status: "failed", attempts: 2 }]);

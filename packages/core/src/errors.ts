@@ -91,7 +91,8 @@ export function interrupted(message = "interrupted; state saved, safe to resume"
 export function toCliError(error: unknown): CliError {
   if (error instanceof CliError) return error;
   if (isAbortError(error)) return interrupted();
-  const message = redactSecrets(error instanceof Error ? error.message : String(error));
+  // The CliError constructor scrubs the message.
+  const message = error instanceof Error ? error.message : String(error);
   return new CliError("INTERNAL", firstLine(message) || "unexpected error", {
     cause: error,
     hint: "run again with GEMBATCH_DEBUG=1 to see the stack trace",

@@ -1,8 +1,8 @@
-import { checkReplyBytes, checkReplyText, type TextProblem } from "@gembatch/core";
+import { checkReplyBytes, checkReplyText, REDACTED, type TextProblem } from "@gembatch/core";
 
 /** Why a fixed file's text may not go into the project: core's text checks, or a shebang change. */
 export interface FixedTextProblem {
-  code: TextProblem["code"] | "shebang_changed";
+  code: TextProblem["code"] | "shebang_changed" | "secret_placeholder";
   reason: string;
 }
 
@@ -34,17 +34,27 @@ export function checkShebang(text: string, original: string | null): FixedTextPr
 }
 
 /**
+ * A key-like value in the file was scrubbed to the placeholder before the file was sent; a reply that
+ * carries the placeholder back would replace the user's value with it.
+ */
+export function checkPlaceholder(text: string, original: string | null): FixedTextProblem | null {
+  if (!text.includes(REDACTED) || (original ?? "").includes(REDACTED)) return null;
+  return { code: "secret_placeholder", reason: `the reply holds ${REDACTED} where the file had a key-like value that was scrubbed before it was sent; writing it would lose that value` };
+}
+
+/**
  * The first reason a fixed file (decoded reply text) may not be written over `original` (the project
  * file's current text, null when it does not exist): NUL, control characters, U+FFFD, bidi controls the
- * original did not have, then a changed shebang.
+ * original did not have, a changed shebang, a scrubbed secret's placeholder.
  */
 export function checkFixedText(text: string, original: string | null): FixedTextProblem | null {
-  return held(checkReplyText(text, original ?? "")) ?? checkShebang(text, original);
+  return held(checkReplyText(text, original ?? "")) ?? checkShebang(text, original) ?? checkPlaceholder(text, original);
 }
 
 /** As `checkFixedText`, for bytes read back from disk (bytes that are not UTF-8 at all are refused too). */
 export function checkFixedBytes(bytes: Uint8Array, original: string | null): FixedTextProblem | null {
   const problem = held(checkReplyBytes(bytes, original ?? ""));
   if (problem) return problem;
-  return checkShebang(Buffer.from(bytes).toString("utf8"), original);
+  const text = Buffer.from(bytes).toString("utf8");
+  return checkShebang(text, original) ?? checkPlaceholder(text, original);
 }

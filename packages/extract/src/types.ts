@@ -19,6 +19,7 @@ export const RefusalCodes = [
   "invalid_utf8",
   "bidi_control",
   "shebang_changed",
+  "secret_placeholder",
   "write_failed",
 ] as const;
 

@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import { activeProjectSession, recordChild } from "@gembatch/core";
+import { activeProjectSession, API_KEY_ENV_NAMES, killProcessGroup, recordChild } from "@gembatch/core";
 import { prepareCommand } from "./prepare.js";
 
 export interface CommandRun {
@@ -27,14 +27,14 @@ export interface RunCommandOptions {
   maxBufferBytes?: number;
 }
 
-/** Signal the whole process group, so a shell's children (a test runner and its workers) go too. */
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
+/**
+ * The verify command's environment: ours, less the API keys (a verify runs code the model just wrote,
+ * which has no business reading them), plus GEMBATCH_FILE.
+ */
+function verifyEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  for (const name of API_KEY_ENV_NAMES) delete env[name];
+  return env;
 }
 
 /**
@@ -53,7 +53,8 @@ export async function runCommand(options: RunCommandOptions): Promise<CommandRun
   const child = execa(prepared.file, prepared.args, {
     cwd: options.cwd,
     shell: prepared.shell,
-    env: prepared.env,
+    env: verifyEnv(prepared.env),
+    extendEnv: false,
     reject: false,
     all: true,
     stdin: "ignore",
@@ -65,8 +66,8 @@ export async function runCommand(options: RunCommandOptions): Promise<CommandRun
   const forget = session && child.pid !== undefined ? recordChild(session.dir, { pid: child.pid, command: prepared.display }) : undefined;
   let forceTimer: NodeJS.Timeout | undefined;
   const stop = () => {
-    killGroup(child.pid, "SIGTERM");
-    forceTimer ??= setTimeout(() => killGroup(child.pid, "SIGKILL"), options.killGraceMs ?? 2_000);
+    killProcessGroup(child.pid, "SIGTERM");
+    forceTimer ??= setTimeout(() => killProcessGroup(child.pid, "SIGKILL"), options.killGraceMs ?? 2_000);
   };
   const timer = setTimeout(() => {
     timedOut = true;
@@ -93,7 +94,7 @@ export async function runCommand(options: RunCommandOptions): Promise<CommandRun
     };
   } finally {
     // Whatever the command left running in its group (a runner's workers, a server) ends with it.
-    killGroup(child.pid, "SIGKILL");
+    killProcessGroup(child.pid, "SIGKILL");
     forget?.();
     clearTimeout(timer);
     if (forceTimer) clearTimeout(forceTimer);

@@ -45,9 +45,12 @@ export function findProjectRoot(cwd: string): { root: string; configFile: string
   }
 }
 
-/** Pure: validate a parsed config object, naming the file and key on failure. */
 const KEY_NAMES = /^(api_?key|apikey|gemini_api_key|google_api_key|key|x-goog-api-key)$/i;
 
+/**
+ * Pure: validate a parsed config object, naming the file and key on failure. An API key in the file is
+ * refused before anything else, without its value in the message, and is registered for scrubbing.
+ */
 export function validateConfig(raw: unknown, fileLabel: string): ConfigFile {
   if (raw !== null && typeof raw === "object" && !Array.isArray(raw)) {
     const keyName = Object.keys(raw).find((name) => KEY_NAMES.test(name));

@@ -3,7 +3,8 @@ export const REDACTED = "[REDACTED]";
 
 /** Shorter values are never scrubbed: they would hit ordinary words. */
 const MIN_SECRET_LENGTH = 6;
-const ENV_KEYS = ["GEMINI_API_KEY", "GOOGLE_API_KEY"] as const;
+/** The environment variables an API key is read from. */
+export const API_KEY_ENV_NAMES = ["GEMINI_API_KEY", "GOOGLE_API_KEY"] as const;
 
 const registered = new Set<string>();
 
@@ -92,7 +93,7 @@ function combinedRegex(secrets: string[]): RegExp {
 /** The secrets to scrub right now: every registered one and the API keys in the environment. */
 function knownSecrets(env: NodeJS.ProcessEnv = process.env): string[] {
   const secrets = new Set(registered);
-  for (const name of ENV_KEYS) {
+  for (const name of API_KEY_ENV_NAMES) {
     const value = env[name]?.trim();
     if (value && value.length >= MIN_SECRET_LENGTH) secrets.add(value);
   }

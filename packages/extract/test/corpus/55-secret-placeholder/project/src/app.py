@@ -1,0 +1,3 @@
+FIREBASE = {"apiKey": "AIzaSyFAKEFAKEFAKEFAKEFAKEFAKEFAKE1234567"}
+def start():
+    return FIREBASE
