@@ -7,7 +7,7 @@ const strings = z.array(z.string().min(1));
 /** Verify, retry, escalation and git settings shared by apply and scan-and-fix: one schema, one flag table. */
 export const fixFields = {
   // An empty command would switch verification off unnoticed; that takes skip_verify, said out loud.
-  verify: z.union([z.string().trim().min(1, "empty command (to run without verification, pass skip_verify)"), z.array(z.string().trim().min(1, "empty command (to run without verification, pass skip_verify)")).min(1, "no command (to run without verification, pass skip_verify)")]).optional(),
+  verify: z.union([z.string().trim().min(1, "empty command (to run without verification, pass skip_verify)"), z.array(z.string().trim().min(1, "empty command (to run without verification, pass skip_verify)")).min(1, "no command (to run without verification, pass skip_verify)")], { error: (issue) => (issue.code === "invalid_union" && issue.errors.every((e) => e[0]?.code === "invalid_type") ? "a command or a list of commands" : undefined) }).optional(),
   skip_verify: z.boolean().optional(),
   verify_timeout: z.number().positive().optional(),
   max_attempts: z.number().int().min(1).max(5).optional(),
