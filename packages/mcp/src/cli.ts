@@ -1,0 +1,40 @@
+import type { Command } from "commander";
+import type { LazyCommand, NativeCommandIo } from "@gembatch/core/entry";
+
+const EXAMPLES = `
+Examples:
+  $ gembatch mcp                                   serve this project's tools over stdio
+  $ claude mcp add gembatch -- npx gembatch mcp    add it to Claude Code
+  $ gemini mcp add gembatch npx gembatch mcp       add it to gemini-cli
+
+Tools: scan, report, send, extract, apply, scan-and-fix, submit, submit-status, submit-download,
+submit-collect, submit-cancel, costs, doctor. Each takes the command's JSON argument and returns its
+JSON result. stdout carries protocol messages only; logs go to stderr. See docs/mcp.md.
+`;
+
+export interface McpCommandOptions {
+  version: string;
+  /** The umbrella program's commands; each is loaded when a client first needs it. */
+  commands(): readonly LazyCommand[];
+}
+
+/** `gembatch mcp`: the MCP server over stdio, for Claude Code, gemini-cli and other agents. */
+export function configureMcpCommand(command: Command, io: NativeCommandIo, options: McpCommandOptions): Command {
+  return command
+    .description("Serve every command as an MCP tool over stdio (for Claude Code, gemini-cli and other agents)")
+    .addHelpText("after", EXAMPLES)
+    .action(async () => {
+      const [{ serveMcp }, { claimStdout }] = await Promise.all([import("./server.js"), import("./stdout.js")]);
+      await serveMcp({
+        version: options.version,
+        cwd: process.cwd(),
+        env: process.env,
+        commands: options.commands(),
+        stdin: process.stdin,
+        stdout: claimStdout(),
+        log: (text) => io.stderr(text),
+        stopped: io.waitForStop(),
+      });
+      io.setExitCode(0);
+    });
+}
