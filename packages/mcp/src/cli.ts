@@ -3,9 +3,12 @@ import type { LazyCommand, NativeCommandIo } from "@gembatch/core/entry";
 
 const EXAMPLES = `
 Examples:
-  $ gembatch mcp                                   serve this project's tools over stdio
-  $ claude mcp add gembatch -- npx gembatch mcp    add it to Claude Code
-  $ gemini mcp add gembatch npx gembatch mcp       add it to gemini-cli
+  $ gembatch mcp
+  $ claude mcp add --scope project gembatch -- npx --no-install gembatch mcp
+  $ gemini mcp add gembatch node_modules/.bin/gembatch mcp
+
+The server works on the project it is started in; the two lines after the first add it to Claude Code
+and to gemini-cli.
 
 Tools: scan, report, send, extract, apply, scan-and-fix, submit, submit-status, submit-download,
 submit-collect, submit-cancel, costs, doctor. Each takes the command's JSON argument and returns its
