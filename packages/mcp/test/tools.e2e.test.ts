@@ -5,6 +5,7 @@ import { extractCommand } from "@gembatch/extract/cli";
 import { reportCommand, scanCommand } from "@gembatch/report/cli";
 import { sendCommand } from "@gembatch/send/cli";
 import { submitCommand } from "@gembatch/submit/cli";
+import type { Progress } from "@modelcontextprotocol/sdk/types.js";
 import { writeTree } from "@gembatch/test-utils";
 import { execa } from "execa";
 import { costsCommand, doctorCommand } from "gembatch";
@@ -67,6 +68,18 @@ describe("gembatch mcp (built bin, SDK client over stdio)", () => {
     expect(result._meta).toEqual({ "gembatch/exit_code": 0 });
   });
 
+  it("never shows the key: a finding on a line that holds it comes back scrubbed", async () => {
+    const root = exampleProject();
+    writeTree(root, { "orders/leak.py": `from loguru import logger
+logger.bind(key="${KEY}").info("x")
+` });
+    const { client, stderr } = await connect(root, null);
+    const result = await client.callTool({ name: "scan", arguments: { rules: ["logger-bind"], paths: ["orders/leak.py"] } });
+    expect(JSON.stringify(result.structuredContent)).toContain("logger.bind(");
+    expect(JSON.stringify(result)).not.toContain(KEY);
+    expect(stderr()).not.toContain(KEY);
+  });
+
   it("a bad argument is a tool error with the command's code, message (naming the field) and hint; nothing runs", async () => {
     const root = exampleProject();
     const emu = await emulator();
@@ -107,13 +120,16 @@ describe("gembatch mcp (built bin, SDK client over stdio)", () => {
     expect(emu.record.counts.generateContent ?? 0).toBe(0);
     expect(read(root, NOTIFICATIONS)).toBe(before);
 
-    const real = await client.callTool({ name: "scan-and-fix", arguments: args });
+    const progress: Progress[] = [];
+    const real = await client.callTool({ name: "scan-and-fix", arguments: args }, undefined, { onprogress: (p) => void progress.push(p) });
     expect(real.isError).toBeFalsy();
     expect(real.structuredContent).toMatchObject({ success: true, files_fixed: 1, files_failed: 0 });
     expect(real._meta).toEqual({ "gembatch/exit_code": 0 });
     expect(emu.record.counts.generateContent).toBe(1);
     expect(read(root, NOTIFICATIONS)).not.toContain("logger.bind");
     expect(JSON.stringify(real)).not.toContain(KEY);
+    // Its send reports through the same listener as the send tool's.
+    expect(progress.at(-1)).toMatchObject({ progress: 1, total: 1, message: expect.stringMatching(/^send 1\/1/) });
   });
 
   it("submit, then submit-status, submit-download and submit-collect, against the emulator's Batch API", async () => {
@@ -122,10 +138,12 @@ describe("gembatch mcp (built bin, SDK client over stdio)", () => {
     writeTree(root, { "batches/batch_001.jsonl": `${rows(1)}\n`, "batches/batch_002.jsonl": `${rows(2)}\n` });
     const emu = await emulator({ timeScale: 10_000 });
     const { client } = await connect(root, emu);
-    const submitted = await client.callTool({ name: "submit", arguments: { dir: "batches" } });
+    const progress: Progress[] = [];
+    const submitted = await client.callTool({ name: "submit", arguments: { dir: "batches" } }, undefined, { onprogress: (p) => void progress.push(p) });
     expect(submitted.isError).toBeFalsy();
     expect(submitted.structuredContent).toMatchObject({ success: true, total_batches: 2 });
     expect(emu.record.counts["batches.create"]).toBe(2);
+    expect(progress.map((p) => `${p.progress}/${p.total}`)).toEqual(["0/2", "1/2", "2/2"]);
     expect(existsSync(path.join(root, "batch_submission_state.json"))).toBe(true);
 
     const status = await client.callTool({ name: "submit-status", arguments: {} });
