@@ -81,6 +81,25 @@ describe("long work over MCP: progress notifications and cancellation (built bin
     expect(JSON.parse(readFileSync(path.join(root, "tmp/run/BATCH_SUMMARY.json"), "utf8")).results.some((r: { file_to_fix: string; success: boolean }) => r.file_to_fix === "src/a.py" && r.success)).toBe(true);
   });
 
+  it("a client that closes stdin stops the server at once: the call in flight is interrupted, answered and saved", async () => {
+    const root = project();
+    const emu = await emulator({ script });
+    const lines = [
+      { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } } },
+      { jsonrpc: "2.0", method: "notifications/initialized" },
+      { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "send", arguments: { issue_report_file: REPORT, files_to_fix: FILES, output_dir: "tmp/run", concurrency: 1 } } },
+    ];
+    const child = execa(process.execPath, [BIN, "mcp"], { cwd: root, env: { GEMINI_API_KEY: KEY, GEMBATCH_BASE_URL: emu.url, CI: "1" }, reject: false });
+    child.stdin!.write(`${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
+    await until(() => received(emu) === 2, "b.py's request out"); // b.py's reply would take two minutes
+    child.stdin!.end();
+    const run = await child;
+    expect(run.exitCode).toBe(0);
+    const answer = run.stdout.split("\n").map((l) => JSON.parse(l)).find((m) => m.id === 2);
+    expect(answer.result).toMatchObject({ structuredContent: { stopped: "interrupted" }, _meta: { "gembatch/exit_code": 130 } });
+    expect(JSON.parse(readFileSync(path.join(root, "tmp/run/BATCH_SUMMARY.json"), "utf8")).results.find((r: { file_to_fix: string }) => r.file_to_fix === "src/a.py").success).toBe(true);
+  });
+
   it("stdout carries protocol messages only: every line a JSON-RPC message, the log on stderr", async () => {
     const root = project();
     const lines = [
