@@ -1,6 +1,6 @@
 import { Readable, Writable } from "node:stream";
-import { CliError, firstLine, redactSecrets, toCliError, type CommandDefinition, type ProgressListener } from "@gembatch/core";
-import { executeCommand } from "@gembatch/core";
+import { CliError, executeCommand, firstLine, loadConfig, redactSecrets, toCliError, type CommandDefinition, type ProgressListener } from "@gembatch/core";
+import { capCost } from "./cost-cap.js";
 import { guardToolPaths } from "./path-guard.js";
 import type { ToolSpec } from "./tools.js";
 
@@ -20,6 +20,8 @@ export interface ToolCallIo {
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
   onProgress?: ProgressListener;
+  /** The server's `--max-cost`: the most one call that spends money may spend (USD). */
+  maxCost?: number;
   /** The server's log stream (stderr): the command's warnings and errors go here, never to stdout. */
   log(text: string): void;
 }
@@ -53,6 +55,15 @@ export function errorResult(thrown: unknown): ToolResult {
   };
 }
 
+/** The config file's max_cost; a config that does not load is reported by the command itself. */
+function configuredMaxCost(io: ToolCallIo): number | undefined {
+  try {
+    return loadConfig({ cwd: io.cwd, env: io.env }).file.max_cost;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Run one command as a tool: the arguments go through the command's own schema and the same executor
  * as the CLI (config, validation, errors, exit code); the server's cancellation is the command's abort
@@ -61,6 +72,7 @@ export function errorResult(thrown: unknown): ToolResult {
 export async function callTool(spec: ToolSpec, definition: CommandDefinition, args: Record<string, unknown>, io: ToolCallIo): Promise<ToolResult> {
   try {
     guardToolPaths(spec, args, { cwd: io.cwd, root: io.root });
+    args = capCost(spec, args, io.maxCost, io.maxCost === undefined ? undefined : configuredMaxCost(io));
   } catch (error) {
     return errorResult(error);
   }

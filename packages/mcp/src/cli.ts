@@ -4,11 +4,12 @@ import type { LazyCommand, NativeCommandIo } from "@gembatch/core/entry";
 const EXAMPLES = `
 Examples:
   $ gembatch mcp
+  $ gembatch mcp --max-cost 0.50
   $ claude mcp add --scope project gembatch -- npx --no-install gembatch mcp
   $ gemini mcp add gembatch node_modules/.bin/gembatch mcp
 
-The server works on the project it is started in; the two lines after the first add it to Claude Code
-and to gemini-cli.
+The server works on the project it is started in. --max-cost caps every call that spends money (a call
+naming no max_cost gets the cap). The last two lines add the server to Claude Code and to gemini-cli.
 
 Tools: scan, report, send, extract, apply, scan-and-fix, submit, submit-status, submit-download,
 submit-collect, submit-cancel, costs, doctor. Each takes the command's JSON argument and returns its
@@ -25,8 +26,15 @@ export interface McpCommandOptions {
 export function configureMcpCommand(command: Command, io: NativeCommandIo, options: McpCommandOptions): Command {
   return command
     .description("Serve every command as an MCP tool over stdio (for Claude Code, gemini-cli and other agents)")
+    .option("--max-cost <usd>", "the most one call to send, apply or scan-and-fix may spend; a call asking for more is refused")
     .addHelpText("after", EXAMPLES)
-    .action(async () => {
+    .action(async (opts: { maxCost?: string }) => {
+      const maxCost = opts.maxCost === undefined ? undefined : Number(opts.maxCost);
+      if (maxCost !== undefined && (opts.maxCost!.trim() === "" || !Number.isFinite(maxCost) || maxCost < 0)) {
+        io.stderr(`gembatch mcp: error: --max-cost: not a non-negative number: ${opts.maxCost}\n`);
+        io.setExitCode(2);
+        return;
+      }
       const [{ serveMcp }, { claimStdout }] = await Promise.all([import("./server.js"), import("./stdout.js")]);
       await serveMcp({
         version: options.version,
@@ -37,6 +45,7 @@ export function configureMcpCommand(command: Command, io: NativeCommandIo, optio
         stdout: claimStdout(),
         log: (text) => io.stderr(text),
         stopped: io.waitForStop(),
+        ...(maxCost === undefined ? {} : { maxCost }),
       });
       io.setExitCode(0);
     });

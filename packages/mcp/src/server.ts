@@ -17,6 +17,8 @@ export interface McpServerOptions {
   log(text: string): void;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
   stopped: Promise<void>;
+  /** The most one call that spends money may spend (USD); see cost-cap.ts. */
+  maxCost?: number;
 }
 
 const INSTRUCTIONS =
@@ -67,6 +69,7 @@ export async function serveMcp(options: McpServerOptions): Promise<void> {
           env: options.env,
           signal: AbortSignal.any([extra.signal, shutdown.signal]),
           log: options.log,
+          ...(options.maxCost === undefined ? {} : { maxCost: options.maxCost }),
           ...(onProgress ? { onProgress } : {}),
         });
       } catch (error) {
@@ -83,7 +86,7 @@ export async function serveMcp(options: McpServerOptions): Promise<void> {
     server.onclose = () => resolve();
   });
   await server.connect(transport);
-  options.log(`gembatch mcp: serving ${catalog.tools.length} tools for ${root}\n`);
+  options.log(`gembatch mcp: serving ${catalog.tools.length} tools for ${root}${options.maxCost === undefined ? "" : `, at most $${options.maxCost} a call`}\n`);
   await Promise.race([options.stopped, clientGone]);
   shutdown.abort(new DOMException("the MCP server is stopping", "AbortError"));
   await Promise.allSettled([...inflight]);

@@ -26,6 +26,8 @@ export interface ToolSpec {
   effects: string;
   annotations: ToolAnnotations;
   paths: PathField[];
+  /** Takes `max_cost` and spends money: held to the server's `--max-cost`. */
+  spends?: boolean;
   /** Fields a tool call may not set, with why: the server's own environment decides them. */
   refused?: Record<string, string>;
 }
@@ -59,6 +61,7 @@ export const TOOLS: ToolSpec[] = [
     title: "Send files to Gemini (costs money)",
     effects: `SPENDS MONEY: one Gemini request per file. Writes a new run directory; changes no source file. ${DRY_RUN} ${MAX_COST} Cancelling saves the run; resume: true with the same output_dir continues it.`,
     annotations: { ...local, openWorldHint: true },
+    spends: true,
     paths: [{ key: "issue_report_file" }, { key: "files_to_fix" }, { key: "output_dir" }],
   },
   {
@@ -75,6 +78,7 @@ export const TOOLS: ToolSpec[] = [
     title: "Apply and verify fixes (changes files, may cost money)",
     effects: `CHANGES SOURCE FILES (backed up, restored when both attempts fail) and runs the verify commands; a failed verify is retried with Gemini, which SPENDS MONEY. diff_only: true changes nothing. ${MAX_COST}`,
     annotations: { ...local, destructiveHint: true, openWorldHint: true },
+    spends: true,
     paths: [{ key: "extracted_dir" }, { key: "run_dir" }, { key: "issue_report_file" }, { key: "files" }],
   },
   {
@@ -83,6 +87,7 @@ export const TOOLS: ToolSpec[] = [
     title: "Scan, fix, apply and verify (changes files, costs money)",
     effects: `CHANGES SOURCE FILES and SPENDS MONEY: scan → report → send → extract → apply/verify/retry. ${DRY_RUN} ${MAX_COST} Cancelling saves the run; resume: true continues it.`,
     annotations: { ...local, destructiveHint: true, openWorldHint: true },
+    spends: true,
     paths: [{ key: "paths" }, { key: "output_dir" }],
   },
   {

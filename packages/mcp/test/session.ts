@@ -33,10 +33,10 @@ export interface Session {
 }
 
 /** `gembatch mcp` as a subprocess in `cwd`, driven by the SDK's own client over stdio. */
-export async function connect(cwd: string, emu: Emulator | null, env: Record<string, string> = {}): Promise<Session> {
+export async function connect(cwd: string, emu: Emulator | null, env: Record<string, string> = {}, flags: string[] = []): Promise<Session> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [BIN, "mcp"],
+    args: [BIN, "mcp", ...flags],
     cwd,
     stderr: "pipe",
     env: {

@@ -108,6 +108,25 @@ logger.bind(key="${KEY}").info("x")
     expect((await client.callTool({ name: "scan", arguments: { paths: ["."], rules: ["logger-bind"] } })).isError).toBeFalsy();
   });
 
+  it("--max-cost caps every call that spends money: more is refused, none given means the cap (or the config's, if lower)", async () => {
+    const root = exampleProject();
+    const emu = await emulator();
+    const { client, stderr } = await connect(root, emu, {}, ["--max-cost", "0.25"]);
+    const args = { issue_report_file: "tmp/issues/fix.md", files_to_fix: [NOTIFICATIONS], dry_run: true };
+    writeTree(root, { "tmp/issues/fix.md": `# Issue Report: x\n\n## Context\nx\n\n## Files to Fix\n1. ${NOTIFICATIONS}\n\n## Issue Details\nFix it.\n` });
+    const over = await client.callTool({ name: "send", arguments: { ...args, max_cost: 5 } });
+    expect(over.structuredContent).toMatchObject({ error: { code: "BAD_INPUT", message: "max_cost: 5 is above this server's cap of 0.25 USD" } });
+    const defaulted = await client.callTool({ name: "send", arguments: args });
+    expect(defaulted.structuredContent).toMatchObject({ budget: { max_cost: 0.25 } });
+    const lower = await client.callTool({ name: "send", arguments: { ...args, max_cost: 0.1 } });
+    expect(lower.structuredContent).toMatchObject({ budget: { max_cost: 0.1 } });
+    writeTree(root, { "gembatch.config.json": JSON.stringify({ ...JSON.parse(read(root, "gembatch.config.json")), max_cost: 0.05 }) });
+    expect((await client.callTool({ name: "send", arguments: args })).structuredContent).toMatchObject({ budget: { max_cost: 0.05 } });
+    expect((await client.callTool({ name: "scan", arguments: { rules: ["logger-bind"] } })).isError).toBeFalsy();
+    expect(stderr()).toContain("at most $0.25 a call");
+    expect(emu.record.counts.generateContent ?? 0).toBe(0);
+  });
+
   it("scan-and-fix: a dry run sends nothing and changes nothing; the real one fixes the file against the emulator", async () => {
     const root = exampleProject();
     const before = read(root, NOTIFICATIONS);
