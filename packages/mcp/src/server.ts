@@ -1,10 +1,12 @@
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
-import { findProjectRoot, type LazyCommand } from "@gembatch/core";
-import { callTool, errorResult } from "./call-tool.js";
-import { createCatalog } from "./catalog.js";
+import type { LazyCommand } from "@gembatch/core";
+import { z } from "zod";
 import { risingProgress } from "./progress.js";
+import { TOOLS } from "./tools.js";
+import type { callTool, errorResult } from "./call-tool.js";
+import type { Catalog } from "./catalog.js";
 
 export interface McpServerOptions {
   version: string;
@@ -35,8 +37,12 @@ const INSTRUCTIONS =
  * them, and only then closes.
  */
 export async function serveMcp(options: McpServerOptions): Promise<void> {
-  const root = findProjectRoot(options.cwd).root;
-  const catalog = createCatalog(options.commands);
+  // A server parses a handful of messages per call: compiling zod's fast path for each message schema
+  // costs more at start-up than it saves.
+  z.config({ jitless: true });
+  // Loaded on the first tools/list or tools/call, so `initialize` is answered before any of it.
+  let loading: Promise<Runtime> | undefined;
+  const runtime = () => (loading ??= loadRuntime(options));
   const shutdown = new AbortController();
   const inflight = new Set<Promise<unknown>>();
   const server = new Server({ name: "gembatch", version: options.version }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
@@ -51,9 +57,9 @@ export async function serveMcp(options: McpServerOptions): Promise<void> {
     }
   };
 
-  server.setRequestHandler(ListToolsRequestSchema, () => track(catalog.list().then((tools) => ({ tools }))));
+  server.setRequestHandler(ListToolsRequestSchema, () => track(runtime().then(async ({ catalog }) => ({ tools: await catalog.list() }))));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const spec = catalog.find(request.params.name);
+    const spec = TOOLS.find((tool) => tool.name === request.params.name);
     if (!spec) throw new McpError(ErrorCode.InvalidParams, `unknown tool: ${request.params.name} (tools/list names them)`);
     const token = extra._meta?.progressToken;
     const onProgress =
@@ -61,6 +67,7 @@ export async function serveMcp(options: McpServerOptions): Promise<void> {
         ? undefined
         : risingProgress((notice) => void extra.sendNotification({ method: "notifications/progress", params: { progressToken: token, ...notice } }).catch(() => {}));
     return track((async () => {
+      const { root, catalog, callTool, errorResult } = await runtime();
       try {
         const definition = await catalog.definition(spec);
         return await callTool(spec, definition, request.params.arguments ?? {}, {
@@ -86,11 +93,23 @@ export async function serveMcp(options: McpServerOptions): Promise<void> {
     server.onclose = () => resolve();
   });
   await server.connect(transport);
-  options.log(`gembatch mcp: serving ${catalog.tools.length} tools for ${root}${options.maxCost === undefined ? "" : `, at most $${options.maxCost} a call`}\n`);
+  options.log(`gembatch mcp: serving ${TOOLS.length} tools in ${options.cwd}${options.maxCost === undefined ? "" : `, at most $${options.maxCost} a call`}\n`);
   await Promise.race([options.stopped, clientGone]);
   shutdown.abort(new DOMException("the MCP server is stopping", "AbortError"));
   await Promise.allSettled([...inflight]);
   // Let the interrupted calls' responses reach the client before the transport closes.
   await new Promise((resolve) => setImmediate(resolve));
   await server.close();
+}
+
+interface Runtime {
+  root: string;
+  catalog: Catalog;
+  callTool: typeof callTool;
+  errorResult: typeof errorResult;
+}
+
+async function loadRuntime(options: McpServerOptions): Promise<Runtime> {
+  const [{ findProjectRoot }, { createCatalog }, { callTool, errorResult }] = await Promise.all([import("@gembatch/core"), import("./catalog.js"), import("./call-tool.js")]);
+  return { root: findProjectRoot(options.cwd).root, catalog: createCatalog(options.commands), callTool, errorResult };
 }

@@ -116,7 +116,7 @@ describe("long work over MCP: progress notifications and cancellation (built bin
     expect(messages.map((m) => m.id).sort()).toEqual([1, 2, 3, 4]);
     expect(messages.find((m) => m.id === 3)!.result!.isError).toBeFalsy();
     expect(messages.find((m) => m.id === 4)!.error!.code).toBe(-32602);
-    expect(run.stderr).toContain("gembatch mcp: serving 13 tools");
+    expect(run.stderr).toContain("gembatch mcp: serving 13 tools in");
     expect(`${run.stdout}${run.stderr}`).not.toContain(KEY);
   });
 });
