@@ -1,5 +1,5 @@
 import path from "node:path";
-import { createGeminiClient, createManualClock } from "@gembatch/core";
+import { createGeminiClient, createManualClock, resolveGenerationSettings } from "@gembatch/core";
 import { startEmulator, type Emulator, type EmulatorOptions } from "@gembatch/emulator";
 import { onTestFinished } from "vitest";
 import type { ApplyOptions } from "../run-apply.js";
@@ -46,7 +46,7 @@ export function fixOptions(root: string, overrides: Partial<ScanAndFixOptions> =
     escalationModel: "gemini-2.5-pro",
     commit: false,
     allowDirty: false,
-    settings: { model: MODEL, maxTokens: 8192 },
+    settings: resolveGenerationSettings({ max_tokens: 8192 }, { model: MODEL }),
     ...overrides,
   };
 }
@@ -66,7 +66,7 @@ export function applyOptions(root: string, overrides: Partial<ApplyOptions> = {}
     escalationModel: "gemini-2.5-pro",
     commit: false,
     allowDirty: false,
-    settings: { model: MODEL, maxTokens: 8192 },
+    settings: resolveGenerationSettings({ max_tokens: 8192 }, { model: MODEL }),
     ...overrides,
   };
 }
