@@ -1,5 +1,5 @@
 import path from "node:path";
-import { estimateTokens, expectedOutputTokens, roundUsd, tooLargeFor, type GenerationSettings, type Pricing } from "@gembatch/core";
+import { estimateTokens, REPLY_MARGIN, roundUsd, tooLargeFor, type GenerationSettings, type Pricing } from "@gembatch/core";
 import { estimateRequestCost } from "./budget.js";
 import type { PlannedFile } from "./inputs.js";
 import { buildRequest, requestText } from "./prompt.js";
@@ -32,7 +32,7 @@ function total(values: Array<number | null>): number | null {
 /**
  * Write every request exactly as it would be sent (without an explicit cache, whose name does not
  * exist yet) and what the run could cost: the worst case (every reply uses max_tokens) and the expected
- * figure (a reply the size of the file, plus thinking). A file too large for one reply is reported with
+ * figure (a reply the size of the file, thinking left out). A file too large for one reply is reported with
  * its figures and left out of both, as a real run would skip it. Nothing reaches the API.
  */
 export function dryRun(input: DryRunInput): SendResult {
@@ -60,7 +60,8 @@ export function dryRun(input: DryRunInput): SendResult {
       estimated_prompt_tokens: promptTokens,
       estimated_file_tokens: fileTokens,
       estimated_cost: estimate(input.maxTokens),
-      estimated_cost_expected: estimate(Math.min(input.maxTokens, expectedOutputTokens(fileTokens, settings, input.pricing))),
+      // Typical replies are the file again: thinking is left out here, it may add up to the headroom in max_tokens.
+      estimated_cost_expected: estimate(Math.min(input.maxTokens, Math.ceil(fileTokens * REPLY_MARGIN))),
       too_large: tooLarge,
     };
   });

@@ -34,7 +34,7 @@ function renderLines(result: SendResult): string {
       ),
     );
     lines.push(
-      `Estimated cost: expected ${usd(result.estimated_cost_expected ?? null)} (replies the size of the files, plus thinking), worst case ${usd(result.estimated_cost ?? null)} (every reply uses max_tokens ${result.max_tokens})${result.cache_planned ? ", before the saving of the explicit cache a real run would create" : ""}. Requests in ${result.output_dir}/`,
+      `Estimated cost: expected ${usd(result.estimated_cost_expected ?? null)} (replies the size of the files, before thinking), worst case ${usd(result.estimated_cost ?? null)} (every reply uses max_tokens ${result.max_tokens})${result.cache_planned ? ", before the saving of the explicit cache a real run would create" : ""}. Requests in ${result.output_dir}/`,
     );
     return lines.join("\n");
   }

@@ -175,7 +175,7 @@ export interface DryRunFile {
   estimated_file_tokens: number;
   /** Worst case: every output token up to max_tokens used. */
   estimated_cost: number | null;
-  /** Expected: a reply the size of the file (plus margin) and the thinking allowance. */
+  /** Expected: a reply the size of the file (plus margin), before thinking. */
   estimated_cost_expected: number | null;
   /** Set when the file cannot fit the model's output limit: a real run skips it. */
   too_large: TooLarge | null;

@@ -121,7 +121,8 @@ export function resolveGenerationSettings(input: GenerationInput, layers: Resolv
   }
   let thinking: ThinkingSetting | null = null;
   for (const [source, read] of layered) {
-    const levelValue = read("thinking_level") as ThinkingLevel | undefined;
+    const rawLevel = read("thinking_level") as string | undefined;
+    const levelValue = rawLevel === undefined ? undefined : (rawLevel.trim().toUpperCase() as ThinkingLevel);
     const budgetValue = read("thinking_budget") as number | undefined;
     if (levelValue === undefined && budgetValue === undefined) continue;
     if (levelValue !== undefined && budgetValue !== undefined) {
