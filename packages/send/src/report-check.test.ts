@@ -48,6 +48,6 @@ describe("the issue report's own list and copies", () => {
     expect(result.success).toBe(true);
     expect(warnings[0]).toMatch(/^issue report: .*; it is sent as it is$/);
     expect(emu.record.generate[0]!.prompt).toContain("Please fix src/a.py: a should be 2.\n");
-    await expect(runSend(project.options({ filesToFix: undefined }), { client })).rejects.toMatchObject({ code: "BAD_INPUT", exitCode: 2 });
+    await expect(runSend(project.options({ filesToFix: undefined }), { client, clock: createManualClock() })).rejects.toMatchObject({ code: "BAD_INPUT", exitCode: 2 });
   });
 });
