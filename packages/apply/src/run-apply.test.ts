@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { git } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
-import { answer, answerRetry, contextLosingFix, errorPathFix, exampleProject, goodFix, read, truncatedAnswer, write } from "./test-helpers/example.js";
+import { answer, answerRetry, contextLosingFix, ESCALATION_MODEL, errorPathFix, exampleProject, goodFix, MODEL, read, truncatedAnswer, write } from "./test-helpers/example.js";
 import { applyOptions, emulatorDeps, useEmulator } from "./test-helpers/harness.js";
 import { sendAndExtract } from "./test-helpers/run.js";
 import { runApply } from "./run-apply.js";
@@ -32,7 +32,7 @@ describe("runApply", () => {
       script: [
         answerRetry(SERVICE, errorPathFix(root, SERVICE)),
         answer(SERVICE, contextLosingFix(root, SERVICE)),
-        { match: { model: "gemini-2.5-pro" }, reply: { text: "## orders/service.py\n\nThe order id is lost in the first attempt and misspelt in the second." } },
+        { match: { model: ESCALATION_MODEL }, reply: { text: "## orders/service.py\n\nThe order id is lost in the first attempt and misspelt in the second." } },
       ],
     });
     const { runDir } = await sendAndExtract(root, emu, [SERVICE]);
@@ -51,7 +51,7 @@ describe("runApply", () => {
     expect(report).toContain("AttributeError: 'Order' object has no attribute 'ident'");
     expect(report).toContain('logger.error("payment failed", order_id=order.ident)');
     expect(readFileSync(path.join(root, result.escalation_file!), "utf8")).toContain("misspelt in the second");
-    const escalation = emu.record.generate.find((g) => g.model === "gemini-2.5-pro")!;
+    const escalation = emu.record.generate.find((g) => g.model === ESCALATION_MODEL)!;
     expect(escalation.prompt).toContain("# Failure Report: Persistent Issues After 2 Attempts");
   });
 
@@ -69,10 +69,10 @@ describe("runApply", () => {
     expect(existsSync(path.join(root, runDir, "backups"))).toBe(false);
 
     // Step 7 afterwards: resuming the finished run with --escalate sends only the failure report.
-    emu.setScript([{ match: { model: "gemini-2.5-pro" }, reply: { text: "Raise max_tokens." } }]);
+    emu.setScript([{ match: { model: ESCALATION_MODEL }, reply: { text: "Raise max_tokens." } }]);
     const escalated = await runApply(applyOptions(root, { runDir, resume: true, escalate: true }), emulatorDeps(emu));
     expect(escalated.escalation_file).toBe(`${runDir}/FAILURE_ANALYSIS.md`);
-    expect(emu.record.generate.map((g) => g.model)).toEqual(["gemini-2.5-flash", "gemini-2.5-flash", "gemini-2.5-pro"]);
+    expect(emu.record.generate.map((g) => g.model)).toEqual([MODEL, MODEL, ESCALATION_MODEL]);
     expect(escalated.files[0]).toMatchObject({ status: "failed", attempts: 2 });
   });
 

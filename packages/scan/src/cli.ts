@@ -55,7 +55,7 @@ const reportShape = {
 const fullSchema = z.object({ ...baseShape, ...reportShape }).strict();
 export type ScanInput = z.output<typeof fullSchema>;
 
-const baseOptions: OptionSpec[] = [
+const baseOptions: Array<OptionSpec<keyof typeof baseShape>> = [
   { key: "rules", type: "string[]", valueName: "ids", description: "run only these rule ids" },
   { key: "disable", type: "string[]", valueName: "ids", description: "do not run these rule ids" },
   { key: "rules_file", type: "string", valueName: "file", description: 'extra rules from a JSON file ({"rules": [...]})' },
@@ -75,7 +75,7 @@ const baseOptions: OptionSpec[] = [
   { key: "list_rules", type: "boolean", description: "list the rules that would run, and scan nothing" },
 ];
 
-const reportOptions: OptionSpec[] = [
+const reportOptions: Array<OptionSpec<keyof typeof reportShape>> = [
   { key: "report", type: "boolean", description: "write one issue report per rule with findings (tmp/issues/fix_<rule>.md)" },
   { key: "include_imports", type: "boolean", description: "with --report: add the local files the files to fix import as context" },
   { key: "max_context_tokens", type: "number", valueName: "n", description: "with --report: refuse a report larger than this many tokens" },
@@ -128,7 +128,9 @@ async function baselineEntries(input: ScanInput, ctx: CommandContext, scanAt: (r
 
 /** The `scan` command; with a report writer it also has `--report` (cycle-free: report depends on scan). */
 export function createScanCommand(reports?: ScanReportWriter) {
-  const schema = reports ? fullSchema : z.object(baseShape).strict();
+  // Typed as the full schema so the report flags type-check against it; every report key is optional,
+  // so what the base schema parses fits that type.
+  const schema = (reports ? fullSchema : z.object(baseShape).strict()) as typeof fullSchema;
   return defineCommand({
     name: "scan",
     summary: "Find code to hand to Gemini: built-in and custom regex rules; findings as JSON, a table or SARIF",

@@ -27,7 +27,7 @@ export function renderSummaryMarkdown(result: ScanAndFixResult): string {
     ["Findings", `${result.findings} in ${result.files_found} file(s)`],
     ["Files attempted", String(result.files_attempted)],
   ];
-  if (result.dry_run) rows.push(["Estimated cost", usd(result.estimated_cost)]);
+  if (result.dry_run) rows.push(["Estimated cost (expected)", usd(result.estimated_cost_expected ?? null)], ["Estimated cost (worst case)", usd(result.estimated_cost)]);
   else rows.push(["Fixed", String(result.files_fixed)], ["Not fixed", String(result.files_failed)], ["Cost", usd(result.total_cost)]);
   const out = [title, "", "| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
   if (result.stopped) out.push("", `**${STOPS[result.stopped]}**`);

@@ -56,7 +56,9 @@ export interface ScanAndFixResult {
   escalation_files: string[];
   total_cost: number;
   /** Dry runs: the most the requests could cost (null when a price is unknown). */
+  /** Dry runs: the worst case (every reply uses max_tokens) and the expected figure (replies the size of the files). */
   estimated_cost?: number | null;
+  estimated_cost_expected?: number | null;
   requests?: string[];
   summary_file: string;
   summary_markdown_file: string;

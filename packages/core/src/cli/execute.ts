@@ -92,6 +92,8 @@ function createContext(definition: CommandDefinition, io: Io, json: boolean, qui
     commandName: definition.name,
     warn(message) {
       const clean = redactSecrets(message);
+      // Library steps run per rule or per attempt and may repeat one warning (a retiring model): say it once.
+      if (warnings.includes(clean)) return;
       warnings.push(clean);
       io.stderr.write(`warning: ${escapeForTerminal(clean)}\n`);
     },
