@@ -49,7 +49,7 @@ export interface NewFailure {
 }
 
 /** Kept in the state with every attempt: enough for any budget, bounded for a run with thousands of failures. */
-const MAX_KEPT_FAILURES = 200;
+const MAX_KEPT_FAILURES = 100;
 
 /**
  * The lines of a failing run that the run before the change did not print (warnings and noise a passing

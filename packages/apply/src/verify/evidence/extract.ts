@@ -13,7 +13,7 @@ const DIAGNOSTIC_PARSERS: Parser[] = [parseTsc, parseEslint];
 
 const SUMMARY = /^\s*(# (tests|pass|fail|cancelled)\b|ℹ (tests|pass|fail) \d|Tests?:?\s+\d|Test (Files|Suites):?\s|Ran \d+ tests? in|FAILED \(|=+ .*\b(failed|passed|errors?)\b.* =+$|test result: |(\[ERROR\] )?Tests run: \d+.*(Failures|Errors)(?!.*-- in )|\d+ (passing|failing)\s*$|Found \d+ errors?|✖ \d+ problems?|FAIL\t|\d+ tests completed, \d+ failed|error: (could not compile|test failed))/;
 
-const MAX_MESSAGE_LINES = 12;
+const MAX_MESSAGE_LINES = 8;
 const MAX_LINE = 300;
 
 const cut = (line: string, max = MAX_LINE) => (line.length > max ? `${line.slice(0, max - 1)}…` : line);
