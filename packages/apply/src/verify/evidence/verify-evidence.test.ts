@@ -3,7 +3,7 @@ import { pytestOutput, tapOutput } from "../../test-helpers/runner-output.js";
 import { compareRuns } from "../compare.js";
 import type { CommandRun } from "../run-command.js";
 import { estimateTokens } from "./render.js";
-import { renderVerifyEvidence, RETRY_EVIDENCE_TOKENS, shortEvidence } from "./verify-evidence.js";
+import { renderVerifyEvidence, REPORT_EVIDENCE_TOKENS, RETRY_EVIDENCE_TOKENS, shortEvidence } from "./verify-evidence.js";
 
 const ROOT = "/project";
 const run = (output: string, exit: number): CommandRun => ({ command: "node --test", exit_code: exit, passed: exit === 0, timed_out: false, interrupted: false, duration_ms: 10, output });
@@ -24,6 +24,10 @@ describe("renderVerifyEvidence on a 5,000-line output", () => {
       for (const i of failing) expect(text).toMatch(new RegExp(`(case ${i} keeps|test_case_${i})\\b`));
       expect(text).not.toMatch(/^ok \d+ - |PASSED/m);
       expect(text).toMatch(/other output line\(s\) left out/);
+      // The failure report's copy: the same failures, within its smaller budget.
+      const short = renderVerifyEvidence([failure], { file: "src/ledger.js", budgetTokens: REPORT_EVIDENCE_TOKENS, maxLevel: 2 });
+      expect(estimateTokens(short)).toBeLessThanOrEqual(REPORT_EVIDENCE_TOKENS);
+      expect(short.length).toBeLessThan(text.length);
     });
   }
 

@@ -17,6 +17,8 @@ export interface VerifyEvidenceOptions {
   maxLevel?: 1 | 2 | 3;
 }
 
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
 function listNames(names: readonly string[], max: number): string {
   const shown = names.slice(0, max).join("; ");
   return names.length > max ? `${shown}; and ${names.length - max} more` : shown;
@@ -60,7 +62,7 @@ export function shortEvidence(failures: readonly NewFailure[], file: string, max
   for (const failure of failures) {
     const found = failure.failures ?? [];
     if (found.length === 0) {
-      if (parts.length < maxFailures) parts.push(`\`${failure.command}\` ${failure.reason}${failure.lines[0] ? `: ${failure.lines[0].trim().slice(0, 160)}` : ""}`);
+      if (parts.length < maxFailures) parts.push(`\`${failure.command}\` ${failure.reason}${failure.lines[0] ? `: ${cut(failure.lines[0].trim(), 160)}` : ""}`);
       else more += 1;
       continue;
     }
@@ -70,7 +72,8 @@ export function shortEvidence(failures: readonly NewFailure[], file: string, max
         continue;
       }
       const location = orderLocations(f.locations, file, 1)[0];
-      parts.push(`${f.name.slice(0, 120)}${f.message[0] ? `: ${f.message[0].slice(0, 160)}` : ""}${location ? ` (${formatLocation(location)})` : ""}`);
+      const error = f.message.find((line) => !f.name.endsWith(line));
+      parts.push(`${cut(f.name, 120)}${error ? `: ${cut(error, 160)}` : ""}${location ? ` (${formatLocation(location)})` : ""}`);
     }
     more += failure.failures_omitted ?? 0;
   }
