@@ -2,7 +2,7 @@ import path from "node:path";
 import type { SourceLocation } from "./types.js";
 
 // Frames of the runtime and of installed packages are never where the fix went wrong.
-const FOREIGN = /^(node:|internal\/|<anonymous>|\/rustc\/|\/usr\/(local\/)?(lib|go|share)\/|.*\/(node_modules|site-packages|dist-packages|\.cargo\/registry|\.rustup|go\/pkg\/mod)\/)/;
+const FOREIGN = /^(node:|internal\/|<anonymous>|\/rustc\/|\/usr\/(local\/)?(lib|go|share)\/|(.*\/)?(node_modules|site-packages|dist-packages|\.cargo\/registry|\.rustup|go\/pkg\/mod)\/)/;
 
 const PYTHON = /File "([^"]+)", line (\d+)/g;
 const JAVA = /\bat\s+(?:[\w.$-]+\/)?((?:[\w$]+\.)*)[\w$<>]+\.[\w$<>]+\(([\w$]+\.(?:java|kt|scala|groovy)):(\d+)\)/g;
