@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CompiledRule } from "./rules/compile.js";
 import { severityRank, type RuleSpec, type Severity } from "./rules/schema.js";
-import { readForScanSync, scanText, type Finding, type ReadOutcome } from "./scan-file.js";
+import { scanFileSync, scanText, type Finding, type ReadOutcome } from "./scan-file.js";
 import { walk, type Skipped, type WalkOptions } from "./walk.js";
 import type { FileResult, WorkerRequest, WorkerResponse } from "./worker-protocol.js";
 
@@ -94,7 +94,11 @@ async function scanInProcess(jobs: Job[], ctx: ScanContext): Promise<FileResult[
     }
     ctx.signal?.throwIfAborted();
     const absolute = path.join(ctx.root, job.file);
-    const outcome = ctx.readFile ? await ctx.readFile(absolute, ctx.maxBytes) : readForScanSync(absolute, ctx.maxBytes);
+    if (!ctx.readFile) {
+      results.push({ file: job.file, ...scanFileSync(absolute, job.file, job.rules, { contextLines: ctx.contextLines, maxBytes: ctx.maxBytes }) });
+      continue;
+    }
+    const outcome = await ctx.readFile(absolute, ctx.maxBytes);
     if ("skip" in outcome) results.push({ file: job.file, skip: outcome.skip });
     else results.push({ file: job.file, scan: scanText(job.file, outcome.text, job.rules, { contextLines: ctx.contextLines }) });
   }
