@@ -170,20 +170,6 @@ export const BUILTIN_RULES: RuleSpecInput[] = [
     id: "not-implemented",
     severity: "warning",
     message: "Unimplemented stub: raise NotImplementedError outside an abstract method",
-    // Parsed: not in a function decorated @abstractmethod or @overload, nor in a Protocol class. The
-    // regex form guesses the same from a decorator within six lines.
-    ast: {
-      rule: {
-        any: [{ pattern: "raise NotImplementedError" }, { pattern: "raise NotImplementedError($$$)" }],
-        not: {
-          any: [
-            { inside: { kind: "decorated_definition", has: { kind: "decorator", regex: "\\b(?:abstractmethod|overload)\\b" }, stopBy: "end" } },
-            { inside: { kind: "class_definition", has: { field: "superclasses", regex: "\\bProtocol\\b" }, stopBy: "end" } },
-          ],
-        },
-      },
-      prefilter: "NotImplementedError",
-    },
     pattern: "\\braise[ \\t]+NotImplementedError\\b",
     not_nearby: { pattern: "@(?:abc\\.)?abstractmethod|@overload|\\bProtocol\\b", lines: 6 },
     extensions: PYTHON,
