@@ -64,7 +64,7 @@ describe("scan --changed-since", () => {
     expect(out.stderr).toContain('changed_since: "no-such-ref" is not a git ref');
   });
 
-  it("takes a ref that looks like an option as a ref, not as a git option", async () => {
+  it("a ref that looks like a git option is only an unknown ref (git sees it with ^{commit} attached)", async () => {
     const dir = repo();
     const out = await invoke(scanCommand, { cwd: dir, flags: { changed_since: "--output=pwned" } });
     expect(out.exitCode).toBe(ExitCode.BAD_INPUT);

@@ -22,7 +22,7 @@ const split = (output: string) => output.split("\0").filter((name) => name !== "
 export async function changedSince(root: string, ref: string): Promise<{ commit: string; files: string[] }> {
   let commit: string;
   try {
-    commit = (await git(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`])).trim();
+    commit = (await git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim();
   } catch {
     throw new CliError("BAD_INPUT", `changed_since: "${ref}" is not a git ref of the repository at the project root`, {
       hint: "pass a branch, tag or commit, such as origin/main or HEAD~1 (in CI, fetch enough history first)",
