@@ -67,6 +67,12 @@ export interface CommandDefinition<I = any, R extends CommandResult = CommandRes
   configOverrides?: Array<"model" | "base_url">;
   /** Run with default settings and `ctx.configError` set when the config file is invalid. */
   tolerateBadConfig?: boolean;
+  /**
+   * For results too large for one document: when this says so for the parsed input, stdout gets
+   * JSON Lines (each item of `jsonLines(result)` on one line) instead of the document or the text.
+   */
+  wantsJsonLines?(input: I): boolean;
+  jsonLines?(result: R): Iterable<unknown>;
 }
 
 /** The schema's own keys: an option whose key is not one of them does not type-check. */
