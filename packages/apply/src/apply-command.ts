@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { defineCommand, ExitCode, type ExitCodeValue } from "@gembatch/core";
+import { defineCommand, ExitCode, generationFields, generationOptions, type ExitCodeValue } from "@gembatch/core";
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_VERIFY_TIMEOUT_S, depsFromContext, modelSettings, verifyCommands } from "./command-deps.js";
 import { fixFields, fixOptions } from "./fix-options.js";
 import { renderApply } from "./render.js";
@@ -20,9 +20,7 @@ const schema = z
     diff_only: z.boolean().optional(),
     resume: z.boolean().optional(),
     model: z.string().min(1).optional(),
-    max_tokens: z.number().int().positive().optional(),
-    temperature: z.number().min(0).max(2).optional(),
-    max_cost: z.number().nonnegative().optional(),
+    ...generationFields,
   })
   .strict()
   .refine((input) => input.extracted_dir !== undefined || input.run_dir !== undefined, { message: "required: the output of gembatch extract (or run_dir, a send run)", path: ["extracted_dir"] });
@@ -48,9 +46,7 @@ export const applyCommand = defineCommand({
     { key: "diff_only", type: "boolean", description: "write and show the diffs; change nothing" },
     { key: "resume", type: "boolean", description: "continue an interrupted apply in the same run directory" },
     { key: "model", type: "string", description: "model for retries (default: config/env/gemini-flash-latest)" },
-    { key: "max_tokens", type: "number", description: "output limit of a retry reply (default: config max_tokens or 8192)" },
-    { key: "temperature", type: "number", description: "sampling temperature of retries" },
-    { key: "max_cost", type: "number", valueName: "usd", description: "cap on what retries and escalation may spend (exit 4)" },
+    ...generationOptions(),
   ],
   examples: [
     `gembatch apply '{"extracted_dir": "tmp/gemini_extracted_20250715_063317", "files": ["src/a.py"], "verify": "python {file}"}'`,
@@ -63,6 +59,7 @@ export const applyCommand = defineCommand({
   configOverrides: ["model"],
   async run(input, ctx): Promise<ApplyResult> {
     const { runApply } = await import("./run-apply.js");
+    const settings = modelSettings(input, ctx);
     return runApply(
       {
         cwd: ctx.cwd,
@@ -84,10 +81,10 @@ export const applyCommand = defineCommand({
         commit: input.commit ?? false,
         allowDirty: input.allow_dirty ?? false,
         ...(input.branch ? { branch: input.branch } : {}),
-        settings: modelSettings(input, ctx),
-        ...((input.max_cost ?? ctx.config.file.max_cost) === undefined ? {} : { maxCost: input.max_cost ?? ctx.config.file.max_cost }),
+        settings,
+        ...(settings.maxCost === null ? {} : { maxCost: settings.maxCost }),
       },
-      depsFromContext(ctx),
+      depsFromContext(ctx, settings),
     );
   },
   renderText: (result, ctx) => renderApply(result, ctx.config.projectRoot ?? path.resolve(ctx.cwd)),

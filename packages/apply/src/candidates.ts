@@ -38,7 +38,15 @@ export interface ExtractionContextLike {
   sources?: ReadonlyArray<{ response_file: string }>;
 }
 
-const MetaSchema = z.looseObject({ n: z.number().int(), file_to_fix: z.string(), sha256_sent: z.string().optional(), success: z.boolean().optional(), error: z.string().nullable().optional() });
+const MetaSchema = z.looseObject({
+  n: z.number().int(),
+  file_to_fix: z.string(),
+  sha256_sent: z.string().optional(),
+  success: z.boolean().optional(),
+  error: z.string().nullable().optional(),
+  finish_reason: z.string().nullable().optional(),
+  max_tokens: z.number().int().positive().optional(),
+});
 export type SendMeta = z.infer<typeof MetaSchema>;
 
 /**

@@ -1,5 +1,16 @@
 import path from "node:path";
-import { CliError, estimateTokens, generateContent, toCliError, writeFileAtomically } from "@gembatch/core";
+import {
+  checkRetirement,
+  CliError,
+  estimateTokens,
+  generateContent,
+  settingsForModel,
+  sizeMaxTokens,
+  thinkingConfigFor,
+  toCliError,
+  writeFileAtomically,
+  type GenerationSettings,
+} from "@gembatch/core";
 import { estimateRequestCost } from "@gembatch/send";
 import type { CostTracker } from "./costs.js";
 import type { SendingDeps } from "./types.js";
@@ -27,7 +38,9 @@ export async function escalate(options: {
   reportFile: string;
   reportText: string;
   model: string;
-  maxTokens: number;
+  /** The run's settings; carried over to the escalation model within its own limits. */
+  settings: GenerationSettings;
+  warn?(message: string): void;
   deps: SendingDeps;
   costs: CostTracker;
   signal?: AbortSignal;
@@ -36,9 +49,17 @@ export async function escalate(options: {
   const { deps } = options;
   const at = deps.clock?.now() ?? Date.now();
   const promptTokens = estimateTokens(`${ESCALATION_INSTRUCTION}\n${options.reportText}`);
+  try {
+    checkRetirement(options.model, { now: at, ...(deps.pricing ? { pricing: deps.pricing } : {}), allowRetired: options.settings.allowRetired, ...(options.warn ? { warn: options.warn } : {}) });
+  } catch (error) {
+    return { file: null, cost: null, model: null, skipped: toCliError(error).message };
+  }
+  // The same settings checked against the escalation model: another model has its own output limit and thinking control.
+  const settings = settingsForModel(options.settings, options.model, { ...(deps.pricing ? { pricing: deps.pricing } : {}), ...(options.warn ? { warn: options.warn } : {}) });
+  const maxTokens = sizeMaxTokens(settings, 0, deps.pricing);
   const remaining = options.costs.remaining();
   if (remaining !== undefined) {
-    const estimate = deps.pricing ? estimateRequestCost({ model: options.model, promptTokens, maxTokens: options.maxTokens, at }, deps.pricing) : null;
+    const estimate = deps.pricing ? estimateRequestCost({ model: options.model, promptTokens, maxTokens, at }, deps.pricing) : null;
     if (estimate === null) return { file: null, cost: null, model: null, skipped: `no price is known for ${options.model}, so max_cost cannot cover the escalation` };
     if (estimate > remaining) return { file: null, cost: null, model: null, skipped: `max_cost: the escalation could cost up to $${estimate.toFixed(4)}, $${remaining.toFixed(4)} is left` };
   }
@@ -54,7 +75,16 @@ export async function escalate(options: {
         ...(deps.ledgerFile ? { ledger: { file: deps.ledgerFile, command: deps.ledgerCommand ?? "apply", run: options.runName } } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       },
-      { model: options.model, contents: [{ role: "user", parts: [{ text: options.reportText }] }], config: { systemInstruction: ESCALATION_INSTRUCTION, maxOutputTokens: options.maxTokens } },
+      {
+        model: options.model,
+        contents: [{ role: "user", parts: [{ text: options.reportText }] }],
+        config: {
+          systemInstruction: ESCALATION_INSTRUCTION,
+          maxOutputTokens: maxTokens,
+          ...(settings.temperature === null ? {} : { temperature: settings.temperature }),
+          ...(settings.thinking ? { thinkingConfig: thinkingConfigFor(settings.thinking) as never } : {}),
+        },
+      },
       { estimatedTokens: promptTokens, context: "escalation" },
     );
     const answeredBy = outcome.modelVersion ?? options.model;

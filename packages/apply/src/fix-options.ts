@@ -18,7 +18,7 @@ export const fixFields = {
   branch: z.string().min(1).optional(),
 };
 
-export const fixOptions: OptionSpec[] = [
+export const fixOptions: Array<OptionSpec<keyof typeof fixFields>> = [
   { key: "verify", type: "string[]", valueName: "commands", description: "verify commands; {file} or $GEMBATCH_FILE is the file's path, never pasted into shell text (default: config verify)" },
   { key: "skip_verify", type: "boolean", description: "run no verify command, not even the config's (fixes are then checked only by re-scanning)" },
   { key: "verify_timeout", type: "number", valueName: "seconds", description: `per verify command (default ${DEFAULT_VERIFY_TIMEOUT_S})` },

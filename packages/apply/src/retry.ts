@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { readProjectFile, toCliError, writeFileAtomically } from "@gembatch/core";
+import { estimateTokens, raisedMaxTokens, readProjectFile, sizeMaxTokens, toCliError, writeFileAtomically, type GenerationSettings } from "@gembatch/core";
 import { runExtract } from "@gembatch/extract";
 import type { ParsedReport } from "@gembatch/report";
 import { runSend } from "@gembatch/send";
-import { viewFromContext, type Candidate } from "./candidates.js";
+import { readSendMetas, viewFromContext, type Candidate } from "./candidates.js";
 import { newSpend, type CostTracker } from "./costs.js";
 import { fileKey, shownPath } from "./paths.js";
 import { renderRetryReport } from "./retry-report.js";
@@ -26,6 +26,23 @@ export interface RetryContext {
   warn(message: string): void;
 }
 
+/**
+ * The settings for attempt k: when the previous reply was cut off at MAX_TOKENS, the reply limit is
+ * raised (twice the one it hit, within the model's output limit) instead of paying again for the same cut.
+ */
+export function retrySettings(ctx: Pick<RetryContext, "settings" | "projectRoot" | "deps" | "warn">, input: { file: string; previous: AttemptRecord; currentTokens: number }): GenerationSettings {
+  const sendDir = input.previous.send_run_dir;
+  const meta = sendDir ? readSendMetas(path.resolve(ctx.projectRoot, sendDir)).get(input.file) : undefined;
+  if (meta?.finish_reason !== "MAX_TOKENS") return ctx.settings;
+  const used = meta.max_tokens ?? sizeMaxTokens(ctx.settings, input.currentTokens, ctx.deps.pricing);
+  const raised = raisedMaxTokens(used, ctx.settings.model, ctx.deps.pricing);
+  if (raised === null) {
+    ctx.warn(`${input.file}: the reply hit MAX_TOKENS at ${used}, the output limit of ${ctx.settings.model}; the retry cannot be given more`);
+    return ctx.settings;
+  }
+  return { ...ctx.settings, maxTokens: raised };
+}
+
 export type RetryOutcome = { candidate: Candidate; sendRunDir: string } | { stop: StopReason; error: string };
 
 export function attemptDir(runDir: string, attempt: number, n: number, file: string): string {
@@ -40,8 +57,9 @@ export function attemptDir(runDir: string, attempt: number, n: number, file: str
 export async function retryFile(ctx: RetryContext, input: { file: string; n: number; attempt: number; previous: AttemptRecord; errorDetails: string }): Promise<RetryOutcome> {
   const dir = attemptDir(ctx.runDir, input.attempt, input.n, input.file);
   const reportFile = path.join(dir, "issue_report.md");
+  const current = readProjectFile(ctx.projectRoot, input.file, { field: "path" }).bytes.toString("utf8");
+  const settings = retrySettings(ctx, { file: input.file, previous: input.previous, currentTokens: estimateTokens(current) });
   if (!existsSync(reportFile)) {
-    const current = readProjectFile(ctx.projectRoot, input.file, { field: "path" }).bytes.toString("utf8");
     const patch = readInside(input.previous.patch_file, { projectRoot: ctx.projectRoot, within: [ctx.runDir] });
     const text = renderRetryReport({
       original: ctx.report,
@@ -61,12 +79,10 @@ export async function retryFile(ctx: RetryContext, input: { file: string; n: num
     {
       issueReportFile: reportFile,
       filesToFix: [input.file],
-      model: ctx.settings.model,
-      maxTokens: ctx.settings.maxTokens,
-      ...(ctx.settings.temperature === undefined ? {} : { temperature: ctx.settings.temperature }),
+      model: settings.model,
+      settings: { ...settings, maxCost: remaining ?? null },
       outputDir: dir,
       resume: true,
-      ...(remaining === undefined ? {} : { maxCost: remaining }),
       cache: false,
       cwd: ctx.projectRoot,
       projectRoot: ctx.projectRoot,

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { git } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
-import { answer, answerRetry, contextLosingFix, errorPathFix, exampleProject, goodFix, read, truncatedAnswer, write } from "./test-helpers/example.js";
+import { answer, answerRetry, contextLosingFix, ESCALATION_MODEL, errorPathFix, exampleProject, goodFix, MODEL, read, truncatedAnswer, write } from "./test-helpers/example.js";
 import { applyOptions, emulatorDeps, useEmulator } from "./test-helpers/harness.js";
 import { sendAndExtract } from "./test-helpers/run.js";
 import { runApply } from "./run-apply.js";
@@ -32,7 +32,7 @@ describe("runApply", () => {
       script: [
         answerRetry(SERVICE, errorPathFix(root, SERVICE)),
         answer(SERVICE, contextLosingFix(root, SERVICE)),
-        { match: { model: "gemini-2.5-pro" }, reply: { text: "## orders/service.py\n\nThe order id is lost in the first attempt and misspelt in the second." } },
+        { match: { model: ESCALATION_MODEL }, reply: { text: "## orders/service.py\n\nThe order id is lost in the first attempt and misspelt in the second." } },
       ],
     });
     const { runDir } = await sendAndExtract(root, emu, [SERVICE]);
@@ -51,7 +51,7 @@ describe("runApply", () => {
     expect(report).toContain("AttributeError: 'Order' object has no attribute 'ident'");
     expect(report).toContain('logger.error("payment failed", order_id=order.ident)');
     expect(readFileSync(path.join(root, result.escalation_file!), "utf8")).toContain("misspelt in the second");
-    const escalation = emu.record.generate.find((g) => g.model === "gemini-2.5-pro")!;
+    const escalation = emu.record.generate.find((g) => g.model === ESCALATION_MODEL)!;
     expect(escalation.prompt).toContain("# Failure Report: Persistent Issues After 2 Attempts");
   });
 
@@ -69,10 +69,10 @@ describe("runApply", () => {
     expect(existsSync(path.join(root, runDir, "backups"))).toBe(false);
 
     // Step 7 afterwards: resuming the finished run with --escalate sends only the failure report.
-    emu.setScript([{ match: { model: "gemini-2.5-pro" }, reply: { text: "Raise max_tokens." } }]);
+    emu.setScript([{ match: { model: ESCALATION_MODEL }, reply: { text: "Raise max_tokens." } }]);
     const escalated = await runApply(applyOptions(root, { runDir, resume: true, escalate: true }), emulatorDeps(emu));
     expect(escalated.escalation_file).toBe(`${runDir}/FAILURE_ANALYSIS.md`);
-    expect(emu.record.generate.map((g) => g.model)).toEqual(["gemini-2.5-flash", "gemini-2.5-flash", "gemini-2.5-pro"]);
+    expect(emu.record.generate.map((g) => g.model)).toEqual([MODEL, MODEL, ESCALATION_MODEL]);
     expect(escalated.files[0]).toMatchObject({ status: "failed", attempts: 2 });
   });
 
@@ -116,5 +116,35 @@ describe("runApply", () => {
     expect(read(root, PAYMENTS)).toBe(original);
     // Neither candidate was ever written: no backup was needed, and verify never ran after a change.
     expect(existsSync(path.join(root, runDir, "backups"))).toBe(false);
+  });
+  describe("the verify baseline: a check that failed before the change is not the change's failure", () => {
+    const LEGACY = "import unittest\n\n\nclass LegacyTest(unittest.TestCase):\n    def test_rounding_was_always_broken(self):\n        self.assertEqual(round(2.675, 2), 2.68)\n";
+
+    it("a check failing the same way before and after a good fix: the fix is kept, no retry", async () => {
+      const root = exampleProject();
+      write(root, "tests/test_legacy.py", LEGACY);
+      const fixed = goodFix(root, PAYMENTS);
+      const emu = await useEmulator({ script: [answer(PAYMENTS, fixed)] });
+      const { runDir } = await sendAndExtract(root, emu, [PAYMENTS]);
+      const result = await runApply(applyOptions(root, { runDir }), emulatorDeps(emu));
+      expect(result.files[0]).toMatchObject({ status: "fixed", attempts: 1, verify: { new_failures: [] } });
+      expect(result.files[0]!.verify.before[0]!.passed).toBe(false);
+      expect(result.files[0]!.verify.after[0]!.passed).toBe(false);
+      expect(read(root, PAYMENTS)).toBe(fixed);
+      expect(emu.record.counts.generateContent).toBe(1);
+    });
+
+    it("a fix that breaks another test: only that one counts, and the retry names the one that was already failing", async () => {
+      const root = exampleProject();
+      write(root, "tests/test_legacy.py", LEGACY);
+      const emu = await useEmulator({ script: [answerRetry(SERVICE, goodFix(root, SERVICE)), answer(SERVICE, contextLosingFix(root, SERVICE))] });
+      const { runDir } = await sendAndExtract(root, emu, [SERVICE]);
+      const result = await runApply(applyOptions(root, { runDir }), emulatorDeps(emu));
+      expect(result.files[0]).toMatchObject({ status: "fixed", attempts: 2 });
+      const retry = emu.record.generate[1]!.prompt;
+      expect(retry).toContain("- test_log_records_carry_the_order_id (");
+      expect(retry).toMatch(/Already failing before the change, not counted against it \(1\): test_rounding_was_always_broken \(/);
+      expect(retry).not.toMatch(/^- test_rounding_was_always_broken/m);
+    });
   });
 });

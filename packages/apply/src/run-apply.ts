@@ -175,7 +175,7 @@ async function runApplyLocked(options: ApplyOptions, deps: ApplyDeps): Promise<A
       live.failure_report = show(reportPath);
       if (options.escalate && !stop && !live.escalation_file) {
         info(`escalating ${failed.length} failure(s) to ${options.escalationModel}`);
-        const outcome = await escalate({ reportFile: reportPath, reportText: text, model: options.escalationModel, maxTokens: options.settings.maxTokens, deps, costs, ...(deps.signal ? { signal: deps.signal } : {}), runName: path.basename(runDir) });
+        const outcome = await escalate({ reportFile: reportPath, reportText: text, model: options.escalationModel, settings: options.settings, warn, deps, costs, ...(deps.signal ? { signal: deps.signal } : {}), runName: path.basename(runDir) });
         if (outcome.cost !== null) costs.record(`escalation:${show(reportPath)}`, outcome.cost);
         if (outcome.file) live.escalation_file = show(outcome.file);
         else if (outcome.skipped) warn(`escalation not sent: ${outcome.skipped}`);

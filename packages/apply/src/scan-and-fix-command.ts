@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "@gembatch/core";
+import { checkRetirement, defineCommand, generationFields, generationOptions } from "@gembatch/core";
 import { stopExitCode } from "./apply-command.js";
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_VERIFY_TIMEOUT_S, depsFromContext, modelSettings, verifyCommands } from "./command-deps.js";
 import { fixFields, fixOptions } from "./fix-options.js";
@@ -16,15 +16,13 @@ const schema = z
     rules: strings.optional(),
     exclude: strings.optional(),
     min_severity: z.enum(["error", "warning", "note"]).optional(),
-    max_cost: z.number().nonnegative().optional(),
     max_files: z.number().int().positive().optional(),
     shard: z.string().min(1).optional(),
     dry_run: z.boolean().optional(),
     resume: z.boolean().optional(),
     output_dir: z.string().min(1).optional(),
     model: z.string().min(1).optional(),
-    max_tokens: z.number().int().positive().optional(),
-    temperature: z.number().min(0).max(2).optional(),
+    ...generationFields,
     include_imports: z.boolean().optional(),
     max_context_tokens: z.number().int().positive().optional(),
     concurrency: z.number().int().positive().max(64).optional(),
@@ -40,15 +38,13 @@ export const scanAndFixCommand = defineCommand({
     { key: "rules", type: "string[]", valueName: "ids", description: "only these rules" },
     { key: "exclude", type: "string[]", valueName: "globs", description: "skip files matching these globs" },
     { key: "min_severity", type: "string", valueName: "level", description: "only rules of this severity or higher: error, warning or note" },
-    { key: "max_cost", type: "number", valueName: "usd", description: "stop before the request that would push the spend past this (exit 4)" },
     { key: "max_files", type: "number", description: "work on at most this many files (after sharding)" },
     { key: "shard", type: "string", valueName: "i/n", description: "only this deterministic share of the files (CI matrix: 1/4 … 4/4)" },
     { key: "dry_run", type: "boolean", description: "write the reports and requests and a cost estimate; send nothing" },
     { key: "resume", type: "boolean", description: "continue an interrupted run (the latest one, or --output-dir)" },
     { key: "output_dir", type: "string", valueName: "dir", description: "run directory (default: tmp/gembatch_fix_<YYYYMMDD_HHMMSS>)" },
     { key: "model", type: "string", description: "model (default: config/env/gemini-flash-latest)" },
-    { key: "max_tokens", type: "number", description: "output limit per reply (default: config max_tokens or 8192)" },
-    { key: "temperature", type: "number", description: "sampling temperature" },
+    ...generationOptions(),
     { key: "include_imports", type: "boolean", description: "add the local files the files to fix import to each report" },
     { key: "max_context_tokens", type: "number", description: "refuse a report larger than this many tokens" },
     { key: "concurrency", type: "number", description: "requests in flight at once (default: config rate_limits.concurrency or 4)" },
@@ -67,7 +63,10 @@ export const scanAndFixCommand = defineCommand({
   async run(input, ctx): Promise<ScanAndFixResult> {
     const shard = input.shard ? parseShard(input.shard) : null;
     const { runScanAndFix } = await import("./scan-and-fix/run-scan-and-fix.js");
-    const maxCost = input.max_cost ?? ctx.config.file.max_cost;
+    const settings = modelSettings(input, ctx);
+    // Checked before the scan, so a retired model stops the run before any report is written.
+    checkRetirement(settings.model, { now: ctx.clock.now(), pricing: ctx.config.pricing, allowRetired: settings.allowRetired, warn: (m) => ctx.warn(m) });
+    const maxCost = settings.maxCost ?? undefined;
     return runScanAndFix(
       {
         cwd: ctx.cwd,
@@ -93,13 +92,13 @@ export const scanAndFixCommand = defineCommand({
         commit: input.commit ?? false,
         allowDirty: input.allow_dirty ?? false,
         ...(input.branch ? { branch: input.branch } : {}),
-        settings: modelSettings(input, ctx),
+        settings,
         ...(input.include_imports ? { includeImports: true } : {}),
         ...(input.max_context_tokens ? { maxContextTokens: input.max_context_tokens } : {}),
         ...(input.concurrency ? { concurrency: input.concurrency } : {}),
         ...(ctx.env.GITHUB_STEP_SUMMARY ? { stepSummaryFile: ctx.env.GITHUB_STEP_SUMMARY } : {}),
       },
-      depsFromContext(ctx),
+      depsFromContext(ctx, settings),
     );
   },
   renderText: (result) => renderScanAndFix(result),

@@ -1,4 +1,4 @@
-import type { Clock, Pricing, RateLimits, RetryPolicy } from "@gembatch/core";
+import type { Clock, GenerationSettings, Pricing, RateLimits, RetryPolicy } from "@gembatch/core";
 import type { SendDeps } from "@gembatch/send";
 import type { CostTracker } from "./costs.js";
 import type { FileStatus, StopReason } from "./state.js";
@@ -31,11 +31,8 @@ export interface ApplyDeps extends SendingDeps {
   killGraceMs?: number;
 }
 
-export interface ModelSettings {
-  model: string;
-  maxTokens: number;
-  temperature?: number;
-}
+/** Resolved once by core's `resolveGenerationSettings` (precedence and the model's limits). */
+export type ModelSettings = GenerationSettings;
 
 export interface ApplyFileResult {
   path: string;

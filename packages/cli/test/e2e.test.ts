@@ -66,7 +66,7 @@ describe("gembatch bin", () => {
     expect(result.stdout + result.stderr).not.toContain("secret-key-abcdef");
     expect(seenKey).toBe("secret-key-abcdef");
     const doc = JSON.parse(result.stdout);
-    expect(doc.checks.map((c: { name: string; status: string }) => `${c.name}:${c.status}`)).toEqual(["node:ok", "config:ok", "api_key:ok", "base_url:ok", "api_call:ok", "pricing:ok"]);
+    expect(doc.checks.map((c: { name: string; status: string }) => `${c.name}:${c.status}`)).toEqual(["node:ok", "config:ok", "api_key:ok", "base_url:ok", "api_call:ok", "alias:warn", "pricing:ok"]);
     expect(doc.checks[4].detail).toContain("answered by gemini-2.5-flash");
   });
 

@@ -30,3 +30,6 @@ export * from "./safety/project-lock.js";
 export { journalEdit, settleEdit, type PendingEdit, type RecoveredEdit } from "./safety/edit-journal.js";
 export { recordChild, type ReapedChild } from "./safety/child-registry.js";
 export { killProcessGroup, processAlive } from "./safety/processes.js";
+export * from "./models/catalog.js";
+export * from "./models/retirement.js";
+export * from "./models/settings.js";

@@ -104,6 +104,7 @@ export function recordGeneration(
     status: options.status,
     ...(scripted?.generation.finishReason ? { finishReason: scripted.generation.finishReason } : {}),
     ...(scripted?.scriptEntry !== undefined ? { scriptEntry: scripted.scriptEntry } : {}),
+    ...(Object.keys(prepared.request.settings).length > 0 ? { settings: prepared.request.settings } : {}),
   });
 }
 

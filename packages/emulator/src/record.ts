@@ -1,4 +1,5 @@
 import type { ModelQuotaUsage } from "./quotas.js";
+import type { GenerationSettingsSeen } from "./validate-request.js";
 import type { RouteName } from "./route-table.js";
 
 /** One model call the server answered: a sync request or a batch row. */
@@ -19,6 +20,8 @@ export interface GenerateRecord {
   finishReason?: string;
   /** Index of the script entry that answered, absent when the default reply was used. */
   scriptEntry?: number;
+  /** generationConfig as received: reply limit, temperature, thinking level or budget. */
+  settings?: GenerationSettingsSeen;
 }
 
 export interface BatchRecord {

@@ -7,7 +7,16 @@ export interface GenerateRequest {
   cachedContent: string | undefined;
   maxOutputTokens: number | undefined;
   includeThoughts: boolean;
+  /** The generation settings as sent, for the record (tests check what reached the server). */
+  settings: GenerationSettingsSeen;
   hasTools: boolean;
+}
+
+export interface GenerationSettingsSeen {
+  maxOutputTokens?: number;
+  temperature?: number;
+  thinkingLevel?: string;
+  thinkingBudget?: number;
 }
 
 const REQUEST_FIELDS = new Set([
@@ -103,7 +112,21 @@ export function validateGenerateRequest(body: Json): GenerateRequest {
     cachedContent: typeof cachedContent === "string" && cachedContent !== "" ? cachedContent : undefined,
     maxOutputTokens: typeof maxOutputTokens === "number" && maxOutputTokens > 0 ? maxOutputTokens : undefined,
     includeThoughts: field(thinkingConfig, "includeThoughts") === true,
+    settings: seenSettings(generationConfig, thinkingConfig),
     hasTools: (Array.isArray(tools) && tools.length > 0) || field(body, "toolConfig") !== undefined,
+  };
+}
+
+function seenSettings(generationConfig: Json, thinkingConfig: Json): GenerationSettingsSeen {
+  const maxOutputTokens = field(generationConfig, "maxOutputTokens");
+  const temperature = field(generationConfig, "temperature");
+  const level = field(thinkingConfig, "thinkingLevel");
+  const budget = field(thinkingConfig, "thinkingBudget");
+  return {
+    ...(typeof maxOutputTokens === "number" ? { maxOutputTokens } : {}),
+    ...(typeof temperature === "number" ? { temperature } : {}),
+    ...(typeof level === "string" ? { thinkingLevel: level } : {}),
+    ...(typeof budget === "number" ? { thinkingBudget: budget } : {}),
   };
 }
 

@@ -44,12 +44,16 @@ export interface JobDeps {
 
 /** The request as the REST API spells it, for a JSONL input line. */
 function restRequest(request: BuiltRequest): Record<string, unknown> {
-  const { systemInstruction, cachedContent, maxOutputTokens, temperature } = request.config;
+  const { systemInstruction, cachedContent, maxOutputTokens, temperature, thinkingConfig } = request.config;
   return {
     contents: request.contents,
     ...(typeof systemInstruction === "string" ? { systemInstruction: { parts: [{ text: systemInstruction }] } } : {}),
     ...(cachedContent ? { cachedContent } : {}),
-    generationConfig: { ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }), ...(temperature === undefined ? {} : { temperature }) },
+    generationConfig: {
+      ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
+      ...(temperature === undefined ? {} : { temperature }),
+      ...(thinkingConfig === undefined ? {} : { thinkingConfig }),
+    },
   };
 }
 

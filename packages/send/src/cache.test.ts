@@ -7,7 +7,7 @@ import { cacheMinTokens } from "./cache.js";
 import { SYSTEM_INSTRUCTION } from "./prompt.js";
 import { runSend } from "./run-send.js";
 import { sendExitCode } from "./summary.js";
-import { fixedReply, makeProject, replyFor, useEmulator } from "./test-helpers/project.js";
+import { fixedReply, isRetirementNotice, makeProject, replyFor, useEmulator } from "./test-helpers/project.js";
 
 const FILES = { "src/a.py": "a = 1\n", "src/b.py": "b = 1\n" };
 const script = Object.keys(FILES).map((f) => replyFor(f, { text: fixedReply(f, "x = 2\n") }));
@@ -86,7 +86,7 @@ describe("explicit context caching", () => {
     const result = await runSend(project.options({ concurrency: 1 }), {
       client,
       clock: createManualClock(),
-      warn: (m) => warnings.push(m),
+      warn: (m) => void (isRetirementNotice(m) || warnings.push(m)),
       // On Google's side two hours pass after the first file: the one-hour cache expires.
       progress: () => ({ tick: () => serverClock.advance(2 * 3_600_000), update: () => {}, stop: () => {} }),
     });
@@ -126,7 +126,7 @@ describe("explicit context caching", () => {
     const project = makeProject(FILES, { padding: 24_000 });
     const { emu, client } = await useEmulator({ script, caches: { minTokens: 1_000_000 } });
     const warnings: string[] = [];
-    const result = await runSend(project.options(), { client, clock: createManualClock(), warn: (m) => warnings.push(m) });
+    const result = await runSend(project.options(), { client, clock: createManualClock(), warn: (m) => void (isRetirementNotice(m) || warnings.push(m)) });
     expect(result.success).toBe(true);
     expect(result.cache).toMatchObject({ created: false, name: null });
     expect(result.cache!.error).toMatch(/too small/);

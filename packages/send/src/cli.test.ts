@@ -16,7 +16,7 @@ async function gembatch(argv: string[], options: { cwd: string; baseUrl: string;
   const code = await runProgram(
     { name: "gembatch", version: "0.0.0", description: "test", examples: [], commands: [{ name: "send", summary: "send", load: async () => sendCommand }] },
     ["send", ...argv],
-    { cwd: options.cwd, env: { GEMINI_API_KEY: options.key ?? API_KEY, GEMBATCH_BASE_URL: options.baseUrl, GEMBATCH_MODEL: "gemini-2.5-flash" }, stdin: Readable.from([]), stdout, stderr },
+    { cwd: options.cwd, env: { GEMINI_API_KEY: options.key ?? API_KEY, GEMBATCH_BASE_URL: options.baseUrl, GEMBATCH_MODEL: "gemini-2.5-flash-lite" }, stdin: Readable.from([]), stdout, stderr },
   );
   return { code, out, err };
 }
@@ -32,7 +32,7 @@ describe("gembatch send (in process)", () => {
     const { code, out } = await gembatch([json], { cwd: project.root, baseUrl: emu.url });
     expect(code).toBe(0);
     const result = JSON.parse(out);
-    expect(result).toMatchObject({ success: true, files_processed: 2, files_succeeded: 2, model: "gemini-2.5-flash" });
+    expect(result).toMatchObject({ success: true, files_processed: 2, files_succeeded: 2, model: "gemini-2.5-flash-lite" });
     expect(emu.record.generate[0]!.prompt).toContain("FILE TO FIX: src/a.py");
     // Every call lands in the cost ledger.
     const ledger = readFileSync(path.join(project.root, "tmp", "gembatch_cost_ledger.jsonl"), "utf8").trim().split("\n");
@@ -69,7 +69,7 @@ describe("gembatch send (in process)", () => {
     const { emu } = await useEmulator();
     const tooMany = await gembatch([JSON.stringify({ issue_report_file: "tmp/issues/fix_logger_bind.md", files_to_fix: ["src/a.py"], max_tokens: 100_000 })], { cwd: project.root, baseUrl: emu.url });
     expect(tooMany.code).toBe(2);
-    expect(JSON.parse(tooMany.out).error.message).toBe("max_tokens: 100000 is above the output limit of gemini-2.5-flash (65536)");
+    expect(JSON.parse(tooMany.out).error.message).toBe("max_tokens: 100000 is above the output limit of gemini-2.5-flash-lite (65536)");
     const typo = await gembatch([JSON.stringify({ issue_report_file: "x", files_to_fix: ["src/a.py"], max_token: 5 })], { cwd: project.root, baseUrl: emu.url });
     expect(typo.code).toBe(2);
     expect(JSON.parse(typo.out).error.message).toMatch(/^max_token: unknown key \(did you mean "max_tokens"\?\)/);

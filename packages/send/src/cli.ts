@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CliError, clientOptionsFrom, createGeminiClient, createProgress, defineCommand, modelLimits, type CommandContext } from "@gembatch/core";
+import { clientOptionsFrom, createGeminiClient, createProgress, defineCommand, generationFields, generationOptions, settingsFromContext, type CommandContext, type GenerationSettings } from "@gembatch/core";
 import { renderSend } from "./render.js";
 import { sendExitCode } from "./summary.js";
 import type { SendResult } from "./types.js";
@@ -8,11 +8,9 @@ const schema = z
   .object({
     issue_report_file: z.string().min(1),
     files_to_fix: z.array(z.string().min(1)).min(1).optional(),
-    max_tokens: z.number().int().positive().optional(),
-    temperature: z.number().min(0).max(2).optional(),
+    ...generationFields,
     output_dir: z.string().min(1).optional(),
     model: z.string().min(1).optional(),
-    max_cost: z.number().nonnegative().optional(),
     dry_run: z.boolean().optional(),
     resume: z.boolean().optional(),
     cache: z.boolean().optional(),
@@ -26,19 +24,15 @@ const schema = z
   })
   .strict();
 
-export const DEFAULT_MAX_TOKENS = 8192;
-
 export const sendCommand = defineCommand({
   name: "send",
   summary: "Send each file to fix to Gemini on its own request with the whole issue report; write requests, responses and BATCH_SUMMARY.json",
   options: [
     { key: "issue_report_file", type: "string", valueName: "path", description: "the issue report (tmp/issues/fix_<issue>.md); sent first, unchanged, in every request" },
     { key: "files_to_fix", type: "string[]", valueName: "paths", description: "the files to fix, one request each (default: the report's Files to Fix list)" },
-    { key: "max_tokens", type: "number", description: `output token limit per reply (default: config max_tokens or ${DEFAULT_MAX_TOKENS})` },
-    { key: "temperature", type: "number", description: "sampling temperature (default: config temperature, else the model's own)" },
     { key: "output_dir", type: "string", valueName: "dir", description: "run directory (default: tmp/gemini_batch_<YYYYMMDD_HHMMSS>)" },
     { key: "model", type: "string", description: "model (default: config/env/gemini-flash-latest)" },
-    { key: "max_cost", type: "number", valueName: "usd", description: "stop before the request that would push the spend past this many USD (exit 4)" },
+    ...generationOptions(),
     { key: "dry_run", type: "boolean", description: "write the requests and a cost estimate; send nothing" },
     { key: "resume", type: "boolean", description: "continue the run in --output-dir, skipping files already answered" },
     { key: "cache", type: "boolean", negate: true, description: "no explicit context cache, even when the report is large enough" },
@@ -54,28 +48,20 @@ export const sendCommand = defineCommand({
     "gembatch send --issue-report-file tmp/issues/fix_x.md --files-to-fix src/a.py --continue-truncated 2 --max-cost 0.50",
     "gembatch send --issue-report-file tmp/issues/fix_x.md --files-to-fix src/*.py --via batch",
     "gembatch send --issue-report-file tmp/issues/fix_x.md --files-to-fix src/a.py --resume --output-dir tmp/gemini_batch_20260101_120000",
+    "gembatch send --issue-report-file tmp/issues/fix_x.md --files-to-fix src/big.py --model gemini-3.8-flash --thinking-level LOW --dry-run",
   ],
   schema,
   configOverrides: ["model"],
   async run(input, ctx): Promise<SendResult> {
     const { runSend } = await import("./run-send.js");
-    const model = ctx.config.model;
-    const maxTokens = input.max_tokens ?? ctx.config.file.max_tokens ?? DEFAULT_MAX_TOKENS;
-    const limit = modelLimits(model, ctx.config.pricing)?.output;
-    if (limit !== undefined && maxTokens > limit) {
-      throw new CliError("BAD_INPUT", `max_tokens: ${maxTokens} is above the output limit of ${model} (${limit})`, { hint: `use --max-tokens ${limit} or less` });
-    }
-    const temperature = input.temperature ?? ctx.config.file.temperature;
-    const maxCost = input.max_cost ?? ctx.config.file.max_cost;
+    const settings = settingsFromContext(input, ctx);
     return runSend(
       {
         issueReportFile: input.issue_report_file,
         ...(input.files_to_fix ? { filesToFix: input.files_to_fix } : {}),
-        model,
-        maxTokens,
-        ...(temperature === undefined ? {} : { temperature }),
+        model: settings.model,
+        settings,
         ...(input.output_dir ? { outputDir: input.output_dir } : {}),
-        ...(maxCost === undefined ? {} : { maxCost }),
         dryRun: input.dry_run ?? false,
         resume: input.resume ?? false,
         cache: input.cache !== false && input.no_cache !== true,
@@ -89,7 +75,7 @@ export const sendCommand = defineCommand({
         tmpDir: ctx.config.tmpDir,
       },
       {
-        ...sendDepsFromContext(ctx),
+        ...sendDepsFromContext(ctx, settings),
         progress: sendProgress(ctx, ctx.interactive && !ctx.quiet),
       },
     );
@@ -99,12 +85,12 @@ export const sendCommand = defineCommand({
 });
 
 /** What runSend needs from a command's context; apply builds on the same. */
-export function sendDepsFromContext(ctx: CommandContext) {
+export function sendDepsFromContext(ctx: CommandContext, settings?: Pick<GenerationSettings, "maxRetries">) {
   return {
     createClient: () => createGeminiClient(clientOptionsFrom(ctx.config)),
     clock: ctx.clock,
     rateLimits: ctx.config.rateLimits,
-    retryPolicy: ctx.config.retry,
+    retryPolicy: settings ? { ...ctx.config.retry, maxRetries: settings.maxRetries } : ctx.config.retry,
     pricing: ctx.config.pricing,
     ledgerFile: ctx.config.ledgerFile,
     ledgerCommand: ctx.commandName,

@@ -1,4 +1,5 @@
 import type { Content, GenerateContentConfig } from "@google/genai";
+import { thinkingConfigFor, type ThinkingSetting } from "@gembatch/core";
 
 export const startMarker = (file: string) => `<!-- CODE_FILE_START: ${file} -->`;
 export const endMarker = (file: string) => `<!-- CODE_FILE_END: ${file} -->`;
@@ -87,6 +88,7 @@ export interface RequestShape {
   instructions: string;
   maxTokens: number;
   temperature?: number;
+  thinking?: ThinkingSetting;
   /** With an explicit cache the system instruction and the report live in the cache. */
   cachedContent?: string;
   /** The reply so far (every earlier part, stitched) when asking for the rest. */
@@ -110,6 +112,7 @@ export function buildRequest(shape: RequestShape): BuiltRequest {
   const config: GenerateContentConfig = {
     maxOutputTokens: shape.maxTokens,
     ...(shape.temperature === undefined ? {} : { temperature: shape.temperature }),
+    ...(shape.thinking ? { thinkingConfig: thinkingConfigFor(shape.thinking) as GenerateContentConfig["thinkingConfig"] } : {}),
     ...(shape.cachedContent ? { cachedContent: shape.cachedContent } : { systemInstruction: SYSTEM_INSTRUCTION }),
   };
   return { contents, config };

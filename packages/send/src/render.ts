@@ -26,8 +26,16 @@ function renderLines(result: SendResult): string {
   if (result.dry_run) {
     const planned = result.planned ?? [];
     const lines = [`Dry run: ${planned.length} request(s) written, nothing sent.`];
-    planned.forEach((p, i) => lines.push(`[${i + 1}/${planned.length}] ${p.file_to_fix} ~${p.estimated_prompt_tokens} prompt tokens, at most ${usd(p.estimated_cost)} -> ${p.request_file}`));
-    lines.push(`Estimated cost: at most ${usd(result.estimated_cost ?? null)}${result.cache_planned ? " (before the saving of the explicit cache a real run would create)" : ""}. Requests in ${result.output_dir}/`);
+    planned.forEach((p, i) =>
+      lines.push(
+        p.too_large
+          ? `[${i + 1}/${planned.length}] ${p.file_to_fix} too large: ~${p.too_large.estimated_output_tokens} output tokens needed, limit ${p.too_large.output_limit}; a real run skips it`
+          : `[${i + 1}/${planned.length}] ${p.file_to_fix} ~${p.estimated_prompt_tokens} prompt tokens, expected ${usd(p.estimated_cost_expected)}, at most ${usd(p.estimated_cost)} -> ${p.request_file}`,
+      ),
+    );
+    lines.push(
+      `Estimated cost: expected ${usd(result.estimated_cost_expected ?? null)} (replies the size of the files, before thinking), worst case ${usd(result.estimated_cost ?? null)} (every reply uses max_tokens ${result.max_tokens})${result.cache_planned ? ", before the saving of the explicit cache a real run would create" : ""}. Requests in ${result.output_dir}/`,
+    );
     return lines.join("\n");
   }
   const total = result.results.length + result.not_sent.length;

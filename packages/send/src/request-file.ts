@@ -29,6 +29,7 @@ export function renderRequestFile(request: BuiltRequest, header: RequestHeader):
     `via: ${header.via}`,
     `max_output_tokens: ${config.maxOutputTokens ?? "(model default)"}`,
     `temperature: ${config.temperature ?? "(model default)"}`,
+    `thinking: ${config.thinkingConfig?.thinkingLevel ?? (config.thinkingConfig?.thinkingBudget !== undefined ? `budget ${config.thinkingConfig.thinkingBudget}` : "(model default)")}`,
     `cached_content: ${header.cache?.name ?? "(none)"}`,
     `sha256_sent: ${header.sha256}`,
     `fence: ${header.fence}`,

@@ -82,7 +82,7 @@ describe("interrupt and resume", () => {
     const { client } = await useEmulator({ script: [replyFor("src/a.py", { text: fixedReply("src/a.py", "a = 2\n") })] });
     const first = await runSend(project.options({ outputDir: "tmp/attempt_1" }), { client, clock: createManualClock() });
     expect(first.output_dir).toBe("tmp/attempt_1");
-    await expect(runSend(project.options({ outputDir: "tmp/attempt_1" }), { client })).rejects.toMatchObject({ code: "BAD_INPUT", exitCode: 2, message: "output_dir: tmp/attempt_1 already holds a send run" });
-    await expect(runSend(project.options({ resume: true }), { client })).rejects.toMatchObject({ code: "BAD_INPUT", message: "resume: needs output_dir, the run directory to resume" });
+    await expect(runSend(project.options({ outputDir: "tmp/attempt_1" }), { client, clock: createManualClock() })).rejects.toMatchObject({ code: "BAD_INPUT", exitCode: 2, message: "output_dir: tmp/attempt_1 already holds a send run" });
+    await expect(runSend(project.options({ resume: true }), { client, clock: createManualClock() })).rejects.toMatchObject({ code: "BAD_INPUT", message: "resume: needs output_dir, the run directory to resume" });
   });
 });

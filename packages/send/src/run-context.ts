@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { GoogleGenAI } from "@google/genai";
-import type { CliError, Clock, EventLog, GenerateDeps, Pricing } from "@gembatch/core";
+import type { CliError, Clock, EventLog, GenerateDeps, Pricing, ThinkingSetting } from "@gembatch/core";
 import type { Budget } from "./budget.js";
 import { displayPath, writeFileAtomic, writeJson } from "./run-dir.js";
 import type { FileResult, StopReason, Via } from "./types.js";
@@ -22,6 +22,7 @@ export interface RunContext {
   via: Via;
   maxTokens: number;
   temperature: number | undefined;
+  thinking: ThinkingSetting | null;
   continueTruncated: number;
   report: string;
   reportSha: string;

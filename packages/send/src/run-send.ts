@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import {
   acquireLock,
+  checkRetirement,
   CliError,
   createEventLog,
   createRateLimiter,
@@ -17,6 +18,7 @@ import { checkBudgetable, createBudget, reserveCacheCost, type CacheHold } from 
 import { createCache, deleteCache, settleSaving, shouldCache, type CacheState } from "./cache.js";
 import { dryRun } from "./dry-run.js";
 import { loadInputs, planFiles, sha256, type PlannedFile } from "./inputs.js";
+import { preflight, settingsOf } from "./preflight.js";
 import { checkReport } from "./report-check.js";
 import { displayPath, holdsRun, LOG_FILE, readMetas, SUMMARY_FILE, writeJson } from "./run-dir.js";
 import type { RunContext } from "./run-context.js";
@@ -92,7 +94,6 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
   const clock = deps.clock ?? systemClock;
   const pricing = deps.pricing ?? defaultPricing;
   const via = options.via ?? "sync";
-  const maxCost = options.maxCost ?? null;
   const startedAt = clock.now();
   const warnings: string[] = [];
   const warn = (message: string) => {
@@ -100,6 +101,9 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
     deps.warn?.(message);
   };
   checkOptions(options);
+  const settings = settingsOf(options, pricing, warn);
+  const maxCost = settings.maxCost;
+  checkRetirement(options.model, { now: startedAt, pricing, allowRetired: settings.allowRetired, warn });
   checkBudgetable({ maxCost, model: options.model, batch: via === "batch", pricing, at: startedAt });
   const { report, files } = loadInputs(options);
   // Made before the run directory, so a missing key (exit 3) leaves nothing behind; a dry run needs none.
@@ -123,18 +127,19 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
     reportCheck.warnings.forEach(warn);
     const planned = planFiles(files, previous, reportCheck.languages);
     const reportSha = sha256(report);
-    const { answered, pending } = splitAnswered(planned, runDir, previous, { projectRoot: options.projectRoot, reportSha, warn });
+    const { answered, pending: wanted } = splitAnswered(planned, runDir, previous, { projectRoot: options.projectRoot, reportSha, warn });
+    const { pending, tooLarge, maxTokens } = preflight(wanted, settings, { pricing, warn });
     const cachePlan = shouldCache({ enabled: options.cache !== false && via === "sync", files: pending.length, report, model: options.model, pricing });
     if (options.dryRun) {
       const result = dryRun({
         runDir,
         projectRoot: options.projectRoot,
-        files: pending,
+        files: wanted,
         report,
         model: options.model,
         via,
-        maxTokens: options.maxTokens,
-        temperature: options.temperature,
+        maxTokens,
+        settings,
         maxCost,
         pricing,
         at: startedAt,
@@ -159,8 +164,9 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
       projectRoot: options.projectRoot,
       model: options.model,
       via,
-      maxTokens: options.maxTokens,
-      temperature: options.temperature,
+      maxTokens,
+      temperature: settings.temperature ?? undefined,
+      thinking: settings.thinking,
       continueTruncated: options.continueTruncated ?? 0,
       report,
       reportSha,
@@ -183,7 +189,7 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
       cache: null,
       warn,
     };
-    events.event("run_started", { files: pending.length, resumed: answered.length, model: options.model, via, max_cost: maxCost, cache_planned: cachePlan.cache, shared_tokens: cachePlan.tokens });
+    events.event("run_started", { files: pending.length, resumed: answered.length, too_large: tooLarge.length, model: options.model, via, max_tokens: maxTokens, thinking: settings.thinking, max_cost: maxCost, cache_planned: cachePlan.cache, shared_tokens: cachePlan.tokens });
     const progress: Progress = (await deps.progress?.(pending.length)) ?? { tick: () => {}, update: () => {}, stop: () => {} };
     const onDone = () => progress.tick(1, { cost: usd(budget.spent()) });
     let cacheState: CacheState | null = null;
@@ -221,7 +227,8 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
       if (cacheState) cache = await deleteCache(run, cacheState);
     }
     // `previous` already holds every answered file of this pass, so `answered` need not be added again.
-    const results = runRows(previous, loop.results, loop.notSent, { runDir, projectRoot: options.projectRoot });
+    const notSent = [...tooLarge, ...loop.notSent];
+    const results = runRows(previous, loop.results, notSent, { runDir, projectRoot: options.projectRoot });
     if (cache) settleSaving(cache, loop.results, grossSaving(loop.results));
     const summaryPath = path.join(runDir, SUMMARY_FILE);
     const summary = buildSummary({
@@ -232,7 +239,7 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
       summaryFile: displayPath(options.projectRoot, summaryPath),
       logFile: displayPath(options.projectRoot, events.file),
       results,
-      notSent: loop.notSent,
+      notSent,
       stop: loop.stop ?? null,
       cache,
       maxCost,
@@ -241,6 +248,8 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
       startedAt,
       finishedAt: clock.now(),
     });
+    summary.max_tokens = maxTokens;
+    summary.thinking = settings.thinking;
     if (warnings.length > 0) summary.warnings = [...warnings];
     writeJson(summaryPath, summary);
     events.event("run_finished", { succeeded: summary.files_succeeded, processed: summary.files_processed, not_sent: summary.not_sent.length, stopped: summary.stopped, total_cost: summary.total_cost });

@@ -17,6 +17,7 @@ export function requestFor(run: RunContext, file: PlannedFile, partial?: string)
     instructions: file.instructions,
     maxTokens: run.maxTokens,
     ...(run.temperature === undefined ? {} : { temperature: run.temperature }),
+    ...(run.thinking ? { thinking: run.thinking } : {}),
     ...(run.cache ? { cachedContent: run.cache.name } : {}),
     ...(partial === undefined ? {} : { partial, continuation: continuationInstruction(file) }),
   });
@@ -148,6 +149,7 @@ export function writeOutcome(run: RunContext, file: PlannedFile, outcome: { part
     language: file.language,
     model: run.model,
     model_version: last?.modelVersion ?? null,
+    max_tokens: run.maxTokens,
     via: run.via,
     cached_content: run.cache?.name ?? null,
     usage,

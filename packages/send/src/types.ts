@@ -1,5 +1,5 @@
 import type { GoogleGenAI } from "@google/genai";
-import type { Clock, EventLog, Pricing, Progress, RateLimiter, RateLimits, RetryPolicy } from "@gembatch/core";
+import type { Clock, EventLog, GenerationSettings, Pricing, Progress, RateLimiter, RateLimits, RetryPolicy, ThinkingSetting, TooLarge } from "@gembatch/core";
 
 export type Via = "sync" | "batch";
 
@@ -9,11 +9,20 @@ export interface SendOptions {
   /** Omitted: the report's own "Files to Fix" list. */
   filesToFix?: string[];
   model: string;
-  maxTokens: number;
+  /**
+   * Resolved by core's `resolveGenerationSettings` (what the commands pass). Without it the loose values
+   * below are resolved and checked against the model here, so a library caller gets the same checks.
+   */
+  settings?: GenerationSettings;
+  /** Omitted: sized from the largest file plus thinking headroom, within the model's output limit. */
+  maxTokens?: number;
   /** Omitted: the model's own default (Google advises leaving 3.x models at theirs). */
   temperature?: number;
-  outputDir?: string;
+  thinking?: ThinkingSetting;
   maxCost?: number;
+  /** Send to a model past its shutdown date (default: refused). */
+  allowRetired?: boolean;
+  outputDir?: string;
   dryRun?: boolean;
   resume?: boolean;
   /** Explicit context caching when worthwhile (default true). */
@@ -88,6 +97,8 @@ export interface FileMeta {
   language: string;
   model: string;
   model_version: string | null;
+  /** The reply limit the request carried (a retry after MAX_TOKENS raises it from this). */
+  max_tokens?: number;
   via: Via;
   cached_content: string | null;
   usage: UsageSummary;
@@ -132,7 +143,9 @@ export interface FileResult {
 
 export interface NotSent {
   file_to_fix: string;
-  reason: StopReason;
+  /** `too_large`: its whole fixed version cannot fit the model's output limit, so it was not sent. */
+  reason: StopReason | "too_large";
+  too_large?: TooLarge;
 }
 
 export interface CacheSummary {
@@ -158,7 +171,14 @@ export interface DryRunFile {
   sha256_sent: string;
   fence: string;
   estimated_prompt_tokens: number;
+  /** The file's own tokens: a whole-file reply is about this size. */
+  estimated_file_tokens: number;
+  /** Worst case: every output token up to max_tokens used. */
   estimated_cost: number | null;
+  /** Expected: a reply the size of the file (plus margin), before thinking. */
+  estimated_cost_expected: number | null;
+  /** Set when the file cannot fit the model's output limit: a real run skips it. */
+  too_large: TooLarge | null;
 }
 
 export interface SendResult {
@@ -187,8 +207,12 @@ export interface SendResult {
   cache: CacheSummary | null;
   budget: { max_cost: number; spent: number } | null;
   batch_job: { name: string; display_name: string; state: string } | null;
-  /** Dry runs only. */
+  /** The reply limit sent (max_tokens as given, else sized from the largest file). */
+  max_tokens?: number;
+  thinking?: ThinkingSetting | null;
+  /** Dry runs only: the worst case (every reply uses max_tokens) and the expected figure. */
   estimated_cost?: number | null;
+  estimated_cost_expected?: number | null;
   cache_planned?: boolean;
   planned?: DryRunFile[];
   started_at: string;

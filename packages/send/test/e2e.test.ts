@@ -37,7 +37,7 @@ async function emulator(delayMs = 0) {
   return emu;
 }
 
-const env = (url: string) => ({ GEMINI_API_KEY: KEY, GEMBATCH_BASE_URL: url, GEMBATCH_MODEL: "gemini-2.5-flash", GOOGLE_API_KEY: "", CI: "1" });
+const env = (url: string) => ({ GEMINI_API_KEY: KEY, GEMBATCH_BASE_URL: url, GEMBATCH_MODEL: "gemini-2.5-flash-lite", GOOGLE_API_KEY: "", CI: "1" });
 
 const help = await execa(process.execPath, [bin, "--help"], { reject: false });
 const registered = /^\s+send\b/m.test(help.stdout);

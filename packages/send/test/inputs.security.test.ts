@@ -46,7 +46,7 @@ async function emulator() {
 }
 
 function send(root: string, url: string, args: string[]) {
-  return execa(process.execPath, [bin, "send", ...args], { cwd: root, reject: false, env: { GEMINI_API_KEY: KEY, GEMBATCH_BASE_URL: url, GEMBATCH_MODEL: "gemini-2.5-flash", GOOGLE_API_KEY: "", CI: "1" } });
+  return execa(process.execPath, [bin, "send", ...args], { cwd: root, reject: false, env: { GEMINI_API_KEY: KEY, GEMBATCH_BASE_URL: url, GEMBATCH_MODEL: "gemini-2.5-flash-lite", GOOGLE_API_KEY: "", CI: "1" } });
 }
 
 function writtenUnder(dir: string): string {

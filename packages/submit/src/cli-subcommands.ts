@@ -8,7 +8,7 @@ import { downloadResults, type DownloadOutcome } from "./download.js";
 import { collectStatus, type StatusSummary } from "./status.js";
 import { isTerminal, shortState, type SubmissionState } from "./state.js";
 
-const workDirOption = { key: "work_dir", type: "string" as const, valueName: "path", description: "where batch_submission_state.json lives (default: cwd)" };
+const workDirOption = { key: "work_dir" as const, type: "string" as const, valueName: "path", description: "where batch_submission_state.json lives (default: cwd)" };
 
 async function requireState(deps: Awaited<ReturnType<typeof buildDeps>>["deps"]): Promise<SubmissionState> {
   const state = await deps.store.load();

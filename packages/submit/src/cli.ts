@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { CliError, createProgress, defineCommand, ExitCode, writeFileAtomically } from "@gembatch/core";
+import { allowRetiredFrom, checkRetirement, CliError, createProgress, defineCommand, ExitCode, generationFields, generationOptions, writeFileAtomically } from "@gembatch/core";
 import { buildDeps } from "./deps.js";
 import { buildFinalReport, reportPath, type FinalReport } from "./final-report.js";
 import { LOG_FILE, STATE_FILE } from "./state.js";
@@ -22,6 +22,7 @@ const schema = z
     max_enqueued_tokens: z.number().int().positive().optional(),
     poll_interval: z.number().positive().default(30),
     upload_ahead: z.number().int().nonnegative().default(2),
+    allow_retired: generationFields.allow_retired,
   })
   .strict();
 
@@ -56,6 +57,7 @@ export const submitCommand = defineCommand({
     { key: "max_enqueued_tokens", type: "number", description: "wait while active jobs hold this many input tokens" },
     { key: "poll_interval", type: "number", valueName: "seconds", description: "how often to check running jobs while waiting (default: 30)" },
     { key: "upload_ahead", type: "number", description: "uploads that may run ahead of job creation (default: 2; 0 = one step at a time)" },
+    ...generationOptions(["allow_retired"]),
   ],
   examples: [
     "gembatch submit --dir batches/",
@@ -72,6 +74,8 @@ export const submitCommand = defineCommand({
     if (input.start !== undefined && input.end !== undefined && input.start > input.end) {
       throw new CliError("BAD_INPUT", `end: ${input.end} is before start ${input.start}`, { hint: "give the range as START END, e.g. 81 204" });
     }
+    // Before the state is locked or anything uploaded: a retired model refuses the run, one retiring soon warns.
+    checkRetirement(input.model ?? ctx.config.model, { now: ctx.clock.now(), pricing: ctx.config.pricing, allowRetired: allowRetiredFrom(input.allow_retired, ctx.env), warn: (m) => ctx.warn(m) });
     const { deps, workDir, close } = await buildDeps(ctx, input);
     const started = ctx.clock.now();
     try {

@@ -8,7 +8,10 @@ import type { Plan } from "./plan.js";
 
 export interface DryRunOutcome {
   entries: RuleEntry[];
+  /** Worst case: every reply uses max_tokens. */
   estimatedCost: number | null;
+  /** Replies the size of the files, before thinking. */
+  expectedCost: number | null;
   requests: string[];
 }
 
@@ -16,6 +19,7 @@ export interface DryRunOutcome {
 export async function dryRunPlan(ctx: RuleStepContext, plan: Plan, entries: RuleEntry[]): Promise<DryRunOutcome> {
   const root = ctx.options.projectRoot;
   let estimated: number | null = 0;
+  let expected: number | null = 0;
   const requests: string[] = [];
   for (const entry of entries) {
     const planned = plan.byRule.find((r) => r.rule.id === entry.rule)!;
@@ -27,11 +31,9 @@ export async function dryRunPlan(ctx: RuleStepContext, plan: Plan, entries: Rule
         issueReportFile: path.resolve(root, entry.report_file!),
         filesToFix: entry.files,
         model: ctx.options.settings.model,
-        maxTokens: ctx.options.settings.maxTokens,
-        ...(ctx.options.settings.temperature === undefined ? {} : { temperature: ctx.options.settings.temperature }),
+        settings: { ...ctx.options.settings, maxCost: ctx.options.maxCost ?? null },
         outputDir: runDir,
         dryRun: true,
-        ...(ctx.options.maxCost === undefined ? {} : { maxCost: ctx.options.maxCost }),
         cwd: root,
         projectRoot: root,
         tmpDir: ctx.options.tmpDir,
@@ -40,6 +42,7 @@ export async function dryRunPlan(ctx: RuleStepContext, plan: Plan, entries: Rule
     );
     requests.push(...(result.planned ?? []).map((p) => p.request_file));
     estimated = estimated === null || result.estimated_cost === null || result.estimated_cost === undefined ? null : estimated + result.estimated_cost;
+    expected = expected === null || result.estimated_cost_expected === null || result.estimated_cost_expected === undefined ? null : expected + result.estimated_cost_expected;
   }
-  return { entries, estimatedCost: estimated === null ? null : roundUsd(estimated), requests };
+  return { entries, estimatedCost: estimated === null ? null : roundUsd(estimated), expectedCost: expected === null ? null : roundUsd(expected), requests };
 }

@@ -1,12 +1,16 @@
 import { escapeForTerminal } from "@gembatch/core";
 import type { ScanAndFixResult } from "./types.js";
 
+function money(value: number | null | undefined): string {
+  return value === null || value === undefined ? "unknown" : `$${value.toFixed(4)}`;
+}
+
 /** The short human summary; the full one is in SUMMARY.md. File names come from the repository: their control characters are shown, not obeyed. */
 export function renderScanAndFix(result: ScanAndFixResult): string {
   const head = result.findings === 0 ? "No findings: nothing to fix." : `${result.findings} finding(s) in ${result.files_found} file(s)${result.shard ? `, shard ${result.shard}: ${result.files_attempted} file(s)` : ""}.`;
   const lines = [head];
   if (result.dry_run) {
-    lines.push(`Dry run: ${result.reports.length} report(s) and ${result.requests?.length ?? 0} request(s) written, nothing sent; estimated cost ${result.estimated_cost === null || result.estimated_cost === undefined ? "unknown" : `$${result.estimated_cost.toFixed(4)}`}.`);
+    lines.push(`Dry run: ${result.reports.length} report(s) and ${result.requests?.length ?? 0} request(s) written, nothing sent; estimated cost ${money(result.estimated_cost_expected)} expected, ${money(result.estimated_cost)} worst case (every reply uses max_tokens).`);
   } else if (result.files_attempted > 0) {
     for (const file of result.files) lines.push(`  ${file.status.padEnd(9)} ${file.path} (${file.rules.join(", ")}${file.attempts > 1 ? `, ${file.attempts} attempts` : ""})${file.reason ? `: ${file.reason}` : ""}`);
     lines.push(`${result.files_fixed} fixed, ${result.files_failed} not fixed; cost $${result.total_cost.toFixed(4)}.`);

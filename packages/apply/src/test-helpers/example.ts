@@ -5,7 +5,9 @@ import { commitAll, gitInit, tempTree } from "@gembatch/test-utils";
 
 /** The example project the scan engineer wrote; copied, never changed in place. */
 export const EXAMPLE_DIR = fileURLToPath(new URL("../../../../examples/python-service", import.meta.url));
-export const MODEL = "gemini-2.5-flash";
+/** A current model with no announced shutdown, so runs on the real clock neither warn nor stop. */
+export const MODEL = "gemini-2.5-flash-lite";
+export const ESCALATION_MODEL = "gemini-3.1-pro-preview";
 export const API_KEY = "apply-test-key";
 
 /** A fresh copy of examples/python-service (without tmp/ and caches), optionally a git repository. */

@@ -1,11 +1,11 @@
 import path from "node:path";
-import { createGeminiClient, createManualClock } from "@gembatch/core";
+import { createGeminiClient, createManualClock, resolveGenerationSettings } from "@gembatch/core";
 import { startEmulator, type Emulator, type EmulatorOptions } from "@gembatch/emulator";
 import { onTestFinished } from "vitest";
 import type { ApplyOptions } from "../run-apply.js";
 import type { ScanAndFixOptions } from "../scan-and-fix/types.js";
 import type { ApplyDeps } from "../types.js";
-import { API_KEY, MODEL, read } from "./example.js";
+import { API_KEY, ESCALATION_MODEL, MODEL, read } from "./example.js";
 
 export async function useEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const emu = await startEmulator({ apiKey: API_KEY, ...options });
@@ -43,10 +43,10 @@ export function fixOptions(root: string, overrides: Partial<ScanAndFixOptions> =
     dryRun: false,
     resume: false,
     escalate: false,
-    escalationModel: "gemini-2.5-pro",
+    escalationModel: ESCALATION_MODEL,
     commit: false,
     allowDirty: false,
-    settings: { model: MODEL, maxTokens: 8192 },
+    settings: resolveGenerationSettings({ max_tokens: 8192 }, { model: MODEL }),
     ...overrides,
   };
 }
@@ -63,10 +63,10 @@ export function applyOptions(root: string, overrides: Partial<ApplyOptions> = {}
     diffOnly: false,
     resume: false,
     escalate: false,
-    escalationModel: "gemini-2.5-pro",
+    escalationModel: ESCALATION_MODEL,
     commit: false,
     allowDirty: false,
-    settings: { model: MODEL, maxTokens: 8192 },
+    settings: resolveGenerationSettings({ max_tokens: 8192 }, { model: MODEL }),
     ...overrides,
   };
 }

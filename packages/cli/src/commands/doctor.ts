@@ -1,7 +1,9 @@
 import { z } from "zod";
-import { classifyError, computeCost, createGeminiClient, defineCommand, ExitCode, resolveModel, type CommandContext } from "@gembatch/core";
+import { classifyError, computeCost, createGeminiClient, defineCommand, ExitCode, type CommandContext } from "@gembatch/core";
+import { modelChecks } from "./model-checks.js";
 
 type Status = "ok" | "warn" | "fail" | "skip";
+
 
 export interface Check {
   name: string;
@@ -86,12 +88,8 @@ export const doctorCommand = defineCommand({
     if (input.skip_api_call) checks.push({ name: "api_call", status: "skip", detail: "skipped (--skip-api-call)" });
     else if (!ctx.config.apiKey) checks.push({ name: "api_call", status: "skip", detail: "skipped: no API key" });
     else checks.push(await apiCall(ctx, model));
-    const resolved = resolveModel(model, ctx.config.pricing);
-    checks.push(
-      resolved.known
-        ? { name: "pricing", status: "ok", detail: `${model}${resolved.id !== model ? ` (→ ${resolved.id})` : ""} has a known price` }
-        : { name: "pricing", status: "warn", detail: `no price known for ${model}: costs will be reported as null (add it under "pricing" in gembatch.config.json)` },
-    );
+    const now = ctx.clock.now();
+    checks.push(...modelChecks(model, now, ctx.config.pricing));
     return { success: checks.every((c) => c.status !== "fail"), checks, model, base_url: ctx.config.baseUrl ?? null };
   },
   exitCode(result) {

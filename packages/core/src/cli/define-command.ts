@@ -6,9 +6,9 @@ import type { ProgressListener } from "../progress.js";
 
 export type OptionType = "string" | "number" | "boolean" | "string[]";
 
-export interface OptionSpec {
+export interface OptionSpec<K extends string = string> {
   /** snake_case key in the command's schema and JSON argument; the flag is its kebab-case. */
-  key: string;
+  key: K;
   type: OptionType;
   description: string;
   short?: string;
@@ -70,11 +70,20 @@ export interface CommandDefinition<I = any, R extends CommandResult = CommandRes
   configOverrides?: Array<"model" | "base_url">;
   /** Run with default settings and `ctx.configError` set when the config file is invalid. */
   tolerateBadConfig?: boolean;
+  /**
+   * For results too large for one document: when this says so for the parsed input, stdout gets
+   * JSON Lines (each item of `jsonLines(result)` on one line) instead of the document or the text.
+   */
+  wantsJsonLines?(input: I): boolean;
+  jsonLines?(result: R): Iterable<unknown>;
 }
 
-/** Identity helper so definitions are type-checked against their own schema. */
+/** The schema's own keys: an option whose key is not one of them does not type-check. */
+export type SchemaKey<S extends z.ZodType> = Extract<keyof NonNullable<z.input<S>>, string>;
+
+/** Identity helper so definitions, and their flags, are type-checked against their own schema. */
 export function defineCommand<S extends z.ZodType, R extends CommandResult>(
-  definition: Omit<CommandDefinition<z.output<S>, R>, "schema"> & { schema: S },
+  definition: Omit<CommandDefinition<z.output<S>, R>, "schema" | "options"> & { schema: S; options: Array<OptionSpec<SchemaKey<S>>> },
 ): CommandDefinition<z.output<S>, R> {
   return definition as CommandDefinition<z.output<S>, R>;
 }

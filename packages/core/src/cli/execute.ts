@@ -99,6 +99,8 @@ function createContext(definition: CommandDefinition, io: Io, json: boolean, qui
     ...(io.onProgress ? { onProgress: io.onProgress } : {}),
     warn(message) {
       const clean = redactSecrets(message);
+      // Library steps run per rule or per attempt and may repeat one warning (a retiring model): say it once.
+      if (warnings.includes(clean)) return;
       warnings.push(clean);
       io.stderr.write(`warning: ${escapeForTerminal(clean)}\n`);
     },
@@ -117,6 +119,7 @@ export interface Outcome {
 /** Parse, validate, run and render one command. Never throws; never exits. */
 export async function executeCommand(definition: CommandDefinition, raw: RawInvocation, io: Io): Promise<Outcome> {
   let json = Boolean(raw.json) || looksLikeJsonArgument(raw.positionals[0]);
+  let jsonLines = false;
   const quiet = Boolean(raw.quiet);
   try {
     const { input, fromJson } = await assembleInput(definition, raw, io);
@@ -128,6 +131,8 @@ export async function executeCommand(definition: CommandDefinition, raw: RawInvo
     const knownKeys = [...definition.options.map((o) => o.key), ...(definition.positionals ?? []).map((p) => p.key)];
     setValidationCwd(io.cwd);
     const parsed = parseOrThrow(definition.schema, input, { knownKeys, hint: `see gembatch ${definition.name} --help` });
+    jsonLines = Boolean(definition.jsonLines && definition.wantsJsonLines?.(parsed));
+    json ||= jsonLines;
     let config: CommandContext["config"];
     let configError: CliError | undefined;
     try {
@@ -142,7 +147,9 @@ export async function executeCommand(definition: CommandDefinition, raw: RawInvo
     const result = await definition.run(parsed, ctx);
     if (ctx.warnings.length > 0) result.warnings = [...new Set([...(result.warnings ?? []), ...ctx.warnings])];
     const exitCode = definition.exitCode?.(result) ?? (result.success ? ExitCode.OK : ExitCode.ITEMS_FAILED);
-    if (json) io.stdout.write(`${redactSecrets(JSON.stringify(result, null, 2))}\n`);
+    if (jsonLines) {
+      for (const item of definition.jsonLines!(result)) io.stdout.write(`${redactSecrets(JSON.stringify(item))}\n`);
+    } else if (json) io.stdout.write(`${redactSecrets(JSON.stringify(result, null, 2))}\n`);
     else {
       const text = definition.renderText(result, ctx);
       if (text) io.stdout.write(`${redactSecrets(text.replace(/\n+$/, ""))}\n`);
@@ -153,7 +160,7 @@ export async function executeCommand(definition: CommandDefinition, raw: RawInvo
     const error = aborted ? toCliError(new CliError("INTERRUPTED", "interrupted; state saved, safe to resume")) : toCliError(thrown);
     const message = redactSecrets(firstLine(error.message));
     const payload = { success: false, error: { ...error.toJSON(), message } };
-    if (json) io.stdout.write(`${redactSecrets(JSON.stringify(payload, null, 2))}\n`);
+    if (json) io.stdout.write(`${redactSecrets(jsonLines ? JSON.stringify(payload) : JSON.stringify(payload, null, 2))}\n`);
     const prefix = io.programName ? `${io.programName}: ` : "";
     // Messages quote paths and replies: shown on a terminal, their control characters are made visible.
     io.stderr.write(`${prefix}error: ${escapeForTerminal(message)}\n`);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { generationFields } from "../models/settings.js";
 import { ModelPriceSchema } from "../pricing/schema.js";
 
 /**
@@ -46,9 +47,11 @@ export const ConfigFileSchema = z
     escalation_model: z.string().min(1).optional(),
     base_url: z.url({ protocol: /^https?$/, error: "must be a full http:// or https:// URL, such as http://127.0.0.1:8080" }).optional(),
     timeout_ms: z.number().int().positive().optional(),
-    max_tokens: z.number().int().positive().optional(),
-    temperature: z.number().min(0).max(2).optional(),
-    max_cost: z.number().nonnegative().optional(),
+    max_tokens: generationFields.max_tokens,
+    thinking_level: generationFields.thinking_level,
+    thinking_budget: generationFields.thinking_budget,
+    temperature: generationFields.temperature,
+    max_cost: generationFields.max_cost,
     pricing: z.record(z.string(), ModelPriceSchema).optional(),
     model_aliases: z.record(z.string(), z.string().min(1)).optional(),
     rate_limits: RateLimitsSchema.optional(),

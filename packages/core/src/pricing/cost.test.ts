@@ -60,7 +60,8 @@ describe("computeCost", () => {
     const result = computeCost({ model: "gemini-3.6-flash", usage: { promptTokenCount: 100, cachedContentTokenCount: 50 }, at });
     expect(result.cost).toBeNull();
     expect(result.warning).toMatch(/cached-input price/);
-    expect(computeCost({ model: "gemini-3.6-flash", usage: { promptTokenCount: 100 }, at, batch: true }).cost).toBeNull();
+    // Batch is 50% of standard on every model (batch docs), so 3.6 Flash has a batch rate.
+    expect(computeCost({ model: "gemini-3.6-flash", usage: { promptTokenCount: 1_000_000 }, at, batch: true }).cost).toBe(0.75);
   });
 
   it("switches to the announced price on its effective date", () => {
@@ -70,7 +71,7 @@ describe("computeCost", () => {
   });
 
   it("resolves aliases, models/ prefixes and -001 version suffixes to the priced model", () => {
-    expect(resolveModel("gemini-flash-latest")).toEqual({ id: "gemini-3.8-flash", known: true });
+    expect(resolveModel("gemini-flash-latest")).toEqual({ id: "gemini-3.6-flash", known: true });
     expect(resolveModel("models/gemini-2.5-flash-001")).toEqual({ id: "gemini-2.5-flash", known: true });
     expect(resolveModel("gemini-2.5-flash-lite")).toEqual({ id: "gemini-2.5-flash-lite", known: true });
     expect(resolveModel("gemini-2.5-flash-preview-05-20").known).toBe(false);

@@ -1,4 +1,4 @@
-import { DEFAULT_MODEL_ALIASES, DEFAULT_PRICES, MODEL_LIMITS } from "./prices.js";
+import { DEFAULT_MODEL_ALIASES, DEFAULT_PRICES, type ModelAlias } from "./prices.js";
 import type { ModelPrice, PricePeriod, PriceTable, Rates } from "./schema.js";
 
 /** The subset of `usageMetadata` that cost depends on (all optional, as the API sends them). */
@@ -13,7 +13,7 @@ export interface UsageMetadata {
 
 export interface Pricing {
   prices: PriceTable;
-  aliases: Record<string, string>;
+  aliases: Record<string, ModelAlias>;
 }
 
 export const defaultPricing: Pricing = { prices: DEFAULT_PRICES, aliases: DEFAULT_MODEL_ALIASES };
@@ -22,25 +22,32 @@ export const defaultPricing: Pricing = { prices: DEFAULT_PRICES, aliases: DEFAUL
 export function createPricing(overrides: { prices?: PriceTable; aliases?: Record<string, string> } = {}): Pricing {
   return {
     prices: { ...DEFAULT_PRICES, ...overrides.prices },
-    aliases: { ...DEFAULT_MODEL_ALIASES, ...overrides.aliases },
+    aliases: { ...DEFAULT_MODEL_ALIASES, ...fromConfig(overrides.aliases) },
   };
+}
+
+/** A config alias is the user's own statement: its source is the config file. */
+function fromConfig(aliases: Record<string, string> = {}): Record<string, ModelAlias> {
+  return Object.fromEntries(Object.entries(aliases).map(([name, target]) => [name, { target, source: "gembatch.config.json", as_of: "0000-01-01" }]));
 }
 
 /**
  * The table key for a model name as a user or the API spells it: `models/` dropped, aliases followed,
  * a `-001` style version suffix dropped. Anything else unknown stays unknown.
  */
-export function resolveModel(name: string, pricing: Pricing = defaultPricing): { id: string; known: boolean } {
+export function resolveModel(name: string, pricing: Pricing = defaultPricing, at?: Date | number | string): { id: string; known: boolean } {
   let id = name.trim().replace(/^models\//, "");
-  for (let hops = 0; hops < 5 && pricing.aliases[id] !== undefined; hops++) id = pricing.aliases[id]!;
+  const day = at === undefined ? undefined : isoDay(at);
+  for (let hops = 0; hops < 5; hops++) {
+    const alias = pricing.aliases[id];
+    // A routing that began on a known day does not apply to a reply from before it.
+    if (!alias || (day !== undefined && alias.since !== undefined && day < alias.since)) break;
+    id = alias.target;
+  }
   if (pricing.prices[id]) return { id, known: true };
   const unversioned = id.replace(/-\d{3}$/, "");
   if (pricing.prices[unversioned]) return { id: unversioned, known: true };
   return { id, known: false };
-}
-
-export function modelLimits(name: string, pricing: Pricing = defaultPricing): { input: number; output: number } | undefined {
-  return MODEL_LIMITS[resolveModel(name, pricing).id];
 }
 
 function isoDay(at: Date | number | string): string {
@@ -111,11 +118,12 @@ function pickRates(period: PricePeriod, long: boolean, batch: boolean): { rates:
 
 /** Cost of one response from its usageMetadata, priced by the model that answered. */
 export function computeCost(input: CostInput, pricing: Pricing = defaultPricing): CostResult {
-  const { id, known } = resolveModel(input.model, pricing);
+  const at = input.at ?? Date.now();
+  const { id, known } = resolveModel(input.model, pricing, at);
   const none = (warning: string): CostResult => ({ cost: null, model: input.model, priced_as: known ? id : null, tier: null, breakdown: null, warning });
   if (!known) return none(`no price known for model "${input.model}"; cost reported as null`);
   const price = pricing.prices[id]!;
-  const period = periodAt(price, input.at ?? Date.now());
+  const period = periodAt(price, at);
   const counts = tokenCounts(input.usage);
   const long = price.long_context_threshold !== undefined && counts.prompt > price.long_context_threshold;
   const { rates, tier } = pickRates(period, long, input.batch ?? false);

@@ -24,6 +24,8 @@ export const PricePeriodSchema = z
     cache_storage_per_hour: usd.optional(),
     source: z.string().min(1),
     as_of: z.iso.date(),
+    /** Why this figure is not confirmed by Google's own page (a secondary source, a derived figure); absent = confirmed. */
+    unconfirmed: z.string().min(1).optional(),
   })
   .strict();
 
@@ -32,6 +34,12 @@ export const ModelPriceSchema = z
     long_context_threshold: z.number().int().positive().optional(),
     /** The day Google shuts the model down on the Gemini API, when announced. */
     retires: z.iso.date().optional(),
+    /** The model Google routes the retired one's requests to (or advises moving to). */
+    replacement: z.string().min(1).optional(),
+    /** True when Google routes requests to `replacement` after shutdown instead of failing them. */
+    routed: z.boolean().optional(),
+    /** Where the shutdown date and replacement come from. */
+    retires_source: z.string().min(1).optional(),
     periods: z.array(PricePeriodSchema).min(1),
   })
   .strict();

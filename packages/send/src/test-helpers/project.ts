@@ -96,3 +96,11 @@ export function replyFor(file: string, reply: Record<string, unknown>, extra: Re
 export function readJson<T = Record<string, unknown>>(file: string): T {
   return JSON.parse(readFileSync(file, "utf8")) as T;
 }
+
+/**
+ * The test model (gemini-2.5-flash) shuts down on 2026-12-01, so every run warns about it; tests of
+ * other warnings leave that one out.
+ */
+export function isRetirementNotice(message: string): boolean {
+  return / shuts down on \d{4}-\d{2}-\d{2} /.test(message);
+}
