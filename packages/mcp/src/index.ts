@@ -5,3 +5,4 @@ export { guardToolPaths } from "./path-guard.js";
 export { risingProgress, type ProgressNotice } from "./progress.js";
 export { claimStdout } from "./stdout.js";
 export { TOOLS, type ToolSpec, type ToolAnnotations, type PathField } from "./tools.js";
+export { capCost } from "./cost-cap.js";
