@@ -1,6 +1,9 @@
-import { withRetry } from "@gembatch/core";
+import { callApi } from "./call.js";
 import { nowIso, type Limits, type SubmitDeps } from "./context.js";
 import { isTerminal, type SubmissionState } from "./state.js";
+
+/** Job states are read this many at a time. */
+const REFRESH_CONCURRENCY = 8;
 
 function active(state: SubmissionState): string[] {
   return Object.keys(state.submitted_jobs).filter((n) => !isTerminal(state.submitted_jobs[n]!.state));
@@ -10,40 +13,81 @@ function enqueued(state: SubmissionState, batches: string[]): number {
   return batches.reduce((sum, n) => sum + (state.batch_files[n]?.estimated_tokens ?? 0), 0);
 }
 
-/** Re-read the state of every job we believe active; the saved state is updated as it goes. */
+export async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Re-read the state of every job we believe active (a few at a time); the saved state is updated. */
 export async function refreshActive(deps: SubmitDeps, state: SubmissionState): Promise<void> {
-  for (const n of active(state)) {
+  await mapLimit(active(state), REFRESH_CONCURRENCY, async (n) => {
     const job = state.submitted_jobs[n]!;
-    const remote = await withRetry(() => deps.api.get(job.job_name, deps.signal), { policy: deps.retryPolicy, clock: deps.clock, signal: deps.signal, context: `batch ${n}` });
-    job.state = remote.value.state;
+    const remote = (await callApi(deps, { context: `batch ${n}`, batch: Number(n), step: "status" }, () => deps.api.get(job.job_name, deps.signal))).value;
+    job.state = remote.state;
     job.state_checked_at = nowIso(deps.clock);
-    if (remote.value.batchStats) job.batch_stats = remote.value.batchStats;
-    if (remote.value.responsesFile !== undefined) job.responses_file = remote.value.responsesFile;
-  }
+    if (remote.batchStats) job.batch_stats = remote.batchStats;
+    if (remote.responsesFile !== undefined) job.responses_file = remote.responsesFile;
+    if (remote.endTime) job.end_time = remote.endTime;
+  });
   state.updated_at = nowIso(deps.clock);
   await deps.store.save(state);
 }
 
-/**
- * Wait until one more job fits under the concurrent-job limit and the enqueued-token budget, so creates
- * are not refused for capacity (Google's batch-create 429 carries no retry delay).
- */
-export async function waitForCapacity(deps: SubmitDeps, state: SubmissionState, limits: Limits, batchTokens: number): Promise<number> {
-  let waitedMs = 0;
-  const fits = () => {
+export interface CapacityGate {
+  /**
+   * Wait until one more job fits under the concurrent-job limit and the enqueued-token budget, counting
+   * creates still in flight, so concurrent creates are not refused for capacity (Google's batch-create
+   * 429 carries no retry delay). `release` is called once the create has ended either way.
+   */
+  acquire(batch: number, tokens: number): Promise<{ waitedMs: number; release(): void }>;
+}
+
+export function createCapacityGate(deps: SubmitDeps, state: SubmissionState, limits: Limits): CapacityGate {
+  let reserved = 0;
+  let reservedTokens = 0;
+  let refreshing: Promise<void> | undefined;
+  const refresh = () => (refreshing ??= refreshActive(deps, state).finally(() => (refreshing = undefined)));
+  const fits = (tokens: number) => {
     const running = active(state);
-    const tokensOk = limits.maxEnqueuedTokens === undefined || running.length === 0 || enqueued(state, running) + batchTokens <= limits.maxEnqueuedTokens;
-    return running.length < limits.maxConcurrentJobs && tokensOk;
+    const count = running.length + reserved;
+    const total = enqueued(state, running) + reservedTokens;
+    const tokensOk = limits.maxEnqueuedTokens === undefined || count === 0 || total + tokens <= limits.maxEnqueuedTokens;
+    return count < limits.maxConcurrentJobs && tokensOk;
   };
-  if (fits()) return 0;
-  await refreshActive(deps, state);
-  while (!fits()) {
-    const running = active(state);
-    deps.events.event("waiting_for_capacity", { data: { active_jobs: running.length, enqueued_tokens: enqueued(state, running) } });
-    deps.info(`waiting for running jobs: ${running.length} active, ~${enqueued(state, running)} tokens enqueued`);
-    await deps.clock.sleep(limits.pollIntervalMs, deps.signal);
-    waitedMs += limits.pollIntervalMs;
-    await refreshActive(deps, state);
-  }
-  return waitedMs;
+  return {
+    async acquire(batch, tokens) {
+      let waitedMs = 0;
+      let refreshed = false;
+      let announced = false;
+      while (!fits(tokens)) {
+        if (refreshed) {
+          if (!announced) {
+            const running = active(state);
+            deps.events.event("waiting_for_capacity", { batch, data: { active_jobs: running.length, creating: reserved, enqueued_tokens: enqueued(state, running) } });
+            deps.info(`batch ${batch}: waiting for running jobs: ${running.length} active, ~${enqueued(state, running)} tokens enqueued`);
+            announced = true;
+          }
+          await deps.clock.sleep(limits.pollIntervalMs, deps.signal);
+          waitedMs += limits.pollIntervalMs;
+        }
+        await refresh();
+        refreshed = true;
+      }
+      reserved += 1;
+      reservedTokens += tokens;
+      let released = false;
+      return {
+        waitedMs,
+        release() {
+          if (released) return;
+          released = true;
+          reserved -= 1;
+          reservedTokens -= tokens;
+        },
+      };
+    },
+  };
 }

@@ -81,7 +81,8 @@ describe("gembatch submit", () => {
     const dir = workspace();
     writeBatches(dir, 3);
     const emu = await emulator({ faults: [{ route: "batches.create", sequence: ["ok", "500", "500", "500"] }] });
-    const first = await submit(dir, emu, ["--max-retries", "2"]);
+    // One create at a time, so the scripted 500s all land on batch 2.
+    const first = await submit(dir, emu, ["--max-retries", "2", "--create-concurrency", "1"]);
     expect(first.code).toBe(1);
     expect(first.json.outcomes.map((o: any) => o.outcome)).toEqual(["submitted", "failed", "submitted"]);
     expect(readState(dir).failed_batches["2"]).toMatchObject({ attempts: 3 });
