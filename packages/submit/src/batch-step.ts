@@ -34,9 +34,9 @@ async function uploadStep(deps: SubmitDeps, state: SubmissionState, n: number, f
   }
   const displayName = displayNameFor(options.displayPrefix, n, file.sha256);
   const uploaded = await callApi(deps, { context: `batch ${n} upload`, batch: n, step: "upload" }, () => deps.api.upload(path.join(options.dir, file.file), displayName, deps.signal));
+  // Saved with the intent that follows (or the next save of any batch): losing it costs a re-upload, never a duplicate.
   state.uploads[key] = { file_name: uploaded.value.name, file_uri: uploaded.value.uri, sha256: file.sha256, uploaded_at: nowIso(deps.clock), expires_at: uploaded.value.expirationTime };
   state.updated_at = nowIso(deps.clock);
-  await deps.store.save(state);
   deps.events.event("upload_success", { batch: n, data: { file: file.file, file_name: uploaded.value.name, file_uri: uploaded.value.uri, bytes: file.bytes } });
   return uploaded.value.name;
 }
@@ -107,15 +107,20 @@ export async function submitOne(
     }
   }
   const fileName = await (prefetched ?? uploadStep(deps, state, n, file, options));
+  const displayName = displayNameFor(options.displayPrefix, n, file.sha256);
+  // On disk before the create is sent (here, before the wait for room, so that when room comes the
+  // create goes at once): whatever happens next, a rerun looks this name up first.
+  state.intents[key] = { display_name: displayName, file_name: fileName, at: nowIso(deps.clock) };
+  await deps.store.save(state);
   const slot = await gate.acquire(n, file.estimated_tokens);
   try {
-    const displayName = displayNameFor(options.displayPrefix, n, file.sha256);
-    // On disk before the create is sent: whatever happens next, a rerun looks this name up first.
-    state.intents[key] = { display_name: displayName, file_name: fileName, at: nowIso(deps.clock) };
-    await deps.store.save(state);
     const webhook = options.webhook ? { webhook: { ...options.webhook, userMetadata: { ...options.webhook.userMetadata, batch: key, display_name: displayName } } } : {};
     const created = await createOrAdopt(deps, { batch: n, model: options.model, fileName, displayName, ...webhook });
-    await recordJob(deps, state, n, created.job, { displayName, fileName, adopted: created.adopted });
+    // recordJob marks the job active before its first await, so room is handed over without a gap or
+    // a double count, and the next create need not wait for this save.
+    const recording = recordJob(deps, state, n, created.job, { displayName, fileName, adopted: created.adopted });
+    slot.release();
+    await recording;
     const rateLimited = created.retries.filter((r) => r.kind === "rate_limit").length;
     return { outcome: created.adopted ? "adopted" : "submitted", jobName: created.job.name, waitedMs: slot.waitedMs, rateLimited };
   } finally {

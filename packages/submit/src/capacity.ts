@@ -3,7 +3,7 @@ import { nowIso, type Limits, type SubmitDeps } from "./context.js";
 import { isTerminal, type SubmissionState } from "./state.js";
 
 /** Job states are read this many at a time. */
-const REFRESH_CONCURRENCY = 8;
+const REFRESH_CONCURRENCY = 16;
 
 function active(state: SubmissionState): string[] {
   return Object.keys(state.submitted_jobs).filter((n) => !isTerminal(state.submitted_jobs[n]!.state));
@@ -21,7 +21,10 @@ export async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Pr
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** Re-read the state of every job we believe active (a few at a time); the saved state is updated. */
+/**
+ * Re-read the state of every job we believe active (a few at a time). Not saved here: this is on the
+ * path from a job ending to the next create, and the next save (the created job's) carries it.
+ */
 export async function refreshActive(deps: SubmitDeps, state: SubmissionState): Promise<void> {
   await mapLimit(active(state), REFRESH_CONCURRENCY, async (n) => {
     const job = state.submitted_jobs[n]!;
@@ -32,8 +35,6 @@ export async function refreshActive(deps: SubmitDeps, state: SubmissionState): P
     if (remote.responsesFile !== undefined) job.responses_file = remote.responsesFile;
     if (remote.endTime) job.end_time = remote.endTime;
   });
-  state.updated_at = nowIso(deps.clock);
-  await deps.store.save(state);
 }
 
 export interface CapacityGate {
@@ -49,7 +50,10 @@ export function createCapacityGate(deps: SubmitDeps, state: SubmissionState, lim
   let reserved = 0;
   let reservedTokens = 0;
   let refreshing: Promise<void> | undefined;
+  let ticking: Promise<void> | undefined;
   const refresh = () => (refreshing ??= refreshActive(deps, state).finally(() => (refreshing = undefined)));
+  // One poller for every waiting batch: a sleep, then one refresh, shared by all who wait on it.
+  const tick = () => (ticking ??= deps.clock.sleep(limits.pollIntervalMs, deps.signal).then(refresh).finally(() => (ticking = undefined)));
   const fits = (tokens: number) => {
     const running = active(state);
     const count = running.length + reserved;
@@ -59,28 +63,28 @@ export function createCapacityGate(deps: SubmitDeps, state: SubmissionState, lim
   };
   return {
     async acquire(batch, tokens) {
-      let waitedMs = 0;
+      const started = deps.clock.now();
       let refreshed = false;
       let announced = false;
       while (!fits(tokens)) {
-        if (refreshed) {
-          if (!announced) {
-            const running = active(state);
-            deps.events.event("waiting_for_capacity", { batch, data: { active_jobs: running.length, creating: reserved, enqueued_tokens: enqueued(state, running) } });
-            deps.info(`batch ${batch}: waiting for running jobs: ${running.length} active, ~${enqueued(state, running)} tokens enqueued`);
-            announced = true;
-          }
-          await deps.clock.sleep(limits.pollIntervalMs, deps.signal);
-          waitedMs += limits.pollIntervalMs;
+        if (!refreshed) {
+          await refresh();
+          refreshed = true;
+          continue;
         }
-        await refresh();
-        refreshed = true;
+        if (!announced) {
+          const running = active(state);
+          deps.events.event("waiting_for_capacity", { batch, data: { active_jobs: running.length, creating: reserved, enqueued_tokens: enqueued(state, running) } });
+          deps.info(`batch ${batch}: waiting for running jobs: ${running.length} active, ~${enqueued(state, running)} tokens enqueued`);
+          announced = true;
+        }
+        await tick();
       }
       reserved += 1;
       reservedTokens += tokens;
       let released = false;
       return {
-        waitedMs,
+        waitedMs: deps.clock.now() - started,
         release() {
           if (released) return;
           released = true;

@@ -24,7 +24,7 @@ const schema = z
     max_enqueued_tokens: z.number().int().positive().optional(),
     poll_interval: z.number().positive().default(30),
     upload_ahead: z.number().int().nonnegative().default(2),
-    create_concurrency: z.number().int().positive().max(32).default(8),
+    create_concurrency: z.number().int().positive().max(32).default(16),
     webhook_uri: z.array(z.string().url().regex(/^https:\/\//, "an https:// URL")).optional(),
   })
   .strict();
@@ -60,7 +60,7 @@ export const submitCommand = defineCommand({
     { key: "max_enqueued_tokens", type: "number", description: "wait while active jobs hold this many input tokens" },
     { key: "poll_interval", type: "number", valueName: "seconds", description: "how often to check running jobs while waiting (default: 30)" },
     { key: "upload_ahead", type: "number", description: "uploads that may run ahead of job creation (default: 2; 0 = one step at a time)" },
-    { key: "create_concurrency", type: "number", description: "batches uploaded and created at once, within the job and token limits (default: 8; 1 = one at a time)" },
+    { key: "create_concurrency", type: "number", description: "batches uploaded and created at once, within the job and token limits (default: 16, at most --max-concurrent-jobs; 1 = one at a time)" },
     { key: "webhook_uri", type: "string[]", valueName: "url", description: "https URL Google notifies when each job ends (the job's webhookConfig; repeatable)" },
   ],
   examples: [
@@ -100,7 +100,7 @@ export const submitCommand = defineCommand({
         pollIntervalMs: input.poll_interval * 1000,
         uploadMarginMs: 60 * 60 * 1000,
         uploadAhead: input.upload_ahead,
-        createConcurrency: input.create_concurrency,
+        createConcurrency: Math.min(input.create_concurrency, input.max_concurrent_jobs),
         ...(input.webhook_uri?.length ? { webhook: { uris: input.webhook_uri } } : {}),
       };
       const { state } = await prepareState(deps, options);
