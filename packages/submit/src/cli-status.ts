@@ -43,7 +43,7 @@ export const statusCommand = defineCommand({
     { key: "interval", type: "number", valueName: "seconds", description: "poll interval with --watch (default: 30)" },
     { key: "stuck_after", type: "number", valueName: "hours", description: "flag a job pending or running longer than this (default: 24; Google expires jobs at 48)" },
   ],
-  examples: ["gembatch submit status", "gembatch submit status --watch --interval 60", "gembatch submit status --watch > watch.log", "gembatch submit status --stuck-after 12 --json"],
+  examples: ["gembatch submit status", "gembatch submit status --watch --interval 60", "gembatch submit status --watch 2> watch.log", "gembatch submit status --stuck-after 12 --json"],
   schema: z.object({ work_dir: z.string().min(1).optional(), watch: z.boolean().default(false), interval: z.number().positive().default(30), stuck_after: z.number().positive().default(24) }).strict(),
   async run(input, ctx) {
     const { deps, close } = await buildDeps(ctx, input);

@@ -170,6 +170,9 @@ export async function runSubmission(deps: SubmitDeps, options: SubmitOptions, st
   };
   await Promise.all(Array.from({ length: Math.max(1, options.createConcurrency) }, worker));
   await prefetch.drain();
+  // Uploads that finished after the last save (prefetched for batches not reached) are kept for the next run.
+  state.updated_at = nowIso(deps.clock);
+  await deps.store.save(state);
   result.outcomes = [...outcomes.values()].sort((a, b) => a.batch - b.batch);
   deps.progress?.stop();
   deps.events.event("run_finished", { data: { submitted: result.outcomes.filter((o) => o.outcome === "submitted").length, interrupted: result.interrupted } });
