@@ -163,6 +163,7 @@ export async function runSubmission(deps: SubmitDeps, options: SubmitOptions, st
         state.failed_batches[key] = { error: failure.message, kind: failure.code, ...fields, attempts, at: nowIso(deps.clock) };
         state.updated_at = nowIso(deps.clock);
         await deps.store.save(state);
+        deps.progress?.tick(1, { batch: n });
         deps.warn(`batch ${n} (${file}) failed: ${failure.message}`);
         outcomes.set(n, { batch: n, file, outcome: "failed", error: failure.message, kind: failure.code, ...fields, attempts });
       }
