@@ -37,6 +37,14 @@ export async function refreshActive(deps: SubmitDeps, state: SubmissionState): P
   });
 }
 
+/** Thrown to a batch still waiting for room when the run has stopped (a daily quota, a refused key). */
+export class GateClosedError extends Error {
+  constructor() {
+    super("the run stopped before this batch was created");
+    this.name = "GateClosedError";
+  }
+}
+
 export interface CapacityGate {
   /**
    * Wait until one more job fits under the concurrent-job limit and the enqueued-token budget, counting
@@ -44,6 +52,8 @@ export interface CapacityGate {
    * 429 carries no retry delay). `release` is called once the create has ended either way.
    */
   acquire(batch: number, tokens: number): Promise<{ waitedMs: number; release(): void }>;
+  /** No more room is given out: waiting and later batches get GateClosedError. */
+  close(): void;
 }
 
 export function createCapacityGate(deps: SubmitDeps, state: SubmissionState, limits: Limits): CapacityGate {
@@ -51,6 +61,7 @@ export function createCapacityGate(deps: SubmitDeps, state: SubmissionState, lim
   let reservedTokens = 0;
   let refreshing: Promise<void> | undefined;
   let ticking: Promise<void> | undefined;
+  let closed = false;
   const refresh = () => (refreshing ??= refreshActive(deps, state).finally(() => (refreshing = undefined)));
   // One poller for every waiting batch: a sleep, then one refresh, shared by all who wait on it.
   const tick = () => (ticking ??= deps.clock.sleep(limits.pollIntervalMs, deps.signal).then(refresh).finally(() => (ticking = undefined)));
@@ -66,7 +77,8 @@ export function createCapacityGate(deps: SubmitDeps, state: SubmissionState, lim
       const started = deps.clock.now();
       let refreshed = false;
       let announced = false;
-      while (!fits(tokens)) {
+      while (closed || !fits(tokens)) {
+        if (closed) throw new GateClosedError();
         if (!refreshed) {
           await refresh();
           refreshed = true;
@@ -92,6 +104,9 @@ export function createCapacityGate(deps: SubmitDeps, state: SubmissionState, lim
           reservedTokens -= tokens;
         },
       };
+    },
+    close() {
+      closed = true;
     },
   };
 }

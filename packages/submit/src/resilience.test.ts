@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createManualClock } from "@gembatch/core";
+import { createManualClock, systemClock } from "@gembatch/core";
 import { createManualClock as createEmulatorClock } from "@gembatch/emulator";
 import { openStateStore } from "./state.js";
 import { emulator, jobsByDisplayName, readLog, readState, submit, workspace, writeBatches } from "./test-helpers/setup.js";
@@ -110,6 +110,20 @@ describe("submit: what stops a run, and with which exit code", () => {
     const resumed = await submit(dir, emu, []);
     expect(resumed.code).toBe(0);
     expect([...jobsByDisplayName(emu).values()]).toEqual([1, 1, 1]);
+  });
+
+  it("a per-day quota stops the batches still waiting for room too: none of them is created", async () => {
+    const dir = workspace();
+    writeBatches(dir, 3);
+    const emu = await emulator({ timeScale: 1, batch: { pendingMs: 60_000, runningMs: 60_000 } });
+    expect((await submit(dir, emu, ["1", "1"])).code).toBe(0);
+    emu.setFaults([{ route: "batches.create", sequence: ["daily_quota_429"] }]);
+    // Room for one more job: one of batches 2 and 3 creates (refused), the other waits for room.
+    const run = await submit(dir, emu, ["--max-concurrent-jobs", "2", "--poll-interval", "0.01"], { clock: systemClock });
+    expect(run.code).toBe(3);
+    expect(emu.record.counts["batches.create"]).toBe(2);
+    expect(emu.record.batches).toHaveLength(1);
+    expect(readState(dir).failed_batches).toEqual({});
   });
 
   it("a refused key stops submit with exit 3", async () => {

@@ -2,7 +2,7 @@ import path from "node:path";
 import { CliError, type CliError as CliErrorType } from "@gembatch/core";
 import { createPrefetcher, submitOne, type BatchOutcome, type StepOptions } from "./batch-step.js";
 import { failureFields } from "./call.js";
-import { createCapacityGate } from "./capacity.js";
+import { createCapacityGate, GateClosedError } from "./capacity.js";
 import { nowIso, type SubmitDeps } from "./context.js";
 import { listInputFiles, scanInputs } from "./inputs.js";
 import type { BatchFile, SubmissionState } from "./state.js";
@@ -145,6 +145,8 @@ export async function runSubmission(deps: SubmitDeps, options: SubmitOptions, st
         if (deps.progress) deps.progress.tick(1, { batch: n });
         else deps.info(`[${n}/${end}] ${file} → ${done.jobName}${done.outcome === "adopted" ? " (adopted an existing job)" : ""}`);
       } catch (thrown) {
+        // Stopped by another batch's fatal refusal while this one waited: left untouched.
+        if (thrown instanceof GateClosedError) return;
         const failure = failureFields(thrown);
         if (failure.code === "INTERRUPTED" || deps.signal.aborted) {
           result.interrupted = true;
@@ -155,6 +157,8 @@ export async function runSubmission(deps: SubmitDeps, options: SubmitOptions, st
         deps.events.event("error", { batch: n, data: { ...failure } });
         if (isFatal(error)) {
           stopped = true;
+          gate.close();
+
           result.fatal ??= { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), exit_code: error.exitCode };
           return;
         }
