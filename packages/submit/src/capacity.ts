@@ -64,7 +64,13 @@ export function createCapacityGate(deps: SubmitDeps, state: SubmissionState, lim
   let closed = false;
   const refresh = () => (refreshing ??= refreshActive(deps, state).finally(() => (refreshing = undefined)));
   // One poller for every waiting batch: a sleep, then one refresh, shared by all who wait on it.
-  const tick = () => (ticking ??= deps.clock.sleep(limits.pollIntervalMs, deps.signal).then(refresh).finally(() => (ticking = undefined)));
+  // The yield lets answers in flight land even when the clock's sleep returns at once (a manual clock).
+  const tick = () =>
+    (ticking ??= deps.clock
+      .sleep(limits.pollIntervalMs, deps.signal)
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(refresh)
+      .finally(() => (ticking = undefined)));
   const fits = (tokens: number) => {
     const running = active(state);
     const count = running.length + reserved;

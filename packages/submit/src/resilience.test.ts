@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createManualClock, systemClock } from "@gembatch/core";
+import { createManualClock } from "@gembatch/core";
 import { createManualClock as createEmulatorClock } from "@gembatch/emulator";
 import { openStateStore } from "./state.js";
 import { emulator, jobsByDisplayName, readLog, readState, submit, workspace, writeBatches } from "./test-helpers/setup.js";
@@ -119,7 +119,7 @@ describe("submit: what stops a run, and with which exit code", () => {
     expect((await submit(dir, emu, ["1", "1"])).code).toBe(0);
     emu.setFaults([{ route: "batches.create", sequence: ["daily_quota_429"] }]);
     // Room for one more job: one of batches 2 and 3 creates (refused), the other waits for room.
-    const run = await submit(dir, emu, ["--max-concurrent-jobs", "2", "--poll-interval", "0.01"], { clock: systemClock });
+    const run = await submit(dir, emu, ["--max-concurrent-jobs", "2", "--poll-interval", "0.01"], { clock: createManualClock() });
     expect(run.code).toBe(3);
     expect(emu.record.counts["batches.create"]).toBe(2);
     expect(emu.record.batches).toHaveLength(1);
