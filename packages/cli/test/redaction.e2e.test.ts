@@ -46,9 +46,13 @@ describe("the CLI layer scrubs keys from everything it prints", () => {
 
   it("a warning and an error on stderr (and the JSON error on stdout) have `?key=…` scrubbed", async () => {
     const cwd = project();
-    const warned = await gembatch(cwd, ["scan", `missing?key=${KEY_IN_ARG}`]);
-    expect(warned.stderr).toContain("warning: missing?key=[REDACTED]");
+    const warned = await gembatch(cwd, ["report", "src/app.py", "--issue", "x", "--context-globs", `nomatch?key=${KEY_IN_ARG}`]);
+    expect(warned.stderr).toContain("warning: context_globs: matched no file: nomatch?key=[REDACTED]");
     expect(leaks(warned.stdout + warned.stderr)).toEqual([]);
+    const missing = await gembatch(cwd, ["scan", `missing?key=${KEY_IN_ARG}`]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain("error: paths: not found: missing?key=[REDACTED]");
+    expect(leaks(missing.stdout + missing.stderr)).toEqual([]);
     const failed = await gembatch(cwd, ["scan", "src", "--rules", `bad?key=${KEY_IN_ARG}`]);
     expect(failed.exitCode).toBe(2);
     expect(failed.stderr).toContain('unknown rule id "bad?key=[REDACTED]"');

@@ -16,10 +16,9 @@ export function guardToolPaths(spec: ToolSpec, args: Record<string, unknown>, op
     if (args[key] !== undefined) throw new CliError("BAD_INPUT", `${key}: not accepted over MCP: ${why}`, { hint: `leave ${key} out of the call` });
   }
   for (const field of spec.paths) {
-    const base = field.base && typeof args[field.base] === "string" ? path.resolve(options.cwd, args[field.base] as string) : options.cwd;
     for (const [suffix, value] of values(args[field.key])) {
       if (typeof value !== "string" || value === "") continue;
-      guardProjectPath(options.root, path.resolve(base, value), { field: `${field.key}${suffix}`, purpose: "locate", display: value });
+      guardProjectPath(options.root, path.resolve(options.cwd, value), { field: `${field.key}${suffix}`, purpose: "locate", display: value });
     }
   }
 }

@@ -12,8 +12,6 @@ export interface ToolAnnotations {
 
 export interface PathField {
   key: string;
-  /** Resolved against this other field's value (itself a path) instead of the server's cwd. */
-  base?: string;
 }
 
 export interface ToolSpec {
@@ -112,7 +110,7 @@ export const TOOLS: ToolSpec[] = [
     title: "Download batch results",
     effects: "Downloads finished jobs' results into out; no cost.",
     annotations: { ...local, idempotentHint: true, openWorldHint: true },
-    paths: [{ key: "work_dir" }, { key: "out", base: "work_dir" }],
+    paths: [{ key: "work_dir" }, { key: "out" }],
   },
   {
     name: "submit-collect",
@@ -120,7 +118,7 @@ export const TOOLS: ToolSpec[] = [
     title: "Collect batch results by key",
     effects: "Local, no API call. Merges downloaded results by key and writes the merged and resubmission JSONL files.",
     annotations: { ...local, idempotentHint: true },
-    paths: [{ key: "work_dir" }, { key: "results_dir", base: "work_dir" }, { key: "out", base: "work_dir" }, { key: "resubmit", base: "work_dir" }],
+    paths: [{ key: "work_dir" }, { key: "results_dir" }, { key: "out" }, { key: "resubmit" }],
   },
   {
     name: "submit-cancel",
