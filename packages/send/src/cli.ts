@@ -76,11 +76,7 @@ export const sendCommand = defineCommand({
       },
       {
         ...sendDepsFromContext(ctx, settings),
-        progress: async (total) => {
-          const bar = await createProgress({ enabled: ctx.interactive && !ctx.quiet, total, label: "send", format: "{cost}", stream: ctx.stderr });
-          bar.update(0, { cost: "$0" });
-          return bar;
-        },
+        progress: sendProgress(ctx, ctx.interactive && !ctx.quiet),
       },
     );
   },
@@ -101,5 +97,15 @@ export function sendDepsFromContext(ctx: CommandContext, settings?: Pick<Generat
     signal: ctx.signal,
     warn: (message: string) => ctx.warn(message),
     info: (message: string) => ctx.info(message),
+    // apply and scan-and-fix draw no bar of their own, but their sends still report to a listener.
+    ...(ctx.onProgress ? { progress: sendProgress(ctx, false) } : {}),
+  };
+}
+
+function sendProgress(ctx: CommandContext, bar: boolean) {
+  return async (total: number) => {
+    const progress = await createProgress({ enabled: bar, total, label: "send", format: "{cost}", stream: ctx.stderr, listener: ctx.onProgress });
+    progress.update(0, { cost: "$0" });
+    return progress;
   };
 }

@@ -111,7 +111,7 @@ export const submitCommand = defineCommand({
       await deps.store.save(state);
       const first = options.start ?? 1;
       const last = options.end ?? state.total_batches;
-      if (ctx.interactive && last >= first) deps.progress = await createProgress({ enabled: true, total: last - first + 1, label: "submit", format: "batch {batch}", stream: ctx.stderr });
+      if ((ctx.interactive || ctx.onProgress) && last >= first) deps.progress = await createProgress({ enabled: ctx.interactive, total: last - first + 1, label: "submit", format: "batch {batch}", stream: ctx.stderr, listener: ctx.onProgress });
       const run = await runSubmission(deps, options, state);
       const report = buildFinalReport({ state, run, startedAt: started, finishedAt: ctx.clock.now(), pricing: ctx.config.pricing });
       await writeFileAtomically(reportPath(workDir), `${JSON.stringify(report, null, 2)}\n`);

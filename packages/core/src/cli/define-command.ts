@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { Clock } from "../clock.js";
 import type { ResolvedConfig } from "../config/load.js";
 import type { ExitCodeValue } from "../errors.js";
+import type { ProgressListener } from "../progress.js";
 
 export type OptionType = "string" | "number" | "boolean" | "string[]";
 
@@ -40,6 +41,8 @@ export interface CommandContext {
   warn(message: string): void;
   info(message: string): void;
   readonly warnings: readonly string[];
+  /** Told each step of long work (an MCP client's progress notifications); progress bars stay TTY-only. */
+  onProgress?: ProgressListener;
   /** The command's name as typed (`submit status`), for logs and ledgers. */
   commandName: string;
   /** Set instead of failing when the definition tolerates a bad config (doctor reports it). */

@@ -3,6 +3,7 @@ import { loadConfig } from "../config/load.js";
 import { systemClock, type Clock } from "../clock.js";
 import { CliError, ExitCode, firstLine, isAbortError, toCliError, type ExitCodeValue } from "../errors.js";
 import { redactSecrets } from "../log/redact.js";
+import type { ProgressListener } from "../progress.js";
 import { escapeForTerminal } from "../safety/text.js";
 import type { CommandContext, CommandDefinition, CommandResult, OptionSpec } from "./define-command.js";
 import { looksLikeJsonArgument, readJsonArgument } from "./json-arg.js";
@@ -15,6 +16,8 @@ export interface RawInvocation {
   json?: boolean;
   quiet?: boolean;
   configFile?: string;
+  /** The whole input as an object already parsed (an MCP tool call's arguments), instead of positionals and flags. */
+  input?: Record<string, unknown>;
 }
 
 export interface Io {
@@ -26,6 +29,8 @@ export interface Io {
   signal?: AbortSignal;
   clock?: Clock;
   programName?: string;
+  /** Where long work reports its steps besides a terminal bar (the MCP server's progress notifications). */
+  onProgress?: ProgressListener;
 }
 
 function convertFlag(option: OptionSpec, value: unknown): unknown {
@@ -43,6 +48,7 @@ export async function assembleInput(
   raw: RawInvocation,
   io: Pick<Io, "cwd" | "stdin">,
 ): Promise<{ input: Record<string, unknown>; fromJson: boolean }> {
+  if (raw.input) return { input: { ...raw.input }, fromJson: false };
   let input: Record<string, unknown> = {};
   let positionals = raw.positionals;
   const fromJson = looksLikeJsonArgument(positionals[0]);
@@ -90,6 +96,7 @@ function createContext(definition: CommandDefinition, io: Io, json: boolean, qui
     quiet,
     warnings,
     commandName: definition.name,
+    ...(io.onProgress ? { onProgress: io.onProgress } : {}),
     warn(message) {
       const clean = redactSecrets(message);
       // Library steps run per rule or per attempt and may repeat one warning (a retiring model): say it once.
