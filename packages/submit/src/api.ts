@@ -20,7 +20,8 @@ export interface BatchApi {
   upload(file: string, displayName: string, signal?: AbortSignal): Promise<{ name: string; uri: string | null; expirationTime: string | null }>;
   fileAlive(name: string, signal?: AbortSignal): Promise<boolean>;
   create(model: string, fileName: string, displayName: string, options?: { webhook?: WebhookConfig; signal?: AbortSignal }): Promise<RemoteJob>;
-  listAll(signal?: AbortSignal): Promise<RemoteJob[]>;
+  /** Every job, page by page; `retryPage` wraps each page's request, so a failed page is asked again, not the whole list. */
+  listAll(signal?: AbortSignal, retryPage?: <T>(request: () => Promise<T>) => Promise<T>): Promise<RemoteJob[]>;
   /** Raw REST get: the SDK drops batchStats, which progress needs. */
   get(name: string, signal?: AbortSignal): Promise<RemoteJob & { raw: Record<string, unknown> }>;
   cancel(name: string, signal?: AbortSignal): Promise<void>;
@@ -70,10 +71,13 @@ export function createBatchApi(getClient: () => Promise<GoogleGenAI>, rest: { ba
       const job = await (await clientOf()).batches.create({ model, src: fileName, config });
       return { name: job.name!, displayName: job.displayName ?? displayName, state: job.state };
     },
-    async listAll(signal) {
-      const jobs: RemoteJob[] = [];
-      const pager = await (await clientOf()).batches.list({ config: { pageSize: 100, ...(signal ? { abortSignal: signal } : {}) } });
-      for await (const job of pager) jobs.push({ name: job.name!, displayName: job.displayName, state: job.state });
+    async listAll(signal, retryPage = (request) => request()) {
+      const client = await clientOf();
+      const toJob = (job: { name?: string; displayName?: string; state?: string }): RemoteJob => ({ name: job.name!, displayName: job.displayName, state: job.state });
+      const pager = await retryPage(() => client.batches.list({ config: { pageSize: 100, ...(signal ? { abortSignal: signal } : {}) } }));
+      const jobs = pager.page.map(toJob);
+      // A failed nextPage() leaves the pager where it was, so asking again continues from the same page.
+      while (pager.hasNextPage()) jobs.push(...(await retryPage(() => pager.nextPage())).map(toJob));
       return jobs;
     },
     async get(name, signal) {

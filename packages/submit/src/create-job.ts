@@ -28,7 +28,7 @@ export async function createOrAdopt(
     },
     async () => {
       if (ambiguous) {
-        const existing = await lookUp(deps, options.displayName);
+        const existing = await lookUp(deps, options.displayName, options.batch);
         if (existing) return { job: existing, adopted: true };
         ambiguous = false;
       }
@@ -39,12 +39,13 @@ export async function createOrAdopt(
   return { ...outcome.value, attempts: outcome.attempts, retries: outcome.retries };
 }
 
-async function lookUp(deps: Pick<SubmitDeps, "api" | "signal">, displayName: string): Promise<RemoteJob | undefined> {
-  const jobs = await deps.api.listAll(deps.signal);
+/** The remote job with this display name, if any; each page of the listing is retried like every other call. */
+async function lookUp(deps: SubmitDeps, displayName: string, batch: number): Promise<RemoteJob | undefined> {
+  const retryPage = async <T>(request: () => Promise<T>) => (await callApi(deps, { context: `batch ${batch}`, batch, step: "lookup" }, request)).value;
+  const jobs = await deps.api.listAll(deps.signal, retryPage);
   return jobs.find((job) => job.displayName === displayName);
 }
 
-/** The remote job with this display name, if any; the listing is retried like every other call. */
 export async function findByDisplayName(deps: SubmitDeps, displayName: string, batch: number): Promise<RemoteJob | undefined> {
-  return (await callApi(deps, { context: `batch ${batch}`, batch, step: "lookup" }, () => lookUp(deps, displayName))).value;
+  return lookUp(deps, displayName, batch);
 }

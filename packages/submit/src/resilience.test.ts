@@ -62,6 +62,24 @@ describe("submit: every call retried, never a batch failed by one transient erro
     }
   });
 
+  it("a look-up that spans several pages asks again for the page that failed, not for the whole listing", async () => {
+    const dir = workspace();
+    writeBatches(dir, 102);
+    const emu = await emulator({});
+    // 101 jobs: the listing (100 a page) has two pages.
+    expect((await submit(dir, emu, ["1", "101"])).code).toBe(0);
+    // Batch 102's create is carried out but answered 503; then every second listing request fails, so
+    // a listing restarted from its first page would fail on its second page every time.
+    emu.setFaults([
+      { route: "batches.create", sequence: [{ kind: "503", after: true }] },
+      { route: "batches.list", sequence: ["ok", "503"], repeat: true },
+    ]);
+    const run = await submit(dir, emu, ["102", "102"]);
+    expect(run.code).toBe(0);
+    expect(run.json.outcomes.find((o: { batch: number }) => o.batch === 102)).toMatchObject({ outcome: "adopted" });
+    expect(emu.record.batches).toHaveLength(102);
+  }, 60_000);
+
   it("the intent is on disk before batches.create is sent", async () => {
     const dir = workspace();
     writeBatches(dir, 1);
