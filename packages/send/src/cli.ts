@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { clientOptionsFrom, createGeminiClient, createProgress, defineCommand, generationFields, generationOptions, settingsFromContext, type CommandContext, type GenerationSettings } from "@gembatch/core";
+import { clientOptionsFrom, createGeminiClient, createProgress, defineCommand, progressMode, generationFields, generationOptions, settingsFromContext, type CommandContext, type GenerationSettings } from "@gembatch/core";
 import { renderSend } from "./render.js";
 import { sendExitCode } from "./summary.js";
 import type { SendResult } from "./types.js";
@@ -74,14 +74,7 @@ export const sendCommand = defineCommand({
         projectRoot: ctx.config.projectRoot,
         tmpDir: ctx.config.tmpDir,
       },
-      {
-        ...sendDepsFromContext(ctx, settings),
-        progress: async (total) => {
-          const bar = await createProgress({ enabled: ctx.interactive && !ctx.quiet, total, label: "send", format: "{cost}", stream: ctx.stderr });
-          bar.update(0, { cost: "$0" });
-          return bar;
-        },
-      },
+      sendDepsFromContext(ctx, settings),
     );
   },
   renderText: (result) => renderSend(result),
@@ -101,5 +94,11 @@ export function sendDepsFromContext(ctx: CommandContext, settings?: Pick<Generat
     signal: ctx.signal,
     warn: (message: string) => ctx.warn(message),
     info: (message: string) => ctx.info(message),
+    // A bar on a terminal, a line per file done in CI logs and for agents, nothing with --quiet.
+    progress: async (total: number) => {
+      const bar = await createProgress({ mode: progressMode(ctx), total, label: "send", format: "{cost}", stream: ctx.stderr });
+      bar.update(0, { cost: "$0" });
+      return bar;
+    },
   };
 }

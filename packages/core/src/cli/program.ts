@@ -96,7 +96,9 @@ export async function runProgram(spec: ProgramSpec, argv: string[], io: Io): Pro
     .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => void (s.startsWith("error:") ? undefined : io.stderr.write(s)) })
     .showSuggestionAfterError(true);
-  const target = firstCommandToken(argv);
+  const first = firstCommandToken(argv);
+  // `help <command>` shows that command's full help, so it must be loaded like the command itself.
+  const target = first === "help" ? argv[argv.indexOf("help") + 1] : first;
   for (const lazy of spec.commands) {
     if (lazy.name === target && lazy.configure) {
       const signal = io.signal;
@@ -124,9 +126,11 @@ export async function runProgram(spec: ProgramSpec, argv: string[], io: Io): Pro
     if (error instanceof CommanderError) {
       if (["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code)) return ExitCode.OK;
       const message = error.message.replace(/^error:\s*/, "");
-      const cliError = new CliError("BAD_INPUT", message, { hint: `see ${spec.name} ${target ?? ""} --help`.replace(/\s+/g, " ") });
+      // A mistyped command name must not reappear in the hint as if it were a command.
+      const known = spec.commands.some((c) => c.name === target);
+      const cliError = new CliError("BAD_INPUT", message.replace(/\n\(Did you mean (\S+?)\?\)/, ' (did you mean "$1"?)'), { hint: `see ${spec.name}${known ? ` ${target}` : ""} --help` });
       if (wantsJson(argv)) io.stdout.write(`${JSON.stringify({ success: false, error: cliError.toJSON() }, null, 2)}\n`);
-      io.stderr.write(`${spec.name}: error: ${message}\n`);
+      io.stderr.write(`${spec.name}: error: ${cliError.message}\nhint: ${cliError.hint}\n`);
       return ExitCode.BAD_INPUT;
     }
     throw error;

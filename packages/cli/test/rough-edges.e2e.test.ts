@@ -1,0 +1,79 @@
+import { cpSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startEmulator } from "@gembatch/emulator";
+import { execa } from "execa";
+import { describe, expect, it, onTestFinished } from "vitest";
+
+const bin = fileURLToPath(new URL("../bin/gembatch.js", import.meta.url));
+const example = fileURLToPath(new URL("../../../examples/python-service", import.meta.url));
+const replies = path.join(example, "demo", "emulator-replies.json");
+const BASE_ENV = { GEMINI_API_KEY: "", GOOGLE_API_KEY: "", GEMBATCH_BASE_URL: "", GEMBATCH_MODEL: "", GEMBATCH_DEBUG: "", GITHUB_STEP_SUMMARY: "", CI: "1" };
+
+function exampleProject(): string {
+  const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), "gembatch-rough-")));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync(example, dir, { recursive: true, filter: (source) => !/[\\/](tmp|__pycache__)([\\/]|$)/.test(path.relative(example, source)) });
+  return dir;
+}
+
+function gembatch(cwd: string, args: string[], env: Record<string, string> = {}) {
+  return execa(process.execPath, [bin, ...args], { cwd, reject: false, env: { ...BASE_ENV, ...env } });
+}
+
+async function demoEmulator(): Promise<Record<string, string>> {
+  const emu = await startEmulator({ script: replies });
+  onTestFinished(() => emu.close());
+  return { GEMBATCH_BASE_URL: emu.url, GEMINI_API_KEY: "test-key" };
+}
+
+describe("progress when stderr is not a terminal (CI logs, agents)", () => {
+  it("send prints a plain line per file done on stderr; --quiet prints none; stdout stays one JSON document", async () => {
+    const root = exampleProject();
+    const env = await demoEmulator();
+    const scan = JSON.parse((await gembatch(root, ["scan", "--rules", "logger-bind", "--report", "--json"])).stdout);
+    const report = scan.reports[0].report_file;
+    const sent = await gembatch(root, ["send", "--issue-report-file", report, "--json"], env);
+    expect(sent.exitCode, sent.stderr).toBe(0);
+    expect(JSON.parse(sent.stdout).files_succeeded).toBe(3);
+    expect(sent.stderr).toMatch(/^send: 1\/3 done \| \$[\d.]+$/m);
+    expect(sent.stderr).toMatch(/^send: 2\/3 done/m);
+    expect(sent.stderr).toMatch(/^send: 3\/3 done/m);
+
+    const quiet = await gembatch(root, ["send", "--issue-report-file", report, "--json", "--quiet"], env);
+    expect(quiet.exitCode, quiet.stderr).toBe(0);
+    expect(quiet.stderr).not.toContain("done");
+  });
+});
+
+describe("help and typos", () => {
+  it("`gembatch help submit` shows submit's full help, not a stub", async () => {
+    const help = await gembatch(os.tmpdir(), ["help", "submit"]);
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toContain("--dir <path>");
+    expect(help.stdout).toContain("Examples:");
+  });
+
+  it("a mistyped subcommand gets a suggestion, not `start: expected number`", async () => {
+    const run = await gembatch(os.tmpdir(), ["submit", "stauts"]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('unknown command "submit stauts" (did you mean "submit status"?)');
+    expect(run.stderr).not.toContain("expected number");
+    const json = JSON.parse((await gembatch(os.tmpdir(), ["submit", "stauts", "--json"])).stdout);
+    expect(json.error).toMatchObject({ code: "BAD_INPUT", hint: expect.stringContaining("status, download, collect, cancel") });
+  });
+
+  it("a mistyped command's hint does not repeat the typo", async () => {
+    const run = await gembatch(os.tmpdir(), ["doctr", "--json"]);
+    expect(run.exitCode).toBe(2);
+    const error = JSON.parse(run.stdout).error;
+    expect(error.message).toContain('did you mean "doctor"');
+    expect(error.hint).toBe("see gembatch --help");
+  });
+
+  it("the top-level help says JSON comes with --json or a JSON argument", async () => {
+    const help = await gembatch(os.tmpdir(), ["--help"]);
+    expect(help.stdout.replace(/\s+/g, " ")).toContain("With --json, or when given a JSON argument, it prints exactly one JSON result on stdout; otherwise a short summary.");
+  });
+});
