@@ -1,4 +1,6 @@
 import { cpSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -75,5 +77,43 @@ describe("help and typos", () => {
   it("the top-level help says JSON comes with --json or a JSON argument", async () => {
     const help = await gembatch(os.tmpdir(), ["--help"]);
     expect(help.stdout.replace(/\s+/g, " ")).toContain("With --json, or when given a JSON argument, it prints exactly one JSON result on stdout; otherwise a short summary.");
+  });
+});
+
+describe("doctor", () => {
+  it("a base URL that answers 404 (not the Gemini API) fails the check with a hint; the emulator passes it", async () => {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(404, { "content-type": "text/html" });
+      res.end("<h1>Not Found</h1>");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const wrong = await gembatch(os.tmpdir(), ["doctor", "--json", "--skip-api-call"], { GEMINI_API_KEY: "k", GEMBATCH_BASE_URL: url });
+    expect(wrong.exitCode).toBe(3);
+    expect(JSON.parse(wrong.stdout).checks.find((c: { name: string }) => c.name === "base_url")).toMatchObject({ status: "fail", detail: expect.stringContaining("HTTP 404"), hint: expect.stringContaining("without /v1beta") });
+
+    const env = await demoEmulator();
+    const right = await gembatch(os.tmpdir(), ["doctor", "--json", "--skip-api-call"], env);
+    expect(JSON.parse(right.stdout).checks.find((c: { name: string }) => c.name === "base_url")).toMatchObject({ status: "ok", detail: expect.stringContaining("speaks the Gemini API") });
+  });
+
+  it("with no key, says where to get one and how to run offline with the emulator", async () => {
+    const run = await gembatch(os.tmpdir(), ["doctor", "--skip-api-call", "--base-url", "http://127.0.0.1:9"]);
+    expect(run.exitCode).toBe(3);
+    const text = run.stdout.replace(/\s+/g, " ");
+    expect(text).toContain("Google AI Studio");
+    expect(text).toContain("gembatch emulator --port 8080");
+    expect(text).toContain("GEMBATCH_BASE_URL=http://127.0.0.1:8080");
+  });
+
+  it("warns about a Node past its end of life", async () => {
+    const run = await gembatch(os.tmpdir(), ["doctor", "--json", "--skip-api-call", "--base-url", "http://127.0.0.1:9"], { GEMINI_API_KEY: "k" });
+    const node = JSON.parse(run.stdout).checks[0];
+    const major = Number(process.versions.node.split(".")[0]);
+    // This suite runs on Node 20 (end of life 2026-04-30) here; a newer Node gets an ok.
+    if (major === 20 && Date.now() >= Date.parse("2026-04-30")) expect(node).toMatchObject({ name: "node", status: "warn", detail: expect.stringContaining("end of life on 2026-04-30"), hint: "move to Node 22 or 24" });
+    else expect(node).toMatchObject({ name: "node" });
   });
 });
