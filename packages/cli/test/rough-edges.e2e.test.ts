@@ -117,3 +117,34 @@ describe("doctor", () => {
     else expect(node).toMatchObject({ name: "node" });
   });
 });
+
+describe("the cost ledger is one per project, not one per folder", () => {
+  async function sendDemo(root: string, env: Record<string, string>): Promise<void> {
+    const scan = JSON.parse((await gembatch(root, ["scan", "--rules", "logger-bind", "--report", "--json"], env)).stdout);
+    const sent = await gembatch(root, ["send", "--issue-report-file", scan.reports[0].report_file, "--json"], env);
+    expect(sent.exitCode, sent.stderr).toBe(0);
+  }
+
+  it("in a project (config or git), costs from any folder of it sums the calls made from its root", async () => {
+    const root = exampleProject();
+    const env = await demoEmulator();
+    await sendDemo(root, env);
+    for (const folder of [root, path.join(root, "orders"), path.join(root, "tests")]) {
+      const costs = JSON.parse((await gembatch(folder, ["costs", "--json"])).stdout);
+      expect(costs.calls, folder).toBe(3);
+      expect(path.resolve(folder, costs.ledger_file)).toBe(path.join(root, "tmp", "gembatch_cost_ledger.jsonl"));
+    }
+  });
+
+  it("outside any project, calls go to the user-level ledger, which costs finds from any folder", async () => {
+    const root = exampleProject();
+    rmSync(path.join(root, "gembatch.config.json"));
+    const stateDir = realpathSync(mkdtempSync(path.join(os.tmpdir(), "gembatch-state-")));
+    onTestFinished(() => rmSync(stateDir, { recursive: true, force: true }));
+    const env = { ...(await demoEmulator()), GEMBATCH_STATE_DIR: stateDir };
+    await sendDemo(root, env);
+    const costs = JSON.parse((await gembatch(path.join(root, "orders"), ["costs", "--json"], { GEMBATCH_STATE_DIR: stateDir })).stdout);
+    expect(costs.calls).toBe(3);
+    expect(path.resolve(root, "orders", costs.ledger_file)).toBe(path.join(stateDir, "cost_ledger.jsonl"));
+  });
+});
