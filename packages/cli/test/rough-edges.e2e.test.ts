@@ -148,3 +148,21 @@ describe("the cost ledger is one per project, not one per folder", () => {
     expect(path.resolve(root, "orders", costs.ledger_file)).toBe(path.join(stateDir, "cost_ledger.jsonl"));
   });
 });
+
+describe("one flag vocabulary (docs/commands.md#flag-vocabulary)", () => {
+  it("submit's subcommands use --output-dir, --output-file and --poll-interval; the former names still work, unlisted", async () => {
+    const cwd = realpathSync(mkdtempSync(path.join(os.tmpdir(), "gembatch-flags-")));
+    onTestFinished(() => rmSync(cwd, { recursive: true, force: true }));
+    const help = async (sub: string) => (await gembatch(cwd, ["submit", sub, "--help"])).stdout;
+    expect(await help("download")).toContain("--output-dir <dir>");
+    expect(await help("collect")).toContain("--output-file <file>");
+    expect(await help("status")).toContain("--poll-interval <seconds>");
+    for (const sub of ["download", "collect"]) expect(await help(sub)).not.toMatch(/--out\b/);
+    expect(await help("status")).not.toMatch(/--interval\b/);
+    // With no submission here, the old names get the same answer as the new ones: no state, not a bad flag.
+    for (const args of [["download", "--out", "r"], ["collect", "--out", "r.jsonl"], ["status", "--interval", "5"], ["download", '{"out": "r"}']]) {
+      const run = await gembatch(cwd, ["submit", ...args, "--json"]);
+      expect(JSON.parse(run.stdout).error, args.join(" ")).toMatchObject({ code: "FILE_NOT_FOUND", message: expect.stringContaining("no submission state here") });
+    }
+  });
+});

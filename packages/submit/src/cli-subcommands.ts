@@ -22,10 +22,10 @@ export const statusCommand = defineCommand({
   options: [
     workDirOption,
     { key: "watch", type: "boolean", description: "poll until every job has finished" },
-    { key: "interval", type: "number", valueName: "seconds", description: "poll interval with --watch (default: 30)" },
+    { key: "poll_interval", type: "number", valueName: "seconds", description: "poll interval with --watch (default: 30)", aliases: ["interval"] },
   ],
-  examples: ["gembatch submit status", "gembatch submit status --watch --interval 60", "gembatch submit status --json"],
-  schema: z.object({ work_dir: z.string().optional(), watch: z.boolean().default(false), interval: z.number().positive().default(30) }).strict(),
+  examples: ["gembatch submit status", "gembatch submit status --watch --poll-interval 60", "gembatch submit status --json"],
+  schema: z.object({ work_dir: z.string().optional(), watch: z.boolean().default(false), poll_interval: z.number().positive().default(30) }).strict(),
   async run(input, ctx) {
     const { deps, close } = await buildDeps(ctx, input);
     try {
@@ -34,7 +34,7 @@ export const statusCommand = defineCommand({
       const bar = await createProgress({ enabled: ctx.interactive && input.watch, total: summary.requests.total, label: "requests" });
       bar.update(summary.requests.succeeded + summary.requests.failed);
       while (input.watch && !summary.all_done) {
-        await ctx.clock.sleep(input.interval * 1000, ctx.signal);
+        await ctx.clock.sleep(input.poll_interval * 1000, ctx.signal);
         summary = await collectStatus(deps, state);
         bar.update(summary.requests.succeeded + summary.requests.failed);
       }
@@ -56,17 +56,17 @@ export const statusCommand = defineCommand({
 
 export const downloadCommand = defineCommand({
   name: "download",
-  summary: "Stream each succeeded job's results to <out>/batch_NNNN.jsonl (skips what is complete)",
+  summary: "Stream each succeeded job's results to <output_dir>/batch_NNNN.jsonl (skips what is complete)",
   positionals: [{ key: "batches", description: "batch numbers (default: all)", variadic: true, type: "number" }],
-  options: [workDirOption, { key: "out", type: "string", valueName: "dir", description: "output folder (default: gemini_batch_results)" }],
-  examples: ["gembatch submit download", "gembatch submit download --out gemini_batch_results/", "gembatch submit download 81 82"],
-  schema: z.object({ work_dir: z.string().optional(), out: z.string().default("gemini_batch_results"), batches: z.array(z.number().int().positive()).optional() }).strict(),
+  options: [workDirOption, { key: "output_dir", type: "string", valueName: "dir", description: "output folder (default: gemini_batch_results)", aliases: ["out"] }],
+  examples: ["gembatch submit download", "gembatch submit download --output-dir gemini_batch_results/", "gembatch submit download 81 82"],
+  schema: z.object({ work_dir: z.string().optional(), output_dir: z.string().default("gemini_batch_results"), batches: z.array(z.number().int().positive()).optional() }).strict(),
   async run(input, ctx) {
     const { deps, workDir, close } = await buildDeps(ctx, input);
     try {
       const state = await requireState(deps);
       await collectStatus(deps, state);
-      const outDir = path.resolve(workDir, input.out);
+      const outDir = path.resolve(workDir, input.output_dir);
       const outcomes = await downloadResults(deps, state, outDir, input.batches);
       return { success: outcomes.every((o) => o.status !== "failed"), out_dir: outDir, downloads: outcomes };
     } finally {
@@ -87,11 +87,11 @@ export const collectCommand = defineCommand({
   options: [
     workDirOption,
     { key: "results_dir", type: "string", valueName: "dir", description: "where download put the results (default: gemini_batch_results)" },
-    { key: "out", type: "string", valueName: "file", description: "merged JSONL (default: <results_dir>/collected_results.jsonl)" },
+    { key: "output_file", type: "string", valueName: "file", description: "merged JSONL (default: <results_dir>/collected_results.jsonl)", aliases: ["out"] },
     { key: "resubmit", type: "string", valueName: "file", description: "resubmission JSONL (default: <results_dir>/resubmit.jsonl)" },
   ],
   examples: ["gembatch submit collect", "gembatch submit collect --json"],
-  schema: z.object({ work_dir: z.string().optional(), results_dir: z.string().default("gemini_batch_results"), out: z.string().optional(), resubmit: z.string().optional() }).strict(),
+  schema: z.object({ work_dir: z.string().optional(), results_dir: z.string().default("gemini_batch_results"), output_file: z.string().optional(), resubmit: z.string().optional() }).strict(),
   async run(input, ctx) {
     const { deps, workDir, close } = await buildDeps(ctx, input);
     try {
@@ -101,7 +101,7 @@ export const collectCommand = defineCommand({
         state,
         inputDir: path.resolve(workDir, state.input_dir),
         resultsDir,
-        outFile: path.resolve(workDir, input.out ?? path.join(input.results_dir, "collected_results.jsonl")),
+        outFile: path.resolve(workDir, input.output_file ?? path.join(input.results_dir, "collected_results.jsonl")),
         resubmitFile: path.resolve(workDir, input.resubmit ?? path.join(input.results_dir, "resubmit.jsonl")),
         pricing: ctx.config.pricing,
       });

@@ -49,6 +49,13 @@ export async function assembleInput(
   if (fromJson) {
     input = await readJsonArgument(positionals[0]!, io);
     positionals = positionals.slice(1);
+    for (const option of definition.options) {
+      for (const alias of option.aliases ?? []) {
+        if (!(alias in input)) continue;
+        if (!(option.key in input)) input[option.key] = input[alias];
+        delete input[alias];
+      }
+    }
   }
   const specs = definition.positionals ?? [];
   const subcommands = (definition.subcommands ?? []).map((sub) => sub.name);

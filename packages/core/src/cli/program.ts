@@ -48,6 +48,7 @@ export function buildCommand(definition: CommandDefinition, io: Io, onOutcome: (
     const value = spec.type === "boolean" ? "" : spec.type === "string[]" ? ` <${spec.valueName ?? "values"}...>` : ` <${spec.valueName ?? (spec.type === "number" ? "n" : "value")}>`;
     const flags = `${spec.short ? `${spec.short}, ` : ""}${flagName(spec)}${value}`;
     command.addOption(new Option(flags, spec.description));
+    for (const alias of spec.aliases ?? []) command.addOption(new Option(`${flagName({ key: alias })}${value}`).hideHelp());
   }
   command.option("--json", "print exactly one JSON document on stdout");
   command.option("--config <file>", "config file (default: gembatch.config.json found upwards from the cwd)");
@@ -62,8 +63,11 @@ export function buildCommand(definition: CommandDefinition, io: Io, onOutcome: (
     const opts = cmd.opts();
     const flags: Record<string, unknown> = {};
     for (const spec of definition.options) {
-      const attribute = cmd.options.find((o) => o.long === flagName(spec))?.attributeName();
-      if (attribute && cmd.getOptionValueSource(attribute) === "cli") flags[spec.key] = opts[attribute];
+      // The current name wins over a former one given alongside it.
+      for (const name of [...(spec.aliases ?? []).map((key) => flagName({ key })), flagName(spec)]) {
+        const attribute = cmd.options.find((o) => o.long === name)?.attributeName();
+        if (attribute && cmd.getOptionValueSource(attribute) === "cli") flags[spec.key] = opts[attribute];
+      }
     }
     // Loaded on use: validation and config pull in zod, which `--help` never needs.
     const { executeCommand } = await import("./execute.js");
