@@ -1,15 +1,20 @@
 #!/usr/bin/env node
-// Scan benchmark: the built-in rules over a large real tree, our scanner against ripgrep in the
-// same run. Prints a table and one final JSON line. Needs the built packages (`pnpm build`).
+// Scan benchmark: our scanner against ripgrep on a large tree of real third-party code, in the same
+// run, with two rule sets: the 13 built-in rules, and six plain custom regex rules over every file.
+// Each run of ours is a child process (as each rg run is), which also gives its peak RSS.
+// Prints tables and one final JSON line. Needs the built packages (`pnpm build`).
 //
 //   node bench/scan.bench.mjs [--runs 3] [--min-files 50000] [--rebuild] [--tree DIR]
 //
 // The tree is assembled once in the OS temp dir (reused later; --rebuild makes it anew) from the
-// installed node_modules and Python's standard library, text files only, repeated until it holds
-// --min-files files. Both tools run with equivalent settings: no ignore files, no hidden files,
-// the same size limit, the same file globs per rule, and ASCII classes (`rg --no-unicode`, as
-// JavaScript's \w and \b are ASCII). The cross-check counts raw regex matches per rule, so our
-// run for it drops each rule's not_nearby filter (rg has no such thing).
+// installed node_modules, Python's standard library and site-packages and the system's C headers,
+// text files only, copied again only if that is fewer than --min-files files. Both tools run with
+// equivalent settings: no ignore files, no hidden files, the same size limit, the same file globs
+// per rule, and ASCII classes (`rg --no-unicode`, as JavaScript's \w and \b are ASCII). "rg one
+// pass" runs all of a suite's patterns in one rg invocation (per regex mode), the fastest rg can do.
+// The cross-check counts raw regex matches per rule, so our run for it drops each rule's
+// not_nearby filter (rg has no such thing) and runs structural rules in their regex form; the
+// timed runs use the rules as shipped (blocking-call-in-async parsed with ast-grep).
 
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -33,13 +38,13 @@ const MIN_FILES = Number(flag("min-files", 50_000));
 const TREE = path.resolve(flag("tree", path.join(tmpdir(), "gembatch-bench-scan-tree")));
 const MAX_BYTES = scan.DEFAULT_MAX_FILE_BYTES;
 const MANIFEST = ".bench-manifest.json";
-const TREE_VERSION = 2;
+const TREE_VERSION = 3;
 
 const log = (line) => process.stderr.write(`${line}\n`);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-function pythonStdlib() {
-  const found = spawnSync("python3", ["-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], { encoding: "utf8" });
+function pythonPath(name) {
+  const found = spawnSync("python3", ["-c", `import sysconfig; print(sysconfig.get_paths()['${name}'])`], { encoding: "utf8" });
   return found.status === 0 ? found.stdout.trim() : undefined;
 }
 
@@ -87,7 +92,9 @@ function buildTree() {
   rmSync(TREE, { recursive: true, force: true });
   const sources = [
     { name: "node_modules", dir: path.join(here, "../node_modules") },
-    { name: "python-stdlib", dir: pythonStdlib() },
+    { name: "python-stdlib", dir: pythonPath("stdlib") },
+    { name: "python-site-packages", dir: pythonPath("purelib") },
+    { name: "c-headers", dir: "/usr/include" },
   ].filter((s) => s.dir && existsSync(s.dir));
   const counts = { files: 0, bytes: 0 };
   const seen = new Set();
@@ -143,94 +150,117 @@ function runRg(specs) {
   return { ms: performance.now() - started, counts };
 }
 
-/** A lower bound for rg: every line-mode pattern in one pass and the multiline ones in another, no per-rule globs. */
+/** Every pattern of a suite in one rg invocation per regex mode (the union of the suites' globs). */
 function runRgOnePass(specs) {
   const started = performance.now();
   for (const multiline of [false, true]) {
     const group = specs.filter((spec) => spec.multiline === multiline && !spec.ignore_case);
-    const extensions = [...new Set(group.flatMap((spec) => spec.extensions ?? []))];
     if (group.length === 0) continue;
+    const extensions = group.every((spec) => spec.extensions?.length) ? [...new Set(group.flatMap((spec) => spec.extensions))] : [];
     const args = rgArgs({ ...group[0], extensions, exclude: [], ignore_case: false, pattern: "" }).slice(0, -3);
     const result = spawnSync("rg", [...args, ...group.flatMap((spec) => ["-e", spec.pattern]), "."], { cwd: TREE, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
     if (result.status === 2) throw new Error(`rg failed: ${result.stderr}`);
   }
-  const ignoreCase = specs.filter((spec) => spec.ignore_case);
-  for (const spec of ignoreCase) spawnSync("rg", rgArgs({ ...spec, exclude: [] }), { cwd: TREE, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  for (const spec of specs.filter((spec) => spec.ignore_case)) spawnSync("rg", rgArgs({ ...spec, exclude: [] }), { cwd: TREE, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   return performance.now() - started;
 }
 
-async function runOurs(rules, workers) {
+/** Plain regex rules over every file, as a user's own config would have them. */
+const CUSTOM = [
+  { id: "eval-call", pattern: String.raw`\beval\(` },
+  { id: "todo-fixme", pattern: "TODO|FIXME" },
+  { id: "password-assign", pattern: String.raw`password\s*=` },
+  { id: "plain-http", pattern: "http://[a-z]" },
+  { id: "require-fs", pattern: String.raw`require\(['"]fs['"]\)` },
+  { id: "import-os", pattern: "^import os$" },
+].map((rule) => ({ severity: "warning", message: rule.id, multiline: false, ...rule }));
+
+const SUITES = {
+  builtin: () => scan.parseBuiltinRules(),
+  custom: () => CUSTOM.map((rule) => scan.RuleSpecSchema.parse(rule)),
+};
+
+/** One scan in a child process: its wall time, peak RSS and, with --raw, per-rule match counts. */
+function runOurs(suite, workers, raw = false) {
   const started = performance.now();
-  const run = await scan.runScan({ root: TREE, rules, gitignore: false, defaultExcludes: false, workers });
-  return { ms: performance.now() - started, run };
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", suite, String(workers), raw ? "raw" : "", "--tree", TREE], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const ms = performance.now() - started;
+  if (child.status !== 0) throw new Error(`scan child failed: ${child.stderr}`);
+  return { ms, ...JSON.parse(child.stdout) };
+}
+
+async function child() {
+  const [suite, workers, raw] = args.slice(args.indexOf("--child") + 1);
+  // The cross-check compares regexes with rg's: structural rules run in their regex form there.
+  const specs = SUITES[suite]().map((spec) => (raw === "raw" ? { ...spec, not_nearby: undefined, ast: undefined } : spec));
+  const run = await scan.runScan({ root: TREE, rules: specs.map(scan.compileRule), gitignore: false, defaultExcludes: false, workers: Number(workers) });
+  const counts = Object.fromEntries(specs.map((spec) => [spec.id, 0]));
+  for (const finding of run.findings) counts[finding.rule]++;
+  const result = { workers: run.workers, files_scanned: run.files_scanned, skipped: run.skipped.length, suppressed: run.suppressed, findings: run.findings.length, counts, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  process.stdout.write(JSON.stringify(result));
+}
+
+if (args.includes("--child")) {
+  await child();
+  process.exit(0);
 }
 
 const manifest = buildTree();
-const specs = scan.parseBuiltinRules();
-const rules = specs.map(scan.compileRule);
-const rawRules = specs.map(({ not_nearby, ...spec }) => scan.compileRule(spec));
 const rgVersion = spawnSync("rg", ["--version"], { encoding: "utf8" });
 const haveRg = rgVersion.status === 0;
-log(`bench/scan: tree ${TREE}: ${manifest.files} files, ${(manifest.bytes / 1e6).toFixed(0)} MB; ${RUNS} run(s) each after a warm-up; ${availableParallelism()} core(s)`);
+log(`bench/scan: tree ${TREE}: ${manifest.files} files, ${(manifest.bytes / 1e6).toFixed(0)} MB from ${manifest.sources.join(", ")}; ${RUNS} run(s) each after a warm-up; ${availableParallelism()} core(s)`);
 if (!haveRg) log("bench/scan: rg (ripgrep) not found: skipping the comparison (apt-get install ripgrep)");
 
-await runOurs(rules, 0);
-if (haveRg) runRg(specs);
-const ours = [];
-const oursSingle = [];
-const rg = [];
-const rgOnePass = [];
-let last;
-for (let i = 0; i < RUNS; i++) {
-  last = await runOurs(rules, 0);
-  ours.push(last.ms);
-  oursSingle.push((await runOurs(rules, 1)).ms);
-  if (haveRg) rg.push(runRg(specs).ms);
-  if (haveRg) rgOnePass.push(runRgOnePass(specs));
+function benchSuite(name) {
+  const specs = SUITES[name]();
+  runOurs(name, 0);
+  if (haveRg) runRgOnePass(specs);
+  const ours = [];
+  const oursSingle = [];
+  const rgOne = [];
+  const rss = [];
+  let last;
+  // Interleaved, so that a burst of load elsewhere hits both sides alike.
+  for (let i = 0; i < RUNS; i++) {
+    last = runOurs(name, 0);
+    ours.push(last.ms);
+    rss.push(last.peak_rss_mb);
+    oursSingle.push(runOurs(name, 1).ms);
+    if (haveRg) rgOne.push(runRgOnePass(specs));
+  }
+  const check = runOurs(name, 0, true);
+  const rgCounts = haveRg ? runRg(specs).counts : {};
+  const perRule = Object.fromEntries(specs.map((s) => [s.id, { ours: check.counts[s.id], rg: haveRg ? rgCounts[s.id] : null }]));
+  const oursMs = median(ours);
+  const rgMs = haveRg ? median(rgOne) : null;
+  const rows = [
+    [`${name} rules (${specs.length})`, "wall ms (median)", "files/s", "vs rg one pass"],
+    [`ours (${last.workers} workers)`, oursMs.toFixed(0), (manifest.files / (oursMs / 1000)).toFixed(0), rgMs ? `${(oursMs / rgMs).toFixed(2)}x` : "-"],
+    ["ours (1 thread)", median(oursSingle).toFixed(0), (manifest.files / (median(oursSingle) / 1000)).toFixed(0), rgMs ? `${(median(oursSingle) / rgMs).toFixed(2)}x` : "-"],
+    ...(rgMs ? [[`rg ${rgVersion.stdout.split("\n")[0].split(" ")[1]} one pass`, rgMs.toFixed(0), (manifest.files / (rgMs / 1000)).toFixed(0), "1.00x"]] : []),
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const row of rows) log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  "));
+  log(`peak RSS (ours, ${last.workers} workers): ${median(rss)} MB (median)`);
+  log(`${"rule".padEnd(24)} ${"ours".padStart(7)} ${"rg".padStart(7)}`);
+  for (const [id, c] of Object.entries(perRule)) log(`${id.padEnd(24)} ${String(c.ours).padStart(7)} ${String(c.rg ?? "-").padStart(7)}${c.rg !== null && c.rg !== c.ours ? "  MISMATCH" : ""}`);
+  log("");
+  return {
+    rules: specs.length,
+    files_scanned: last.files_scanned,
+    ours_ms: Math.round(oursMs),
+    ours_single_thread_ms: Math.round(median(oursSingle)),
+    workers: last.workers,
+    rg_one_pass_ms: rgMs === null ? null : Math.round(rgMs),
+    ratio_vs_rg_one_pass: rgMs === null ? null : Number((oursMs / rgMs).toFixed(3)),
+    files_per_s: Math.round(manifest.files / (oursMs / 1000)),
+    peak_rss_mb: median(rss),
+    matches_equal: haveRg ? specs.every((s) => check.counts[s.id] === rgCounts[s.id]) && check.suppressed === 0 : null,
+    matches_total: check.findings,
+    per_rule: perRule,
+  };
 }
 
-const check = (await runOurs(rawRules, 0)).run;
-const oursCounts = Object.fromEntries(specs.map((s) => [s.id, 0]));
-for (const finding of check.findings) oursCounts[finding.rule]++;
-const rgCounts = haveRg ? runRg(specs).counts : {};
-const perRule = Object.fromEntries(specs.map((s) => [s.id, { ours: oursCounts[s.id], rg: haveRg ? rgCounts[s.id] : null }]));
-const matchesEqual = haveRg ? specs.every((s) => oursCounts[s.id] === rgCounts[s.id]) && check.suppressed === 0 : null;
-
-const oursMs = median(ours);
-const rgMs = haveRg ? median(rg) : null;
-const rows = [
-  ["", "wall ms (median)", "files/s", "vs rg"],
-  [`ours (${last.run.workers} workers)`, oursMs.toFixed(0), (manifest.files / (oursMs / 1000)).toFixed(0), rgMs ? `${(oursMs / rgMs).toFixed(2)}x` : "-"],
-  ["ours (1 thread)", median(oursSingle).toFixed(0), (manifest.files / (median(oursSingle) / 1000)).toFixed(0), rgMs ? `${(median(oursSingle) / rgMs).toFixed(2)}x` : "-"],
-  ...(rgMs ? [[`rg ${rgVersion.stdout.split("\n")[0].split(" ")[1]} (one run per rule)`, rgMs.toFixed(0), (manifest.files / (rgMs / 1000)).toFixed(0), "1.00x"]] : []),
-  ...(rgMs ? [["rg (one pass per regex mode, no per-rule globs)", median(rgOnePass).toFixed(0), (manifest.files / (median(rgOnePass) / 1000)).toFixed(0), `${(median(rgOnePass) / rgMs).toFixed(2)}x`]] : []),
-];
-const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-for (const row of rows) log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  "));
-log("");
-log(`${"rule".padEnd(24)} ${"ours".padStart(7)} ${"rg".padStart(7)}`);
-for (const [id, c] of Object.entries(perRule)) log(`${id.padEnd(24)} ${String(c.ours).padStart(7)} ${String(c.rg ?? "-").padStart(7)}${c.rg !== null && c.rg !== c.ours ? "  MISMATCH" : ""}`);
-
-const summary = {
-  bench: "scan",
-  files: manifest.files,
-  bytes: manifest.bytes,
-  files_scanned: last.run.files_scanned,
-  skipped: last.run.skipped.length,
-  rules: specs.length,
-  ours_ms: Math.round(oursMs),
-  ours_single_thread_ms: Math.round(median(oursSingle)),
-  workers: last.run.workers,
-  rg_ms: rgMs === null ? null : Math.round(rgMs),
-  ratio: rgMs === null ? null : Number((oursMs / rgMs).toFixed(3)),
-  rg_one_pass_ms: rgMs === null ? null : Math.round(median(rgOnePass)),
-  ratio_vs_rg_one_pass: rgMs === null ? null : Number((oursMs / median(rgOnePass)).toFixed(3)),
-  files_per_s: Math.round(manifest.files / (oursMs / 1000)),
-  matches_equal: matchesEqual,
-  matches_total: check.findings.length,
-  per_rule: perRule,
-  runs: RUNS,
-  cores: availableParallelism(),
-  node: process.version,
-};
+const suites = Object.fromEntries(Object.keys(SUITES).map((name) => [name, benchSuite(name)]));
+const summary = { bench: "scan", files: manifest.files, bytes: manifest.bytes, sources: manifest.sources, runs: RUNS, cores: availableParallelism(), node: process.version, ...suites };
 process.stdout.write(`${JSON.stringify(summary)}\n`);

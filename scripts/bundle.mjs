@@ -5,6 +5,35 @@ import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 
+// The MCP SDK's server checks elicitation replies with Ajv, which `gembatch mcp` never asks for; loading
+// Ajv (about 280 KB) on every start was a fifth of the server's start-up. This stands in for the SDK's
+// provider in the bundle only, and fails loudly if a validator is ever asked for.
+const noAjv = {
+  name: "mcp-sdk-without-ajv",
+  setup(build) {
+    build.onResolve({ filter: /[\\/]validation[\\/]ajv-provider\.js$/ }, (args) =>
+      /@modelcontextprotocol[\\/]sdk[\\/]/.test(args.importer) ? { path: "ajv-provider", namespace: "mcp-sdk-without-ajv" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "mcp-sdk-without-ajv" }, () => ({
+      contents: "export class AjvJsonSchemaValidator { getValidator() { throw new Error('gembatch mcp validates no JSON Schema at run time (Ajv is not bundled)'); } }",
+    }));
+  },
+};
+
+// zod's namespace export carries every locale's error messages (about 370 KB, half of zod in a bundle);
+// gembatch speaks English only, and parsing them slowed every command's start. `z.locales` keeps `en`.
+const zodEnglishOnly = {
+  name: "zod-english-only",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic[\\/]external|mini[\\/]external|core[\\/]index)\.js$/.test(args.importer)
+        ? { path: path.join(path.dirname(args.importer), "..", "locales", "en.js"), namespace: "zod-english-only" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "zod-english-only" }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: path.dirname(args.path) }));
+  },
+};
+
 const bins = [
   { pkg: "packages/cli", entry: "dist/main.js" },
   { pkg: "packages/emulator", entry: "dist/main.js" },
@@ -35,6 +64,7 @@ for (const { pkg, entry } of bins) {
         "const __dirname = __gbDirname(__filename);",
       ].join(" "),
     },
+    plugins: [noAjv, zodEnglishOnly],
     logLevel: "warning",
   });
 }

@@ -9,7 +9,7 @@ import { fileKey } from "./paths.js";
 import { unifiedDiff, writePatch } from "./patch.js";
 import { checkFindingGone, type FindingCheck, type RuleChecker } from "./rescan.js";
 import type { AttemptRecord, FileState } from "./state.js";
-import { trimOutput } from "./verify/trim.js";
+import { renderVerifyEvidence, RETRY_EVIDENCE_TOKENS } from "./verify/evidence/verify-evidence.js";
 import { verifyReport, type LoggedRun, type Verifier, type VerifyReport } from "./verify/verifier.js";
 
 export interface AttemptEnv {
@@ -93,14 +93,12 @@ function findingError(check: FindingCheck): { error: string; details: string } {
   };
 }
 
-function verifyError(report: VerifyReport, after: LoggedRun[]): { error: string; details: string } {
+function verifyError(report: VerifyReport, after: LoggedRun[], file: string): { error: string; details: string } {
   const first = report.new_failures[0]!;
   const line = first.lines[0] ? `: ${first.lines[0].trim()}` : "";
-  const sections = report.new_failures.map((failure) => {
-    const run = after.find((r) => r.command === failure.command);
-    return `$ ${failure.command}\n(${failure.reason})\n\n${trimOutput(run?.output ?? "", { failing: failure.lines, maxBytes: Math.floor(4096 / report.new_failures.length) })}`;
-  });
-  return { error: `verify failed: \`${first.command}\` ${first.reason}${line}`.slice(0, 500), details: sections.join("\n\n") };
+  const outputs = new Map(after.map((run) => [run.command, run.output]));
+  const details = renderVerifyEvidence(report.new_failures, { file, budgetTokens: RETRY_EVIDENCE_TOKENS, outputs });
+  return { error: `verify failed: \`${first.command}\` ${first.reason}${line}`.slice(0, 500), details };
 }
 
 /**
@@ -195,10 +193,10 @@ export async function runAttempt(env: AttemptEnv, file: FileState, from: { candi
     await rollback(env, file);
     return { record, interrupted: true };
   }
-  record.verify = verifyReport(before, after);
+  record.verify = verifyReport(before, after, { projectRoot: env.projectRoot });
   if (record.verify.new_failures.length > 0) {
     await rollback(env, file);
-    const { error, details } = verifyError(record.verify, after);
+    const { error, details } = verifyError(record.verify, after, file.path);
     return fail(error, details);
   }
   settleWrite(file);

@@ -2,6 +2,8 @@ import { chooseFence, type ParsedReport } from "@gembatch/report";
 import { findMissingContext } from "./missing-context.js";
 import { readInside } from "./run-files.js";
 import type { AttemptRecord, FileState } from "./state.js";
+import { renderVerifyEvidence, REPORT_EVIDENCE_TOKENS } from "./verify/evidence/verify-evidence.js";
+import { trimOutput } from "./verify/trim.js";
 
 export interface FailureReportInput {
   projectRoot: string;
@@ -41,6 +43,13 @@ function lastWithCode(attempts: AttemptRecord[]): AttemptRecord | undefined {
   return [...attempts].reverse().find((a) => a.candidate_file !== null);
 }
 
+/** The last attempt's evidence, shorter than what the retry got: a person reads it next to the logs. */
+function errorDetails(file: string, last: AttemptRecord | undefined, sent: string): string {
+  const failures = last?.verify.new_failures ?? [];
+  if (failures.some((f) => f.failures?.length)) return renderVerifyEvidence(failures, { file, budgetTokens: REPORT_EVIDENCE_TOKENS, maxLevel: 2 });
+  return trimOutput(sent, { maxBytes: REPORT_EVIDENCE_TOKENS * 4, headLines: 10, tailLines: 25 });
+}
+
 /** Why a file keeps failing, and what a person (or a stronger model) should try next. */
 function recommendation(file: FileState, hints: Record<string, string>): string {
   const errors = file.attempts.map((a) => a.error ?? "");
@@ -78,7 +87,9 @@ export async function renderFailureReport(input: FailureReportInput): Promise<st
     for (const attempt of file.attempts) out.push(`**Attempt ${attempt.attempt} Error**: ${attempt.error ?? "(none recorded)"}`);
     const last = file.attempts[file.attempts.length - 1];
     const outputs = file.attempts.map((a) => readOr(a.error_details_file, input, a.error ?? ""));
-    out.push("", `**Error Details from Attempt ${last?.attempt ?? 1}**:`, fenced(outputs[outputs.length - 1] ?? ""));
+    out.push("", `**Error Details from Attempt ${last?.attempt ?? 1}**:`, fenced(errorDetails(file.path, last, outputs[outputs.length - 1] ?? "")));
+    const logs = last?.verify.after.filter((run) => !run.passed).map((run) => `\`${run.log_file}\``) ?? [];
+    if (logs.length > 0) out.push(`(the full output: ${logs.join(", ")})`);
     const withCode = lastWithCode(file.attempts);
     out.push("", "**Gemini's Last Attempt**:");
     if (withCode) {

@@ -117,4 +117,34 @@ describe("runApply", () => {
     // Neither candidate was ever written: no backup was needed, and verify never ran after a change.
     expect(existsSync(path.join(root, runDir, "backups"))).toBe(false);
   });
+  describe("the verify baseline: a check that failed before the change is not the change's failure", () => {
+    const LEGACY = "import unittest\n\n\nclass LegacyTest(unittest.TestCase):\n    def test_rounding_was_always_broken(self):\n        self.assertEqual(round(2.675, 2), 2.68)\n";
+
+    it("a check failing the same way before and after a good fix: the fix is kept, no retry", async () => {
+      const root = exampleProject();
+      write(root, "tests/test_legacy.py", LEGACY);
+      const fixed = goodFix(root, PAYMENTS);
+      const emu = await useEmulator({ script: [answer(PAYMENTS, fixed)] });
+      const { runDir } = await sendAndExtract(root, emu, [PAYMENTS]);
+      const result = await runApply(applyOptions(root, { runDir }), emulatorDeps(emu));
+      expect(result.files[0]).toMatchObject({ status: "fixed", attempts: 1, verify: { new_failures: [] } });
+      expect(result.files[0]!.verify.before[0]!.passed).toBe(false);
+      expect(result.files[0]!.verify.after[0]!.passed).toBe(false);
+      expect(read(root, PAYMENTS)).toBe(fixed);
+      expect(emu.record.counts.generateContent).toBe(1);
+    });
+
+    it("a fix that breaks another test: only that one counts, and the retry names the one that was already failing", async () => {
+      const root = exampleProject();
+      write(root, "tests/test_legacy.py", LEGACY);
+      const emu = await useEmulator({ script: [answerRetry(SERVICE, goodFix(root, SERVICE)), answer(SERVICE, contextLosingFix(root, SERVICE))] });
+      const { runDir } = await sendAndExtract(root, emu, [SERVICE]);
+      const result = await runApply(applyOptions(root, { runDir }), emulatorDeps(emu));
+      expect(result.files[0]).toMatchObject({ status: "fixed", attempts: 2 });
+      const retry = emu.record.generate[1]!.prompt;
+      expect(retry).toContain("- test_log_records_carry_the_order_id (");
+      expect(retry).toMatch(/Already failing before the change, not counted against it \(1\): test_rounding_was_always_broken \(/);
+      expect(retry).not.toMatch(/^- test_rounding_was_always_broken/m);
+    });
+  });
 });

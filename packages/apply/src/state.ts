@@ -14,7 +14,19 @@ const VerifyRunSchema = z.object({
   log_file: z.string(),
 });
 
-const NewFailureSchema = z.object({ command: z.string(), reason: z.string(), lines: z.array(z.string()) });
+const LocationSchema = z.object({ file: z.string(), line: z.number().int(), column: z.number().int().nullable() });
+const FailureSchema = z.object({ kind: z.string(), name: z.string(), header: z.string(), message: z.array(z.string()), locations: z.array(LocationSchema) });
+
+const NewFailureSchema = z.object({
+  command: z.string(),
+  reason: z.string(),
+  lines: z.array(z.string()),
+  failures: z.array(FailureSchema).optional(),
+  failures_omitted: z.number().int().optional(),
+  already_failing: z.array(z.string()).optional(),
+  summary: z.array(z.string()).optional(),
+  dropped_lines: z.number().int().optional(),
+});
 
 export const VerifyReportSchema = z.object({
   before: z.array(VerifyRunSchema),

@@ -61,6 +61,15 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     expect(report).toMatch(/\*\*Attempt 2 Error\*\*: verify failed: .*ERROR: test_declined_payment_is_stored_without_receipt/);
     expect(report).toContain("AttributeError: 'Order' object has no attribute 'ident'");
     expect(readFileSync(path.join(root, result.summary_markdown_file), "utf8")).toContain("| `orders/service.py` | logger-bind | ❌ failed | 2 |");
+    // The evidence, shorter each time: the report's details, the summary's line for the file.
+    const details = report.slice(report.indexOf("**Error Details from Attempt 2**"), report.indexOf("**Gemini's Last Attempt**"));
+    expect(details).toMatch(/- test_declined_payment_is_stored_without_receipt \(.*\)\n {4}AttributeError: 'Order' object has no attribute 'ident'\n {4}at orders\/service\.py:\d+ \(the file being fixed\)/);
+    expect(details).toMatch(/\(the full output: `.*verify\/1_service\.attempt2\.after\.1\.log`\)/);
+    const sent = readFileSync(path.join(root, result.failure_reports[0].replace(/FAILURE_REPORT\.md$/, "verify/1_service.attempt2.error.txt")), "utf8");
+    expect(sent.match(/^ {4}at /gm)!.length).toBeGreaterThan(2);
+    expect(details.match(/^ {4}at /gm)).toHaveLength(2);
+    expect(result.files[0].evidence).toMatch(/^test_declined_payment_is_stored_without_receipt \(tests\.test_service\.[^:]*: AttributeError: 'Order' object has no attribute 'ident' \(orders\/service\.py:\d+\)$/);
+    expect(readFileSync(path.join(root, result.summary_markdown_file), "utf8")).toMatch(/### Why files were not fixed\n\n- `orders\/service\.py`: test&#95;declined&#95;payment/);
   });
 
   it("(d) a truncated reply is never applied: no patch, no verify run for it; the retry says so and its complete reply is applied", async () => {

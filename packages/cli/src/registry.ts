@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { LazyCommand } from "@gembatch/core/entry";
 
 /** Every subcommand, loaded only when it runs so `gembatch --help` stays fast. */
@@ -16,4 +17,16 @@ export const commands: LazyCommand[] = [
     configure: async (command, io) => void (await import("@gembatch/emulator/cli")).configureEmulatorCommand(command, io),
   },
   { name: "doctor", summary: "Check Node, config, API key, base URL, a one-token call, and prices", load: async () => (await import("./commands/doctor.js")).doctorCommand },
+  {
+    name: "mcp",
+    summary: "Serve every command as an MCP tool over stdio (Claude Code, gemini-cli, other agents)",
+    configure: async (command, io) => {
+      const { configureMcpCommand } = await import("@gembatch/mcp/cli");
+      configureMcpCommand(command, io, { version: umbrellaVersion(), commands: () => commands });
+    },
+  },
 ];
+
+function umbrellaVersion(): string {
+  return (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+}

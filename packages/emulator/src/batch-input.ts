@@ -29,6 +29,8 @@ export interface BatchCreateBody {
   displayName: string | undefined;
   inline: unknown[] | undefined;
   fileName: string | undefined;
+  /** As sent; kept for the record (the emulator delivers no notifications). */
+  webhookConfig: Record<string, unknown> | undefined;
 }
 
 /** Validates `{batch: {displayName?, inputConfig: {requests: {requests: […]}} | {fileName}}}`. */
@@ -41,14 +43,15 @@ export function readBatchCreateBody(body: Json): BatchCreateBody {
   const displayName = batch.displayName ?? batch.display_name;
   const fileName = input?.fileName ?? input?.file_name;
   const requests = asObject(input?.requests)?.requests;
+  const webhookConfig = asObject(batch.webhookConfig ?? batch.webhook_config);
   if (typeof fileName === "string" && fileName !== "") {
-    return { displayName: typeof displayName === "string" ? displayName : undefined, inline: undefined, fileName };
+    return { displayName: typeof displayName === "string" ? displayName : undefined, inline: undefined, fileName, webhookConfig };
   }
   if (Array.isArray(requests)) {
     if (requests.length === 0) {
       throw invalidArgument("* BatchGenerateContentRequest.batch.input_config.requests.requests: requests must not be empty\n");
     }
-    return { displayName: typeof displayName === "string" ? displayName : undefined, inline: requests, fileName: undefined };
+    return { displayName: typeof displayName === "string" ? displayName : undefined, inline: requests, fileName: undefined, webhookConfig };
   }
   throw invalidArgument(
     "* BatchGenerateContentRequest.batch.input_config: input_config must set either requests or file_name\n",

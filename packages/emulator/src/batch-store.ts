@@ -28,6 +28,7 @@ export interface BatchJob {
   displayName: string | undefined;
   model: string;
   createTime: number;
+  webhookConfig?: Record<string, unknown> | undefined;
   source: { kind: "inline" } | { kind: "file"; fileName: string };
   rows: BatchRow[];
   inputTokens: number;
@@ -49,7 +50,7 @@ export interface BatchView {
 }
 
 export interface BatchStore {
-  create(spec: Pick<BatchJob, "displayName" | "model" | "source" | "rows" | "inputTokens" | "failure" | "plan">): BatchJob;
+  create(spec: Pick<BatchJob, "displayName" | "model" | "source" | "rows" | "inputTokens" | "failure" | "plan" | "webhookConfig">): BatchJob;
   get(id: string): BatchJob;
   list(): BatchJob[];
   view(job: BatchJob): BatchView;
@@ -167,6 +168,7 @@ export function createBatchStore(options: {
             createTime: toTimestamp(job.createTime),
             ...(v.endTime !== undefined ? { endTime: toTimestamp(v.endTime) } : {}),
             ...(job.outputFile ? { outputFile: `files/${job.outputFile.id}` } : {}),
+            ...(job.webhookConfig ? { webhookConfig: job.webhookConfig } : {}),
             cancelled: job.cancelledAt !== undefined,
             deleted: job.deleted,
           };

@@ -103,8 +103,16 @@ export async function dispatch(state: EmulatorState, req: IncomingMessage, res: 
     const model = MODEL_ROUTES.has(route) && matched.resource ? modelId(matched.resource) : undefined;
     const decision = state.faults.next(route, model);
     if (decision.latencyMs > 0) await sleep(state.clock, decision.latencyMs);
-    if (decision.action) applyFault(ctx, decision.action, model);
-    await HANDLERS[route](ctx);
+    const after = decision.action?.after && ["500", "503", "504"].includes(decision.action.kind) ? decision.action : undefined;
+    if (decision.action && !after) applyFault(ctx, decision.action, model);
+    if (after) {
+      // The handler's answer is dropped: the client sees only the error, the server keeps the effect.
+      ctx.send = () => undefined;
+      await HANDLERS[route](ctx);
+      applyFault(ctx, after, model);
+    } else {
+      await HANDLERS[route](ctx);
+    }
   } catch (error) {
     if (error instanceof GoogleApiError) {
       await drain(req);

@@ -37,6 +37,8 @@ const StepObjectSchema = z
     afterChunks: z.number().int().nonnegative().optional(),
     /** stream_cut: `mid_event` ends inside an event (SDK: "Incomplete JSON segment"), `drop_final` omits the last event. */
     mode: z.enum(["mid_event", "drop_final"]).optional(),
+    /** 500/503/504: act on the request first (a create creates), then answer the error, as a server that fails after committing. */
+    after: z.boolean().optional(),
   })
   .strict();
 
@@ -78,7 +80,7 @@ export type FaultStepInput =
   | 503
   | 504
   | 429
-  | { kind: FaultKind | "429"; ms?: number; retryDelay?: number | string; afterChunks?: number; mode?: "mid_event" | "drop_final" };
+  | { kind: FaultKind | "429"; ms?: number; retryDelay?: number | string; afterChunks?: number; mode?: "mid_event" | "drop_final"; after?: boolean };
 
 /** A fault rule as written in options or a faults file (see the README for the semantics). */
 export interface FaultRuleInput {
@@ -101,6 +103,8 @@ export interface FaultAction {
   /** Complete stream chunks sent before the fault; the handler picks a default per kind. */
   afterChunks: number | undefined;
   mode: "mid_event" | "drop_final";
+  /** The request is handled before the fault answers (its effect stays, its answer is lost). */
+  after: boolean;
 }
 
 export interface FaultDecision {
@@ -197,6 +201,7 @@ export function createFaultEngine(options: { rules: FaultRule[]; seed: number | 
           retryDelaySeconds: seconds(step.retryDelay ?? state.rule.retryDelay),
           afterChunks: step.afterChunks,
           mode: step.mode ?? "mid_event",
+          after: step.after ?? false,
         };
       }
       return { latencyMs, action };

@@ -35,6 +35,8 @@ export interface BatchRecord {
   createTime: string;
   endTime?: string;
   outputFile?: string;
+  /** The create call's `batch.webhookConfig`, when it sent one. */
+  webhookConfig?: Record<string, unknown>;
   cancelled: boolean;
   deleted: boolean;
 }

@@ -62,8 +62,9 @@ export function looksLikeFile(value: string, cwd: string): boolean {
   return existsSync(absolute) && statSync(absolute).isFile();
 }
 
-async function git(cwd: string, args: string[]): Promise<string> {
-  const { stdout } = await run("git", args, { cwd, maxBuffer: 64 * 1024 * 1024 });
+async function git(cwd: string, args: string[], options: { literal?: boolean } = {}): Promise<string> {
+  const env = options.literal ? { ...process.env, GIT_LITERAL_PATHSPECS: "1" } : process.env;
+  const { stdout } = await run("git", args, { cwd, env, maxBuffer: 256 * 1024 * 1024 });
   return stdout.trim();
 }
 
@@ -72,7 +73,7 @@ async function git(cwd: string, args: string[]): Promise<string> {
  * `git archive`), hand it to `scan`, and clean up. The project root may be a subdirectory of the
  * repository; the snapshot holds the same subdirectory, so finding paths line up.
  */
-export async function withGitSnapshot<T>(options: { root: string; ref: string }, scan: (snapshotRoot: string) => Promise<T>): Promise<T> {
+export async function withGitSnapshot<T>(options: { root: string; ref: string; paths?: string[] }, scan: (snapshotRoot: string) => Promise<T>): Promise<T> {
   let top: string;
   let commit: string;
   try {
@@ -88,9 +89,14 @@ export async function withGitSnapshot<T>(options: { root: string; ref: string },
   try {
     const archive = path.join(dir, "snapshot.tar");
     const tree = path.join(dir, "tree");
-    await run("git", ["archive", "--format=tar", "-o", archive, `${commit}:${prefix}`], { cwd: top });
+    const treeish = `${commit}:${prefix}`;
+    // With --changed-since only the changed files matter; of those, the ones that existed at the ref.
+    const paths = options.paths && (await git(top, ["ls-tree", "-r", "-z", "--name-only", treeish, "--", ...options.paths], { literal: true })).split("\0").filter(Boolean);
     await mkdir(tree);
-    await run("tar", ["-xf", archive, "-C", tree]);
+    if (!paths || paths.length > 0) {
+      await run("git", ["archive", "--format=tar", "-o", archive, treeish, "--", ...(paths ?? [])], { cwd: top, env: { ...process.env, GIT_LITERAL_PATHSPECS: "1" } });
+      await run("tar", ["-xf", archive, "-C", tree]);
+    }
     return await scan(tree);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -118,3 +118,47 @@ describe("gembatch scan", () => {
     expect(withTmp.json.files_by_rule["logger-bind"]).toEqual(["src/sink.py", "tmp/gemini_extracted_1/src/sink.py"]);
   });
 });
+
+describe("gembatch scan: large outputs, named paths and its own config", () => {
+  const many = { "src/many.py": Array.from({ length: 1500 }, () => "try:\n    run()\nexcept:\n    pass\n").join("") };
+
+  it("--jsonl streams every finding on its own line past the default cap, then one summary line", async () => {
+    const dir = tempTree(many);
+    const out = await invoke(scanCommand, { cwd: dir, flags: { rules: ["bare-except"], jsonl: true } });
+    expect(out.exitCode).toBe(ExitCode.OK);
+    const lines = out.stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(1501);
+    expect(lines.slice(0, -1).every((line) => line.type === "finding" && line.rule === "bare-except")).toBe(true);
+    expect(lines[1499]).toMatchObject({ file: "src/many.py", line: 1500 * 4 - 1 });
+    expect(lines[1500]).toMatchObject({ type: "summary", findings_total: 1500, findings_truncated: false, summary: { total: 1500 } });
+    expect(lines[1500].findings).toBeUndefined();
+  });
+
+  it("--json keeps the one document with its cap, and the table points to --jsonl for the rest", async () => {
+    const dir = tempTree(many);
+    const json = await invoke(scanCommand, { cwd: dir, json: true, flags: { rules: ["bare-except"] } });
+    expect(json.json).toMatchObject({ findings_total: 1500, findings_truncated: true });
+    expect(json.json.findings).toHaveLength(1000);
+    const text = await invoke(scanCommand, { cwd: dir, flags: { rules: ["bare-except"] } });
+    expect(text.stdout).toContain("use --jsonl or --sarif <file> for all of them");
+  });
+
+  it("a named path that does not exist is an input error (exit 2) naming it, as with rg", async () => {
+    const dir = tempTree(project);
+    const out = await invoke(scanCommand, { cwd: dir, positionals: ["src", "nope", "also/missing.py"] });
+    expect(out.exitCode).toBe(ExitCode.BAD_INPUT);
+    expect(out.stderr).toContain("paths: not found: also/missing.py, nope");
+  });
+
+  it("does not scan its own config and rules files, whose patterns would match themselves", async () => {
+    const rules = { rules: [{ id: "no-frobnicate", pattern: "frobnicate", message: "m", severity: "warning" }] };
+    const dir = tempTree({
+      "gembatch.config.json": JSON.stringify({ scan: { rules: rules.rules } }),
+      "rules/extra.json": JSON.stringify({ rules: [{ id: "no-twiddle", pattern: "twiddle", message: "m", severity: "warning" }] }),
+      "src/a.js": "frobnicate(1); twiddle(2);\n",
+    });
+    const out = await invoke(scanCommand, { cwd: dir, json: true, flags: { rules_file: "rules/extra.json", rules: ["no-frobnicate", "no-twiddle"] } });
+    expect(out.exitCode).toBe(ExitCode.OK);
+    expect(out.json.files_by_rule).toEqual({ "no-frobnicate": ["src/a.js"], "no-twiddle": ["src/a.js"] });
+  });
+});

@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { CliError, defineCommand, ExitCode, writeFileAtomically, type CommandContext, type OptionSpec } from "@gembatch/core";
 import { applyBaseline, looksLikeFile, readBaselineFile, withGitSnapshot, type BaselineEntry } from "./baseline.js";
+import { changedSince } from "./changed.js";
 import { loadRules, parseScanConfig, type LoadedRule } from "./rules/load.js";
 import { SEVERITIES } from "./rules/schema.js";
 import { runScan, type RunScanOptions, type ScanRun } from "./run-scan.js";
@@ -42,6 +43,8 @@ const baseShape = {
   baseline: z.string().min(1).optional(),
   fail_on_findings: z.boolean().optional(),
   max_findings: z.number().int().min(0).optional(),
+  jsonl: z.boolean().optional(),
+  changed_since: z.string().min(1).optional(),
   workers: z.number().int().min(0).max(64).optional(),
   list_rules: z.boolean().optional(),
 };
@@ -70,7 +73,9 @@ const baseOptions: Array<OptionSpec<keyof typeof baseShape>> = [
   { key: "sarif", type: "string", valueName: "file", description: "also write the findings as SARIF 2.1.0 to this file" },
   { key: "baseline", type: "string", valueName: "file|ref", description: "report only findings that are not in this findings JSON/SARIF file or git ref" },
   { key: "fail_on_findings", type: "boolean", description: "exit 1 when any finding remains" },
-  { key: "max_findings", type: "number", valueName: "n", description: "findings listed in the result (default 1000; totals always count all)" },
+  { key: "max_findings", type: "number", valueName: "n", description: "findings listed in the result (default 1000, or all with --jsonl; totals always count all)" },
+  { key: "changed_since", type: "string", valueName: "ref", description: "scan only files changed since this git ref (committed, staged, modified or new)" },
+  { key: "jsonl", type: "boolean", description: "JSON Lines on stdout: every finding on its own line, then one summary line (for large outputs)" },
   { key: "workers", type: "number", valueName: "n", description: "worker threads (default: 2+ on large trees, 1 otherwise)" },
   { key: "list_rules", type: "boolean", description: "list the rules that would run, and scan nothing" },
 ];
@@ -119,11 +124,22 @@ function listRules(loaded: LoadedRule[]): RuleListResult {
   };
 }
 
-async function baselineEntries(input: ScanInput, ctx: CommandContext, scanAt: (root: string) => Promise<ScanRun>): Promise<{ entries: BaselineEntry[]; kind: "file" | "git" }> {
+async function baselineEntries(input: ScanInput, ctx: CommandContext, scanAt: (root: string) => Promise<ScanRun>, only?: string[]): Promise<{ entries: BaselineEntry[]; kind: "file" | "git" }> {
   const value = input.baseline!;
   if (looksLikeFile(value, ctx.cwd)) return { entries: readBaselineFile(path.resolve(ctx.cwd, value), value), kind: "file" };
-  const run = await withGitSnapshot({ root: ctx.config.projectRoot, ref: value }, scanAt);
+  const run = await withGitSnapshot({ root: ctx.config.projectRoot, ref: value, ...(only ? { paths: only } : {}) }, scanAt);
   return { entries: run.findings, kind: "git" };
+}
+
+/** `--jsonl`: a line per finding (`"type": "finding"`), then the result without its findings (`"type": "summary"`). */
+export function* scanJsonLines(result: ScanCommandResult): Iterable<unknown> {
+  if (!("findings" in result)) {
+    yield { type: "summary", ...result };
+    return;
+  }
+  const { findings, ...rest } = result;
+  for (const finding of findings) yield { type: "finding", ...finding };
+  yield { type: "summary", ...rest };
 }
 
 /** The `scan` command; with a report writer it also has `--report` (cycle-free: report depends on scan). */
@@ -140,6 +156,8 @@ export function createScanCommand(reports?: ScanReportWriter) {
       "gembatch scan",
       "gembatch scan src --rules logger-bind mock-in-production --json",
       "gembatch scan --sarif tmp/scan.sarif --baseline main --fail-on-findings",
+      "gembatch scan --jsonl > findings.jsonl",
+      "gembatch scan --changed-since origin/main --baseline origin/main --fail-on-findings",
       `gembatch scan '{"paths": ["src"], "rules": ["blocking-call-in-async"]}'`,
       ...(reports ? ["gembatch scan src --report"] : []),
     ],
@@ -161,8 +179,12 @@ export function createScanCommand(reports?: ScanReportWriter) {
       const paths = absolute.map((file) => toPosix(path.relative(root, file)) || ".");
       const tmpRel = toPosix(path.relative(root, ctx.config.tmpDir));
       const useDefaults = input.default_excludes ?? config.default_excludes ?? true;
+      const changed = input.changed_since ? await changedSince(root, input.changed_since) : undefined;
+      const ruleSources = [ctx.config.configFile, ...rulesFile].filter((file): file is string => Boolean(file) && isInside(root, file!));
       const scanOptions = (scanRoot: string): RunScanOptions => ({
         root: scanRoot,
+        skipFiles: ruleSources.map((file) => toPosix(path.relative(root, file))),
+        ...(changed ? { only: changed.files } : {}),
         rules: loaded.map((entry) => entry.rule),
         paths,
         gitignore: input.gitignore ?? config.gitignore ?? true,
@@ -177,17 +199,23 @@ export function createScanCommand(reports?: ScanReportWriter) {
         signal: ctx.signal,
       });
       const run = await runScan(scanOptions(root));
-      for (const skip of run.skipped.filter((s) => s.reason === "not-found")) ctx.warn(`${skip.file}: not found, not scanned`);
+      const missing = run.skipped.filter((s) => s.reason === "not-found");
+      if (missing.length > 0) {
+        // As rg and semgrep do: a named path that does not exist is a mistake in the command, not an empty scan.
+        throw new CliError("FILE_NOT_FOUND", `paths: not found: ${missing.map((s) => s.file).join(", ")}`, { hint: "name files or directories that exist inside the project" });
+      }
       let findings = run.findings;
       let baseline: ScanResult["baseline"];
       if (input.baseline) {
-        const { entries, kind } = await baselineEntries(input, ctx, (snapshot) => runScan(scanOptions(snapshot)));
+        const { entries, kind } = await baselineEntries(input, ctx, (snapshot) => runScan(scanOptions(snapshot)), changed?.files);
         const applied = applyBaseline(findings, entries);
         findings = applied.fresh;
         baseline = { source: input.baseline, kind, known: applied.known, new: applied.fresh.length };
       }
-      const result = toScanResult(run, findings, { maxFindings: input.max_findings ?? 1000, failOnFindings: input.fail_on_findings ?? false });
+      const maxFindings = input.max_findings ?? (input.jsonl ? Number.POSITIVE_INFINITY : 1000);
+      const result = toScanResult(run, findings, { maxFindings, failOnFindings: input.fail_on_findings ?? false });
       if (baseline) result.baseline = baseline;
+      if (changed) result.changed_since = { ref: input.changed_since!, commit: changed.commit, files_changed: changed.files.length };
       if (input.sarif) {
         const file = path.resolve(ctx.cwd, input.sarif);
         const sarif = toSarif({ root, rules: run.rules, findings, skipped: run.skipped, toolVersion: version });
@@ -211,6 +239,8 @@ export function createScanCommand(reports?: ScanReportWriter) {
     exitCode(result) {
       return result.success ? ExitCode.OK : ExitCode.ITEMS_FAILED;
     },
+    wantsJsonLines: (input) => Boolean(input.jsonl),
+    jsonLines: scanJsonLines,
   });
 }
 

@@ -1,3 +1,4 @@
+import { astLanguageFor, findAstMatches } from "./rules/ast.js";
 import type { CompiledRule } from "./rules/compile.js";
 
 export interface Span {
@@ -116,8 +117,14 @@ function contains(regex: RegExp, text: string): boolean {
   return regex.test(text);
 }
 
-/** Every match of one rule in a text, in order, before suppression and the not-nearby filter. */
-export function findMatches(rule: CompiledRule, text: string): Span[] {
+/**
+ * Every match of one rule in a text, in order, before suppression and the not-nearby filter. A
+ * structural rule parses the file when its language has a parser, and else uses its regex form.
+ */
+export function findMatches(rule: CompiledRule, text: string, file = ""): Span[] {
+  const language = astLanguageFor(rule.spec, file);
+  if (language) return rule.astPrefilter.every((regex) => contains(regex, text)) ? findAstMatches(rule.spec, language, text) : [];
+  if (!rule.hasPattern) return [];
   // A text that lacks one of the literals every match needs cannot match: skip the regex.
   if (!rule.requirements.every((regex) => contains(regex, text))) return [];
   if (rule.multiline) return !rule.literals || contains(rule.literals, text) ? matchWhole(rule, text) : [];

@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CompiledRule } from "./rules/compile.js";
 import { severityRank, type RuleSpec, type Severity } from "./rules/schema.js";
-import { readForScanSync, scanText, type Finding, type ReadOutcome } from "./scan-file.js";
+import { scanFileSync, scanText, type Finding, type ReadOutcome } from "./scan-file.js";
 import { walk, type Skipped, type WalkOptions } from "./walk.js";
 import type { FileResult, WorkerRequest, WorkerResponse } from "./worker-protocol.js";
 
@@ -94,7 +94,11 @@ async function scanInProcess(jobs: Job[], ctx: ScanContext): Promise<FileResult[
     }
     ctx.signal?.throwIfAborted();
     const absolute = path.join(ctx.root, job.file);
-    const outcome = ctx.readFile ? await ctx.readFile(absolute, ctx.maxBytes) : readForScanSync(absolute, ctx.maxBytes);
+    if (!ctx.readFile) {
+      results.push({ file: job.file, ...scanFileSync(absolute, job.file, job.rules, { contextLines: ctx.contextLines, maxBytes: ctx.maxBytes }) });
+      continue;
+    }
+    const outcome = await ctx.readFile(absolute, ctx.maxBytes);
     if ("skip" in outcome) results.push({ file: job.file, skip: outcome.skip });
     else results.push({ file: job.file, scan: scanText(job.file, outcome.text, job.rules, { contextLines: ctx.contextLines }) });
   }
@@ -102,27 +106,33 @@ async function scanInProcess(jobs: Job[], ctx: ScanContext): Promise<FileResult[
 }
 
 /** Files are dealt round-robin so that each worker gets a similar mix of large and small ones. */
-async function scanInWorkers(jobs: Job[], rules: CompiledRule[], count: number, ctx: ScanContext): Promise<FileResult[]> {
+async function scanInWorkers(jobs: Job[], rules: CompiledRule[], count: number, ctx: ScanContext): Promise<{ results: FileResult[]; clean: number }> {
   const { Worker } = await import("node:worker_threads");
   const ruleIndex = new Map(rules.map((rule, i) => [rule.id, i]));
   const specs: RuleSpec[] = rules.map((rule) => rule.spec);
   const chunks: WorkerRequest["files"][] = Array.from({ length: count }, () => []);
   jobs.forEach((job, i) => chunks[i % count]!.push({ file: job.file, rules: job.rules.map((rule) => ruleIndex.get(rule.id)!) }));
+  const collected = { results: [] as FileResult[], clean: 0 };
   const run = (files: WorkerRequest["files"]) =>
-    new Promise<WorkerResponse>((resolve, reject) => {
+    new Promise<void>((resolve, reject) => {
       const workerData: WorkerRequest = { root: ctx.root, specs, files, maxBytes: ctx.maxBytes, contextLines: ctx.contextLines };
-      const worker = new Worker(workerPath!, { workerData });
+      // A small heap makes the worker collect the decoded texts early instead of growing; its results leave in batches.
+      const worker = new Worker(workerPath!, { workerData, resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 4 } });
       const abort = () => void worker.terminate();
       ctx.signal?.addEventListener("abort", abort, { once: true });
-      worker.once("message", (message: WorkerResponse) => resolve(message));
+      worker.on("message", (message: WorkerResponse) => {
+        for (const result of message.results) collected.results.push(result);
+        collected.clean += message.clean;
+        if (message.done) resolve();
+      });
       worker.once("error", reject);
       worker.once("exit", (code) => {
         ctx.signal?.removeEventListener("abort", abort);
         if (code !== 0) reject(ctx.signal?.aborted ? ctx.signal.reason : new Error(`scan worker exited with code ${code}`));
       });
     });
-  const responses = await Promise.all(chunks.map(run));
-  return responses.flatMap((response) => response.results);
+  await Promise.all(chunks.map(run));
+  return collected;
 }
 
 /** Walk, read and match: the whole scan as data. Never prints. */
@@ -141,12 +151,12 @@ export async function runScan(options: RunScanOptions): Promise<ScanRun> {
   }
   const workers = options.readFile ? 1 : workerCount(options.workers, jobs.length);
   const ctx: ScanContext = { root, maxBytes, contextLines, signal: options.signal, readFile: options.readFile };
-  const results = workers > 1 ? await scanInWorkers(jobs, rules, workers, ctx) : await scanInProcess(jobs, ctx);
+  const { results, clean } = workers > 1 ? await scanInWorkers(jobs, rules, workers, ctx) : { results: await scanInProcess(jobs, ctx), clean: 0 };
   const run: ScanRun = {
     root,
     rules,
     files_walked: walked.files.length,
-    files_scanned: 0,
+    files_scanned: clean,
     findings: [],
     skipped: [...walked.skipped],
     suppressed: 0,

@@ -39,7 +39,7 @@ describe("SARIF output", () => {
     const result = sarif.runs[0].results.find((r: any) => r.ruleId === "blocking-call-in-async");
     expect(result.locations[0].physicalLocation).toEqual({
       artifactLocation: { uri: "src/my%20file.py", uriBaseId: "%SRCROOT%" },
-      region: { startLine: 4, startColumn: 5, endLine: 4, endColumn: 16, snippet: { text: "time.sleep(" } },
+      region: { startLine: 4, startColumn: 5, endLine: 4, endColumn: 18, snippet: { text: "time.sleep(1)" } },
     });
     expect(sarif.runs[0].tool.driver.rules[result.ruleIndex].id).toBe("blocking-call-in-async");
     expect(result.partialFingerprints[FINGERPRINT_KEY]).toMatch(/^[0-9a-f]{16}$/);

@@ -43,6 +43,8 @@ export interface ScanResult {
   skipped: Skipped[];
   summary: ScanSummary;
   baseline?: { source: string; kind: "file" | "git"; known: number; new: number };
+  /** With --changed-since: only files changed since this ref were scanned. */
+  changed_since?: { ref: string; commit: string; files_changed: number };
   sarif_file?: string;
   reports?: ScanReportSummary[];
   fail_on_findings: boolean;
@@ -116,7 +118,7 @@ export function renderScanText(result: ScanResult): string {
     for (const f of shown) rows.push([`${f.file}:${f.line}:${f.column}`, f.severity, f.rule, f.match.replace(/\s+/g, " ").slice(0, 60)]);
     lines.push(...table(rows));
     const hidden = result.findings_total - shown.length;
-    if (hidden > 0) lines.push(`… ${hidden} more finding(s): use --json or --sarif <file> for all of them`);
+    if (hidden > 0) lines.push(`… ${hidden} more finding(s): use --jsonl or --sarif <file> for all of them`);
     lines.push("");
   }
   const s = result.summary;
@@ -127,6 +129,7 @@ export function renderScanText(result: ScanResult): string {
   );
   if (s.total > 0) lines.push(`By rule: ${counted(s.by_rule)}.`);
   if (s.suppressed > 0 || s.filtered > 0) lines.push(`Not reported: ${s.suppressed} suppressed by gembatch-ignore, ${s.filtered} by a rule's not_nearby pattern.`);
+  if (result.changed_since) lines.push(`Only files changed since ${result.changed_since.ref}: ${result.changed_since.files_changed} file(s).`);
   if (result.baseline) lines.push(`Baseline ${result.baseline.source}: ${result.baseline.known} known finding(s) hidden, ${result.baseline.new} new.`);
   if (result.skipped.length > 0) {
     const reasons: Record<string, number> = {};

@@ -1,6 +1,5 @@
-import { readFileSync, realpathSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from "node:fs";
 import path from "node:path";
-import fg from "fast-glob";
 import picomatch from "picomatch";
 import { createIgnoreMatcher, dirOf, GEMBATCHIGNORE, GITIGNORE, hasNegation, pruneGlobsFor, type IgnoreFile } from "./ignore.js";
 
@@ -25,6 +24,10 @@ export interface WalkOptions {
   include?: string[];
   exclude?: string[];
   defaultExcludes?: boolean;
+  /** Exact posix paths never listed by the walk (the config and rules files: a rule's pattern matches itself). */
+  skipFiles?: string[];
+  /** When set, only these posix paths are listed, and only directories that lead to one are entered. */
+  only?: string[];
 }
 
 export interface WalkResult {
@@ -114,14 +117,63 @@ function targets(root: string, realRoot: string, paths: string[]): Targets {
 
 const isHidden = (rel: string) => rel.startsWith(".") || rel.includes("/.");
 
-function list(root: string, dirs: string[], ignore: string[]) {
-  if (dirs.length === 0) return [];
-  const patterns = dirs.map((dir) => (dir === "" ? "**" : `${fg.escapePath(dir)}/**`));
-  return fg.sync(patterns, { cwd: root, dot: true, ignore, followSymbolicLinks: false, onlyFiles: false, objectMode: true, suppressErrors: true });
+interface Entry {
+  /** Posix path relative to the root. */
+  path: string;
+  name: string;
+  dirent: Dirent;
 }
 
 /**
- * List the files to scan in one fast-glob walk, with `.gitignore` (nested ones too, `.git/info/exclude`)
+ * Globs of the form `prefix/**` prune a directory whole, so the walk never enters it; every glob
+ * is also matched against each file, as fast-glob's `ignore` did.
+ */
+function ignoreMatchers(globs: string[]) {
+  const pruning = globs.filter((glob) => glob.endsWith("/**")).map((glob) => glob.slice(0, -3));
+  const dirIgnored = pruning.length > 0 ? picomatch(pruning, { dot: true }) : () => false;
+  const fileIgnored = globs.length > 0 ? picomatch(globs, { dot: true }) : () => false;
+  return { dirIgnored, fileIgnored };
+}
+
+/**
+ * One `readdir` per directory with its entry types: a link is listed as a link, never followed.
+ * (A crawler library such as fdir reports links as files or follows them; the caller needs to tell.)
+ */
+function list(root: string, dirs: string[], ignore: string[], only?: string[]): Entry[] {
+  const { dirIgnored, fileIgnored } = ignoreMatchers(ignore);
+  const onlyFiles = only && new Set(only);
+  const onlyDirs = only && new Set(only.flatMap((file) => file.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))));
+  const entries: Entry[] = [];
+  const visit = (rel: string) => {
+    let dirents: Dirent[];
+    try {
+      dirents = readdirSync(rel === "" ? root : path.join(root, rel), { withFileTypes: true });
+    } catch {
+      return; // unreadable or vanished: as fast-glob's suppressErrors did
+    }
+    for (const dirent of dirents) {
+      const child = rel === "" ? dirent.name : `${rel}/${dirent.name}`;
+      if (dirent.isDirectory()) {
+        if (dirIgnored(child) || (onlyDirs && !onlyDirs.has(child))) continue;
+        entries.push({ path: child, name: dirent.name, dirent });
+        visit(child);
+      } else if (!fileIgnored(child) && (!onlyFiles || onlyFiles.has(child))) entries.push({ path: child, name: dirent.name, dirent });
+    }
+  };
+  const seen = new Set<string>();
+  for (const dir of dirs) {
+    if (seen.has(dir)) continue;
+    seen.add(dir);
+    const ancestors = dir.split("/").map((_, i, parts) => parts.slice(0, i + 1).join("/"));
+    if (dir !== "" && ancestors.some((ancestor) => dirIgnored(ancestor))) continue;
+    if (dir !== "" && onlyDirs && !onlyDirs.has(dir)) continue;
+    visit(dir);
+  }
+  return entries;
+}
+
+/**
+ * List the files to scan in one walk, with `.gitignore` (nested ones too, `.git/info/exclude`)
  * and `.gembatchignore` applied with git's semantics, and no symlink followed out of the root.
  * Directories the root's ignore files exclude are never entered. Paths outside the root must be
  * rejected by the caller.
@@ -138,16 +190,18 @@ export function walk(options: WalkOptions): WalkResult {
     ...(options.exclude ?? []),
     ...(hidden ? [] : ["**/.*/**"]),
   ];
-  const ancestors = ancestorIgnores(root, names, dirs);
+  // With a list of files, the ignore files that matter are those of the directories leading to them.
+  const onlyDirs = options.only?.map(dirOf).filter((dir) => dirs.some((walked) => walked === "" || dir === walked || dir.startsWith(`${walked}/`))) ?? [];
+  const ancestors = ancestorIgnores(root, names, [...dirs, ...onlyDirs]);
   const prune = pruneGlobsFor(ancestors);
-  let entries = list(root, dirs, [...baseIgnore, ...prune.anchored, ...prune.unanchored]);
+  let entries = list(root, dirs, [...baseIgnore, ...prune.anchored, ...prune.unanchored], options.only);
   const known = new Set(ancestors.map((file) => file.path));
   const nested = entries
     .filter((entry) => names.includes(entry.name) && entry.dirent.isFile() && !known.has(entry.path))
     .map((entry) => readIgnore(root, entry.path))
     .filter((file): file is IgnoreFile => file !== undefined);
   // A deeper `!name` can re-include what an unanchored root rule ignores: walk those directories after all.
-  if (prune.unanchored.length > 0 && hasNegation(nested)) entries = list(root, dirs, [...baseIgnore, ...prune.anchored]);
+  if (prune.unanchored.length > 0 && hasNegation(nested)) entries = list(root, dirs, [...baseIgnore, ...prune.anchored], options.only);
   let ignoreFiles = [...ancestors, ...nested];
   let matcher = createIgnoreMatcher(ignoreFiles);
   const live = ignoreFiles.filter((file) => file.dir !== undefined || !matcher.ignores(file.path));
@@ -157,8 +211,9 @@ export function walk(options: WalkOptions): WalkResult {
   const include = options.include?.length ? picomatch(options.include, { dot: true }) : undefined;
   const files = new Set<string>();
   const symlinks: string[] = [];
+  const skipFiles = new Set(options.skipFiles);
   for (const entry of entries) {
-    if (entry.dirent.isDirectory()) continue;
+    if (entry.dirent.isDirectory() || skipFiles.has(entry.path)) continue;
     if (!hidden && isHidden(entry.path)) continue;
     if (matcher.ignores(entry.path)) continue;
     if (include && !include(entry.path)) continue;
@@ -166,7 +221,8 @@ export function walk(options: WalkOptions): WalkResult {
     else if (entry.dirent.isFile()) files.add(entry.path);
   }
   const seenReal = new Set<string>();
-  for (const rel of [...symlinks, ...explicitFiles]) {
+  const onlySet = options.only && new Set(options.only);
+  for (const rel of [...symlinks, ...explicitFiles.filter((file) => !onlySet || onlySet.has(file))]) {
     let real: string;
     try {
       real = realpathSync(path.join(root, rel));

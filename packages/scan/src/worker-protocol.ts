@@ -19,5 +19,10 @@ export interface FileResult {
 }
 
 export interface WorkerResponse {
+  /** Files with findings, suppressed or filtered matches, or skipped; the rest are only counted. */
   results: FileResult[];
+  /** Files scanned with nothing to report (left out of `results`: posting them costs memory). */
+  clean: number;
+  /** The last batch of this worker. */
+  done: boolean;
 }

@@ -1,15 +1,23 @@
 import path from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { compileRule } from "./rules/compile.js";
-import { readForScanSync, scanText } from "./scan-file.js";
+import { scanFileSync } from "./scan-file.js";
 import type { WorkerRequest, WorkerResponse } from "./worker-protocol.js";
+
+/** Results go to the main thread in batches, so a worker's heap holds little and stays small. */
+const BATCH_FILES = 500;
 
 const request = workerData as WorkerRequest;
 const rules = request.specs.map(compileRule);
-const response: WorkerResponse = { results: [] };
-for (const { file, rules: indexes } of request.files) {
-  const outcome = readForScanSync(path.join(request.root, file), request.maxBytes);
-  if ("skip" in outcome) response.results.push({ file, skip: outcome.skip });
-  else response.results.push({ file, scan: scanText(file, outcome.text, indexes.map((i) => rules[i]!), { contextLines: request.contextLines }) });
-}
-parentPort!.postMessage(response);
+const options = { contextLines: request.contextLines, maxBytes: request.maxBytes };
+let batch: WorkerResponse = { results: [], clean: 0, done: false };
+request.files.forEach(({ file, rules: indexes }, i) => {
+  const outcome = scanFileSync(path.join(request.root, file), file, indexes.map((index) => rules[index]!), options);
+  if ("scan" in outcome && outcome.scan.findings.length === 0 && outcome.scan.suppressed === 0 && outcome.scan.filtered === 0) batch.clean++;
+  else batch.results.push({ file, ...outcome });
+  if ((i + 1) % BATCH_FILES === 0) {
+    parentPort!.postMessage(batch);
+    batch = { results: [], clean: 0, done: false };
+  }
+});
+parentPort!.postMessage({ ...batch, done: true });

@@ -8,11 +8,14 @@ const built = existsSync(dist);
 
 if (!built) throw new Error("packages/scan/dist is missing: run the build (pnpm build) first");
 
+/** Enough files that each of three workers sends more than one batch of 500. */
+const N = 800;
+
 describe("worker threads (built package)", () => {
-  it("find exactly what a single thread finds, skipped files included", async () => {
+  it("find exactly what a single thread finds, skipped files included, across several result batches per worker", async () => {
     const scan = (await import(dist.href)) as typeof import("./index.js");
     const files: Tree = {};
-    for (let i = 0; i < 120; i++) {
+    for (let i = 0; i < N; i++) {
       files[`pkg${i % 7}/mod_${i}.py`] = `import time\n\nasync def run_${i}():\n    time.sleep(${i})\n\ntry:\n    x = ${i}\nexcept:\n    pass  # TODO ${i}\n`;
       files[`web/c${i}.ts`] = i % 3 === 0 ? `console.log(${i});\n` : `export const v${i} = ${i};\n`;
     }
@@ -25,6 +28,7 @@ describe("worker threads (built package)", () => {
     expect(single.workers).toBe(1);
     expect(threaded.findings).toEqual(single.findings);
     expect(threaded.skipped).toEqual(single.skipped);
-    expect(single.findings.length).toBe(120 * 3 + 40);
+    expect(single.findings.length).toBe(N * 3 + Math.ceil(N / 3));
+    expect(threaded.files_scanned).toBe(single.files_scanned);
   });
 });

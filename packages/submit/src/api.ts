@@ -7,12 +7,19 @@ export interface RemoteJob {
   responsesFile?: string | null;
   inlined?: boolean;
   batchStats?: Record<string, number>;
+  endTime?: string;
+}
+
+/** Where Google should notify when a job ends (the SDK's `CreateBatchJobConfig.webhookConfig`). */
+export interface WebhookConfig {
+  uris: string[];
+  userMetadata?: Record<string, string>;
 }
 
 export interface BatchApi {
   upload(file: string, displayName: string, signal?: AbortSignal): Promise<{ name: string; uri: string | null; expirationTime: string | null }>;
   fileAlive(name: string, signal?: AbortSignal): Promise<boolean>;
-  create(model: string, fileName: string, displayName: string, signal?: AbortSignal): Promise<RemoteJob>;
+  create(model: string, fileName: string, displayName: string, options?: { webhook?: WebhookConfig; signal?: AbortSignal }): Promise<RemoteJob>;
   listAll(signal?: AbortSignal): Promise<RemoteJob[]>;
   /** Raw REST get: the SDK drops batchStats, which progress needs. */
   get(name: string, signal?: AbortSignal): Promise<RemoteJob & { raw: Record<string, unknown> }>;
@@ -58,8 +65,9 @@ export function createBatchApi(getClient: () => Promise<GoogleGenAI>, rest: { ba
         throw error;
       }
     },
-    async create(model, fileName, displayName, signal) {
-      const job = await (await clientOf()).batches.create({ model, src: fileName, config: { displayName, ...(signal ? { abortSignal: signal } : {}) } });
+    async create(model, fileName, displayName, options = {}) {
+      const config = { displayName, ...(options.webhook ? { webhookConfig: options.webhook } : {}), ...(options.signal ? { abortSignal: options.signal } : {}) };
+      const job = await (await clientOf()).batches.create({ model, src: fileName, config });
       return { name: job.name!, displayName: job.displayName ?? displayName, state: job.state };
     },
     async listAll(signal) {
@@ -81,6 +89,7 @@ export function createBatchApi(getClient: () => Promise<GoogleGenAI>, rest: { ba
         responsesFile: output.responsesFile ?? null,
         inlined: output.inlinedResponses !== undefined,
         batchStats: stats(metadata.batchStats),
+        ...(typeof metadata.endTime === "string" ? { endTime: metadata.endTime } : {}),
       };
     },
     async cancel(name, signal) {

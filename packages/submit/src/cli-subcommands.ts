@@ -1,74 +1,38 @@
 import path from "node:path";
 import { z } from "zod";
-import { appendLedger, CliError, createProgress, defineCommand, ExitCode, withRetry } from "@gembatch/core";
+import { appendLedger, defineCommand, ExitCode } from "@gembatch/core";
+import { callApi, failureFields } from "./call.js";
+import { requireState, statusCommand, workDirOption } from "./cli-status.js";
 import { collectResults, type CollectSummary } from "./collect.js";
 import { nowIso } from "./context.js";
 import { buildDeps } from "./deps.js";
 import { downloadResults, type DownloadOutcome } from "./download.js";
-import { collectStatus, type StatusSummary } from "./status.js";
-import { isTerminal, shortState, type SubmissionState } from "./state.js";
+import { argPath, shownPath } from "./paths.js";
+import { collectStatus } from "./status.js";
+import { isTerminal, shortState } from "./state.js";
 
-const workDirOption = { key: "work_dir" as const, type: "string" as const, valueName: "path", description: "where batch_submission_state.json lives (default: cwd)" };
+export { statusCommand };
 
-async function requireState(deps: Awaited<ReturnType<typeof buildDeps>>["deps"]): Promise<SubmissionState> {
-  const state = await deps.store.load();
-  if (!state) throw new CliError("FILE_NOT_FOUND", "batch_submission_state.json: no submission state here", { hint: "run gembatch submit first, or pass --work-dir" });
-  return state;
-}
-
-export const statusCommand = defineCommand({
-  name: "status",
-  summary: "Every job's state, counts by state, and request progress from batchStats",
-  options: [
-    workDirOption,
-    { key: "watch", type: "boolean", description: "poll until every job has finished" },
-    { key: "poll_interval", type: "number", valueName: "seconds", description: "poll interval with --watch (default: 30)", aliases: ["interval"] },
-  ],
-  examples: ["gembatch submit status", "gembatch submit status --watch --poll-interval 60", "gembatch submit status --json"],
-  schema: z.object({ work_dir: z.string().optional(), watch: z.boolean().default(false), poll_interval: z.number().positive().default(30) }).strict(),
-  async run(input, ctx) {
-    const { deps, close } = await buildDeps(ctx, input);
-    try {
-      const state = await requireState(deps);
-      let summary = await collectStatus(deps, state);
-      const bar = await createProgress({ enabled: ctx.interactive && input.watch, total: summary.requests.total, label: "requests" });
-      bar.update(summary.requests.succeeded + summary.requests.failed);
-      while (input.watch && !summary.all_done) {
-        await ctx.clock.sleep(input.poll_interval * 1000, ctx.signal);
-        summary = await collectStatus(deps, state);
-        bar.update(summary.requests.succeeded + summary.requests.failed);
-      }
-      bar.stop();
-      return { success: true, ...summary };
-    } finally {
-      await close();
-    }
-  },
-  renderText(result: StatusSummary & { success: boolean }) {
-    if (result.jobs.length === 0) return "No jobs submitted yet.";
-    const lines = result.jobs.map((j) => `batch ${String(j.batch).padStart(4)}  ${j.state.padEnd(10)} ${j.succeeded + j.failed}/${j.requests} done${j.failed ? ` (${j.failed} failed)` : ""}  ${j.job_name}`);
-    const counts = Object.entries(result.by_state).map(([s, n]) => `${n} ${s}`).join(", ");
-    const r = result.requests;
-    lines.push("", `Jobs: ${counts}. Requests: ${r.succeeded} succeeded, ${r.failed} failed, ${r.pending} pending of ${r.total}.${result.all_done ? " All jobs finished." : ""}`);
-    return lines.join("\n");
-  },
-});
+const RESULTS_DIR = "gemini_batch_results";
 
 export const downloadCommand = defineCommand({
   name: "download",
   summary: "Stream each succeeded job's results to <output_dir>/batch_NNNN.jsonl (skips what is complete)",
   positionals: [{ key: "batches", description: "batch numbers (default: all)", variadic: true, type: "number" }],
-  options: [workDirOption, { key: "output_dir", type: "string", valueName: "dir", description: "output folder (default: gemini_batch_results)", aliases: ["out"] }],
+  options: [workDirOption, { key: "output_dir", type: "string", valueName: "dir", description: "output folder, relative to the current directory (default: <work-dir>/gemini_batch_results)", aliases: ["out"] }],
   examples: ["gembatch submit download", "gembatch submit download --output-dir gemini_batch_results/", "gembatch submit download 81 82"],
-  schema: z.object({ work_dir: z.string().optional(), output_dir: z.string().default("gemini_batch_results"), batches: z.array(z.number().int().positive()).optional() }).strict(),
+  schema: z.object({ work_dir: z.string().min(1).optional(), output_dir: z.string().min(1).optional(), batches: z.array(z.number().int().positive()).optional() }).strict(),
   async run(input, ctx) {
+    const root = ctx.config.projectRoot;
+    const given = input.output_dir === undefined ? undefined : argPath({ cwd: ctx.cwd, projectRoot: root }, input.output_dir, "output_dir");
     const { deps, workDir, close } = await buildDeps(ctx, input);
     try {
       const state = await requireState(deps);
       await collectStatus(deps, state);
-      const outDir = path.resolve(workDir, input.output_dir);
+      const outDir = given ?? path.join(workDir, RESULTS_DIR);
       const outcomes = await downloadResults(deps, state, outDir, input.batches);
-      return { success: outcomes.every((o) => o.status !== "failed"), out_dir: outDir, downloads: outcomes };
+      await deps.store.save(state);
+      return { success: outcomes.every((o) => o.status !== "failed"), out_dir: shownPath(root, outDir), downloads: outcomes.map((o) => ({ ...o, file: shownPath(root, o.file) })) };
     } finally {
       await close();
     }
@@ -86,25 +50,30 @@ export const collectCommand = defineCommand({
   summary: "Merge results by request key; list missing, failed and truncated keys; write a resubmission file",
   options: [
     workDirOption,
-    { key: "results_dir", type: "string", valueName: "dir", description: "where download put the results (default: gemini_batch_results)" },
-    { key: "output_file", type: "string", valueName: "file", description: "merged JSONL (default: <results_dir>/collected_results.jsonl)", aliases: ["out"] },
-    { key: "resubmit", type: "string", valueName: "file", description: "resubmission JSONL (default: <results_dir>/resubmit.jsonl)" },
+    { key: "results_dir", type: "string", valueName: "dir", description: "where download put the results (default: <work-dir>/gemini_batch_results)" },
+    { key: "output_file", type: "string", valueName: "file", description: "merged JSONL, relative to the current directory (default: <results-dir>/collected_results.jsonl)", aliases: ["out"] },
+    { key: "resubmit", type: "string", valueName: "file", description: "resubmission JSONL, relative to the current directory (default: <results-dir>/resubmit.jsonl)" },
   ],
-  examples: ["gembatch submit collect", "gembatch submit collect --json"],
-  schema: z.object({ work_dir: z.string().optional(), results_dir: z.string().default("gemini_batch_results"), output_file: z.string().optional(), resubmit: z.string().optional() }).strict(),
+  examples: ["gembatch submit collect", "gembatch submit collect --output-file merged.jsonl --resubmit retry/resubmit.jsonl", "gembatch submit collect --json"],
+  schema: z.object({ work_dir: z.string().min(1).optional(), results_dir: z.string().min(1).optional(), output_file: z.string().min(1).optional(), resubmit: z.string().min(1).optional() }).strict(),
   async run(input, ctx) {
+    const root = ctx.config.projectRoot;
+    const arg = (value: string | undefined, field: string) => (value === undefined ? undefined : argPath({ cwd: ctx.cwd, projectRoot: root }, value, field));
+    const given = { results: arg(input.results_dir, "results_dir"), out: arg(input.output_file, "output_file"), resubmit: arg(input.resubmit, "resubmit") };
     const { deps, workDir, close } = await buildDeps(ctx, input);
     try {
       const state = await requireState(deps);
-      const resultsDir = path.resolve(workDir, input.results_dir);
+      const resultsDir = given.results ?? path.join(workDir, RESULTS_DIR);
       const summary = await collectResults({
         state,
         inputDir: path.resolve(workDir, state.input_dir),
         resultsDir,
-        outFile: path.resolve(workDir, input.output_file ?? path.join(input.results_dir, "collected_results.jsonl")),
-        resubmitFile: path.resolve(workDir, input.resubmit ?? path.join(input.results_dir, "resubmit.jsonl")),
+        outFile: given.out ?? path.join(resultsDir, "collected_results.jsonl"),
+        resubmitFile: given.resubmit ?? path.join(resultsDir, "resubmit.jsonl"),
         pricing: ctx.config.pricing,
       });
+      summary.output_file = shownPath(root, summary.output_file);
+      if (summary.resubmit_file) summary.resubmit_file = shownPath(root, summary.resubmit_file);
       for (const tally of summary.per_batch) {
         const job = state.submitted_jobs[String(tally.batch)];
         if (!job || job.cost_recorded || tally.rows === 0) continue;
@@ -152,13 +121,13 @@ export const cancelCommand = defineCommand({
   positionals: [{ key: "batches", description: "batch numbers (default: every active job)", variadic: true, type: "number" }],
   options: [workDirOption],
   examples: ["gembatch submit cancel", "gembatch submit cancel 81 82"],
-  schema: z.object({ work_dir: z.string().optional(), batches: z.array(z.number().int().positive()).optional() }).strict(),
+  schema: z.object({ work_dir: z.string().min(1).optional(), batches: z.array(z.number().int().positive()).optional() }).strict(),
   async run(input, ctx) {
     const { deps, close } = await buildDeps(ctx, input);
     try {
       const state = await requireState(deps);
       const chosen = input.batches ?? Object.keys(state.submitted_jobs).map(Number).filter((n) => !isTerminal(state.submitted_jobs[String(n)]!.state));
-      const cancelled: Array<{ batch: number; job_name: string; state?: string; error?: string }> = [];
+      const cancelled: Array<{ batch: number; job_name: string; state?: string; error?: string; http_status?: number; google_status?: string }> = [];
       for (const n of chosen) {
         const job = state.submitted_jobs[String(n)];
         if (!job) {
@@ -166,14 +135,16 @@ export const cancelCommand = defineCommand({
           continue;
         }
         try {
-          await withRetry(() => deps.api.cancel(job.job_name, deps.signal), { policy: deps.retryPolicy, clock: deps.clock, signal: deps.signal, context: `batch ${n}` });
-          const remote = await deps.api.get(job.job_name, deps.signal);
+          await callApi(deps, { context: `batch ${n}`, batch: n, step: "cancel" }, () => deps.api.cancel(job.job_name, deps.signal));
+          const remote = (await callApi(deps, { context: `batch ${n}`, batch: n, step: "status" }, () => deps.api.get(job.job_name, deps.signal))).value;
           job.state = remote.state;
           job.state_checked_at = nowIso(deps.clock);
           deps.events.event("batch_cancelled", { batch: n, data: { job_name: job.job_name, state: remote.state } });
           cancelled.push({ batch: n, job_name: job.job_name, state: shortState(remote.state) });
         } catch (error) {
-          cancelled.push({ batch: n, job_name: job.job_name, error: error instanceof Error ? error.message : String(error) });
+          if (deps.signal.aborted) throw error;
+          const failure = failureFields(error);
+          cancelled.push({ batch: n, job_name: job.job_name, error: failure.message, ...(failure.http_status !== undefined ? { http_status: failure.http_status } : {}), ...(failure.google_status ? { google_status: failure.google_status } : {}) });
         }
       }
       await deps.store.save(state);

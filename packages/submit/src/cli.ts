@@ -4,7 +4,9 @@ import { allowRetiredFrom, checkRetirement, CliError, createProgress, defineComm
 import { buildDeps } from "./deps.js";
 import { buildFinalReport, reportPath, type FinalReport } from "./final-report.js";
 import { LOG_FILE, STATE_FILE } from "./state.js";
-import { prepareState, runSubmission, type SubmitRunResult } from "./submit-run.js";
+import { listInputFiles } from "./inputs.js";
+import { argPath, shownPath } from "./paths.js";
+import { checkRange, prepareState, runSubmission, type SubmitOptions, type SubmitRunResult } from "./submit-run.js";
 import { statusCommand, downloadCommand, collectCommand, cancelCommand } from "./cli-subcommands.js";
 
 const schema = z
@@ -23,6 +25,8 @@ const schema = z
     poll_interval: z.number().positive().default(30),
     upload_ahead: z.number().int().nonnegative().default(2),
     allow_retired: generationFields.allow_retired,
+    create_concurrency: z.number().int().positive().max(32).default(16),
+    webhook_uri: z.array(z.string().url().regex(/^https:\/\//, "an https:// URL")).optional(),
   })
   .strict();
 
@@ -58,11 +62,14 @@ export const submitCommand = defineCommand({
     { key: "poll_interval", type: "number", valueName: "seconds", description: "how often to check running jobs while waiting (default: 30)" },
     { key: "upload_ahead", type: "number", description: "uploads that may run ahead of job creation (default: 2; 0 = one step at a time)" },
     ...generationOptions(["allow_retired"]),
+    { key: "create_concurrency", type: "number", description: "batches uploaded and created at once, within the job and token limits (default: 16, at most --max-concurrent-jobs; 1 = one at a time)" },
+    { key: "webhook_uri", type: "string[]", valueName: "url", description: "https URL Google notifies when each job ends (the job's webhookConfig; repeatable)" },
   ],
   examples: [
     "gembatch submit --dir batches/",
     "gembatch submit 81 204 --dir batches/",
     "gembatch submit --retry-failed --rate-limit-wait 180",
+    "gembatch submit --webhook-uri https://example.com/gemini-batch-done",
     `gembatch submit '{"dir": "batches", "start": 170, "end": 204}'`,
     "gembatch submit status --watch",
     "gembatch submit download --output-dir gemini_batch_results/",
@@ -76,11 +83,14 @@ export const submitCommand = defineCommand({
     }
     // Before the state is locked or anything uploaded: a retired model refuses the run, one retiring soon warns.
     checkRetirement(input.model ?? ctx.config.model, { now: ctx.clock.now(), pricing: ctx.config.pricing, allowRetired: allowRetiredFrom(input.allow_retired, ctx.env), warn: (m) => ctx.warn(m) });
-    const { deps, workDir, close } = await buildDeps(ctx, input);
+    const root = ctx.config.projectRoot;
+    const dir = argPath({ cwd: ctx.cwd, projectRoot: root }, input.dir, "dir");
+    // The range is checked against the folder before anything is created or saved.
+    checkRange(input.start, input.end, listInputFiles(dir, input.dir).length, input.dir);
+    const { deps, workDir, close } = await buildDeps(ctx, input, { createWorkDir: true });
     const started = ctx.clock.now();
     try {
-      const dir = path.resolve(ctx.cwd, input.dir);
-      const options = {
+      const options: SubmitOptions = {
         dir,
         dirLabel: input.dir,
         workDir,
@@ -94,12 +104,14 @@ export const submitCommand = defineCommand({
         pollIntervalMs: input.poll_interval * 1000,
         uploadMarginMs: 60 * 60 * 1000,
         uploadAhead: input.upload_ahead,
+        createConcurrency: Math.min(input.create_concurrency, input.max_concurrent_jobs),
+        ...(input.webhook_uri?.length ? { webhook: { uris: input.webhook_uri } } : {}),
       };
       const { state } = await prepareState(deps, options);
       await deps.store.save(state);
       const first = options.start ?? 1;
-      const last = Math.min(options.end ?? state.total_batches, state.total_batches);
-      if (ctx.interactive && last >= first) deps.progress = await createProgress({ enabled: true, total: last - first + 1, label: "submit", format: "batch {batch}", stream: ctx.stderr });
+      const last = options.end ?? state.total_batches;
+      if ((ctx.interactive || ctx.onProgress) && last >= first) deps.progress = await createProgress({ enabled: ctx.interactive, total: last - first + 1, label: "submit", format: "batch {batch}", stream: ctx.stderr, listener: ctx.onProgress });
       const run = await runSubmission(deps, options, state);
       const report = buildFinalReport({ state, run, startedAt: started, finishedAt: ctx.clock.now(), pricing: ctx.config.pricing });
       await writeFileAtomically(reportPath(workDir), `${JSON.stringify(report, null, 2)}\n`);
@@ -107,10 +119,11 @@ export const submitCommand = defineCommand({
       const failed = run.outcomes.some((o) => o.outcome === "failed");
       return {
         ...rest,
+        outcomes: run.outcomes.map((o) => ({ ...o, file: shownPath(root, path.join(dir, o.file)) })),
         success: !failed && !fatal && !run.interrupted,
-        state_file: path.join(workDir, STATE_FILE),
-        log_file: path.join(workDir, LOG_FILE),
-        report_file: reportPath(workDir),
+        state_file: shownPath(root, path.join(workDir, STATE_FILE)),
+        log_file: shownPath(root, path.join(workDir, LOG_FILE)),
+        report_file: shownPath(root, reportPath(workDir)),
         totals: report.totals,
         ...(fatal ? { error: fatal } : {}),
       } satisfies SubmitResult;

@@ -1,5 +1,6 @@
-import { withRetry, type RetryEvent } from "@gembatch/core";
-import type { RemoteJob } from "./api.js";
+import type { RetryEvent } from "@gembatch/core";
+import type { RemoteJob, WebhookConfig } from "./api.js";
+import { callApi } from "./call.js";
 import { drawCountdown, type SubmitDeps } from "./context.js";
 
 /**
@@ -9,34 +10,41 @@ import { drawCountdown, type SubmitDeps } from "./context.js";
  */
 export async function createOrAdopt(
   deps: SubmitDeps,
-  options: { batch: number; model: string; fileName: string; displayName: string },
+  options: { batch: number; model: string; fileName: string; displayName: string; webhook?: WebhookConfig },
 ): Promise<{ job: RemoteJob; adopted: boolean; attempts: number; retries: RetryEvent[] }> {
   let ambiguous = false;
-  const outcome = await withRetry(
-    async () => {
-      if (ambiguous) {
-        const existing = await findByDisplayName(deps, options.displayName);
-        if (existing) return { job: existing, adopted: true };
-      }
-      return { job: await deps.api.create(options.model, options.fileName, options.displayName, deps.signal), adopted: false };
-    },
+  const outcome = await callApi(
+    deps,
     {
-      policy: deps.retryPolicy,
-      clock: deps.clock,
-      signal: deps.signal,
       context: `batch ${options.batch}`,
+      batch: options.batch,
+      step: "create",
       onRetry: (event) => {
-        ambiguous = event.kind === "server" || event.kind === "network" || event.kind === "timeout";
-        deps.events.event(event.kind === "rate_limit" ? "rate_limited" : "retry", { batch: options.batch, data: { step: "create", ...event } });
+        // A failed look-up leaves the question open: the next attempt looks again before creating.
+        ambiguous ||= event.kind === "server" || event.kind === "network" || event.kind === "timeout";
         deps.info(`batch ${options.batch}: ${event.kind === "rate_limit" ? "rate limited (429)" : event.message}; waiting ${Math.round(event.delayMs / 1000)}s before retry ${event.attempt}`);
         drawCountdown(deps, `batch ${options.batch}`, event.delayMs);
       },
+    },
+    async () => {
+      if (ambiguous) {
+        const existing = await lookUp(deps, options.displayName);
+        if (existing) return { job: existing, adopted: true };
+        ambiguous = false;
+      }
+      const webhook = options.webhook ? { webhook: options.webhook } : {};
+      return { job: await deps.api.create(options.model, options.fileName, options.displayName, { ...webhook, signal: deps.signal }), adopted: false };
     },
   );
   return { ...outcome.value, attempts: outcome.attempts, retries: outcome.retries };
 }
 
-export async function findByDisplayName(deps: Pick<SubmitDeps, "api" | "signal">, displayName: string): Promise<RemoteJob | undefined> {
+async function lookUp(deps: Pick<SubmitDeps, "api" | "signal">, displayName: string): Promise<RemoteJob | undefined> {
   const jobs = await deps.api.listAll(deps.signal);
   return jobs.find((job) => job.displayName === displayName);
+}
+
+/** The remote job with this display name, if any; the listing is retried like every other call. */
+export async function findByDisplayName(deps: SubmitDeps, displayName: string, batch: number): Promise<RemoteJob | undefined> {
+  return (await callApi(deps, { context: `batch ${batch}`, batch, step: "lookup" }, () => lookUp(deps, displayName))).value;
 }

@@ -1,8 +1,8 @@
 import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { once } from "node:events";
-import { withRetry } from "@gembatch/core";
-import type { SubmitDeps } from "./context.js";
+import { callApi, failureFields } from "./call.js";
+import { nowIso, type SubmitDeps } from "./context.js";
 import type { SubmissionState } from "./state.js";
 
 export function resultFileName(batch: number): string {
@@ -16,6 +16,8 @@ export interface DownloadOutcome {
   source?: "responses_file" | "inlined";
   bytes?: number;
   error?: string;
+  http_status?: number;
+  google_status?: string;
 }
 
 async function writeInlined(target: string, inlined: unknown[]): Promise<void> {
@@ -41,6 +43,7 @@ export async function downloadResults(deps: SubmitDeps, state: SubmissionState, 
     const job = state.submitted_jobs[String(n)]!;
     const file = path.join(outDir, resultFileName(n));
     if (existsSync(file)) {
+      job.downloaded_at ??= nowIso(deps.clock);
       outcomes.push({ batch: n, file, status: "already_complete" });
       continue;
     }
@@ -50,26 +53,27 @@ export async function downloadResults(deps: SubmitDeps, state: SubmissionState, 
     }
     const part = `${file}.part`;
     try {
-      const remote = (await withRetry(() => deps.api.get(job.job_name, deps.signal), { policy: deps.retryPolicy, clock: deps.clock, signal: deps.signal, context: `batch ${n}` })).value;
+      const remote = (await callApi(deps, { context: `batch ${n}`, batch: n, step: "status" }, () => deps.api.get(job.job_name, deps.signal))).value;
       let source: DownloadOutcome["source"];
       if (remote.responsesFile) {
         source = "responses_file";
-        await withRetry(() => deps.api.download(remote.responsesFile!, part, deps.signal), { policy: deps.retryPolicy, clock: deps.clock, signal: deps.signal, context: `batch ${n} download` });
+        await callApi(deps, { context: `batch ${n} download`, batch: n, step: "download" }, () => deps.api.download(remote.responsesFile!, part, deps.signal));
       } else {
         source = "inlined";
         const metadata = (remote.raw.metadata ?? {}) as { output?: { inlinedResponses?: { inlinedResponses?: unknown[] } } };
         await writeInlined(part, metadata.output?.inlinedResponses?.inlinedResponses ?? []);
       }
       renameSync(part, file);
+      job.downloaded_at = nowIso(deps.clock);
       const { size } = await import("node:fs/promises").then((fs) => fs.stat(file));
       deps.events.event("download_success", { batch: n, data: { file: path.basename(file), source, bytes: size } });
       outcomes.push({ batch: n, file, status: "downloaded", source, bytes: size });
     } catch (error) {
       rmSync(part, { force: true });
       if (deps.signal.aborted) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      deps.events.event("error", { batch: n, data: { step: "download", message } });
-      outcomes.push({ batch: n, file, status: "failed", error: message });
+      const failure = failureFields(error);
+      deps.events.event("error", { batch: n, data: { step: "download", ...failure } });
+      outcomes.push({ batch: n, file, status: "failed", error: failure.message, ...(failure.http_status !== undefined ? { http_status: failure.http_status } : {}), ...(failure.google_status ? { google_status: failure.google_status } : {}) });
     }
   }
   return outcomes;

@@ -36,11 +36,11 @@ describe("gembatch submit status / download / collect / cancel", () => {
     const collect = await submit(dir, emu, ["collect"]);
     expect(collect.code).toBe(1);
     expect(collect.json).toMatchObject({ requests: 6, results: 5, succeeded: 3, missing_keys: ["b1-r2"], truncated_keys: ["b2-r1"], failed_keys: ["b3-r2"], duplicate_keys: [] });
-    const merged = readFileSync(collect.json.output_file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const merged = readFileSync(path.join(dir, collect.json.output_file), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(merged.find((r) => r.key === "b1-r1")).toMatchObject({ batch: 1, status: "ok", text: "refined", finish_reason: "STOP" });
     expect(merged.find((r) => r.key === "b2-r1")).toMatchObject({ status: "truncated", finish_reason: "MAX_TOKENS" });
     expect(merged.find((r) => r.key === "b3-r2")).toMatchObject({ status: "failed", error: { code: 400 } });
-    const resubmit = readFileSync(collect.json.resubmit_file, "utf8").trim().split("\n").map((l) => JSON.parse(l).key).sort();
+    const resubmit = readFileSync(path.join(dir, collect.json.resubmit_file), "utf8").trim().split("\n").map((l) => JSON.parse(l).key).sort();
     expect(resubmit).toEqual(["b1-r2", "b2-r1", "b3-r2"]);
     expect(readLog(dir).some((e) => e.event === "collect_done")).toBe(true);
   });
@@ -53,7 +53,7 @@ describe("gembatch submit status / download / collect / cancel", () => {
     await submit(dir, emu, ["status", "--watch", "--interval", "1"]);
     await submit(dir, emu, ["download"]);
     const collect = await submit(dir, emu, ["collect"]);
-    const merged = readFileSync(collect.json.output_file, "utf8");
+    const merged = readFileSync(path.join(dir, collect.json.output_file), "utf8");
     expect(merged).toContain("gateway refused key [REDACTED]");
     expect(merged).not.toContain(API_KEY);
   });

@@ -36,11 +36,23 @@ export const JobSchema = z.object({
   state_checked_at: z.string().optional(),
   batch_stats: z.record(z.string(), z.number()).optional(),
   responses_file: z.string().nullable().optional(),
+  /** When the job ended, as the server says (results are downloadable for a limited time after it). */
+  end_time: z.string().optional(),
+  /** When `download` saved the results (the status stops warning about them). */
+  downloaded_at: z.string().optional(),
   /** The batch's collected usage is in the cost ledger (so a second collect does not count it twice). */
   cost_recorded: z.boolean().optional(),
 });
 
-const FailureSchema = z.object({ error: z.string(), kind: z.string(), attempts: z.number().int(), at: z.string() });
+const FailureSchema = z.object({
+  error: z.string(),
+  kind: z.string(),
+  /** The HTTP status and Google's status name of the last answer, when there was one. */
+  http_status: z.number().int().optional(),
+  google_status: z.string().optional(),
+  attempts: z.number().int(),
+  at: z.string(),
+});
 
 export const SubmissionStateSchema = z
   .object({

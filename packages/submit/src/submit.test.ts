@@ -81,7 +81,8 @@ describe("gembatch submit", () => {
     const dir = workspace();
     writeBatches(dir, 3);
     const emu = await emulator({ faults: [{ route: "batches.create", sequence: ["ok", "500", "500", "500"] }] });
-    const first = await submit(dir, emu, ["--max-retries", "2"]);
+    // One create at a time, so the scripted 500s all land on batch 2.
+    const first = await submit(dir, emu, ["--max-retries", "2", "--create-concurrency", "1"]);
     expect(first.code).toBe(1);
     expect(first.json.outcomes.map((o: any) => o.outcome)).toEqual(["submitted", "failed", "submitted"]);
     expect(readState(dir).failed_batches["2"]).toMatchObject({ attempts: 3 });
@@ -136,6 +137,18 @@ describe("gembatch submit", () => {
     expect(run.code).toBe(2);
     expect(run.json.error.message).toMatch(/^batch 1: batch_001\.jsonl is not the file that was submitted as batch 1/);
   });
+
+  it("waits for room under the token budget while a create is in flight, on a manual clock too", async () => {
+    const dir = workspace();
+    writeBatches(dir, 2);
+    // A slow create, so batch 2 reaches the gate while batch 1's create is still in flight.
+    const emu = await emulator({ timeScale: 1, batch: { pendingMs: 100, runningMs: 100 }, faults: [{ route: "batches.create", kind: "latency", ms: 200 }] });
+    // Each file is ~10 tokens: the budget holds one batch, so batch 2 waits for batch 1's create and job.
+    const run = await submit(dir, emu, ["--max-enqueued-tokens", "12", "--poll-interval", "1"]);
+    expect(run.code).toBe(0);
+    expect(emu.record.batches).toHaveLength(2);
+    expect(readLog(dir).filter((e) => e.event === "waiting_for_capacity")).toHaveLength(1);
+  }, 20_000);
 
   it("waits for running jobs instead of crossing the concurrent-job limit", async () => {
     const dir = workspace();

@@ -17,6 +17,8 @@ export const RuleEntrySchema = z.object({
   patches: z.record(z.string(), z.string()),
   failure_report: z.string().nullable(),
   escalation_file: z.string().nullable(),
+  /** For each file that failed: its last attempt's failing tests and errors, in one line. */
+  evidence: z.record(z.string(), z.string()).default({}),
   /** Files set aside on their own (not UTF-8, binary, a refused path), each with why; never sent. */
   set_aside: z.record(z.string(), z.string()).default({}),
 });

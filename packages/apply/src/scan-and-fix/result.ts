@@ -19,6 +19,7 @@ export function buildFixResult(input: { state: FixState; fixDir: string; project
   const files = state.files.map((file) => {
     const entries = state.rules.filter((r) => r.files.includes(file) || r.outcomes[file] !== undefined);
     const reason = entries.map((r) => r.set_aside[file]).find((r) => r !== undefined);
+    const evidence = entries.map((r) => r.evidence[file]).filter((e): e is string => e !== undefined).join("; ");
     return {
       path: file,
       rules: entries.map((r) => r.rule),
@@ -27,6 +28,7 @@ export function buildFixResult(input: { state: FixState; fixDir: string; project
       attempts: entries.reduce((sum, r) => sum + (r.attempts[file] ?? 0), 0),
       patch_files: entries.map((r) => r.patches[file]).filter((p): p is string => p !== undefined),
       ...(reason === undefined ? {} : { reason }),
+      ...(evidence ? { evidence } : {}),
     };
   });
   const fixed = files.filter((f) => f.status === "fixed" || f.status === "unchanged").length;

@@ -8,6 +8,7 @@ import { viewFromContext } from "../candidates.js";
 import { newSpend, type CostTracker } from "../costs.js";
 import { shownPath } from "../paths.js";
 import { runApply } from "../run-apply.js";
+import { shortEvidence } from "../verify/evidence/verify-evidence.js";
 import type { StopReason } from "../state.js";
 import type { ApplyDeps } from "../types.js";
 import type { RuleEntry } from "./fix-state.js";
@@ -164,6 +165,9 @@ export async function runRuleStep(ctx: RuleStepContext, entry: RuleEntry): Promi
     if (file.status !== "pending") entry.outcomes[file.path] = file.status === "diff_only" ? "unchanged" : file.status;
     entry.attempts[file.path] = file.attempts;
     if (file.status === "fixed" && file.patch_file) entry.patches[file.path] = file.patch_file;
+    const evidence = file.status === "failed" ? shortEvidence(file.verify.new_failures, file.path) : "";
+    if (evidence) entry.evidence[file.path] = evidence;
+    else delete entry.evidence[file.path];
   }
   entry.failure_report = applied.failure_report;
   entry.escalation_file = applied.escalation_file ?? null;

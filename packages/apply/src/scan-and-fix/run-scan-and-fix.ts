@@ -32,7 +32,7 @@ async function latestUnfinished(tmpDir: string): Promise<string> {
 }
 
 function entryFor(rule: string, files: string[]): RuleEntry {
-  return { rule, issue: issueNameForRule(rule), files, phase: "pending", report_file: null, run_dir: null, error: null, outcomes: {}, attempts: {}, patches: {}, failure_report: null, escalation_file: null, set_aside: {} };
+  return { rule, issue: issueNameForRule(rule), files, phase: "pending", report_file: null, run_dir: null, error: null, outcomes: {}, attempts: {}, patches: {}, failure_report: null, escalation_file: null, set_aside: {}, evidence: {} };
 }
 
 /**

@@ -20,6 +20,11 @@ function tableCell(text: string): string {
   return text.replace(/[\r\n]+/g, " ").replace(/[|`<>]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Test names and errors inside a list item: one line, no markup of their own. */
+function inline(text: string): string {
+  return text.replace(/[\r\n]+/g, " ").replace(/[`<>|*_[\]]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 /** The markdown summary for people and for `$GITHUB_STEP_SUMMARY`. */
 export function renderSummaryMarkdown(result: ScanAndFixResult): string {
   const title = `## gembatch scan-and-fix${result.shard ? ` (shard ${result.shard})` : ""}${result.dry_run ? " — dry run" : ""}`;
@@ -37,6 +42,8 @@ export function renderSummaryMarkdown(result: ScanAndFixResult): string {
       const status = `${ICON[file.status] ?? file.status}${file.reason ? `: ${tableCell(file.reason)}` : ""}`;
       out.push(`| \`${file.path}\` | ${file.rules.join(", ")} | ${status} | ${file.attempts} |`);
     }
+    const failed = result.files.filter((file) => file.evidence);
+    if (failed.length > 0) out.push("", "### Why files were not fixed", "", ...failed.map((file) => `- \`${file.path}\`: ${inline(file.evidence!)}`));
   } else if (result.findings === 0) out.push("", "Nothing to fix: no findings.");
   if (result.failure_reports.length > 0) out.push("", "Failure reports:", ...result.failure_reports.map((f) => `- \`${f}\``));
   if (result.warnings?.length) out.push("", "<details><summary>Warnings</summary>", "", ...result.warnings.map((w) => `- ${w}`), "", "</details>");

@@ -51,7 +51,8 @@ export interface ScanAndFixResult {
   files_attempted: number;
   files_fixed: number;
   files_failed: number;
-  files: Array<{ path: string; rules: string[]; status: FixFileStatus; attempts: number; patch_files: string[]; reason?: string }>;
+  /** `evidence`, for a failed file: its last attempt's new failing tests and errors, in one line. */
+  files: Array<{ path: string; rules: string[]; status: FixFileStatus; attempts: number; patch_files: string[]; reason?: string; evidence?: string }>;
   reports: Array<{ rule: string; issue: string; report_file: string | null; files_to_fix: number; error?: string }>;
   runs: Array<{ rule: string; run_dir: string | null; phase: string; failure_report: string | null; escalation_file: string | null }>;
   failure_reports: string[];

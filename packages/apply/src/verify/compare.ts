@@ -1,3 +1,6 @@
+import { extractEvidence, failureKey } from "./evidence/extract.js";
+import type { LocationContext } from "./evidence/locations.js";
+import type { Failure } from "./evidence/types.js";
 import type { CommandRun } from "./run-command.js";
 
 /** Lines that name a failure in the output of common test runners, linters and compilers. */
@@ -33,7 +36,20 @@ export interface NewFailure {
   reason: string;
   /** The failure lines the run before did not have (at most 20, each cut to 300 characters). */
   lines: string[];
+  /** The failing tests and errors the run before did not have, when the output's runner was recognised. */
+  failures?: Failure[];
+  /** Recognised failures beyond the ones kept in `failures`. */
+  failures_omitted?: number;
+  /** Tests and errors that failed before the change too: not counted against it. */
+  already_failing?: string[];
+  /** The runner's own totals. */
+  summary?: string[];
+  /** Output lines that were none of the above (passing tests, progress, noise). */
+  dropped_lines?: number;
 }
+
+/** Kept in the state with every attempt: enough for any budget, bounded for a run with thousands of failures. */
+const MAX_KEPT_FAILURES = 100;
 
 /**
  * The lines of a failing run that the run before the change did not print (warnings and noise a passing
@@ -54,22 +70,53 @@ function freshLines(before: CommandRun | undefined, after: CommandRun): string[]
   return failing.length > 0 ? failing : fresh;
 }
 
+function timeoutOrPassedBefore(before: CommandRun | undefined, after: CommandRun): string | null {
+  if (after.timed_out && !before?.timed_out) return "timed out";
+  if (!before || before.passed) return after.exit_code === null ? "did not run" : `exit code ${after.exit_code} (it passed before the change)`;
+  return null;
+}
+
+/**
+ * A recognised output: only tests and errors the run before did not report count; the ones it did are
+ * named as already failing. Null when nothing is new and the exit code is the same.
+ */
+function compareRecognised(before: CommandRun | undefined, after: CommandRun, found: Failure[], context: LocationContext, extra: Pick<NewFailure, "summary" | "dropped_lines">): NewFailure | null {
+  const known = new Set(before && !before.passed ? extractEvidence(before.output, context).failures.map(failureKey) : []);
+  const fresh = found.filter((failure) => !known.has(failureKey(failure)));
+  const already = found.filter((failure) => known.has(failureKey(failure))).map((failure) => failure.name);
+  let reason = timeoutOrPassedBefore(before, after);
+  if (reason === null) {
+    if (fresh.length === 0 && after.exit_code === before!.exit_code) return null;
+    reason = fresh.length === 0 ? `exit code ${after.exit_code} where it was ${before!.exit_code} before the change` : `fails in a new way (exit code ${after.exit_code}; it already failed before the change)`;
+  }
+  const lines = fresh.flatMap((failure) => [failure.header, ...(failure.message[0] ? [failure.message[0]] : [])]).slice(0, 20);
+  return {
+    command: after.command,
+    reason,
+    lines,
+    failures: fresh.slice(0, MAX_KEPT_FAILURES),
+    ...(fresh.length > MAX_KEPT_FAILURES ? { failures_omitted: fresh.length - MAX_KEPT_FAILURES } : {}),
+    ...(already.length > 0 ? { already_failing: already.slice(0, 50) } : {}),
+    ...extra,
+  };
+}
+
 /**
  * Whether `after` is a new failure relative to `before` (the same command on the original file): a
- * command that already failed the same way before the change does not count against the fix.
+ * command that already failed the same way before the change does not count against the fix. When the
+ * runner is recognised, failures are compared test by test; otherwise by their failure lines.
  */
-export function compareRuns(before: CommandRun | undefined, after: CommandRun): NewFailure | null {
+export function compareRuns(before: CommandRun | undefined, after: CommandRun, context: LocationContext = {}): NewFailure | null {
   if (after.passed || after.interrupted) return null;
+  const evidence = extractEvidence(after.output, context);
+  if (evidence.failures.length > 0) return compareRecognised(before, after, evidence.failures, context, { summary: evidence.summary, dropped_lines: evidence.dropped });
   const lines = freshLines(before, after).slice(0, 20);
-  if (after.timed_out && !before?.timed_out) return { command: after.command, reason: "timed out", lines };
-  if (!before || before.passed) {
-    const reason = after.exit_code === null ? "did not run" : `exit code ${after.exit_code} (it passed before the change)`;
-    return { command: after.command, reason, lines };
-  }
+  const reason = timeoutOrPassedBefore(before, after);
+  if (reason !== null) return { command: after.command, reason, lines };
   // Both failed: only a failure signature line the earlier run did not have makes it a new failure.
-  const known = new Set(failureSignature(before.output));
+  const known = new Set(failureSignature(before!.output));
   const added = failureSignature(after.output).filter((line) => !known.has(line));
-  if (added.length === 0 && after.exit_code === before.exit_code) return null;
-  const reason = added.length === 0 ? `exit code ${after.exit_code} where it was ${before.exit_code} before the change` : `fails in a new way (exit code ${after.exit_code}; it already failed before the change)`;
-  return { command: after.command, reason, lines };
+  if (added.length === 0 && after.exit_code === before!.exit_code) return null;
+  const why = added.length === 0 ? `exit code ${after.exit_code} where it was ${before!.exit_code} before the change` : `fails in a new way (exit code ${after.exit_code}; it already failed before the change)`;
+  return { command: after.command, reason: why, lines };
 }

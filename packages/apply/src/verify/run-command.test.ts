@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { alive, tempTree, waitFor } from "@gembatch/test-utils";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { runCommand } from "./run-command.js";
 
 describe("runCommand", () => {
@@ -18,6 +18,14 @@ describe("runCommand", () => {
         else process.env[name] = value;
       }
     }
+  });
+
+  it("asks runners for plain output (CI, NO_COLOR, …) unless the user set their own, and strips colour codes from what it captures", async () => {
+    onTestFinished(() => void vi.unstubAllEnvs());
+    for (const name of ["CI", "NO_COLOR", "PY_COLORS", "CARGO_TERM_COLOR"]) vi.stubEnv(name, undefined);
+    vi.stubEnv("FORCE_COLOR", "3");
+    const run = await runCommand({ command: `echo "[$CI] [$NO_COLOR] [$PY_COLORS] [$CARGO_TERM_COLOR] [$FORCE_COLOR]"; printf '\\033[31mred\\033[0m \\033[1;32m✓\\033[22m done\\n'; printf 'progress 10%%\\rprogress 100%%\\n'`, file: "a.py", cwd: tempTree(), timeoutMs: 10_000 });
+    expect(run.output).toBe("[1] [1] [0] [never] [3]\nred ✓ done\nprogress 100%\n");
   });
 
   it("captures stdout and stderr interleaved, the exit code, and fills in {file}", async () => {

@@ -1,5 +1,6 @@
 import { execa } from "execa";
 import { activeProjectSession, API_KEY_ENV_NAMES, killProcessGroup, recordChild } from "@gembatch/core";
+import { cleanOutput } from "./evidence/extract.js";
 import { prepareCommand } from "./prepare.js";
 
 export interface CommandRun {
@@ -11,7 +12,7 @@ export interface CommandRun {
   /** Stopped because the run was interrupted (Ctrl-C, SIGTERM). */
   interrupted: boolean;
   duration_ms: number;
-  /** stdout and stderr interleaved; never part of a JSON result. */
+  /** stdout and stderr interleaved, colour codes removed; never part of a JSON result. */
   output: string;
 }
 
@@ -28,11 +29,24 @@ export interface RunCommandOptions {
 }
 
 /**
+ * What runners read to print plain, complete, non-interactive output; each only where the user has not
+ * set it. CI=1 also keeps vitest and jest out of watch mode and jest from writing new snapshots.
+ */
+export const PLAIN_OUTPUT_ENV: Readonly<Record<string, string>> = {
+  CI: "1",
+  NO_COLOR: "1",
+  FORCE_COLOR: "0",
+  NODE_DISABLE_COLORS: "1",
+  PY_COLORS: "0",
+  CARGO_TERM_COLOR: "never",
+};
+
+/**
  * The verify command's environment: ours, less the API keys (a verify runs code the model just wrote,
- * which has no business reading them), plus GEMBATCH_FILE.
+ * which has no business reading them), plus GEMBATCH_FILE and the plain-output settings.
  */
 function verifyEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  const env: NodeJS.ProcessEnv = { ...PLAIN_OUTPUT_ENV, ...process.env, ...extra };
   for (const name of API_KEY_ENV_NAMES) delete env[name];
   return env;
 }
@@ -90,7 +104,8 @@ export async function runCommand(options: RunCommandOptions): Promise<CommandRun
       timed_out: timedOut,
       interrupted,
       duration_ms: Math.round(performance.now() - started),
-      output: spawnError + output,
+      // Colour codes never reach a log, a comparison or a request.
+      output: cleanOutput(spawnError + output),
     };
   } finally {
     // Whatever the command left running in its group (a runner's workers, a server) ends with it.

@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomically } from "@gembatch/core";
 import { compareRuns, type NewFailure } from "./compare.js";
+import type { LocationContext } from "./evidence/locations.js";
 import { prepareCommand } from "./prepare.js";
 import { runCommand, type CommandRun } from "./run-command.js";
 
@@ -52,10 +53,10 @@ export function summarizeRun(run: LoggedRun): VerifyRunSummary {
 }
 
 /** Pair each "after" run with its "before" run; only failures that are new count. */
-export function verifyReport(before: LoggedRun[], after: LoggedRun[]): VerifyReport {
+export function verifyReport(before: LoggedRun[], after: LoggedRun[], context: LocationContext = {}): VerifyReport {
   const newFailures: NewFailure[] = [];
   after.forEach((run, i) => {
-    const failure = compareRuns(before[i], run);
+    const failure = compareRuns(before[i], run, context);
     if (failure) newFailures.push(failure);
   });
   return { before: before.map(summarizeRun), after: after.map(summarizeRun), new_failures: newFailures };

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { Clock } from "../clock.js";
 import type { ResolvedConfig } from "../config/load.js";
 import type { ExitCodeValue } from "../errors.js";
+import type { ProgressListener } from "../progress.js";
 
 export type OptionType = "string" | "number" | "boolean" | "string[]";
 
@@ -42,6 +43,8 @@ export interface CommandContext {
   warn(message: string): void;
   info(message: string): void;
   readonly warnings: readonly string[];
+  /** Told each step of long work (an MCP client's progress notifications); progress bars stay TTY-only. */
+  onProgress?: ProgressListener;
   /** The command's name as typed (`submit status`), for logs and ledgers. */
   commandName: string;
   /** Set instead of failing when the definition tolerates a bad config (doctor reports it). */
@@ -69,6 +72,12 @@ export interface CommandDefinition<I = any, R extends CommandResult = CommandRes
   configOverrides?: Array<"model" | "base_url">;
   /** Run with default settings and `ctx.configError` set when the config file is invalid. */
   tolerateBadConfig?: boolean;
+  /**
+   * For results too large for one document: when this says so for the parsed input, stdout gets
+   * JSON Lines (each item of `jsonLines(result)` on one line) instead of the document or the text.
+   */
+  wantsJsonLines?(input: I): boolean;
+  jsonLines?(result: R): Iterable<unknown>;
 }
 
 /** The schema's own keys: an option whose key is not one of them does not type-check. */

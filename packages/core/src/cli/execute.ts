@@ -3,6 +3,7 @@ import { loadConfig } from "../config/load.js";
 import { systemClock, type Clock } from "../clock.js";
 import { CliError, ExitCode, firstLine, isAbortError, toCliError, type ExitCodeValue } from "../errors.js";
 import { redactSecrets } from "../log/redact.js";
+import type { ProgressListener } from "../progress.js";
 import { escapeForTerminal } from "../safety/text.js";
 import type { CommandContext, CommandDefinition, CommandResult, OptionSpec } from "./define-command.js";
 import { looksLikeJsonArgument, readJsonArgument } from "./json-arg.js";
@@ -15,6 +16,8 @@ export interface RawInvocation {
   json?: boolean;
   quiet?: boolean;
   configFile?: string;
+  /** The whole input as an object already parsed (an MCP tool call's arguments), instead of positionals and flags. */
+  input?: Record<string, unknown>;
 }
 
 export interface Io {
@@ -26,6 +29,8 @@ export interface Io {
   signal?: AbortSignal;
   clock?: Clock;
   programName?: string;
+  /** Where long work reports its steps besides a terminal bar (the MCP server's progress notifications). */
+  onProgress?: ProgressListener;
 }
 
 function convertFlag(option: OptionSpec, value: unknown): unknown {
@@ -43,6 +48,7 @@ export async function assembleInput(
   raw: RawInvocation,
   io: Pick<Io, "cwd" | "stdin">,
 ): Promise<{ input: Record<string, unknown>; fromJson: boolean }> {
+  if (raw.input) return { input: { ...raw.input }, fromJson: false };
   let input: Record<string, unknown> = {};
   let positionals = raw.positionals;
   const fromJson = looksLikeJsonArgument(positionals[0]);
@@ -106,6 +112,7 @@ function createContext(definition: CommandDefinition, io: Io, json: boolean, qui
     quiet,
     warnings,
     commandName: definition.name,
+    ...(io.onProgress ? { onProgress: io.onProgress } : {}),
     warn(message) {
       const clean = redactSecrets(message);
       // Library steps run per rule or per attempt and may repeat one warning (a retiring model): say it once.
@@ -128,6 +135,7 @@ export interface Outcome {
 /** Parse, validate, run and render one command. Never throws; never exits. */
 export async function executeCommand(definition: CommandDefinition, raw: RawInvocation, io: Io): Promise<Outcome> {
   let json = Boolean(raw.json) || looksLikeJsonArgument(raw.positionals[0]);
+  let jsonLines = false;
   const quiet = Boolean(raw.quiet);
   try {
     const { input, fromJson } = await assembleInput(definition, raw, io);
@@ -139,6 +147,8 @@ export async function executeCommand(definition: CommandDefinition, raw: RawInvo
     const knownKeys = [...definition.options.map((o) => o.key), ...(definition.positionals ?? []).map((p) => p.key)];
     setValidationCwd(io.cwd);
     const parsed = parseOrThrow(definition.schema, input, { knownKeys, hint: `see gembatch ${definition.name} --help` });
+    jsonLines = Boolean(definition.jsonLines && definition.wantsJsonLines?.(parsed));
+    json ||= jsonLines;
     let config: CommandContext["config"];
     let configError: CliError | undefined;
     try {
@@ -153,7 +163,9 @@ export async function executeCommand(definition: CommandDefinition, raw: RawInvo
     const result = await definition.run(parsed, ctx);
     if (ctx.warnings.length > 0) result.warnings = [...new Set([...(result.warnings ?? []), ...ctx.warnings])];
     const exitCode = definition.exitCode?.(result) ?? (result.success ? ExitCode.OK : ExitCode.ITEMS_FAILED);
-    if (json) io.stdout.write(`${redactSecrets(JSON.stringify(result, null, 2))}\n`);
+    if (jsonLines) {
+      for (const item of definition.jsonLines!(result)) io.stdout.write(`${redactSecrets(JSON.stringify(item))}\n`);
+    } else if (json) io.stdout.write(`${redactSecrets(JSON.stringify(result, null, 2))}\n`);
     else {
       const text = definition.renderText(result, ctx);
       if (text) io.stdout.write(`${redactSecrets(text.replace(/\n+$/, ""))}\n`);
@@ -164,7 +176,7 @@ export async function executeCommand(definition: CommandDefinition, raw: RawInvo
     const error = aborted ? toCliError(new CliError("INTERRUPTED", "interrupted; state saved, safe to resume")) : toCliError(thrown);
     const message = redactSecrets(firstLine(error.message));
     const payload = { success: false, error: { ...error.toJSON(), message } };
-    if (json) io.stdout.write(`${redactSecrets(JSON.stringify(payload, null, 2))}\n`);
+    if (json) io.stdout.write(`${redactSecrets(jsonLines ? JSON.stringify(payload) : JSON.stringify(payload, null, 2))}\n`);
     const prefix = io.programName ? `${io.programName}: ` : "";
     // Messages quote paths and replies: shown on a terminal, their control characters are made visible.
     io.stderr.write(`${prefix}error: ${escapeForTerminal(message)}\n`);

@@ -6,6 +6,7 @@ import { ExitCode } from "../errors.js";
 import { tempDir } from "../test-helpers/fixtures.js";
 import { captureIo } from "../test-helpers/io.js";
 import { defineCommand } from "./define-command.js";
+import { executeCommand } from "./execute.js";
 import { runProgram, type ProgramSpec } from "./program.js";
 import { existingFile } from "./validation.js";
 
@@ -76,6 +77,24 @@ describe("one schema, two ways in", () => {
     const args = '{"issue_report_file": "report.md", "files_to_fix": ["src/a.py"]}';
     expect((await run(["send", "@args.json"], { files: { "args.json": args } })).code).toBe(0);
     expect((await run(["send", "-"], { stdin: args })).code).toBe(0);
+  });
+});
+
+describe("an input object already parsed (an MCP tool call)", () => {
+  it("goes through the same schema, renders text, and hands the command the progress listener", async () => {
+    const io = captureIo({ cwd: project() });
+    const updates: unknown[] = [];
+    const outcome = await executeCommand(sendLike, { positionals: [], flags: {}, input: { issue_report_file: "report.md", files_to_fix: ["src/a.py"] } }, { ...io, onProgress: (u) => updates.push(u) });
+    expect(outcome.result).toMatchObject({ success: true, input: { max_tokens: 7500 } });
+    expect(io.out()).toBe("ok 1\n");
+    const withListener = defineCommand({ ...sendLike, name: "tells", async run(_input, ctx) {
+      ctx.onProgress?.({ progress: 1, total: 2, message: "half" });
+      return { success: true, input: _input, model: "" };
+    } });
+    await executeCommand(withListener, { positionals: [], flags: {}, input: { issue_report_file: "report.md", files_to_fix: ["src/a.py"] } }, { ...io, onProgress: (u) => updates.push(u) });
+    expect(updates).toEqual([{ progress: 1, total: 2, message: "half" }]);
+    const bad = await executeCommand(sendLike, { positionals: [], flags: {}, input: { issue_report_file: "report.md", files_to_fix: ["src/a.py"], max_tokens: -1 } }, io);
+    expect(bad.error).toMatchObject({ code: "BAD_INPUT", message: expect.stringMatching(/^max_tokens: /) });
   });
 });
 

@@ -65,6 +65,20 @@ describe("guardProjectPath", () => {
     }
   });
 
+  it("locates directories, the root itself and paths not made yet, but nothing outside the root", () => {
+    const { root, outside } = tree();
+    symlinkSync(outside, path.join(root, "out"));
+    const locate = (p: string) => () => guardProjectPath(root, p, { field: "f", purpose: "locate" });
+    expect(locate(".")()).toMatchObject({ relative: "", exists: true });
+    expect(locate(root)()).toMatchObject({ relative: "", exists: true });
+    expect(locate("src")()).toMatchObject({ relative: "src", exists: true });
+    expect(locate("tmp/run/new")()).toMatchObject({ relative: "tmp/run/new", exists: false });
+    expect(locate("..")).toThrowError(/f: outside the project root/);
+    expect(locate(outside)).toThrowError(/outside the project root/);
+    expect(locate("out")).toThrowError(/symlink that leads outside/);
+    expect(locate(".git")).toThrowError(/inside \.git/);
+  });
+
   it("never writes through a link, even one that stays inside", async () => {
     const { root } = tree();
     symlinkSync("a.py", path.join(root, "src", "alias.py"));

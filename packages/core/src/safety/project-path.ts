@@ -13,8 +13,11 @@ import { CliError } from "../errors.js";
 export interface GuardOptions {
   /** The field or role the path came from, for the message: `files_to_fix[2]`, `context_files[0]`. */
   field: string;
-  /** `write`: the last component may be missing (it is created) and must not be a symlink. */
-  purpose: "read" | "write";
+  /**
+   * `write`: the last component may be missing (it is created) and must not be a symlink. `locate`: only
+   * that the path stays inside the root (a directory, the root itself, or a path not made yet).
+   */
+  purpose: "read" | "write" | "locate";
   /** Allow paths inside `.git` (never for model-facing reads or writes). */
   allowGit?: boolean;
   /** How the path is shown in messages (the value as the user gave it); default `candidate`. */
@@ -69,10 +72,12 @@ export function guardProjectPath(root: string, candidate: string, options: Guard
   if (candidate.includes("\0")) throw refuse(options, JSON.stringify(candidate), "a NUL byte in the path");
   const absolute = path.resolve(root, candidate);
   const lexical = path.relative(path.resolve(root), absolute);
+  if (lexical === "" && options.purpose === "locate") return { real: realRoot, relative: "", exists: true };
   if (lexical === "") throw refuse(options, shown, "the project root itself is not a file");
   if (lexical === ".." || lexical.startsWith(`..${path.sep}`) || path.isAbsolute(lexical)) {
     // An absolute path may still name the root by its real path.
     const viaReal = path.relative(realRoot, absolute);
+    if (viaReal === "" && options.purpose === "locate") return { real: realRoot, relative: "", exists: true };
     if (viaReal === ".." || viaReal.startsWith(`..${path.sep}`) || path.isAbsolute(viaReal) || viaReal === "") throw refuse(options, shown, "outside the project root");
     return guardProjectPath(realRoot, viaReal, { ...options, display: shown });
   }

@@ -101,6 +101,17 @@ describe("faults", () => {
     expect(emu.record.statuses.generateContent).toEqual({ reset: 1, "200": 1 });
   });
 
+  it("503 with after: the create is carried out (job and webhookConfig kept), only its answer is the error", async () => {
+    const { ai, emu } = await useEmulator({ faults: [{ route: "batches.create", sequence: [{ kind: "503", after: true }] }] });
+    const webhookConfig = { uris: ["https://hooks.example.com/x"], userMetadata: { batch: "1" } };
+    const created = ai.batches.create({ model: MODEL, src: [{ contents: "a" }], config: { displayName: "after-503", webhookConfig } });
+    const { status, body } = await apiFailure(created);
+    expect(status).toBe(503);
+    expect(body.error.status).toBe("UNAVAILABLE");
+    expect(emu.record.batches).toMatchObject([{ displayName: "after-503", webhookConfig }]);
+    expect(emu.record.faults).toMatchObject([{ route: "batches.create", kind: "503" }]);
+  });
+
   it("stream_cut: ends the stream inside an event, or without the final event", async () => {
     const { ai } = await useEmulator({
       script: [{ reply: { text: "Hello world!" } }],

@@ -62,7 +62,7 @@ export async function createBatch(ctx: RouteContext): Promise<void> {
     throw refusal.error;
   }
   const plan = planFor(state, { displayName: spec.displayName ?? "", model, source: source.kind });
-  const job = state.batches.create({ displayName: spec.displayName, model, source, rows, inputTokens, failure, plan });
+  const job = state.batches.create({ displayName: spec.displayName, model, source, rows, inputTokens, failure, plan, webhookConfig: spec.webhookConfig });
   ctx.send(200, batchOperation(job, state.batches.view(job)));
 }
 

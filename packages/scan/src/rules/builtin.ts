@@ -33,6 +33,13 @@ function pythonBodyLine(): string {
   return `(?:[ \\t]*\\n|\\)[^\\n]*\\n|[ \\t]+(?:[^ \\t\\n@adc]|${notAsyncDef}|${notDef}|${notClass})[^\\n]*\\n)`;
 }
 
+/** The innermost function around a node is an `async def` (a nested def or lambda runs elsewhere). */
+const IN_ASYNC_BODY = {
+  kind: "function_definition",
+  regex: "^async",
+  stopBy: { any: [{ kind: "function_definition" }, { kind: "lambda" }] },
+};
+
 const BLOCKING_CALLS = [
   "time\\.sleep",
   "requests\\.(?:get|post|put|patch|delete|head|request)",
@@ -74,6 +81,26 @@ export const BUILTIN_RULES: RuleSpecInput[] = [
       "time.sleep, requests.*, urlopen, subprocess.run/call, os.system or a *_sync helper called directly in the body of an async def.",
     // `\w_sync(` rather than `\b\w+_sync(`, and one `[ \t]` before the lazy `[^\n]*?` rather than
     // `[ \t]+`: the same matches, without backtracking over every word and every indentation.
+    // Parsed, every blocking call whose innermost function is an async def is reported; the regex
+    // form (no parser for the platform) finds the first one after each `async def` line.
+    ast: {
+      rule: {
+        any: [
+          { pattern: "time.sleep($$$)" },
+          { pattern: "requests.$METHOD($$$)" },
+          { pattern: "urllib.request.urlopen($$$)" },
+          { pattern: "subprocess.$RUN($$$)" },
+          { pattern: "os.system($$$)" },
+          { kind: "call", has: { field: "function", regex: "\\w_sync$" } },
+        ],
+        inside: IN_ASYNC_BODY,
+      },
+      constraints: {
+        METHOD: { regex: "^(?:get|post|put|patch|delete|head|request)$" },
+        RUN: { regex: "^(?:run|call|check_call|check_output)$" },
+      },
+      prefilter: ["async[ \\t]+def", `\\b(?:${BLOCKING_CALLS})\\(|\\w_sync\\(`],
+    },
     pattern: `async[ \\t]+def[ \\t]+\\w+[^\\n]*\\n${pythonBodyLine()}*?[ \\t][^\\n]*?(?:\\b(?:${BLOCKING_CALLS})|\\w_sync)\\(`,
     multiline: true,
     anchor: "end",

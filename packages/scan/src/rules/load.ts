@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { CliError, formatZodError, isInsideDir, readProjectFile } from "@gembatch/core";
 import { BUILTIN_RULES } from "./builtin.js";
+import { astRuleProblem } from "./ast.js";
 import { compileRule, type CompiledRule } from "./compile.js";
 import { RuleSpecSchema, RulesArraySchema, RulesFileSchema, ScanConfigSchema, type RuleSpec, type ScanConfig } from "./schema.js";
 
@@ -94,5 +95,9 @@ export function loadRules(options: LoadRulesOptions): LoadedRule[] {
     }
   }
   const chosen = [...byId.values()].filter(({ spec }) => (!only || only.includes(spec.id)) && !disable.has(spec.id));
+  for (const { spec, source } of chosen) {
+    const problem = astRuleProblem(spec);
+    if (problem) throw new CliError("CONFIG_INVALID", `rule "${spec.id}" (${source}): ${problem}`, { hint: "see https://ast-grep.github.io/reference/rule.html for the rule object" });
+  }
   return chosen.map(({ spec, source }) => ({ rule: compileRule(spec), source }));
 }

@@ -24,13 +24,37 @@ const NotNearbySchema = z
   })
   .strict();
 
+export const AST_LANGUAGES = ["python", "javascript", "typescript", "tsx"] as const;
+export type AstLanguage = (typeof AST_LANGUAGES)[number];
+
+/**
+ * A structural rule: an ast-grep rule object (`pattern`, `kind`, `inside`, `has`, `any`, `all`,
+ * `not`, `stopBy`, …), matched on the parsed file, so it sees functions and scopes as they are.
+ */
+const AstSchema = z
+  .object({
+    rule: z.record(z.string(), z.unknown()),
+    constraints: z.record(z.string(), z.unknown()).optional(),
+    utils: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * Regexes every file with a match contains (one, or a list that must all occur); files without
+     * them are never parsed, which is where a structural rule's time goes.
+     */
+    prefilter: z.union([patternString.transform((pattern) => [pattern]), z.array(patternString).min(1)]).optional(),
+  })
+  .strict();
+
 export const RuleSpecSchema = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "letters, digits, '-', '_' and '.' only, starting with a letter or digit"),
     message: z.string().min(1),
     severity: z.enum(SEVERITIES).default("warning"),
-    /** A JavaScript regular expression, matched line by line unless `multiline` is set. */
-    pattern: patternString,
+    /**
+     * A JavaScript regular expression, matched line by line unless `multiline` is set. With `ast`,
+     * it is the fallback for files no parser is available for.
+     */
+    pattern: patternString.optional(),
+    ast: AstSchema.optional(),
     multiline: z.boolean().default(false),
     /** With `multiline`: `.` also matches newlines. */
     dotall: z.boolean().default(false),
@@ -50,8 +74,13 @@ export const RuleSpecSchema = z
   .strict()
   .superRefine((rule, ctx) => {
     const flags = `${rule.ignore_case ? "i" : ""}${rule.multiline ? "m" : ""}${rule.dotall ? "s" : ""}`;
-    const problem = regexProblem(rule.pattern, flags);
+    if (rule.pattern === undefined && rule.ast === undefined) ctx.addIssue({ code: "custom", path: ["pattern"], message: `rule "${rule.id}": needs a pattern (a regex) or an ast rule` });
+    const problem = rule.pattern === undefined ? undefined : regexProblem(rule.pattern, flags);
     if (problem) ctx.addIssue({ code: "custom", path: ["pattern"], message: `rule "${rule.id}": ${problem}` });
+    for (const [i, prefilter] of (rule.ast?.prefilter ?? []).entries()) {
+      const prefilterProblem = regexProblem(prefilter, "m");
+      if (prefilterProblem) ctx.addIssue({ code: "custom", path: ["ast", "prefilter", i], message: `rule "${rule.id}": ${prefilterProblem}` });
+    }
     if (rule.not_nearby) {
       const nearProblem = regexProblem(rule.not_nearby.pattern, rule.ignore_case ? "i" : "");
       if (nearProblem) ctx.addIssue({ code: "custom", path: ["not_nearby", "pattern"], message: `rule "${rule.id}": ${nearProblem}` });

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { onTestFinished } from "vitest";
-import { createManualClock, runProgram, type ManualClock } from "@gembatch/core";
+import { createManualClock, runProgram, type Clock } from "@gembatch/core";
 import { startEmulator, type Emulator, type EmulatorOptions } from "@gembatch/emulator";
 import { submitCommand } from "../cli.js";
 
@@ -41,7 +41,7 @@ export interface Run {
 }
 
 /** Run `gembatch submit …` in-process with a manual clock, so no rate-limit wait takes real time. */
-export async function submit(cwd: string, emu: Emulator, argv: string[], options: { clock?: ManualClock; signal?: AbortSignal; env?: Record<string, string> } = {}): Promise<Run> {
+export async function submit(cwd: string, emu: Emulator, argv: string[], options: { clock?: Clock; signal?: AbortSignal; env?: Record<string, string> } = {}): Promise<Run> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = "";
