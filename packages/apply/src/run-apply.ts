@@ -77,6 +77,8 @@ async function runApplyLocked(options: ApplyOptions, deps: ApplyDeps): Promise<A
   await store.lock();
   try {
     let state = await store.load();
+    // A preview changed nothing in the project, so it neither blocks nor shapes the run that follows it.
+    if (state?.options.diff_only === true) state = undefined;
     if (state && !options.resume && !options.continueExisting) {
       throw new CliError("BAD_INPUT", `run_dir: ${show(runDir)} already has an apply run (${APPLY_STATE_FILE})`, { hint: "pass --resume to continue it; its results stay in the state file" });
     }

@@ -10,11 +10,13 @@ await runMain({
   description:
     "Hand code work to Google Gemini in bulk: scan for problems, write issue reports, send one request per file, " +
     "extract and apply complete fixed files with verification, and submit JSONL batches to the Batch API resumably. " +
-    "Every command takes flags, or one JSON argument ('{...}', @args.json, or - for stdin) and then prints one JSON result.",
+    "Every command takes flags, or one JSON argument ('{...}', @args.json, or - for stdin). With --json, or when given a JSON argument, " +
+    "it prints exactly one JSON result on stdout; otherwise a short summary. Logs, warnings and progress go to stderr.",
   examples: [
     "gembatch doctor",
     "gembatch costs --json",
     "gembatch <command> --help",
+    "gembatch help submit",
   ],
   commands,
 });

@@ -6,6 +6,31 @@ export interface Progress {
 
 const noop: Progress = { tick: () => {}, update: () => {}, stop: () => {} };
 
+/** `bar` on an interactive terminal; `lines` elsewhere (CI logs, agents reading stderr); `off` with --quiet. */
+export type ProgressMode = "bar" | "lines" | "off";
+
+export function progressMode(ctx: { interactive: boolean; quiet: boolean }): ProgressMode {
+  if (ctx.quiet) return "off";
+  return ctx.interactive ? "bar" : "lines";
+}
+
+/** One plain line each time the count moves, for logs that cannot redraw a bar. */
+function lineProgress(label: string, total: number, stream: NodeJS.WritableStream, format: string | undefined): Progress {
+  let value = 0;
+  const payload: Record<string, string | number> = {};
+  const write = () => {
+    const extra = format ? ` | ${format.replace(/\{(\w+)\}/g, (_, key: string) => String(payload[key] ?? ""))}` : "";
+    stream.write(`${label}: ${value}/${total} done${extra}\n`);
+  };
+  const set = (next: number, more?: Record<string, string | number>) => {
+    Object.assign(payload, more);
+    if (next === value) return;
+    value = next;
+    write();
+  };
+  return { tick: (amount = 1, more) => set(value + amount, more), update: (next, more) => set(next, more), stop: () => {} };
+}
+
 /** One step of long work, for a listener other than the terminal (an MCP client's progress notifications). */
 export interface ProgressUpdate {
   progress: number;
@@ -47,7 +72,9 @@ function withListener(inner: Progress, label: string, total: number, listener: P
  * stdout stays clean for results. cli-progress is loaded only when a bar is actually drawn.
  */
 export async function createProgress(options: {
-  enabled: boolean;
+  /** Shorthand for mode `bar` (true) or `off` (false). */
+  enabled?: boolean;
+  mode?: ProgressMode;
   total: number;
   label: string;
   stream?: NodeJS.WritableStream;
@@ -58,7 +85,9 @@ export async function createProgress(options: {
 }): Promise<Progress> {
   if (options.total <= 0) return noop;
   if (options.listener) return withListener(await createProgress({ ...options, listener: undefined }), options.label, options.total, options.listener);
-  if (!options.enabled) return noop;
+  const mode = options.mode ?? (options.enabled ? "bar" : "off");
+  if (mode === "off") return noop;
+  if (mode === "lines") return lineProgress(options.label, options.total, options.stream ?? process.stderr, options.format);
   const { SingleBar, Presets } = await import("cli-progress");
   const bar = new SingleBar(
     {

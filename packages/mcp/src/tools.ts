@@ -108,9 +108,10 @@ export const TOOLS: ToolSpec[] = [
     name: "submit-download",
     command: ["submit", "download"],
     title: "Download batch results",
-    effects: "Downloads finished jobs' results into out; no cost.",
+    effects: "Downloads finished jobs' results into output_dir; no cost.",
     annotations: { ...local, idempotentHint: true, openWorldHint: true },
-    paths: [{ key: "work_dir" }, { key: "out" }],
+    // `out` is the former name of output_dir, still accepted, so it is guarded too.
+    paths: [{ key: "work_dir" }, { key: "output_dir" }, { key: "out" }],
   },
   {
     name: "submit-collect",
@@ -118,7 +119,7 @@ export const TOOLS: ToolSpec[] = [
     title: "Collect batch results by key",
     effects: "Local, no API call. Merges downloaded results by key and writes the merged and resubmission JSONL files.",
     annotations: { ...local, idempotentHint: true },
-    paths: [{ key: "work_dir" }, { key: "results_dir" }, { key: "out" }, { key: "resubmit" }],
+    paths: [{ key: "work_dir" }, { key: "results_dir" }, { key: "output_file" }, { key: "out" }, { key: "resubmit" }],
   },
   {
     name: "submit-cancel",

@@ -8,7 +8,7 @@ import { submitCommand } from "@gembatch/submit/cli";
 import type { Progress } from "@modelcontextprotocol/sdk/types.js";
 import { writeTree } from "@gembatch/test-utils";
 import { execa } from "execa";
-import { costsCommand, doctorCommand } from "gembatch";
+import { costsCommand, doctorCommand } from "@gembatch/cli";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { BIN, connect, emulator, exampleProject, KEY, read, replyWith } from "./session.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { clientOptionsFrom, createGeminiClient, createProgress, defineCommand, generationFields, generationOptions, settingsFromContext, type CommandContext, type GenerationSettings } from "@gembatch/core";
+import { clientOptionsFrom, createGeminiClient, createProgress, defineCommand, progressMode, generationFields, generationOptions, settingsFromContext, type CommandContext, type GenerationSettings, type ProgressMode } from "@gembatch/core";
 import { renderSend } from "./render.js";
 import { sendExitCode } from "./summary.js";
 import type { SendResult } from "./types.js";
@@ -76,7 +76,8 @@ export const sendCommand = defineCommand({
       },
       {
         ...sendDepsFromContext(ctx, settings),
-        progress: sendProgress(ctx, ctx.interactive && !ctx.quiet),
+        // A bar on a terminal, a line per file done in CI logs and for agents, nothing with --quiet.
+        progress: sendProgress(ctx, progressMode(ctx)),
       },
     );
   },
@@ -97,14 +98,14 @@ export function sendDepsFromContext(ctx: CommandContext, settings?: Pick<Generat
     signal: ctx.signal,
     warn: (message: string) => ctx.warn(message),
     info: (message: string) => ctx.info(message),
-    // apply and scan-and-fix draw no bar of their own, but their sends still report to a listener.
-    ...(ctx.onProgress ? { progress: sendProgress(ctx, false) } : {}),
+    // apply and scan-and-fix draw no bar of their own; their sends still write lines off a terminal and report to a listener.
+    progress: sendProgress(ctx, progressMode(ctx) === "lines" ? "lines" : "off"),
   };
 }
 
-function sendProgress(ctx: CommandContext, bar: boolean) {
+function sendProgress(ctx: CommandContext, mode: ProgressMode) {
   return async (total: number) => {
-    const progress = await createProgress({ enabled: bar, total, label: "send", format: "{cost}", stream: ctx.stderr, listener: ctx.onProgress });
+    const progress = await createProgress({ mode, total, label: "send", format: "{cost}", stream: ctx.stderr, listener: ctx.onProgress });
     progress.update(0, { cost: "$0" });
     return progress;
   };

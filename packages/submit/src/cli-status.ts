@@ -40,11 +40,11 @@ export const statusCommand = defineCommand({
   options: [
     workDirOption,
     { key: "watch", type: "boolean", description: "poll until every job has finished (a line per change when not on a terminal)" },
-    { key: "interval", type: "number", valueName: "seconds", description: "poll interval with --watch (default: 30)" },
+    { key: "poll_interval", type: "number", valueName: "seconds", description: "poll interval with --watch (default: 30)", aliases: ["interval"] },
     { key: "stuck_after", type: "number", valueName: "hours", description: "flag a job pending or running longer than this (default: 24; Google expires jobs at 48)" },
   ],
-  examples: ["gembatch submit status", "gembatch submit status --watch --interval 60", "gembatch submit status --watch 2> watch.log", "gembatch submit status --stuck-after 12 --json"],
-  schema: z.object({ work_dir: z.string().min(1).optional(), watch: z.boolean().default(false), interval: z.number().positive().default(30), stuck_after: z.number().positive().default(24) }).strict(),
+  examples: ["gembatch submit status", "gembatch submit status --watch --poll-interval 60", "gembatch submit status --watch 2> watch.log", "gembatch submit status --stuck-after 12 --json"],
+  schema: z.object({ work_dir: z.string().min(1).optional(), watch: z.boolean().default(false), poll_interval: z.number().positive().default(30), stuck_after: z.number().positive().default(24) }).strict(),
   async run(input, ctx) {
     const { deps, close } = await buildDeps(ctx, input);
     try {
@@ -60,7 +60,7 @@ export const statusCommand = defineCommand({
       const bar = await createProgress({ enabled: ctx.interactive && input.watch, total: summary.requests.total, label: "requests" });
       bar.update(summary.requests.succeeded + summary.requests.failed);
       while (input.watch && !summary.all_done) {
-        await ctx.clock.sleep(input.interval * 1000, ctx.signal);
+        await ctx.clock.sleep(input.poll_interval * 1000, ctx.signal);
         summary = await collectStatus(deps, state, options);
         bar.update(summary.requests.succeeded + summary.requests.failed);
         report();

@@ -17,14 +17,14 @@ const RESULTS_DIR = "gemini_batch_results";
 
 export const downloadCommand = defineCommand({
   name: "download",
-  summary: "Stream each succeeded job's results to <out>/batch_NNNN.jsonl (skips what is complete)",
+  summary: "Stream each succeeded job's results to <output_dir>/batch_NNNN.jsonl (skips what is complete)",
   positionals: [{ key: "batches", description: "batch numbers (default: all)", variadic: true, type: "number" }],
-  options: [workDirOption, { key: "out", type: "string", valueName: "dir", description: "output folder, relative to the current directory (default: <work-dir>/gemini_batch_results)" }],
-  examples: ["gembatch submit download", "gembatch submit download --out gemini_batch_results/", "gembatch submit download 81 82"],
-  schema: z.object({ work_dir: z.string().min(1).optional(), out: z.string().min(1).optional(), batches: z.array(z.number().int().positive()).optional() }).strict(),
+  options: [workDirOption, { key: "output_dir", type: "string", valueName: "dir", description: "output folder, relative to the current directory (default: <work-dir>/gemini_batch_results)", aliases: ["out"] }],
+  examples: ["gembatch submit download", "gembatch submit download --output-dir gemini_batch_results/", "gembatch submit download 81 82"],
+  schema: z.object({ work_dir: z.string().min(1).optional(), output_dir: z.string().min(1).optional(), batches: z.array(z.number().int().positive()).optional() }).strict(),
   async run(input, ctx) {
     const root = ctx.config.projectRoot;
-    const given = input.out === undefined ? undefined : argPath({ cwd: ctx.cwd, projectRoot: root }, input.out, "out");
+    const given = input.output_dir === undefined ? undefined : argPath({ cwd: ctx.cwd, projectRoot: root }, input.output_dir, "output_dir");
     const { deps, workDir, close } = await buildDeps(ctx, input);
     try {
       const state = await requireState(deps);
@@ -51,15 +51,15 @@ export const collectCommand = defineCommand({
   options: [
     workDirOption,
     { key: "results_dir", type: "string", valueName: "dir", description: "where download put the results (default: <work-dir>/gemini_batch_results)" },
-    { key: "out", type: "string", valueName: "file", description: "merged JSONL, relative to the current directory (default: <results-dir>/collected_results.jsonl)" },
+    { key: "output_file", type: "string", valueName: "file", description: "merged JSONL, relative to the current directory (default: <results-dir>/collected_results.jsonl)", aliases: ["out"] },
     { key: "resubmit", type: "string", valueName: "file", description: "resubmission JSONL, relative to the current directory (default: <results-dir>/resubmit.jsonl)" },
   ],
-  examples: ["gembatch submit collect", "gembatch submit collect --out merged.jsonl --resubmit retry/resubmit.jsonl", "gembatch submit collect --json"],
-  schema: z.object({ work_dir: z.string().min(1).optional(), results_dir: z.string().min(1).optional(), out: z.string().min(1).optional(), resubmit: z.string().min(1).optional() }).strict(),
+  examples: ["gembatch submit collect", "gembatch submit collect --output-file merged.jsonl --resubmit retry/resubmit.jsonl", "gembatch submit collect --json"],
+  schema: z.object({ work_dir: z.string().min(1).optional(), results_dir: z.string().min(1).optional(), output_file: z.string().min(1).optional(), resubmit: z.string().min(1).optional() }).strict(),
   async run(input, ctx) {
     const root = ctx.config.projectRoot;
     const arg = (value: string | undefined, field: string) => (value === undefined ? undefined : argPath({ cwd: ctx.cwd, projectRoot: root }, value, field));
-    const given = { results: arg(input.results_dir, "results_dir"), out: arg(input.out, "out"), resubmit: arg(input.resubmit, "resubmit") };
+    const given = { results: arg(input.results_dir, "results_dir"), out: arg(input.output_file, "output_file"), resubmit: arg(input.resubmit, "resubmit") };
     const { deps, workDir, close } = await buildDeps(ctx, input);
     try {
       const state = await requireState(deps);

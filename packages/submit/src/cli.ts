@@ -72,7 +72,7 @@ export const submitCommand = defineCommand({
     "gembatch submit --webhook-uri https://example.com/gemini-batch-done",
     `gembatch submit '{"dir": "batches", "start": 170, "end": 204}'`,
     "gembatch submit status --watch",
-    "gembatch submit download --out gemini_batch_results/",
+    "gembatch submit download --output-dir gemini_batch_results/",
     "gembatch submit collect",
   ],
   schema,

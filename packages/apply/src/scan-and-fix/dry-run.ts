@@ -13,6 +13,7 @@ export interface DryRunOutcome {
   /** Replies the size of the files, before thinking. */
   expectedCost: number | null;
   requests: string[];
+  byRule: Array<{ rule: string; files: number; requests: number; estimated_cost: number | null; estimated_cost_expected: number | null }>;
 }
 
 /** Every report and every request, exactly as a real run would send them, and what they could cost; nothing is sent. */
@@ -21,6 +22,7 @@ export async function dryRunPlan(ctx: RuleStepContext, plan: Plan, entries: Rule
   let estimated: number | null = 0;
   let expected: number | null = 0;
   const requests: string[] = [];
+  const byRule: DryRunOutcome["byRule"] = [];
   for (const entry of entries) {
     const planned = plan.byRule.find((r) => r.rule.id === entry.rule)!;
     if (!(await writeRuleReport(ctx, entry, planned.findings))) continue;
@@ -40,9 +42,11 @@ export async function dryRunPlan(ctx: RuleStepContext, plan: Plan, entries: Rule
       },
       { ...(ctx.deps.pricing ? { pricing: ctx.deps.pricing } : {}), ...(ctx.deps.clock ? { clock: ctx.deps.clock } : {}), warn: ctx.warn },
     );
-    requests.push(...(result.planned ?? []).map((p) => p.request_file));
+    const sent = (result.planned ?? []).map((p) => p.request_file);
+    requests.push(...sent);
+    byRule.push({ rule: entry.rule, files: entry.files.length, requests: sent.length, estimated_cost: result.estimated_cost ?? null, estimated_cost_expected: result.estimated_cost_expected ?? null });
     estimated = estimated === null || result.estimated_cost === null || result.estimated_cost === undefined ? null : estimated + result.estimated_cost;
     expected = expected === null || result.estimated_cost_expected === null || result.estimated_cost_expected === undefined ? null : expected + result.estimated_cost_expected;
   }
-  return { entries, estimatedCost: estimated === null ? null : roundUsd(estimated), expectedCost: expected === null ? null : roundUsd(expected), requests };
+  return { entries, estimatedCost: estimated === null ? null : roundUsd(estimated), expectedCost: expected === null ? null : roundUsd(expected), requests, byRule };
 }

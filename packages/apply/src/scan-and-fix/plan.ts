@@ -2,6 +2,7 @@ import path from "node:path";
 import { CliError } from "@gembatch/core";
 import { loadRules, parseScanConfig, runScan, type CompiledRule, type Finding } from "@gembatch/scan";
 import { isInside, toPosix } from "../paths.js";
+import { isAutoFixable } from "./fixable.js";
 import { inShard } from "./shard.js";
 import type { ScanAndFixOptions } from "./types.js";
 
@@ -12,6 +13,8 @@ export interface Plan {
   /** This shard's files, capped by max_files. */
   files: string[];
   byRule: Array<{ rule: CompiledRule; files: string[]; findings: Finding[] }>;
+  /** Rules the default run leaves to people (no --rules, no --all-rules). */
+  rulesLeftOut: string[];
 }
 
 function scanPaths(options: ScanAndFixOptions, configPaths: string[] | undefined): string[] {
@@ -29,7 +32,11 @@ function scanPaths(options: ScanAndFixOptions, configPaths: string[] | undefined
 export async function makePlan(options: ScanAndFixOptions, signal?: AbortSignal): Promise<Plan> {
   const root = options.projectRoot;
   const config = parseScanConfig(options.scanConfig, options.configLabel);
-  const rules = loadRules({ root, config, ...(options.rules ? { only: options.rules } : {}) }).map((loaded) => loaded.rule);
+  const loaded = loadRules({ root, config, ...(options.rules ? { only: options.rules } : {}) }).map((entry) => entry.rule);
+  // With no rules named, a run sends only what a model can fix, at severity warning or above.
+  const defaults = options.rules === undefined && !options.allRules;
+  const rules = defaults ? loaded.filter(isAutoFixable) : loaded;
+  const minSeverity = options.minSeverity ?? config.min_severity ?? (defaults ? "warning" : undefined);
   const tmpRel = toPosix(path.relative(root, options.tmpDir));
   const run = await runScan({
     root,
@@ -41,7 +48,7 @@ export async function makePlan(options: ScanAndFixOptions, signal?: AbortSignal)
     exclude: [...(config.exclude ?? []), ...(options.exclude ?? []), ...(isInside(root, options.tmpDir) && tmpRel ? [`${tmpRel}/**`] : [])],
     defaultExcludes: config.default_excludes ?? true,
     ...(config.max_file_bytes ? { maxFileBytes: config.max_file_bytes } : {}),
-    ...(options.minSeverity ?? config.min_severity ? { minSeverity: options.minSeverity ?? config.min_severity } : {}),
+    ...(minSeverity ? { minSeverity } : {}),
     ...(signal ? { signal } : {}),
   });
   const filesFound = [...new Set(run.findings.map((f) => f.file))].sort();
@@ -54,5 +61,5 @@ export async function makePlan(options: ScanAndFixOptions, signal?: AbortSignal)
       return { rule, findings, files: [...new Set(findings.map((f) => f.file))] };
     })
     .filter((entry) => entry.files.length > 0);
-  return { rules: run.rules, findings: run.findings, filesFound, files, byRule };
+  return { rules: run.rules, findings: run.findings, filesFound, files, byRule, rulesLeftOut: loaded.filter((rule) => !rules.includes(rule)).map((rule) => rule.id) };
 }

@@ -13,7 +13,7 @@ function fileStatus(outcomes: Array<string | undefined>, dryRun: boolean): FixFi
   return outcomes.every((o) => o === "unchanged") ? "unchanged" : "fixed";
 }
 
-export function buildFixResult(input: { state: FixState; fixDir: string; projectRoot: string; totalCost: number; dryRun: boolean; dry?: DryRunOutcome | undefined; stateFile: string | null; warnings: string[] }): ScanAndFixResult {
+export function buildFixResult(input: { state: FixState; fixDir: string; projectRoot: string; totalCost: number; dryRun: boolean; dry?: DryRunOutcome | undefined; rulesLeftOut?: string[] | undefined; stateFile: string | null; warnings: string[] }): ScanAndFixResult {
   const { state } = input;
   const show = (absolute: string) => shownPath(input.projectRoot, absolute);
   const files = state.files.map((file) => {
@@ -51,7 +51,8 @@ export function buildFixResult(input: { state: FixState; fixDir: string; project
     failure_reports: state.rules.map((r) => r.failure_report).filter((f): f is string => f !== null),
     escalation_files: state.rules.map((r) => r.escalation_file).filter((f): f is string => f !== null),
     total_cost: input.totalCost,
-    ...(input.dry ? { estimated_cost: input.dry.estimatedCost, estimated_cost_expected: input.dry.expectedCost, requests: input.dry.requests } : {}),
+    ...(input.dry ? { estimated_cost: input.dry.estimatedCost, estimated_cost_expected: input.dry.expectedCost, requests: input.dry.requests, dry_run_by_rule: input.dry.byRule } : {}),
+    ...(input.rulesLeftOut && input.rulesLeftOut.length > 0 ? { rules_left_out: input.rulesLeftOut } : {}),
     summary_file: show(path.join(input.fixDir, "SUMMARY.json")),
     summary_markdown_file: show(path.join(input.fixDir, "SUMMARY.md")),
     state_file: input.stateFile ? show(input.stateFile) : null,

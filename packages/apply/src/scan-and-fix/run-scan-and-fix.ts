@@ -115,7 +115,7 @@ async function runScanAndFixLocked(options: ScanAndFixOptions, deps: ApplyDeps, 
       live.finished = !stop;
       await save();
     }
-    const result = buildFixResult({ state: live, fixDir, projectRoot: root, totalCost: costs.spent(), dryRun: options.dryRun, dry, stateFile: options.dryRun ? null : store.file, warnings });
+    const result = buildFixResult({ state: live, fixDir, projectRoot: root, totalCost: costs.spent(), dryRun: options.dryRun, dry, rulesLeftOut: plan?.rulesLeftOut, stateFile: options.dryRun ? null : store.file, warnings });
     await writeSummaries(result, { json: path.join(fixDir, "SUMMARY.json"), markdown: path.join(fixDir, "SUMMARY.md"), projectRoot: root, ...(options.stepSummaryFile ? { stepSummary: options.stepSummaryFile } : {}) });
     return result;
   } finally {

@@ -11,6 +11,8 @@ export interface ScanAndFixOptions {
   rules?: string[];
   exclude?: string[];
   minSeverity?: "error" | "warning" | "note";
+  /** Without `rules`: also the rules left to people, at every severity (default: auto-fixable ones, warning and up). */
+  allRules?: boolean;
   scanConfig: unknown;
   configLabel?: string;
   verify: string[];
@@ -61,6 +63,10 @@ export interface ScanAndFixResult {
   estimated_cost?: number | null;
   estimated_cost_expected?: number | null;
   requests?: string[];
+  /** Dry runs: what each rule would send and cost. */
+  dry_run_by_rule?: Array<{ rule: string; files: number; requests: number; estimated_cost: number | null; estimated_cost_expected: number | null }>;
+  /** Rules a run with no rules named leaves to people (see --all-rules). */
+  rules_left_out?: string[];
   summary_file: string;
   summary_markdown_file: string;
   state_file: string | null;

@@ -42,7 +42,7 @@ export const costsCommand = defineCommand({
   options: [
     { key: "since", type: "string", valueName: "YYYY-MM-DD", description: "only calls on or after this UTC day" },
     { key: "until", type: "string", valueName: "YYYY-MM-DD", description: "only calls on or before this UTC day" },
-    { key: "ledger_file", type: "string", valueName: "path", description: "ledger to read (default: tmp/gembatch_cost_ledger.jsonl)" },
+    { key: "ledger_file", type: "string", valueName: "path", description: "ledger to read (default: <project root>/tmp/gembatch_cost_ledger.jsonl; outside a project, the user-level ledger)" },
   ],
   examples: ["gembatch costs", "gembatch costs --since 2026-11-01 --json", `gembatch costs '{"since": "2026-11-01"}'`],
   schema,

@@ -1,15 +1,9 @@
 import { z } from "zod";
 import { classifyError, computeCost, createGeminiClient, defineCommand, ExitCode, type CommandContext } from "@gembatch/core";
+import { apiKeyCheck, baseUrlCheck, nodeCheck, type Check, type Status } from "./environment-checks.js";
 import { modelChecks } from "./model-checks.js";
 
-type Status = "ok" | "warn" | "fail" | "skip";
-
-
-export interface Check {
-  name: string;
-  status: Status;
-  detail: string;
-}
+export type { Check };
 
 export interface DoctorResult {
   success: boolean;
@@ -26,24 +20,6 @@ const schema = z
     skip_api_call: z.boolean().optional(),
   })
   .strict();
-
-const MIN_NODE = [20, 11];
-
-function nodeCheck(): Check {
-  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
-  const ok = major > MIN_NODE[0]! || (major === MIN_NODE[0] && minor >= MIN_NODE[1]!);
-  return { name: "node", status: ok ? "ok" : "fail", detail: `Node ${process.versions.node}${ok ? "" : ` (needs >= ${MIN_NODE.join(".")})`}` };
-}
-
-async function reachable(url: string, signal: AbortSignal): Promise<Check> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(5_000)]) });
-    await response.body?.cancel();
-    return { name: "base_url", status: "ok", detail: `${url} answered (HTTP ${response.status})` };
-  } catch (error) {
-    return { name: "base_url", status: "fail", detail: `${url} unreachable: ${classifyError(error).message}` };
-  }
-}
 
 async function apiCall(ctx: CommandContext, model: string): Promise<Check> {
   try {
@@ -71,20 +47,16 @@ export const doctorCommand = defineCommand({
   configOverrides: ["model", "base_url"],
   tolerateBadConfig: true,
   async run(input, ctx) {
-    const checks: Check[] = [nodeCheck()];
+    const checks: Check[] = [nodeCheck(process.versions.node, ctx.clock.now())];
     checks.push(
       ctx.configError
         ? { name: "config", status: "fail", detail: ctx.configError.message }
         : { name: "config", status: "ok", detail: ctx.config.configFile ? `${ctx.config.configFile} is valid` : "no gembatch.config.json (defaults in use)" },
     );
     const model = ctx.config.model;
-    checks.push(
-      ctx.config.apiKey
-        ? { name: "api_key", status: "ok", detail: `set in ${ctx.config.apiKeySource} (value not shown)` }
-        : { name: "api_key", status: "fail", detail: "neither GEMINI_API_KEY nor GOOGLE_API_KEY is set" },
-    );
+    checks.push(apiKeyCheck(ctx.config.apiKey ? ctx.config.apiKeySource : undefined));
     const baseUrl = ctx.config.baseUrl ?? "https://generativelanguage.googleapis.com";
-    checks.push(await reachable(baseUrl, ctx.signal));
+    checks.push(await baseUrlCheck(baseUrl, model, ctx.config.apiKey, ctx.signal));
     if (input.skip_api_call) checks.push({ name: "api_call", status: "skip", detail: "skipped (--skip-api-call)" });
     else if (!ctx.config.apiKey) checks.push({ name: "api_call", status: "skip", detail: "skipped: no API key" });
     else checks.push(await apiCall(ctx, model));
@@ -101,7 +73,7 @@ export const doctorCommand = defineCommand({
   },
   renderText(result) {
     const mark: Record<Status, string> = { ok: "✓", warn: "!", fail: "✗", skip: "-" };
-    const lines = result.checks.map((c) => `${mark[c.status]} ${c.name.padEnd(9)} ${c.detail}`);
+    const lines = result.checks.flatMap((c) => [`${mark[c.status]} ${c.name.padEnd(9)} ${c.detail}`, ...(c.hint ? [`  ${" ".repeat(9)} hint: ${c.hint}`] : [])]);
     lines.push("", result.success ? "All checks passed." : `${result.checks.filter((c) => c.status === "fail").length} check(s) failed.`);
     return lines.join("\n");
   },

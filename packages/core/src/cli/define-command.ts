@@ -15,6 +15,8 @@ export interface OptionSpec<K extends string = string> {
   /** For booleans that default to true: the flag is `--no-<key>` and sets the key to false. */
   negate?: boolean;
   valueName?: string;
+  /** Former names, still accepted as flags and JSON keys but not shown in --help (docs/commands.md#flag-vocabulary). */
+  aliases?: string[];
 }
 
 export interface PositionalSpec {

@@ -55,8 +55,24 @@ export async function assembleInput(
   if (fromJson) {
     input = await readJsonArgument(positionals[0]!, io);
     positionals = positionals.slice(1);
+    for (const option of definition.options) {
+      for (const alias of option.aliases ?? []) {
+        if (!(alias in input)) continue;
+        if (!(option.key in input)) input[option.key] = input[alias];
+        delete input[alias];
+      }
+    }
   }
   const specs = definition.positionals ?? [];
+  const subcommands = (definition.subcommands ?? []).map((sub) => sub.name);
+  // A word where a command with subcommands expects a number is a mistyped subcommand, not a bad value.
+  if (!fromJson && subcommands.length > 0 && /^[a-z][\w-]*$/i.test(positionals[0] ?? "") && specs[0]?.type !== "string") {
+    const { suggestName } = await import("./suggest.js");
+    const guess = suggestName(positionals[0]!, subcommands);
+    throw new CliError("BAD_INPUT", `unknown command "${definition.name} ${positionals[0]}"${guess ? ` (did you mean "${definition.name} ${guess}"?)` : ""}`, {
+      hint: `${definition.name}'s commands are ${subcommands.join(", ")}; see gembatch ${definition.name} --help`,
+    });
+  }
   if (fromJson && positionals.length > 0) {
     throw new CliError("BAD_INPUT", `unexpected argument "${positionals[0]}" after the JSON argument`, {
       hint: "put every value inside the JSON object, or use flags only",

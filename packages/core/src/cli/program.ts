@@ -48,6 +48,7 @@ export function buildCommand(definition: CommandDefinition, io: Io, onOutcome: (
     const value = spec.type === "boolean" ? "" : spec.type === "string[]" ? ` <${spec.valueName ?? "values"}...>` : ` <${spec.valueName ?? (spec.type === "number" ? "n" : "value")}>`;
     const flags = `${spec.short ? `${spec.short}, ` : ""}${flagName(spec)}${value}`;
     command.addOption(new Option(flags, spec.description));
+    for (const alias of spec.aliases ?? []) command.addOption(new Option(`${flagName({ key: alias })}${value}`).hideHelp());
   }
   command.option("--json", "print exactly one JSON document on stdout");
   command.option("--config <file>", "config file (default: gembatch.config.json found upwards from the cwd)");
@@ -62,8 +63,11 @@ export function buildCommand(definition: CommandDefinition, io: Io, onOutcome: (
     const opts = cmd.opts();
     const flags: Record<string, unknown> = {};
     for (const spec of definition.options) {
-      const attribute = cmd.options.find((o) => o.long === flagName(spec))?.attributeName();
-      if (attribute && cmd.getOptionValueSource(attribute) === "cli") flags[spec.key] = opts[attribute];
+      // The current name wins over a former one given alongside it.
+      for (const name of [...(spec.aliases ?? []).map((key) => flagName({ key })), flagName(spec)]) {
+        const attribute = cmd.options.find((o) => o.long === name)?.attributeName();
+        if (attribute && cmd.getOptionValueSource(attribute) === "cli") flags[spec.key] = opts[attribute];
+      }
     }
     // Loaded on use: validation and config pull in zod, which `--help` never needs.
     const { executeCommand } = await import("./execute.js");
@@ -96,7 +100,9 @@ export async function runProgram(spec: ProgramSpec, argv: string[], io: Io): Pro
     .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => void (s.startsWith("error:") ? undefined : io.stderr.write(s)) })
     .showSuggestionAfterError(true);
-  const target = firstCommandToken(argv);
+  const first = firstCommandToken(argv);
+  // `help <command>` shows that command's full help, so it must be loaded like the command itself.
+  const target = first === "help" ? argv[argv.indexOf("help") + 1] : first;
   for (const lazy of spec.commands) {
     if (lazy.name === target && lazy.configure) {
       const signal = io.signal;
@@ -124,9 +130,11 @@ export async function runProgram(spec: ProgramSpec, argv: string[], io: Io): Pro
     if (error instanceof CommanderError) {
       if (["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code)) return ExitCode.OK;
       const message = error.message.replace(/^error:\s*/, "");
-      const cliError = new CliError("BAD_INPUT", message, { hint: `see ${spec.name} ${target ?? ""} --help`.replace(/\s+/g, " ") });
+      // A mistyped command name must not reappear in the hint as if it were a command.
+      const known = spec.commands.some((c) => c.name === target);
+      const cliError = new CliError("BAD_INPUT", message.replace(/\n\(Did you mean (\S+?)\?\)/, ' (did you mean "$1"?)'), { hint: `see ${spec.name}${known ? ` ${target}` : ""} --help` });
       if (wantsJson(argv)) io.stdout.write(`${JSON.stringify({ success: false, error: cliError.toJSON() }, null, 2)}\n`);
-      io.stderr.write(`${spec.name}: error: ${message}\n`);
+      io.stderr.write(`${spec.name}: error: ${cliError.message}\nhint: ${cliError.hint}\n`);
       return ExitCode.BAD_INPUT;
     }
     throw error;

@@ -4,6 +4,7 @@ import { CliError } from "../errors.js";
 import { registerSecret } from "../log/redact.js";
 import { formatZodError } from "../cli/validation.js";
 import { createPricing, type Pricing } from "../pricing/cost.js";
+import { userStateDir } from "../safety/state-dir.js";
 import { DEFAULT_ESCALATION_MODEL, DEFAULT_MODEL } from "../pricing/prices.js";
 import { ConfigFileSchema, type ConfigFile, type RateLimits } from "./schema.js";
 
@@ -32,15 +33,15 @@ export interface ResolvedConfig {
   ledgerFile: string;
 }
 
-/** Walk up from cwd to the directory holding the config file, else the git root, else cwd. */
-export function findProjectRoot(cwd: string): { root: string; configFile: string | null } {
+/** Walk up from cwd to the directory holding the config file, else the git root, else cwd (`marked` false). */
+export function findProjectRoot(cwd: string): { root: string; configFile: string | null; marked: boolean } {
   let dir = path.resolve(cwd);
   for (;;) {
     const candidate = path.join(dir, CONFIG_FILE_NAME);
-    if (existsSync(candidate)) return { root: dir, configFile: candidate };
-    if (existsSync(path.join(dir, ".git"))) return { root: dir, configFile: null };
+    if (existsSync(candidate)) return { root: dir, configFile: candidate, marked: true };
+    if (existsSync(path.join(dir, ".git"))) return { root: dir, configFile: null, marked: true };
     const parent = path.dirname(dir);
-    if (parent === dir) return { root: path.resolve(cwd), configFile: null };
+    if (parent === dir) return { root: path.resolve(cwd), configFile: null, marked: false };
     dir = parent;
   }
 }
@@ -104,7 +105,7 @@ export interface LoadConfigOptions {
 export function loadConfig(options: LoadConfigOptions): ResolvedConfig {
   const env = options.env ?? process.env;
   const found = options.configFile
-    ? { root: path.dirname(path.resolve(options.cwd, options.configFile)), configFile: path.resolve(options.cwd, options.configFile) }
+    ? { root: path.dirname(path.resolve(options.cwd, options.configFile)), configFile: path.resolve(options.cwd, options.configFile), marked: true }
     : findProjectRoot(options.cwd);
   if (options.configFile && !options.ignoreFile && !existsSync(found.configFile!)) {
     throw new CliError("FILE_NOT_FOUND", `${options.configFile}: config file not found`, { hint: "check the --config path" });
@@ -149,6 +150,12 @@ export function loadConfig(options: LoadConfigOptions): ResolvedConfig {
     verify: file.verify === undefined ? [] : Array.isArray(file.verify) ? file.verify : [file.verify],
     tmpDir,
     issuesDir: path.resolve(root, file.output?.issues_dir ?? path.join(path.relative(root, tmpDir), "issues")),
-    ledgerFile: path.resolve(root, file.ledger_file ?? path.join(path.relative(root, tmpDir), "gembatch_cost_ledger.jsonl")),
+    // Outside any project (no config, no git) every directory would be its own root with its own ledger,
+    // and `costs` one folder away would find nothing: such calls go to one user-level ledger instead.
+    ledgerFile: file.ledger_file
+      ? path.resolve(root, file.ledger_file)
+      : found.marked
+        ? path.join(tmpDir, "gembatch_cost_ledger.jsonl")
+        : path.join(userStateDir(env), "cost_ledger.jsonl"),
   };
 }

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { CliError, isCliError } from "../errors.js";
 import { acquireLock, type HeldLock } from "../state/lock.js";
 import { killRecordedGroups, reapOrphanedChildren, type ReapedChild } from "./child-registry.js";
 import { recoverPendingEdits, type RecoveredEdit } from "./edit-journal.js";
+import { userStateDir } from "./state-dir.js";
 
 /**
  * Where gembatch keeps what concerns one project as a whole: the lock, the edit journal and the verify
@@ -14,7 +14,7 @@ import { recoverPendingEdits, type RecoveredEdit } from "./edit-journal.js";
  * that restores chosen bytes or a child list that kills chosen processes.
  */
 export function projectStateDir(root: string, env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.GEMBATCH_STATE_DIR || path.join(env.XDG_STATE_HOME || path.join(os.homedir(), ".local", "state"), "gembatch");
+  const base = userStateDir(env);
   const real = realpathSync(root);
   const id = `${path.basename(real).replace(/[^\w.-]+/g, "_").slice(0, 40)}-${createHash("sha256").update(real).digest("hex").slice(0, 16)}`;
   const dir = path.join(base, "projects", id);

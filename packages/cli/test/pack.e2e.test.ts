@@ -1,0 +1,68 @@
+import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
+import { describe, expect, it, onTestFinished } from "vitest";
+
+const repo = fileURLToPath(new URL("../../../", import.meta.url));
+const env = { GEMINI_API_KEY: "", GOOGLE_API_KEY: "", GEMBATCH_BASE_URL: "", GEMBATCH_MODEL: "", GEMBATCH_DEBUG: "", CI: "1", npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" };
+
+function tempDir(prefix: string): string {
+  const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), prefix)));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** `npx --no -- gembatch …`: the form the docs teach; it never downloads a package of that name. */
+function npxGembatch(cwd: string, args: string[], extra: Record<string, string> = {}) {
+  return execa("npx", ["--no", "--", "gembatch", ...args], { cwd, reject: false, env: { ...env, ...extra } });
+}
+
+describe("the packed CLI in a user's project", () => {
+  it("packs one tarball with no workspace dependencies; npm i -D makes `npx gembatch` run help, scan and the offline demo", async () => {
+    const out = tempDir("gembatch-pack-out-");
+    const pack = await execa(process.execPath, [path.join(repo, "scripts", "pack.mjs"), "--out-dir", out], { reject: false });
+    expect(pack.exitCode, pack.stderr).toBe(0);
+    const tarball = pack.stdout.trim();
+    expect(path.basename(tarball)).toMatch(/^gembatch-\d+\.\d+\.\d+\.tgz$/);
+
+    // A project of its own in the system temp dir: no workspace, no lockfile, nothing of ours above it.
+    const project = tempDir("gembatch-user-project-");
+    cpSync(path.join(repo, "examples", "python-service"), project, { recursive: true });
+    writeFileSync(path.join(project, "package.json"), `${JSON.stringify({ name: "user-project", private: true })}\n`);
+    const install = await execa("npm", ["install", "--save-dev", "--prefer-offline", "--no-audit", "--no-fund", tarball], { cwd: project, reject: false, env });
+    expect(install.exitCode, install.stderr).toBe(0);
+
+    const installed = readFileSync(path.join(project, "node_modules", "@gembatch", "cli", "package.json"), "utf8");
+    expect(installed).not.toContain("workspace:");
+    expect(JSON.parse(installed).name).toBe("@gembatch/cli");
+    expect(JSON.parse(readFileSync(path.join(project, "package.json"), "utf8")).devDependencies["@gembatch/cli"]).toMatch(/gembatch-.*\.tgz$/);
+
+    const help = await npxGembatch(project, ["--help"]);
+    expect(help.exitCode, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/Usage: gembatch[\s\S]*scan-and-fix[\s\S]*doctor/);
+
+    const scan = await npxGembatch(project, ["scan", "--json"]);
+    expect(scan.exitCode, scan.stderr).toBe(0);
+    expect(JSON.parse(scan.stdout).findings.map((f: { rule: string }) => f.rule)).toContain("logger-bind");
+
+    // The README's offline demo, from the installed package alone.
+    const emulator = execa(process.execPath, [path.join(project, "node_modules", "@gembatch", "cli", "bin", "gembatch.js"), "emulator", "--port", "0", "--script", "demo/emulator-replies.json", "--any-key"], { cwd: project, reject: false, env });
+    onTestFinished(() => void emulator.kill("SIGTERM"));
+    const url = await new Promise<string>((resolve) => emulator.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString().trim().split("\n")[0]!)));
+    const online = { GEMBATCH_BASE_URL: url, GEMINI_API_KEY: "test-key" };
+    const fix = await npxGembatch(project, ["scan-and-fix", "--rules", "logger-bind", "--json"], online);
+    expect(fix.exitCode, fix.stderr).toBe(0);
+    expect(JSON.parse(fix.stdout)).toMatchObject({ success: true, files_fixed: 3, files_failed: 0 });
+    const tests = await execa("python3", ["-W", "error::DeprecationWarning", "-m", "unittest", "-q"], { cwd: project, reject: false });
+    expect(tests.exitCode, tests.stderr).toBe(0);
+
+    // A global install (into its own prefix) gives the same bin.
+    const prefix = tempDir("gembatch-global-");
+    const global = await execa("npm", ["install", "--global", "--prefix", prefix, "--prefer-offline", "--no-audit", "--no-fund", tarball], { reject: false, env });
+    expect(global.exitCode, global.stderr).toBe(0);
+    const version = await execa(path.join(prefix, "bin", "gembatch"), ["--version"], { reject: false, env });
+    expect(version.stdout.trim()).toBe(JSON.parse(installed).version);
+  }, 120_000);
+});

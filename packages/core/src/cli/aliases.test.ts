@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { tempDir } from "../test-helpers/fixtures.js";
+import { captureIo } from "../test-helpers/io.js";
+import { defineCommand } from "./define-command.js";
+import { runProgram } from "./program.js";
+
+const download = defineCommand({
+  name: "download",
+  summary: "test command with a renamed option",
+  options: [
+    { key: "output_dir", type: "string", description: "output folder", aliases: ["out"] },
+    { key: "poll_interval", type: "number", description: "seconds", aliases: ["interval"] },
+  ],
+  examples: [],
+  schema: z.object({ output_dir: z.string().default("results"), poll_interval: z.number().default(30) }).strict(),
+  async run(input) {
+    return { success: true, input };
+  },
+  renderText: () => "ok",
+});
+
+async function run(argv: string[]) {
+  const io = captureIo({ cwd: tempDir() });
+  const code = await runProgram({ name: "gembatch", version: "0", description: "t", examples: [], commands: [{ name: "download", summary: "d", load: async () => download }] }, argv, io);
+  return { code, out: io.out() };
+}
+
+describe("former option names (hidden aliases)", () => {
+  it("are accepted as flags and JSON keys and land on the current key; the current name wins", async () => {
+    expect(JSON.parse((await run(["download", "--out", "a", "--interval", "5", "--json"])).out).input).toEqual({ output_dir: "a", poll_interval: 5 });
+    expect(JSON.parse((await run(["download", '{"out": "b", "interval": 7}'])).out).input).toEqual({ output_dir: "b", poll_interval: 7 });
+    expect(JSON.parse((await run(["download", "--out", "a", "--output-dir", "c", "--json"])).out).input.output_dir).toBe("c");
+  });
+
+  it("are not shown in --help", async () => {
+    const help = (await run(["download", "--help"])).out;
+    expect(help).toContain("--output-dir <value>");
+    expect(help).toContain("--poll-interval <n>");
+    expect(help).not.toMatch(/--out\b/);
+    expect(help).not.toMatch(/--interval\b/);
+  });
+});
