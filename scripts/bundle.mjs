@@ -34,16 +34,18 @@ const zodEnglishOnly = {
   },
 };
 
+// The scanner's worker thread is an entry of its own: an installed tarball has no @gembatch/scan to
+// find it in, and the scanner looks for it next to the bundle (`bundle/scan-worker.js`).
 const bins = [
-  { pkg: "packages/cli", entry: "dist/main.js" },
+  { pkg: "packages/cli", entry: "dist/main.js", extra: { "scan-worker": "packages/scan/dist/worker.js" } },
   { pkg: "packages/emulator", entry: "dist/main.js" },
 ];
-for (const { pkg, entry } of bins) {
+for (const { pkg, entry, extra = {} } of bins) {
   const entryFile = path.join(pkg, entry);
   if (!existsSync(entryFile)) continue;
   rmSync(path.join(pkg, "bundle"), { recursive: true, force: true });
   await build({
-    entryPoints: [entryFile],
+    entryPoints: [{ in: entryFile, out: "main" }, ...Object.entries(extra).map(([out, file]) => ({ in: file, out }))],
     bundle: true,
     splitting: true,
     format: "esm",

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,6 +46,15 @@ describe("the packed CLI in a user's project", () => {
     const scan = await npxGembatch(project, ["scan", "--json"]);
     expect(scan.exitCode, scan.stderr).toBe(0);
     expect(JSON.parse(scan.stdout).findings.map((f: { rule: string }) => f.rule)).toContain("logger-bind");
+
+    // A large tree goes to the scanner's worker threads, which the bundle carries as scan-worker.js, and
+    // a structural rule parses Python with the prebuilt parser the package installed.
+    const large = path.join(project, "generated");
+    mkdirSync(large);
+    for (let i = 0; i < 2100; i++) writeFileSync(path.join(large, `m${i}.py`), i === 7 ? "import time\nasync def f():\n    time.sleep(1)\n    time.sleep(2)\n" : `x = ${i}\n`);
+    const big = await npxGembatch(project, ["scan", "generated", "--rules", "blocking-call-in-async", "--workers", "2", "--json"]);
+    expect(big.exitCode, big.stderr).toBe(0);
+    expect(JSON.parse(big.stdout)).toMatchObject({ workers: 2, files_scanned: 2100, summary: { total: 2 } });
 
     // The README's offline demo, from the installed package alone.
     const emulator = execa(process.execPath, [path.join(project, "node_modules", "@gembatch", "cli", "bin", "gembatch.js"), "emulator", "--port", "0", "--script", "demo/emulator-replies.json", "--any-key"], { cwd: project, reject: false, env });

@@ -53,13 +53,16 @@ function compareFindings(a: Finding, b: Finding): number {
 }
 
 /**
- * The built `worker.js`: next to this module in dist, or found through the package when this code
- * was bundled into a bin. From sources (tests) there is none and the scan stays in this thread.
+ * The built worker: `worker.js` next to this module in dist; `scan-worker.js` at the top of a bundle
+ * (this code then sits in `bundle/chunks/` or `bundle/` itself); or found through the package. From
+ * sources (tests) there is none and the scan stays in this thread.
  */
 function workerFile(): string | undefined {
   if (import.meta.url.endsWith(".ts")) return undefined;
-  const local = fileURLToPath(new URL("./worker.js", import.meta.url));
-  if (existsSync(local)) return local;
+  for (const candidate of ["./worker.js", "../scan-worker.js", "./scan-worker.js"]) {
+    const file = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(file)) return file;
+  }
   try {
     return createRequire(import.meta.url).resolve("@gembatch/scan/worker");
   } catch {
