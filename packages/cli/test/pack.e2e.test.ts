@@ -6,7 +6,11 @@ import { execa } from "execa";
 import { describe, expect, it, onTestFinished } from "vitest";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
-const env = { GEMINI_API_KEY: "", GOOGLE_API_KEY: "", GEMBATCH_BASE_URL: "", GEMBATCH_MODEL: "", GEMBATCH_DEBUG: "", CI: "1", npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" };
+// The test runner puts the repo's node_modules/.bin on PATH (with a `gembatch` of its own) and its
+// package store on NODE_PATH (where every workspace package resolves): a user's project has neither,
+// and with them a missing piece of the tarball would be found in the repo and go unnoticed.
+const PATH = (process.env.PATH ?? "").split(path.delimiter).filter((dir) => !path.resolve(dir).startsWith(path.resolve(repo))).join(path.delimiter);
+const env = { PATH, NODE_PATH: "", GEMINI_API_KEY: "", GOOGLE_API_KEY: "", GEMBATCH_BASE_URL: "", GEMBATCH_MODEL: "", GEMBATCH_DEBUG: "", CI: "1", npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" };
 
 function tempDir(prefix: string): string {
   const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), prefix)));
