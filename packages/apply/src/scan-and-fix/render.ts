@@ -17,7 +17,9 @@ export function renderScanAndFix(result: ScanAndFixResult): string {
   }
   for (const report of result.failure_reports) lines.push(`Failure report: ${report}`);
   for (const analysis of result.escalation_files) lines.push(`Escalation analysis: ${analysis}`);
-  if (result.stopped) lines.push(`Stopped: ${result.stopped}${result.stopped === "interrupted" || result.stopped === "budget" ? " (run again with --resume)" : ""}`);
+  if (result.stopped === "pending" && result.batch) lines.push(`Batch jobs pending (${result.batch.jobs.map((j) => j.job_name ?? "not created").join(", ")}); nothing applied yet. Come back with: ${result.batch.resume_command}`);
+  else if (result.stopped) lines.push(`Stopped: ${result.stopped}${result.stopped === "interrupted" || result.stopped === "budget" ? " (run again with --resume)" : ""}`);
+  if (result.batch && result.batch.missing.length > 0) lines.push(`${result.batch.missing.length} file(s) got no batch result: ${result.batch.resume_command}`);
   lines.push(`Summary: ${result.summary_markdown_file}`);
   return escapeForTerminal(lines.join("\n"));
 }

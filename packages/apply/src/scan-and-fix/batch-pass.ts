@@ -1,0 +1,43 @@
+import path from "node:path";
+import { openStateStore, STATE_FILE } from "@gembatch/submit";
+import { existsSync } from "node:fs";
+import { shownPath } from "../paths.js";
+import type { StopReason } from "../state.js";
+import { jobsView, resumeBatchRun, type BatchJobView } from "./batch-collect.js";
+import type { BatchDeps } from "./batch-jobs.js";
+import { submitBatchRun } from "./batch-submit.js";
+import type { FixState } from "./fix-state.js";
+import type { RuleStepContext } from "./rule-step.js";
+import type { ScanAndFixResult } from "./types.js";
+
+async function submittedJobs(workDir: string): Promise<BatchJobView[]> {
+  if (!existsSync(path.join(workDir, STATE_FILE))) return [];
+  return jobsView((await openStateStore(workDir, "gembatch scan-and-fix").load()) ?? undefined);
+}
+
+/**
+ * One pass of a batch run: the first submits and returns pending at once (or, with `wait`, goes on
+ * to wait and apply); every later one (`--resume`) checks the jobs and applies what came back.
+ */
+export async function runBatchPass(ctx: RuleStepContext, state: FixState, deps: BatchDeps): Promise<{ stop?: StopReason; batch: NonNullable<ScanAndFixResult["batch"]> }> {
+  let outcome: { stop?: StopReason; jobs: BatchJobView[] };
+  if (!state.batch) {
+    await submitBatchRun(ctx, state, deps);
+    outcome = ctx.options.wait ? await resumeBatchRun(ctx, state, deps) : { stop: "pending", jobs: await submittedJobs(path.join(ctx.fixDir, state.batch!.work_dir)) };
+    if (Object.keys(state.batch!.keys).length === 0) outcome = { jobs: [] };
+  } else outcome = await resumeBatchRun(ctx, state, deps);
+  const batch = state.batch!;
+  const shown = shownPath(ctx.options.projectRoot, ctx.fixDir);
+  return {
+    ...(outcome.stop ? { stop: outcome.stop } : {}),
+    batch: {
+      work_dir: shownPath(ctx.options.projectRoot, path.join(ctx.fixDir, batch.work_dir)),
+      jobs: outcome.jobs,
+      requests: Object.keys(batch.keys).length,
+      collected: batch.collected.length,
+      missing: batch.missing.map((key) => batch.keys[key]!.file),
+      deferred: batch.deferred,
+      resume_command: `gembatch scan-and-fix --resume --output-dir ${shown}${batch.missing.length > 0 && outcome.stop !== "pending" ? " --resubmit-missing" : ""}`,
+    },
+  };
+}
