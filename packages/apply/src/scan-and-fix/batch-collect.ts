@@ -33,14 +33,22 @@ export function jobsView(state: SubmissionState | undefined): BatchJobView[] {
     });
 }
 
-/** Key → the batch it was last submitted in (a resubmitted key's newest batch wins). */
-function keyBatches(inputsDir: string): Map<string, number> {
-  const out = new Map<string, number>();
+/** A resubmitted request carries `~<round>` after its key: submit wants keys unique across all input files. */
+export const resubmitKey = (key: string, round: number) => `${key}~${round}`;
+const baseKey = (key: string) => key.replace(/~\d+$/, "");
+
+/** Key → the batch and the key it was last submitted under (a resubmission's newest batch wins). */
+function keyBatches(inputsDir: string): Map<string, { n: number; key: string }> {
+  const out = new Map<string, { n: number; key: string }>();
   readdirSync(inputsDir)
     .filter((f) => f.endsWith(".jsonl"))
     .sort((a, b) => a.localeCompare(b, "en", { numeric: true }))
     .forEach((name, i) => {
-      for (const line of readFileSync(path.join(inputsDir, name), "utf8").split("\n")) if (line.trim() !== "") out.set((JSON.parse(line) as { key: string }).key, i + 1);
+      for (const line of readFileSync(path.join(inputsDir, name), "utf8").split("\n")) {
+        if (line.trim() === "") continue;
+        const key = (JSON.parse(line) as { key: string }).key;
+        out.set(baseKey(key), { n: i + 1, key });
+      }
     });
   return out;
 }
@@ -82,7 +90,9 @@ export async function resumeBatchRun(ctx: RuleStepContext, state: FixState, deps
   const { submit, close } = await openSubmit(ctx, deps, workDir);
   try {
     if (ctx.options.resubmitMissing && batch.missing.length > 0) {
-      writeInputFiles(inputsDir, inputLines(inputsDir, new Set(batch.missing)), { maxBytes: ctx.options.batchMaxBytes ?? BATCH_LIMITS.maxBytes, maxRequests: ctx.options.batchMaxRequests ?? BATCH_LIMITS.maxRequests });
+      const round = batch.resubmits + 1;
+      const again = inputLines(inputsDir, new Set(batch.missing)).map((row) => ({ ...row, key: resubmitKey(row.key, round) }));
+      writeInputFiles(inputsDir, again, { maxBytes: ctx.options.batchMaxBytes ?? BATCH_LIMITS.maxBytes, maxRequests: ctx.options.batchMaxRequests ?? BATCH_LIMITS.maxRequests });
       ctx.deps.info?.(`batch: ${batch.missing.length} request(s) with no result resubmitted`);
       batch.missing = [];
       batch.resubmits += 1;
@@ -105,9 +115,9 @@ export async function resumeBatchRun(ctx: RuleStepContext, state: FixState, deps
     const byRule = new Map<string, Map<string, BatchReply>>();
     for (const [key, where] of Object.entries(batch.keys)) {
       if (collected.has(key)) continue;
-      const n = batchOf.get(key)!;
-      const job = subState.submitted_jobs[String(n)];
-      const row = rows.get(key);
+      const last = batchOf.get(key)!;
+      const job = subState.submitted_jobs[String(last.n)];
+      const row = rows.get(last.key);
       let reply: BatchReply;
       if (row) reply = { text: row.text, finish_reason: row.finish_reason, usage: row.usage, model_version: row.model_version, error: row.error ? `batch row failed: ${row.error.code ?? ""} ${row.error.message ?? ""}`.trim() : null, job: job!.job_name };
       else if (job && /SUCCEEDED$/.test(job.state ?? "")) reply = { text: null, finish_reason: null, usage: null, model_version: null, error: `batch job ${job.job_name} returned no result for key ${key}`, job: job.job_name };

@@ -1,0 +1,87 @@
+import { cpSync, existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { createManualClock } from "@gembatch/emulator";
+import { describe, expect, it } from "vitest";
+import { answer, answerRetry, contextLosingFix, errorPathFix, exampleProject, goodFix, LOGGER_BIND_FILES, read, truncatedAnswer } from "../src/test-helpers/example.js";
+import { useEmulator } from "../src/test-helpers/harness.js";
+import { gembatch, parse } from "./bin.js";
+
+const SERVICE = "orders/service.py";
+const PAYMENTS = "orders/payments.py";
+const NOTIFICATIONS = "orders/notifications.py";
+
+type Result = { files: Array<{ path: string; status: string; attempts: number }>; [key: string]: any };
+const statuses = (result: Result) => Object.fromEntries(result.files.map((f) => [f.path, `${f.status}/${f.attempts}`]));
+const originals = (root: string) => Object.fromEntries(LOGGER_BIND_FILES.map((f) => [f, read(root, f)]));
+const ledger = (root: string) => {
+  const file = path.join(root, "tmp", "gembatch_cost_ledger.jsonl");
+  return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [];
+};
+
+/** Batch rows answer the first attempts; a retry (its prompt says the previous attempt failed) is answered only over sync. */
+const batchOnly = (entry: ReturnType<typeof answer>) => ({ ...entry, match: { ...entry.match, route: "batch" } });
+
+describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clock)", () => {
+  it("submit → pending exit → resume before done (nothing applied) → resume after done: fixed files, verify run, a failure report, retries sync, costs in the ledger once", async () => {
+    const root = exampleProject();
+    const clock = createManualClock();
+    const emu = await useEmulator({
+      clock,
+      script: [
+        answerRetry(SERVICE, errorPathFix(root, SERVICE)),
+        answerRetry(NOTIFICATIONS, goodFix(root, NOTIFICATIONS)),
+        batchOnly(answer(SERVICE, contextLosingFix(root, SERVICE))),
+        batchOnly(truncatedAnswer(NOTIFICATIONS, goodFix(root, NOTIFICATIONS))),
+        batchOnly(answer(PAYMENTS, goodFix(root, PAYMENTS))),
+      ],
+    });
+    const before = originals(root);
+
+    const submitted = await gembatch(root, ["scan-and-fix", "--rules", "logger-bind", "--via", "batch", "--json"], { emu });
+    expect(submitted.exitCode).toBe(0);
+    const first: Result = parse(submitted.stdout);
+    expect(first).toMatchObject({ stopped: "pending", success: false, files_found: 3 });
+    expect(first.batch.jobs).toEqual([expect.objectContaining({ batch: 1, job_name: expect.stringMatching(/^batches\//), requests: 3 })]);
+    expect(first.batch.resume_command).toBe(`gembatch scan-and-fix --resume --output-dir ${first.output_dir}`);
+    expect(readFileSync(path.join(root, first.summary_markdown_file), "utf8")).toContain(first.batch.resume_command);
+    expect(emu.record.batches).toHaveLength(1);
+    expect(emu.record.counts.generateContent ?? 0).toBe(0);
+    expect(originals(root)).toEqual(before);
+
+    const early = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], { emu });
+    expect(early.exitCode).toBe(0);
+    expect(parse(early.stdout)).toMatchObject({ stopped: "pending", files_fixed: 0 });
+    expect(early.stderr).toMatch(/batch: 0\/1 job\(s\) ended, 0\/3 request\(s\) answered; nothing applied yet/);
+    expect(originals(root)).toEqual(before);
+    expect(emu.record.batches).toHaveLength(1);
+
+    clock.advance(10_000);
+    const done = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], { emu });
+    expect(done.exitCode).toBe(1);
+    const result: Result = parse(done.stdout);
+    expect(result.stopped).toBeUndefined();
+    expect(statuses(result)).toEqual({ [NOTIFICATIONS]: "fixed/2", [PAYMENTS]: "fixed/1", [SERVICE]: "failed/2" });
+    expect(read(root, PAYMENTS)).toBe(goodFix(exampleProject(), PAYMENTS));
+    expect(read(root, NOTIFICATIONS)).toBe(goodFix(exampleProject(), NOTIFICATIONS));
+    expect(read(root, SERVICE)).toBe(before[SERVICE]);
+    // The two retries went over sync; the batch job was not created again.
+    expect(emu.record.counts.generateContent).toBe(2);
+    expect(emu.record.batches).toHaveLength(1);
+    const runDir = path.join(root, result.runs[0].run_dir);
+    expect(existsSync(path.join(runDir, "verify", "2_payments.attempt1.after.1.log"))).toBe(true);
+    const report = readFileSync(path.join(root, result.failure_reports[0]), "utf8");
+    expect(report).toMatch(/\*\*Attempt 1 Error\*\*: verify failed: .*FAIL: test_log_records_carry_the_order_id/);
+    expect(emu.record.generate.map((g: { prompt: string }) => g.prompt).join("\n")).toMatch(/the reply could not be used \(truncated\)/);
+    // Batch rows once each at batch rates, then the two sync retries.
+    const rows = ledger(root);
+    expect(rows.filter((r) => r.batch === true)).toHaveLength(3);
+    expect(rows.filter((r) => r.batch !== true)).toHaveLength(2);
+    const batchCost = rows.filter((r) => r.batch === true).reduce((sum, r) => sum + r.cost, 0);
+    expect(batchCost).toBeGreaterThan(0);
+
+    const again = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], { emu });
+    expect(parse(again.stdout).files_fixed).toBe(2);
+    expect(ledger(root)).toHaveLength(5);
+    expect(emu.record.counts.generateContent).toBe(2);
+  });
+});
