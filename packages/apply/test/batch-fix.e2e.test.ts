@@ -84,4 +84,72 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
     expect(ledger(root)).toHaveLength(5);
     expect(emu.record.counts.generateContent).toBe(2);
   });
+
+  it("a job that expires with half the results: what came back is applied, the rest listed; --resume --resubmit-missing sends only those again", async () => {
+    const root = exampleProject();
+    const clock = createManualClock();
+    const emu = await useEmulator({
+      clock,
+      batch: { expireAfterMs: 60_000 },
+      script: { replies: LOGGER_BIND_FILES.map((f) => answer(f, goodFix(root, f))), batches: [{ match: { displayNameRegex: "-b0002-" }, outcome: "EXPIRED", times: 1 }] },
+    });
+    const before = originals(root);
+    const submitted = await gembatch(root, ["scan-and-fix", "--rules", "logger-bind", "--via", "batch", "--batch-max-requests", "2", "--json"], { emu });
+    expect(submitted.exitCode).toBe(0);
+    const first: Result = parse(submitted.stdout);
+    expect(first.batch.jobs.map((j: { requests: number }) => j.requests)).toEqual([2, 1]);
+    expect(emu.record.batches).toHaveLength(2);
+
+    clock.advance(120_000);
+    const half = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], { emu });
+    expect(half.exitCode).toBe(1);
+    const partial: Result = parse(half.stdout);
+    expect(partial.batch.jobs.map((j: { state: string }) => j.state)).toEqual(["SUCCEEDED", "EXPIRED"]);
+    expect(statuses(partial)).toEqual({ [NOTIFICATIONS]: "fixed/1", [PAYMENTS]: "fixed/1", [SERVICE]: "pending/0" });
+    expect(partial.batch.missing).toEqual([SERVICE]);
+    expect(partial.batch.resume_command).toBe(`gembatch scan-and-fix --resume --output-dir ${first.output_dir} --resubmit-missing`);
+    expect(readFileSync(path.join(root, partial.summary_markdown_file), "utf8")).toMatch(/1 file\(s\) have no result[\s\S]*- `orders\/service.py`/);
+    expect(read(root, SERVICE)).toBe(before[SERVICE]);
+    // Nothing went over sync: a file with no result waits for its resubmission.
+    expect(emu.record.counts.generateContent ?? 0).toBe(0);
+
+    const resubmitted = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--resubmit-missing", "--json"], { emu });
+    expect(resubmitted.exitCode).toBe(0);
+    expect(parse(resubmitted.stdout)).toMatchObject({ stopped: "pending" });
+    expect(emu.record.batches).toHaveLength(3);
+    expect(emu.record.batches[2]!.requestCount).toBe(1);
+
+    clock.advance(10_000);
+    const finished = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], { emu });
+    expect(finished.exitCode).toBe(0);
+    const last: Result = parse(finished.stdout);
+    expect(statuses(last)).toEqual({ [NOTIFICATIONS]: "fixed/1", [PAYMENTS]: "fixed/1", [SERVICE]: "fixed/1" });
+    expect(last.batch.missing).toEqual([]);
+    expect(read(root, SERVICE)).toBe(goodFix(exampleProject(), SERVICE));
+    expect(ledger(root).filter((r) => r.batch === true)).toHaveLength(3);
+  });
+
+  it("a resume from the run directory copied into another checkout of the project applies there; --wait polls with progress on stderr", async () => {
+    const submitter = exampleProject();
+    const clock = createManualClock();
+    const emu = await useEmulator({ clock, script: LOGGER_BIND_FILES.map((f) => answer(f, goodFix(submitter, f))) });
+    const submitted = await gembatch(submitter, ["scan-and-fix", "--rules", "logger-bind", "--via", "batch", "--json"], { emu });
+    const first: Result = parse(submitted.stdout);
+    expect(first.stopped).toBe("pending");
+
+    const applier = exampleProject();
+    cpSync(path.join(submitter, first.output_dir), path.join(applier, first.output_dir), { recursive: true });
+    const child = gembatch(applier, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--wait", "--poll-interval", "0.05", "--json"], { emu });
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    for (let i = 0; i < 3000 && !/checking again in/.test(stderr); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(stderr).toMatch(/batch: 0\/1 job\(s\) ended, 0\/3 request\(s\) answered; checking again in 0s/);
+    clock.advance(10_000);
+    const run = await child;
+    expect(run.exitCode).toBe(0);
+    expect(statuses(parse(run.stdout))).toEqual({ [NOTIFICATIONS]: "fixed/1", [PAYMENTS]: "fixed/1", [SERVICE]: "fixed/1" });
+    for (const file of LOGGER_BIND_FILES) expect(read(applier, file)).toBe(goodFix(submitter, file));
+    expect(originals(submitter)).toEqual(originals(exampleProject()));
+    expect(emu.record.batches).toHaveLength(1);
+  });
 });
