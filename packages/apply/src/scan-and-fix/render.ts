@@ -11,6 +11,8 @@ export function renderScanAndFix(result: ScanAndFixResult): string {
   const lines = [head];
   if (result.dry_run) {
     lines.push(`Dry run: ${result.reports.length} report(s) and ${result.requests?.length ?? 0} request(s) written, nothing sent; estimated cost ${money(result.estimated_cost_expected)} expected, ${money(result.estimated_cost)} worst case (every reply uses max_tokens).`);
+    const route = result.cost_by_route;
+    if (route) lines.push(`Expected cost by route: sync ${money(route.sync)}, batch ${money(route.batch)} (--via batch, half price, results within 24 h), sync with caching ${money(route.sync_with_cache)}${route.cached_rules === 0 ? " (the shared context is too small to cache)" : ""}.`);
   } else if (result.files_attempted > 0) {
     for (const file of result.files) lines.push(`  ${file.status.padEnd(9)} ${file.path} (${file.rules.join(", ")}${file.attempts > 1 ? `, ${file.attempts} attempts` : ""})${file.reason ? `: ${file.reason}` : ""}`);
     lines.push(`${result.files_fixed} fixed, ${result.files_failed} not fixed; cost $${result.total_cost.toFixed(4)}.`);

@@ -49,6 +49,10 @@ export function renderSummaryMarkdown(result: ScanAndFixResult): string {
     ["Files attempted", String(result.files_attempted)],
   ];
   if (result.dry_run) rows.push(["Estimated cost (expected)", usd(result.estimated_cost_expected ?? null)], ["Estimated cost (worst case)", usd(result.estimated_cost)]);
+  if (result.dry_run && result.cost_by_route) {
+    const route = result.cost_by_route;
+    rows.push(["Expected cost by route", `sync ${usd(route.sync)} · batch (\`--via batch\`) ${usd(route.batch)} · sync with caching ${usd(route.sync_with_cache)}${route.cached_rules === 0 ? " (shared context too small to cache)" : ""}`]);
+  }
   else rows.push(["Fixed", String(result.files_fixed)], ["Not fixed", String(result.files_failed)], ["Cost", usd(result.total_cost)]);
   const out = [title, "", "| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
   if (result.stopped) out.push("", `**${STOPS[result.stopped]}**`);

@@ -89,7 +89,7 @@ export interface ScanAndFixResult {
     resume_command: string;
   };
   /** Dry runs: what the requests would cost by each route, in USD (expected reply sizes). */
-  cost_by_route?: { sync: number | null; batch: number | null; sync_with_cache: number | null };
+  cost_by_route?: { sync: number | null; batch: number | null; sync_with_cache: number | null; cached_rules: number };
 }
 
 export { type Shard };
