@@ -152,4 +152,19 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
     expect(originals(submitter)).toEqual(originals(exampleProject()));
     expect(emu.record.batches).toHaveLength(1);
   });
+
+  it("batch flags given where they mean nothing are bad input: exit 2, one line naming the field, nothing written", async () => {
+    const root = exampleProject();
+    for (const [args, message] of [
+      [["--resubmit-missing"], /^resubmit_missing: only with resume/],
+      [["--resume", "--via", "batch"], /^via: a resume continues the run the way it started/],
+      [["--via", "fast"], /via/],
+    ] as const) {
+      const run = await gembatch(root, ["scan-and-fix", ...args, "--json"], { emu: null });
+      expect(run.exitCode).toBe(2);
+      expect(parse(run.stdout).error.message).toMatch(message);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(existsSync(path.join(root, "tmp", "gembatch_cost_ledger.jsonl"))).toBe(false);
+  });
 });
