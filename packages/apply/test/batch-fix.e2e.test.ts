@@ -167,4 +167,27 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
     }
     expect(existsSync(path.join(root, "tmp", "gembatch_cost_ledger.jsonl"))).toBe(false);
   });
+
+  it("Ctrl-C while --wait polls: exit 130, nothing applied, the job left running; a later resume picks it up", async () => {
+    const root = exampleProject();
+    const clock = createManualClock();
+    const emu = await useEmulator({ clock, script: LOGGER_BIND_FILES.map((f) => answer(f, goodFix(root, f))) });
+    const before = originals(root);
+    const child = gembatch(root, ["scan-and-fix", "--rules", "logger-bind", "--via", "batch", "--wait", "--poll-interval", "0.05", "--json"], { emu });
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    for (let i = 0; i < 3000 && !/checking again in/.test(stderr); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    child.kill("SIGINT");
+    const run = await child;
+    expect(run.exitCode).toBe(130);
+    const result: Result = parse(run.stdout);
+    expect(result).toMatchObject({ stopped: "interrupted", files_fixed: 0 });
+    expect(originals(root)).toEqual(before);
+    expect(emu.record.batches.map((b) => b.cancelled)).toEqual([false]);
+    clock.advance(10_000);
+    const resumed = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", result.output_dir, "--json"], { emu });
+    expect(resumed.exitCode).toBe(0);
+    expect(parse(resumed.stdout).files_fixed).toBe(3);
+    expect(emu.record.batches).toHaveLength(1);
+  });
 });

@@ -56,22 +56,27 @@ function keyBatches(inputsDir: string): Map<string, { n: number; key: string }> 
 const unsent = (state: SubmissionState | undefined, files: number) =>
   !state || Object.keys(state.batch_files).length < files || Object.keys(state.batch_files).some((n) => !state.submitted_jobs[n] && !state.failed_batches[n]);
 
-/** Wait (with `wait`) or report pending; true when every job has ended. */
-async function settled(ctx: RuleStepContext, submit: SubmitDeps, state: SubmissionState): Promise<boolean> {
+/** Wait (with `wait`) or report pending; `ended` when every job has. A Ctrl-C ends the wait, never a job. */
+async function settled(ctx: RuleStepContext, submit: SubmitDeps, state: SubmissionState): Promise<"ended" | "pending" | "interrupted"> {
   const clock = ctx.deps.clock ?? systemClock;
   const interval = ctx.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   for (;;) {
     const status = await collectStatus(submit, state);
     status.warnings.forEach((w) => ctx.warn(w));
-    if (status.all_done) return true;
+    if (status.all_done) return "ended";
     const done = status.jobs.filter((j) => /SUCCEEDED|FAILED|CANCELLED|EXPIRED/.test(j.state)).length;
     const line = `batch: ${done}/${status.jobs.length} job(s) ended, ${status.requests.succeeded}/${status.requests.total} request(s) answered`;
     if (!ctx.options.wait) {
       ctx.deps.info?.(`${line}; nothing applied yet`);
-      return false;
+      return "pending";
     }
     ctx.deps.info?.(`${line}; checking again in ${Math.round(interval / 1000)}s`);
-    await clock.sleep(interval, ctx.deps.signal);
+    try {
+      await clock.sleep(interval, ctx.deps.signal);
+    } catch (error) {
+      if (ctx.deps.signal?.aborted) return "interrupted";
+      throw error;
+    }
   }
 }
 
@@ -102,7 +107,8 @@ export async function resumeBatchRun(ctx: RuleStepContext, state: FixState, deps
     if (unsent(await submit.store.load(), inputCount)) await submitInputs(ctx, submit, batch, workDir);
     const subState = (await submit.store.load())!;
     if (ctx.deps.signal?.aborted) return { stop: "interrupted", jobs: jobsView(subState) };
-    if (!(await settled(ctx, submit, subState))) return { stop: "pending", jobs: jobsView(subState) };
+    const waited = await settled(ctx, submit, subState);
+    if (waited !== "ended") return { stop: waited, jobs: jobsView(subState) };
     const resultsDir = path.join(workDir, RESULTS_DIR);
     await downloadResults(submit, subState, resultsDir);
     const outFile = path.join(workDir, "collected.jsonl");

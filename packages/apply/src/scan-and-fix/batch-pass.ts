@@ -19,10 +19,11 @@ async function submittedJobs(workDir: string): Promise<BatchJobView[]> {
  * One pass of a batch run: the first submits and returns pending at once (or, with `wait`, goes on
  * to wait and apply); every later one (`--resume`) checks the jobs and applies what came back.
  */
-export async function runBatchPass(ctx: RuleStepContext, state: FixState, deps: BatchDeps): Promise<{ stop?: StopReason; batch: NonNullable<ScanAndFixResult["batch"]> }> {
+export async function runBatchPass(ctx: RuleStepContext, state: FixState, deps: BatchDeps): Promise<{ stop?: StopReason; batch?: NonNullable<ScanAndFixResult["batch"]> }> {
   let outcome: { stop?: StopReason; jobs: BatchJobView[] };
   if (!state.batch) {
-    await submitBatchRun(ctx, state, deps);
+    const submitted = await submitBatchRun(ctx, state, deps);
+    if (submitted.stop) return { stop: submitted.stop };
     outcome = ctx.options.wait ? await resumeBatchRun(ctx, state, deps) : { stop: "pending", jobs: await submittedJobs(path.join(ctx.fixDir, state.batch!.work_dir)) };
     if (Object.keys(state.batch!.keys).length === 0) outcome = { jobs: [] };
   } else outcome = await resumeBatchRun(ctx, state, deps);

@@ -39,4 +39,18 @@ describe("scan-and-fix --via batch (library, emulator)", () => {
     expect(deps.warnings).toContain(`${file}: flagged by logger-bind and debug-print; batched for logger-bind only (run scan-and-fix again for debug-print)`);
     expect(read(root, file)).toBe(goodFix(exampleProject(), file));
   });
+
+  it("max_cost is checked on the whole batch before anything is uploaded (a job is paid whole); a --resume with room submits it", async () => {
+    const root = exampleProject();
+    const emu = await useEmulator({ batch: { pendingMs: 0, runningMs: 0 }, script: LOGGER_BIND_FILES.map((f) => answer(f, goodFix(root, f))) });
+    const deps = { ...emulatorDeps(emu), batchApi: batchApi(emu) };
+    const stopped = await runScanAndFix(fixOptions(root, { via: "batch", maxCost: 0.0001 }), deps);
+    expect(stopped).toMatchObject({ stopped: "budget", success: false, files_fixed: 0 });
+    expect(deps.warnings.some((w) => /the batch's worst case \(\$[\d.]+: every reply at max_tokens, batch rates\) is above what max_cost leaves \(\$0.0001\); nothing submitted/.test(w))).toBe(true);
+    expect(emu.record.counts["files.upload"] ?? 0).toBe(0);
+    expect(emu.record.batches).toHaveLength(0);
+    const resumed = await runScanAndFix(fixOptions(root, { resume: true, outputDir: stopped.output_dir, wait: true, pollIntervalMs: 10 }), deps);
+    expect(resumed).toMatchObject({ success: true, files_fixed: 3 });
+    expect(emu.record.batches).toHaveLength(1);
+  });
 });

@@ -1,6 +1,6 @@
 import path from "node:path";
-import { escapeForTerminal } from "@gembatch/core";
-import { prepareBatchRequests } from "@gembatch/send";
+import { defaultPricing, escapeForTerminal, roundUsd } from "@gembatch/core";
+import { estimateRequestCost, prepareBatchRequests } from "@gembatch/send";
 import { shownPath } from "../paths.js";
 import { BATCH_LIMITS, openSubmit, submitInputs, writeInputFiles, type BatchDeps, type BatchRow } from "./batch-jobs.js";
 import { BATCH_WORK_DIR, INPUTS_DIR, type BatchSection } from "./batch-state.js";
@@ -12,7 +12,7 @@ import { currentFindings, writeRuleReport, type RuleStepContext } from "./rule-s
  * batch row keyed by rule and file, the rows in JSONL input files split at the API's limits, and the
  * files submitted through submit's machinery. The run directory then holds all a later resume needs.
  */
-export async function submitBatchRun(ctx: RuleStepContext, state: FixState, deps: BatchDeps): Promise<void> {
+export async function submitBatchRun(ctx: RuleStepContext, state: FixState, deps: BatchDeps): Promise<{ stop?: "budget" }> {
   const root = ctx.options.projectRoot;
   const workDir = path.join(ctx.fixDir, BATCH_WORK_DIR);
   const batch: BatchSection = state.batch ?? {
@@ -28,6 +28,7 @@ export async function submitBatchRun(ctx: RuleStepContext, state: FixState, deps
   if (!state.batch) {
     const claimed = new Map<string, string>();
     const rows: BatchRow[] = [];
+    let worstCase = 0;
     for (const entry of state.rules) {
       for (const file of entry.files.filter((f) => claimed.has(f))) {
         // Its request would be built from the file before the earlier rule's fix, and apply would refuse it then.
@@ -66,19 +67,27 @@ export async function submitBatchRun(ctx: RuleStepContext, state: FixState, deps
         entry.attempts[skipped.file_to_fix] = 0;
         entry.files = entry.files.filter((f) => f !== skipped.file_to_fix);
       }
+      const at = ctx.deps.clock?.now() ?? Date.now();
       for (const request of prepared.requests) {
+        worstCase += estimateRequestCost({ model: ctx.options.settings.model, promptTokens: request.estimated_prompt_tokens, maxTokens: prepared.maxTokens, batch: true, at }, ctx.deps.pricing ?? defaultPricing) ?? 0;
         const key = `${entry.issue}:${request.n}`;
         batch.keys[key] = { rule: entry.rule, file: request.file };
         claimed.set(request.file, entry.rule);
         rows.push({ key, request: request.request });
       }
     }
+    const remaining = ctx.costs.remaining();
+    if (remaining !== undefined && worstCase > remaining) {
+      // A job is paid for whole once created, so the cap is checked on all of it before anything leaves.
+      ctx.warn(`the batch's worst case ($${roundUsd(worstCase)}: every reply at max_tokens, batch rates) is above what max_cost leaves ($${remaining}); nothing submitted (raise --max-cost or lower --max-files, then --resume)`);
+      return { stop: "budget" };
+    }
     writeInputFiles(path.join(workDir, INPUTS_DIR), rows, { maxBytes: ctx.options.batchMaxBytes ?? BATCH_LIMITS.maxBytes, maxRequests: ctx.options.batchMaxRequests ?? BATCH_LIMITS.maxRequests });
     state.batch = batch;
     // On disk before anything is uploaded: a crash from here on is resumed from the run directory.
     await ctx.save();
   }
-  if (Object.keys(batch.keys).length === 0) return;
+  if (Object.keys(batch.keys).length === 0) return {};
   const { submit, close } = await openSubmit(ctx, deps, workDir);
   try {
     const result = await submitInputs(ctx, submit, batch, workDir);
@@ -86,4 +95,5 @@ export async function submitBatchRun(ctx: RuleStepContext, state: FixState, deps
   } finally {
     await close();
   }
+  return {};
 }

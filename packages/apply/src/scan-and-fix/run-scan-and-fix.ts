@@ -78,7 +78,7 @@ async function runScanAndFixLocked(options: ScanAndFixOptions, deps: ApplyDeps &
         finished: false,
         stopped: null,
         shard: options.shard ? formatShard(options.shard) : null,
-        plan: { paths: options.paths ?? null, rules: options.rules ?? null, max_files: options.maxFiles ?? null, dry_run: options.dryRun },
+        plan: { paths: options.paths ?? null, rules: options.rules ?? null, max_files: options.maxFiles ?? null, dry_run: options.dryRun, ...(options.via === "batch" ? { via: "batch" } : {}) },
         findings: plan.findings.length,
         files_found: plan.filesFound.length,
         files: plan.files,
@@ -101,12 +101,12 @@ async function runScanAndFixLocked(options: ScanAndFixOptions, deps: ApplyDeps &
     let dry: Awaited<ReturnType<typeof dryRunPlan>> | undefined;
     let batch: ScanAndFixResult["batch"];
     if (options.dryRun) dry = await dryRunPlan(ctx, plan!, live.rules);
-    else if (options.via === "batch" || live.batch) {
+    else if (options.via === "batch" || live.batch || live.plan.via === "batch") {
       if (live.files.length > 0 && options.branch && !live.batch) await switchBranch(root, options.branch);
       await save();
       ({ stop, batch } = await runBatchPass(ctx, live, deps));
       live.stopped = stop ?? null;
-      live.finished = !stop && live.batch!.missing.length === 0;
+      live.finished = !stop && (live.batch?.missing.length ?? 0) === 0;
       await save();
     } else {
       if (live.files.length > 0 && options.branch) await switchBranch(root, options.branch);
