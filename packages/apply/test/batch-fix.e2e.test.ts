@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createManualClock } from "@gembatch/emulator";
 import { describe, expect, it } from "vitest";
@@ -137,6 +137,10 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
     const first: Result = parse(submitted.stdout);
     expect(first.stopped).toBe("pending");
 
+    // Nothing in the run directory names the machine's path to the project: it is portable as it is.
+    const runFiles = readdirSync(path.join(submitter, first.output_dir), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(runFiles.length).toBeGreaterThan(5);
+    for (const entry of runFiles) expect(readFileSync(path.join(entry.parentPath, entry.name), "utf8")).not.toContain(submitter);
     const applier = exampleProject();
     cpSync(path.join(submitter, first.output_dir), path.join(applier, first.output_dir), { recursive: true });
     const child = gembatch(applier, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--wait", "--poll-interval", "0.05", "--json"], { emu });
