@@ -53,4 +53,22 @@ describe("scan-and-fix --via batch (library, emulator)", () => {
     expect(resumed).toMatchObject({ success: true, files_fixed: 3 });
     expect(emu.record.batches).toHaveLength(1);
   });
+
+  it("a batch whose create fails past the retries: exit 3 (api_error), not pending; a --resume creates it then", async () => {
+    const root = exampleProject();
+    const emu = await useEmulator({
+      batch: { pendingMs: 0, runningMs: 0 },
+      script: LOGGER_BIND_FILES.map((f) => answer(f, goodFix(root, f))),
+      faults: [{ route: "batches.create", kind: "500", times: 6 }],
+    });
+    const deps = { ...emulatorDeps(emu), batchApi: batchApi(emu) };
+    const failed = await runScanAndFix(fixOptions(root, { via: "batch" }), deps);
+    expect(failed).toMatchObject({ stopped: "api_error", success: false, files_fixed: 0 });
+    expect(failed.batch!.jobs).toEqual([expect.objectContaining({ batch: 1, job_name: null, state: "FAILED_TO_CREATE" })]);
+    expect(deps.warnings.some((w) => /^batch 1 \(batch_0001\.jsonl\) was not created: .*; a --resume tries it again$/.test(w))).toBe(true);
+    expect(emu.record.batches).toHaveLength(0);
+    const resumed = await runScanAndFix(fixOptions(root, { resume: true, outputDir: failed.output_dir, wait: true, pollIntervalMs: 10 }), deps);
+    expect(resumed).toMatchObject({ success: true, files_fixed: 3 });
+    expect(emu.record.batches).toHaveLength(1);
+  });
 });
