@@ -1,8 +1,8 @@
-import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { createManualClock } from "@gembatch/emulator";
 import { describe, expect, it } from "vitest";
-import { answer, answerRetry, contextLosingFix, errorPathFix, exampleProject, goodFix, LOGGER_BIND_FILES, read, truncatedAnswer } from "../src/test-helpers/example.js";
+import { answer, answerRetry, contextLosingFix, errorPathFix, exampleProject, goodFix, LOGGER_BIND_FILES, read, truncatedAnswer, write } from "../src/test-helpers/example.js";
 import { useEmulator } from "../src/test-helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
 
@@ -193,5 +193,32 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
     expect(resumed.exitCode).toBe(0);
     expect(parse(resumed.stdout).files_fixed).toBe(3);
     expect(emu.record.batches).toHaveLength(1);
+  });
+
+  it("Ctrl-C while a batch reply is being verified: the original back, exit 130; the next resume finishes it without asking again", async () => {
+    const root = exampleProject();
+    write(root, "slow_verify.py", 'import os, pathlib, sys, time\nif pathlib.Path("SLOW").exists() and "logger.bind" not in pathlib.Path(sys.argv[1]).read_text():\n    pathlib.Path("VERIFY_STARTED").write_text(str(os.getpid()))\n    time.sleep(60)\n');
+    write(root, "SLOW", "");
+    const clock = createManualClock();
+    const emu = await useEmulator({ clock, script: [answer(PAYMENTS, goodFix(root, PAYMENTS))] });
+    const original = read(root, PAYMENTS);
+    const verify = ["--verify", "python3 slow_verify.py {file}"];
+    const first: Result = parse((await gembatch(root, ["scan-and-fix", PAYMENTS, "--rules", "logger-bind", "--via", "batch", ...verify, "--json"], { emu })).stdout);
+    clock.advance(10_000);
+    const child = gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, ...verify, "--json"], { emu });
+    for (let i = 0; i < 3000 && !existsSync(path.join(root, "VERIFY_STARTED")); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    child.kill("SIGINT");
+    const run = await child;
+    expect(run.exitCode).toBe(130);
+    expect(parse(run.stdout)).toMatchObject({ stopped: "interrupted" });
+    expect(read(root, PAYMENTS)).toBe(original);
+    rmSync(path.join(root, "SLOW"));
+    const resumed = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, ...verify, "--json"], { emu });
+    expect(resumed.exitCode).toBe(0);
+    expect(statuses(parse(resumed.stdout))).toEqual({ [PAYMENTS]: "fixed/1" });
+    expect(read(root, PAYMENTS)).toBe(goodFix(exampleProject(), PAYMENTS));
+    expect(emu.record.batches).toHaveLength(1);
+    expect(emu.record.counts.generateContent ?? 0).toBe(0);
+    expect(ledger(root).filter((r) => r.batch === true)).toHaveLength(1);
   });
 });

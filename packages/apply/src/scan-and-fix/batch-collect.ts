@@ -53,8 +53,8 @@ function keyBatches(inputsDir: string): Map<string, { n: number; key: string }> 
   return out;
 }
 
-const unsent = (state: SubmissionState | undefined, files: number) =>
-  !state || Object.keys(state.batch_files).length < files || Object.keys(state.batch_files).some((n) => !state.submitted_jobs[n] && !state.failed_batches[n]);
+/** Input files with no job: never tried (a crash before the create) or refused earlier (tried again). */
+const unsent = (state: SubmissionState | undefined, files: number) => !state || Object.keys(state.batch_files).length < files || Object.keys(state.batch_files).some((n) => !state.submitted_jobs[n]);
 
 /** Wait (with `wait`) or report pending; `ended` when every job has. A Ctrl-C ends the wait, never a job. */
 async function settled(ctx: RuleStepContext, submit: SubmitDeps, state: SubmissionState): Promise<"ended" | "pending" | "interrupted"> {
@@ -138,20 +138,25 @@ export async function resumeBatchRun(ctx: RuleStepContext, state: FixState, deps
     const open = new Set(missing.map((key) => batch.keys[key]!.rule));
     for (const entry of state.rules) {
       const replies = byRule.get(entry.rule);
-      if (!replies) continue;
-      const runDir = path.join(ctx.fixDir, "runs", entry.issue);
-      const written = await recordBatchReplies(runDir, replies, {
-        projectRoot: ctx.options.projectRoot,
-        ...(ctx.deps.clock ? { clock: ctx.deps.clock } : {}),
-        ...(ctx.deps.pricing ? { pricing: ctx.deps.pricing } : {}),
-        ...(ctx.deps.ledgerFile ? { ledgerFile: ctx.deps.ledgerFile } : {}),
-        ledgerCommand: ctx.deps.ledgerCommand ?? "scan-and-fix",
-      });
-      ctx.costs.add(`batch:${entry.run_dir}`, written.reduce((sum, r) => sum + (r.cost ?? 0), 0));
-      for (const [key, where] of Object.entries(batch.keys)) if (where.rule === entry.rule && replies.has(where.file)) batch.collected.push(key);
+      if (replies) {
+        const runDir = path.join(ctx.fixDir, "runs", entry.issue);
+        const written = await recordBatchReplies(runDir, replies, {
+          projectRoot: ctx.options.projectRoot,
+          ...(ctx.deps.clock ? { clock: ctx.deps.clock } : {}),
+          ...(ctx.deps.pricing ? { pricing: ctx.deps.pricing } : {}),
+          ...(ctx.deps.ledgerFile ? { ledgerFile: ctx.deps.ledgerFile } : {}),
+          ledgerCommand: ctx.deps.ledgerCommand ?? "scan-and-fix",
+        });
+        ctx.costs.add(`batch:${entry.run_dir}`, written.reduce((sum, r) => sum + (r.cost ?? 0), 0));
+        for (const [key, where] of Object.entries(batch.keys)) if (where.rule === entry.rule && replies.has(where.file)) batch.collected.push(key);
+      }
+      // This pass's replies, and any an interrupted pass recorded but did not finish applying.
+      const done = new Set(batch.collected);
+      const ready = new Set(Object.entries(batch.keys).filter(([key, where]) => where.rule === entry.rule && done.has(key) && entry.files.includes(where.file) && entry.outcomes[where.file] === undefined).map(([, where]) => where.file));
+      if (ready.size === 0) continue;
       entry.phase = "sent";
       await ctx.save();
-      const { stop } = await runRuleStep(ctx, entry, { only: new Set(replies.keys()) });
+      const { stop } = await runRuleStep(ctx, entry, { only: ready });
       if (stop) return { stop, jobs: jobsView(subState) };
       // Its other files' replies have not come back: the rule stays open for them.
       if (open.has(entry.rule)) entry.phase = "sent";

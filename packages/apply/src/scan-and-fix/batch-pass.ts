@@ -24,7 +24,10 @@ export async function runBatchPass(ctx: RuleStepContext, state: FixState, deps: 
   if (!state.batch) {
     const submitted = await submitBatchRun(ctx, state, deps);
     if (submitted.stop) return { stop: submitted.stop };
-    outcome = ctx.options.wait ? await resumeBatchRun(ctx, state, deps) : { stop: "pending", jobs: await submittedJobs(path.join(ctx.fixDir, state.batch!.work_dir)) };
+    const jobs = await submittedJobs(path.join(ctx.fixDir, state.batch!.work_dir));
+    // Not one job could be created: nothing is pending, and the API is what stopped the run.
+    if (jobs.length > 0 && jobs.every((job) => job.job_name === null)) outcome = { stop: "api_error", jobs };
+    else outcome = ctx.options.wait ? await resumeBatchRun(ctx, state, deps) : { stop: "pending", jobs };
     if (Object.keys(state.batch!.keys).length === 0) outcome = { jobs: [] };
   } else outcome = await resumeBatchRun(ctx, state, deps);
   const batch = state.batch!;
