@@ -25,11 +25,13 @@ const schema = z
   .strict()
   .refine((input) => input.extracted_dir !== undefined || input.run_dir !== undefined, { message: "required: the output of gembatch extract (or run_dir, a send run)", path: ["extracted_dir"] });
 
-/** 130 interrupted, 4 budget, 3 API trouble, 1 some file not fixed, 0 every file fixed (or diff only). */
+/** 130 interrupted, 4 budget, 3 API trouble, 1 some file not fixed, 0 every file fixed (or diff only, or batch jobs pending). */
 export function stopExitCode(stopped: StopReason | undefined, success: boolean): ExitCodeValue {
   if (stopped === "interrupted") return ExitCode.INTERRUPTED;
   if (stopped === "budget") return ExitCode.BUDGET_EXCEEDED;
   if (stopped === "api_error") return ExitCode.API_ERROR;
+  // Batch jobs still running: the run did what it could now, and a later --resume picks them up.
+  if (stopped === "pending") return ExitCode.OK;
   return success ? ExitCode.OK : ExitCode.ITEMS_FAILED;
 }
 

@@ -4,6 +4,7 @@ import { stopExitCode } from "./apply-command.js";
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_VERIFY_TIMEOUT_S, depsFromContext, modelSettings, verifyCommands } from "./command-deps.js";
 import { fixFields, fixOptions } from "./fix-options.js";
 import { renderScanAndFix } from "./scan-and-fix/render.js";
+import { batchDeps, batchOptions } from "./scan-and-fix/batch-options.js";
 import { parseShard } from "./scan-and-fix/shard.js";
 import type { ScanAndFixResult } from "./scan-and-fix/types.js";
 
@@ -27,6 +28,12 @@ const schema = z
     include_imports: z.boolean().optional(),
     max_context_tokens: z.number().int().positive().optional(),
     concurrency: z.number().int().positive().max(64).optional(),
+    via: z.enum(["sync", "batch"]).optional(),
+    wait: z.boolean().optional(),
+    poll_interval: z.number().positive().optional(),
+    resubmit_missing: z.boolean().optional(),
+    batch_max_requests: z.number().int().positive().optional(),
+    batch_max_bytes: z.number().int().positive().optional(),
   })
   .strict();
 
@@ -50,6 +57,12 @@ export const scanAndFixCommand = defineCommand({
     { key: "include_imports", type: "boolean", description: "add the local files the files to fix import to each report" },
     { key: "max_context_tokens", type: "number", description: "refuse a report larger than this many tokens" },
     { key: "concurrency", type: "number", description: "requests in flight at once (default: config rate_limits.concurrency or 4)" },
+    { key: "via", type: "string", valueName: "route", description: "sync (default) or batch: first attempts as Batch API jobs at half price; returns pending at once, apply later with --resume" },
+    { key: "wait", type: "boolean", description: "batch runs: poll until the jobs end (progress on stderr), then apply" },
+    { key: "poll_interval", type: "number", valueName: "seconds", description: "batch runs: how often --wait checks the jobs (default: 60)" },
+    { key: "resubmit_missing", type: "boolean", description: "with --resume: send the requests whose job expired, was cancelled or failed again as a new batch job" },
+    { key: "batch_max_requests", type: "number", description: "batch runs: requests per batch input file (default: 10000)" },
+    { key: "batch_max_bytes", type: "number", description: "batch runs: bytes per batch input file (default: 1900000000, under Google's 2 GB)" },
   ],
   examples: [
     "gembatch scan-and-fix",
@@ -57,6 +70,9 @@ export const scanAndFixCommand = defineCommand({
     "gembatch scan-and-fix --dry-run --json",
     "gembatch scan-and-fix --shard 2/4 --max-files 50 --json",
     "gembatch scan-and-fix --resume",
+    "gembatch scan-and-fix --via batch --json   # returns at once: stopped \"pending\", the run dir and the job names",
+    "gembatch scan-and-fix --resume --output-dir tmp/gembatch_fix_20261129_020000 --wait   # apply when the jobs end",
+    "gembatch scan-and-fix --resume --output-dir tmp/gembatch_fix_20261129_020000 --resubmit-missing",
     "gembatch scan-and-fix --skip-verify --dry-run   # no verify command, said out loud (an empty --verify is refused)",
     `gembatch scan-and-fix '{"paths": ["src"], "rules": ["logger-bind"], "verify": ["python3 -m unittest"], "max_cost": 0.5}'`,
   ],
@@ -100,8 +116,9 @@ export const scanAndFixCommand = defineCommand({
         ...(input.max_context_tokens ? { maxContextTokens: input.max_context_tokens } : {}),
         ...(input.concurrency ? { concurrency: input.concurrency } : {}),
         ...(ctx.env.GITHUB_STEP_SUMMARY ? { stepSummaryFile: ctx.env.GITHUB_STEP_SUMMARY } : {}),
+        ...batchOptions(input),
       },
-      depsFromContext(ctx, settings),
+      { ...depsFromContext(ctx, settings), ...(await batchDeps(input, ctx)) },
     );
   },
   renderText: (result) => renderScanAndFix(result),

@@ -2,7 +2,8 @@ import { z } from "zod";
 
 export const FILE_STATUSES = ["fixed", "failed", "refused", "unchanged", "diff_only"] as const;
 export type FileStatus = (typeof FILE_STATUSES)[number];
-export const STOP_REASONS = ["budget", "api_error", "interrupted"] as const;
+/** `pending`: scan-and-fix --via batch is waiting on its Batch API jobs (come back with --resume). */
+export const STOP_REASONS = ["budget", "api_error", "interrupted", "pending"] as const;
 export type StopReason = (typeof STOP_REASONS)[number];
 
 const VerifyRunSchema = z.object({

@@ -43,7 +43,7 @@ export interface JobDeps {
 }
 
 /** The request as the REST API spells it, for a JSONL input line. */
-function restRequest(request: BuiltRequest): Record<string, unknown> {
+export function restRequest(request: BuiltRequest): Record<string, unknown> {
   const { systemInstruction, cachedContent, maxOutputTokens, temperature, thinkingConfig } = request.config;
   return {
     contents: request.contents,

@@ -21,3 +21,4 @@ export type {
   UsageSummary,
   Via,
 } from "./types.js";
+export { prepareBatchRequests, recordBatchReplies, DETACHED_PLAN_FILE, type BatchReply, type DetachedRequest } from "./detached.js";

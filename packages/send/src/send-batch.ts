@@ -85,7 +85,7 @@ export async function sendBatch(run: RunContext, files: PlannedFile[], options: 
       if (row?.response) {
         const part = replyPart(run, { response: row.response }, startedAt);
         settle(file, part.cost, false);
-        if (options.ledgerFile) appendLedger(options.ledgerFile, ledgerRow(run, part));
+        if (options.ledgerFile) appendLedger(options.ledgerFile, ledgerRow(run, run.generate.ledger?.command ?? "send", part));
         const outcome = await finishFile(run, file, { first: part, startedAt, batchJob: job.name ?? entry.display_name });
         result = outcome.result;
         if (outcome.stop) stop ??= outcome.stop;
@@ -182,11 +182,11 @@ export async function sendBatch(run: RunContext, files: PlannedFile[], options: 
   return { results, notSent, stop, job: last };
 }
 
-function ledgerRow(run: RunContext, part: ReplyPart) {
+export function ledgerRow(run: Pick<RunContext, "clock" | "model" | "runName">, command: string, part: ReplyPart) {
   const usage = usageSummary(part.usage);
   return {
     time: new Date(run.clock.now()).toISOString(),
-    command: run.generate.ledger?.command ?? "send",
+    command,
     model: run.model,
     model_version: part.modelVersion,
     operation: "batchGenerateContent",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FILE_STATUSES, STOP_REASONS } from "../state.js";
+import { BatchSectionSchema } from "./batch-state.js";
 
 export const RuleEntrySchema = z.object({
   rule: z.string(),
@@ -38,6 +39,8 @@ export const FixStateSchema = z.object({
   files: z.array(z.string()),
   rules: z.array(RuleEntrySchema),
   costs: z.record(z.string(), z.number()),
+  /** Present when the run goes through the Batch API (`--via batch`). */
+  batch: BatchSectionSchema.optional(),
 });
 export type FixState = z.infer<typeof FixStateSchema>;
 

@@ -51,7 +51,7 @@ export function buildFixResult(input: { state: FixState; fixDir: string; project
     failure_reports: state.rules.map((r) => r.failure_report).filter((f): f is string => f !== null),
     escalation_files: state.rules.map((r) => r.escalation_file).filter((f): f is string => f !== null),
     total_cost: input.totalCost,
-    ...(input.dry ? { estimated_cost: input.dry.estimatedCost, estimated_cost_expected: input.dry.expectedCost, requests: input.dry.requests, dry_run_by_rule: input.dry.byRule } : {}),
+    ...(input.dry ? { estimated_cost: input.dry.estimatedCost, estimated_cost_expected: input.dry.expectedCost, requests: input.dry.requests, dry_run_by_rule: input.dry.byRule, cost_by_route: input.dry.byRoute } : {}),
     ...(input.rulesLeftOut && input.rulesLeftOut.length > 0 ? { rules_left_out: input.rulesLeftOut } : {}),
     summary_file: show(path.join(input.fixDir, "SUMMARY.json")),
     summary_markdown_file: show(path.join(input.fixDir, "SUMMARY.md")),

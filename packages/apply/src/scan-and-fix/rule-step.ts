@@ -80,7 +80,7 @@ export async function writeRuleReport(ctx: RuleStepContext, entry: RuleEntry, fi
  * One rule, resumably: its report (from the findings as they are now), the send, the extraction, and
  * apply with the two-attempt rule. Returns a stop reason when the whole run must end.
  */
-export async function runRuleStep(ctx: RuleStepContext, entry: RuleEntry): Promise<{ stop?: StopReason }> {
+export async function runRuleStep(ctx: RuleStepContext, entry: RuleEntry, step: { only?: ReadonlySet<string> } = {}): Promise<{ stop?: StopReason }> {
   const { options } = ctx;
   const root = options.projectRoot;
   const signal = ctx.deps.signal;
@@ -96,7 +96,8 @@ export async function runRuleStep(ctx: RuleStepContext, entry: RuleEntry): Promi
   const runDir = path.join(ctx.fixDir, "runs", entry.issue);
   entry.run_dir = shownPath(root, runDir);
   // Files an earlier (stopped) pass already applied are done; only the others go out again.
-  let files = entry.files.filter((file) => entry.outcomes[file] === undefined);
+  // `only`: the files whose batch replies are in (the others wait for theirs).
+  let files = entry.files.filter((file) => entry.outcomes[file] === undefined && (!step.only || step.only.has(file)));
   let budgetStop = false;
   if (entry.phase === "reported") {
     const remaining = ctx.costs.remaining();

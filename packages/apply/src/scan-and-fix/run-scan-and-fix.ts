@@ -9,6 +9,8 @@ import { shownPath } from "../paths.js";
 import { withProjectSession } from "../project-session.js";
 import type { StopReason } from "../state.js";
 import type { ApplyDeps } from "../types.js";
+import type { BatchDeps } from "./batch-jobs.js";
+import { runBatchPass } from "./batch-pass.js";
 import { dryRunPlan } from "./dry-run.js";
 import { FIX_STATE_FILE, FIX_STATE_VERSION, FixStateSchema, type FixState, type RuleEntry } from "./fix-state.js";
 import { makePlan } from "./plan.js";
@@ -40,7 +42,7 @@ function entryFor(rule: string, files: string[]): RuleEntry {
  * retry → failure reports → a summary as JSON and markdown. Rules run one after another so a file two
  * rules flag is sent the second time as the first fix left it. Resumable from the run directory.
  */
-async function runScanAndFixLocked(options: ScanAndFixOptions, deps: ApplyDeps, recovered: string[] = []): Promise<ScanAndFixResult> {
+async function runScanAndFixLocked(options: ScanAndFixOptions, deps: ApplyDeps & BatchDeps, recovered: string[] = []): Promise<ScanAndFixResult> {
   if (options.dryRun && options.resume) throw new CliError("BAD_INPUT", "resume: a dry run has nothing to resume", { hint: "leave out --dry-run or --resume" });
   // What the project lock's recovery settled goes into this run's summary too (CI reads only that).
   const warnings: string[] = [...recovered];
@@ -76,7 +78,7 @@ async function runScanAndFixLocked(options: ScanAndFixOptions, deps: ApplyDeps, 
         finished: false,
         stopped: null,
         shard: options.shard ? formatShard(options.shard) : null,
-        plan: { paths: options.paths ?? null, rules: options.rules ?? null, max_files: options.maxFiles ?? null, dry_run: options.dryRun },
+        plan: { paths: options.paths ?? null, rules: options.rules ?? null, max_files: options.maxFiles ?? null, dry_run: options.dryRun, ...(options.via === "batch" ? { via: "batch" } : {}) },
         findings: plan.findings.length,
         files_found: plan.filesFound.length,
         files: plan.files,
@@ -97,8 +99,16 @@ async function runScanAndFixLocked(options: ScanAndFixOptions, deps: ApplyDeps, 
     const ctx: RuleStepContext = { options, fixDir, rules: rulesById, deps, costs, save, warn };
     let stop: StopReason | undefined;
     let dry: Awaited<ReturnType<typeof dryRunPlan>> | undefined;
+    let batch: ScanAndFixResult["batch"];
     if (options.dryRun) dry = await dryRunPlan(ctx, plan!, live.rules);
-    else {
+    else if (options.via === "batch" || live.batch || live.plan.via === "batch") {
+      if (live.files.length > 0 && options.branch && !live.batch) await switchBranch(root, options.branch);
+      await save();
+      ({ stop, batch } = await runBatchPass(ctx, live, deps));
+      live.stopped = stop ?? null;
+      live.finished = !stop && (live.batch?.missing.length ?? 0) === 0;
+      await save();
+    } else {
       if (live.files.length > 0 && options.branch) await switchBranch(root, options.branch);
       await save();
       for (const entry of live.rules) {
@@ -116,6 +126,7 @@ async function runScanAndFixLocked(options: ScanAndFixOptions, deps: ApplyDeps, 
       await save();
     }
     const result = buildFixResult({ state: live, fixDir, projectRoot: root, totalCost: costs.spent(), dryRun: options.dryRun, dry, rulesLeftOut: plan?.rulesLeftOut, stateFile: options.dryRun ? null : store.file, warnings });
+    if (batch) result.batch = batch;
     await writeSummaries(result, { json: path.join(fixDir, "SUMMARY.json"), markdown: path.join(fixDir, "SUMMARY.md"), projectRoot: root, ...(options.stepSummaryFile ? { stepSummary: options.stepSummaryFile } : {}) });
     return result;
   } finally {
@@ -127,7 +138,7 @@ async function runScanAndFixLocked(options: ScanAndFixOptions, deps: ApplyDeps, 
  * scan-and-fix under the project lock (a dry run edits nothing and takes none): a second run in the
  * project is refused, and a candidate a dead run left in the tree is put back before the scan sees it.
  */
-export async function runScanAndFix(options: ScanAndFixOptions, deps: ApplyDeps = {}): Promise<ScanAndFixResult> {
+export async function runScanAndFix(options: ScanAndFixOptions, deps: ApplyDeps & BatchDeps = {}): Promise<ScanAndFixResult> {
   if (options.dryRun) return runScanAndFixLocked(options, deps);
   const recovered: string[] = [];
   const warn = (message: string) => {

@@ -13,6 +13,7 @@ const STOPS: Record<string, string> = {
   budget: "Stopped at the budget cap (`max_cost`): raise it and run again with `--resume`.",
   api_error: "Stopped by an API error that retries could not overcome (key, quota, network).",
   interrupted: "Interrupted: every original is in place; run again with `--resume`.",
+  pending: "Waiting on Batch API jobs: nothing is applied yet.",
 };
 
 /** Text from outside (a reason naming a file) inside one table cell: no pipe, no line break, no markup. */
@@ -25,6 +26,21 @@ function inline(text: string): string {
   return text.replace(/[\r\n]+/g, " ").replace(/[`<>|*_[\]]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Where a batch run stands, and the command that picks it up. */
+function batchSection(batch: NonNullable<ScanAndFixResult["batch"]>, pending: boolean): string[] {
+  const out = ["### Batch API jobs", "", `${batch.collected} of ${batch.requests} request(s) collected; run state in \`${batch.work_dir}\`.`, "", "| Batch | Job | State | Requests |", "|---|---|---|---|"];
+  for (const job of batch.jobs) out.push(`| ${job.batch} | \`${job.job_name ?? "—"}\` | ${job.state} | ${job.requests} |`);
+  if (pending) {
+    out.push("", "Google's target turnaround is 24 h (often much sooner); a job not done after 48 h expires. Come back with:", "", "```", batch.resume_command, "```", "", "(add `--wait` to poll until the jobs end; the run directory is all a later job needs, on any machine with the same checkout.)");
+  }
+  if (batch.missing.length > 0) {
+    out.push("", `**${batch.missing.length} file(s) have no result** (their job expired, was cancelled or failed); send them again with:`, "", "```", batch.resume_command, "```", "", ...batch.missing.map((f) => `- \`${tableCell(f)}\``));
+  }
+  const deferred = Object.entries(batch.deferred);
+  if (deferred.length > 0) out.push("", "Not batched (an earlier rule's request carries the file; run scan-and-fix again for these):", ...deferred.map(([f, rule]) => `- \`${tableCell(f)}\` for ${rule}`));
+  return out;
+}
+
 /** The markdown summary for people and for `$GITHUB_STEP_SUMMARY`. */
 export function renderSummaryMarkdown(result: ScanAndFixResult): string {
   const title = `## gembatch scan-and-fix${result.shard ? ` (shard ${result.shard})` : ""}${result.dry_run ? " — dry run" : ""}`;
@@ -33,9 +49,14 @@ export function renderSummaryMarkdown(result: ScanAndFixResult): string {
     ["Files attempted", String(result.files_attempted)],
   ];
   if (result.dry_run) rows.push(["Estimated cost (expected)", usd(result.estimated_cost_expected ?? null)], ["Estimated cost (worst case)", usd(result.estimated_cost)]);
+  if (result.dry_run && result.cost_by_route) {
+    const route = result.cost_by_route;
+    rows.push(["Expected cost by route", `sync ${usd(route.sync)} · batch (\`--via batch\`) ${usd(route.batch)} · sync with caching ${usd(route.sync_with_cache)}${route.cached_rules === 0 ? " (shared context too small to cache)" : ""}`]);
+  }
   else rows.push(["Fixed", String(result.files_fixed)], ["Not fixed", String(result.files_failed)], ["Cost", usd(result.total_cost)]);
   const out = [title, "", "| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
   if (result.stopped) out.push("", `**${STOPS[result.stopped]}**`);
+  if (result.batch) out.push("", ...batchSection(result.batch, result.stopped === "pending"));
   if (result.files.length > 0) {
     out.push("", "| File | Rules | Result | Attempts |", "|---|---|---|---|");
     for (const file of result.files) {

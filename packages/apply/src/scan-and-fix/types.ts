@@ -36,6 +36,16 @@ export interface ScanAndFixOptions {
   concurrency?: number;
   /** `$GITHUB_STEP_SUMMARY`: the markdown summary is appended to it. */
   stepSummaryFile?: string;
+  /** `batch`: the first attempts go through the Batch API at batch rates; the run returns pending at once. */
+  via?: "sync" | "batch";
+  /** Batch runs: poll until the jobs end, then apply (instead of returning pending). */
+  wait?: boolean;
+  pollIntervalMs?: number;
+  /** Batch runs, with `resume`: send the requests whose job ended with no result again as a new job. */
+  resubmitMissing?: boolean;
+  /** Split the batch input files at these limits (default: under Google's 2 GB, 10,000 requests). */
+  batchMaxBytes?: number;
+  batchMaxRequests?: number;
 }
 
 /** `skipped`: set aside on its own (not UTF-8, binary, a refused path), never sent; `reason` says why. */
@@ -72,6 +82,20 @@ export interface ScanAndFixResult {
   state_file: string | null;
   stopped?: StopReason;
   warnings?: string[];
+  /** Batch runs (`--via batch`): the jobs, and what has come back. */
+  batch?: {
+    work_dir: string;
+    jobs: Array<{ batch: number; job_name: string | null; state: string; requests: number; succeeded: number; failed: number }>;
+    requests: number;
+    collected: number;
+    /** Files whose job ended with no result (expired, cancelled, failed): `--resume --resubmit-missing`. */
+    missing: string[];
+    /** File → the rule it was not batched for (an earlier rule's request carries it). */
+    deferred: Record<string, string>;
+    resume_command: string;
+  };
+  /** Dry runs: what the requests would cost by each route, in USD (expected reply sizes). */
+  cost_by_route?: { sync: number | null; batch: number | null; sync_with_cache: number | null; cached_rules: number };
 }
 
 export { type Shard };
