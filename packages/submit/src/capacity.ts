@@ -3,7 +3,7 @@ import { nowIso, type Limits, type SubmitDeps } from "./context.js";
 import { isTerminal, type SubmissionState } from "./state.js";
 
 /** Job states are read this many at a time. */
-const REFRESH_CONCURRENCY = 16;
+const REFRESH_CONCURRENCY = 32;
 
 function active(state: SubmissionState): string[] {
   return Object.keys(state.submitted_jobs).filter((n) => !isTerminal(state.submitted_jobs[n]!.state));
