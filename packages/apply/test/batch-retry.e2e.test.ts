@@ -113,8 +113,19 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
     const retry = rows[1]!;
     expect(retry.key).toMatch(/@2$/);
     expect(retry.prompt).toMatch(/Previous attempt failed/);
-    expect(retry.prompt).toContain("test_log_records_carry_the_order_id");
+    // The verify output itself (not just the one-line error) in the retry's error block.
+    const details = /The error, trimmed to what matters:\n\n(`{3,})text\n([\s\S]*?)\n\1/.exec(retry.prompt)?.[2] ?? "";
+    expect(details).toContain("test_log_records_carry_the_order_id");
     expect(retry.prompt).toMatch(/^[-+].*logger/m);
     expect(emu.record.counts.generateContent ?? 0).toBe(0);
+  });
+
+  it("--retry-via batch on a run that is not a batch run is bad input: exit 2, one line naming the field", async () => {
+    const root = exampleProject();
+    const run = await gembatch(root, ["scan-and-fix", "--retry-via", "batch", "--json"], { emu: null });
+    expect(run.exitCode).toBe(2);
+    expect(parse(run.stdout).error.message).toMatch(/^retry_via: only for a batch run/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(path.join(root, "tmp", "gembatch_cost_ledger.jsonl"))).toBe(false);
   });
 });
