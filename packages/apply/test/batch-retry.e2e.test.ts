@@ -120,6 +120,30 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
     expect(emu.record.counts.generateContent ?? 0).toBe(0);
   });
 
+  it("--wait waits for the retry job too and applies its reply in the same call", async () => {
+    const root = exampleProject();
+    const clock = createManualClock();
+    const emu = await useEmulator({ clock, script: [batchOnly(answerRetry(SERVICE, goodFix(root, SERVICE))), batchOnly(answer(SERVICE, contextLosingFix(root, SERVICE)))] });
+    const child = gembatch(root, ["scan-and-fix", SERVICE, "--rules", "logger-bind", "--via", "batch", "--retry-via", "batch", "--wait", "--poll-interval", "0.05", "--json"], { emu });
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const until = async (pattern: RegExp) => {
+      for (let i = 0; i < 3000 && !pattern.test(stderr); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    await until(/checking again in/);
+    clock.advance(10_000);
+    await until(/retry request\(s\) submitted[\s\S]*checking again in/);
+    expect(emu.record.batches).toHaveLength(2);
+    clock.advance(10_000);
+    const run = await child;
+    expect(run.exitCode).toBe(0);
+    const result: Result = parse(run.stdout);
+    expect(result.stopped).toBeUndefined();
+    expect(statuses(result)).toEqual({ [SERVICE]: "fixed/2" });
+    expect(read(root, SERVICE)).toBe(goodFix(exampleProject(), SERVICE));
+    expect(emu.record.counts.generateContent ?? 0).toBe(0);
+  });
+
   it("--retry-via batch on a run that is not a batch run is bad input: exit 2, one line naming the field", async () => {
     const root = exampleProject();
     const run = await gembatch(root, ["scan-and-fix", "--retry-via", "batch", "--json"], { emu: null });
