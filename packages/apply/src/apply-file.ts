@@ -90,7 +90,7 @@ async function commitFix(ctx: FileRunContext, file: FileState): Promise<void> {
  * The two-attempt rule for one file: apply and verify the reply; on a failure put the original back and
  * retry with the error, up to `maxAttempts`. Returns a stop reason when the whole run must end.
  */
-export async function processFile(ctx: FileRunContext, file: FileState, first: Candidate): Promise<{ stop?: StopReason }> {
+export async function processFile(ctx: FileRunContext, file: FileState, first: Candidate): Promise<{ stop?: StopReason; deferred?: true }> {
   const unsafe = unsafePath(ctx.projectRoot, file.path);
   if (unsafe) {
     const backup = file.phase === "written" && file.backup_file ? `; an unconfirmed attempt may be on disk, the original is in ${file.backup_file}` : "";
@@ -120,6 +120,8 @@ export async function processFile(ctx: FileRunContext, file: FileState, first: C
       const details = readInside(previous.error_details_file, { projectRoot: ctx.projectRoot, within: [ctx.runDir] }) ?? previous.error ?? "";
       const outcome = await retryFile(ctx.retry, { file: file.path, n: file.n, attempt: file.attempt, previous, errorDetails: details });
       if ("stop" in outcome) return { stop: outcome.stop };
+      // Its retry went into a batch job: the file stays pending at this attempt until the reply is in.
+      if ("deferred" in outcome) return { deferred: true };
       ({ candidate, sendRunDir } = outcome);
     }
     const { record, interrupted } = await runAttempt(ctx, file, { candidate, sendRunDir });

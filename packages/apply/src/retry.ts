@@ -4,14 +4,14 @@ import path from "node:path";
 import { estimateTokens, raisedMaxTokens, readProjectFile, sizeMaxTokens, toCliError, writeFileAtomically, type GenerationSettings } from "@gembatch/core";
 import { runExtract } from "@gembatch/extract";
 import type { ParsedReport } from "@gembatch/report";
-import { runSend } from "@gembatch/send";
+import { DETACHED_PLAN_FILE, prepareBatchRequests, runSend } from "@gembatch/send";
 import { readSendMetas, viewFromContext, type Candidate } from "./candidates.js";
 import { newSpend, type CostTracker } from "./costs.js";
 import { fileKey, shownPath } from "./paths.js";
 import { renderRetryReport } from "./retry-report.js";
 import { readInside } from "./run-files.js";
 import type { AttemptRecord, StopReason } from "./state.js";
-import type { ModelSettings, SendingDeps } from "./types.js";
+import type { DeferredRetry, ModelSettings, SendingDeps } from "./types.js";
 
 export interface RetryContext {
   projectRoot: string;
@@ -24,6 +24,7 @@ export interface RetryContext {
   costs: CostTracker;
   signal?: AbortSignal;
   warn(message: string): void;
+  deferRetry?: (retry: DeferredRetry) => void;
 }
 
 /**
@@ -43,7 +44,7 @@ export function retrySettings(ctx: Pick<RetryContext, "settings" | "projectRoot"
   return { ...ctx.settings, maxTokens: raised };
 }
 
-export type RetryOutcome = { candidate: Candidate; sendRunDir: string } | { stop: StopReason; error: string };
+export type RetryOutcome = { candidate: Candidate; sendRunDir: string } | { stop: StopReason; error: string } | { deferred: true };
 
 export function attemptDir(runDir: string, attempt: number, n: number, file: string): string {
   return path.join(runDir, `attempt_${attempt}`, fileKey(n, file));
@@ -74,28 +75,37 @@ export async function retryFile(ctx: RetryContext, input: { file: string; n: num
     await mkdir(dir, { recursive: true });
     await writeFileAtomically(reportFile, text);
   }
-  const remaining = ctx.costs.remaining();
-  const sent = await runSend(
-    {
-      issueReportFile: reportFile,
-      filesToFix: [input.file],
-      model: settings.model,
-      settings: { ...settings, maxCost: remaining ?? null },
-      outputDir: dir,
-      resume: true,
-      cache: false,
-      cwd: ctx.projectRoot,
-      projectRoot: ctx.projectRoot,
-      tmpDir: ctx.tmpDir,
-    },
-    { ...ctx.deps, ...(ctx.signal ? { signal: ctx.signal } : {}), warn: ctx.warn },
-  );
-  ctx.costs.add(`send:${shownPath(ctx.projectRoot, dir)}`, newSpend(sent));
-  if (sent.stopped) return { stop: sent.stopped, error: sent.error?.message ?? `retry not sent: ${sent.stopped}` };
-  const row = sent.results.find((r) => r.file_to_fix === input.file);
-  if (!row?.response_file) {
-    return { candidate: { path: input.file, refusal: { code: "send_failed", reason: row?.error ?? "the retry request failed" } }, sendRunDir: dir };
+  const sendOptions = {
+    issueReportFile: reportFile,
+    filesToFix: [input.file],
+    model: settings.model,
+    settings: { ...settings, maxCost: ctx.costs.remaining() ?? null },
+    outputDir: dir,
+    resume: true,
+    cache: false,
+    cwd: ctx.projectRoot,
+    projectRoot: ctx.projectRoot,
+    tmpDir: ctx.tmpDir,
+  };
+  let failure: string | null = null;
+  // A batch retry's reply, recorded here when its job ended: used as a sync reply would be.
+  const meta = existsSync(path.join(dir, DETACHED_PLAN_FILE)) ? readSendMetas(dir).get(input.file) : undefined;
+  if (meta) {
+    if (meta.success === false) failure = meta.error ?? "the retry request failed";
+  } else if (ctx.deferRetry) {
+    const prepared = prepareBatchRequests(sendOptions, { ...(ctx.deps.pricing ? { pricing: ctx.deps.pricing } : {}), warn: ctx.warn });
+    const request = prepared.requests[0];
+    if (!request) return { candidate: { path: input.file, refusal: { code: "send_failed", reason: "the retry request is too large for one reply" } }, sendRunDir: dir };
+    ctx.deferRetry({ file: input.file, n: input.n, attempt: input.attempt, dir, request: request.request, estimatedPromptTokens: request.estimated_prompt_tokens, maxTokens: prepared.maxTokens });
+    return { deferred: true };
+  } else {
+    const sent = await runSend(sendOptions, { ...ctx.deps, ...(ctx.signal ? { signal: ctx.signal } : {}), warn: ctx.warn });
+    ctx.costs.add(`send:${shownPath(ctx.projectRoot, dir)}`, newSpend(sent));
+    if (sent.stopped) return { stop: sent.stopped, error: sent.error?.message ?? `retry not sent: ${sent.stopped}` };
+    const row = sent.results.find((r) => r.file_to_fix === input.file);
+    if (!row?.response_file) failure = row?.error ?? "the retry request failed";
   }
+  if (failure !== null) return { candidate: { path: input.file, refusal: { code: "send_failed", reason: failure } }, sendRunDir: dir };
   try {
     const extracted = await runExtract(
       { markdownFile: dir, cwd: ctx.projectRoot, projectRoot: ctx.projectRoot, tmpDir: ctx.tmpDir, outputDir: path.join(dir, "extracted"), files: [input.file] },

@@ -150,16 +150,19 @@ async function runApplyLocked(options: ApplyOptions, deps: ApplyDeps): Promise<A
       firstSendRunDir: view.sendRunDir,
       commit: options.commit && !options.diffOnly ? { verify: options.verify, issue: report?.issue ?? null } : null,
       retry: report
-        ? { projectRoot: root, tmpDir: options.tmpDir, runDir, report, settings: options.settings, maxAttempts: options.maxAttempts, deps, costs, ...(deps.signal ? { signal: deps.signal } : {}), warn }
+        ? { projectRoot: root, tmpDir: options.tmpDir, runDir, report, settings: options.settings, maxAttempts: options.maxAttempts, deps, costs, ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.deferRetry ? { deferRetry: deps.deferRetry } : {}), warn }
         : null,
     };
     let stop: StopReason | undefined;
+    let deferred = 0;
     for (const file of live.files) {
       if (file.status !== "pending") continue;
       const candidate = view.candidates.get(file.path) ?? { path: file.path, refusal: { code: "missing_file", reason: "the extraction has nothing for this file" } };
       info(`${file.path}: attempt ${file.attempt}`);
       try {
-        ({ stop } = await processFile(ctx, file, candidate));
+        const processed = await processFile(ctx, file, candidate);
+        stop = processed.stop;
+        if (processed.deferred) deferred += 1;
       } catch (error) {
         // Whatever went wrong, a candidate that was never confirmed does not stay in the project.
         if (file.phase === "written") await rollback(ctx, file);
@@ -167,6 +170,8 @@ async function runApplyLocked(options: ApplyOptions, deps: ApplyDeps): Promise<A
       }
       if (stop) break;
     }
+    // Retries waiting in a batch job: the failure report and escalation come when their replies do.
+    if (!stop && deferred > 0) stop = "pending";
     live.stopped = stop ?? null;
     const failed = live.files.filter((f) => f.status === "failed");
     if (failed.length > 0) {

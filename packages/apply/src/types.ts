@@ -29,6 +29,20 @@ export interface ApplyDeps extends SendingDeps {
   costs?: CostTracker;
   /** Between SIGTERM and SIGKILL of a verify command. */
   killGraceMs?: number;
+  /** Retries go out as batch rows (scan-and-fix `--retry-via batch`): the file waits for its reply. */
+  deferRetry?(retry: DeferredRetry): void;
+}
+
+/** A retry request prepared (as the sync retry builds it) for a batch job instead of being sent. */
+export interface DeferredRetry {
+  file: string;
+  n: number;
+  attempt: number;
+  /** The retry's send run (`attempt_<k>/<n>_<stem>/`), where its reply is to be recorded. */
+  dir: string;
+  request: Record<string, unknown>;
+  estimatedPromptTokens: number;
+  maxTokens: number;
 }
 
 /** Resolved once by core's `resolveGenerationSettings` (precedence and the model's limits). */

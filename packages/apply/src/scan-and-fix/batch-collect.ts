@@ -7,6 +7,7 @@ import type { StopReason } from "../state.js";
 import { DEFAULT_POLL_INTERVAL_MS, inputLines, openSubmit, submitInputs, writeInputFiles, BATCH_LIMITS, type BatchDeps } from "./batch-jobs.js";
 import { INPUTS_DIR, RESULTS_DIR, type BatchSection } from "./batch-state.js";
 import type { FixState } from "./fix-state.js";
+import { retryCollector, submitRetries } from "./batch-retry.js";
 import { runRuleStep, type RuleStepContext } from "./rule-step.js";
 
 export interface BatchJobView {
@@ -87,7 +88,7 @@ async function settled(ctx: RuleStepContext, submit: SubmitDeps, state: Submissi
  * own step (its retry and escalation go synchronously). Keys whose job ended without results are kept
  * as missing for `--resubmit-missing`.
  */
-export async function resumeBatchRun(ctx: RuleStepContext, state: FixState, deps: BatchDeps): Promise<{ stop?: StopReason; jobs: BatchJobView[] }> {
+export async function resumeBatchRun(ctx: RuleStepContext, state: FixState, deps: BatchDeps): Promise<{ stop?: StopReason; jobs: BatchJobView[]; retried?: boolean }> {
   const batch: BatchSection = state.batch!;
   if (Object.keys(batch.keys).length === 0) return { jobs: [] };
   const workDir = path.join(ctx.fixDir, batch.work_dir);
@@ -119,6 +120,7 @@ export async function resumeBatchRun(ctx: RuleStepContext, state: FixState, deps
     const collected = new Set(batch.collected);
     const missing: string[] = [];
     const byRule = new Map<string, Map<string, BatchReply>>();
+    const retryReplies: Array<{ key: string; rule: string; file: string; dir: string; reply: BatchReply }> = [];
     for (const [key, where] of Object.entries(batch.keys)) {
       if (collected.has(key)) continue;
       const last = batchOf.get(key)!;
@@ -131,24 +133,36 @@ export async function resumeBatchRun(ctx: RuleStepContext, state: FixState, deps
         missing.push(key);
         continue;
       }
+      if (where.retry_dir) {
+        retryReplies.push({ key, rule: where.rule, file: where.file, dir: where.retry_dir, reply });
+        continue;
+      }
       const replies = byRule.get(where.rule) ?? new Map<string, BatchReply>();
       replies.set(where.file, reply);
       byRule.set(where.rule, replies);
     }
     const open = new Set(missing.map((key) => batch.keys[key]!.rule));
+    const recordOptions = {
+      projectRoot: ctx.options.projectRoot,
+      ...(ctx.deps.clock ? { clock: ctx.deps.clock } : {}),
+      ...(ctx.deps.pricing ? { pricing: ctx.deps.pricing } : {}),
+      ...(ctx.deps.ledgerFile ? { ledgerFile: ctx.deps.ledgerFile } : {}),
+      ledgerCommand: ctx.deps.ledgerCommand ?? "scan-and-fix",
+    };
+    const retries = retryCollector(ctx, batch);
     for (const entry of state.rules) {
       const replies = byRule.get(entry.rule);
       if (replies) {
         const runDir = path.join(ctx.fixDir, "runs", entry.issue);
-        const written = await recordBatchReplies(runDir, replies, {
-          projectRoot: ctx.options.projectRoot,
-          ...(ctx.deps.clock ? { clock: ctx.deps.clock } : {}),
-          ...(ctx.deps.pricing ? { pricing: ctx.deps.pricing } : {}),
-          ...(ctx.deps.ledgerFile ? { ledgerFile: ctx.deps.ledgerFile } : {}),
-          ledgerCommand: ctx.deps.ledgerCommand ?? "scan-and-fix",
-        });
+        const written = await recordBatchReplies(runDir, replies, recordOptions);
         ctx.costs.add(`batch:${entry.run_dir}`, written.reduce((sum, r) => sum + (r.cost ?? 0), 0));
-        for (const [key, where] of Object.entries(batch.keys)) if (where.rule === entry.rule && replies.has(where.file)) batch.collected.push(key);
+        for (const [key, where] of Object.entries(batch.keys)) if (where.rule === entry.rule && !where.retry_dir && replies.has(where.file)) batch.collected.push(key);
+      }
+      // A retry's reply goes into its own send run, where the retry step finds it as a sync reply.
+      for (const retry of retryReplies.filter((r) => r.rule === entry.rule)) {
+        const written = await recordBatchReplies(path.resolve(ctx.options.projectRoot, retry.dir), new Map([[retry.file, retry.reply]]), recordOptions);
+        ctx.costs.add(`batch:${retry.dir}`, written.reduce((sum, r) => sum + (r.cost ?? 0), 0));
+        batch.collected.push(retry.key);
       }
       // This pass's replies, and any an interrupted pass recorded but did not finish applying.
       const done = new Set(batch.collected);
@@ -156,7 +170,7 @@ export async function resumeBatchRun(ctx: RuleStepContext, state: FixState, deps
       if (ready.size === 0) continue;
       entry.phase = "sent";
       await ctx.save();
-      const { stop } = await runRuleStep(ctx, entry, { only: ready });
+      const { stop } = await runRuleStep(retries.stepContext(entry), entry, { only: ready });
       if (stop) return { stop, jobs: jobsView(subState) };
       // Its other files' replies have not come back: the rule stays open for them.
       if (open.has(entry.rule)) entry.phase = "sent";
@@ -164,6 +178,9 @@ export async function resumeBatchRun(ctx: RuleStepContext, state: FixState, deps
     }
     batch.missing = missing;
     await ctx.save();
+    const retried = await submitRetries(ctx, submit, batch, workDir, retries.deferred);
+    if (retried.stop) return { stop: retried.stop, jobs: jobsView(subState) };
+    if (retried.submitted > 0) return { stop: "pending", jobs: jobsView((await submit.store.load())!), retried: true };
     return { jobs: jobsView(subState) };
   } finally {
     await close();

@@ -4,6 +4,7 @@ import type { ScanAndFixOptions } from "./types.js";
 
 export interface BatchInput {
   via?: "sync" | "batch" | undefined;
+  retry_via?: "sync" | "batch" | undefined;
   wait?: boolean | undefined;
   poll_interval?: number | undefined;
   resubmit_missing?: boolean | undefined;
@@ -17,8 +18,10 @@ export interface BatchInput {
 export function batchOptions(input: BatchInput): Partial<ScanAndFixOptions> {
   if (input.resubmit_missing && !input.resume) throw new CliError("BAD_INPUT", "resubmit_missing: only with resume (it resends what a batch run's jobs did not bring back)", { hint: "add --resume --output-dir <the batch run>" });
   if (input.via === "batch" && input.resume) throw new CliError("BAD_INPUT", "via: a resume continues the run the way it started", { hint: "leave out --via batch with --resume" });
+  if (input.retry_via && input.via !== "batch" && !input.resume) throw new CliError("BAD_INPUT", "retry_via: only for a batch run (its retries; a sync run's go sync)", { hint: "add --via batch, or --resume on a batch run" });
   return {
     ...(input.via ? { via: input.via } : {}),
+    ...(input.retry_via ? { retryVia: input.retry_via } : {}),
     ...(input.wait ? { wait: true } : {}),
     ...(input.poll_interval !== undefined ? { pollIntervalMs: Math.round(input.poll_interval * 1000) } : {}),
     ...(input.resubmit_missing ? { resubmitMissing: true } : {}),

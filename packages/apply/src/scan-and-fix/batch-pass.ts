@@ -20,7 +20,7 @@ async function submittedJobs(workDir: string): Promise<BatchJobView[]> {
  * to wait and apply); every later one (`--resume`) checks the jobs and applies what came back.
  */
 export async function runBatchPass(ctx: RuleStepContext, state: FixState, deps: BatchDeps): Promise<{ stop?: StopReason; batch?: NonNullable<ScanAndFixResult["batch"]> }> {
-  let outcome: { stop?: StopReason; jobs: BatchJobView[] };
+  let outcome: { stop?: StopReason; jobs: BatchJobView[]; retried?: boolean };
   if (!state.batch) {
     const submitted = await submitBatchRun(ctx, state, deps);
     if (submitted.stop) return { stop: submitted.stop };
@@ -30,6 +30,8 @@ export async function runBatchPass(ctx: RuleStepContext, state: FixState, deps: 
     else outcome = ctx.options.wait ? await resumeBatchRun(ctx, state, deps) : { stop: "pending", jobs };
     if (Object.keys(state.batch!.keys).length === 0) outcome = { jobs: [] };
   } else outcome = await resumeBatchRun(ctx, state, deps);
+  // `--wait` with `--retry-via batch`: the retry job is waited for and applied in the same call.
+  while (ctx.options.wait && "retried" in outcome && outcome.retried) outcome = await resumeBatchRun(ctx, state, deps);
   const batch = state.batch!;
   const shown = shownPath(ctx.options.projectRoot, ctx.fixDir);
   return {

@@ -1,7 +1,12 @@
 import { z } from "zod";
 
 /** Where a key's reply belongs: the rule's send run and the file. */
-const KeySchema = z.object({ rule: z.string(), file: z.string() });
+const KeySchema = z.object({
+  rule: z.string(),
+  file: z.string(),
+  /** A retry's key (`--retry-via batch`): its send run, relative to the project root, where the reply is recorded. */
+  retry_dir: z.string().optional(),
+});
 
 /**
  * What `scan-and-fix --via batch` keeps in the run's state: everything a later job (another machine, a
@@ -20,6 +25,8 @@ export const BatchSectionSchema = z.object({
   /** Files not batched for a rule because an earlier rule's batch request already carries them. */
   deferred: z.record(z.string(), z.string()).default({}),
   resubmits: z.number().int().default(0),
+  /** `batch`: the retries a resume finds needed go out as a new batch job too (escalation stays sync). */
+  retry_via: z.enum(["sync", "batch"]).default("sync"),
 });
 export type BatchSection = z.infer<typeof BatchSectionSchema>;
 

@@ -24,6 +24,7 @@ export async function submitBatchRun(ctx: RuleStepContext, state: FixState, deps
     missing: [],
     deferred: {},
     resubmits: 0,
+    retry_via: ctx.options.retryVia ?? "sync",
   };
   if (!state.batch) {
     const claimed = new Map<string, string>();

@@ -172,6 +172,11 @@ export async function runRuleStep(ctx: RuleStepContext, entry: RuleEntry, step: 
   }
   entry.failure_report = applied.failure_report;
   entry.escalation_file = applied.escalation_file ?? null;
+  // Retries waiting in a batch job: the rule stays open for their replies, the run goes on with the others.
+  if (applied.stopped === "pending" && !budgetStop) {
+    await ctx.save();
+    return {};
+  }
   if (applied.stopped || budgetStop) {
     await ctx.save();
     return { stop: applied.stopped ?? "budget" };

@@ -41,6 +41,8 @@ export interface ScanAndFixOptions {
   /** Batch runs: poll until the jobs end, then apply (instead of returning pending). */
   wait?: boolean;
   pollIntervalMs?: number;
+  /** Batch runs: `batch` sends the retries a resume finds needed as a new batch job (default: sync). */
+  retryVia?: "sync" | "batch";
   /** Batch runs, with `resume`: send the requests whose job ended with no result again as a new job. */
   resubmitMissing?: boolean;
   /** Split the batch input files at these limits (default: under Google's 2 GB, 10,000 requests). */
