@@ -4,22 +4,8 @@ import { createManualClock } from "@gembatch/emulator";
 import { describe, expect, it } from "vitest";
 import { answer, answerRetry, contextLosingFix, errorPathFix, exampleProject, goodFix, LOGGER_BIND_FILES, read, truncatedAnswer, write } from "../src/test-helpers/example.js";
 import { useEmulator } from "../src/test-helpers/harness.js";
+import { batchOnly, ledger, NOTIFICATIONS, originals, PAYMENTS, SERVICE, statuses, type Result } from "./batch-helpers.js";
 import { gembatch, parse } from "./bin.js";
-
-const SERVICE = "orders/service.py";
-const PAYMENTS = "orders/payments.py";
-const NOTIFICATIONS = "orders/notifications.py";
-
-type Result = { files: Array<{ path: string; status: string; attempts: number }>; [key: string]: any };
-const statuses = (result: Result) => Object.fromEntries(result.files.map((f) => [f.path, `${f.status}/${f.attempts}`]));
-const originals = (root: string) => Object.fromEntries(LOGGER_BIND_FILES.map((f) => [f, read(root, f)]));
-const ledger = (root: string) => {
-  const file = path.join(root, "tmp", "gembatch_cost_ledger.jsonl");
-  return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [];
-};
-
-/** Batch rows answer the first attempts; a retry (its prompt says the previous attempt failed) is answered only over sync. */
-const batchOnly = (entry: ReturnType<typeof answer>) => ({ ...entry, match: { ...entry.match, route: "batch" } });
 
 describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clock)", () => {
   it("submit → pending exit → resume before done (nothing applied) → resume after done: fixed files, verify run, a failure report, retries sync, costs in the ledger once", async () => {

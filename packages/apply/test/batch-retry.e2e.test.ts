@@ -2,24 +2,12 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createManualClock } from "@gembatch/emulator";
 import { describe, expect, it } from "vitest";
-import { answer, answerRetry, contextLosingFix, errorPathFix, exampleProject, goodFix, LOGGER_BIND_FILES, read, truncatedAnswer } from "../src/test-helpers/example.js";
+import { answer, answerRetry, contextLosingFix, errorPathFix, exampleProject, goodFix, read, truncatedAnswer } from "../src/test-helpers/example.js";
 import { useEmulator } from "../src/test-helpers/harness.js";
+import { batchOnly, ledger, NOTIFICATIONS, originals, PAYMENTS, SERVICE, statuses, type Result } from "./batch-helpers.js";
 import { gembatch, parse } from "./bin.js";
 
-const SERVICE = "orders/service.py";
-const PAYMENTS = "orders/payments.py";
-const NOTIFICATIONS = "orders/notifications.py";
-
-type Result = { files: Array<{ path: string; status: string; attempts: number }>; [key: string]: any };
 type Row = { route: string; key?: string; prompt: string; settings?: { maxOutputTokens?: number } };
-const statuses = (result: Result) => Object.fromEntries(result.files.map((f) => [f.path, `${f.status}/${f.attempts}`]));
-const originals = (root: string) => Object.fromEntries(LOGGER_BIND_FILES.map((f) => [f, read(root, f)]));
-const ledger = (root: string) => {
-  const file = path.join(root, "tmp", "gembatch_cost_ledger.jsonl");
-  return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [];
-};
-/** Every script entry answers batch rows only: a sync call would get the emulator's default reply and show in the counts. */
-const batchOnly = (entry: { match: Record<string, unknown>; reply: Record<string, unknown> }) => ({ ...entry, match: { ...entry.match, route: "batch" } });
 const batchRows = (rows: Row[]) => rows.filter((r) => r.route === "batch");
 
 describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulator on a manual clock)", () => {

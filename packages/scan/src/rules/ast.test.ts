@@ -3,7 +3,7 @@ import { ExitCode } from "@gembatch/core";
 import { invoke, tempTree } from "@gembatch/test-utils";
 import { scanCommand } from "../cli.js";
 import { scanText } from "../scan-file.js";
-import { astEngine } from "./ast.js";
+import { astEngine, astRuleProblem } from "./ast.js";
 import { compileRule } from "./compile.js";
 import { parseBuiltinRules } from "./load.js";
 import { RuleSpecSchema } from "./schema.js";
@@ -64,8 +64,12 @@ const ASYNC = [
 ].join("\n");
 
 describe("structural rules (ast-grep)", () => {
-  it("the parsers load on this platform", () => {
+  it("the parsers load on this platform, and ast-grep accepts every built-in structural rule (load time does not check them)", () => {
     expect(astEngine()?.languages).toEqual(new Set(["javascript", "typescript", "tsx", "python"]));
+    const structural = [...builtin.values()].filter((spec) => spec.ast);
+    expect(structural.map((spec) => spec.id)).toEqual(["blocking-call-in-async"]);
+    for (const spec of structural) expect(astRuleProblem(spec), spec.id).toBeUndefined();
+    expect(astRuleProblem({ ...structural[0]!, ast: { rule: { patern: "x" } } })).toMatch(/patern/);
   });
 
   it("blocking-call-in-async: every blocking call whose innermost function is async, none in nested defs, lambdas, comments or strings", () => {

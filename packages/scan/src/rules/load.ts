@@ -95,7 +95,9 @@ export function loadRules(options: LoadRulesOptions): LoadedRule[] {
     }
   }
   const chosen = [...byId.values()].filter(({ spec }) => (!only || only.includes(spec.id)) && !disable.has(spec.id));
-  for (const { spec, source } of chosen) {
+  // Built-ins are checked by their tests; only a project's own structural rules are tried here, so a
+  // scan without any loads no parser at start-up.
+  for (const { spec, source } of chosen.filter((entry) => entry.source !== "builtin")) {
     const problem = astRuleProblem(spec);
     if (problem) throw new CliError("CONFIG_INVALID", `rule "${spec.id}" (${source}): ${problem}`, { hint: "see https://ast-grep.github.io/reference/rule.html for the rule object" });
   }
