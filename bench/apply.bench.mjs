@@ -29,9 +29,15 @@ const work = mkdtempSync(path.join(os.tmpdir(), "gembatch-apply-bench-"));
 process.on("exit", () => rmSync(work, { recursive: true, force: true }));
 
 const sha = (text) => createHash("sha256").update(text, "utf8").digest("hex");
-const body = (i) => Array.from({ length: 120 }, (_, j) => `    value_${j} = compute(${i}, ${j})  # line ${j} of module ${i}`).join("\n");
-const original = (i) => `from log import logger\n\n\ndef handler_${i}(request):\n    logger.bind(request_id=request.id).info("start")\n${body(i)}\n    return value_0\n`;
-const fixed = (i) => original(i).replace('logger.bind(request_id=request.id).info("start")', 'logger.info("start", request_id=request.id)');
+const body = (i) =>
+  Array.from({ length: 120 }, (_, j) => `    value_${j} = compute(${i}, ${j})  # line ${j} of module ${i}`).join("\n");
+const original = (i) =>
+  `from log import logger\n\n\ndef handler_${i}(request):\n    logger.bind(request_id=request.id).info("start")\n${body(i)}\n    return value_0\n`;
+const fixed = (i) =>
+  original(i).replace(
+    'logger.bind(request_id=request.id).info("start")',
+    'logger.info("start", request_id=request.id)',
+  );
 
 /** A project as send and extract leave it: the files, a run dir with one meta per file, an extraction. */
 function project(name) {
@@ -43,16 +49,25 @@ function project(name) {
   const files = [];
   for (let i = 1; i <= FILES; i++) {
     const file = `src/mod_${i}.py`;
-    for (const [base, text] of [[dir, original(i)], [extracted, fixed(i)]]) {
+    for (const [base, text] of [
+      [dir, original(i)],
+      [extracted, fixed(i)],
+    ]) {
       mkdirSync(path.join(base, "src"), { recursive: true });
       writeFileSync(path.join(base, file), text);
     }
-    writeFileSync(path.join(runDir, `response_${i}_mod_${i}.meta.json`), JSON.stringify({ n: i, file_to_fix: file, success: true, sha256_sent: sha(original(i)) }));
+    writeFileSync(
+      path.join(runDir, `response_${i}_mod_${i}.meta.json`),
+      JSON.stringify({ n: i, file_to_fix: file, success: true, sha256_sent: sha(original(i)) }),
+    );
     writeFileSync(path.join(runDir, `response_${i}_mod_${i}.md`), "(reply)\n");
     files.push({ path: file, source: path.relative(dir, path.join(runDir, `response_${i}_mod_${i}.md`)) });
   }
   const sources = files.map((f) => ({ response_file: f.source }));
-  writeFileSync(path.join(extracted, "EXTRACTION_CONTEXT.json"), JSON.stringify({ files, refused: [], sources, warnings: [] }));
+  writeFileSync(
+    path.join(extracted, "EXTRACTION_CONTEXT.json"),
+    JSON.stringify({ files, refused: [], sources, warnings: [] }),
+  );
   return { dir, runDir, extracted };
 }
 
@@ -64,9 +79,22 @@ async function timed(fn) {
 
 async function applyAll(p) {
   const result = await runApply({
-    cwd: p.dir, projectRoot: p.dir, tmpDir: path.join(p.dir, "tmp"), extractedDir: p.extracted, runDir: p.runDir,
-    verify: ["true"], verifyTimeoutMs: 60_000, rules: ["logger-bind"], maxAttempts: 2, diffOnly: false, resume: false,
-    escalate: false, escalationModel: "none", commit: false, allowDirty: false, settings: { model: "gemini-2.5-flash", maxTokens: 8192 },
+    cwd: p.dir,
+    projectRoot: p.dir,
+    tmpDir: path.join(p.dir, "tmp"),
+    extractedDir: p.extracted,
+    runDir: p.runDir,
+    verify: ["true"],
+    verifyTimeoutMs: 60_000,
+    rules: ["logger-bind"],
+    maxAttempts: 2,
+    diffOnly: false,
+    resume: false,
+    escalate: false,
+    escalationModel: "none",
+    commit: false,
+    allowDirty: false,
+    settings: { model: "gemini-2.5-flash", maxTokens: 8192 },
   });
   if (result.files_fixed !== FILES) throw new Error(`bench: ${result.files_fixed} of ${FILES} fixed`);
 }
@@ -75,7 +103,18 @@ async function applyAll(p) {
 async function durabilityFloor(p) {
   const store = createStateStore({ file: path.join(p.dir, "floor_state.json"), schema: ApplyStateSchema, version: 1 });
   await store.lock();
-  const state = { created_at: "", updated_at: "", finished: false, stopped: null, extracted_dir: null, options: {}, files: [], costs: {}, failure_report: null, escalation_file: null };
+  const state = {
+    created_at: "",
+    updated_at: "",
+    finished: false,
+    stopped: null,
+    extracted_dir: null,
+    options: {},
+    files: [],
+    costs: {},
+    failure_report: null,
+    escalation_file: null,
+  };
   for (let i = 1; i <= FILES; i++) {
     const file = newFileState(`src/mod_${i}.py`, i, ["logger-bind"]);
     state.files.push(file);
@@ -94,12 +133,18 @@ for (let run = 0; run < RUNS; run++) {
   const a = project(`apply-${run}`);
   results.apply.push(await timed(() => applyAll(a)));
   const c = project(`cp-${run}`);
-  results.cp.push(await timed(async () => {
-    for (let i = 1; i <= FILES; i++) copyFileSync(path.join(c.extracted, `src/mod_${i}.py`), path.join(c.dir, `src/mod_${i}.py`));
-  }));
-  results.spawns.push(await timed(async () => {
-    for (let i = 0; i < FILES * 2; i++) await runCommand({ command: "true", file: "x", cwd: c.dir, timeoutMs: 60_000 });
-  }));
+  results.cp.push(
+    await timed(async () => {
+      for (let i = 1; i <= FILES; i++)
+        copyFileSync(path.join(c.extracted, `src/mod_${i}.py`), path.join(c.dir, `src/mod_${i}.py`));
+    }),
+  );
+  results.spawns.push(
+    await timed(async () => {
+      for (let i = 0; i < FILES * 2; i++)
+        await runCommand({ command: "true", file: "x", cwd: c.dir, timeoutMs: 60_000 });
+    }),
+  );
   results.durable.push(await timed(() => durabilityFloor(c)));
 }
 const apply = median(results.apply);
@@ -114,8 +159,13 @@ const rows = [
   ["durability floor: 2 saves + 1 write", durable],
 ];
 process.stdout.write(`${FILES} files, median of ${RUNS} runs\n`);
-for (const [label, ms] of rows) process.stdout.write(`${label.padEnd(36)} ${ms.toFixed(0).padStart(7)} ms  ${(ms / FILES).toFixed(2).padStart(7)} ms/file\n`);
-process.stdout.write(`apply's own work (beyond the verify spawns): ${ownPerFile.toFixed(2)} ms/file, ${(durable / FILES).toFixed(2)} of it the durability floor (goal < ${GOAL_MS_PER_FILE})\n`);
+for (const [label, ms] of rows)
+  process.stdout.write(
+    `${label.padEnd(36)} ${ms.toFixed(0).padStart(7)} ms  ${(ms / FILES).toFixed(2).padStart(7)} ms/file\n`,
+  );
+process.stdout.write(
+  `apply's own work (beyond the verify spawns): ${ownPerFile.toFixed(2)} ms/file, ${(durable / FILES).toFixed(2)} of it the durability floor (goal < ${GOAL_MS_PER_FILE})\n`,
+);
 process.stdout.write(
   `${JSON.stringify({ bench: "apply", files: FILES, apply_ms: Math.round(apply), cp_ms: Math.round(cp), verify_floor_ms: Math.round(spawns), durability_floor_ms: Math.round(durable), own_ms_per_file: Number(ownPerFile.toFixed(2)), goal_ms_per_file: GOAL_MS_PER_FILE, ok: ownPerFile < GOAL_MS_PER_FILE })}\n`,
 );

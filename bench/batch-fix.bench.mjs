@@ -21,7 +21,15 @@ const { runScanAndFix } = await import(dist("apply"));
 const { startEmulator } = await import(dist("emulator"));
 const { createBatchApi } = await import(dist("submit"));
 const { shouldCache, SYSTEM_INSTRUCTION } = await import(dist("send"));
-const { cacheStorageCost, computeCost, createGeminiClient, createManualClock, defaultPricing, resolveGenerationSettings, roundUsd } = await import(dist("core"));
+const {
+  cacheStorageCost,
+  computeCost,
+  createGeminiClient,
+  createManualClock,
+  defaultPricing,
+  resolveGenerationSettings,
+  roundUsd,
+} = await import(dist("core"));
 
 const FILES = Number(process.env.BENCH_FILES ?? 200);
 const MODEL = process.env.BENCH_MODEL ?? "gemini-3.8-flash";
@@ -31,18 +39,33 @@ process.on("exit", () => rmSync(work, { recursive: true, force: true }));
 
 const name = (i) => `svc/handler_${String(i).padStart(3, "0")}.py`;
 const body = (i) => Array.from({ length: 8 }, (_, j) => `    value_${j} = compute(${i}, ${j})`).join("\n");
-const original = (i) => `from log import logger\n\n\ndef handler_${i}(request):\n    logger.bind(request_id=request.id).info("start")\n${body(i)}\n    return value_0\n`;
-const fixed = (i) => original(i).replace('logger.bind(request_id=request.id).info("start")', 'logger.info("start", request_id=request.id)');
+const original = (i) =>
+  `from log import logger\n\n\ndef handler_${i}(request):\n    logger.bind(request_id=request.id).info("start")\n${body(i)}\n    return value_0\n`;
+const fixed = (i) =>
+  original(i).replace(
+    'logger.bind(request_id=request.id).info("start")',
+    'logger.info("start", request_id=request.id)',
+  );
 
 mkdirSync(path.join(work, ".git"));
 mkdirSync(path.join(work, "svc"));
 for (let i = 1; i <= FILES; i++) writeFileSync(path.join(work, name(i)), original(i));
 const script = Array.from({ length: FILES }, (_, k) => {
   const file = name(k + 1);
-  return { match: { text: `FILE TO FIX: ${file}` }, reply: { text: `<!-- CODE_FILE_START: ${file} -->\n\`\`\`python\n${fixed(k + 1)}\`\`\`\n<!-- CODE_FILE_END: ${file} -->\n` } };
+  return {
+    match: { text: `FILE TO FIX: ${file}` },
+    reply: {
+      text: `<!-- CODE_FILE_START: ${file} -->\n\`\`\`python\n${fixed(k + 1)}\`\`\`\n<!-- CODE_FILE_END: ${file} -->\n`,
+    },
+  };
 });
 
-const emu = await startEmulator({ apiKey: KEY, script, batch: { pendingMs: 0, runningMs: 0 }, record: { maxEntries: 10 } });
+const emu = await startEmulator({
+  apiKey: KEY,
+  script,
+  batch: { pendingMs: 0, runningMs: 0 },
+  record: { maxEntries: 10 },
+});
 const ledgerFile = path.join(work, "tmp", "ledger.jsonl");
 const result = await runScanAndFix(
   {
@@ -68,27 +91,52 @@ const result = await runScanAndFix(
   },
   {
     createClient: async () => createGeminiClient({ apiKey: KEY, baseUrl: emu.url }),
-    batchApi: createBatchApi(async () => createGeminiClient({ apiKey: KEY, baseUrl: emu.url }), { baseUrl: emu.url, apiKey: () => KEY }),
+    batchApi: createBatchApi(async () => createGeminiClient({ apiKey: KEY, baseUrl: emu.url }), {
+      baseUrl: emu.url,
+      apiKey: () => KEY,
+    }),
     clock: createManualClock(Date.now()),
     ledgerFile,
   },
 );
 await emu.close();
-if (result.files_fixed !== FILES) throw new Error(`expected ${FILES} files fixed, got ${result.files_fixed} (${JSON.stringify(result.warnings ?? [])})`);
+if (result.files_fixed !== FILES)
+  throw new Error(
+    `expected ${FILES} files fixed, got ${result.files_fixed} (${JSON.stringify(result.warnings ?? [])})`,
+  );
 
-const rows = readFileSync(ledgerFile, "utf8").trim().split("\n").map((l) => JSON.parse(l)).filter((r) => r.batch === true);
+const rows = readFileSync(ledgerFile, "utf8")
+  .trim()
+  .split("\n")
+  .map((l) => JSON.parse(l))
+  .filter((r) => r.batch === true);
 const report = readFileSync(path.join(work, result.reports[0].report_file), "utf8");
 const cache = shouldCache({ enabled: true, files: rows.length, report, model: MODEL, pricing: defaultPricing });
 const at = Date.now();
 const price = (row, options) =>
-  computeCost({ model: row.model_version ?? MODEL, usage: { promptTokenCount: row.prompt_tokens, cachedContentTokenCount: options.cached ?? 0, candidatesTokenCount: row.output_tokens }, at, batch: options.batch }, defaultPricing).cost;
+  computeCost(
+    {
+      model: row.model_version ?? MODEL,
+      usage: {
+        promptTokenCount: row.prompt_tokens,
+        cachedContentTokenCount: options.cached ?? 0,
+        candidatesTokenCount: row.output_tokens,
+      },
+      at,
+      batch: options.batch,
+    },
+    defaultPricing,
+  ).cost;
 const sum = (values) => values.reduce((a, b) => a + b, 0);
 const sync = sum(rows.map((r) => price(r, { batch: false })));
 const batch = sum(rows.map((r) => r.cost));
 const batchRepriced = sum(rows.map((r) => price(r, { batch: true })));
 const cacheCreation = computeCost({ model: MODEL, usage: { promptTokenCount: cache.tokens }, at }, defaultPricing).cost;
 const cacheStorage = cacheStorageCost(MODEL, cache.tokens, 1, at, defaultPricing);
-const cached = sum(rows.map((r) => price(r, { batch: false, cached: Math.min(cache.tokens, r.prompt_tokens) }))) + cacheCreation + cacheStorage;
+const cached =
+  sum(rows.map((r) => price(r, { batch: false, cached: Math.min(cache.tokens, r.prompt_tokens) }))) +
+  cacheCreation +
+  cacheStorage;
 
 const perFile = (total) => roundUsd(total / rows.length);
 const table = [
@@ -97,8 +145,11 @@ const table = [
   ["batch (--via batch, this run)", `$${(batch / rows.length).toFixed(6)}`, (batch / sync).toFixed(3)],
   ["sync with explicit caching", `$${(cached / rows.length).toFixed(6)}`, (cached / sync).toFixed(3)],
 ];
-process.stdout.write(`${FILES} files, model ${MODEL}; per request: ~${Math.round(sum(rows.map((r) => r.prompt_tokens)) / rows.length)} prompt tokens (~${cache.tokens} of them the shared report${cache.cache ? "" : ", below the cache minimum"}), ~${Math.round(sum(rows.map((r) => r.output_tokens)) / rows.length)} output tokens\n`);
-for (const [a, b, c] of table) process.stdout.write(`${String(a).padEnd(32)} ${String(b).padStart(12)} ${String(c).padStart(14)}\n`);
+process.stdout.write(
+  `${FILES} files, model ${MODEL}; per request: ~${Math.round(sum(rows.map((r) => r.prompt_tokens)) / rows.length)} prompt tokens (~${cache.tokens} of them the shared report${cache.cache ? "" : ", below the cache minimum"}), ~${Math.round(sum(rows.map((r) => r.output_tokens)) / rows.length)} output tokens\n`,
+);
+for (const [a, b, c] of table)
+  process.stdout.write(`${String(a).padEnd(32)} ${String(b).padStart(12)} ${String(c).padStart(14)}\n`);
 process.stdout.write(
   `${JSON.stringify({
     bench: "batch-fix",

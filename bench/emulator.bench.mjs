@@ -23,19 +23,29 @@ const BODY = JSON.stringify({
 async function serve(kind) {
   if (kind === "emulator") {
     const { startEmulator } = await import(emulatorDist);
-    const emu = await startEmulator({ apiKey: "bench-key", record: { maxEntries: 1000 }, script: [{ reply: { text: "ok", delayMs } }] });
+    const emu = await startEmulator({
+      apiKey: "bench-key",
+      record: { maxEntries: 1000 },
+      script: [{ reply: { text: "ok", delayMs } }],
+    });
     return { url: emu.url, report: () => emu.record, close: () => emu.close() };
   }
   const server = createServer((req, res) => {
     req.resume();
-    req.on("end", () => setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end(BODY), delayMs));
+    req.on("end", () =>
+      setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end(BODY), delayMs),
+    );
   });
   server.keepAliveTimeout = 65_000;
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     report: () => null,
-    close: () => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -45,15 +55,23 @@ if (!isMainThread) {
   parentPort.once("message", async () => {
     const record = server.report();
     await server.close();
-    parentPort.postMessage({ statuses: record?.statuses.generateContent ?? null, internalErrors: record?.internalErrors.length ?? 0 });
+    parentPort.postMessage({
+      statuses: record?.statuses.generateContent ?? null,
+      internalErrors: record?.internalErrors.length ?? 0,
+    });
   });
 } else {
-  const sdkPath = createRequire(fileURLToPath(new URL("../packages/emulator/package.json", import.meta.url))).resolve("@google/genai");
+  const sdkPath = createRequire(fileURLToPath(new URL("../packages/emulator/package.json", import.meta.url))).resolve(
+    "@google/genai",
+  );
   const { GoogleGenAI } = await import(pathToFileURL(sdkPath).href);
 
   const startWorker = async (kind) => {
     const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { kind } });
-    const [{ url }] = await new Promise((resolve, reject) => { worker.once("message", (m) => resolve([m])); worker.once("error", reject); });
+    const [{ url }] = await new Promise((resolve, reject) => {
+      worker.once("message", (m) => resolve([m]));
+      worker.once("error", reject);
+    });
     const stop = async () => {
       const done = new Promise((resolve) => worker.once("message", resolve));
       worker.postMessage("stop");
@@ -83,7 +101,13 @@ if (!isMainThread) {
   const summarize = (stats) => {
     const sorted = [...stats.latencies].sort((a, b) => a - b);
     const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-    return { requests: sorted.length, errors: stats.errors, rps: sorted.length / (stats.wallMs / 1000), p50: pct(50) - delayMs, p99: pct(99) - delayMs };
+    return {
+      requests: sorted.length,
+      errors: stats.errors,
+      rps: sorted.length / (stats.wallMs / 1000),
+      p50: pct(50) - delayMs,
+      p99: pct(99) - delayMs,
+    };
   };
 
   const targets = [];
@@ -107,11 +131,17 @@ if (!isMainThread) {
 
   const row = (name, r) =>
     `${name.padEnd(10)} ${String(r.requests).padStart(8)} ${String(r.errors).padStart(7)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(12)} ${r.p99.toFixed(1).padStart(12)}\n`;
-  process.stdout.write(`concurrency ${concurrency}, ${rounds} rounds (+1 warm-up) per server, reply delay ${delayMs} ms\n`);
-  process.stdout.write(`${"server".padEnd(10)} ${"requests".padStart(8)} ${"errors".padStart(7)} ${"req/s".padStart(8)} ${"added p50 ms".padStart(12)} ${"added p99 ms".padStart(12)}\n`);
+  process.stdout.write(
+    `concurrency ${concurrency}, ${rounds} rounds (+1 warm-up) per server, reply delay ${delayMs} ms\n`,
+  );
+  process.stdout.write(
+    `${"server".padEnd(10)} ${"requests".padStart(8)} ${"errors".padStart(7)} ${"req/s".padStart(8)} ${"added p50 ms".padStart(12)} ${"added p99 ms".padStart(12)}\n`,
+  );
   process.stdout.write(row("baseline", base));
   process.stdout.write(row("emulator", result));
-  process.stdout.write(`emulator statuses: ${JSON.stringify(served.statuses)}, internal errors: ${served.internalErrors}\n`);
+  process.stdout.write(
+    `emulator statuses: ${JSON.stringify(served.statuses)}, internal errors: ${served.internalErrors}\n`,
+  );
   const errors = result.errors + served.internalErrors;
   const round1 = (n) => Math.round(n * 10) / 10;
   process.stdout.write(

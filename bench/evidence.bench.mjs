@@ -14,7 +14,9 @@ if (!existsSync(entry)) {
   process.stderr.write("bench: packages/apply/dist is missing; build first (pnpm build)\n");
   process.exit(2);
 }
-const { compareRuns, renderVerifyEvidence, trimOutput, RETRY_EVIDENCE_TOKENS } = await import(pathToFileURL(entry).href);
+const { compareRuns, renderVerifyEvidence, trimOutput, RETRY_EVIDENCE_TOKENS } = await import(
+  pathToFileURL(entry).href
+);
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const FAILING = Array.from({ length: 30 }, (_, k) => (k + 1) * 37);
 const PROJECT = "/project";
@@ -25,30 +27,75 @@ function tap(failing) {
     const name = `case ${i} keeps the ledger balanced`;
     out.push(`# Subtest: ${name}`);
     if (!failing.includes(i)) out.push(`ok ${i} - ${name}`, "  ---", `  duration_ms: ${(i % 7) + 0.25}`, "  ...");
-    else out.push(`not ok ${i} - ${name}`, "  ---", "  duration_ms: 1.5", `  location: '${PROJECT}/test/ledger.test.js:${i}:1'`, "  failureType: 'testCodeFailure'", `  error: 'balance ${i} is off'`, "  code: 'ERR_ASSERTION'", "  name: 'AssertionError'", "  stack: |-", `    post (file://${PROJECT}/src/ledger.js:${40 + (i % 9)}:11)`, `    TestContext.<anonymous> (file://${PROJECT}/test/ledger.test.js:${i}:20)`, "    Test.run (node:internal/test_runner/test:796:25)", "  ...");
+    else
+      out.push(
+        `not ok ${i} - ${name}`,
+        "  ---",
+        "  duration_ms: 1.5",
+        `  location: '${PROJECT}/test/ledger.test.js:${i}:1'`,
+        "  failureType: 'testCodeFailure'",
+        `  error: 'balance ${i} is off'`,
+        "  code: 'ERR_ASSERTION'",
+        "  name: 'AssertionError'",
+        "  stack: |-",
+        `    post (file://${PROJECT}/src/ledger.js:${40 + (i % 9)}:11)`,
+        `    TestContext.<anonymous> (file://${PROJECT}/test/ledger.test.js:${i}:20)`,
+        "    Test.run (node:internal/test_runner/test:796:25)",
+        "  ...",
+      );
   }
   out.push("1..1200", "# tests 1200", `# pass ${1200 - failing.length}`, `# fail ${failing.length}`);
   return { output: out.join("\n"), named: (text, i) => text.includes(`case ${i} keeps`) };
 }
 
 function pytest(failing) {
-  const out = ["============================= test session starts ==============================", "collected 4800 items", ""];
-  for (let i = 1; i <= 4_800; i++) out.push(`tests/test_ledger.py::test_case_${i} ${failing.includes(i) ? "FAILED" : "PASSED"}   [${Math.floor(i / 48)}%]`);
+  const out = [
+    "============================= test session starts ==============================",
+    "collected 4800 items",
+    "",
+  ];
+  for (let i = 1; i <= 4_800; i++)
+    out.push(
+      `tests/test_ledger.py::test_case_${i} ${failing.includes(i) ? "FAILED" : "PASSED"}   [${Math.floor(i / 48)}%]`,
+    );
   out.push("", "=================================== FAILURES ===================================");
-  for (const i of failing) out.push(`___________________ test_case_${i} ___________________`, "", `    def test_case_${i}():`, `>       assert post(${i}) == ${i}`, `E       assert ${i + 1} == ${i}`, "", `tests/test_ledger.py:${i}: AssertionError`);
+  for (const i of failing)
+    out.push(
+      `___________________ test_case_${i} ___________________`,
+      "",
+      `    def test_case_${i}():`,
+      `>       assert post(${i}) == ${i}`,
+      `E       assert ${i + 1} == ${i}`,
+      "",
+      `tests/test_ledger.py:${i}: AssertionError`,
+    );
   out.push("=========================== short test summary info ============================");
   for (const i of failing) out.push(`FAILED tests/test_ledger.py::test_case_${i} - assert ${i + 1} == ${i}`);
-  out.push(`=========================== ${failing.length} failed, ${4800 - failing.length} passed in 3.21s ===========================`);
+  out.push(
+    `=========================== ${failing.length} failed, ${4800 - failing.length} passed in 3.21s ===========================`,
+  );
   return { output: out.join("\n"), named: (text, i) => new RegExp(`test_case_${i}\\b`).test(text) };
 }
 
 // The failure pattern used before the runners were recognised, for the baseline.
-const OLD_FAILURE_LINE = /(error|errors|exception)\b|\b(fail|failed|failure|failures|traceback|panic\w*|fatal|denied|not found|cannot)\b|\bassert\w*|\b[EF]\d{3,4}\b/i;
-const run = (output, exit) => ({ command: "check", exit_code: exit, passed: exit === 0, timed_out: false, interrupted: false, duration_ms: 1, output });
+const OLD_FAILURE_LINE =
+  /(error|errors|exception)\b|\b(fail|failed|failure|failures|traceback|panic\w*|fatal|denied|not found|cannot)\b|\bassert\w*|\b[EF]\d{3,4}\b/i;
+const run = (output, exit) => ({
+  command: "check",
+  exit_code: exit,
+  passed: exit === 0,
+  timed_out: false,
+  interrupted: false,
+  duration_ms: 1,
+  output,
+});
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const rows = [];
-for (const [label, make] of [["node --test (TAP)", tap], ["pytest -v", pytest]]) {
+for (const [label, make] of [
+  ["node --test (TAP)", tap],
+  ["pytest -v", pytest],
+]) {
   const { output, named } = make(FAILING);
   const passing = make([]).output;
   const lines = output.split("\n").length;
@@ -62,17 +109,38 @@ for (const [label, make] of [["node --test (TAP)", tap], ["pytest -v", pytest]])
     times.evidence.push(performance.now() - start);
     start = performance.now();
     const known = new Set(passing.split("\n"));
-    const fresh = output.split("\n").filter((line) => !known.has(line) && OLD_FAILURE_LINE.test(line)).slice(0, 20);
+    const fresh = output
+      .split("\n")
+      .filter((line) => !known.has(line) && OLD_FAILURE_LINE.test(line))
+      .slice(0, 20);
     baseline = trimOutput(output, { failing: fresh, maxBytes: 4096 });
     times.baseline.push(performance.now() - start);
   }
   const count = (text) => FAILING.filter((i) => named(text, i)).length;
-  rows.push({ output: label, lines, evidence_named: count(evidence), baseline_named: count(baseline), evidence_chars: evidence.length, baseline_chars: baseline.length, evidence_ms: Number(median(times.evidence).toFixed(1)), baseline_ms: Number(median(times.baseline).toFixed(1)) });
+  rows.push({
+    output: label,
+    lines,
+    evidence_named: count(evidence),
+    baseline_named: count(baseline),
+    evidence_chars: evidence.length,
+    baseline_chars: baseline.length,
+    evidence_ms: Number(median(times.evidence).toFixed(1)),
+    baseline_ms: Number(median(times.baseline).toFixed(1)),
+  });
 }
 
-process.stdout.write(`${"output".padEnd(20)} ${"lines".padStart(6)} ${"named (of 30)".padStart(22)} ${"chars sent".padStart(18)} ${"ms (median)".padStart(18)}\n`);
-process.stdout.write(`${"".padEnd(20)} ${"".padStart(6)} ${"evidence / baseline".padStart(22)} ${"evidence / baseline".padStart(18)} ${"evidence / baseline".padStart(18)}\n`);
-for (const r of rows) process.stdout.write(`${r.output.padEnd(20)} ${String(r.lines).padStart(6)} ${`${r.evidence_named} / ${r.baseline_named}`.padStart(22)} ${`${r.evidence_chars} / ${r.baseline_chars}`.padStart(18)} ${`${r.evidence_ms} / ${r.baseline_ms}`.padStart(18)}\n`);
-const ok = rows.every((r) => r.evidence_named === FAILING.length && r.evidence_chars <= RETRY_EVIDENCE_TOKENS * 4 && r.evidence_ms < 50);
+process.stdout.write(
+  `${"output".padEnd(20)} ${"lines".padStart(6)} ${"named (of 30)".padStart(22)} ${"chars sent".padStart(18)} ${"ms (median)".padStart(18)}\n`,
+);
+process.stdout.write(
+  `${"".padEnd(20)} ${"".padStart(6)} ${"evidence / baseline".padStart(22)} ${"evidence / baseline".padStart(18)} ${"evidence / baseline".padStart(18)}\n`,
+);
+for (const r of rows)
+  process.stdout.write(
+    `${r.output.padEnd(20)} ${String(r.lines).padStart(6)} ${`${r.evidence_named} / ${r.baseline_named}`.padStart(22)} ${`${r.evidence_chars} / ${r.baseline_chars}`.padStart(18)} ${`${r.evidence_ms} / ${r.baseline_ms}`.padStart(18)}\n`,
+  );
+const ok = rows.every(
+  (r) => r.evidence_named === FAILING.length && r.evidence_chars <= RETRY_EVIDENCE_TOKENS * 4 && r.evidence_ms < 50,
+);
 process.stdout.write(`${JSON.stringify({ bench: "evidence", ok, rows })}\n`);
 process.exitCode = ok ? 0 : 1;

@@ -80,7 +80,11 @@ process.stdout.write(JSON.stringify({ ms: 0, max_rss_kb: process.resourceUsage()
 
 function child(script, input, dir, tag) {
   const outDir = path.join(dir, `out-${tag}`);
-  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script, pathToFileURL(pkg).href, input, dir, outDir], { encoding: "utf8", maxBuffer: 1 << 20 });
+  const run = spawnSync(
+    process.execPath,
+    ["--input-type=module", "-e", script, pathToFileURL(pkg).href, input, dir, outDir],
+    { encoding: "utf8", maxBuffer: 1 << 20 },
+  );
   rmSync(outDir, { recursive: true, force: true });
   if (run.status !== 0) throw new Error(`child failed (${run.status}): ${run.stderr}`);
   return JSON.parse(run.stdout);
@@ -103,7 +107,8 @@ for (const mb of sizesMb) {
   const floor = [];
   for (let i = 0; i < runs; i++) {
     const e = child(childExtract, input, dir, `e${i}`);
-    if (e.files !== files || e.refused !== 0) throw new Error(`${mb} MB: extracted ${e.files} file(s), refused ${e.refused}`);
+    if (e.files !== files || e.refused !== 0)
+      throw new Error(`${mb} MB: extracted ${e.files} file(s), refused ${e.refused}`);
     extract.push(e);
     floor.push(child(childFloor, input, dir, `f${i}`));
   }
@@ -118,8 +123,12 @@ for (const mb of sizesMb) {
 }
 
 const fmt = (n, d = 1) => n.toFixed(d);
-process.stdout.write(`runs per size: ${runs}, files per reply: ${files}, node+package idle RSS: ${fmt(idle.max_rss_kb / 1024)} MB\n`);
-process.stdout.write(`${"reply".padEnd(8)} ${"extract ms".padStart(11)} ${"MB/s".padStart(7)} ${"io floor ms".padStart(12)} ${"x floor".padStart(8)} ${"peak RSS MB".padStart(12)} ${"floor RSS MB".padStart(13)}\n`);
+process.stdout.write(
+  `runs per size: ${runs}, files per reply: ${files}, node+package idle RSS: ${fmt(idle.max_rss_kb / 1024)} MB\n`,
+);
+process.stdout.write(
+  `${"reply".padEnd(8)} ${"extract ms".padStart(11)} ${"MB/s".padStart(7)} ${"io floor ms".padStart(12)} ${"x floor".padStart(8)} ${"peak RSS MB".padStart(12)} ${"floor RSS MB".padStart(13)}\n`,
+);
 for (const r of rows) {
   process.stdout.write(
     `${`${r.mb} MB`.padEnd(8)} ${fmt(r.extract_ms).padStart(11)} ${fmt(r.mb / (r.extract_ms / 1000)).padStart(7)} ${fmt(r.floor_ms).padStart(12)} ${fmt(r.extract_ms / r.floor_ms, 2).padStart(8)} ${fmt(r.peak_rss_mb).padStart(12)} ${fmt(r.floor_rss_mb).padStart(13)}\n`,

@@ -26,7 +26,11 @@ function nodeBaseline() {
 function serverStart() {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, [bin, "mcp"], { cwd: project, stdio: ["pipe", "pipe", "ignore"], env: { ...process.env, CI: "1" } });
+    const child = spawn(process.execPath, [bin, "mcp"], {
+      cwd: project,
+      stdio: ["pipe", "pipe", "ignore"],
+      env: { ...process.env, CI: "1" },
+    });
     let out = "";
     let elapsed;
     child.stdout.on("data", (chunk) => {
@@ -38,7 +42,9 @@ function serverStart() {
       }
     });
     child.on("error", reject);
-    child.on("exit", (code) => (elapsed === undefined ? reject(new Error(`gembatch mcp exited ${code} before answering`)) : resolve(elapsed)));
+    child.on("exit", (code) =>
+      elapsed === undefined ? reject(new Error(`gembatch mcp exited ${code} before answering`)) : resolve(elapsed),
+    );
     child.stdin.write(initialize);
   });
 }
@@ -51,10 +57,21 @@ for (let i = 0; i < runs; i++) {
   times["gembatch mcp initialize"].push(await serverStart());
 }
 rmSync(project, { recursive: true, force: true });
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = Math.floor(s.length / 2); return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const base = median(times["node -e 0"]);
 const server = median(times["gembatch mcp initialize"]);
-process.stdout.write(`runs per case: ${runs}\n${"case".padEnd(26)} ${"median ms".padStart(10)} ${"ratio".padStart(7)}\n`);
-for (const [name, xs] of Object.entries(times)) process.stdout.write(`${name.padEnd(26)} ${median(xs).toFixed(1).padStart(10)} ${(median(xs) / base).toFixed(2).padStart(7)}\n`);
-process.stdout.write(`${JSON.stringify({ bench: "mcp", runs, node_ms: +base.toFixed(1), initialize_ms: +server.toFixed(1), ratio: +(server / base).toFixed(2), goal_ratio: goal, within_goal: server / base <= goal })}\n`);
+process.stdout.write(
+  `runs per case: ${runs}\n${"case".padEnd(26)} ${"median ms".padStart(10)} ${"ratio".padStart(7)}\n`,
+);
+for (const [name, xs] of Object.entries(times))
+  process.stdout.write(
+    `${name.padEnd(26)} ${median(xs).toFixed(1).padStart(10)} ${(median(xs) / base).toFixed(2).padStart(7)}\n`,
+  );
+process.stdout.write(
+  `${JSON.stringify({ bench: "mcp", runs, node_ms: +base.toFixed(1), initialize_ms: +server.toFixed(1), ratio: +(server / base).toFixed(2), goal_ratio: goal, within_goal: server / base <= goal })}\n`,
+);
 process.exitCode = server / base <= goal ? 0 : 1;

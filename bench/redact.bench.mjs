@@ -34,7 +34,8 @@ function makeText(bytes, withKeys) {
   let size = 0;
   for (let i = 0; size < bytes; i++) {
     let line = `${lineKinds[i % lineKinds.length](i)}\n`;
-    if (withKeys && i % 20_000 === 0) line += `echo ${KEY} ${encodeURIComponent(KEY)} ${JSON.stringify(KEY)} ${Buffer.from(`x-goog-api-key: ${KEY}`).toString("base64")} ${OTHER}\n`;
+    if (withKeys && i % 20_000 === 0)
+      line += `echo ${KEY} ${encodeURIComponent(KEY)} ${JSON.stringify(KEY)} ${Buffer.from(`x-goog-api-key: ${KEY}`).toString("base64")} ${OTHER}\n`;
     parts.push(line);
     size += line.length;
   }
@@ -68,16 +69,25 @@ for (const [textName, text] of Object.entries(texts)) {
   for (const name of Object.keys(cases)) rows.push({ text: textName, case: name, ms: median(times[name]) });
 }
 const check = redactSecrets(texts["with keys"], { GEMINI_API_KEY: KEY, GOOGLE_API_KEY: OTHER });
-if (check.includes(KEY) || check.includes(encodeURIComponent(KEY)) || check.includes(OTHER)) throw new Error("bench: a key survived the scrub");
+if (check.includes(KEY) || check.includes(encodeURIComponent(KEY)) || check.includes(OTHER))
+  throw new Error("bench: a key survived the scrub");
 
 const fmt = (n, d = 1) => n.toFixed(d);
 process.stdout.write(`text: ${sizeMb} MB, runs: ${runs} (median)\n`);
-process.stdout.write(`${"text".padEnd(10)} ${"case".padEnd(22)} ${"ms".padStart(8)} ${"MB/s".padStart(8)} ${"x copy".padStart(7)}\n`);
+process.stdout.write(
+  `${"text".padEnd(10)} ${"case".padEnd(22)} ${"ms".padStart(8)} ${"MB/s".padStart(8)} ${"x copy".padStart(7)}\n`,
+);
 for (const r of rows) {
   const copy = rows.find((c) => c.text === r.text && c.case === "copy (baseline)").ms;
-  process.stdout.write(`${r.text.padEnd(10)} ${r.case.padEnd(22)} ${fmt(r.ms).padStart(8)} ${fmt(sizeMb / (r.ms / 1000), 0).padStart(8)} ${fmt(r.ms / copy, 2).padStart(7)}\n`);
+  process.stdout.write(
+    `${r.text.padEnd(10)} ${r.case.padEnd(22)} ${fmt(r.ms).padStart(8)} ${fmt(sizeMb / (r.ms / 1000), 0).padStart(8)} ${fmt(r.ms / copy, 2).padStart(7)}\n`,
+  );
 }
-const worst = Math.max(...rows.filter((r) => r.case !== "copy (baseline)").map((r) => r.ms / rows.find((c) => c.text === r.text && c.case === "copy (baseline)").ms));
+const worst = Math.max(
+  ...rows
+    .filter((r) => r.case !== "copy (baseline)")
+    .map((r) => r.ms / rows.find((c) => c.text === r.text && c.case === "copy (baseline)").ms),
+);
 const pick = (text, name) => +fmt(rows.find((r) => r.text === text && r.case === name).ms);
 const summary = {
   bench: "redact",

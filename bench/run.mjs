@@ -18,11 +18,22 @@ const benches = readdirSync(here)
 const results = [];
 for (const bench of benches) {
   process.stdout.write(`\n=== ${bench}\n`);
-  const run = spawnSync(process.execPath, [path.join(here, bench)], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(process.execPath, [path.join(here, bench)], {
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   process.stdout.write(run.stdout ?? "");
-  const last = (run.stdout ?? "").trim().split("\n").reverse().find((l) => l.startsWith("{"));
+  const last = (run.stdout ?? "")
+    .trim()
+    .split("\n")
+    .reverse()
+    .find((l) => l.startsWith("{"));
   results.push({ bench, status: run.status, result: last ? JSON.parse(last) : null });
 }
 process.stdout.write("\n=== summary\n");
-for (const r of results) process.stdout.write(`${r.status === 0 ? "ok  " : "FAIL"} ${r.bench.padEnd(24)} ${r.result ? JSON.stringify(r.result) : "(no result line)"}\n`);
+for (const r of results)
+  process.stdout.write(
+    `${r.status === 0 ? "ok  " : "FAIL"} ${r.bench.padEnd(24)} ${r.result ? JSON.stringify(r.result) : "(no result line)"}\n`,
+  );
 process.exitCode = results.every((r) => r.status === 0) ? 0 : 1;

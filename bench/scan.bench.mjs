@@ -17,7 +17,17 @@
 // timed runs use the rules as shipped (blocking-call-in-async parsed with ast-grep).
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,7 +54,9 @@ const log = (line) => process.stderr.write(`${line}\n`);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function pythonPath(name) {
-  const found = spawnSync("python3", ["-c", `import sysconfig; print(sysconfig.get_paths()['${name}'])`], { encoding: "utf8" });
+  const found = spawnSync("python3", ["-c", `import sysconfig; print(sysconfig.get_paths()['${name}'])`], {
+    encoding: "utf8",
+  });
   return found.status === 0 ? found.stdout.trim() : undefined;
 }
 
@@ -109,7 +121,12 @@ function buildTree() {
     counts.files += base.files;
     counts.bytes += base.bytes;
   }
-  const manifest = { version: TREE_VERSION, files: counts.files, bytes: counts.bytes, sources: sources.map((s) => s.name) };
+  const manifest = {
+    version: TREE_VERSION,
+    files: counts.files,
+    bytes: counts.bytes,
+    sources: sources.map((s) => s.name),
+  };
   writeFileSync(manifestFile, JSON.stringify(manifest));
   return manifest;
 }
@@ -128,7 +145,10 @@ function rgArgs(spec) {
     ...(spec.ignore_case ? ["-i"] : []),
     // Extensions match case-insensitively in our engine; a class per letter does the same in a glob.
     // (--iglob would be simpler, but rg ranks all --iglob globs after all -g ones, so `!` globs lost.)
-    ...(spec.extensions ?? []).flatMap((ext) => ["-g", `*.${[...ext.replace(/^\./, "")].map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c)).join("")}`]),
+    ...(spec.extensions ?? []).flatMap((ext) => [
+      "-g",
+      `*.${[...ext.replace(/^\./, "")].map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c)).join("")}`,
+    ]),
     ...(spec.exclude ?? []).flatMap((glob) => ["-g", `!${glob}`]),
     // A whitelist glob lets rg search hidden files; our scanner skips them unless --hidden.
     "-g",
@@ -145,7 +165,9 @@ function runRg(specs) {
   for (const spec of specs) {
     const result = spawnSync("rg", rgArgs(spec), { cwd: TREE, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
     if (result.status === 2) throw new Error(`rg failed for ${spec.id}: ${result.stderr}`);
-    counts[spec.id] = result.stdout.split("\n").reduce((sum, line) => sum + (line ? Number(line.slice(line.lastIndexOf(":") + 1)) : 0), 0);
+    counts[spec.id] = result.stdout
+      .split("\n")
+      .reduce((sum, line) => sum + (line ? Number(line.slice(line.lastIndexOf(":") + 1)) : 0), 0);
   }
   return { ms: performance.now() - started, counts };
 }
@@ -156,12 +178,19 @@ function runRgOnePass(specs) {
   for (const multiline of [false, true]) {
     const group = specs.filter((spec) => spec.multiline === multiline && !spec.ignore_case);
     if (group.length === 0) continue;
-    const extensions = group.every((spec) => spec.extensions?.length) ? [...new Set(group.flatMap((spec) => spec.extensions))] : [];
+    const extensions = group.every((spec) => spec.extensions?.length)
+      ? [...new Set(group.flatMap((spec) => spec.extensions))]
+      : [];
     const args = rgArgs({ ...group[0], extensions, exclude: [], ignore_case: false, pattern: "" }).slice(0, -3);
-    const result = spawnSync("rg", [...args, ...group.flatMap((spec) => ["-e", spec.pattern]), "."], { cwd: TREE, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    const result = spawnSync("rg", [...args, ...group.flatMap((spec) => ["-e", spec.pattern]), "."], {
+      cwd: TREE,
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+    });
     if (result.status === 2) throw new Error(`rg failed: ${result.stderr}`);
   }
-  for (const spec of specs.filter((spec) => spec.ignore_case)) spawnSync("rg", rgArgs({ ...spec, exclude: [] }), { cwd: TREE, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  for (const spec of specs.filter((spec) => spec.ignore_case))
+    spawnSync("rg", rgArgs({ ...spec, exclude: [] }), { cwd: TREE, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   return performance.now() - started;
 }
 
@@ -183,7 +212,11 @@ const SUITES = {
 /** One scan in a child process: its wall time, peak RSS and, with --raw, per-rule match counts. */
 function runOurs(suite, workers, raw = false) {
   const started = performance.now();
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", suite, String(workers), raw ? "raw" : "", "--tree", TREE], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const child = spawnSync(
+    process.execPath,
+    [fileURLToPath(import.meta.url), "--child", suite, String(workers), raw ? "raw" : "", "--tree", TREE],
+    { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+  );
   const ms = performance.now() - started;
   if (child.status !== 0) throw new Error(`scan child failed: ${child.stderr}`);
   return { ms, ...JSON.parse(child.stdout) };
@@ -192,11 +225,27 @@ function runOurs(suite, workers, raw = false) {
 async function child() {
   const [suite, workers, raw] = args.slice(args.indexOf("--child") + 1);
   // The cross-check compares regexes with rg's: structural rules run in their regex form there.
-  const specs = SUITES[suite]().map((spec) => (raw === "raw" ? { ...spec, not_nearby: undefined, ast: undefined } : spec));
-  const run = await scan.runScan({ root: TREE, rules: specs.map(scan.compileRule), gitignore: false, defaultExcludes: false, workers: Number(workers) });
+  const specs = SUITES[suite]().map((spec) =>
+    raw === "raw" ? { ...spec, not_nearby: undefined, ast: undefined } : spec,
+  );
+  const run = await scan.runScan({
+    root: TREE,
+    rules: specs.map(scan.compileRule),
+    gitignore: false,
+    defaultExcludes: false,
+    workers: Number(workers),
+  });
   const counts = Object.fromEntries(specs.map((spec) => [spec.id, 0]));
   for (const finding of run.findings) counts[finding.rule]++;
-  const result = { workers: run.workers, files_scanned: run.files_scanned, skipped: run.skipped.length, suppressed: run.suppressed, findings: run.findings.length, counts, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  const result = {
+    workers: run.workers,
+    files_scanned: run.files_scanned,
+    skipped: run.skipped.length,
+    suppressed: run.suppressed,
+    findings: run.findings.length,
+    counts,
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
   process.stdout.write(JSON.stringify(result));
 }
 
@@ -208,7 +257,9 @@ if (args.includes("--child")) {
 const manifest = buildTree();
 const rgVersion = spawnSync("rg", ["--version"], { encoding: "utf8" });
 const haveRg = rgVersion.status === 0;
-log(`bench/scan: tree ${TREE}: ${manifest.files} files, ${(manifest.bytes / 1e6).toFixed(0)} MB from ${manifest.sources.join(", ")}; ${RUNS} run(s) each after a warm-up; ${availableParallelism()} core(s)`);
+log(
+  `bench/scan: tree ${TREE}: ${manifest.files} files, ${(manifest.bytes / 1e6).toFixed(0)} MB from ${manifest.sources.join(", ")}; ${RUNS} run(s) each after a warm-up; ${availableParallelism()} core(s)`,
+);
 if (!haveRg) log("bench/scan: rg (ripgrep) not found: skipping the comparison (apt-get install ripgrep)");
 
 function benchSuite(name) {
@@ -230,20 +281,45 @@ function benchSuite(name) {
   }
   const check = runOurs(name, 0, true);
   const rgCounts = haveRg ? runRg(specs).counts : {};
-  const perRule = Object.fromEntries(specs.map((s) => [s.id, { ours: check.counts[s.id], rg: haveRg ? rgCounts[s.id] : null }]));
+  const perRule = Object.fromEntries(
+    specs.map((s) => [s.id, { ours: check.counts[s.id], rg: haveRg ? rgCounts[s.id] : null }]),
+  );
   const oursMs = median(ours);
   const rgMs = haveRg ? median(rgOne) : null;
   const rows = [
     [`${name} rules (${specs.length})`, "wall ms (median)", "files/s", "vs rg one pass"],
-    [`ours (${last.workers} workers)`, oursMs.toFixed(0), (manifest.files / (oursMs / 1000)).toFixed(0), rgMs ? `${(oursMs / rgMs).toFixed(2)}x` : "-"],
-    ["ours (1 thread)", median(oursSingle).toFixed(0), (manifest.files / (median(oursSingle) / 1000)).toFixed(0), rgMs ? `${(median(oursSingle) / rgMs).toFixed(2)}x` : "-"],
-    ...(rgMs ? [[`rg ${rgVersion.stdout.split("\n")[0].split(" ")[1]} one pass`, rgMs.toFixed(0), (manifest.files / (rgMs / 1000)).toFixed(0), "1.00x"]] : []),
+    [
+      `ours (${last.workers} workers)`,
+      oursMs.toFixed(0),
+      (manifest.files / (oursMs / 1000)).toFixed(0),
+      rgMs ? `${(oursMs / rgMs).toFixed(2)}x` : "-",
+    ],
+    [
+      "ours (1 thread)",
+      median(oursSingle).toFixed(0),
+      (manifest.files / (median(oursSingle) / 1000)).toFixed(0),
+      rgMs ? `${(median(oursSingle) / rgMs).toFixed(2)}x` : "-",
+    ],
+    ...(rgMs
+      ? [
+          [
+            `rg ${rgVersion.stdout.split("\n")[0].split(" ")[1]} one pass`,
+            rgMs.toFixed(0),
+            (manifest.files / (rgMs / 1000)).toFixed(0),
+            "1.00x",
+          ],
+        ]
+      : []),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const row of rows) log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  "));
+  for (const row of rows)
+    log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  "));
   log(`peak RSS (ours, ${last.workers} workers): ${median(rss)} MB (median)`);
   log(`${"rule".padEnd(24)} ${"ours".padStart(7)} ${"rg".padStart(7)}`);
-  for (const [id, c] of Object.entries(perRule)) log(`${id.padEnd(24)} ${String(c.ours).padStart(7)} ${String(c.rg ?? "-").padStart(7)}${c.rg !== null && c.rg !== c.ours ? "  MISMATCH" : ""}`);
+  for (const [id, c] of Object.entries(perRule))
+    log(
+      `${id.padEnd(24)} ${String(c.ours).padStart(7)} ${String(c.rg ?? "-").padStart(7)}${c.rg !== null && c.rg !== c.ours ? "  MISMATCH" : ""}`,
+    );
   log("");
   return {
     rules: specs.length,
@@ -262,5 +338,14 @@ function benchSuite(name) {
 }
 
 const suites = Object.fromEntries(Object.keys(SUITES).map((name) => [name, benchSuite(name)]));
-const summary = { bench: "scan", files: manifest.files, bytes: manifest.bytes, sources: manifest.sources, runs: RUNS, cores: availableParallelism(), node: process.version, ...suites };
+const summary = {
+  bench: "scan",
+  files: manifest.files,
+  bytes: manifest.bytes,
+  sources: manifest.sources,
+  runs: RUNS,
+  cores: availableParallelism(),
+  node: process.version,
+  ...suites,
+};
 process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -36,11 +36,23 @@ function project(files) {
   mkdirSync(path.join(dir, "tmp", "issues"), { recursive: true });
   const names = Array.from({ length: files }, (_, i) => `src/f${String(i + 1).padStart(3, "0")}.py`);
   for (const name of names) writeFileSync(path.join(dir, name), `def f():\n    return ${name.length}\n`);
-  const report = ["# Issue Report: bench", "", "## Files to Fix", ...names.map((n, i) => `${i + 1}. ${n}`), "", "## Issue Details", "Return 0.", ""].join("\n");
+  const report = [
+    "# Issue Report: bench",
+    "",
+    "## Files to Fix",
+    ...names.map((n, i) => `${i + 1}. ${n}`),
+    "",
+    "## Issue Details",
+    "Return 0.",
+    "",
+  ].join("\n");
   writeFileSync(path.join(dir, "tmp", "issues", "fix_bench.md"), report);
   const script = names.map((name) => ({
     match: { text: `FILE TO FIX: ${name}` },
-    reply: { text: `<!-- CODE_FILE_START: ${name} -->\n\`\`\`python\ndef f():\n    return 0\n\`\`\`\n<!-- CODE_FILE_END: ${name} -->\n`, delayMs: LATENCY_MS },
+    reply: {
+      text: `<!-- CODE_FILE_START: ${name} -->\n\`\`\`python\ndef f():\n    return 0\n\`\`\`\n<!-- CODE_FILE_END: ${name} -->\n`,
+      delayMs: LATENCY_MS,
+    },
   }));
   return { dir, names, script };
 }
@@ -53,8 +65,14 @@ function scaledClock(scale) {
     sleep: (ms, signal) =>
       new Promise((resolve, reject) => {
         if (signal?.aborted) return reject(new DOMException("This operation was aborted", "AbortError"));
-        const onAbort = () => (clearTimeout(timer), reject(new DOMException("This operation was aborted", "AbortError")));
-        const timer = setTimeout(() => (signal?.removeEventListener("abort", onAbort), resolve()), Math.max(0, ms / scale));
+        const onAbort = () => (
+          clearTimeout(timer),
+          reject(new DOMException("This operation was aborted", "AbortError"))
+        );
+        const timer = setTimeout(
+          () => (signal?.removeEventListener("abort", onAbort), resolve()),
+          Math.max(0, ms / scale),
+        );
         signal?.addEventListener("abort", onAbort, { once: true });
       }),
   };
@@ -65,8 +83,23 @@ async function measure({ label, concurrency, rpm, timeScale = 1, marginMs }) {
   const emu = await startEmulator({ apiKey: KEY, script, quotas: { rpm }, timeScale, record: { maxEntries: 1000 } });
   const client = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: emu.url } });
   const clock = scaledClock(timeScale);
-  const limiter = createRateLimiter({ requestsPerMinute: rpm, concurrency, clock, ...(marginMs === undefined ? {} : { marginMs }) });
-  const options = { issueReportFile: "tmp/issues/fix_bench.md", filesToFix: names, model: MODEL, maxTokens: 1024, cache: false, concurrency, cwd: dir, projectRoot: dir, tmpDir: path.join(dir, "tmp") };
+  const limiter = createRateLimiter({
+    requestsPerMinute: rpm,
+    concurrency,
+    clock,
+    ...(marginMs === undefined ? {} : { marginMs }),
+  });
+  const options = {
+    issueReportFile: "tmp/issues/fix_bench.md",
+    filesToFix: names,
+    model: MODEL,
+    maxTokens: 1024,
+    cache: false,
+    concurrency,
+    cwd: dir,
+    projectRoot: dir,
+    tmpDir: path.join(dir, "tmp"),
+  };
   const started = performance.now();
   const emulatedStart = clock.now();
   const result = await runSend(options, { client, clock, limiter });
@@ -93,18 +126,36 @@ const ours = await measure({ label: "gembatch (concurrency 4)", concurrency: 4, 
 // ×20: an emulated minute passes in 3 real seconds; a wider limiter margin (1 emulated s = 50 real ms)
 // absorbs event-loop jitter, which the compression multiplies by 20.
 const QB = { rpm: 60, timeScale: 20 };
-const bound = await measure({ label: `quota-bound ×${QB.timeScale}, ${QB.rpm} rpm`, concurrency: 16, rpm: QB.rpm, timeScale: QB.timeScale, marginMs: 1_000 });
+const bound = await measure({
+  label: `quota-bound ×${QB.timeScale}, ${QB.rpm} rpm`,
+  concurrency: 16,
+  rpm: QB.rpm,
+  timeScale: QB.timeScale,
+  marginMs: 1_000,
+});
 
-const perMinute = (r) => (r.calls / (r.emulatedMs / 60_000));
+const perMinute = (r) => r.calls / (r.emulatedMs / 60_000);
 const ceilingIdealMs = (FILES / QUOTA_RPM) * 60_000;
 const boundIdealMs = (Math.ceil(FILES / QB.rpm) - 1) * 60_000 + LATENCY_MS;
 const row = (r, note) =>
   `${r.label.padEnd(30)} ${String(r.succeeded).padStart(5)} ${(r.wallMs / 1000).toFixed(1).padStart(7)} ${(r.emulatedMs / 1000).toFixed(1).padStart(10)} ${perMinute(r).toFixed(0).padStart(8)} ${String(r.received429).padStart(5)}  ${note}\n`;
 process.stdout.write(`${FILES} files, ${LATENCY_MS} ms reply latency\n`);
-process.stdout.write(`${"run".padEnd(30)} ${"ok".padStart(5)} ${"wall s".padStart(7)} ${"emulated s".padStart(10)} ${"req/min".padStart(8)} ${"429s".padStart(5)}  vs\n`);
+process.stdout.write(
+  `${"run".padEnd(30)} ${"ok".padStart(5)} ${"wall s".padStart(7)} ${"emulated s".padStart(10)} ${"req/min".padStart(8)} ${"429s".padStart(5)}  vs\n`,
+);
 process.stdout.write(row(seed, `quota ${QUOTA_RPM} rpm`));
-process.stdout.write(row(ours, `${(seed.wallMs / ours.wallMs).toFixed(1)}x the seed; ${((perMinute(ours) / QUOTA_RPM) * 100).toFixed(0)}% of the ${QUOTA_RPM} rpm ceiling (paced ideal ${(ceilingIdealMs / 1000).toFixed(0)} s)`));
-process.stdout.write(row(bound, `windowed-quota ideal ${(boundIdealMs / 1000).toFixed(1)} emulated s: ${((boundIdealMs / bound.emulatedMs) * 100).toFixed(1)}% efficiency`));
+process.stdout.write(
+  row(
+    ours,
+    `${(seed.wallMs / ours.wallMs).toFixed(1)}x the seed; ${((perMinute(ours) / QUOTA_RPM) * 100).toFixed(0)}% of the ${QUOTA_RPM} rpm ceiling (paced ideal ${(ceilingIdealMs / 1000).toFixed(0)} s)`,
+  ),
+);
+process.stdout.write(
+  row(
+    bound,
+    `windowed-quota ideal ${(boundIdealMs / 1000).toFixed(1)} emulated s: ${((boundIdealMs / bound.emulatedMs) * 100).toFixed(1)}% efficiency`,
+  ),
+);
 
 const result = {
   bench: "send",

@@ -20,7 +20,12 @@ function workspace(files, perFile, text) {
   mkdirSync(path.join(dir, ".git"));
   mkdirSync(path.join(dir, "batches"));
   for (let f = 1; f <= files; f++) {
-    const lines = Array.from({ length: perFile }, (_, r) => JSON.stringify({ key: `b${f}-r${r}`, request: { contents: [{ parts: [{ text: text ?? `question ${f}.${r}` }] }] } }));
+    const lines = Array.from({ length: perFile }, (_, r) =>
+      JSON.stringify({
+        key: `b${f}-r${r}`,
+        request: { contents: [{ parts: [{ text: text ?? `question ${f}.${r}` }] }] },
+      }),
+    );
     writeFileSync(path.join(dir, "batches", `batch_${String(f).padStart(3, "0")}.jsonl`), `${lines.join("\n")}\n`);
   }
   return dir;
@@ -42,17 +47,39 @@ async function run(dir, url, args) {
   const status = await new Promise((resolve) => child.on("close", resolve));
   const ms = performance.now() - started;
   if (status !== 0) throw new Error(`gembatch ${args.join(" ")} exited ${status}: ${stderr}`);
-  return { ms, json: JSON.parse(stdout), peakMb: Number(readFileSync(rssFile, "utf8").trim().split("\n").pop()) / 1024 };
+  return {
+    ms,
+    json: JSON.parse(stdout),
+    peakMb: Number(readFileSync(rssFile, "utf8").trim().split("\n").pop()) / 1024,
+  };
 }
 
 // 1. Capacity-bound submission, concurrent creates (default) and one at a time; median of three each.
 const jobLifeMs = 500;
 const concurrent = 20;
 async function capacityRun(extra) {
-  const emu = await startEmulator({ apiKey: key, quotas: { concurrentBatches: concurrent }, batch: { pendingMs: 100, runningMs: jobLifeMs - 100 } });
+  const emu = await startEmulator({
+    apiKey: key,
+    quotas: { concurrentBatches: concurrent },
+    batch: { pendingMs: 100, runningMs: jobLifeMs - 100 },
+  });
   const dir = workspace(204, 2);
-  const run1 = await run(dir, emu.url, ["submit", "--dir", "batches", "--max-concurrent-jobs", String(concurrent), "--poll-interval", "0.05", ...extra]);
-  const out = { ms: run1.ms, rejections: emu.record.quota.rejections.length, jobs: emu.record.batches.length, duplicates: emu.record.batches.length - new Set(emu.record.batches.map((b) => b.displayName)).size };
+  const run1 = await run(dir, emu.url, [
+    "submit",
+    "--dir",
+    "batches",
+    "--max-concurrent-jobs",
+    String(concurrent),
+    "--poll-interval",
+    "0.05",
+    ...extra,
+  ]);
+  const out = {
+    ms: run1.ms,
+    rejections: emu.record.quota.rejections.length,
+    jobs: emu.record.batches.length,
+    duplicates: emu.record.batches.length - new Set(emu.record.batches.map((b) => b.displayName)).size,
+  };
   await emu.close();
   rmSync(dir, { recursive: true, force: true });
   return out;
@@ -75,7 +102,19 @@ const duplicates = concurrentRuns.reduce((sum, r) => sum + r.duplicates, 0);
 // 2. A ≥200 MB responses file: 2,100 rows of ~100 KB answers.
 const rows = 2100;
 const answer = "x".repeat(100 * 1024);
-const emu2 = await startEmulator({ apiKey: key, timeScale: 10_000, script: [{ reply: { text: answer, usage: { promptTokenCount: 10, candidatesTokenCount: 25_600 }, modelVersion: "gemini-2.5-flash" } }] });
+const emu2 = await startEmulator({
+  apiKey: key,
+  timeScale: 10_000,
+  script: [
+    {
+      reply: {
+        text: answer,
+        usage: { promptTokenCount: 10, candidatesTokenCount: 25_600 },
+        modelVersion: "gemini-2.5-flash",
+      },
+    },
+  ],
+});
 const dir2 = workspace(1, rows);
 await run(dir2, emu2.url, ["submit", "--dir", "batches"]);
 await run(dir2, emu2.url, ["submit", "status", "--watch", "--interval", "0.2"]);
@@ -90,12 +129,37 @@ await emu2.close();
 rmSync(dir2, { recursive: true, force: true });
 
 const table = [
-  ["204 batches, 20 jobs (median of 3)", `${(submitted.ms / 1000).toFixed(2)} s`, `ideal ≥ ${(idealMs / 1000).toFixed(2)} s`, `ratio ${(submitted.ms / idealMs).toFixed(2)}`, `429s ${rejections}`],
-  ["  same, one create at a time", `${(sequential.ms / 1000).toFixed(2)} s`, "", `ratio ${(sequential.ms / idealMs).toFixed(2)}`, `dup jobs ${duplicates}`],
-  [`download ${(resultBytes / 2 ** 20).toFixed(0)} MB`, `${(download.ms / 1000).toFixed(2)} s`, `peak ${download.peakMb.toFixed(0)} MB`, `file/peak ${(resultBytes / 2 ** 20 / download.peakMb).toFixed(2)}`, ""],
-  [`collect ${(resultBytes / 2 ** 20).toFixed(0)} MB (median of 3)`, `${(collect.ms / 1000).toFixed(2)} s`, `peak ${collect.peakMb.toFixed(0)} MB`, `file/peak ${(resultBytes / 2 ** 20 / collect.peakMb).toFixed(2)}`, `${collect.json.results}/${collect.json.requests} rows`],
+  [
+    "204 batches, 20 jobs (median of 3)",
+    `${(submitted.ms / 1000).toFixed(2)} s`,
+    `ideal ≥ ${(idealMs / 1000).toFixed(2)} s`,
+    `ratio ${(submitted.ms / idealMs).toFixed(2)}`,
+    `429s ${rejections}`,
+  ],
+  [
+    "  same, one create at a time",
+    `${(sequential.ms / 1000).toFixed(2)} s`,
+    "",
+    `ratio ${(sequential.ms / idealMs).toFixed(2)}`,
+    `dup jobs ${duplicates}`,
+  ],
+  [
+    `download ${(resultBytes / 2 ** 20).toFixed(0)} MB`,
+    `${(download.ms / 1000).toFixed(2)} s`,
+    `peak ${download.peakMb.toFixed(0)} MB`,
+    `file/peak ${(resultBytes / 2 ** 20 / download.peakMb).toFixed(2)}`,
+    "",
+  ],
+  [
+    `collect ${(resultBytes / 2 ** 20).toFixed(0)} MB (median of 3)`,
+    `${(collect.ms / 1000).toFixed(2)} s`,
+    `peak ${collect.peakMb.toFixed(0)} MB`,
+    `file/peak ${(resultBytes / 2 ** 20 / collect.peakMb).toFixed(2)}`,
+    `${collect.json.results}/${collect.json.requests} rows`,
+  ],
 ];
-for (const row of table) process.stdout.write(`${row.map((c, i) => (i === 0 ? c.padEnd(34) : c.padStart(16))).join(" ")}\n`);
+for (const row of table)
+  process.stdout.write(`${row.map((c, i) => (i === 0 ? c.padEnd(34) : c.padStart(16))).join(" ")}\n`);
 process.stdout.write(
   `${JSON.stringify({
     bench: "submit",
@@ -113,6 +177,13 @@ process.stdout.write(
     download_peak_mb: +download.peakMb.toFixed(1),
     collect_peak_mb: +collect.peakMb.toFixed(1),
     collect_peak_mb_max: +collects[2].peakMb.toFixed(1),
-    within_goal: submitted.ms / idealMs <= 1.2 && rejections === 0 && duplicates === 0 && jobs === 204 && resultBytes >= 200 * 2 ** 20 && download.peakMb < 150 && collect.peakMb < 150,
+    within_goal:
+      submitted.ms / idealMs <= 1.2 &&
+      rejections === 0 &&
+      duplicates === 0 &&
+      jobs === 204 &&
+      resultBytes >= 200 * 2 ** 20 &&
+      download.peakMb < 150 &&
+      collect.peakMb < 150,
   })}\n`,
 );

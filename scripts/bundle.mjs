@@ -12,10 +12,13 @@ const noAjv = {
   name: "mcp-sdk-without-ajv",
   setup(build) {
     build.onResolve({ filter: /[\\/]validation[\\/]ajv-provider\.js$/ }, (args) =>
-      /@modelcontextprotocol[\\/]sdk[\\/]/.test(args.importer) ? { path: "ajv-provider", namespace: "mcp-sdk-without-ajv" } : undefined,
+      /@modelcontextprotocol[\\/]sdk[\\/]/.test(args.importer)
+        ? { path: "ajv-provider", namespace: "mcp-sdk-without-ajv" }
+        : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: "mcp-sdk-without-ajv" }, () => ({
-      contents: "export class AjvJsonSchemaValidator { getValidator() { throw new Error('gembatch mcp validates no JSON Schema at run time (Ajv is not bundled)'); } }",
+      contents:
+        "export class AjvJsonSchemaValidator { getValidator() { throw new Error('gembatch mcp validates no JSON Schema at run time (Ajv is not bundled)'); } }",
     }));
   },
 };
@@ -30,7 +33,10 @@ const zodEnglishOnly = {
         ? { path: path.join(path.dirname(args.importer), "..", "locales", "en.js"), namespace: "zod-english-only" }
         : undefined,
     );
-    build.onLoad({ filter: /.*/, namespace: "zod-english-only" }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: path.dirname(args.path) }));
+    build.onLoad({ filter: /.*/, namespace: "zod-english-only" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: path.dirname(args.path),
+    }));
   },
 };
 

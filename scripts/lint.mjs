@@ -18,8 +18,10 @@ function check(file) {
   const base = path.basename(file).replace(/\.test\.ts$|\.ts$/, "");
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(base)) problems.push(`${file}: file name is not kebab-case`);
   text.split("\n").forEach((line, i) => {
-    if (!isTest && /\bconsole\.(log|error|warn|info|debug)\(/.test(line)) problems.push(`${file}:${i + 1}: console.* in library code`);
-    if (/from\s+["'](\.\.\/){2,}[^"']*\/src\//.test(line)) problems.push(`${file}:${i + 1}: relative import into another package's src`);
+    if (!isTest && /\bconsole\.(log|error|warn|info|debug)\(/.test(line))
+      problems.push(`${file}:${i + 1}: console.* in library code`);
+    if (/from\s+["'](\.\.\/){2,}[^"']*\/src\//.test(line))
+      problems.push(`${file}:${i + 1}: relative import into another package's src`);
     if (/^\s*export\s+default\b/.test(line)) problems.push(`${file}:${i + 1}: default export`);
   });
   const lines = text.split("\n").length;
@@ -27,7 +29,11 @@ function check(file) {
 }
 for (const pkg of readdirSync("packages")) {
   const src = path.join("packages", pkg, "src");
-  try { statSync(src); } catch { continue; }
+  try {
+    statSync(src);
+  } catch {
+    continue;
+  }
   walk(src);
 }
 for (const w of warnings) process.stderr.write(`lint: large file: ${w}\n`);

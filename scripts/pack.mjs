@@ -1,7 +1,17 @@
 // Packs the CLI as one self-contained tarball for users' projects: the bundled bin (every workspace
 // package is inside the bundle) plus the few dependencies the bundle leaves external. Run after the
 // build: `node scripts/pack.mjs [--out-dir <dir>]`; prints the tarball's path.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { builtinModules } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -19,7 +29,8 @@ function fail(message) {
   process.exit(2);
 }
 
-if (!existsSync(path.join(bundleDir, "main.js"))) fail("packages/cli/bundle/main.js is missing: run the build first (pnpm build)");
+if (!existsSync(path.join(bundleDir, "main.js")))
+  fail("packages/cli/bundle/main.js is missing: run the build first (pnpm build)");
 const cli = JSON.parse(readFileSync(path.join(cliDir, "package.json"), "utf8"));
 
 function packageName(specifier) {
@@ -30,7 +41,8 @@ function packageName(specifier) {
 // Every bare specifier the bundle still loads at run time must become a real dependency.
 const builtins = new Set(builtinModules);
 const external = new Set();
-const bareImport = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']((?:@[a-z0-9~-][\w.~-]*\/)?[a-z0-9~-][\w.~-]*(?:\/[\w.~/-]*)?)["']/g;
+const bareImport =
+  /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']((?:@[a-z0-9~-][\w.~-]*\/)?[a-z0-9~-][\w.~-]*(?:\/[\w.~/-]*)?)["']/g;
 function collect(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const file = path.join(dir, entry.name);
@@ -47,13 +59,15 @@ collect(bundleDir);
 
 function installedVersion(name) {
   const manifest = path.join(cliDir, "node_modules", name, "package.json");
-  if (!existsSync(manifest)) fail(`the bundle loads ${name}, which packages/cli does not depend on: add it to packages/cli/package.json`);
+  if (!existsSync(manifest))
+    fail(`the bundle loads ${name}, which packages/cli does not depend on: add it to packages/cli/package.json`);
   return JSON.parse(readFileSync(manifest, "utf8")).version;
 }
 
 const dependencies = {};
 for (const name of [...external].sort()) {
-  if (String(cli.dependencies?.[name] ?? "").startsWith("workspace:")) fail(`the bundle loads the workspace package ${name} instead of bundling it`);
+  if (String(cli.dependencies?.[name] ?? "").startsWith("workspace:"))
+    fail(`the bundle loads the workspace package ${name} instead of bundling it`);
   dependencies[name] = `^${installedVersion(name)}`;
 }
 // Native packages are loaded by the scanner's structural rules through a name the bundler cannot see.
@@ -80,7 +94,13 @@ try {
   cpSync(path.join(repo, "README.md"), path.join(stage, "README.md"));
   writeFileSync(path.join(stage, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   mkdirSync(outDir, { recursive: true });
-  const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", outDir], { cwd: stage, encoding: "utf8", shell: process.platform === "win32" }));
+  const packed = JSON.parse(
+    execFileSync("npm", ["pack", "--json", "--pack-destination", outDir], {
+      cwd: stage,
+      encoding: "utf8",
+      shell: process.platform === "win32",
+    }),
+  );
   // npm names a scoped package's tarball `scope-name-<v>.tgz`; the docs promise `gembatch-<v>.tgz`.
   const target = path.join(outDir, `gembatch-${cli.version}.tgz`);
   renameSync(path.join(outDir, packed[0].filename), target);

@@ -1,7 +1,13 @@
 import path from "node:path";
 import { z } from "zod";
 import { defineCommand, ExitCode, generationFields, generationOptions, type ExitCodeValue } from "@gembatch/core";
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_VERIFY_TIMEOUT_S, depsFromContext, modelSettings, verifyCommands } from "./command-deps.js";
+import {
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_VERIFY_TIMEOUT_S,
+  depsFromContext,
+  modelSettings,
+  verifyCommands,
+} from "./command-deps.js";
 import { fixFields, fixOptions } from "./fix-options.js";
 import { renderApply } from "./render.js";
 import type { StopReason } from "./state.js";
@@ -23,7 +29,10 @@ const schema = z
     ...generationFields,
   })
   .strict()
-  .refine((input) => input.extracted_dir !== undefined || input.run_dir !== undefined, { message: "required: the output of gembatch extract (or run_dir, a send run)", path: ["extracted_dir"] });
+  .refine((input) => input.extracted_dir !== undefined || input.run_dir !== undefined, {
+    message: "required: the output of gembatch extract (or run_dir, a send run)",
+    path: ["extracted_dir"],
+  });
 
 /** 130 interrupted, 4 budget, 3 API trouble, 1 some file not fixed, 0 every file fixed (or diff only, or batch jobs pending). */
 export function stopExitCode(stopped: StopReason | undefined, success: boolean): ExitCodeValue {
@@ -37,14 +46,38 @@ export function stopExitCode(stopped: StopReason | undefined, success: boolean):
 
 export const applyCommand = defineCommand({
   name: "apply",
-  summary: "Diff, back up, apply atomically and verify extracted fixes; retry once with the error; write a failure report",
-  positionals: [{ key: "files", description: "the files to apply (default: every file of the extraction)", variadic: true }],
+  summary:
+    "Diff, back up, apply atomically and verify extracted fixes; retry once with the error; write a failure report",
+  positionals: [
+    { key: "files", description: "the files to apply (default: every file of the extraction)", variadic: true },
+  ],
   options: [
     ...fixOptions,
-    { key: "extracted_dir", type: "string", valueName: "dir", description: "the output of gembatch extract (tmp/gemini_extracted_<stamp>)" },
-    { key: "run_dir", type: "string", valueName: "dir", description: "the send run (tmp/gemini_batch_<stamp>): apply's state, backups and reports go there; alone, it is extracted first" },
-    { key: "issue_report_file", type: "string", valueName: "path", description: "the issue report for a retry (default: the one the send run used)" },
-    { key: "rules", type: "string[]", valueName: "ids", description: "re-scan with these rules: the finding must be gone (default: the report's rule)" },
+    {
+      key: "extracted_dir",
+      type: "string",
+      valueName: "dir",
+      description: "the output of gembatch extract (tmp/gemini_extracted_<stamp>)",
+    },
+    {
+      key: "run_dir",
+      type: "string",
+      valueName: "dir",
+      description:
+        "the send run (tmp/gemini_batch_<stamp>): apply's state, backups and reports go there; alone, it is extracted first",
+    },
+    {
+      key: "issue_report_file",
+      type: "string",
+      valueName: "path",
+      description: "the issue report for a retry (default: the one the send run used)",
+    },
+    {
+      key: "rules",
+      type: "string[]",
+      valueName: "ids",
+      description: "re-scan with these rules: the finding must be gone (default: the report's rule)",
+    },
     { key: "diff_only", type: "boolean", description: "write and show the diffs; change nothing" },
     { key: "resume", type: "boolean", description: "continue an interrupted apply in the same run directory" },
     { key: "model", type: "string", description: "model for retries (default: config/env/gemini-flash-latest)" },

@@ -79,7 +79,13 @@ async function commitFix(ctx: FileRunContext, file: FileState): Promise<void> {
     file.commit = await commitFile({
       cwd: ctx.projectRoot,
       file: file.path,
-      message: commitMessage({ file: file.path, rules: file.rules, issue: ctx.commit.issue, attempt: file.attempt, verify: ctx.commit.verify }),
+      message: commitMessage({
+        file: file.path,
+        rules: file.rules,
+        issue: ctx.commit.issue,
+        attempt: file.attempt,
+        verify: ctx.commit.verify,
+      }),
     });
   } catch (error) {
     ctx.warn(`${file.path}: fixed, but not committed: ${toCliError(error).message}`);
@@ -90,10 +96,17 @@ async function commitFix(ctx: FileRunContext, file: FileState): Promise<void> {
  * The two-attempt rule for one file: apply and verify the reply; on a failure put the original back and
  * retry with the error, up to `maxAttempts`. Returns a stop reason when the whole run must end.
  */
-export async function processFile(ctx: FileRunContext, file: FileState, first: Candidate): Promise<{ stop?: StopReason; deferred?: true }> {
+export async function processFile(
+  ctx: FileRunContext,
+  file: FileState,
+  first: Candidate,
+): Promise<{ stop?: StopReason; deferred?: true }> {
   const unsafe = unsafePath(ctx.projectRoot, file.path);
   if (unsafe) {
-    const backup = file.phase === "written" && file.backup_file ? `; an unconfirmed attempt may be on disk, the original is in ${file.backup_file}` : "";
+    const backup =
+      file.phase === "written" && file.backup_file
+        ? `; an unconfirmed attempt may be on disk, the original is in ${file.backup_file}`
+        : "";
     await refuseFile(ctx, file, `${unsafe}; not applied${backup}`);
     return {};
   }
@@ -117,8 +130,17 @@ export async function processFile(ctx: FileRunContext, file: FileState, first: C
         break;
       }
       ctx.info(`${file.path}: attempt ${file.attempt - 1} failed (${previous.error}); retrying with the error`);
-      const details = readInside(previous.error_details_file, { projectRoot: ctx.projectRoot, within: [ctx.runDir] }) ?? previous.error ?? "";
-      const outcome = await retryFile(ctx.retry, { file: file.path, n: file.n, attempt: file.attempt, previous, errorDetails: details });
+      const details =
+        readInside(previous.error_details_file, { projectRoot: ctx.projectRoot, within: [ctx.runDir] }) ??
+        previous.error ??
+        "";
+      const outcome = await retryFile(ctx.retry, {
+        file: file.path,
+        n: file.n,
+        attempt: file.attempt,
+        previous,
+        errorDetails: details,
+      });
       if ("stop" in outcome) return { stop: outcome.stop };
       // Its retry went into a batch job: the file stays pending at this attempt until the reply is in.
       if ("deferred" in outcome) return { deferred: true };

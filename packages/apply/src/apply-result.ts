@@ -20,14 +20,26 @@ export function fileResult(file: FileState): ApplyFileResult {
   };
 }
 
-export function buildApplyResult(state: ApplyState, extra: { runDir: string; stateFile: string; summaryFile: string; totalCost: number; branch?: string; warnings: string[] }): ApplyResult {
+export function buildApplyResult(
+  state: ApplyState,
+  extra: {
+    runDir: string;
+    stateFile: string;
+    summaryFile: string;
+    totalCost: number;
+    branch?: string;
+    warnings: string[];
+  },
+): ApplyResult {
   const files = state.files.map(fileResult);
   const fixed = files.filter((f) => f.status === "fixed").length;
   const failed = files.filter((f) => f.status === "failed" || f.status === "refused").length;
   const commits = state.files.filter((f) => f.commit).map((f) => ({ file: f.path, sha: f.commit!, rules: f.rules }));
   const diffOnly = state.options.diff_only === true;
   return {
-    success: state.stopped === null && files.every((f) => f.status === "fixed" || f.status === "unchanged" || f.status === "diff_only"),
+    success:
+      state.stopped === null &&
+      files.every((f) => f.status === "fixed" || f.status === "unchanged" || f.status === "diff_only"),
     run_dir: extra.runDir,
     extracted_dir: state.extracted_dir,
     files,

@@ -1,6 +1,14 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { activeProjectSession, isInsideDir, journalEdit, readProjectFile, settleEdit, toCliError, writeFileAtomically } from "@gembatch/core";
+import {
+  activeProjectSession,
+  isInsideDir,
+  journalEdit,
+  readProjectFile,
+  settleEdit,
+  toCliError,
+  writeFileAtomically,
+} from "@gembatch/core";
 import { checkFixedBytes } from "@gembatch/extract";
 import type { Candidate } from "./candidates.js";
 import { backupFile, readOriginal, restoreFile, writeWhole, type Backup } from "./backup.js";
@@ -35,7 +43,14 @@ export interface AttemptResult {
 function journalWrite(env: AttemptEnv, file: FileState): void {
   const session = activeProjectSession();
   if (!session || !file.backup_file || !file.original_sha256 || !file.written_sha256) return;
-  journalEdit(session.dir, { path: file.path, backup: file.backup_file, original_sha256: file.original_sha256, written_sha256: file.written_sha256, mode: file.original_mode ?? 0o644, run_dir: env.show(env.runDir) });
+  journalEdit(session.dir, {
+    path: file.path,
+    backup: file.backup_file,
+    original_sha256: file.original_sha256,
+    written_sha256: file.written_sha256,
+    mode: file.original_mode ?? 0o644,
+    run_dir: env.show(env.runDir),
+  });
 }
 
 function settleWrite(file: FileState): void {
@@ -73,7 +88,8 @@ function readCandidate(candidate: Candidate): { bytes: Buffer } | { error: strin
   if (!candidate.extracted || !candidate.extractedDir) return { error: "the extraction has no file for it" };
   const root = path.resolve(candidate.extractedDir);
   const file = path.resolve(candidate.extracted);
-  if (file === root || !isInsideDir(root, file)) return { error: `extracted: outside the extraction directory: ${candidate.extracted}` };
+  if (file === root || !isInsideDir(root, file))
+    return { error: `extracted: outside the extraction directory: ${candidate.extracted}` };
   try {
     return { bytes: readProjectFile(root, path.relative(root, file), { field: "extracted", allowGit: true }).bytes };
   } catch (error) {
@@ -83,13 +99,22 @@ function readCandidate(candidate: Candidate): { bytes: Buffer } | { error: strin
 
 function findingError(check: FindingCheck): { error: string; details: string } {
   if (check.remaining.length === 0) {
-    return { error: "a gembatch-ignore comment hides the finding instead of fixing it", details: "The fixed file silences the rule with a gembatch-ignore comment; the code itself must change." };
+    return {
+      error: "a gembatch-ignore comment hides the finding instead of fixing it",
+      details: "The fixed file silences the rule with a gembatch-ignore comment; the code itself must change.",
+    };
   }
   const first = check.remaining[0]!;
-  const lines = check.remaining.slice(0, 20).map((f) => `${f.file}:${f.line}:${f.column}: ${f.rule}: ${f.message}\n    ${f.context.line.trim()}`);
+  const lines = check.remaining
+    .slice(0, 20)
+    .map((f) => `${f.file}:${f.line}:${f.column}: ${f.rule}: ${f.message}\n    ${f.context.line.trim()}`);
   return {
     error: `the finding is still there: ${first.rule} at line ${first.line} (${first.match})`,
-    details: [`The fixed file still has ${check.remaining.length} finding(s) of the rule it was sent to fix:`, "", ...lines].join("\n"),
+    details: [
+      `The fixed file still has ${check.remaining.length} finding(s) of the rule it was sent to fix:`,
+      "",
+      ...lines,
+    ].join("\n"),
   };
 }
 
@@ -106,7 +131,11 @@ function verifyError(report: VerifyReport, after: LoggedRun[], file: string): { 
  * verify before, back up, write atomically, verify after; any failure puts the original back. Only
  * failures that are new compared with the run before the change count.
  */
-export async function runAttempt(env: AttemptEnv, file: FileState, from: { candidate: Candidate; sendRunDir: string | null }): Promise<AttemptResult> {
+export async function runAttempt(
+  env: AttemptEnv,
+  file: FileState,
+  from: { candidate: Candidate; sendRunDir: string | null },
+): Promise<AttemptResult> {
   const { candidate, sendRunDir } = from;
   const label = `${fileKey(file.n, file.path)}.attempt${file.attempt}`;
   const record: AttemptRecord = {
@@ -136,25 +165,45 @@ export async function runAttempt(env: AttemptEnv, file: FileState, from: { candi
   } catch (error) {
     const reason = refusalOf(error);
     const gone = toCliError(error).code === "FILE_NOT_FOUND";
-    return { record: { ...record, outcome: "refused", error: gone ? `${file.path} no longer exists in the project` : `${reason}; not applied` } };
+    return {
+      record: {
+        ...record,
+        outcome: "refused",
+        error: gone ? `${file.path} no longer exists in the project` : `${reason}; not applied`,
+      },
+    };
   }
   const current = original.bytes.toString("utf8");
   if (candidate.sha256Sent && sha256Text(current) !== candidate.sha256Sent) {
     const error = `${file.path} changed since its request was built (sha256 ${candidate.sha256Sent.slice(0, 12)}… was sent, ${sha256Text(current).slice(0, 12)}… is on disk); not applied`;
     return { record: { ...record, outcome: "refused", error } };
   }
-  if (!candidate.sha256Sent) env.warn(`${file.path}: no sha256 of the request is known (no send meta file), so a change since the request cannot be detected`);
+  if (!candidate.sha256Sent)
+    env.warn(
+      `${file.path}: no sha256 of the request is known (no send meta file), so a change since the request cannot be detected`,
+    );
   const read = readCandidate(candidate);
-  if ("error" in read) return { record: { ...record, outcome: "refused", error: `the fixed file cannot be read (${read.error}); not applied` } };
+  if ("error" in read)
+    return {
+      record: { ...record, outcome: "refused", error: `the fixed file cannot be read (${read.error}); not applied` },
+    };
   const { bytes } = read;
   // Extract checked the reply already; the file on disk may have been edited since.
   const problem = checkFixedBytes(bytes, current);
-  if (problem) return { record: { ...record, outcome: "refused", error: `the fixed file was not applied (${problem.code}): ${problem.reason}` } };
+  if (problem)
+    return {
+      record: {
+        ...record,
+        outcome: "refused",
+        error: `the fixed file was not applied (${problem.code}): ${problem.reason}`,
+      },
+    };
   const fixed = bytes.toString("utf8");
   const findings = env.checker ? checkFindingGone(env.checker, { file: file.path, original: current, fixed }) : null;
   record.finding_gone = findings?.gone ?? null;
   if (fixed === current) {
-    if (findings && findings.before > 0) return fail("the reply left the file unchanged, and the finding is still there", findingError(findings).details);
+    if (findings && findings.before > 0)
+      return fail("the reply left the file unchanged, and the finding is still there", findingError(findings).details);
     return { record: { ...record, outcome: "unchanged" } };
   }
   const patchFile = path.join(env.runDir, "patches", `${label}.patch`);
@@ -168,7 +217,11 @@ export async function runAttempt(env: AttemptEnv, file: FileState, from: { candi
   try {
     if (!existing || existing.sha256 !== sha256Bytes(readOriginal(env.projectRoot, file.path).bytes)) {
       const backup = await backupFile({ projectRoot: env.projectRoot, runDir: env.runDir, file: file.path });
-      Object.assign(file, { backup_file: env.show(backup.file), original_sha256: backup.sha256, original_mode: backup.mode });
+      Object.assign(file, {
+        backup_file: env.show(backup.file),
+        original_sha256: backup.sha256,
+        original_mode: backup.mode,
+      });
     }
   } catch (error) {
     return { record: { ...record, outcome: "refused", error: `${refusalOf(error)}; not applied` } };

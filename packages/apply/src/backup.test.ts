@@ -1,4 +1,13 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { tempTree } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
@@ -15,7 +24,12 @@ describe("backup, atomic write and restore", () => {
     const backup = await backupFile({ projectRoot: root, runDir, file: "bin/run.sh" });
     expect(backup).toMatchObject({ file: path.join(runDir, "backups/bin/run.sh"), mode: 0o754 });
     expect(statSync(backup.file).mode & 0o777).toBe(0o754);
-    await writeWhole({ projectRoot: root, file: "bin/run.sh", bytes: Buffer.from("#!/bin/sh\necho fixed\n"), mode: backup.mode });
+    await writeWhole({
+      projectRoot: root,
+      file: "bin/run.sh",
+      bytes: Buffer.from("#!/bin/sh\necho fixed\n"),
+      mode: backup.mode,
+    });
     expect(statSync(target).mode & 0o777).toBe(0o754);
     expect(readFileSync(target, "utf8")).toBe("#!/bin/sh\necho fixed\n");
     await restoreFile({ projectRoot: root, runDir, file: "bin/run.sh", backup });
@@ -29,7 +43,9 @@ describe("backup, atomic write and restore", () => {
     mkdirSync(runDir, { recursive: true });
     const backup = await backupFile({ projectRoot: root, runDir, file: "a.py" });
     writeFileSync(backup.file, "tampered\n");
-    await expect(restoreFile({ projectRoot: root, runDir, file: "a.py", backup })).rejects.toThrow(/does not match the original/);
+    await expect(restoreFile({ projectRoot: root, runDir, file: "a.py", backup })).rejects.toThrow(
+      /does not match the original/,
+    );
     expect(readFileSync(path.join(root, "a.py"), "utf8")).toBe("a = 1\n");
   });
 
@@ -40,8 +56,13 @@ describe("backup, atomic write and restore", () => {
     mkdirSync(runDir, { recursive: true });
     const backup = await backupFile({ projectRoot: root, runDir, file: "a.py" });
     const stolen = { ...backup, file: path.join(top, "secret.txt") };
-    await expect(restoreFile({ projectRoot: root, runDir, file: "a.py", backup: stolen })).rejects.toMatchObject({ code: "PATH_OUTSIDE_PROJECT", message: expect.stringContaining("backup_file") });
-    await expect(restoreFile({ projectRoot: root, runDir, file: "../victim.txt", backup })).rejects.toMatchObject({ code: "PATH_OUTSIDE_PROJECT" });
+    await expect(restoreFile({ projectRoot: root, runDir, file: "a.py", backup: stolen })).rejects.toMatchObject({
+      code: "PATH_OUTSIDE_PROJECT",
+      message: expect.stringContaining("backup_file"),
+    });
+    await expect(restoreFile({ projectRoot: root, runDir, file: "../victim.txt", backup })).rejects.toMatchObject({
+      code: "PATH_OUTSIDE_PROJECT",
+    });
     expect(readFileSync(path.join(top, "victim.txt"), "utf8")).toBe("keep\n");
     expect(readFileSync(path.join(root, "a.py"), "utf8")).toBe("a = 1\n");
   });
@@ -51,7 +72,9 @@ describe("backup, atomic write and restore", () => {
     const root = path.join(top, "project");
     renameSync(path.join(root, "src"), path.join(root, "src.real"));
     symlinkSync(path.join(top, "outside"), path.join(root, "src"));
-    await expect(writeWhole({ projectRoot: root, file: "src/a.py", bytes: Buffer.from("b = 2\n"), mode: null })).rejects.toMatchObject({ code: "PATH_OUTSIDE_PROJECT" });
+    await expect(
+      writeWhole({ projectRoot: root, file: "src/a.py", bytes: Buffer.from("b = 2\n"), mode: null }),
+    ).rejects.toMatchObject({ code: "PATH_OUTSIDE_PROJECT" });
     expect(readFileSync(path.join(top, "outside/a.py"), "utf8")).toBe("theirs\n");
     expect(readdirSync(path.join(top, "outside"))).toEqual(["a.py"]);
   });
@@ -63,7 +86,9 @@ describe("backup, atomic write and restore", () => {
     mkdirSync(runDir, { recursive: true });
     renameSync(path.join(root, "src"), path.join(root, "src.real"));
     symlinkSync(path.join(top, "outside"), path.join(root, "src"));
-    await expect(backupFile({ projectRoot: root, runDir, file: "src/a.py" })).rejects.toMatchObject({ code: "PATH_OUTSIDE_PROJECT" });
+    await expect(backupFile({ projectRoot: root, runDir, file: "src/a.py" })).rejects.toMatchObject({
+      code: "PATH_OUTSIDE_PROJECT",
+    });
     expect(readdirSync(runDir)).toEqual([]);
   });
 
@@ -73,7 +98,9 @@ describe("backup, atomic write and restore", () => {
     const runDir = path.join(root, "tmp/run");
     mkdirSync(runDir, { recursive: true });
     symlinkSync(path.join(top, "outside"), path.join(runDir, "backups"));
-    await expect(backupFile({ projectRoot: root, runDir, file: "a.py" })).rejects.toMatchObject({ code: "PATH_OUTSIDE_PROJECT" });
+    await expect(backupFile({ projectRoot: root, runDir, file: "a.py" })).rejects.toMatchObject({
+      code: "PATH_OUTSIDE_PROJECT",
+    });
     expect(readdirSync(path.join(top, "outside"))).toEqual([".keep"]);
   });
 });

@@ -35,8 +35,16 @@ export async function backupFile(options: { projectRoot: string; runDir: string;
  * (temp file, fsync, rename): a reader or a crash sees the old file or the new one, never half of
  * either, and a directory swapped for a link since the file was read is refused. The file gets `mode`.
  */
-export async function writeWhole(options: { projectRoot: string; file: string; bytes: Buffer; mode: number | null }): Promise<void> {
-  await writeProjectFile(options.projectRoot, options.file, options.bytes, { field: "path", ...(options.mode === null ? {} : { mode: options.mode }) });
+export async function writeWhole(options: {
+  projectRoot: string;
+  file: string;
+  bytes: Buffer;
+  mode: number | null;
+}): Promise<void> {
+  await writeProjectFile(options.projectRoot, options.file, options.bytes, {
+    field: "path",
+    ...(options.mode === null ? {} : { mode: options.mode }),
+  });
 }
 
 /**
@@ -44,13 +52,25 @@ export async function writeWhole(options: { projectRoot: string; file: string; b
  * only from the run's backups directory (a state file that names another file is refused), and the
  * project file is written through the guard with the original's mode.
  */
-export async function restoreFile(options: { projectRoot: string; runDir: string; file: string; backup: Backup }): Promise<void> {
+export async function restoreFile(options: {
+  projectRoot: string;
+  runDir: string;
+  file: string;
+  backup: Backup;
+}): Promise<void> {
   const { backup } = options;
   const backupsDir = path.join(options.runDir, BACKUPS_DIR);
   if (!isInsideDir(backupsDir, backup.file) || backup.file === backupsDir) {
-    throw new CliError("PATH_OUTSIDE_PROJECT", `backup_file: not in the run's ${BACKUPS_DIR}/ directory: ${backup.file}`, { hint: "the apply state names backups only under <run_dir>/backups/; restore the file by hand from git" });
+    throw new CliError(
+      "PATH_OUTSIDE_PROJECT",
+      `backup_file: not in the run's ${BACKUPS_DIR}/ directory: ${backup.file}`,
+      { hint: "the apply state names backups only under <run_dir>/backups/; restore the file by hand from git" },
+    );
   }
-  const { bytes } = readProjectFile(options.runDir, path.relative(options.runDir, backup.file), { field: "backup_file" });
-  if (sha256Bytes(bytes) !== backup.sha256) throw new Error(`backup ${backup.file} does not match the original it was taken from`);
+  const { bytes } = readProjectFile(options.runDir, path.relative(options.runDir, backup.file), {
+    field: "backup_file",
+  });
+  if (sha256Bytes(bytes) !== backup.sha256)
+    throw new Error(`backup ${backup.file} does not match the original it was taken from`);
   await writeWhole({ projectRoot: options.projectRoot, file: options.file, bytes, mode: backup.mode });
 }

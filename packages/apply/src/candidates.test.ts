@@ -15,26 +15,44 @@ describe("what apply reads from a run directory it does not trust", () => {
   });
 
   it("a send run the extraction context names outside the project (and tmp dir) is not adopted", () => {
-    const top = tempTree({ "project/src/a.py": "a = 1\n", "elsewhere/response_1_a.md": "reply", "elsewhere/response_1_a.meta.json": meta("src/a.py") });
+    const top = tempTree({
+      "project/src/a.py": "a = 1\n",
+      "elsewhere/response_1_a.md": "reply",
+      "elsewhere/response_1_a.meta.json": meta("src/a.py"),
+    });
     const root = path.join(top, "project");
     const extractedDir = path.join(root, "tmp/gemini_extracted_1");
     mkdirSync(extractedDir, { recursive: true });
     const context = (response: string) =>
-      writeFileSync(path.join(extractedDir, "EXTRACTION_CONTEXT.json"), JSON.stringify({ files: [{ path: "src/a.py" }], refused: [], sources: [{ response_file: response }] }));
+      writeFileSync(
+        path.join(extractedDir, "EXTRACTION_CONTEXT.json"),
+        JSON.stringify({ files: [{ path: "src/a.py" }], refused: [], sources: [{ response_file: response }] }),
+      );
     context(path.join(top, "elsewhere/response_1_a.md"));
     const outside = readExtraction({ extractedDir, cwd: root, projectRoot: root, tmpDir: path.join(root, "tmp") });
     expect(outside.sendRunDir).toBeNull();
-    expect(outside.candidates.get("src/a.py")).toMatchObject({ extractedDir, extracted: path.join(extractedDir, "src/a.py") });
+    expect(outside.candidates.get("src/a.py")).toMatchObject({
+      extractedDir,
+      extracted: path.join(extractedDir, "src/a.py"),
+    });
     expect(outside.candidates.get("src/a.py")?.sha256Sent).toBeUndefined();
     const viaTmp = readExtraction({ extractedDir, cwd: root, projectRoot: root, tmpDir: top });
     expect(viaTmp.sendRunDir).toBe(path.join(top, "elsewhere"));
   });
 
   it("an issue report a BATCH_SUMMARY.json names outside the project is not read", () => {
-    const top = tempTree({ "project/tmp/run/BATCH_SUMMARY.json": JSON.stringify({ issue_report_file: "../secret.md" }), "secret.md": "# Issue Report: x\n" });
+    const top = tempTree({
+      "project/tmp/run/BATCH_SUMMARY.json": JSON.stringify({ issue_report_file: "../secret.md" }),
+      "secret.md": "# Issue Report: x\n",
+    });
     const root = path.join(top, "project");
     const warnings: string[] = [];
-    const loaded = loadIssueReport({ cwd: root, projectRoot: root, sendRunDir: path.join(root, "tmp/run"), warn: (m) => void warnings.push(m) });
+    const loaded = loadIssueReport({
+      cwd: root,
+      projectRoot: root,
+      sendRunDir: path.join(root, "tmp/run"),
+      warn: (m) => void warnings.push(m),
+    });
     expect(loaded).toEqual({ report: null, file: null });
     expect(warnings[0]).toBe("BATCH_SUMMARY.json names an issue report outside the project (../secret.md); not read");
   });

@@ -27,7 +27,9 @@ export interface ExtractionView {
 
 const ContextSchema = z.looseObject({
   files: z.array(z.looseObject({ path: z.string(), source: z.string().optional() })),
-  refused: z.array(z.looseObject({ path: z.string().nullable(), code: z.string(), reason: z.string(), source: z.string().optional() })),
+  refused: z.array(
+    z.looseObject({ path: z.string().nullable(), code: z.string(), reason: z.string(), source: z.string().optional() }),
+  ),
   sources: z.array(z.looseObject({ response_file: z.string() })).optional(),
 });
 
@@ -60,7 +62,9 @@ export function readSendMetas(runDir: string): Map<string, SendMeta> {
   for (const name of readdirSync(runDir)) {
     if (!/^response_\d+_.*\.meta\.json$/.test(name)) continue;
     try {
-      const parsed = MetaSchema.safeParse(JSON.parse(readProjectFile(runDir, name, { field: name }).bytes.toString("utf8")));
+      const parsed = MetaSchema.safeParse(
+        JSON.parse(readProjectFile(runDir, name, { field: name }).bytes.toString("utf8")),
+      );
       if (parsed.success) metas.set(parsed.data.file_to_fix, parsed.data);
     } catch {
       // A torn meta file only means that file's request cannot be checked.
@@ -80,7 +84,10 @@ function locate(value: string, bases: string[]): string | undefined {
 
 /** Whether `file` is a regular file inside one of `roots`, reached without a link out of it. */
 function insideAny(file: string, roots: readonly string[]): boolean {
-  return roots.some((root) => isInsideDir(path.resolve(root), file) && isSafeProjectPath(root, path.relative(path.resolve(root), file), "read"));
+  return roots.some(
+    (root) =>
+      isInsideDir(path.resolve(root), file) && isSafeProjectPath(root, path.relative(path.resolve(root), file), "read"),
+  );
 }
 
 /**
@@ -88,7 +95,10 @@ function insideAny(file: string, roots: readonly string[]): boolean {
  * `within`, a send run named by the context counts only inside those directories: apply keeps its
  * state, backups and patches there.
  */
-export function viewFromContext(context: ExtractionContextLike, options: { extractedDir: string | null; bases: string[]; sendRunDir?: string; within?: readonly string[] }): ExtractionView {
+export function viewFromContext(
+  context: ExtractionContextLike,
+  options: { extractedDir: string | null; bases: string[]; sendRunDir?: string; within?: readonly string[] },
+): ExtractionView {
   const runDirs = new Set<string>();
   if (options.sendRunDir) runDirs.add(path.resolve(options.sendRunDir));
   else {
@@ -104,19 +114,34 @@ export function viewFromContext(context: ExtractionContextLike, options: { extra
   const candidates = new Map<string, Candidate>();
   const withMeta = (file: string): Candidate => {
     const meta = metas.get(file);
-    return { path: file, ...(meta?.sha256_sent ? { sha256Sent: meta.sha256_sent } : {}), ...(meta ? { n: meta.n } : {}) };
+    return {
+      path: file,
+      ...(meta?.sha256_sent ? { sha256Sent: meta.sha256_sent } : {}),
+      ...(meta ? { n: meta.n } : {}),
+    };
   };
   for (const refusal of context.refused) {
     if (refusal.path === null) continue;
-    candidates.set(refusal.path, { ...withMeta(refusal.path), refusal: { code: refusal.code, reason: refusal.reason } });
+    candidates.set(refusal.path, {
+      ...withMeta(refusal.path),
+      refusal: { code: refusal.code, reason: refusal.reason },
+    });
   }
   for (const file of context.files) {
     if (candidates.has(file.path) || !options.extractedDir) continue;
-    candidates.set(file.path, { ...withMeta(file.path), extracted: path.join(options.extractedDir, file.path), extractedDir: options.extractedDir });
+    candidates.set(file.path, {
+      ...withMeta(file.path),
+      extracted: path.join(options.extractedDir, file.path),
+      extractedDir: options.extractedDir,
+    });
   }
   // A file whose request failed outright has no reply to extract; its meta still says why.
   for (const [file, meta] of metas) {
-    if (!candidates.has(file) && meta.success === false) candidates.set(file, { ...withMeta(file), refusal: { code: "send_failed", reason: meta.error ?? "the request failed" } });
+    if (!candidates.has(file) && meta.success === false)
+      candidates.set(file, {
+        ...withMeta(file),
+        refusal: { code: "send_failed", reason: meta.error ?? "the request failed" },
+      });
   }
   return { extractedDir: options.extractedDir, sendRunDir: runDirs.size === 1 ? [...runDirs][0]! : null, candidates };
 }
@@ -125,19 +150,32 @@ export function viewFromContext(context: ExtractionContextLike, options: { extra
  * Read `<extracted_dir>/EXTRACTION_CONTEXT.json` written by `gembatch extract`. Nothing in it is
  * trusted: the paths it names are checked by core's guard where they are read or written.
  */
-export function readExtraction(options: { extractedDir: string; cwd: string; projectRoot: string; sendRunDir?: string; tmpDir?: string }): ExtractionView {
+export function readExtraction(options: {
+  extractedDir: string;
+  cwd: string;
+  projectRoot: string;
+  sendRunDir?: string;
+  tmpDir?: string;
+}): ExtractionView {
   let raw: unknown;
   try {
-    raw = JSON.parse(readProjectFile(options.extractedDir, CONTEXT_JSON, { field: "extracted_dir" }).bytes.toString("utf8"));
+    raw = JSON.parse(
+      readProjectFile(options.extractedDir, CONTEXT_JSON, { field: "extracted_dir" }).bytes.toString("utf8"),
+    );
   } catch (error) {
     const code = (error as { code?: string }).code;
     const missing = code === "ENOENT" || code === "FILE_NOT_FOUND";
-    throw new CliError(missing ? "FILE_NOT_FOUND" : "BAD_INPUT", `extracted_dir: ${missing ? "no" : "unreadable"} ${CONTEXT_JSON} in ${path.relative(options.cwd, options.extractedDir) || "."}`, {
-      hint: "pass the output_dir of `gembatch extract` (tmp/gemini_extracted_<stamp>), or the send run directory as run_dir",
-    });
+    throw new CliError(
+      missing ? "FILE_NOT_FOUND" : "BAD_INPUT",
+      `extracted_dir: ${missing ? "no" : "unreadable"} ${CONTEXT_JSON} in ${path.relative(options.cwd, options.extractedDir) || "."}`,
+      {
+        hint: "pass the output_dir of `gembatch extract` (tmp/gemini_extracted_<stamp>), or the send run directory as run_dir",
+      },
+    );
   }
   const parsed = ContextSchema.safeParse(raw);
-  if (!parsed.success) throw new CliError("BAD_INPUT", `extracted_dir: ${CONTEXT_JSON} does not have the shape gembatch extract writes`);
+  if (!parsed.success)
+    throw new CliError("BAD_INPUT", `extracted_dir: ${CONTEXT_JSON} does not have the shape gembatch extract writes`);
   return viewFromContext(parsed.data, {
     extractedDir: options.extractedDir,
     bases: [options.cwd, options.projectRoot],

@@ -1,4 +1,10 @@
-import { CliError, settingsFromContext, type CommandContext, type GenerationInput, type GenerationSettings } from "@gembatch/core";
+import {
+  CliError,
+  settingsFromContext,
+  type CommandContext,
+  type GenerationInput,
+  type GenerationSettings,
+} from "@gembatch/core";
 import { sendDepsFromContext } from "@gembatch/send/cli";
 import type { ApplyDeps } from "./types.js";
 
@@ -11,9 +17,13 @@ export function depsFromContext(ctx: CommandContext, settings?: GenerationSettin
 }
 
 /** `verify` as given (a string or a list), else the config's, as a list; none only with skip_verify. */
-export function verifyCommands(input: { verify?: string | string[] | undefined; skip_verify?: boolean | undefined }, ctx: CommandContext): string[] {
+export function verifyCommands(
+  input: { verify?: string | string[] | undefined; skip_verify?: boolean | undefined },
+  ctx: CommandContext,
+): string[] {
   if (input.skip_verify) {
-    if (input.verify !== undefined) throw new CliError("BAD_INPUT", "skip_verify: given together with verify", { hint: "pass one of them" });
+    if (input.verify !== undefined)
+      throw new CliError("BAD_INPUT", "skip_verify: given together with verify", { hint: "pass one of them" });
     return [];
   }
   if (input.verify === undefined) return ctx.config.verify;

@@ -33,7 +33,10 @@ export function createCostTracker(maxCost: number | null, initial: Record<string
 }
 
 /** What one runSend call spent itself: its total without the files an earlier pass answered. */
-export function newSpend(result: { total_cost: number; results: ReadonlyArray<{ resumed: boolean; cost: number | null }> }): number {
+export function newSpend(result: {
+  total_cost: number;
+  results: ReadonlyArray<{ resumed: boolean; cost: number | null }>;
+}): number {
   const earlier = result.results.filter((r) => r.resumed).reduce((sum, r) => sum + (r.cost ?? 0), 0);
   return Math.max(0, roundUsd(result.total_cost - earlier));
 }

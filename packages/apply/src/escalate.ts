@@ -50,18 +50,40 @@ export async function escalate(options: {
   const at = deps.clock?.now() ?? Date.now();
   const promptTokens = estimateTokens(`${ESCALATION_INSTRUCTION}\n${options.reportText}`);
   try {
-    checkRetirement(options.model, { now: at, ...(deps.pricing ? { pricing: deps.pricing } : {}), allowRetired: options.settings.allowRetired, ...(options.warn ? { warn: options.warn } : {}) });
+    checkRetirement(options.model, {
+      now: at,
+      ...(deps.pricing ? { pricing: deps.pricing } : {}),
+      allowRetired: options.settings.allowRetired,
+      ...(options.warn ? { warn: options.warn } : {}),
+    });
   } catch (error) {
     return { file: null, cost: null, model: null, skipped: toCliError(error).message };
   }
   // The same settings checked against the escalation model: another model has its own output limit and thinking control.
-  const settings = settingsForModel(options.settings, options.model, { ...(deps.pricing ? { pricing: deps.pricing } : {}), ...(options.warn ? { warn: options.warn } : {}) });
+  const settings = settingsForModel(options.settings, options.model, {
+    ...(deps.pricing ? { pricing: deps.pricing } : {}),
+    ...(options.warn ? { warn: options.warn } : {}),
+  });
   const maxTokens = sizeMaxTokens(settings, 0, deps.pricing);
   const remaining = options.costs.remaining();
   if (remaining !== undefined) {
-    const estimate = deps.pricing ? estimateRequestCost({ model: options.model, promptTokens, maxTokens, at }, deps.pricing) : null;
-    if (estimate === null) return { file: null, cost: null, model: null, skipped: `no price is known for ${options.model}, so max_cost cannot cover the escalation` };
-    if (estimate > remaining) return { file: null, cost: null, model: null, skipped: `max_cost: the escalation could cost up to $${estimate.toFixed(4)}, $${remaining.toFixed(4)} is left` };
+    const estimate = deps.pricing
+      ? estimateRequestCost({ model: options.model, promptTokens, maxTokens, at }, deps.pricing)
+      : null;
+    if (estimate === null)
+      return {
+        file: null,
+        cost: null,
+        model: null,
+        skipped: `no price is known for ${options.model}, so max_cost cannot cover the escalation`,
+      };
+    if (estimate > remaining)
+      return {
+        file: null,
+        cost: null,
+        model: null,
+        skipped: `max_cost: the escalation could cost up to $${estimate.toFixed(4)}, $${remaining.toFixed(4)} is left`,
+      };
   }
   const client = deps.client ?? (await deps.createClient?.());
   if (!client) throw new CliError("INTERNAL", "escalate: neither client nor createClient was given");
@@ -72,7 +94,9 @@ export async function escalate(options: {
         ...(deps.clock ? { clock: deps.clock } : {}),
         ...(deps.pricing ? { pricing: deps.pricing } : {}),
         ...(deps.retryPolicy ? { retryPolicy: deps.retryPolicy } : {}),
-        ...(deps.ledgerFile ? { ledger: { file: deps.ledgerFile, command: deps.ledgerCommand ?? "apply", run: options.runName } } : {}),
+        ...(deps.ledgerFile
+          ? { ledger: { file: deps.ledgerFile, command: deps.ledgerCommand ?? "apply", run: options.runName } }
+          : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       },
       {
@@ -89,8 +113,14 @@ export async function escalate(options: {
     );
     const answeredBy = outcome.modelVersion ?? options.model;
     const file = path.join(path.dirname(options.reportFile), ANALYSIS_FILE);
-    const cut = outcome.finishReason && outcome.finishReason !== "STOP" ? `\n\n> The analysis stopped early (finish reason ${outcome.finishReason}).\n` : "\n";
-    await writeFileAtomically(file, `# Failure Analysis (${answeredBy})\n\nAn analysis of [${path.basename(options.reportFile)}](${path.basename(options.reportFile)}).\n\n${outcome.text.trim()}${cut}`);
+    const cut =
+      outcome.finishReason && outcome.finishReason !== "STOP"
+        ? `\n\n> The analysis stopped early (finish reason ${outcome.finishReason}).\n`
+        : "\n";
+    await writeFileAtomically(
+      file,
+      `# Failure Analysis (${answeredBy})\n\nAn analysis of [${path.basename(options.reportFile)}](${path.basename(options.reportFile)}).\n\n${outcome.text.trim()}${cut}`,
+    );
     return { file, cost: outcome.cost.cost, model: answeredBy };
   } catch (error) {
     const cliError = toCliError(error);

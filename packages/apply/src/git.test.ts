@@ -18,7 +18,10 @@ describe("git for --commit and --branch", () => {
     const dir = repo();
     await expect(checkGitTree({ cwd: dir, allowDirty: false })).resolves.toEqual({ dirty: [] });
     writeFileSync(path.join(dir, "b.py"), "b = 2\n");
-    await expect(checkGitTree({ cwd: dir, allowDirty: false })).rejects.toMatchObject({ code: "BAD_INPUT", message: "commit: the work tree has uncommitted changes: b.py" });
+    await expect(checkGitTree({ cwd: dir, allowDirty: false })).rejects.toMatchObject({
+      code: "BAD_INPUT",
+      message: "commit: the work tree has uncommitted changes: b.py",
+    });
     await expect(checkGitTree({ cwd: dir, allowDirty: true })).resolves.toEqual({ dirty: ["b.py"] });
     await expect(checkGitTree({ cwd: tempTree(), allowDirty: false })).rejects.toThrow(/not inside a git work tree/);
   });
@@ -28,9 +31,23 @@ describe("git for --commit and --branch", () => {
     await switchBranch(dir, "gembatch/fixes");
     writeFileSync(path.join(dir, "a.py"), "a = 2\n");
     writeFileSync(path.join(dir, "b.py"), "b = 'mine'\n");
-    const sha = await commitFile({ cwd: dir, file: "a.py", message: commitMessage({ file: "a.py", rules: ["logger-bind"], issue: null, attempt: 2, verify: ["python3 -m unittest"] }) });
+    const sha = await commitFile({
+      cwd: dir,
+      file: "a.py",
+      message: commitMessage({
+        file: "a.py",
+        rules: ["logger-bind"],
+        issue: null,
+        attempt: 2,
+        verify: ["python3 -m unittest"],
+      }),
+    });
     expect(git(dir, "rev-parse", "HEAD").trim()).toBe(sha);
-    expect(git(dir, "show", "--name-only", "--format=%s", "HEAD").trim().split("\n")).toEqual(["fix(logger-bind): a.py", "", "a.py"]);
+    expect(git(dir, "show", "--name-only", "--format=%s", "HEAD").trim().split("\n")).toEqual([
+      "fix(logger-bind): a.py",
+      "",
+      "a.py",
+    ]);
     expect(git(dir, "branch", "--show-current").trim()).toBe("gembatch/fixes");
     expect(git(dir, "status", "--porcelain").trim()).toBe("M b.py");
   });

@@ -5,7 +5,11 @@ async function git(cwd: string, args: string[]): Promise<{ ok: boolean; stdout: 
   // Paths are file names, never pathspec patterns: `orders/*.py` is that one file, not every .py.
   const result = await execa("git", args, { cwd, reject: false, stdin: "ignore", env: { GIT_LITERAL_PATHSPECS: "1" } });
   // Only the end is trimmed: porcelain lines start with a significant space.
-  return { ok: result.exitCode === 0, stdout: String(result.stdout ?? "").trimEnd(), stderr: String(result.stderr ?? "").trim() };
+  return {
+    ok: result.exitCode === 0,
+    stdout: String(result.stdout ?? "").trimEnd(),
+    stderr: String(result.stderr ?? "").trim(),
+  };
 }
 
 /** Tracked files with uncommitted changes under `cwd` (untracked files do not count). */
@@ -18,7 +22,9 @@ export async function dirtyFiles(cwd: string): Promise<string[]> {
 export async function checkGitTree(options: { cwd: string; allowDirty: boolean }): Promise<{ dirty: string[] }> {
   const inside = await git(options.cwd, ["rev-parse", "--is-inside-work-tree"]);
   if (!inside.ok || inside.stdout.trim() !== "true") {
-    throw new CliError("BAD_INPUT", "commit: the project is not inside a git work tree", { hint: "run git init first, or leave out --commit" });
+    throw new CliError("BAD_INPUT", "commit: the project is not inside a git work tree", {
+      hint: "run git init first, or leave out --commit",
+    });
   }
   const dirty = await dirtyFiles(options.cwd);
   if (dirty.length > 0 && !options.allowDirty) {
@@ -37,7 +43,10 @@ export async function switchBranch(cwd: string, name: string): Promise<void> {
   if (!valid.ok) throw new CliError("BAD_INPUT", `branch: not a valid branch name: ${name}`);
   const exists = await git(cwd, ["rev-parse", "--verify", "--quiet", `refs/heads/${name}`]);
   const switched = await git(cwd, exists.ok ? ["switch", name] : ["switch", "-c", name]);
-  if (!switched.ok) throw new CliError("BAD_INPUT", `branch: cannot switch to ${name}: ${switched.stderr.split("\n")[0]}`, { hint: "commit or stash your changes, or choose another branch" });
+  if (!switched.ok)
+    throw new CliError("BAD_INPUT", `branch: cannot switch to ${name}: ${switched.stderr.split("\n")[0]}`, {
+      hint: "commit or stash your changes, or choose another branch",
+    });
 }
 
 /** Commit exactly this file's change (`--only`), whatever else is staged or modified; returns the commit. */
@@ -49,8 +58,15 @@ export async function commitFile(options: { cwd: string; file: string; message: 
   return (await git(options.cwd, ["rev-parse", "HEAD"])).stdout.trim();
 }
 
-export function commitMessage(options: { file: string; rules: string[]; issue: string | null; attempt: number; verify: string[] }): string {
+export function commitMessage(options: {
+  file: string;
+  rules: string[];
+  issue: string | null;
+  attempt: number;
+  verify: string[];
+}): string {
   const what = options.rules.length > 0 ? options.rules.join(", ") : (options.issue ?? "fix");
-  const checks = options.verify.length > 0 ? `verified with: ${options.verify.join("; ")}` : "no verify command was configured";
+  const checks =
+    options.verify.length > 0 ? `verified with: ${options.verify.join("; ")}` : "no verify command was configured";
   return `fix(${what}): ${options.file}\n\nApplied by gembatch apply (attempt ${options.attempt}); ${checks}.`;
 }

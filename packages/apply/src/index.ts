@@ -4,13 +4,24 @@ export { parseShard, shardOf, inShard, formatShard, type Shard } from "./scan-an
 export { renderSummaryMarkdown } from "./scan-and-fix/summary.js";
 export { stopExitCode } from "./apply-command.js";
 export { readExtraction, viewFromContext, readSendMetas, type Candidate, type ExtractionView } from "./candidates.js";
-export { createVerifier, verifyReport, type Verifier, type VerifyReport, type VerifyRunSummary } from "./verify/verifier.js";
+export {
+  createVerifier,
+  verifyReport,
+  type Verifier,
+  type VerifyReport,
+  type VerifyRunSummary,
+} from "./verify/verifier.js";
 export { runCommand, type CommandRun } from "./verify/run-command.js";
 export { prepareCommand, shellQuote, type PreparedCommand } from "./verify/prepare.js";
 export { compareRuns, failureSignature, type NewFailure } from "./verify/compare.js";
 export { trimOutput } from "./verify/trim.js";
 export { extractEvidence, cleanOutput } from "./verify/evidence/extract.js";
-export { renderVerifyEvidence, shortEvidence, RETRY_EVIDENCE_TOKENS, REPORT_EVIDENCE_TOKENS } from "./verify/evidence/verify-evidence.js";
+export {
+  renderVerifyEvidence,
+  shortEvidence,
+  RETRY_EVIDENCE_TOKENS,
+  REPORT_EVIDENCE_TOKENS,
+} from "./verify/evidence/verify-evidence.js";
 export type { Evidence, Failure, SourceLocation } from "./verify/evidence/types.js";
 export { createRuleChecker, checkFindingGone, ruleFromDetails, type RuleChecker } from "./rescan.js";
 export { renderFailureReport, originalIssue } from "./failure-report.js";

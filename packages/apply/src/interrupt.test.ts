@@ -38,7 +38,10 @@ describe("interruption", () => {
   it("Ctrl-C during verify kills the check, puts the original back, saves the state; a resume finishes without asking again", async () => {
     const { root, emu, runDir, original } = await slowProject();
     const controller = new AbortController();
-    const pending = runApply(applyOptions(root, { runDir, verify }), emulatorDeps(emu, { signal: controller.signal, killGraceMs: 200 }));
+    const pending = runApply(
+      applyOptions(root, { runDir, verify }),
+      emulatorDeps(emu, { signal: controller.signal, killGraceMs: 200 }),
+    );
     await waitForFile(path.join(root, "VERIFY_STARTED"));
     const verifyPid = Number(read(root, "VERIFY_STARTED"));
     expect(read(root, PAYMENTS)).not.toContain("logger.bind");
@@ -63,7 +66,15 @@ describe("interruption", () => {
     const { root, emu, runDir, original } = await slowProject();
     const dist = fileURLToPath(new URL("../dist/index.js", import.meta.url));
     const options = applyOptions(root, { runDir, verify });
-    const child = execa(process.execPath, ["--input-type=module", "-e", `const { runApply } = await import(${JSON.stringify(dist)}); await runApply(${JSON.stringify(options)});`], { reject: false });
+    const child = execa(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `const { runApply } = await import(${JSON.stringify(dist)}); await runApply(${JSON.stringify(options)});`,
+      ],
+      { reject: false },
+    );
     await waitForFile(path.join(root, "VERIFY_STARTED"));
     child.kill("SIGKILL");
     await child;
@@ -75,9 +86,18 @@ describe("interruption", () => {
     const infos: string[] = [];
     rmSync(path.join(root, "SLOW"));
     write(root, "slow_verify.py", "import sys\nsys.exit(0)\n");
-    const resumed = await runApply(applyOptions(root, { runDir, verify, resume: true }), emulatorDeps(emu, { info: (m) => void infos.push(m) }));
+    const resumed = await runApply(
+      applyOptions(root, { runDir, verify, resume: true }),
+      emulatorDeps(emu, { info: (m) => void infos.push(m) }),
+    );
     // The project's edit journal puts the original back when the run takes the project lock, before any file is touched.
-    expect(resumed.warnings).toContainEqual(expect.stringMatching(new RegExp(`^${PAYMENTS}: put the original back: a run that died \\(pid \\d+\\) had left an unverified fix on disk$`)));
+    expect(resumed.warnings).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^${PAYMENTS}: put the original back: a run that died \\(pid \\d+\\) had left an unverified fix on disk$`,
+        ),
+      ),
+    );
     expect(infos.findIndex((m) => m.startsWith(`${PAYMENTS}: fixed`))).toBeGreaterThanOrEqual(0);
     expect(resumed).toMatchObject({ success: true, files_fixed: 1 });
     expect(read(root, PAYMENTS)).not.toContain("logger.bind");
@@ -87,6 +107,9 @@ describe("interruption", () => {
     const { root, emu, runDir } = await slowProject();
     rmSync(path.join(root, "SLOW"));
     await runApply(applyOptions(root, { runDir, verify }), emulatorDeps(emu));
-    await expect(runApply(applyOptions(root, { runDir, verify }), emulatorDeps(emu))).rejects.toMatchObject({ code: "BAD_INPUT", message: `run_dir: ${runDir} already has an apply run (apply_state.json)` });
+    await expect(runApply(applyOptions(root, { runDir, verify }), emulatorDeps(emu))).rejects.toMatchObject({
+      code: "BAD_INPUT",
+      message: `run_dir: ${runDir} already has an apply run (apply_state.json)`,
+    });
   });
 });

@@ -16,7 +16,10 @@ const PATTERNS: Array<{ kind: keyof MissingContext; regex: RegExp; format?: (m: 
 ];
 
 /** Read what may be missing from the report's context out of the error output of the attempts. */
-export function findMissingContext(outputs: string[], options: { projectRoot: string; contextFiles: string[] }): MissingContext {
+export function findMissingContext(
+  outputs: string[],
+  options: { projectRoot: string; contextFiles: string[] },
+): MissingContext {
   const found: MissingContext = { modules: [], names: [], files: [] };
   const known = new Set(options.contextFiles);
   const root = options.projectRoot.endsWith("/") ? options.projectRoot : `${options.projectRoot}/`;
@@ -30,7 +33,8 @@ export function findMissingContext(outputs: string[], options: { projectRoot: st
     for (const match of output.matchAll(/File "([^"]+)", line \d+/g)) {
       const file = match[1]!;
       const relative = file.startsWith(root) ? file.slice(root.length) : file.startsWith("/") ? null : file;
-      if (relative && !relative.includes("site-packages") && !known.has(relative) && !found.files.includes(relative)) found.files.push(relative);
+      if (relative && !relative.includes("site-packages") && !known.has(relative) && !found.files.includes(relative))
+        found.files.push(relative);
     }
   }
   return found;

@@ -10,7 +10,10 @@ export interface PatchStats {
 
 /** A `git apply`-able unified diff of one file, `a/<path>` → `b/<path>`. */
 export function unifiedDiff(file: string, original: string, fixed: string): string {
-  return createTwoFilesPatch(`a/${file}`, `b/${file}`, original, fixed, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY });
+  return createTwoFilesPatch(`a/${file}`, `b/${file}`, original, fixed, undefined, undefined, {
+    context: 3,
+    headerOptions: FILE_HEADERS_ONLY,
+  });
 }
 
 export function patchStats(patch: string): PatchStats {

@@ -5,7 +5,11 @@ import { activeProjectSession, openProjectSession } from "@gembatch/core";
  * the holder), and what a dead run left behind is settled first. Nested calls (scan-and-fix → apply)
  * share the session their caller opened.
  */
-export async function withProjectSession<T>(root: string, options: { command: string; warn(message: string): void }, work: () => Promise<T>): Promise<T> {
+export async function withProjectSession<T>(
+  root: string,
+  options: { command: string; warn(message: string): void },
+  work: () => Promise<T>,
+): Promise<T> {
   if (activeProjectSession()?.root === root) return work();
   const session = await openProjectSession(root, options);
   try {

@@ -14,9 +14,14 @@ describe("re-scanning a fixed file with the rule that flagged it", () => {
 
   it("says it is not gone when it moved, and when a gembatch-ignore comment hides it", () => {
     const moved = `# moved\n${ORIGINAL}`;
-    expect(checkFindingGone(checker, { file: "src/a.py", original: ORIGINAL, fixed: moved })).toMatchObject({ gone: false });
+    expect(checkFindingGone(checker, { file: "src/a.py", original: ORIGINAL, fixed: moved })).toMatchObject({
+      gone: false,
+    });
     const hidden = ORIGINAL.replace("info('hi')", "info('hi')  # gembatch-ignore");
-    expect(checkFindingGone(checker, { file: "src/a.py", original: ORIGINAL, fixed: hidden })).toMatchObject({ gone: false, newlySuppressed: 1 });
+    expect(checkFindingGone(checker, { file: "src/a.py", original: ORIGINAL, fixed: hidden })).toMatchObject({
+      gone: false,
+      newlySuppressed: 1,
+    });
   });
 
   it("has nothing to say about a file the rule never flagged or does not apply to", () => {
@@ -25,13 +30,21 @@ describe("re-scanning a fixed file with the rule that flagged it", () => {
   });
 
   it("loads custom rules from the config section, and refuses an unknown id", () => {
-    const custom = createRuleChecker({ root: "/nonexistent", scanConfig: { rules: [{ id: "no-eval", message: "eval", pattern: "\\beval\\(" }] }, rules: ["no-eval"] });
+    const custom = createRuleChecker({
+      root: "/nonexistent",
+      scanConfig: { rules: [{ id: "no-eval", message: "eval", pattern: "\\beval\\(" }] },
+      rules: ["no-eval"],
+    });
     expect(custom.check("a.js", "eval(x)\n").findings).toHaveLength(1);
-    expect(() => createRuleChecker({ root: "/nonexistent", scanConfig: undefined, rules: ["no-such-rule"] })).toThrow(/unknown rule id "no-such-rule"/);
+    expect(() => createRuleChecker({ root: "/nonexistent", scanConfig: undefined, rules: ["no-such-rule"] })).toThrow(
+      /unknown rule id "no-such-rule"/,
+    );
   });
 
   it("reads the rule id from a report scan --report wrote", () => {
-    expect(ruleFromDetails("Rule `logger-bind` (warning): Deprecated logger.bind(...) call.\n\nmore")).toBe("logger-bind");
+    expect(ruleFromDetails("Rule `logger-bind` (warning): Deprecated logger.bind(...) call.\n\nmore")).toBe(
+      "logger-bind",
+    );
     expect(ruleFromDetails("Fix the logging.")).toBeUndefined();
   });
 });

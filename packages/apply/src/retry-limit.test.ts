@@ -18,7 +18,9 @@ describe("the retry after a reply cut off at MAX_TOKENS", () => {
 
   it("keeps the limit for a retry after any other failure", async () => {
     const root = exampleProject();
-    const emu = await useEmulator({ script: [{ match: { text: `FILE TO FIX: ${SERVICE}` }, reply: { text: "no block here" } }] });
+    const emu = await useEmulator({
+      script: [{ match: { text: `FILE TO FIX: ${SERVICE}` }, reply: { text: "no block here" } }],
+    });
     const { runDir } = await sendAndExtract(root, emu, [SERVICE]);
     await runApply(applyOptions(root, { runDir }), emulatorDeps(emu));
     expect(emu.record.generate.map((g) => g.settings?.maxOutputTokens)).toEqual([8192, 8192]);

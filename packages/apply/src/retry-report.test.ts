@@ -33,7 +33,9 @@ describe("the retry report", () => {
     expect(parsed.filesToFix).toEqual(["src/a.py"]);
     expect(parsed.status).toBe("RETRY - attempt 2 of 2");
     expect(parsed.details.startsWith("Rule `logger-bind` (warning)")).toBe(true);
-    expect(parsed.details).toContain("Previous attempt failed: attempt 1 of 2 at fixing `src/a.py` was rolled back. verify failed:");
+    expect(parsed.details).toContain(
+      "Previous attempt failed: attempt 1 of 2 at fixing `src/a.py` was rolled back. verify failed:",
+    );
     expect(parsed.details).toContain("AssertionError: 1 != 2");
     expect(parsed.details).toContain("+logger.info('a')");
     expect(parsed.contextFiles.map((c) => [c.path, c.content])).toEqual([

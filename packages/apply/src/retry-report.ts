@@ -38,7 +38,13 @@ export function previousAttemptSection(input: Omit<RetryReportInput, "original" 
     "",
     `Previous attempt failed: attempt ${input.attempt - 1} of ${input.maxAttempts} at fixing \`${input.file}\` was rolled back. ${input.error}`,
   ];
-  if (input.patch) out.push("", "The change that was tried (a unified diff against the current file):", "", fenced(input.patch, "diff"));
+  if (input.patch)
+    out.push(
+      "",
+      "The change that was tried (a unified diff against the current file):",
+      "",
+      fenced(input.patch, "diff"),
+    );
   out.push("", "The error, trimmed to what matters:", "", fenced(input.details, "text"));
   out.push(
     "",
@@ -54,8 +60,13 @@ export function previousAttemptSection(input: Omit<RetryReportInput, "original" 
  * like any other report.
  */
 export function renderRetryReport(input: RetryReportInput): string {
-  const contextFiles = input.original.contextFiles.map((context) => ({ path: context.path, content: context.path === input.file ? input.current : context.content, language: context.language }));
-  if (!contextFiles.some((context) => context.path === input.file)) contextFiles.unshift({ path: input.file, content: input.current, language: "" });
+  const contextFiles = input.original.contextFiles.map((context) => ({
+    path: context.path,
+    content: context.path === input.file ? input.current : context.content,
+    language: context.language,
+  }));
+  if (!contextFiles.some((context) => context.path === input.file))
+    contextFiles.unshift({ path: input.file, content: input.current, language: "" });
   return renderReport({
     issue: input.original.issue,
     project: input.original.project || "project",

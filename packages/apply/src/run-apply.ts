@@ -1,6 +1,13 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { CliError, createStateStore, createUniqueDir, localStamp, systemClock, writeFileAtomically } from "@gembatch/core";
+import {
+  CliError,
+  createStateStore,
+  createUniqueDir,
+  localStamp,
+  systemClock,
+  writeFileAtomically,
+} from "@gembatch/core";
 import { processFile, type FileRunContext } from "./apply-file.js";
 import { rollback } from "./attempt.js";
 import { loadChecker, loadIssueReport, projectFiles, resolveView, type InputPaths } from "./apply-inputs.js";
@@ -12,7 +19,14 @@ import { renderFailureReport } from "./failure-report.js";
 import { checkGitTree, switchBranch } from "./git.js";
 import { shownPath } from "./paths.js";
 import { withProjectSession } from "./project-session.js";
-import { APPLY_STATE_FILE, APPLY_STATE_VERSION, ApplyStateSchema, newFileState, type ApplyState, type StopReason } from "./state.js";
+import {
+  APPLY_STATE_FILE,
+  APPLY_STATE_VERSION,
+  ApplyStateSchema,
+  newFileState,
+  type ApplyState,
+  type StopReason,
+} from "./state.js";
 import type { ApplyDeps, ApplyResult, ModelSettings } from "./types.js";
 import { createVerifier } from "./verify/verifier.js";
 
@@ -45,7 +59,11 @@ export interface ApplyOptions extends InputPaths {
 }
 
 function orderedFiles(view: ExtractionView, wanted: string[] | undefined): Array<{ path: string; n: number }> {
-  const paths = wanted ?? [...view.candidates.keys()].sort((a, b) => (view.candidates.get(a)!.n ?? 0) - (view.candidates.get(b)!.n ?? 0) || a.localeCompare(b));
+  const paths =
+    wanted ??
+    [...view.candidates.keys()].sort(
+      (a, b) => (view.candidates.get(a)!.n ?? 0) - (view.candidates.get(b)!.n ?? 0) || a.localeCompare(b),
+    );
   const used = new Set<number>();
   return paths.map((file, i) => {
     let n = view.candidates.get(file)?.n ?? i + 1;
@@ -71,16 +89,25 @@ async function runApplyLocked(options: ApplyOptions, deps: ApplyDeps): Promise<A
   const show = (absolute: string) => shownPath(root, absolute);
   const view = await resolveView({ ...options, ...(deps.signal ? { signal: deps.signal } : {}) });
   const clock = deps.clock ?? systemClock;
-  const runDir = options.runDir ? path.resolve(options.cwd, options.runDir) : (view.sendRunDir ?? (createUniqueDir(options.tmpDir, `gembatch_apply_${localStamp(new Date(clock.now()))}`)));
+  const runDir = options.runDir
+    ? path.resolve(options.cwd, options.runDir)
+    : (view.sendRunDir ?? createUniqueDir(options.tmpDir, `gembatch_apply_${localStamp(new Date(clock.now()))}`));
   mkdirSync(runDir, { recursive: true });
-  const store = createStateStore({ file: path.join(runDir, APPLY_STATE_FILE), schema: ApplyStateSchema, version: APPLY_STATE_VERSION, command: "gembatch apply" });
+  const store = createStateStore({
+    file: path.join(runDir, APPLY_STATE_FILE),
+    schema: ApplyStateSchema,
+    version: APPLY_STATE_VERSION,
+    command: "gembatch apply",
+  });
   await store.lock();
   try {
     let state = await store.load();
     // A preview changed nothing in the project, so it neither blocks nor shapes the run that follows it.
     if (state?.options.diff_only === true) state = undefined;
     if (state && !options.resume && !options.continueExisting) {
-      throw new CliError("BAD_INPUT", `run_dir: ${show(runDir)} already has an apply run (${APPLY_STATE_FILE})`, { hint: "pass --resume to continue it; its results stay in the state file" });
+      throw new CliError("BAD_INPUT", `run_dir: ${show(runDir)} already has an apply run (${APPLY_STATE_FILE})`, {
+        hint: "pass --resume to continue it; its results stay in the state file",
+      });
     }
     const resuming = state !== undefined;
     if (!state) {
@@ -92,7 +119,13 @@ async function runApplyLocked(options: ApplyOptions, deps: ApplyDeps): Promise<A
         finished: false,
         stopped: null,
         extracted_dir: view.extractedDir ? show(view.extractedDir) : null,
-        options: { diff_only: options.diffOnly, max_attempts: options.maxAttempts, verify: options.verify, rules: options.rules ?? null, commit: options.commit },
+        options: {
+          diff_only: options.diffOnly,
+          max_attempts: options.maxAttempts,
+          verify: options.verify,
+          rules: options.rules ?? null,
+          commit: options.commit,
+        },
         files: orderedFiles(view, wanted).map((f) => newFileState(f.path, f.n, options.rules ?? [])),
         costs: {},
         failure_report: null,
@@ -103,7 +136,10 @@ async function runApplyLocked(options: ApplyOptions, deps: ApplyDeps): Promise<A
     if (resuming && options.files) {
       // A caller that continues a run may bring files the first call did not have (the rest of a send).
       const known = new Set(live.files.map((f) => f.path));
-      const added = orderedFiles(view, projectFiles(options).filter((f) => !known.has(f)));
+      const added = orderedFiles(
+        view,
+        projectFiles(options).filter((f) => !known.has(f)),
+      );
       const used = new Set(live.files.map((f) => f.n));
       for (const file of added) {
         let n = file.n;
@@ -119,13 +155,26 @@ async function runApplyLocked(options: ApplyOptions, deps: ApplyDeps): Promise<A
       await store.save(live);
     };
     // Everything that can refuse the run does so before the first state is written.
-    const { report } = loadIssueReport({ cwd: options.cwd, projectRoot: root, ...(options.issueReportFile ? { issueReportFile: options.issueReportFile } : {}), sendRunDir: view.sendRunDir, warn });
-    const checker = loadChecker({ projectRoot: root, scanConfig: options.scanConfig, ...(options.rules ? { rules: options.rules } : {}), report, warn });
+    const { report } = loadIssueReport({
+      cwd: options.cwd,
+      projectRoot: root,
+      ...(options.issueReportFile ? { issueReportFile: options.issueReportFile } : {}),
+      sendRunDir: view.sendRunDir,
+      warn,
+    });
+    const checker = loadChecker({
+      projectRoot: root,
+      scanConfig: options.scanConfig,
+      ...(options.rules ? { rules: options.rules } : {}),
+      report,
+      warn,
+    });
     for (const file of live.files) if (file.rules.length === 0 && checker) file.rules = [...checker.rules];
     if (options.commit && !resuming) await checkGitTree({ cwd: root, allowDirty: options.allowDirty });
     if (options.branch && !options.diffOnly) await switchBranch(root, options.branch);
     await save();
-    if (options.verify.length === 0 && !options.diffOnly) warn("no verify command (verify, or `verify` in gembatch.config.json): fixes are checked only by re-scanning");
+    if (options.verify.length === 0 && !options.diffOnly)
+      warn("no verify command (verify, or `verify` in gembatch.config.json): fixes are checked only by re-scanning");
     const verifier = createVerifier({
       commands: options.verify,
       timeoutMs: options.verifyTimeoutMs,
@@ -150,14 +199,29 @@ async function runApplyLocked(options: ApplyOptions, deps: ApplyDeps): Promise<A
       firstSendRunDir: view.sendRunDir,
       commit: options.commit && !options.diffOnly ? { verify: options.verify, issue: report?.issue ?? null } : null,
       retry: report
-        ? { projectRoot: root, tmpDir: options.tmpDir, runDir, report, settings: options.settings, maxAttempts: options.maxAttempts, deps, costs, ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.deferRetry ? { deferRetry: deps.deferRetry } : {}), warn }
+        ? {
+            projectRoot: root,
+            tmpDir: options.tmpDir,
+            runDir,
+            report,
+            settings: options.settings,
+            maxAttempts: options.maxAttempts,
+            deps,
+            costs,
+            ...(deps.signal ? { signal: deps.signal } : {}),
+            ...(deps.deferRetry ? { deferRetry: deps.deferRetry } : {}),
+            warn,
+          }
         : null,
     };
     let stop: StopReason | undefined;
     let deferred = 0;
     for (const file of live.files) {
       if (file.status !== "pending") continue;
-      const candidate = view.candidates.get(file.path) ?? { path: file.path, refusal: { code: "missing_file", reason: "the extraction has nothing for this file" } };
+      const candidate = view.candidates.get(file.path) ?? {
+        path: file.path,
+        refusal: { code: "missing_file", reason: "the extraction has nothing for this file" },
+      };
       info(`${file.path}: attempt ${file.attempt}`);
       try {
         const processed = await processFile(ctx, file, candidate);
@@ -176,13 +240,30 @@ async function runApplyLocked(options: ApplyOptions, deps: ApplyDeps): Promise<A
     const failed = live.files.filter((f) => f.status === "failed");
     if (failed.length > 0) {
       const within = [root, runDir, ...(view.extractedDir ? [view.extractedDir] : [])];
-      const text = await renderFailureReport({ projectRoot: root, within, maxAttempts: options.maxAttempts, files: live.files, report, fixHints: checker?.fixHints ?? {} });
+      const text = await renderFailureReport({
+        projectRoot: root,
+        within,
+        maxAttempts: options.maxAttempts,
+        files: live.files,
+        report,
+        fixHints: checker?.fixHints ?? {},
+      });
       const reportPath = path.join(runDir, FAILURE_REPORT_FILE);
       await writeFileAtomically(reportPath, text);
       live.failure_report = show(reportPath);
       if (options.escalate && !stop && !live.escalation_file) {
         info(`escalating ${failed.length} failure(s) to ${options.escalationModel}`);
-        const outcome = await escalate({ reportFile: reportPath, reportText: text, model: options.escalationModel, settings: options.settings, warn, deps, costs, ...(deps.signal ? { signal: deps.signal } : {}), runName: path.basename(runDir) });
+        const outcome = await escalate({
+          reportFile: reportPath,
+          reportText: text,
+          model: options.escalationModel,
+          settings: options.settings,
+          warn,
+          deps,
+          costs,
+          ...(deps.signal ? { signal: deps.signal } : {}),
+          runName: path.basename(runDir),
+        });
         if (outcome.cost !== null) costs.record(`escalation:${show(reportPath)}`, outcome.cost);
         if (outcome.file) live.escalation_file = show(outcome.file);
         else if (outcome.skipped) warn(`escalation not sent: ${outcome.skipped}`);
@@ -191,7 +272,9 @@ async function runApplyLocked(options: ApplyOptions, deps: ApplyDeps): Promise<A
     live.finished = !stop;
     await save();
     const summaryFile = path.join(runDir, APPLY_SUMMARY_FILE);
-    const ownCosts = Object.entries(costs.entries()).filter(([key]) => key.startsWith(`send:${show(runDir)}/`) || key.startsWith(`escalation:${show(runDir)}/`));
+    const ownCosts = Object.entries(costs.entries()).filter(
+      ([key]) => key.startsWith(`send:${show(runDir)}/`) || key.startsWith(`escalation:${show(runDir)}/`),
+    );
     const result = buildApplyResult(live, {
       runDir: show(runDir),
       stateFile: show(store.file),

@@ -6,7 +6,11 @@ import { readInside } from "./run-files.js";
 
 describe("readInside", () => {
   it("reads a file a state names only from inside the given directories, never through a link out", () => {
-    const top = tempTree({ "project/tmp/run/patches/1_a.patch": "+a\n", "project/src/a.py": "a = 1\n", "secret.txt": "secret\n" });
+    const top = tempTree({
+      "project/tmp/run/patches/1_a.patch": "+a\n",
+      "project/src/a.py": "a = 1\n",
+      "secret.txt": "secret\n",
+    });
     const root = path.join(top, "project");
     const runDir = path.join(root, "tmp/run");
     symlinkSync(path.join(top, "secret.txt"), path.join(runDir, "patches/2_b.patch"));

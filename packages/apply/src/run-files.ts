@@ -6,7 +6,10 @@ import { isInsideDir, readProjectFile } from "@gembatch/core";
  * inside `within` and through the guard: a tampered apply_state.json cannot have apply read, print or
  * send a file from elsewhere. Null when it is elsewhere or cannot be read.
  */
-export function readInside(stored: string | null | undefined, options: { projectRoot: string; within: readonly string[] }): string | null {
+export function readInside(
+  stored: string | null | undefined,
+  options: { projectRoot: string; within: readonly string[] },
+): string | null {
   if (!stored) return null;
   const absolute = path.resolve(options.projectRoot, stored);
   for (const dir of options.within) {

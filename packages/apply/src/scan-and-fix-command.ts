@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { checkRetirement, defineCommand, generationFields, generationOptions } from "@gembatch/core";
 import { stopExitCode } from "./apply-command.js";
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_VERIFY_TIMEOUT_S, depsFromContext, modelSettings, verifyCommands } from "./command-deps.js";
+import {
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_VERIFY_TIMEOUT_S,
+  depsFromContext,
+  modelSettings,
+  verifyCommands,
+} from "./command-deps.js";
 import { fixFields, fixOptions } from "./fix-options.js";
 import { renderScanAndFix } from "./scan-and-fix/render.js";
 import { batchDeps, batchOptions } from "./scan-and-fix/batch-options.js";
@@ -40,31 +46,104 @@ const schema = z
 
 export const scanAndFixCommand = defineCommand({
   name: "scan-and-fix",
-  summary: "Scan, report, send, extract, apply and verify with one retry; failure reports and a JSON + markdown summary (CI)",
+  summary:
+    "Scan, report, send, extract, apply and verify with one retry; failure reports and a JSON + markdown summary (CI)",
   positionals: [{ key: "paths", description: "files or directories to scan (default: the project)", variadic: true }],
   options: [
     ...fixOptions,
-    { key: "rules", type: "string[]", valueName: "ids", description: "only these rules (default: every auto-fixable rule at severity warning or above)" },
+    {
+      key: "rules",
+      type: "string[]",
+      valueName: "ids",
+      description: "only these rules (default: every auto-fixable rule at severity warning or above)",
+    },
     { key: "exclude", type: "string[]", valueName: "globs", description: "skip files matching these globs" },
-    { key: "min_severity", type: "string", valueName: "level", description: "only rules of this severity or higher: error, warning or note (default: warning when no rules are named)" },
-    { key: "all_rules", type: "boolean", description: "with no --rules: also the rules left to people (todo-comment, debug-print, not-implemented, custom rules tagged manual), at every severity" },
+    {
+      key: "min_severity",
+      type: "string",
+      valueName: "level",
+      description:
+        "only rules of this severity or higher: error, warning or note (default: warning when no rules are named)",
+    },
+    {
+      key: "all_rules",
+      type: "boolean",
+      description:
+        "with no --rules: also the rules left to people (todo-comment, debug-print, not-implemented, custom rules tagged manual), at every severity",
+    },
     { key: "max_files", type: "number", description: "work on at most this many files (after sharding)" },
-    { key: "shard", type: "string", valueName: "i/n", description: "only this deterministic share of the files (CI matrix: 1/4 … 4/4)" },
-    { key: "dry_run", type: "boolean", description: "write the reports and requests and a cost estimate; send nothing" },
+    {
+      key: "shard",
+      type: "string",
+      valueName: "i/n",
+      description: "only this deterministic share of the files (CI matrix: 1/4 … 4/4)",
+    },
+    {
+      key: "dry_run",
+      type: "boolean",
+      description: "write the reports and requests and a cost estimate; send nothing",
+    },
     { key: "resume", type: "boolean", description: "continue an interrupted run (the latest one, or --output-dir)" },
-    { key: "output_dir", type: "string", valueName: "dir", description: "run directory (default: tmp/gembatch_fix_<YYYYMMDD_HHMMSS>)" },
+    {
+      key: "output_dir",
+      type: "string",
+      valueName: "dir",
+      description: "run directory (default: tmp/gembatch_fix_<YYYYMMDD_HHMMSS>)",
+    },
     { key: "model", type: "string", description: "model (default: config/env/gemini-flash-latest)" },
     ...generationOptions(),
-    { key: "include_imports", type: "boolean", description: "add the local files the files to fix import to each report" },
+    {
+      key: "include_imports",
+      type: "boolean",
+      description: "add the local files the files to fix import to each report",
+    },
     { key: "max_context_tokens", type: "number", description: "refuse a report larger than this many tokens" },
-    { key: "concurrency", type: "number", description: "requests in flight at once (default: config rate_limits.concurrency or 4)" },
-    { key: "via", type: "string", valueName: "route", description: "sync (default) or batch: first attempts as Batch API jobs at half price; returns pending at once, apply later with --resume" },
-    { key: "retry_via", type: "string", valueName: "route", description: "batch runs: sync (default) or batch: the retries a resume finds needed go out as a new batch job (the run stays pending until it ends); escalation stays sync" },
-    { key: "wait", type: "boolean", description: "batch runs: poll until the jobs end (progress on stderr), then apply" },
-    { key: "poll_interval", type: "number", valueName: "seconds", description: "batch runs: how often --wait checks the jobs (default: 60)" },
-    { key: "resubmit_missing", type: "boolean", description: "with --resume: send the requests whose job expired, was cancelled or failed again as a new batch job" },
-    { key: "batch_max_requests", type: "number", description: "batch runs: requests per batch input file (default: 10000)" },
-    { key: "batch_max_bytes", type: "number", description: "batch runs: bytes per batch input file (default: 1900000000, under Google's 2 GB)" },
+    {
+      key: "concurrency",
+      type: "number",
+      description: "requests in flight at once (default: config rate_limits.concurrency or 4)",
+    },
+    {
+      key: "via",
+      type: "string",
+      valueName: "route",
+      description:
+        "sync (default) or batch: first attempts as Batch API jobs at half price; returns pending at once, apply later with --resume",
+    },
+    {
+      key: "retry_via",
+      type: "string",
+      valueName: "route",
+      description:
+        "batch runs: sync (default) or batch: the retries a resume finds needed go out as a new batch job (the run stays pending until it ends); escalation stays sync",
+    },
+    {
+      key: "wait",
+      type: "boolean",
+      description: "batch runs: poll until the jobs end (progress on stderr), then apply",
+    },
+    {
+      key: "poll_interval",
+      type: "number",
+      valueName: "seconds",
+      description: "batch runs: how often --wait checks the jobs (default: 60)",
+    },
+    {
+      key: "resubmit_missing",
+      type: "boolean",
+      description:
+        "with --resume: send the requests whose job expired, was cancelled or failed again as a new batch job",
+    },
+    {
+      key: "batch_max_requests",
+      type: "number",
+      description: "batch runs: requests per batch input file (default: 10000)",
+    },
+    {
+      key: "batch_max_bytes",
+      type: "number",
+      description: "batch runs: bytes per batch input file (default: 1900000000, under Google's 2 GB)",
+    },
   ],
   examples: [
     "gembatch scan-and-fix",
@@ -72,7 +151,7 @@ export const scanAndFixCommand = defineCommand({
     "gembatch scan-and-fix --dry-run --json",
     "gembatch scan-and-fix --shard 2/4 --max-files 50 --json",
     "gembatch scan-and-fix --resume",
-    "gembatch scan-and-fix --via batch --json   # returns at once: stopped \"pending\", the run dir and the job names",
+    'gembatch scan-and-fix --via batch --json   # returns at once: stopped "pending", the run dir and the job names',
     "gembatch scan-and-fix --resume --output-dir tmp/gembatch_fix_20261129_020000 --wait   # apply when the jobs end",
     "gembatch scan-and-fix --resume --output-dir tmp/gembatch_fix_20261129_020000 --resubmit-missing",
     "gembatch scan-and-fix --via batch --retry-via batch --json   # retries as batch jobs too: each --resume that needs them stays pending",
@@ -86,7 +165,12 @@ export const scanAndFixCommand = defineCommand({
     const { runScanAndFix } = await import("./scan-and-fix/run-scan-and-fix.js");
     const settings = modelSettings(input, ctx);
     // Checked before the scan, so a retired model stops the run before any report is written.
-    checkRetirement(settings.model, { now: ctx.clock.now(), pricing: ctx.config.pricing, allowRetired: settings.allowRetired, warn: (m) => ctx.warn(m) });
+    checkRetirement(settings.model, {
+      now: ctx.clock.now(),
+      pricing: ctx.config.pricing,
+      allowRetired: settings.allowRetired,
+      warn: (m) => ctx.warn(m),
+    });
     const maxCost = settings.maxCost ?? undefined;
     return runScanAndFix(
       {

@@ -16,7 +16,13 @@ const VerifyRunSchema = z.object({
 });
 
 const LocationSchema = z.object({ file: z.string(), line: z.number().int(), column: z.number().int().nullable() });
-const FailureSchema = z.object({ kind: z.string(), name: z.string(), header: z.string(), message: z.array(z.string()), locations: z.array(LocationSchema) });
+const FailureSchema = z.object({
+  kind: z.string(),
+  name: z.string(),
+  header: z.string(),
+  message: z.array(z.string()),
+  locations: z.array(LocationSchema),
+});
 
 const NewFailureSchema = z.object({
   command: z.string(),
@@ -89,5 +95,18 @@ export const APPLY_STATE_FILE = "apply_state.json";
 export const APPLY_STATE_VERSION = 1;
 
 export function newFileState(file: string, n: number, rules: string[]): FileState {
-  return { path: file, n, rules, status: "pending", phase: "pending", attempt: 1, original_sha256: null, original_mode: null, backup_file: null, written_sha256: null, attempts: [], commit: null };
+  return {
+    path: file,
+    n,
+    rules,
+    status: "pending",
+    phase: "pending",
+    attempt: 1,
+    original_sha256: null,
+    original_mode: null,
+    backup_file: null,
+    written_sha256: null,
+    attempts: [],
+    commit: null,
+  };
 }

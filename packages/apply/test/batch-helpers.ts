@@ -9,13 +9,19 @@ export const NOTIFICATIONS = "orders/notifications.py";
 
 export type Result = { files: Array<{ path: string; status: string; attempts: number }>; [key: string]: any };
 
-export const statuses = (result: Result) => Object.fromEntries(result.files.map((f) => [f.path, `${f.status}/${f.attempts}`]));
+export const statuses = (result: Result) =>
+  Object.fromEntries(result.files.map((f) => [f.path, `${f.status}/${f.attempts}`]));
 
 export const originals = (root: string) => Object.fromEntries(LOGGER_BIND_FILES.map((f) => [f, read(root, f)]));
 
 export function ledger(root: string): any[] {
   const file = path.join(root, "tmp", "gembatch_cost_ledger.jsonl");
-  return existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [];
+  return existsSync(file)
+    ? readFileSync(file, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+    : [];
 }
 
 /** A script entry that answers batch rows only: a sync call gets the emulator's default reply and shows in the counts. */

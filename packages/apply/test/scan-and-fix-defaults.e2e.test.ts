@@ -6,7 +6,13 @@ import { useEmulator } from "../src/test-helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
 
 // A stub no model can finish without being told what it should do, next to the example's real problems.
-const STUB = ["class Exporter:", "    def export(self, order):", "        # TODO: decide the format", "        raise NotImplementedError", ""].join("\n");
+const STUB = [
+  "class Exporter:",
+  "    def export(self, order):",
+  "        # TODO: decide the format",
+  "        raise NotImplementedError",
+  "",
+].join("\n");
 
 function project(): string {
   const root = exampleProject();
@@ -14,7 +20,13 @@ function project(): string {
   // A fixable rule of severity note: left out by the default minimum severity, not by fixability.
   const configFile = path.join(root, "gembatch.config.json");
   const config = JSON.parse(readFileSync(configFile, "utf8"));
-  config.scan.rules.push({ id: "export-note", severity: "note", message: "an exporter", pattern: "class Exporter", extensions: ["py"] });
+  config.scan.rules.push({
+    id: "export-note",
+    severity: "note",
+    message: "an exporter",
+    pattern: "class Exporter",
+    extensions: ["py"],
+  });
   writeFileSync(configFile, JSON.stringify(config));
   return root;
 }
@@ -36,13 +48,26 @@ describe("scan-and-fix with no rules named (built bin)", () => {
     expect(planned).not.toContain("export-note");
     expect(result.rules_left_out).toEqual(expect.arrayContaining(["todo-comment", "debug-print", "not-implemented"]));
     expect(result.dry_run_by_rule.map((r: { rule: string }) => r.rule).sort()).toEqual(planned);
-    for (const rule of result.dry_run_by_rule) expect(rule).toMatchObject({ files: expect.any(Number), requests: rule.files, estimated_cost: expect.any(Number), estimated_cost_expected: expect.any(Number) });
-    const sum = result.dry_run_by_rule.reduce((total: number, r: { estimated_cost: number }) => total + r.estimated_cost, 0);
+    for (const rule of result.dry_run_by_rule)
+      expect(rule).toMatchObject({
+        files: expect.any(Number),
+        requests: rule.files,
+        estimated_cost: expect.any(Number),
+        estimated_cost_expected: expect.any(Number),
+      });
+    const sum = result.dry_run_by_rule.reduce(
+      (total: number, r: { estimated_cost: number }) => total + r.estimated_cost,
+      0,
+    );
     expect(sum).toBeCloseTo(result.estimated_cost, 6);
-    expect(result.requests).toHaveLength(result.dry_run_by_rule.reduce((n: number, r: { requests: number }) => n + r.requests, 0));
+    expect(result.requests).toHaveLength(
+      result.dry_run_by_rule.reduce((n: number, r: { requests: number }) => n + r.requests, 0),
+    );
 
     const text = await gembatch(root, ["scan-and-fix", "--dry-run"], { emu });
-    expect(text.stdout).toMatch(/^ {2}logger-bind: 3 file\(s\), 3 request\(s\), \$\d+\.\d{4} expected, \$\d+\.\d{4} worst case$/m);
+    expect(text.stdout).toMatch(
+      /^ {2}logger-bind: 3 file\(s\), 3 request\(s\), \$\d+\.\d{4} expected, \$\d+\.\d{4} worst case$/m,
+    );
     expect(text.stdout).toContain("Left to people (not sent; name them with --rules, or pass --all-rules): ");
     expect(emu.record.counts).toEqual({});
   });
@@ -51,9 +76,13 @@ describe("scan-and-fix with no rules named (built bin)", () => {
     const root = project();
     const emu = await useEmulator();
     const all = parse((await gembatch(root, ["scan-and-fix", "--dry-run", "--all-rules", "--json"], { emu })).stdout);
-    expect(reportRules(all)).toEqual(expect.arrayContaining(["not-implemented", "todo-comment", "debug-print", "logger-bind", "export-note"]));
+    expect(reportRules(all)).toEqual(
+      expect.arrayContaining(["not-implemented", "todo-comment", "debug-print", "logger-bind", "export-note"]),
+    );
     expect(all.rules_left_out).toBeUndefined();
-    const named = parse((await gembatch(root, ["scan-and-fix", "--dry-run", "--rules", "not-implemented", "--json"], { emu })).stdout);
+    const named = parse(
+      (await gembatch(root, ["scan-and-fix", "--dry-run", "--rules", "not-implemented", "--json"], { emu })).stdout,
+    );
     expect(reportRules(named)).toEqual(["not-implemented"]);
   });
 });

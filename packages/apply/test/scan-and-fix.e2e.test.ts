@@ -2,7 +2,18 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:
 import path from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { answer, answerRetry, contextLosingFix, errorPathFix, exampleProject, goodFix, LOGGER_BIND_FILES, read, truncatedAnswer, write } from "../src/test-helpers/example.js";
+import {
+  answer,
+  answerRetry,
+  contextLosingFix,
+  errorPathFix,
+  exampleProject,
+  goodFix,
+  LOGGER_BIND_FILES,
+  read,
+  truncatedAnswer,
+  write,
+} from "../src/test-helpers/example.js";
 import { useEmulator } from "../src/test-helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
 
@@ -15,13 +26,31 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     const emu = await useEmulator({ script: LOGGER_BIND_FILES.map((f) => answer(f, goodFix(root, f))) });
     const stepSummary = path.join(root, "step-summary.md");
     writeFileSync(stepSummary, "# earlier step\n");
-    const run = await gembatch(root, ["scan-and-fix", "--rules", "logger-bind", "--json"], { emu, env: { GITHUB_STEP_SUMMARY: stepSummary } });
+    const run = await gembatch(root, ["scan-and-fix", "--rules", "logger-bind", "--json"], {
+      emu,
+      env: { GITHUB_STEP_SUMMARY: stepSummary },
+    });
     expect(run.exitCode).toBe(0);
     const result = parse(run.stdout);
-    expect(result).toMatchObject({ success: true, findings: 3, files_found: 3, files_attempted: 3, files_fixed: 3, files_failed: 0, failure_reports: [] });
-    expect(result.files.map((f: { status: string; attempts: number }) => `${f.status}/${f.attempts}`)).toEqual(["fixed/1", "fixed/1", "fixed/1"]);
+    expect(result).toMatchObject({
+      success: true,
+      findings: 3,
+      files_found: 3,
+      files_attempted: 3,
+      files_fixed: 3,
+      files_failed: 0,
+      failure_reports: [],
+    });
+    expect(result.files.map((f: { status: string; attempts: number }) => `${f.status}/${f.attempts}`)).toEqual([
+      "fixed/1",
+      "fixed/1",
+      "fixed/1",
+    ]);
     expect(emu.record.counts.generateContent).toBe(3);
-    const strict = await execa("python3", ["-W", "error::DeprecationWarning", "-m", "unittest", "-q"], { cwd: root, reject: false });
+    const strict = await execa("python3", ["-W", "error::DeprecationWarning", "-m", "unittest", "-q"], {
+      cwd: root,
+      reject: false,
+    });
     expect(strict.exitCode).toBe(0);
     const rescan = parse((await gembatch(root, ["scan", "--rules", "logger-bind", "--json"], { emu: null })).stdout);
     expect(rescan.findings).toEqual([]);
@@ -33,23 +62,39 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
 
   it("(b) the first fix fails verification; the retry request carries the error; the second attempt succeeds", async () => {
     const root = exampleProject();
-    const emu = await useEmulator({ script: [answerRetry(SERVICE, goodFix(root, SERVICE)), answer(SERVICE, contextLosingFix(root, SERVICE))] });
+    const emu = await useEmulator({
+      script: [answerRetry(SERVICE, goodFix(root, SERVICE)), answer(SERVICE, contextLosingFix(root, SERVICE))],
+    });
     const run = await gembatch(root, ["scan-and-fix", SERVICE, "--rules", "logger-bind", "--json"], { emu });
     expect(run.exitCode).toBe(0);
-    expect(parse(run.stdout).files).toEqual([{ path: SERVICE, rules: ["logger-bind"], status: "fixed", attempts: 2, patch_files: [expect.stringMatching(/\/patches\/1_service\.attempt2\.patch$/)] }]);
+    expect(parse(run.stdout).files).toEqual([
+      {
+        path: SERVICE,
+        rules: ["logger-bind"],
+        status: "fixed",
+        attempts: 2,
+        patch_files: [expect.stringMatching(/\/patches\/1_service\.attempt2\.patch$/)],
+      },
+    ]);
     const [first, retry] = emu.record.generate;
     expect(first!.prompt).not.toContain("Previous attempt failed");
-    expect(retry!.prompt).toContain("Previous attempt failed: attempt 1 of 2 at fixing `orders/service.py` was rolled back.");
+    expect(retry!.prompt).toContain(
+      "Previous attempt failed: attempt 1 of 2 at fixing `orders/service.py` was rolled back.",
+    );
     expect(retry!.prompt).toContain("FAIL: test_log_records_carry_the_order_id");
     expect(retry!.prompt).toContain("AssertionError: None != ");
-    expect(retry!.prompt).toContain('+        logger.info("placing order for {} item(s), total {:.2f}", len(items), order.total)');
+    expect(retry!.prompt).toContain(
+      '+        logger.info("placing order for {} item(s), total {:.2f}", len(items), order.total)',
+    );
     expect(read(root, SERVICE)).toBe(goodFix(exampleProject(), SERVICE));
   });
 
   it("(c) both attempts fail: exit 1, the original byte-identical, the failure report holds both errors", async () => {
     const root = exampleProject();
     const original = readFileSync(path.join(root, SERVICE));
-    const emu = await useEmulator({ script: [answerRetry(SERVICE, errorPathFix(root, SERVICE)), answer(SERVICE, contextLosingFix(root, SERVICE))] });
+    const emu = await useEmulator({
+      script: [answerRetry(SERVICE, errorPathFix(root, SERVICE)), answer(SERVICE, contextLosingFix(root, SERVICE))],
+    });
     const run = await gembatch(root, ["scan-and-fix", SERVICE, "--rules", "logger-bind", "--json"], { emu });
     expect(run.exitCode).toBe(1);
     const result = parse(run.stdout);
@@ -58,30 +103,50 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     expect(result.failure_reports).toHaveLength(1);
     const report = readFileSync(path.join(root, result.failure_reports[0]), "utf8");
     expect(report).toMatch(/\*\*Attempt 1 Error\*\*: verify failed: .*FAIL: test_log_records_carry_the_order_id/);
-    expect(report).toMatch(/\*\*Attempt 2 Error\*\*: verify failed: .*ERROR: test_declined_payment_is_stored_without_receipt/);
+    expect(report).toMatch(
+      /\*\*Attempt 2 Error\*\*: verify failed: .*ERROR: test_declined_payment_is_stored_without_receipt/,
+    );
     expect(report).toContain("AttributeError: 'Order' object has no attribute 'ident'");
-    expect(readFileSync(path.join(root, result.summary_markdown_file), "utf8")).toContain("| `orders/service.py` | logger-bind | ❌ failed | 2 |");
+    expect(readFileSync(path.join(root, result.summary_markdown_file), "utf8")).toContain(
+      "| `orders/service.py` | logger-bind | ❌ failed | 2 |",
+    );
     // The evidence, shorter each time: the report's details, the summary's line for the file.
-    const details = report.slice(report.indexOf("**Error Details from Attempt 2**"), report.indexOf("**Gemini's Last Attempt**"));
-    expect(details).toMatch(/- test_declined_payment_is_stored_without_receipt \(.*\)\n {4}AttributeError: 'Order' object has no attribute 'ident'\n {4}at orders\/service\.py:\d+ \(the file being fixed\)/);
+    const details = report.slice(
+      report.indexOf("**Error Details from Attempt 2**"),
+      report.indexOf("**Gemini's Last Attempt**"),
+    );
+    expect(details).toMatch(
+      /- test_declined_payment_is_stored_without_receipt \(.*\)\n {4}AttributeError: 'Order' object has no attribute 'ident'\n {4}at orders\/service\.py:\d+ \(the file being fixed\)/,
+    );
     expect(details).toMatch(/\(the full output: `.*verify\/1_service\.attempt2\.after\.1\.log`\)/);
-    const sent = readFileSync(path.join(root, result.failure_reports[0].replace(/FAILURE_REPORT\.md$/, "verify/1_service.attempt2.error.txt")), "utf8");
+    const sent = readFileSync(
+      path.join(root, result.failure_reports[0].replace(/FAILURE_REPORT\.md$/, "verify/1_service.attempt2.error.txt")),
+      "utf8",
+    );
     expect(sent.match(/^ {4}at /gm)!.length).toBeGreaterThan(2);
     expect(details.match(/^ {4}at /gm)).toHaveLength(2);
-    expect(result.files[0].evidence).toMatch(/^test_declined_payment_is_stored_without_receipt \(tests\.test_service\.[^:]*: AttributeError: 'Order' object has no attribute 'ident' \(orders\/service\.py:\d+\)$/);
-    expect(readFileSync(path.join(root, result.summary_markdown_file), "utf8")).toMatch(/### Why files were not fixed\n\n- `orders\/service\.py`: test&#95;declined&#95;payment/);
+    expect(result.files[0].evidence).toMatch(
+      /^test_declined_payment_is_stored_without_receipt \(tests\.test_service\.[^:]*: AttributeError: 'Order' object has no attribute 'ident' \(orders\/service\.py:\d+\)$/,
+    );
+    expect(readFileSync(path.join(root, result.summary_markdown_file), "utf8")).toMatch(
+      /### Why files were not fixed\n\n- `orders\/service\.py`: test&#95;declined&#95;payment/,
+    );
   });
 
   it("(d) a truncated reply is never applied: no patch, no verify run for it; the retry says so and its complete reply is applied", async () => {
     const root = exampleProject();
-    const emu = await useEmulator({ script: [answerRetry(SERVICE, goodFix(root, SERVICE)), truncatedAnswer(SERVICE, goodFix(root, SERVICE))] });
+    const emu = await useEmulator({
+      script: [answerRetry(SERVICE, goodFix(root, SERVICE)), truncatedAnswer(SERVICE, goodFix(root, SERVICE))],
+    });
     const run = await gembatch(root, ["scan-and-fix", SERVICE, "--rules", "logger-bind", "--json"], { emu });
     expect(run.exitCode).toBe(0);
     const runDir = path.join(root, parse(run.stdout).runs[0].run_dir);
     expect(existsSync(path.join(runDir, "patches", "1_service.attempt1.patch"))).toBe(false);
     expect(existsSync(path.join(runDir, "verify", "1_service.attempt1.after.1.log"))).toBe(false);
     expect(existsSync(path.join(runDir, "patches", "1_service.attempt2.patch"))).toBe(true);
-    expect(emu.record.generate[1]!.prompt).toMatch(/the reply could not be used \(truncated\): the reply stopped early \(finish reason MAX_TOKENS\)/);
+    expect(emu.record.generate[1]!.prompt).toMatch(
+      /the reply could not be used \(truncated\): the reply stopped early \(finish reason MAX_TOKENS\)/,
+    );
     expect(read(root, SERVICE)).not.toContain("logger.bind");
   });
 
@@ -89,24 +154,35 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     const root = exampleProject();
     const emu = await useEmulator({ script: [answer(PAYMENTS, goodFix(root, PAYMENTS), { delayMs: 1500 })] });
     const child = gembatch(root, ["scan-and-fix", PAYMENTS, "--rules", "logger-bind", "--json"], { emu });
-    for (let i = 0; i < 2000 && !emu.record.counts.generateContent; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 2000 && !emu.record.counts.generateContent; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     expect(emu.record.counts.generateContent).toBe(1); // the request is out, its reply not yet back
     const edited = `${read(root, PAYMENTS)}# edited by hand while the request was out\n`;
     write(root, PAYMENTS, edited);
     const run = await child;
     expect(run.exitCode).toBe(1);
-    expect(parse(run.stdout).files).toEqual([{ path: PAYMENTS, rules: ["logger-bind"], status: "refused", attempts: 1, patch_files: [] }]);
+    expect(parse(run.stdout).files).toEqual([
+      { path: PAYMENTS, rules: ["logger-bind"], status: "refused", attempts: 1, patch_files: [] },
+    ]);
     expect(read(root, PAYMENTS)).toBe(edited);
     expect(emu.record.counts.generateContent).toBe(1);
   });
 
   it("(f) SIGINT during verify: the check killed, the original restored, exit 130; --resume finishes without asking again", async () => {
     const root = exampleProject();
-    write(root, "slow_verify.py", 'import os, pathlib, sys, time\nif pathlib.Path("SLOW").exists() and "logger.bind" not in pathlib.Path(sys.argv[1]).read_text():\n    pathlib.Path("VERIFY_STARTED").write_text(str(os.getpid()))\n    time.sleep(60)\n');
+    write(
+      root,
+      "slow_verify.py",
+      'import os, pathlib, sys, time\nif pathlib.Path("SLOW").exists() and "logger.bind" not in pathlib.Path(sys.argv[1]).read_text():\n    pathlib.Path("VERIFY_STARTED").write_text(str(os.getpid()))\n    time.sleep(60)\n',
+    );
     write(root, "SLOW", "");
     const original = readFileSync(path.join(root, PAYMENTS));
     const emu = await useEmulator({ script: [answer(PAYMENTS, goodFix(root, PAYMENTS))] });
-    const child = gembatch(root, ["scan-and-fix", PAYMENTS, "--rules", "logger-bind", "--verify", "python3 slow_verify.py {file}", "--json"], { emu });
+    const child = gembatch(
+      root,
+      ["scan-and-fix", PAYMENTS, "--rules", "logger-bind", "--verify", "python3 slow_verify.py {file}", "--json"],
+      { emu },
+    );
     const started = path.join(root, "VERIFY_STARTED");
     for (let i = 0; i < 3000 && !existsSync(started); i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(read(root, PAYMENTS)).not.toContain("logger.bind");
@@ -121,7 +197,11 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     expect(JSON.parse(read(root, result.state_file))).toMatchObject({ finished: false, stopped: "interrupted" });
 
     rmSync(path.join(root, "SLOW"));
-    const resumed = await gembatch(root, ["scan-and-fix", "--resume", "--verify", "python3 slow_verify.py {file}", "--json"], { emu });
+    const resumed = await gembatch(
+      root,
+      ["scan-and-fix", "--resume", "--verify", "python3 slow_verify.py {file}", "--json"],
+      { emu },
+    );
     expect(resumed.exitCode).toBe(0);
     expect(parse(resumed.stdout)).toMatchObject({ success: true, files_fixed: 1, output_dir: result.output_dir });
     expect(read(root, PAYMENTS)).not.toContain("logger.bind");
@@ -138,8 +218,11 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     expect(result).toMatchObject({ dry_run: true, success: true, files_attempted: 3 });
     expect(result.estimated_cost).toBeGreaterThan(0);
     expect(result.requests).toHaveLength(3);
-    for (const request of result.requests) expect(readFileSync(path.join(root, request), "utf8")).toContain("FILE TO FIX: ");
-    expect(readFileSync(path.join(root, result.reports[0].report_file), "utf8")).toMatch(/^# Issue Report: logger_bind\n/);
+    for (const request of result.requests)
+      expect(readFileSync(path.join(root, request), "utf8")).toContain("FILE TO FIX: ");
+    expect(readFileSync(path.join(root, result.reports[0].report_file), "utf8")).toMatch(
+      /^# Issue Report: logger_bind\n/,
+    );
     expect(emu.record.counts).toEqual({});
     expect(emu.record.generate).toEqual([]);
     expect(LOGGER_BIND_FILES.map((f) => statSync(path.join(root, f)).mtimeMs)).toEqual(before);
@@ -148,12 +231,26 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
   it("(h) --max-cost stops before the request that would cross it (exit 4), applies what was paid for; --resume with a higher cap finishes", async () => {
     const root = exampleProject();
     const emu = await useEmulator({ script: LOGGER_BIND_FILES.map((f) => answer(f, goodFix(root, f))) });
-    const dry = parse((await gembatch(root, ["scan-and-fix", "--dry-run", "--rules", "logger-bind", "--output-dir", "tmp/estimate", "--json"], { emu })).stdout);
-    const estimate = JSON.parse(readFileSync(path.join(root, dry.runs[0].run_dir, "DRY_RUN_ESTIMATE.json"), "utf8")) as { planned: Array<{ file_to_fix: string; estimated_cost: number }> };
+    const dry = parse(
+      (
+        await gembatch(
+          root,
+          ["scan-and-fix", "--dry-run", "--rules", "logger-bind", "--output-dir", "tmp/estimate", "--json"],
+          { emu },
+        )
+      ).stdout,
+    );
+    const estimate = JSON.parse(
+      readFileSync(path.join(root, dry.runs[0].run_dir, "DRY_RUN_ESTIMATE.json"), "utf8"),
+    ) as { planned: Array<{ file_to_fix: string; estimated_cost: number }> };
     const first = estimate.planned[0]!;
     // Room for the first request's worst case; after its real cost, no room for the second one's.
     const cap = String(first.estimated_cost);
-    const run = await gembatch(root, ["scan-and-fix", "--rules", "logger-bind", "--max-cost", cap, "--concurrency", "1", "--json"], { emu });
+    const run = await gembatch(
+      root,
+      ["scan-and-fix", "--rules", "logger-bind", "--max-cost", cap, "--concurrency", "1", "--json"],
+      { emu },
+    );
     expect(run.exitCode).toBe(4);
     const result = parse(run.stdout);
     expect(result).toMatchObject({ stopped: "budget", success: false, files_fixed: 1 });
@@ -161,10 +258,15 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     expect(result.total_cost).toBeLessThanOrEqual(first.estimated_cost);
     expect(emu.record.counts.generateContent).toBe(1);
     expect(read(root, first.file_to_fix)).not.toContain("logger.bind");
-    for (const f of LOGGER_BIND_FILES.filter((f) => f !== first.file_to_fix)) expect(read(root, f)).toContain("logger.bind");
+    for (const f of LOGGER_BIND_FILES.filter((f) => f !== first.file_to_fix))
+      expect(read(root, f)).toContain("logger.bind");
     expect(readFileSync(path.join(root, result.summary_markdown_file), "utf8")).toContain("Stopped at the budget cap");
 
-    const resumed = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", result.output_dir, "--max-cost", "1", "--json"], { emu });
+    const resumed = await gembatch(
+      root,
+      ["scan-and-fix", "--resume", "--output-dir", result.output_dir, "--max-cost", "1", "--json"],
+      { emu },
+    );
     expect(resumed.exitCode).toBe(0);
     expect(parse(resumed.stdout)).toMatchObject({ success: true, files_fixed: 3 });
     expect(emu.record.counts.generateContent).toBe(3);
@@ -174,13 +276,18 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
   it("(i) --shard 1/2 and --shard 2/2 together cover every file exactly once", async () => {
     const root = exampleProject();
     const all = parse((await gembatch(root, ["scan-and-fix", "--dry-run", "--json"], { emu: null })).stdout);
-    const shards = [];
+    const shards: Array<{
+      shard: string;
+      files: Array<{ path: string }>;
+      files_attempted: number;
+      files_found: number;
+    }> = [];
     for (const shard of ["1/2", "2/2"]) {
       const run = await gembatch(root, ["scan-and-fix", "--dry-run", "--shard", shard, "--json"], { emu: null });
       expect(run.exitCode).toBe(0);
       shards.push(parse(run.stdout));
     }
-    const files = (r: { files: Array<{ path: string }> }) => r.files.map((f) => f.path);
+    const files = (r?: { files: Array<{ path: string }> }) => r?.files.map((f) => f.path) ?? [];
     expect(all.files_attempted).toBeGreaterThan(3);
     expect(shards.map((s) => s.shard)).toEqual(["1/2", "2/2"]);
     expect([...files(shards[0]), ...files(shards[1])].sort()).toEqual(files(all));

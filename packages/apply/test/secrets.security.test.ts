@@ -2,7 +2,16 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Emulator } from "@gembatch/emulator";
 import { describe, expect, it } from "vitest";
-import { answer, answerRetry, exampleProject, goodFix, MODEL, read, replyWith, write } from "../src/test-helpers/example.js";
+import {
+  answer,
+  answerRetry,
+  exampleProject,
+  goodFix,
+  MODEL,
+  read,
+  replyWith,
+  write,
+} from "../src/test-helpers/example.js";
 import { useEmulator } from "../src/test-helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
 
@@ -20,7 +29,10 @@ function leakedForms(secret: string): Array<[string, Buffer]> {
   for (const prefix of ["", "x", "xy"]) {
     const encoded = Buffer.from(`${prefix}${secret}`).toString("base64").replace(/=+$/, "");
     const middle = encoded.slice(4, -4);
-    forms.push([`base64 (+${prefix.length})`, middle], [`base64url (+${prefix.length})`, middle.replace(/\+/g, "-").replace(/\//g, "_")]);
+    forms.push(
+      [`base64 (+${prefix.length})`, middle],
+      [`base64url (+${prefix.length})`, middle.replace(/\+/g, "-").replace(/\//g, "_")],
+    );
   }
   return forms.map(([name, text]) => [name, Buffer.from(text)]);
 }
@@ -50,7 +62,11 @@ function leaks(root: string, emu: Emulator, run: { stdout: string; stderr: strin
 function project(): string {
   const root = exampleProject();
   const config = JSON.parse(read(root, "gembatch.config.json")) as Record<string, unknown>;
-  write(root, "gembatch.config.json", `${JSON.stringify({ ...config, retry: { base_delay_ms: 0, max_delay_ms: 0 } }, null, 2)}\n`);
+  write(
+    root,
+    "gembatch.config.json",
+    `${JSON.stringify({ ...config, retry: { base_delay_ms: 0, max_delay_ms: 0 } }, null, 2)}\n`,
+  );
   return root;
 }
 
@@ -66,16 +82,32 @@ function filesNamed(root: string, name: RegExp): string[] {
 describe("API keys reach no file, prompt or output (built bin, emulator)", () => {
   it("an error body that echoes the key (as is, URL-encoded, base64) stays out of metas, state, reports, the retry prompt and stdout", async () => {
     const root = project();
-    const echo = (what: string) => ({ error: { code: 400, status: "INVALID_ARGUMENT", message: `${what}: bad request for key {{api_key}} (forwarded as {{api_key_url}}, auth {{api_key_base64}})` } });
+    const echo = (what: string) => ({
+      error: {
+        code: 400,
+        status: "INVALID_ARGUMENT",
+        message: `${what}: bad request for key {{api_key}} (forwarded as {{api_key_url}}, auth {{api_key_base64}})`,
+      },
+    });
     const emu = await useEmulator({
       apiKey: SECRET,
       script: [
-        { match: { regex: "Previous attempt failed[\\s\\S]*FILE TO FIX: orders/service\\.py" }, reply: echo("retry refused") },
-        { match: { text: `FILE TO FIX: ${SERVICE}` }, times: 1, reply: { error: { code: 503, message: "gateway saw key {{api_key}}; try again" } } },
+        {
+          match: { regex: "Previous attempt failed[\\s\\S]*FILE TO FIX: orders/service\\.py" },
+          reply: echo("retry refused"),
+        },
+        {
+          match: { text: `FILE TO FIX: ${SERVICE}` },
+          times: 1,
+          reply: { error: { code: 503, message: "gateway saw key {{api_key}}; try again" } },
+        },
         { match: { text: `FILE TO FIX: ${SERVICE}` }, reply: echo("first refused") },
       ],
     });
-    const run = await gembatch(root, ["scan-and-fix", SERVICE, "--rules", "logger-bind", "--json"], { emu, env: { GEMINI_API_KEY: SECRET } });
+    const run = await gembatch(root, ["scan-and-fix", SERVICE, "--rules", "logger-bind", "--json"], {
+      emu,
+      env: { GEMINI_API_KEY: SECRET },
+    });
     expect(run.exitCode).toBe(1);
     const result = parse(run.stdout);
     expect(result.files).toMatchObject([{ path: SERVICE, status: "failed", attempts: 2 }]);
@@ -84,10 +116,18 @@ describe("API keys reach no file, prompt or output (built bin, emulator)", () =>
     expect(emu.record.statuses.generateContent).toMatchObject({ "503": 1, "400": 2 });
     const metas = filesNamed(root, /\.meta\.json$/).map((file) => readFileSync(file, "utf8"));
     expect(metas.some((m) => m.includes(`first refused: bad request for key ${REDACTED}`))).toBe(true);
-    expect(filesNamed(root, /^send_log\.jsonl$/).some((f) => readFileSync(f, "utf8").includes(`gateway saw key ${REDACTED}`))).toBe(true);
-    expect(filesNamed(root, /^BATCH_SUMMARY\.json$/).some((f) => readFileSync(f, "utf8").includes(REDACTED))).toBe(true);
+    expect(
+      filesNamed(root, /^send_log\.jsonl$/).some((f) =>
+        readFileSync(f, "utf8").includes(`gateway saw key ${REDACTED}`),
+      ),
+    ).toBe(true);
+    expect(filesNamed(root, /^BATCH_SUMMARY\.json$/).some((f) => readFileSync(f, "utf8").includes(REDACTED))).toBe(
+      true,
+    );
     expect(filesNamed(root, /^apply_state\.json$/).some((f) => readFileSync(f, "utf8").includes(REDACTED))).toBe(true);
-    expect(readFileSync(path.join(root, result.failure_reports[0]), "utf8")).toContain(`retry refused: bad request for key ${REDACTED}`);
+    expect(readFileSync(path.join(root, result.failure_reports[0]), "utf8")).toContain(
+      `retry refused: bad request for key ${REDACTED}`,
+    );
     const retryPrompt = emu.record.generate.map((g) => g.prompt).find((p) => p.includes("Previous attempt failed"));
     expect(retryPrompt).toContain(`first refused: bad request for key ${REDACTED}`);
 
@@ -113,13 +153,29 @@ describe("API keys reach no file, prompt or output (built bin, emulator)", () =>
       apiKey: SECRET,
       script: [
         // The escalation (the one prompt naming no file to fix) answers with an analysis quoting the key.
-        { match: { regex: `^(?![\\s\\S]*FILE TO FIX)` }, reply: { text: `The verify output shows the key ${quoted(SECRET)}.` } },
+        {
+          match: { regex: `^(?![\\s\\S]*FILE TO FIX)` },
+          reply: { text: `The verify output shows the key ${quoted(SECRET)}.` },
+        },
         answerRetry(SERVICE, goodFix(root, SERVICE)),
         answer(SERVICE, goodFix(root, SERVICE)),
       ],
     });
     // --escalate: the failure report, held in memory, goes to a second model as a prompt.
-    const run = await gembatch(root, ["scan-and-fix", SERVICE, "--rules", "logger-bind", "--verify", "python3 echo_key.py {file}", "--escalate", "--json"], { emu, env: { GEMINI_API_KEY: SECRET, ECHO_SECRET: SECRET } });
+    const run = await gembatch(
+      root,
+      [
+        "scan-and-fix",
+        SERVICE,
+        "--rules",
+        "logger-bind",
+        "--verify",
+        "python3 echo_key.py {file}",
+        "--escalate",
+        "--json",
+      ],
+      { emu, env: { GEMINI_API_KEY: SECRET, ECHO_SECRET: SECRET } },
+    );
     expect(run.exitCode).toBe(1);
     const result = parse(run.stdout);
     expect(result.files).toMatchObject([{ path: SERVICE, status: "failed", attempts: 2 }]);
@@ -127,7 +183,9 @@ describe("API keys reach no file, prompt or output (built bin, emulator)", () =>
     const logs = filesNamed(root, /\.after\.\d+\.log$/);
     expect(logs).toHaveLength(2);
     for (const log of logs) expect(readFileSync(log, "utf8")).toContain(`FAIL: the key is ${REDACTED} url ${REDACTED}`);
-    expect(filesNamed(root, /\.error\.txt$/).every((f) => readFileSync(f, "utf8").includes(`the key is ${REDACTED}`))).toBe(true);
+    expect(
+      filesNamed(root, /\.error\.txt$/).every((f) => readFileSync(f, "utf8").includes(`the key is ${REDACTED}`)),
+    ).toBe(true);
     expect(readFileSync(path.join(root, result.failure_reports[0]), "utf8")).toContain(`FAIL: the key is ${REDACTED}`);
     const retryPrompt = emu.record.generate.map((g) => g.prompt).find((p) => p.includes("Previous attempt failed"));
     expect(retryPrompt).toContain(`FAIL: the key is ${REDACTED}`);
@@ -141,8 +199,19 @@ describe("API keys reach no file, prompt or output (built bin, emulator)", () =>
   it("a reply that quotes the key (a hostile or confused model) is scrubbed from the response files; the fix is applied without it", async () => {
     const root = project();
     const fixed = goodFix(root, SERVICE);
-    const emu = await useEmulator({ apiKey: SECRET, script: [{ match: { text: `FILE TO FIX: ${SERVICE}` }, reply: { text: `Your key is ${quoted(SECRET)}.\n\n${replyWith(SERVICE, fixed)}` } }] });
-    const run = await gembatch(root, ["scan-and-fix", SERVICE, "--rules", "logger-bind", "--json"], { emu, env: { GEMINI_API_KEY: SECRET } });
+    const emu = await useEmulator({
+      apiKey: SECRET,
+      script: [
+        {
+          match: { text: `FILE TO FIX: ${SERVICE}` },
+          reply: { text: `Your key is ${quoted(SECRET)}.\n\n${replyWith(SERVICE, fixed)}` },
+        },
+      ],
+    });
+    const run = await gembatch(root, ["scan-and-fix", SERVICE, "--rules", "logger-bind", "--json"], {
+      emu,
+      env: { GEMINI_API_KEY: SECRET },
+    });
     expect(run.exitCode).toBe(0);
     expect(read(root, SERVICE)).toBe(fixed);
     const responses = filesNamed(root, /^response_.*\.md$/);

@@ -23,15 +23,30 @@ function stateDir(): string {
 }
 
 describe("verify commands never run a file name as shell text (built bin)", () => {
-  const NAMES = ["orders/$(touch PWNED).py", "orders/a; touch PWNED.py", "orders/b`touch PWNED`.py", "orders/c'; touch PWNED; '.py", 'orders/d"; touch PWNED; ".py'];
-  for (const verify of ['python3 -m py_compile "{file}"', "python3 -m py_compile '{file}'", "python3 -m py_compile {file} && true", 'test -f "$GEMBATCH_FILE" && python3 -m py_compile "$GEMBATCH_FILE"']) {
+  const NAMES = [
+    "orders/$(touch PWNED).py",
+    "orders/a; touch PWNED.py",
+    "orders/b`touch PWNED`.py",
+    "orders/c'; touch PWNED; '.py",
+    'orders/d"; touch PWNED; ".py',
+  ];
+  for (const verify of [
+    'python3 -m py_compile "{file}"',
+    "python3 -m py_compile '{file}'",
+    "python3 -m py_compile {file} && true",
+    'test -f "$GEMBATCH_FILE" && python3 -m py_compile "$GEMBATCH_FILE"',
+  ]) {
     it(`fixes files with hostile names with --verify ${verify}`, async () => {
       const root = exampleProject();
       const content = read(root, NOTIFY);
       for (const name of NAMES) writeFileSync(path.join(root, name), content);
       const fixed = goodFix(root, NOTIFY);
       const emu = await useEmulator({ script: NAMES.map((name) => answer(name, fixed)) });
-      const run = await gembatch(root, ["scan-and-fix", ...NAMES, "--rules", "logger-bind", "--verify", verify, "--json"], { emu, env: { GEMBATCH_STATE_DIR: stateDir() } });
+      const run = await gembatch(
+        root,
+        ["scan-and-fix", ...NAMES, "--rules", "logger-bind", "--verify", verify, "--json"],
+        { emu, env: { GEMBATCH_STATE_DIR: stateDir() } },
+      );
       expect(walk(root).filter((file) => path.basename(file).startsWith("PWNED"))).toEqual([]);
       expect(run.exitCode, run.stderr).toBe(0);
       const result = parse(run.stdout);
@@ -49,15 +64,25 @@ describe("one editing run per project (built bin)", () => {
     const gate = path.join(root, "release-verify");
     // The first run's verify waits for the gate, so the second run comes while the first edits the tree.
     const verify = `touch verify-started; while [ ! -e ${path.basename(gate)} ]; do sleep 0.02; done; python3 -m unittest -q`;
-    const first = execa(process.execPath, [BIN, "scan-and-fix", NOTIFY, "--rules", "logger-bind", "--verify", verify, "--json"], { cwd: root, reject: false, env: env(emu, { GEMBATCH_STATE_DIR: state }) });
+    const first = execa(
+      process.execPath,
+      [BIN, "scan-and-fix", NOTIFY, "--rules", "logger-bind", "--verify", verify, "--json"],
+      { cwd: root, reject: false, env: env(emu, { GEMBATCH_STATE_DIR: state }) },
+    );
     await waitFor(() => existsSync(path.join(root, "verify-started")), "the first run's verify");
-    const second = await gembatch(root, ["scan-and-fix", "--rules", "logger-bind", "--json"], { emu, env: { GEMBATCH_STATE_DIR: state } });
+    const second = await gembatch(root, ["scan-and-fix", "--rules", "logger-bind", "--json"], {
+      emu,
+      env: { GEMBATCH_STATE_DIR: state },
+    });
     expect(second.exitCode).toBe(2);
     const error = parse(second.stdout).error;
     expect(error.code).toBe("PROJECT_LOCKED");
     expect(error.message).toContain(`pid ${first.pid}`);
     expect(error.message).toContain("gembatch scan-and-fix");
-    const apply = await gembatch(root, ["apply", "--json", "--extracted-dir", "tmp"], { emu, env: { GEMBATCH_STATE_DIR: state } });
+    const apply = await gembatch(root, ["apply", "--json", "--extracted-dir", "tmp"], {
+      emu,
+      env: { GEMBATCH_STATE_DIR: state },
+    });
     expect(apply.exitCode).toBe(2);
     writeFileSync(gate, "");
     const done = await first;
@@ -75,20 +100,35 @@ describe("a crash during verify needs no flag to recover (built bin)", () => {
     const emu = await useEmulator({ script: [answer(NOTIFY, goodFix(root, NOTIFY))] });
     // The first verify never ends by itself and records its pid; gembatch is killed while it runs.
     const hang = `if grep -q "logger.bind" ${NOTIFY}; then exit 0; fi; echo $$ > verify.pid; while true; do sleep 0.05; done`;
-    const first = execa(process.execPath, [BIN, "scan-and-fix", NOTIFY, "--rules", "logger-bind", "--verify", hang, "--json"], { cwd: root, reject: false, env: env(emu, { GEMBATCH_STATE_DIR: state }) });
-    await waitFor(() => existsSync(path.join(root, "verify.pid")) && read(root, "verify.pid").trim() !== "", "the verify command");
+    const first = execa(
+      process.execPath,
+      [BIN, "scan-and-fix", NOTIFY, "--rules", "logger-bind", "--verify", hang, "--json"],
+      { cwd: root, reject: false, env: env(emu, { GEMBATCH_STATE_DIR: state }) },
+    );
+    await waitFor(
+      () => existsSync(path.join(root, "verify.pid")) && read(root, "verify.pid").trim() !== "",
+      "the verify command",
+    );
     const verifyPid = Number(read(root, "verify.pid").trim());
     // Killed only once gembatch has recorded its verify group (it does so right after the spawn).
-    const recorded = () => readdirSync(path.join(state, "projects")).some((dir) => {
-      const file = path.join(state, "projects", dir, "children.json");
-      return existsSync(file) && (JSON.parse(readFileSync(file, "utf8")) as Array<{ pid: number }>).some((child) => child.pid === verifyPid);
-    });
+    const recorded = () =>
+      readdirSync(path.join(state, "projects")).some((dir) => {
+        const file = path.join(state, "projects", dir, "children.json");
+        return (
+          existsSync(file) &&
+          (JSON.parse(readFileSync(file, "utf8")) as Array<{ pid: number }>).some((child) => child.pid === verifyPid)
+        );
+      });
     await waitFor(recorded, "the verify group to be recorded");
     expect(read(root, NOTIFY)).not.toBe(original); // the unconfirmed candidate is on disk
     first.kill("SIGKILL");
     await first;
     expect(alive(verifyPid)).toBe(true); // outlived gembatch: nothing could stop it
-    const rerun = await gembatch(root, ["scan-and-fix", NOTIFY, "--rules", "logger-bind", "--verify", "python3 -m unittest -q", "--json"], { emu, env: { GEMBATCH_STATE_DIR: state } });
+    const rerun = await gembatch(
+      root,
+      ["scan-and-fix", NOTIFY, "--rules", "logger-bind", "--verify", "python3 -m unittest -q", "--json"],
+      { emu, env: { GEMBATCH_STATE_DIR: state } },
+    );
     expect(rerun.exitCode, rerun.stderr).toBe(0);
     const result = parse(rerun.stdout);
     expect(result.warnings.join("\n")).toMatch(/stopped a verify command left running/);
@@ -103,7 +143,12 @@ describe("a crash during verify needs no flag to recover (built bin)", () => {
 describe("verification is never switched off by an empty value (built bin)", () => {
   it("refuses an empty verify in every form and asks for skip_verify; skip_verify runs with a warning", async () => {
     const root = exampleProject();
-    for (const arg of ['{"verify": ""}', '{"verify": "   "}', '{"verify": []}', '{"verify": ["python3 -m unittest", ""]}']) {
+    for (const arg of [
+      '{"verify": ""}',
+      '{"verify": "   "}',
+      '{"verify": []}',
+      '{"verify": ["python3 -m unittest", ""]}',
+    ]) {
       const run = await gembatch(root, ["scan-and-fix", arg], { emu: null });
       expect(run.exitCode, arg).toBe(2);
       expect(parse(run.stdout).error.message, arg).toMatch(/^verify.*(empty command|no command).*skip_verify/);
@@ -113,7 +158,11 @@ describe("verification is never switched off by an empty value (built bin)", () 
     const both = await gembatch(root, ["scan-and-fix", '{"verify": "true", "skip_verify": true}'], { emu: null });
     expect(parse(both.stdout).error.message).toMatch(/skip_verify: given together with verify/);
     const emu = await useEmulator({ script: [answer(NOTIFY, goodFix(root, NOTIFY))] });
-    const skipped = await gembatch(root, ["scan-and-fix", `{"paths": ["${NOTIFY}"], "rules": ["logger-bind"], "skip_verify": true}`], { emu, env: { GEMBATCH_STATE_DIR: stateDir() } });
+    const skipped = await gembatch(
+      root,
+      ["scan-and-fix", `{"paths": ["${NOTIFY}"], "rules": ["logger-bind"], "skip_verify": true}`],
+      { emu, env: { GEMBATCH_STATE_DIR: stateDir() } },
+    );
     expect(skipped.exitCode, skipped.stderr).toBe(0);
     expect(parse(skipped.stdout).warnings.join("\n")).toMatch(/no verify command/);
   });
@@ -123,20 +172,89 @@ describe("the budget covers the explicit cache (built bin)", () => {
   it("--max-cost below the cache's cost creates no cache and spends nothing", async () => {
     const root = exampleProject();
     // A shared context above the cache minimum and two files: a cache would be made.
-    write(root, "orders/big_context.py", `${"# context line that pads the report well past four thousand tokens\n".repeat(400)}`);
-    const emu = await useEmulator({ script: [answer(NOTIFY, goodFix(root, NOTIFY)), answer("orders/payments.py", goodFix(root, "orders/payments.py"))] });
-    const report = await gembatch(root, ["report", "--issue", "big", NOTIFY, "orders/payments.py", "--context-files", "orders/big_context.py", "--details", "fix logger.bind", "--json"], { emu: null });
+    write(
+      root,
+      "orders/big_context.py",
+      `${"# context line that pads the report well past four thousand tokens\n".repeat(400)}`,
+    );
+    const emu = await useEmulator({
+      script: [
+        answer(NOTIFY, goodFix(root, NOTIFY)),
+        answer("orders/payments.py", goodFix(root, "orders/payments.py")),
+      ],
+    });
+    const report = await gembatch(
+      root,
+      [
+        "report",
+        "--issue",
+        "big",
+        NOTIFY,
+        "orders/payments.py",
+        "--context-files",
+        "orders/big_context.py",
+        "--details",
+        "fix logger.bind",
+        "--json",
+      ],
+      { emu: null },
+    );
     expect(report.exitCode, report.stdout).toBe(0);
     const reportFile = parse(report.stdout).report_file;
-    const dry = parse((await gembatch(root, ["send", "--issue-report-file", reportFile, "--files-to-fix", NOTIFY, "orders/payments.py", "--dry-run", "--json"], { emu })).stdout);
+    const dry = parse(
+      (
+        await gembatch(
+          root,
+          [
+            "send",
+            "--issue-report-file",
+            reportFile,
+            "--files-to-fix",
+            NOTIFY,
+            "orders/payments.py",
+            "--dry-run",
+            "--json",
+          ],
+          { emu },
+        )
+      ).stdout,
+    );
     expect(JSON.stringify(dry)).toMatch(/cache/);
-    const run = await gembatch(root, ["send", "--issue-report-file", reportFile, "--files-to-fix", NOTIFY, "orders/payments.py", "--max-cost", "0.0000001", "--json"], { emu });
+    const run = await gembatch(
+      root,
+      [
+        "send",
+        "--issue-report-file",
+        reportFile,
+        "--files-to-fix",
+        NOTIFY,
+        "orders/payments.py",
+        "--max-cost",
+        "0.0000001",
+        "--json",
+      ],
+      { emu },
+    );
     expect(run.exitCode).toBe(4);
     expect(emu.record.counts["caches.create"] ?? 0).toBe(0);
     expect(emu.record.caches).toEqual([]);
     expect(parse(run.stdout).total_cost).toBe(0);
     // With room for the cache it is made (the check above is the budget's doing, not a cache that never happens).
-    const roomy = await gembatch(root, ["send", "--issue-report-file", reportFile, "--files-to-fix", NOTIFY, "orders/payments.py", "--max-cost", "5", "--json"], { emu });
+    const roomy = await gembatch(
+      root,
+      [
+        "send",
+        "--issue-report-file",
+        reportFile,
+        "--files-to-fix",
+        NOTIFY,
+        "orders/payments.py",
+        "--max-cost",
+        "5",
+        "--json",
+      ],
+      { emu },
+    );
     expect(roomy.exitCode, roomy.stdout).toBe(0);
     expect(emu.record.caches.length).toBe(1);
   });
@@ -145,7 +263,10 @@ describe("the budget covers the explicit cache (built bin)", () => {
 describe("careless settings are refused with a clear line (built bin)", () => {
   it("an api_key in the config is refused without echoing it; a base_url without a scheme and ledger/tmp paths out of the project are refused", async () => {
     const cases: Array<[Record<string, unknown>, RegExp]> = [
-      [{ api_key: "AIzaSyTHIS_IS_A_FAKE_KEY_0123456789abcdef" }, /api_key: an API key does not belong in the config file/],
+      [
+        { api_key: "AIzaSyTHIS_IS_A_FAKE_KEY_0123456789abcdef" },
+        /api_key: an API key does not belong in the config file/,
+      ],
       [{ base_url: "localhost:8080" }, /base_url: must be a full http:\/\/ or https:\/\/ URL/],
       [{ ledger_file: "orders/service.py" }, /ledger_file: must end in \.jsonl/],
       [{ ledger_file: "../elsewhere.jsonl" }, /ledger_file must be a path inside the project/],
@@ -170,7 +291,21 @@ describe("careless settings are refused with a clear line (built bin)", () => {
     await execa("git", ["commit", "-qm", "a hostile name"], { cwd: root });
     write(root, "orders/models.py", `${read(root, "orders/models.py")}# my own edit\n`);
     const emu = await useEmulator({ script: [answer(star, goodFix(root, NOTIFY))] });
-    const run = await gembatch(root, ["scan-and-fix", star, "--rules", "logger-bind", "--verify", "python3 -m py_compile {file}", "--commit", "--allow-dirty", "--json"], { emu, env: { GEMBATCH_STATE_DIR: stateDir() } });
+    const run = await gembatch(
+      root,
+      [
+        "scan-and-fix",
+        star,
+        "--rules",
+        "logger-bind",
+        "--verify",
+        "python3 -m py_compile {file}",
+        "--commit",
+        "--allow-dirty",
+        "--json",
+      ],
+      { emu, env: { GEMBATCH_STATE_DIR: stateDir() } },
+    );
     expect(run.exitCode, run.stderr).toBe(0);
     const shown = await execa("git", ["show", "--name-only", "--format=", "HEAD"], { cwd: root });
     expect(shown.stdout.split("\n").filter(Boolean)).toEqual([star]);

@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { runMain } from "@gembatch/core/entry";
 import { commands } from "./registry.js";
 
-const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 await runMain({
   name: "gembatch",
@@ -12,11 +14,6 @@ await runMain({
     "extract and apply complete fixed files with verification, and submit JSONL batches to the Batch API resumably. " +
     "Every command takes flags, or one JSON argument ('{...}', @args.json, or - for stdin). With --json, or when given a JSON argument, " +
     "it prints exactly one JSON result on stdout; otherwise a short summary. Logs, warnings and progress go to stderr.",
-  examples: [
-    "gembatch doctor",
-    "gembatch costs --json",
-    "gembatch <command> --help",
-    "gembatch help submit",
-  ],
+  examples: ["gembatch doctor", "gembatch costs --json", "gembatch <command> --help", "gembatch help submit"],
   commands,
 });

@@ -17,7 +17,10 @@ function project(): string {
   mkdirSync(path.join(root, ".git"));
   mkdirSync(path.join(root, "tmp", "issues"), { recursive: true });
   writeFileSync(path.join(root, "a.py"), "a = 1\n");
-  writeFileSync(path.join(root, "tmp", "issues", "fix_x.md"), "# Issue Report: x\n\n## Files to Fix\n1. a.py\n\n## Issue Details\nfix it\n");
+  writeFileSync(
+    path.join(root, "tmp", "issues", "fix_x.md"),
+    "# Issue Report: x\n\n## Files to Fix\n1. a.py\n\n## Issue Details\nfix it\n",
+  );
   return root;
 }
 
@@ -35,9 +38,27 @@ async function run(definition: CommandDefinition, argv: string[], day: string, e
   stdout.resume();
   stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
   const code = await runProgram(
-    { name: "gembatch", version: "0.0.0", description: "test", examples: [], commands: [{ name: definition.name, summary: "", load: async () => definition }] },
+    {
+      name: "gembatch",
+      version: "0.0.0",
+      description: "test",
+      examples: [],
+      commands: [{ name: definition.name, summary: "", load: async () => definition }],
+    },
     [definition.name, ...argv],
-    { cwd: root, env: { GEMINI_API_KEY: "k", GEMBATCH_BASE_URL: "http://127.0.0.1:9", GEMBATCH_MODEL: "gemini-2.5-pro", ...extraEnv }, stdin: Readable.from([]), stdout, stderr, clock: createManualClock(Date.parse(`${day}T08:00:00Z`)) },
+    {
+      cwd: root,
+      env: {
+        GEMINI_API_KEY: "k",
+        GEMBATCH_BASE_URL: "http://127.0.0.1:9",
+        GEMBATCH_MODEL: "gemini-2.5-pro",
+        ...extraEnv,
+      },
+      stdin: Readable.from([]),
+      stdout,
+      stderr,
+      clock: createManualClock(Date.parse(`${day}T08:00:00Z`)),
+    },
   );
   return { code, err, root };
 }
@@ -45,15 +66,21 @@ async function run(definition: CommandDefinition, argv: string[], day: string, e
 describe.each(COMMANDS)("%s and a model's shutdown date", (_name, definition, argv) => {
   it("warns the day before, naming the model Google routes to", async () => {
     const { err } = await run(definition, argv, "2026-11-30");
-    expect(err).toContain("warning: gemini-2.5-pro shuts down on 2026-12-01 (tomorrow); then Google routes its requests to gemini-3.8-flash");
+    expect(err).toContain(
+      "warning: gemini-2.5-pro shuts down on 2026-12-01 (tomorrow); then Google routes its requests to gemini-3.8-flash",
+    );
   });
 
   it("refuses on the day, before anything is written, unless --allow-retired", async () => {
     const { code, err, root } = await run(definition, argv, "2026-12-01");
     expect(code).toBe(2);
-    expect(err).toContain("error: model: gemini-2.5-pro was shut down on 2026-12-01; Google routes its requests to gemini-3.8-flash");
+    expect(err).toContain(
+      "error: model: gemini-2.5-pro was shut down on 2026-12-01; Google routes its requests to gemini-3.8-flash",
+    );
     expect(existsSync(path.join(root, "batch_submission_state.json"))).toBe(false);
-    expect(existsSync(path.join(root, "tmp")) && existsSync(path.join(root, "tmp", "gembatch_cost_ledger.jsonl"))).toBe(false);
+    expect(existsSync(path.join(root, "tmp")) && existsSync(path.join(root, "tmp", "gembatch_cost_ledger.jsonl"))).toBe(
+      false,
+    );
     const allowed = await run(definition, [...argv, "--allow-retired"], "2026-12-01");
     expect(allowed.err).toContain("(sent anyway: --allow-retired)");
     expect(allowed.err).not.toContain("error: model:");

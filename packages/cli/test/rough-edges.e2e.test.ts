@@ -11,12 +11,23 @@ import { describe, expect, it, onTestFinished } from "vitest";
 const bin = fileURLToPath(new URL("../bin/gembatch.js", import.meta.url));
 const example = fileURLToPath(new URL("../../../examples/python-service", import.meta.url));
 const replies = path.join(example, "demo", "emulator-replies.json");
-const BASE_ENV = { GEMINI_API_KEY: "", GOOGLE_API_KEY: "", GEMBATCH_BASE_URL: "", GEMBATCH_MODEL: "", GEMBATCH_DEBUG: "", GITHUB_STEP_SUMMARY: "", CI: "1" };
+const BASE_ENV = {
+  GEMINI_API_KEY: "",
+  GOOGLE_API_KEY: "",
+  GEMBATCH_BASE_URL: "",
+  GEMBATCH_MODEL: "",
+  GEMBATCH_DEBUG: "",
+  GITHUB_STEP_SUMMARY: "",
+  CI: "1",
+};
 
 function exampleProject(): string {
   const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), "gembatch-rough-")));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  cpSync(example, dir, { recursive: true, filter: (source) => !/[\\/](tmp|__pycache__)([\\/]|$)/.test(path.relative(example, source)) });
+  cpSync(example, dir, {
+    recursive: true,
+    filter: (source) => !/[\\/](tmp|__pycache__)([\\/]|$)/.test(path.relative(example, source)),
+  });
   return dir;
 }
 
@@ -63,7 +74,10 @@ describe("help and typos", () => {
     expect(run.stderr).toContain('unknown command "submit stauts" (did you mean "submit status"?)');
     expect(run.stderr).not.toContain("expected number");
     const json = JSON.parse((await gembatch(os.tmpdir(), ["submit", "stauts", "--json"])).stdout);
-    expect(json.error).toMatchObject({ code: "BAD_INPUT", hint: expect.stringContaining("status, download, collect, cancel") });
+    expect(json.error).toMatchObject({
+      code: "BAD_INPUT",
+      hint: expect.stringContaining("status, download, collect, cancel"),
+    });
   });
 
   it("a mistyped command's hint does not repeat the typo", async () => {
@@ -76,7 +90,9 @@ describe("help and typos", () => {
 
   it("the top-level help says JSON comes with --json or a JSON argument", async () => {
     const help = await gembatch(os.tmpdir(), ["--help"]);
-    expect(help.stdout.replace(/\s+/g, " ")).toContain("With --json, or when given a JSON argument, it prints exactly one JSON result on stdout; otherwise a short summary.");
+    expect(help.stdout.replace(/\s+/g, " ")).toContain(
+      "With --json, or when given a JSON argument, it prints exactly one JSON result on stdout; otherwise a short summary.",
+    );
   });
 });
 
@@ -90,13 +106,23 @@ describe("doctor", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const wrong = await gembatch(os.tmpdir(), ["doctor", "--json", "--skip-api-call"], { GEMINI_API_KEY: "k", GEMBATCH_BASE_URL: url });
+    const wrong = await gembatch(os.tmpdir(), ["doctor", "--json", "--skip-api-call"], {
+      GEMINI_API_KEY: "k",
+      GEMBATCH_BASE_URL: url,
+    });
     expect(wrong.exitCode).toBe(3);
-    expect(JSON.parse(wrong.stdout).checks.find((c: { name: string }) => c.name === "base_url")).toMatchObject({ status: "fail", detail: expect.stringContaining("HTTP 404"), hint: expect.stringContaining("without /v1beta") });
+    expect(JSON.parse(wrong.stdout).checks.find((c: { name: string }) => c.name === "base_url")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("HTTP 404"),
+      hint: expect.stringContaining("without /v1beta"),
+    });
 
     const env = await demoEmulator();
     const right = await gembatch(os.tmpdir(), ["doctor", "--json", "--skip-api-call"], env);
-    expect(JSON.parse(right.stdout).checks.find((c: { name: string }) => c.name === "base_url")).toMatchObject({ status: "ok", detail: expect.stringContaining("speaks the Gemini API") });
+    expect(JSON.parse(right.stdout).checks.find((c: { name: string }) => c.name === "base_url")).toMatchObject({
+      status: "ok",
+      detail: expect.stringContaining("speaks the Gemini API"),
+    });
   });
 
   it("with no key, says where to get one and how to run offline with the emulator", async () => {
@@ -109,18 +135,30 @@ describe("doctor", () => {
   });
 
   it("warns about a Node past its end of life", async () => {
-    const run = await gembatch(os.tmpdir(), ["doctor", "--json", "--skip-api-call", "--base-url", "http://127.0.0.1:9"], { GEMINI_API_KEY: "k" });
+    const run = await gembatch(
+      os.tmpdir(),
+      ["doctor", "--json", "--skip-api-call", "--base-url", "http://127.0.0.1:9"],
+      { GEMINI_API_KEY: "k" },
+    );
     const node = JSON.parse(run.stdout).checks[0];
     const major = Number(process.versions.node.split(".")[0]);
     // This suite runs on Node 20 (end of life 2026-04-30) here; a newer Node gets an ok.
-    if (major === 20 && Date.now() >= Date.parse("2026-04-30")) expect(node).toMatchObject({ name: "node", status: "warn", detail: expect.stringContaining("end of life on 2026-04-30"), hint: "move to Node 22 or 24" });
+    if (major === 20 && Date.now() >= Date.parse("2026-04-30"))
+      expect(node).toMatchObject({
+        name: "node",
+        status: "warn",
+        detail: expect.stringContaining("end of life on 2026-04-30"),
+        hint: "move to Node 22 or 24",
+      });
     else expect(node).toMatchObject({ name: "node" });
   });
 });
 
 describe("the cost ledger is one per project, not one per folder", () => {
   async function sendDemo(root: string, env: Record<string, string>): Promise<void> {
-    const scan = JSON.parse((await gembatch(root, ["scan", "--rules", "logger-bind", "--report", "--json"], env)).stdout);
+    const scan = JSON.parse(
+      (await gembatch(root, ["scan", "--rules", "logger-bind", "--report", "--json"], env)).stdout,
+    );
     const sent = await gembatch(root, ["send", "--issue-report-file", scan.reports[0].report_file, "--json"], env);
     expect(sent.exitCode, sent.stderr).toBe(0);
   }
@@ -143,7 +181,9 @@ describe("the cost ledger is one per project, not one per folder", () => {
     onTestFinished(() => rmSync(stateDir, { recursive: true, force: true }));
     const env = { ...(await demoEmulator()), GEMBATCH_STATE_DIR: stateDir };
     await sendDemo(root, env);
-    const costs = JSON.parse((await gembatch(path.join(root, "orders"), ["costs", "--json"], { GEMBATCH_STATE_DIR: stateDir })).stdout);
+    const costs = JSON.parse(
+      (await gembatch(path.join(root, "orders"), ["costs", "--json"], { GEMBATCH_STATE_DIR: stateDir })).stdout,
+    );
     expect(costs.calls).toBe(3);
     expect(path.resolve(root, "orders", costs.ledger_file)).toBe(path.join(stateDir, "cost_ledger.jsonl"));
   });
@@ -160,9 +200,17 @@ describe("one flag vocabulary (docs/commands.md#flag-vocabulary)", () => {
     for (const sub of ["download", "collect"]) expect(await help(sub)).not.toMatch(/--out\b/);
     expect(await help("status")).not.toMatch(/--interval\b/);
     // With no submission here, the old names get the same answer as the new ones: no state, not a bad flag.
-    for (const args of [["download", "--out", "r"], ["collect", "--out", "r.jsonl"], ["status", "--interval", "5"], ["download", '{"out": "r"}']]) {
+    for (const args of [
+      ["download", "--out", "r"],
+      ["collect", "--out", "r.jsonl"],
+      ["status", "--interval", "5"],
+      ["download", '{"out": "r"}'],
+    ]) {
       const run = await gembatch(cwd, ["submit", ...args, "--json"]);
-      expect(JSON.parse(run.stdout).error, args.join(" ")).toMatchObject({ code: "FILE_NOT_FOUND", message: expect.stringContaining("no submission state here") });
+      expect(JSON.parse(run.stdout).error, args.join(" ")).toMatchObject({
+        code: "FILE_NOT_FOUND",
+        message: expect.stringContaining("no submission state here"),
+      });
     }
   });
 });

@@ -79,8 +79,7 @@ export function isAbortError(error: unknown): boolean {
   return (
     typeof error === "object" &&
     error !== null &&
-    ((error as { name?: unknown }).name === "AbortError" ||
-      (error instanceof CliError && error.code === "INTERRUPTED"))
+    ((error as { name?: unknown }).name === "AbortError" || (error instanceof CliError && error.code === "INTERRUPTED"))
   );
 }
 

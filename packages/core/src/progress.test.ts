@@ -5,7 +5,12 @@ import { createProgress, progressMode, type ProgressUpdate } from "./progress.js
 describe("createProgress", () => {
   it("tells a listener every step even when no bar is drawn", async () => {
     const updates: ProgressUpdate[] = [];
-    const progress = await createProgress({ enabled: false, total: 3, label: "send", listener: (u) => updates.push(u) });
+    const progress = await createProgress({
+      enabled: false,
+      total: 3,
+      label: "send",
+      listener: (u) => updates.push(u),
+    });
     progress.update(0, { cost: "$0" });
     progress.tick(1, { cost: "$0.01" });
     progress.tick();
@@ -34,7 +39,14 @@ describe("createProgress", () => {
     let text = "";
     stream.on("data", (chunk: Buffer) => (text += chunk.toString()));
     const updates: ProgressUpdate[] = [];
-    const progress = await createProgress({ mode: "lines", total: 2, label: "send", format: "{cost}", stream, listener: (u) => updates.push(u) });
+    const progress = await createProgress({
+      mode: "lines",
+      total: 2,
+      label: "send",
+      format: "{cost}",
+      stream,
+      listener: (u) => updates.push(u),
+    });
     progress.update(0, { cost: "$0" });
     progress.tick(1, { cost: "$0.01" });
     progress.tick(1, { cost: "$0.02" });

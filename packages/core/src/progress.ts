@@ -15,7 +15,12 @@ export function progressMode(ctx: { interactive: boolean; quiet: boolean }): Pro
 }
 
 /** One plain line each time the count moves, for logs that cannot redraw a bar. */
-function lineProgress(label: string, total: number, stream: NodeJS.WritableStream, format: string | undefined): Progress {
+function lineProgress(
+  label: string,
+  total: number,
+  stream: NodeJS.WritableStream,
+  format: string | undefined,
+): Progress {
   let value = 0;
   const payload: Record<string, string | number> = {};
   const write = () => {
@@ -28,7 +33,11 @@ function lineProgress(label: string, total: number, stream: NodeJS.WritableStrea
     value = next;
     write();
   };
-  return { tick: (amount = 1, more) => set(value + amount, more), update: (next, more) => set(next, more), stop: () => {} };
+  return {
+    tick: (amount = 1, more) => set(value + amount, more),
+    update: (next, more) => set(next, more),
+    stop: () => {},
+  };
 }
 
 /** One step of long work, for a listener other than the terminal (an MCP client's progress notifications). */
@@ -41,7 +50,9 @@ export interface ProgressUpdate {
 export type ProgressListener = (update: ProgressUpdate) => void;
 
 function describe(label: string, value: number, total: number, payload: Record<string, string | number>): string {
-  const extra = Object.entries(payload).map(([key, v]) => `${key} ${v}`).join(", ");
+  const extra = Object.entries(payload)
+    .map(([key, v]) => `${key} ${v}`)
+    .join(", ");
   return `${label} ${value}/${total}${extra ? ` (${extra})` : ""}`;
 }
 
@@ -84,10 +95,17 @@ export async function createProgress(options: {
   listener?: ProgressListener | undefined;
 }): Promise<Progress> {
   if (options.total <= 0) return noop;
-  if (options.listener) return withListener(await createProgress({ ...options, listener: undefined }), options.label, options.total, options.listener);
+  if (options.listener)
+    return withListener(
+      await createProgress({ ...options, listener: undefined }),
+      options.label,
+      options.total,
+      options.listener,
+    );
   const mode = options.mode ?? (options.enabled ? "bar" : "off");
   if (mode === "off") return noop;
-  if (mode === "lines") return lineProgress(options.label, options.total, options.stream ?? process.stderr, options.format);
+  if (mode === "lines")
+    return lineProgress(options.label, options.total, options.stream ?? process.stderr, options.format);
   const { SingleBar, Presets } = await import("cli-progress");
   const bar = new SingleBar(
     {

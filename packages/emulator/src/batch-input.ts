@@ -45,13 +45,25 @@ export function readBatchCreateBody(body: Json): BatchCreateBody {
   const requests = asObject(input?.requests)?.requests;
   const webhookConfig = asObject(batch.webhookConfig ?? batch.webhook_config);
   if (typeof fileName === "string" && fileName !== "") {
-    return { displayName: typeof displayName === "string" ? displayName : undefined, inline: undefined, fileName, webhookConfig };
+    return {
+      displayName: typeof displayName === "string" ? displayName : undefined,
+      inline: undefined,
+      fileName,
+      webhookConfig,
+    };
   }
   if (Array.isArray(requests)) {
     if (requests.length === 0) {
-      throw invalidArgument("* BatchGenerateContentRequest.batch.input_config.requests.requests: requests must not be empty\n");
+      throw invalidArgument(
+        "* BatchGenerateContentRequest.batch.input_config.requests.requests: requests must not be empty\n",
+      );
     }
-    return { displayName: typeof displayName === "string" ? displayName : undefined, inline: requests, fileName: undefined, webhookConfig };
+    return {
+      displayName: typeof displayName === "string" ? displayName : undefined,
+      inline: requests,
+      fileName: undefined,
+      webhookConfig,
+    };
   }
   throw invalidArgument(
     "* BatchGenerateContentRequest.batch.input_config: input_config must set either requests or file_name\n",
@@ -63,7 +75,9 @@ export function inlineRows(requests: unknown[]): BatchRow[] {
     const item = asObject(entry);
     const request = item?.request;
     if (!asObject(request)) {
-      throw invalidArgument(`* BatchGenerateContentRequest.batch.input_config.requests.requests[${i}].request: request is required\n`);
+      throw invalidArgument(
+        `* BatchGenerateContentRequest.batch.input_config.requests.requests[${i}].request: request is required\n`,
+      );
     }
     const metadata = asObject(item?.metadata);
     const key = metadata?.key;

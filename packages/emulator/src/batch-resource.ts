@@ -6,7 +6,11 @@ const OUTPUT_TYPE = "type.googleapis.com/google.ai.generativelanguage.v1main.Gen
 
 /** int64 fields are strings in proto JSON, and zero values are left out. */
 function int64Fields(fields: Record<string, number>): Record<string, string> {
-  return Object.fromEntries(Object.entries(fields).filter(([, n]) => n > 0).map(([k, n]) => [k, String(n)]));
+  return Object.fromEntries(
+    Object.entries(fields)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => [k, String(n)]),
+  );
 }
 
 function batchStats(job: BatchJob, view: BatchView): Record<string, string> {

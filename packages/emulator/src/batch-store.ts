@@ -50,7 +50,12 @@ export interface BatchView {
 }
 
 export interface BatchStore {
-  create(spec: Pick<BatchJob, "displayName" | "model" | "source" | "rows" | "inputTokens" | "failure" | "plan" | "webhookConfig">): BatchJob;
+  create(
+    spec: Pick<
+      BatchJob,
+      "displayName" | "model" | "source" | "rows" | "inputTokens" | "failure" | "plan" | "webhookConfig"
+    >,
+  ): BatchJob;
   get(id: string): BatchJob;
   list(): BatchJob[];
   view(job: BatchJob): BatchView;
@@ -78,7 +83,10 @@ export function createBatchStore(options: {
     job.results ??= options.runRows(job);
     if (job.plan.output !== "file" || job.outputFile) return;
     const lines = job.results.map((r) =>
-      JSON.stringify({ ...(r.key !== undefined ? { key: r.key } : {}), ...(r.error ? { error: r.error } : { response: r.response }) }),
+      JSON.stringify({
+        ...(r.key !== undefined ? { key: r.key } : {}),
+        ...(r.error ? { error: r.error } : { response: r.response }),
+      }),
     );
     job.outputFile = options.files.addGenerated({
       id: `batch-${job.id}`,
@@ -96,8 +104,10 @@ export function createBatchStore(options: {
       return { state: "CANCELLED", updateTime: job.cancelledAt, endTime: job.cancelledAt, completed: 0 };
     }
     const outcome: BatchOutcome = job.failure ? "FAILED" : job.plan.outcome;
-    const endAt = outcome === "EXPIRED" ? Number.POSITIVE_INFINITY : job.failure ? runStart : runStart + job.plan.runningMs;
-    if (now >= expireAt && expireAt < endAt) return { state: "EXPIRED", updateTime: expireAt, endTime: expireAt, completed: 0 };
+    const endAt =
+      outcome === "EXPIRED" ? Number.POSITIVE_INFINITY : job.failure ? runStart : runStart + job.plan.runningMs;
+    if (now >= expireAt && expireAt < endAt)
+      return { state: "EXPIRED", updateTime: expireAt, endTime: expireAt, completed: 0 };
     if (now < runStart) return { state: "PENDING", updateTime: job.createTime, endTime: undefined, completed: 0 };
     if (now < endAt) {
       const fraction = job.plan.runningMs > 0 ? (now - runStart) / job.plan.runningMs : 1;
@@ -106,7 +116,12 @@ export function createBatchStore(options: {
       return { state: "RUNNING", updateTime: runStart, endTime: undefined, completed };
     }
     if (outcome === "SUCCEEDED") finish(job);
-    return { state: outcome, updateTime: endAt, endTime: endAt, completed: outcome === "SUCCEEDED" ? job.rows.length : 0 };
+    return {
+      state: outcome,
+      updateTime: endAt,
+      endTime: endAt,
+      completed: outcome === "SUCCEEDED" ? job.rows.length : 0,
+    };
   };
 
   const find = (id: string): BatchJob => {

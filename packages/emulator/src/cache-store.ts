@@ -50,7 +50,9 @@ export function cacheIdFrom(reference: string): string {
 function parseTtl(value: unknown): number {
   const match = typeof value === "string" ? /^(\d+(?:\.\d+)?)s$/.exec(value) : null;
   if (!match) {
-    throw invalidArgument(`Invalid value at 'cached_content.ttl' (type.googleapis.com/google.protobuf.Duration), "${String(value)}"`);
+    throw invalidArgument(
+      `Invalid value at 'cached_content.ttl' (type.googleapis.com/google.protobuf.Duration), "${String(value)}"`,
+    );
   }
   return Math.round(Number(match[1]) * 1000);
 }
@@ -135,7 +137,8 @@ export function createCacheStore(options: {
       if (!cache) throw missingCache();
       const now = clock.now();
       const expireTime = expiry(body, now);
-      if (expireTime === undefined) throw invalidArgument("* UpdateCachedContentRequest: ttl or expire_time must be set\n");
+      if (expireTime === undefined)
+        throw invalidArgument("* UpdateCachedContentRequest: ttl or expire_time must be set\n");
       cache.expireTime = expireTime;
       cache.updateTime = now;
       return cache;

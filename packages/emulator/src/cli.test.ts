@@ -102,7 +102,16 @@ describe("emulator command (in process)", () => {
     registerEmulatorCommand(program);
     const sub = program.commands.find((c) => c.name() === "emulator");
     expect(sub?.options.map((o) => o.long)).toEqual(
-      expect.arrayContaining(["--port", "--host", "--api-key", "--script", "--faults", "--quota", "--time-scale", "--json"]),
+      expect.arrayContaining([
+        "--port",
+        "--host",
+        "--api-key",
+        "--script",
+        "--faults",
+        "--quota",
+        "--time-scale",
+        "--json",
+      ]),
     );
     expect(sub?.helpInformation()).toContain("--script <file|json>");
   });

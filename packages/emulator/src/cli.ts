@@ -71,7 +71,8 @@ function number(value: string | undefined, flag: string): number | undefined {
 export async function toEmulatorOptions(opts: EmulatorCliOptions, env: NodeJS.ProcessEnv): Promise<EmulatorOptions> {
   const { loadJsonSource } = await import("./config.js");
   const base = (opts.options === undefined ? {} : loadJsonSource(opts.options, "options")) as EmulatorOptions;
-  if (base === null || typeof base !== "object" || Array.isArray(base)) throw new UsageError("options: must be a JSON object");
+  if (base === null || typeof base !== "object" || Array.isArray(base))
+    throw new UsageError("options: must be a JSON object");
   const apiKey = opts.anyKey ? undefined : (opts.apiKey ?? env.GEMINI_API_KEY ?? base.apiKey);
   const timeScale = number(opts.timeScale, "--time-scale");
   const seed = number(opts.seed, "--seed");

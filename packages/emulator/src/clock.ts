@@ -40,7 +40,8 @@ function toEpoch(time: number | string | Date | undefined, fallback: number): nu
 
 export function createScaledClock(options: ScaledClockOptions = {}): EmulatorClock {
   const scale = options.timeScale ?? 1;
-  if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`timeScale: must be a positive number, got ${scale}`);
+  if (!(scale > 0) || !Number.isFinite(scale))
+    throw new RangeError(`timeScale: must be a positive number, got ${scale}`);
   const realStart = Date.now();
   const emulatedStart = toEpoch(options.startTime, realStart);
   return {

@@ -82,7 +82,13 @@ const SettingsSchema = z
       .strict()
       .default({ pendingMs: 1000, runningMs: 3000, expireAfterMs: 48 * HOUR }),
     files: z
-      .object({ ttlMs: z.number().positive().default(48 * HOUR), allowUploadedDownload: z.boolean().default(false) })
+      .object({
+        ttlMs: z
+          .number()
+          .positive()
+          .default(48 * HOUR),
+        allowUploadedDownload: z.boolean().default(false),
+      })
       .strict()
       .default({ ttlMs: 48 * HOUR, allowUploadedDownload: false }),
     caches: z.object({ minTokens: z.number().int().nonnegative().optional() }).strict().default({}),
@@ -90,7 +96,10 @@ const SettingsSchema = z
       .object({ chunks: z.number().int().positive().default(3), chunkDelayMs: Ms.default(0) })
       .strict()
       .default({ chunks: 3, chunkDelayMs: 0 }),
-    record: z.object({ maxEntries: z.number().int().positive().default(10_000) }).strict().default({ maxEntries: 10_000 }),
+    record: z
+      .object({ maxEntries: z.number().int().positive().default(10_000) })
+      .strict()
+      .default({ maxEntries: 10_000 }),
   })
   .strict();
 

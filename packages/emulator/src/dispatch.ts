@@ -94,7 +94,8 @@ export async function dispatch(state: EmulatorState, req: IncomingMessage, res: 
     sendError(res, notFound(`The requested URL ${url.pathname} was not found on this server.`));
     return;
   }
-  const route: RouteName = matched.route === "files.upload" && url.searchParams.has("upload_id") ? "files.uploadChunk" : matched.route;
+  const route: RouteName =
+    matched.route === "files.upload" && url.searchParams.has("upload_id") ? "files.uploadChunk" : matched.route;
   state.recorder.request(route);
   trackStatus(state, route, res);
   const ctx = createContext({ state, req, res, route, resource: matched.resource, query: url.searchParams });
@@ -103,7 +104,8 @@ export async function dispatch(state: EmulatorState, req: IncomingMessage, res: 
     const model = MODEL_ROUTES.has(route) && matched.resource ? modelId(matched.resource) : undefined;
     const decision = state.faults.next(route, model);
     if (decision.latencyMs > 0) await sleep(state.clock, decision.latencyMs);
-    const after = decision.action?.after && ["500", "503", "504"].includes(decision.action.kind) ? decision.action : undefined;
+    const after =
+      decision.action?.after && ["500", "503", "504"].includes(decision.action.kind) ? decision.action : undefined;
     if (decision.action && !after) applyFault(ctx, decision.action, model);
     if (after) {
       // The handler's answer is dropped: the client sees only the error, the server keeps the effect.

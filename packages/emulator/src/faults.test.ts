@@ -33,7 +33,9 @@ describe("fault engine", () => {
       { kind: "503" },
       { kind: "rate_limit_429" },
     ]);
-    expect(() => parseFaults([{ route: "nope", kind: "500" }])).toThrow('faults.rules[0].route[0]: unknown route "nope"');
+    expect(() => parseFaults([{ route: "nope", kind: "500" }])).toThrow(
+      'faults.rules[0].route[0]: unknown route "nope"',
+    );
   });
 
   it("draws the same numbers for the same seed", () => {

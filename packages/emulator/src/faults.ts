@@ -19,10 +19,15 @@ export const FAULT_KINDS = [
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-const KIND_ALIASES: Record<string, FaultKind> = { "429": "rate_limit_429", rate_limit: "rate_limit_429", daily_quota: "daily_quota_429" };
+const KIND_ALIASES: Record<string, FaultKind> = {
+  "429": "rate_limit_429",
+  rate_limit: "rate_limit_429",
+  daily_quota: "daily_quota_429",
+};
 
 const KindSchema = z.preprocess(
-  (value) => (typeof value === "number" ? String(value) : typeof value === "string" ? (KIND_ALIASES[value] ?? value) : value),
+  (value) =>
+    typeof value === "number" ? String(value) : typeof value === "string" ? (KIND_ALIASES[value] ?? value) : value,
   z.enum(FAULT_KINDS),
 );
 
@@ -80,7 +85,14 @@ export type FaultStepInput =
   | 503
   | 504
   | 429
-  | { kind: FaultKind | "429"; ms?: number; retryDelay?: number | string; afterChunks?: number; mode?: "mid_event" | "drop_final"; after?: boolean };
+  | {
+      kind: FaultKind | "429";
+      ms?: number;
+      retryDelay?: number | string;
+      afterChunks?: number;
+      mode?: "mid_event" | "drop_final";
+      after?: boolean;
+    };
 
 /** A fault rule as written in options or a faults file (see the README for the semantics). */
 export interface FaultRuleInput {

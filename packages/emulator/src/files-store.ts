@@ -97,7 +97,9 @@ export function createFileStore(options: { clock: EmulatorClock; ttlMs: number }
   return {
     startUpload({ name, displayName, mimeType, sizeBytes }) {
       if (sizeBytes > MAX_FILE_BYTES) {
-        throw invalidArgument(`File size ${sizeBytes} bytes exceeds the maximum allowed size of ${MAX_FILE_BYTES} bytes.`);
+        throw invalidArgument(
+          `File size ${sizeBytes} bytes exceeds the maximum allowed size of ${MAX_FILE_BYTES} bytes.`,
+        );
       }
       const fileId = name === undefined ? randomId(12) : fileIdFrom(name);
       checkName(fileId);

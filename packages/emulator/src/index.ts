@@ -10,8 +10,22 @@ export {
   type ScaledClockOptions,
 } from "./clock.js";
 export { DEFAULT_REPLY } from "./script.js";
-export { parseScript, FINISH_REASONS, type Reply, type ReplyEntry, type Script, type ScriptInput } from "./script-schema.js";
-export { parseFaults, FAULT_KINDS, type FaultKind, type FaultRuleInput, type FaultStepInput, type FaultsInput } from "./faults.js";
+export {
+  parseScript,
+  FINISH_REASONS,
+  type Reply,
+  type ReplyEntry,
+  type Script,
+  type ScriptInput,
+} from "./script-schema.js";
+export {
+  parseFaults,
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultRuleInput,
+  type FaultStepInput,
+  type FaultsInput,
+} from "./faults.js";
 export { parseQuotas, type QuotaInput, type ModelQuotaUsage } from "./quotas.js";
 export { countTextTokens, MEDIA_PART_TOKENS } from "./tokens.js";
 export { ROUTE_NAMES, type RouteName } from "./route-table.js";

@@ -76,7 +76,10 @@ export function quotaExceeded(violations: QuotaViolation[], retryMs: number): Go
     details: [
       { "@type": "type.googleapis.com/google.rpc.QuotaFailure", violations },
       HELP,
-      { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: `${Math.floor(Math.max(0, retryMs) / 1000)}s` },
+      {
+        "@type": "type.googleapis.com/google.rpc.RetryInfo",
+        retryDelay: `${Math.floor(Math.max(0, retryMs) / 1000)}s`,
+      },
     ],
   });
 }

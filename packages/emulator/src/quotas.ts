@@ -53,7 +53,12 @@ export interface QuotaRefusal {
 export interface QuotaEngine {
   /** Admits a generate request and counts it, or refuses it with Google's 429 (uncounted). */
   admitGenerate(model: string, inputTokens: number): QuotaRefusal | undefined;
-  admitBatch(options: { model: string; inputTokens: number; activeJobs: number; enqueuedTokens: number }): QuotaRefusal | undefined;
+  admitBatch(options: {
+    model: string;
+    inputTokens: number;
+    activeJobs: number;
+    enqueuedTokens: number;
+  }): QuotaRefusal | undefined;
   /** The 429 a fault injects: same shape as a real one, for the given quota kind. */
   faultError(kind: "rpm" | "rpd", model: string, retryDelaySeconds: number | undefined): QuotaRefusal;
   batchFaultError(): QuotaRefusal;
@@ -86,7 +91,8 @@ let lastDay: { date: string; start: number; end: number } | undefined;
 /** The Pacific calendar day and the time left until its midnight (a day with a DST change is off by an hour). */
 export function pacificDay(now: number): { date: string; msToMidnight: number } {
   // Formatting a date in a time zone costs tens of microseconds; requests in the same day reuse it.
-  if (lastDay && now >= lastDay.start && now < lastDay.end) return { date: lastDay.date, msToMidnight: lastDay.end - now };
+  if (lastDay && now >= lastDay.start && now < lastDay.end)
+    return { date: lastDay.date, msToMidnight: lastDay.end - now };
   const parts = Object.fromEntries(PACIFIC.formatToParts(new Date(now)).map((p) => [p.type, p.value]));
   const elapsed = (Number(parts.hour) * 3600 + Number(parts.minute) * 60 + Number(parts.second)) * 1000 + (now % 1000);
   const end = now + 86_400_000 - elapsed;
@@ -139,7 +145,10 @@ export function createQuotaEngine(options: { clock: EmulatorClock; config: Quota
       if (found.length > 0) {
         const toMinute = (counter.minute + 1) * 60_000 - now;
         const retryMs = found.some((f) => f.kind === "rpd") ? pacificDay(now).msToMidnight : toMinute;
-        return refuse(found.map((f) => violation({ ...f, tier: config.tier, model })), retryMs);
+        return refuse(
+          found.map((f) => violation({ ...f, tier: config.tier, model })),
+          retryMs,
+        );
       }
       counter.minuteRequests += 1;
       counter.minuteTokens += inputTokens;

@@ -63,7 +63,11 @@ function scriptedError(error: NonNullable<Reply["error"]>): ScriptedError {
 
 function safetyRatings(blocked: boolean): Record<string, unknown>[] {
   return [
-    { category: "HARM_CATEGORY_DANGEROUS_CONTENT", probability: blocked ? "HIGH" : "NEGLIGIBLE", ...(blocked ? { blocked: true } : {}) },
+    {
+      category: "HARM_CATEGORY_DANGEROUS_CONTENT",
+      probability: blocked ? "HIGH" : "NEGLIGIBLE",
+      ...(blocked ? { blocked: true } : {}),
+    },
     { category: "HARM_CATEGORY_HARASSMENT", probability: "NEGLIGIBLE" },
   ];
 }
@@ -115,7 +119,13 @@ export function generate(input: GenerationInput): Generation {
   const thoughtsTokens = reply.thoughtTokens ?? (reply.thoughts ? countTextTokens(reply.thoughts) : 0);
 
   if (reply.blockReason) {
-    const usage = buildUsage({ ...input, candidatesTokens: 0, thoughtsTokens: 0, override: reply.usage, promptOnly: true });
+    const usage = buildUsage({
+      ...input,
+      candidatesTokens: 0,
+      thoughtsTokens: 0,
+      override: reply.usage,
+      promptOnly: true,
+    });
     const promptFeedback = { blockReason: reply.blockReason, safetyRatings: safetyRatings(true) };
     const body = { promptFeedback, usageMetadata: usage, ...envelope };
     return { ...base, body, usage, error: undefined };
@@ -161,7 +171,10 @@ function splitText(text: string, pieces: number): string[] {
 }
 
 /** Splits a generation into SSE chunks: the final chunk carries finishReason and the full usage. */
-export function streamChunks(generation: Generation, options: { chunks: number; reply: Reply }): Record<string, unknown>[] {
+export function streamChunks(
+  generation: Generation,
+  options: { chunks: number; reply: Reply },
+): Record<string, unknown>[] {
   const body = generation.body;
   const candidates = body.candidates as Record<string, unknown>[] | undefined;
   if (generation.raw || !candidates || !generation.usage) return [body];
@@ -171,7 +184,10 @@ export function streamChunks(generation: Generation, options: { chunks: number; 
   const text = generation.parts.map((p) => p.text as string).join("");
   const pieces = options.reply.streamChunks ?? splitText(text, options.chunks);
   const { modelVersion, responseId } = body;
-  const partial = { promptTokenCount: generation.usage.promptTokenCount, totalTokenCount: generation.usage.promptTokenCount };
+  const partial = {
+    promptTokenCount: generation.usage.promptTokenCount,
+    totalTokenCount: generation.usage.promptTokenCount,
+  };
   const last = candidates[0] ?? {};
   return pieces.map((piece, i) => {
     const isLast = i === pieces.length - 1;

@@ -8,7 +8,9 @@ describe("route table", () => {
       route: "generateContent",
       resource: "models/gemini-2.5-flash",
     });
-    expect(matchRoute("POST", "/v1alpha/tunedModels/my-tuned:streamGenerateContent")?.resource).toBe("tunedModels/my-tuned");
+    expect(matchRoute("POST", "/v1alpha/tunedModels/my-tuned:streamGenerateContent")?.resource).toBe(
+      "tunedModels/my-tuned",
+    );
     expect(matchRoute("POST", "/upload/v1beta/files")?.route).toBe("files.upload");
     expect(matchRoute("GET", "/v1beta/files/abc:download")).toEqual({ route: "files.download", resource: "abc" });
     expect(matchRoute("GET", "/download/v1beta/files/abc:download")?.route).toBe("files.download");

@@ -90,8 +90,10 @@ function matchCollection(method: string, collection: string, tail: string | unde
   }
   const { id, verb } = splitVerb(tail);
   if (!id || id.includes("/")) return undefined;
-  if (collection === "files" && verb === "download" && method === "GET") return { route: "files.download", resource: id };
-  if (collection === "batches" && verb === "cancel" && method === "POST") return { route: "batches.cancel", resource: id };
+  if (collection === "files" && verb === "download" && method === "GET")
+    return { route: "files.download", resource: id };
+  if (collection === "batches" && verb === "cancel" && method === "POST")
+    return { route: "batches.cancel", resource: id };
   if (verb !== undefined) return undefined;
   if (method === "GET") return { route: `${prefix}.get` as RouteName, resource: id };
   if (method === "DELETE") return { route: `${prefix}.delete` as RouteName, resource: id };

@@ -22,12 +22,18 @@ describe("script validation", () => {
       }
       throw new Error("expected a config error");
     };
-    expect(bad({ replies: [{ reply: { finishReason: "DONE" } }] })).toMatch(/^script\.replies\[0\]\.reply\.finishReason: Invalid option/);
-    expect(bad([{ match: { regex: "(" }, reply: {} }])).toBe("script.replies[0].match.regex: invalid regular expression");
+    expect(bad({ replies: [{ reply: { finishReason: "DONE" } }] })).toMatch(
+      /^script\.replies\[0\]\.reply\.finishReason: Invalid option/,
+    );
+    expect(bad([{ match: { regex: "(" }, reply: {} }])).toBe(
+      "script.replies[0].match.regex: invalid regular expression",
+    );
     expect(bad({ replys: [] })).toBe('script: unknown key "replys"');
     expect(bad({ batches: [{ outcome: "DONE" }] })).toMatch(/^script\.batches\[0\]\.outcome: /);
     expect(bad({ replies: [{ reply: { text: "x" }, times: 0 }] })).toMatch(/^script\.replies\[0\]\.times: /);
-    expect(bad({ replies: [{ reply: { error: { code: 200 } } }] })).toMatch(/^script\.replies\[0\]\.reply\.error\.code: /);
+    expect(bad({ replies: [{ reply: { error: { code: 200 } } }] })).toMatch(
+      /^script\.replies\[0\]\.reply\.error\.code: /,
+    );
   });
 
   it("accepts a bare list of entries", () => {

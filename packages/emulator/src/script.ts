@@ -60,11 +60,7 @@ function replyCriteria(match: ReplyMatch | undefined, regex: RegExp | undefined,
   return true;
 }
 
-function planCriteria(
-  match: BatchPlanEntry["match"],
-  regex: RegExp | undefined,
-  request: BatchPlanRequest,
-): boolean {
+function planCriteria(match: BatchPlanEntry["match"], regex: RegExp | undefined, request: BatchPlanRequest): boolean {
   if (!match) return true;
   if (match.model !== undefined && bareModel(match.model) !== bareModel(request.model)) return false;
   if (match.source !== undefined && match.source !== request.source) return false;

@@ -14,7 +14,8 @@ describe("token approximation", () => {
   });
 
   it("counts an uploaded text file by its size", () => {
-    const lookup = (uri: string) => (uri.endsWith("files/abc") ? { sizeBytes: 400, mimeType: "text/plain" } : undefined);
+    const lookup = (uri: string) =>
+      uri.endsWith("files/abc") ? { sizeBytes: 400, mimeType: "text/plain" } : undefined;
     expect(partTokens({ fileData: { fileUri: "https://x/v1beta/files/abc" } }, lookup)).toBe(100);
     expect(partTokens({ fileData: { fileUri: "https://x/v1beta/files/zzz" } }, lookup)).toBe(MEDIA_PART_TOKENS);
   });

@@ -93,7 +93,8 @@ export function validateGenerateRequest(body: Json): GenerateRequest {
   if (contents === undefined || (Array.isArray(contents) && contents.length === 0)) {
     throw notSpecified("contents", "contents is not specified");
   }
-  if (!Array.isArray(contents)) throw invalidArgument('Invalid JSON payload received. Proto field is not repeating, cannot start list.');
+  if (!Array.isArray(contents))
+    throw invalidArgument("Invalid JSON payload received. Proto field is not repeating, cannot start list.");
   contents.forEach((content, i) => {
     const parts = asObject(content)?.parts;
     if (!Array.isArray(parts) || parts.length === 0) {

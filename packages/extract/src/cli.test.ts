@@ -36,7 +36,9 @@ describe("gembatch extract (in-process)", () => {
     put(root, "reply.md", "I fixed it, here is the code:\n```python\nx = 1\n```\n");
     const { code, out } = await run(root, ["reply.md"]);
     expect(code).toBe(ExitCode.ITEMS_FAILED);
-    expect(out).toMatch(/^Extracted 0 file\(s\); only the extraction context written to tmp\/gemini_extracted_\d{8}_\d{6}\/$/m);
+    expect(out).toMatch(
+      /^Extracted 0 file\(s\); only the extraction context written to tmp\/gemini_extracted_\d{8}_\d{6}\/$/m,
+    );
     expect(out).toContain("(no path): no_markers: Code markers not found in response (reply.md)");
     expect(out).toContain("hint: the model did not follow the format");
     const json = await run(root, [JSON.stringify({ markdown_file: "reply.md" })]);
@@ -49,10 +51,15 @@ describe("gembatch extract (in-process)", () => {
     const root = project();
     const missing = await run(root, [JSON.stringify({ markdown_file: "x.md" })]);
     expect(missing.code).toBe(ExitCode.BAD_INPUT);
-    expect(JSON.parse(missing.out)).toMatchObject({ success: false, error: { code: "FILE_NOT_FOUND", message: "markdown_file: file not found: x.md" } });
+    expect(JSON.parse(missing.out)).toMatchObject({
+      success: false,
+      error: { code: "FILE_NOT_FOUND", message: "markdown_file: file not found: x.md" },
+    });
     const none = await run(root, [JSON.stringify({})]);
     expect(none.code).toBe(ExitCode.BAD_INPUT);
-    expect(JSON.parse(none.out).error.message).toBe("markdown_file: required (a response file, a run directory, or a list of them)");
+    expect(JSON.parse(none.out).error.message).toBe(
+      "markdown_file: required (a response file, a run directory, or a list of them)",
+    );
     const typo = await run(root, [JSON.stringify({ markdown_fle: "x.md" })]);
     expect(JSON.parse(typo.out).error.message).toContain('markdown_fle: unknown key (did you mean "markdown_file"?)');
   });

@@ -7,7 +7,10 @@ const pathText = z.string().min(1);
 const schema = z
   .object({
     markdown_file: z.union([pathText, z.array(pathText).min(1)], {
-      error: (issue) => (issue.input === undefined ? "required (a response file, a run directory, or a list of them)" : "expected a path or a list of paths"),
+      error: (issue) =>
+        issue.input === undefined
+          ? "required (a response file, a run directory, or a list of them)"
+          : "expected a path or a list of paths",
     }),
     output_dir: pathText.optional(),
     files: z.array(pathText).min(1).optional(),
@@ -26,7 +29,10 @@ function renderText(result: ExtractResult): string {
         ? `Extracted 0 file(s); only the extraction context written to ${result.output_dir}/`
         : `Extracted ${count} to ${result.output_dir}/`,
   ];
-  for (const f of result.files) lines.push(`  ${f.path}  ${f.lines} line${f.lines === 1 ? "" : "s"}${f.output_file ? `  -> ${f.output_file}` : ""}`);
+  for (const f of result.files)
+    lines.push(
+      `  ${f.path}  ${f.lines} line${f.lines === 1 ? "" : "s"}${f.output_file ? `  -> ${f.output_file}` : ""}`,
+    );
   if (result.refused.length > 0) {
     lines.push(`Refused ${result.refused.length}:`);
     for (const r of result.refused) {
@@ -49,9 +55,24 @@ export const extractCommand = defineCommand({
     "unsafe, unrequested and conflicting blocks are refused and reported; nothing of them is written.",
   positionals: [{ key: "markdown_file", description: "response file(s) or run directory(ies)", variadic: true }],
   options: [
-    { key: "markdown_file", type: "string[]", valueName: "paths", description: "response file(s) (response_<n>_<name>.md) or run directory(ies)" },
-    { key: "output_dir", type: "string", valueName: "dir", description: "write here instead of tmp/gemini_extracted_<stamp>" },
-    { key: "files", type: "string[]", valueName: "paths", description: "only these project paths may be extracted (default: each reply's focus file)" },
+    {
+      key: "markdown_file",
+      type: "string[]",
+      valueName: "paths",
+      description: "response file(s) (response_<n>_<name>.md) or run directory(ies)",
+    },
+    {
+      key: "output_dir",
+      type: "string",
+      valueName: "dir",
+      description: "write here instead of tmp/gemini_extracted_<stamp>",
+    },
+    {
+      key: "files",
+      type: "string[]",
+      valueName: "paths",
+      description: "only these project paths may be extracted (default: each reply's focus file)",
+    },
     { key: "dry_run", type: "boolean", description: "check and report, write nothing" },
   ],
   examples: [

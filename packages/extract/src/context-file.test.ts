@@ -9,7 +9,10 @@ const at = new Date(2026, 0, 2, 3, 4, 5);
 const stamped = "tmp/gemini_extracted_20260102_030405";
 
 function extract(root: string, markdownFile: RunExtractOptions["markdownFile"], more: Partial<RunExtractOptions> = {}) {
-  return runExtract({ markdownFile, cwd: root, projectRoot: root, tmpDir: path.join(root, "tmp"), ...more }, { now: () => at });
+  return runExtract(
+    { markdownFile, cwd: root, projectRoot: root, tmpDir: path.join(root, "tmp"), ...more },
+    { now: () => at },
+  );
 }
 
 function readContext(dir: string): ExtractionContext {
@@ -29,7 +32,13 @@ function contextPaths(context: ExtractionContext): string[] {
 describe("the extraction context", () => {
   it("is written with the refusals when every reply is refused, so apply can read them", async () => {
     const root = project({ "src/a.py": "old\n" });
-    const dir = runDir(root, [{ file: "src/a.py", response: reply("src/a.py", "new"), meta: { file_to_fix: "src/a.py", finish_reason: "MAX_TOKENS", truncated: true } }]);
+    const dir = runDir(root, [
+      {
+        file: "src/a.py",
+        response: reply("src/a.py", "new"),
+        meta: { file_to_fix: "src/a.py", finish_reason: "MAX_TOKENS", truncated: true },
+      },
+    ]);
     const result = await extract(root, dir);
     expect(result).toMatchObject({
       success: false,
@@ -54,8 +63,14 @@ describe("the extraction context", () => {
     const root = project();
     put(root, "reply.md", "no markers here\n");
     const result = await extract(root, "reply.md", { outputDir: "out/attempt_1" });
-    expect(result).toMatchObject({ output_dir: "out/attempt_1", context_json: "out/attempt_1/EXTRACTION_CONTEXT.json", refused: [{ path: null, code: "no_markers" }] });
-    expect(readContext(path.join(root, "out/attempt_1")).refused).toMatchObject([{ path: null, code: "no_markers", source: "reply.md" }]);
+    expect(result).toMatchObject({
+      output_dir: "out/attempt_1",
+      context_json: "out/attempt_1/EXTRACTION_CONTEXT.json",
+      refused: [{ path: null, code: "no_markers" }],
+    });
+    expect(readContext(path.join(root, "out/attempt_1")).refused).toMatchObject([
+      { path: null, code: "no_markers", source: "reply.md" },
+    ]);
   });
 
   it("is not written in a dry run, even when everything is refused", async () => {
@@ -70,11 +85,18 @@ describe("the extraction context", () => {
     const root = project({ "src/a.py": "old a\n", "src/b.py": "old b\n" });
     runDir(root, [
       { file: "src/a.py", response: reply("src/a.py", "new a") },
-      { file: "src/b.py", response: reply("src/b.py", "new b"), meta: { file_to_fix: "src/b.py", finish_reason: "MAX_TOKENS", truncated: true } },
+      {
+        file: "src/b.py",
+        response: reply("src/b.py", "new b"),
+        meta: { file_to_fix: "src/b.py", finish_reason: "MAX_TOKENS", truncated: true },
+      },
     ]);
     const cwd = path.join(root, "deep", "sub");
     mkdirSync(cwd, { recursive: true });
-    const result = await extract(root, "../../tmp/gemini_batch_20260101_120000", { cwd, files: ["src/a.py", "src/b.py", "src/c.py"] });
+    const result = await extract(root, "../../tmp/gemini_batch_20260101_120000", {
+      cwd,
+      files: ["src/a.py", "src/b.py", "src/c.py"],
+    });
     const run = "tmp/gemini_batch_20260101_120000";
     const context = readContext(path.join(root, stamped));
     expect(context).toMatchObject({
@@ -92,7 +114,12 @@ describe("the extraction context", () => {
     const single = contextPaths(context).flatMap((p) => p.split(", "));
     for (const file of single) expect(existsSync(path.join(root, file)), file).toBe(true);
     // The command's result uses the same project-relative paths as the context (and as send and apply).
-    expect(result).toMatchObject({ output_dir: context.output_dir, files: context.files, refused: context.refused, context_json: `${stamped}/EXTRACTION_CONTEXT.json` });
+    expect(result).toMatchObject({
+      output_dir: context.output_dir,
+      files: context.files,
+      refused: context.refused,
+      context_json: `${stamped}/EXTRACTION_CONTEXT.json`,
+    });
   });
 
   it("records paths outside the project as absolute", async () => {
@@ -107,6 +134,9 @@ describe("the extraction context", () => {
       sources: [{ response_file: replyFile }],
       files: [{ path: "a.py", source: replyFile, output_file: path.join(outputDir, "a.py") }],
     });
-    expect(result).toMatchObject({ output_dir: outputDir, context_json: path.join(outputDir, "EXTRACTION_CONTEXT.json") });
+    expect(result).toMatchObject({
+      output_dir: outputDir,
+      context_json: path.join(outputDir, "EXTRACTION_CONTEXT.json"),
+    });
   });
 });

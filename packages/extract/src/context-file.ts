@@ -29,26 +29,51 @@ const cell = (value: string | number | null) => text(String(value ?? "—")).rep
 
 /** The human half of the extraction context: where each file came from, what was refused, what to do next. */
 export function renderContextMarkdown(context: ExtractionContext): string {
-  const out: string[] = ["# Extraction context", "", `- Created: ${context.created_at}`, `- Output: \`${context.output_dir}\``, "- Paths: relative to the project root", ""];
-  out.push("## Source responses", "", "| response | focus file | from | finish reason | extracted | refused |", "|---|---|---|---|---|---|");
-  for (const s of context.sources) out.push(`| ${[s.response_file, s.focus_file, s.focus_from, s.finish_reason, s.blocks, s.refused].map(cell).join(" | ")} |`);
+  const out: string[] = [
+    "# Extraction context",
+    "",
+    `- Created: ${context.created_at}`,
+    `- Output: \`${context.output_dir}\``,
+    "- Paths: relative to the project root",
+    "",
+  ];
+  out.push(
+    "## Source responses",
+    "",
+    "| response | focus file | from | finish reason | extracted | refused |",
+    "|---|---|---|---|---|---|",
+  );
+  for (const s of context.sources)
+    out.push(
+      `| ${[s.response_file, s.focus_file, s.focus_from, s.finish_reason, s.blocks, s.refused].map(cell).join(" | ")} |`,
+    );
   out.push("", "## Files", "");
   if (context.files.length === 0) out.push("None.");
   else {
     out.push("| path | lines | bytes | line ending | sha256 | source |", "|---|---|---|---|---|---|");
-    for (const f of context.files) out.push(`| ${[f.path, f.lines, f.bytes, f.line_ending, f.sha256, f.source].map(cell).join(" | ")} |`);
+    for (const f of context.files)
+      out.push(`| ${[f.path, f.lines, f.bytes, f.line_ending, f.sha256, f.source].map(cell).join(" | ")} |`);
   }
   out.push("", "## Refused", "");
   if (context.refused.length === 0) out.push("None.");
   for (const r of context.refused) {
     const where = r.line === undefined ? r.source : `${r.source}, line ${r.line}`;
-    out.push(`- \`${r.path ?? "(no path)"}\` — **${r.code}**: ${text(r.reason)} (${where})${r.hint ? `. Hint: ${text(r.hint)}` : ""}`);
+    out.push(
+      `- \`${r.path ?? "(no path)"}\` — **${r.code}**: ${text(r.reason)} (${where})${r.hint ? `. Hint: ${text(r.hint)}` : ""}`,
+    );
   }
   out.push("", "## Warnings", "");
   if (context.warnings.length === 0) out.push("None.");
   for (const w of context.warnings) out.push(`- ${text(w)}`);
   if (context.files.length > 0) {
-    out.push("", "## Next steps", "", "Review each file against the project before applying it (from the project root):", "", "```sh");
+    out.push(
+      "",
+      "## Next steps",
+      "",
+      "Review each file against the project before applying it (from the project root):",
+      "",
+      "```sh",
+    );
     for (const f of context.files) out.push(`diff -u ${f.path} ${context.output_dir}/${f.path}`);
     out.push("```");
   }

@@ -10,16 +10,21 @@ export interface ElisionHit {
 const NOUNS =
   "code|implementation|implementations|logic|content|contents|methods?|functions?|imports|definitions|classes|class|tests?|lines|body|fields|routes|handlers|helpers|config|configuration|styles|rules|properties|members|declarations|cases|exports|setup|file|module|component|template|script|program";
 const REST_OF = new RegExp(`\\brest of (?:the |this |your |my )?(?:\\w+ )?(?:${NOUNS})\\b`);
-const KEPT_NOUN = new RegExp(`\\b(?:existing|previous|original|other|remaining|unchanged|old|prior) (?:\\w+ )?(?:${NOUNS})\\b`);
-const KEPT_VERB = /\b(?:unchanged|remains?|stays?|same|here|as[- ]is|as before|omitted|goes|go|kept|preserved|retained|untouched|not shown|elided|continues?|follows?)\b/;
+const KEPT_NOUN = new RegExp(
+  `\\b(?:existing|previous|original|other|remaining|unchanged|old|prior) (?:\\w+ )?(?:${NOUNS})\\b`,
+);
+const KEPT_VERB =
+  /\b(?:unchanged|remains?|stays?|same|here|as[- ]is|as before|omitted|goes|go|kept|preserved|retained|untouched|not shown|elided|continues?|follows?)\b/;
 const CUT_WORD = /\b(?:omitted|elided|snipped|truncated)\b/;
 const CUT_NOUN = /\b(?:code|implementation|content|contents|body|lines?|rest|remaining|here|\d+)\b/;
 const UNCHANGED = /\bunchanged\b|\b(?:remains?|stays?) the same\b/;
 const WEAK_SAME = /\b(?:same as|as before|as above|no changes?)\b/;
-const AFTER_LEADING_DOTS = /\b(?:rest|existing|unchanged|remaining|previous|original|omitted|elided|snip|snipped|truncated|implementation|code|same|other|more|etc|keep|here|lines)\b/;
+const AFTER_LEADING_DOTS =
+  /\b(?:rest|existing|unchanged|remaining|previous|original|omitted|elided|snip|snipped|truncated|implementation|code|same|other|more|etc|keep|here|lines)\b/;
 
 /** Every rule below needs one of these; most comments have none, and this test is far cheaper than the rules. */
-const GATE = /\.\.\.|…|rest\W+of|existing|previous|original|other|remaining|unchanged|\bold\b|prior|brevity|omitted|elided|snip|truncated|the\W+same|same\W+as|as\W+before|as\W+above|no\W+change/i;
+const GATE =
+  /\.\.\.|…|rest\W+of|existing|previous|original|other|remaining|unchanged|\bold\b|prior|brevity|omitted|elided|snip|truncated|the\W+same|same\W+as|as\W+before|as\W+above|no\W+change/i;
 
 /** Is this comment text a placeholder standing in for code? Tuned to miss ordinary explanatory comments. */
 export function isPlaceholderComment(comment: string): boolean {
@@ -28,7 +33,10 @@ export function isPlaceholderComment(comment: string): boolean {
   const undecorated = body.replace(/^[\s*[({<"'`-]+|[\s*\])}>"'`:;,-]+$/g, "");
   const wrapped = /^[[({<]/.test(body);
   const hasEllipsis = undecorated.includes("...");
-  const words = undecorated.replace(/\.{2,}/g, " ").replace(/[^a-z0-9' ]+/g, " ").trim();
+  const words = undecorated
+    .replace(/\.{2,}/g, " ")
+    .replace(/[^a-z0-9' ]+/g, " ")
+    .trim();
   const count = words === "" ? 0 : words.split(/\s+/).length;
   const leading = undecorated.startsWith("...");
   const trailing = undecorated.endsWith("...");
@@ -51,7 +59,8 @@ function commentBody(trimmed: string, style: CommentStyle): string | undefined {
   for (const opener of style.line) if (trimmed.startsWith(opener)) return trimmed.slice(opener.length);
   for (const [open, close] of style.block) {
     const inner = trimmed.startsWith(`{${open}`) && trimmed.endsWith(`${close}}`) ? trimmed.slice(1, -1) : trimmed;
-    if (inner.startsWith(open)) return inner.endsWith(close) ? inner.slice(open.length, inner.length - close.length) : inner.slice(open.length);
+    if (inner.startsWith(open))
+      return inner.endsWith(close) ? inner.slice(open.length, inner.length - close.length) : inner.slice(open.length);
   }
   return undefined;
 }

@@ -6,10 +6,19 @@ const codes = (text: string, options = {}) => extractFromText(text, options).ref
 
 describe("extractFromText", () => {
   it("returns each complete file with its line count and hash", () => {
-    const result = extractFromText(`Fixed:\n${reply("src/a.py", "x = 1\ny = 2", { lang: "python" })}${reply("src/b.py", "z = 3")}`);
+    const result = extractFromText(
+      `Fixed:\n${reply("src/a.py", "x = 1\ny = 2", { lang: "python" })}${reply("src/b.py", "z = 3")}`,
+    );
     expect(result.refused).toEqual([]);
     expect(result.blocks).toEqual([
-      { path: "src/a.py", content: "x = 1\ny = 2\n", lines: 2, sha256: sha256("x = 1\ny = 2\n"), language: "python", line: 2 },
+      {
+        path: "src/a.py",
+        content: "x = 1\ny = 2\n",
+        lines: 2,
+        sha256: sha256("x = 1\ny = 2\n"),
+        language: "python",
+        line: 2,
+      },
       { path: "src/b.py", content: "z = 3\n", lines: 1, sha256: sha256("z = 3\n"), line: 8 },
     ]);
   });
@@ -49,7 +58,8 @@ describe("extractFromText", () => {
   });
 
   it("points an elision refusal at the reply line", () => {
-    const text = "intro\n<!-- CODE_FILE_START: a.py -->\n**a.py**\n```python\nx = 1\n# ... existing code ...\n```\n<!-- CODE_FILE_END -->\n";
+    const text =
+      "intro\n<!-- CODE_FILE_START: a.py -->\n**a.py**\n```python\nx = 1\n# ... existing code ...\n```\n<!-- CODE_FILE_END -->\n";
     expect(extractFromText(text).refused[0]).toMatchObject({ code: "elided", line: 6 });
   });
 
@@ -60,14 +70,21 @@ describe("extractFromText", () => {
   });
 
   it("warns about a shorter fence than asked for and about stray END markers", () => {
-    const result = extractFromText(`${reply("a.py", "x = 1")}<!-- CODE_FILE_END: b.py -->\n`, { expectedFence: "````" });
+    const result = extractFromText(`${reply("a.py", "x = 1")}<!-- CODE_FILE_END: b.py -->\n`, {
+      expectedFence: "````",
+    });
     expect(result.blocks).toHaveLength(1);
-    expect(result.warnings).toEqual(["CODE_FILE_END marker with no START marker at line 6", "line 1: the model used a 3-character fence where 4 were asked for"]);
+    expect(result.warnings).toEqual([
+      "CODE_FILE_END marker with no START marker at line 6",
+      "line 1: the model used a 3-character fence where 4 were asked for",
+    ]);
   });
 
   it("refuses empty blocks and reserved names", () => {
     expect(codes("<!-- CODE_FILE_START: a.py -->\n```\n\n  \n```\n<!-- CODE_FILE_END -->")).toEqual(["a.py:empty"]);
-    expect(codes(reply("EXTRACTION_CONTEXT.md", "x"), { reservedPaths: ["EXTRACTION_CONTEXT.md"] })).toEqual(["EXTRACTION_CONTEXT.md:unsafe_path"]);
+    expect(codes(reply("EXTRACTION_CONTEXT.md", "x"), { reservedPaths: ["EXTRACTION_CONTEXT.md"] })).toEqual([
+      "EXTRACTION_CONTEXT.md:unsafe_path",
+    ]);
   });
 });
 
@@ -83,6 +100,11 @@ describe("helpers", () => {
 
   it("countLines and stoppedEarly", () => {
     expect([countLines(""), countLines("a"), countLines("a\n"), countLines("a\nb")]).toEqual([0, 1, 1, 2]);
-    expect([stoppedEarly("STOP"), stoppedEarly(undefined), stoppedEarly("MAX_TOKENS"), stoppedEarly("STOP", true)]).toEqual([undefined, undefined, "MAX_TOKENS", "truncated"]);
+    expect([
+      stoppedEarly("STOP"),
+      stoppedEarly(undefined),
+      stoppedEarly("MAX_TOKENS"),
+      stoppedEarly("STOP", true),
+    ]).toEqual([undefined, undefined, "MAX_TOKENS", "truncated"]);
   });
 });

@@ -29,17 +29,33 @@ export function stoppedEarly(finishReason: string | null | undefined, truncated?
 
 type Candidate = ExtractedBlock;
 
-function judgeBlock(raw: RawBlock, options: ExtractTextOptions, requested: Set<string> | undefined, stop: string | undefined): Candidate | Refusal {
+function judgeBlock(
+  raw: RawBlock,
+  options: ExtractTextOptions,
+  requested: Set<string> | undefined,
+  stop: string | undefined,
+): Candidate | Refusal {
   const named = raw.startPath ?? raw.endPath ?? options.focusFile;
   const checked = named === undefined ? undefined : checkRelativePath(named, options.reservedPaths);
   const shownPath = checked?.ok ? checked.path : (named ?? null);
-  const refuse = (code: Refusal["code"], reason: string, line = raw.line): Refusal => ({ path: shownPath, code, reason, line });
+  const refuse = (code: Refusal["code"], reason: string, line = raw.line): Refusal => ({
+    path: shownPath,
+    code,
+    reason,
+    line,
+  });
 
   // The finish reason is the root cause when both apply: a MAX_TOKENS reply usually also lacks its END marker.
   if (stop) {
-    return refuse("truncated", stop === "truncated" ? "the sender marked the reply as truncated" : `the reply stopped early (finish reason ${stop}), so the file may be incomplete`);
+    return refuse(
+      "truncated",
+      stop === "truncated"
+        ? "the sender marked the reply as truncated"
+        : `the reply stopped early (finish reason ${stop}), so the file may be incomplete`,
+    );
   }
-  if (raw.problem) return refuse(raw.problem.code, raw.problem.reason, "line" in raw.problem ? raw.problem.line : raw.line);
+  if (raw.problem)
+    return refuse(raw.problem.code, raw.problem.reason, "line" in raw.problem ? raw.problem.line : raw.line);
   if (!checked) return refuse("no_path", "the markers name no path and the request's focus file is unknown");
   if (!checked.ok) return refuse(checked.code, checked.reason);
   if (requested && !requested.has(checked.path)) {
@@ -49,7 +65,11 @@ function judgeBlock(raw: RawBlock, options: ExtractTextOptions, requested: Set<s
   if (content.trim() === "") return refuse("empty", "the block holds no code");
   const elision = detectElision(content, checked.path.includes(".") ? checked.path : (raw.language ?? checked.path));
   if (elision) {
-    return refuse("elided", `line ${elision.line} of the file is a placeholder, not code: ${JSON.stringify(elision.text)}`, raw.contentLine + elision.line - 1);
+    return refuse(
+      "elided",
+      `line ${elision.line} of the file is a placeholder, not code: ${JSON.stringify(elision.text)}`,
+      raw.contentLine + elision.line - 1,
+    );
   }
   return {
     path: checked.path,
@@ -73,16 +93,27 @@ export function extractFromText(text: string, options: ExtractTextOptions = {}):
   const { blocks: raws, strayEndLines } = scanReply(text);
   const warnings: string[] = [];
   const refused: Refusal[] = [];
-  if (strayEndLines.length > 0) warnings.push(`CODE_FILE_END marker with no START marker at line ${strayEndLines.join(", ")}`);
+  if (strayEndLines.length > 0)
+    warnings.push(`CODE_FILE_END marker with no START marker at line ${strayEndLines.join(", ")}`);
   const requested = options.requested ? new Set(options.requested.map(normaliseRequested)) : undefined;
   const stop = stoppedEarly(options.finishReason, options.truncated);
   const focus = options.focusFile === undefined ? null : normaliseRequested(options.focusFile);
 
   if (raws.length === 0) {
-    if (stop) refused.push({ path: focus, code: "truncated", reason: `the reply stopped early (finish reason ${stop}) before any code markers` });
+    if (stop)
+      refused.push({
+        path: focus,
+        code: "truncated",
+        reason: `the reply stopped early (finish reason ${stop}) before any code markers`,
+      });
     else {
       const empty = text.trim() === "" ? " (the reply is empty)" : "";
-      refused.push({ path: focus, code: "no_markers", reason: `Code markers not found in response${empty}`, hint: NO_MARKERS_HINT });
+      refused.push({
+        path: focus,
+        code: "no_markers",
+        reason: `Code markers not found in response${empty}`,
+        hint: NO_MARKERS_HINT,
+      });
     }
     return { blocks: [], refused, warnings };
   }
@@ -92,7 +123,9 @@ export function extractFromText(text: string, options: ExtractTextOptions = {}):
   const refusedPaths = new Set<string>();
   for (const raw of raws) {
     if (expected && raw.fence && raw.fence.length < expected.length) {
-      warnings.push(`line ${raw.line}: the model used a ${raw.fence.length}-character fence where ${expected.length} were asked for`);
+      warnings.push(
+        `line ${raw.line}: the model used a ${raw.fence.length}-character fence where ${expected.length} were asked for`,
+      );
     }
     const verdict = judgeBlock(raw, options, requested, stop);
     if (isRefusal(verdict)) {
@@ -110,9 +143,19 @@ export function extractFromText(text: string, options: ExtractTextOptions = {}):
     const distinct = new Set(list.map((b) => b.sha256));
     const lines = list.map((b) => b.line).join(", ");
     if (distinct.size > 1) {
-      refused.push({ path, code: "conflicting_blocks", reason: `${list.length} different blocks for ${path} (START markers at lines ${lines})`, line: list[0]!.line });
+      refused.push({
+        path,
+        code: "conflicting_blocks",
+        reason: `${list.length} different blocks for ${path} (START markers at lines ${lines})`,
+        line: list[0]!.line,
+      });
     } else if (refusedPaths.has(path)) {
-      refused.push({ path, code: "conflicting_blocks", reason: `another block for ${path} was refused, so which one the model meant is unclear`, line: list[0]!.line });
+      refused.push({
+        path,
+        code: "conflicting_blocks",
+        reason: `another block for ${path} was refused, so which one the model meant is unclear`,
+        line: list[0]!.line,
+      });
     } else {
       if (list.length > 1) warnings.push(`${path}: ${list.length} identical blocks (lines ${lines}); extracted once`);
       blocks.push(list[0]!);
@@ -121,7 +164,8 @@ export function extractFromText(text: string, options: ExtractTextOptions = {}):
   if (requested && options.reportMissing !== false) {
     const seen = new Set([...blocks.map((b) => b.path), ...refused.map((r) => r.path)]);
     for (const want of requested) {
-      if (!seen.has(want)) refused.push({ path: want, code: "missing_file", reason: `the reply has no block for ${want}` });
+      if (!seen.has(want))
+        refused.push({ path: want, code: "missing_file", reason: `the reply has no block for ${want}` });
     }
   }
   return { blocks, refused, warnings };

@@ -1,4 +1,11 @@
-export { extractFromText, hasCompleteMarkers, stoppedEarly, countLines, sha256, NO_MARKERS_HINT } from "./extract-text.js";
+export {
+  extractFromText,
+  hasCompleteMarkers,
+  stoppedEarly,
+  countLines,
+  sha256,
+  NO_MARKERS_HINT,
+} from "./extract-text.js";
 export { detectElision, isPlaceholderComment, type ElisionHit } from "./elision.js";
 export { languageOf } from "./language.js";
 export { checkRelativePath, type PathCheck } from "./paths.js";
@@ -16,4 +23,12 @@ export {
   type ExtractedFile,
   type FileRefusal,
 } from "./run-extract.js";
-export { RefusalCodes, type RefusalCode, type Refusal, type ExtractedBlock, type ExtractTextOptions, type ExtractTextResult, type FileFormat } from "./types.js";
+export {
+  RefusalCodes,
+  type RefusalCode,
+  type Refusal,
+  type ExtractedBlock,
+  type ExtractTextOptions,
+  type ExtractTextResult,
+  type FileFormat,
+} from "./types.js";

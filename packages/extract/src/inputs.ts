@@ -30,7 +30,9 @@ export async function resolveInputs(markdownFile: string | readonly string[], cw
     if (info.isDirectory()) {
       const found = await listResponses(resolved);
       if (found.length === 0) {
-        throw new CliError("BAD_INPUT", `${label(i)}: no response_<n>_<name>.md files in ${value}`, { hint: "pass a run directory written by gembatch send, or a response file" });
+        throw new CliError("BAD_INPUT", `${label(i)}: no response_<n>_<name>.md files in ${value}`, {
+          hint: "pass a run directory written by gembatch send, or a response file",
+        });
       }
       runDirs.push(resolved);
       responses.push(...found);

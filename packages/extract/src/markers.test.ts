@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { classifyFenceLine, fenceLanguage, lastStartMarkerPath, parseMarkerLine, parseOpeningFence } from "./markers.js";
+import {
+  classifyFenceLine,
+  fenceLanguage,
+  lastStartMarkerPath,
+  parseMarkerLine,
+  parseOpeningFence,
+} from "./markers.js";
 
 const line = (text: string) => [text, 0, text.length] as const;
 
@@ -26,7 +32,12 @@ describe("parseMarkerLine", () => {
 
 describe("fences", () => {
   it("reads the opening fence's character, length, indentation and tag", () => {
-    expect(parseOpeningFence(...line("````python title=a.py"))).toEqual({ char: "`", length: 4, indent: 0, info: "python title=a.py" });
+    expect(parseOpeningFence(...line("````python title=a.py"))).toEqual({
+      char: "`",
+      length: 4,
+      indent: 0,
+      info: "python title=a.py",
+    });
     expect(parseOpeningFence(...line("  ~~~"))).toEqual({ char: "~", length: 3, indent: 2, info: "" });
     expect(parseOpeningFence(...line("``not a fence"))).toBeUndefined();
     expect(parseOpeningFence(...line("```inline``` code"))).toBeUndefined();
@@ -50,7 +61,8 @@ describe("fences", () => {
 
 describe("lastStartMarkerPath", () => {
   it("finds the focus file in the request's last instruction, skipping templates", () => {
-    const request = "context <!-- CODE_FILE_START: path --> ... \nReturn <!-- CODE_FILE_START: src/a.py --> then <!-- CODE_FILE_END: src/a.py -->";
+    const request =
+      "context <!-- CODE_FILE_START: path --> ... \nReturn <!-- CODE_FILE_START: src/a.py --> then <!-- CODE_FILE_END: src/a.py -->";
     expect(lastStartMarkerPath(request)).toBe("src/a.py");
     expect(lastStartMarkerPath("nothing here")).toBeUndefined();
   });

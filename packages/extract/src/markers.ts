@@ -24,7 +24,10 @@ const TAB = 0x09;
 const CR = 0x0d;
 
 export function cleanMarkerPath(raw: string): string | undefined {
-  const cleaned = raw.trim().replace(/^[`"'*[(<]+|[`"'*\])>]+$/g, "").trim();
+  const cleaned = raw
+    .trim()
+    .replace(/^[`"'*[(<]+|[`"'*\])>]+$/g, "")
+    .trim();
   return cleaned === "" ? undefined : cleaned;
 }
 
@@ -78,7 +81,12 @@ export function parseOpeningFence(text: string, start: number, end: number): Fen
  * long, nothing after), "collides" is a run of the fence character at least as long with text after it
  * (another opening fence: the file itself holds the fence, so the block boundary cannot be trusted).
  */
-export function classifyFenceLine(text: string, start: number, end: number, fence: Fence): "close" | "collides" | "content" {
+export function classifyFenceLine(
+  text: string,
+  start: number,
+  end: number,
+  fence: Fence,
+): "close" | "collides" | "content" {
   const stop = lineEnd(text, start, end);
   const at = skipBlanks(text, start, stop);
   const code = fence.char === "`" ? BACKTICK : TILDE;
@@ -91,7 +99,11 @@ export function classifyFenceLine(text: string, start: number, end: number, fenc
 
 /** The language named by a fence's info string: `python`, `{.python}`, `py title="a.py"` → first word. */
 export function fenceLanguage(info: string): string | undefined {
-  const word = info.trim().split(/\s+/, 1)[0]?.replace(/^\{?\.?|\}$/g, "").toLowerCase();
+  const word = info
+    .trim()
+    .split(/\s+/, 1)[0]
+    ?.replace(/^\{?\.?|\}$/g, "")
+    .toLowerCase();
   return word ? word : undefined;
 }
 

@@ -32,7 +32,10 @@ describe("checkRelativePath", () => {
   });
 
   it("refuses a reserved name", () => {
-    expect(checkRelativePath("EXTRACTION_CONTEXT.md", ["EXTRACTION_CONTEXT.md"])).toMatchObject({ ok: false, code: "unsafe_path" });
+    expect(checkRelativePath("EXTRACTION_CONTEXT.md", ["EXTRACTION_CONTEXT.md"])).toMatchObject({
+      ok: false,
+      code: "unsafe_path",
+    });
   });
 });
 

@@ -11,21 +11,31 @@ export type PathCheck = { ok: true; path: string } | { ok: false; code: RefusalC
 export function checkRelativePath(raw: string, reserved: readonly string[] = []): PathCheck {
   const value = raw.trim();
   if (value === "") return { ok: false, code: "no_path", reason: "the marker names no path" };
-  if (/[\u0000-\u001f\u007f]/.test(value)) return { ok: false, code: "unsafe_path", reason: "the path holds control characters" };
+  if (/[\u0000-\u001f\u007f]/.test(value))
+    return { ok: false, code: "unsafe_path", reason: "the path holds control characters" };
   const slashed = value.replace(/\\/g, "/");
   if (slashed.startsWith("/") || /^[a-zA-Z]:/.test(slashed) || slashed.startsWith("~")) {
-    return { ok: false, code: "absolute_path", reason: `${value} is absolute; paths must be relative to the project root` };
+    return {
+      ok: false,
+      code: "absolute_path",
+      reason: `${value} is absolute; paths must be relative to the project root`,
+    };
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(slashed)) return { ok: false, code: "absolute_path", reason: `${value} is a URL, not a project path` };
-  if (slashed.endsWith("/")) return { ok: false, code: "unsafe_path", reason: `${value} names a directory, not a file` };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(slashed))
+    return { ok: false, code: "absolute_path", reason: `${value} is a URL, not a project path` };
+  if (slashed.endsWith("/"))
+    return { ok: false, code: "unsafe_path", reason: `${value} names a directory, not a file` };
   const normalised = path.posix.normalize(slashed);
   if (normalised === ".." || normalised.startsWith("../")) {
     return { ok: false, code: "outside_project", reason: `${value} escapes the project root` };
   }
-  if (normalised === "." || normalised === "") return { ok: false, code: "no_path", reason: "the marker names no file" };
+  if (normalised === "." || normalised === "")
+    return { ok: false, code: "no_path", reason: "the marker names no file" };
   const segments = normalised.split("/");
-  if (segments.some((s) => s.toLowerCase() === ".git")) return { ok: false, code: "unsafe_path", reason: `${value} is inside .git` };
-  if (reserved.includes(normalised)) return { ok: false, code: "unsafe_path", reason: `${value} is the name of the extraction context file` };
+  if (segments.some((s) => s.toLowerCase() === ".git"))
+    return { ok: false, code: "unsafe_path", reason: `${value} is inside .git` };
+  if (reserved.includes(normalised))
+    return { ok: false, code: "unsafe_path", reason: `${value} is the name of the extraction context file` };
   return { ok: true, path: normalised };
 }
 

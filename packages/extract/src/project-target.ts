@@ -15,6 +15,10 @@ export function readProjectTarget(root: string, file: string): ProjectTarget {
     const failure = toCliError(error);
     if (failure.code === "FILE_NOT_FOUND") return { ok: true, original: null };
     if (failure.code !== "PATH_OUTSIDE_PROJECT") throw failure;
-    return { ok: false, code: /outside the project root/.test(failure.message) ? "outside_project" : "unsafe_path", reason: failure.message };
+    return {
+      ok: false,
+      code: /outside the project root/.test(failure.message) ? "outside_project" : "unsafe_path",
+      reason: failure.message,
+    };
   }
 }

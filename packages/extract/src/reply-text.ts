@@ -12,7 +12,8 @@ function firstLine(text: string): string {
   return (end === -1 ? body : body.slice(0, end)).replace(/\r$/, "");
 }
 
-const held = (problem: TextProblem | null): FixedTextProblem | null => (problem ? { code: problem.code, reason: `the file holds ${problem.reason}` } : null);
+const held = (problem: TextProblem | null): FixedTextProblem | null =>
+  problem ? { code: problem.code, reason: `the file holds ${problem.reason}` } : null;
 
 const quoted = (line: string) => JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}…` : line);
 
@@ -28,9 +29,16 @@ export function checkShebang(text: string, original: string | null): FixedTextPr
   if (!had && !has) return null;
   if (had && has && was === now) return null;
   const why = "a shebang decides what runs the file";
-  if (!had) return { code: "shebang_changed", reason: `the reply adds a shebang line ${quoted(now)} the original does not have; ${why}` };
+  if (!had)
+    return {
+      code: "shebang_changed",
+      reason: `the reply adds a shebang line ${quoted(now)} the original does not have; ${why}`,
+    };
   if (!has) return { code: "shebang_changed", reason: `the reply drops the shebang line ${quoted(was)}; ${why}` };
-  return { code: "shebang_changed", reason: `the reply changes the shebang line from ${quoted(was)} to ${quoted(now)}; ${why}` };
+  return {
+    code: "shebang_changed",
+    reason: `the reply changes the shebang line from ${quoted(was)} to ${quoted(now)}; ${why}`,
+  };
 }
 
 /**
@@ -39,7 +47,10 @@ export function checkShebang(text: string, original: string | null): FixedTextPr
  */
 export function checkPlaceholder(text: string, original: string | null): FixedTextProblem | null {
   if (!text.includes(REDACTED) || (original ?? "").includes(REDACTED)) return null;
-  return { code: "secret_placeholder", reason: `the reply holds ${REDACTED} where the file had a key-like value that was scrubbed before it was sent; writing it would lose that value` };
+  return {
+    code: "secret_placeholder",
+    reason: `the reply holds ${REDACTED} where the file had a key-like value that was scrubbed before it was sent; writing it would lose that value`,
+  };
 }
 
 /**

@@ -7,19 +7,41 @@ import { project, reply, runDir } from "./test-helpers/project.js";
 describe("describeReply", () => {
   it("reads focus file, finish reason, hash and fence from the meta file", async () => {
     const root = project();
-    const meta = { file_to_fix: "src/a.py", finish_reason: "MAX_TOKENS", truncated: true, sha256_sent: "ab", fence: "````", model: "x" };
+    const meta = {
+      file_to_fix: "src/a.py",
+      finish_reason: "MAX_TOKENS",
+      truncated: true,
+      sha256_sent: "ab",
+      fence: "````",
+      model: "x",
+    };
     const dir = runDir(root, [{ file: "src/a.py", response: reply("src/a.py", "x"), meta }]);
     const source = await describeReply(path.join(dir, "response_1_a.md"), { warn: () => {} });
-    expect(source).toMatchObject({ focusFile: "src/a.py", focusFrom: "meta", finishReason: "MAX_TOKENS", truncated: true, sha256Sent: "ab", fence: "````" });
+    expect(source).toMatchObject({
+      focusFile: "src/a.py",
+      focusFrom: "meta",
+      finishReason: "MAX_TOKENS",
+      truncated: true,
+      sha256Sent: "ab",
+      fence: "````",
+    });
   });
 
   it("falls back to BATCH_SUMMARY.json, then to the request's last START instruction", async () => {
     const root = project();
     const summary = { success: true, results: [{ file_to_fix: "src/a.py", success: true, finish_reason: "STOP" }] };
     const dir = runDir(root, [{ file: "src/a.py", response: "x", meta: null }], { summary });
-    expect(await describeReply(path.join(dir, "response_1_a.md"), { warn: () => {} })).toMatchObject({ focusFile: "src/a.py", focusFrom: "summary", finishReason: "STOP" });
+    expect(await describeReply(path.join(dir, "response_1_a.md"), { warn: () => {} })).toMatchObject({
+      focusFile: "src/a.py",
+      focusFrom: "summary",
+      finishReason: "STOP",
+    });
 
-    const other = runDir(root, [{ file: "src/b.py", response: "x", meta: null, request: "…<!-- CODE_FILE_START: src/b.py -->…" }], { name: "gemini_batch_2" });
+    const other = runDir(
+      root,
+      [{ file: "src/b.py", response: "x", meta: null, request: "…<!-- CODE_FILE_START: src/b.py -->…" }],
+      { name: "gemini_batch_2" },
+    );
     const source = await describeReply(path.join(other, "response_1_b.md"), { warn: () => {} });
     expect(source).toMatchObject({ focusFile: "src/b.py", focusFrom: "request" });
     expect(source.finishReason).toBeUndefined();
@@ -38,7 +60,9 @@ describe("describeReply", () => {
   it("knows nothing about a bare response file", async () => {
     const root = project();
     writeFileSync(path.join(root, "reply.md"), "x");
-    expect(await describeReply(path.join(root, "reply.md"), { warn: () => {} })).toEqual({ responseFile: path.join(root, "reply.md") });
+    expect(await describeReply(path.join(root, "reply.md"), { warn: () => {} })).toEqual({
+      responseFile: path.join(root, "reply.md"),
+    });
   });
 });
 

@@ -13,7 +13,16 @@ export const ResponseMetaSchema = z.looseObject({
 });
 
 const SummarySchema = z.looseObject({
-  results: z.array(z.looseObject({ file_to_fix: z.string().optional(), success: z.boolean().optional(), finish_reason: z.string().nullable().optional(), error: z.unknown().optional() })).optional(),
+  results: z
+    .array(
+      z.looseObject({
+        file_to_fix: z.string().optional(),
+        success: z.boolean().optional(),
+        finish_reason: z.string().nullable().optional(),
+        error: z.unknown().optional(),
+      }),
+    )
+    .optional(),
 });
 
 export type ResponseMeta = z.infer<typeof ResponseMetaSchema>;
@@ -63,7 +72,11 @@ export async function readSummaryResults(dir: string): Promise<SummaryResult[] |
   return parsed.success ? parsed.data.results : undefined;
 }
 
-const stemKey = (value: string) => path.parse(value).name.replace(/[^A-Za-z0-9]+/g, "_").toLowerCase();
+const stemKey = (value: string) =>
+  path
+    .parse(value)
+    .name.replace(/[^A-Za-z0-9]+/g, "_")
+    .toLowerCase();
 
 function summaryEntry(results: SummaryResult[] | undefined, n: number, stem: string): SummaryResult | undefined {
   if (!results) return undefined;
@@ -78,7 +91,10 @@ function summaryEntry(results: SummaryResult[] | undefined, n: number, stem: str
  * beside it, else BATCH_SUMMARY.json, else the last CODE_FILE_START instruction in the request.
  * A bare response file (no run directory) yields only its own path.
  */
-export async function describeReply(responseFile: string, options: { warn(message: string): void; summary?: SummaryResult[] }): Promise<ReplySource> {
+export async function describeReply(
+  responseFile: string,
+  options: { warn(message: string): void; summary?: SummaryResult[] },
+): Promise<ReplySource> {
   const source: ReplySource = { responseFile };
   const name = path.basename(responseFile);
   const match = RESPONSE_NAME.exec(name);
@@ -103,8 +119,10 @@ export async function describeReply(responseFile: string, options: { warn(messag
   const n = Number(match[1]);
   const entry = summaryEntry(options.summary ?? (await readSummaryResults(dir)), n, match[2]!);
   if (entry) {
-    if (!source.focusFile && entry.file_to_fix) Object.assign(source, { focusFile: entry.file_to_fix, focusFrom: "summary" });
-    if (source.finishReason === undefined && entry.finish_reason !== undefined) source.finishReason = entry.finish_reason;
+    if (!source.focusFile && entry.file_to_fix)
+      Object.assign(source, { focusFile: entry.file_to_fix, focusFrom: "summary" });
+    if (source.finishReason === undefined && entry.finish_reason !== undefined)
+      source.finishReason = entry.finish_reason;
   }
   if (!source.focusFile) {
     try {

@@ -1,7 +1,13 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createUniqueDir, localStamp } from "@gembatch/core";
-import { CONTEXT_JSON, CONTEXT_MARKDOWN, renderContextMarkdown, type ContextSource, type ExtractionContext } from "./context-file.js";
+import {
+  CONTEXT_JSON,
+  CONTEXT_MARKDOWN,
+  renderContextMarkdown,
+  type ContextSource,
+  type ExtractionContext,
+} from "./context-file.js";
 import { countLines, extractFromText, sha256 } from "./extract-text.js";
 import { applyFileFormat, DEFAULT_FORMAT, detectFileFormat } from "./file-format.js";
 import { checkOutputDir, resolveInputs } from "./inputs.js";
@@ -78,7 +84,14 @@ function mergeAcrossReplies(pending: Pending[], refused: FileRefusal[], warnings
   for (const [file, list] of byPath) {
     const sources = [...new Set(list.map((p) => p.source))].join(", ");
     if (new Set(list.map((p) => p.block.sha256)).size > 1) {
-      for (const p of list) refused.push({ path: file, code: "conflicting_blocks", reason: `different versions of ${file} in ${sources}`, line: p.block.line, source: p.source });
+      for (const p of list)
+        refused.push({
+          path: file,
+          code: "conflicting_blocks",
+          reason: `different versions of ${file} in ${sources}`,
+          line: p.block.line,
+          source: p.source,
+        });
     } else {
       if (list.length > 1) warnings.push(`${file}: the same content in ${sources}; extracted once`);
       kept.push(list[0]!);
@@ -92,7 +105,8 @@ export async function runExtract(options: RunExtractOptions, deps: RunExtractDep
   const now = deps.now?.() ?? new Date();
   const rel = (file: string) => shownPath(options.projectRoot, file);
   const outputGiven = options.outputDir === undefined ? undefined : path.resolve(options.cwd, options.outputDir);
-  if (outputGiven) checkOutputDir({ given: options.outputDir!, resolved: outputGiven, projectRoot: options.projectRoot });
+  if (outputGiven)
+    checkOutputDir({ given: options.outputDir!, resolved: outputGiven, projectRoot: options.projectRoot });
   const { responses } = await resolveInputs(options.markdownFile, options.cwd);
   const explicit = options.files?.map(normaliseRequested);
   const reserved = [CONTEXT_MARKDOWN, CONTEXT_JSON];
@@ -107,10 +121,17 @@ export async function runExtract(options: RunExtractOptions, deps: RunExtractDep
     const source = rel(file);
     const dir = path.dirname(file);
     if (!summaries.has(dir)) summaries.set(dir, await readSummaryResults(dir));
-    const reply = await describeReply(file, { warn: (m) => warnings.push(`${source}: ${m}`), summary: summaries.get(dir) });
-    const named = reply.focusFile === undefined ? undefined : normaliseRequested(toProjectRelative(reply.focusFile, options.projectRoot));
+    const reply = await describeReply(file, {
+      warn: (m) => warnings.push(`${source}: ${m}`),
+      summary: summaries.get(dir),
+    });
+    const named =
+      reply.focusFile === undefined
+        ? undefined
+        : normaliseRequested(toProjectRelative(reply.focusFile, options.projectRoot));
     const focus = named ?? (explicit?.length === 1 ? explicit[0] : undefined);
-    if (reply.finishReason === undefined && !reply.truncated) deps.info?.(`${source}: finish reason unknown (no metadata); relying on the END markers`);
+    if (reply.finishReason === undefined && !reply.truncated)
+      deps.info?.(`${source}: finish reason unknown (no metadata); relying on the END markers`);
     let text = await readFile(file, "utf8");
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const result = extractFromText(text, {
@@ -124,7 +145,13 @@ export async function runExtract(options: RunExtractOptions, deps: RunExtractDep
     });
     warnings.push(...result.warnings.map((w) => `${source}: ${w}`));
     refused.push(...result.refused.map((r) => ({ ...r, source })));
-    for (const block of result.blocks) pending.push({ block, source, ...(reply.sha256Sent ? { sha256Sent: reply.sha256Sent } : {}), ...(focus ? { focus } : {}) });
+    for (const block of result.blocks)
+      pending.push({
+        block,
+        source,
+        ...(reply.sha256Sent ? { sha256Sent: reply.sha256Sent } : {}),
+        ...(focus ? { focus } : {}),
+      });
     sources.push({
       response_file: source,
       meta_file: reply.metaFile ? rel(reply.metaFile) : null,
@@ -140,14 +167,21 @@ export async function runExtract(options: RunExtractOptions, deps: RunExtractDep
   if (explicit) {
     const seen = new Set([...pending.map((p) => p.block.path), ...refused.map((r) => r.path)]);
     for (const want of new Set(explicit)) {
-      if (!seen.has(want)) refused.push({ path: want, code: "missing_file", reason: `no reply has a block for ${want}`, source: responses.map(rel).join(", ") });
+      if (!seen.has(want))
+        refused.push({
+          path: want,
+          code: "missing_file",
+          reason: `no reply has a block for ${want}`,
+          source: responses.map(rel).join(", "),
+        });
     }
   }
 
   const ready: Array<Pending & { content: string; format: typeof DEFAULT_FORMAT }> = [];
   for (const item of pending) {
     const { block } = item;
-    const refuse = (code: FileRefusal["code"], reason: string) => refused.push({ path: block.path, code, reason, line: block.line, source: item.source });
+    const refuse = (code: FileRefusal["code"], reason: string) =>
+      refused.push({ path: block.path, code, reason, line: block.line, source: item.source });
     const target = readProjectTarget(options.projectRoot, block.path);
     if (!target.ok) {
       refuse(target.code, target.reason);
@@ -161,14 +195,20 @@ export async function runExtract(options: RunExtractOptions, deps: RunExtractDep
     }
     const format = target.original ? detectFileFormat(target.original) : DEFAULT_FORMAT;
     if (item.sha256Sent && block.path === item.focus) {
-      if (target.original === null) warnings.push(`${block.path}: no longer exists in the project (it was sent with sha256 ${item.sha256Sent.slice(0, 12)}…)`);
-      else if (sha256(target.original) !== item.sha256Sent) warnings.push(`${block.path}: changed in the project since it was sent; review the diff with care`);
+      if (target.original === null)
+        warnings.push(
+          `${block.path}: no longer exists in the project (it was sent with sha256 ${item.sha256Sent.slice(0, 12)}…)`,
+        );
+      else if (sha256(target.original) !== item.sha256Sent)
+        warnings.push(`${block.path}: changed in the project since it was sent; review the diff with care`);
     }
     ready.push({ ...item, content: applyFileFormat(block.content, format), format });
   }
 
   // Even with every reply refused the directory is made: its context is what apply reads the refusals from.
-  const outputDir = options.dryRun ? undefined : (outputGiven ?? createUniqueDir(options.tmpDir, `gemini_extracted_${localStamp(now)}`));
+  const outputDir = options.dryRun
+    ? undefined
+    : (outputGiven ?? createUniqueDir(options.tmpDir, `gemini_extracted_${localStamp(now)}`));
   const writer = outputDir ? createTreeWriter(outputDir) : undefined;
   const files: ExtractedFile[] = [];
   for (const item of ready) {
@@ -177,7 +217,12 @@ export async function runExtract(options: RunExtractOptions, deps: RunExtractDep
       try {
         await writer.write(item.block.path, item.content);
       } catch (error) {
-        refused.push({ path: item.block.path, code: "write_failed", reason: `could not write: ${(error as Error).message}`, source: item.source });
+        refused.push({
+          path: item.block.path,
+          code: "write_failed",
+          reason: `could not write: ${(error as Error).message}`,
+          source: item.source,
+        });
         continue;
       }
     }

@@ -88,7 +88,10 @@ export function scanReply(text: string): ScanResult {
     current = undefined;
     state = "outside";
   };
-  const noEnd = (where: string): BlockProblem => ({ code: "no_end_marker", reason: `no CODE_FILE_END marker ${where}` });
+  const noEnd = (where: string): BlockProblem => ({
+    code: "no_end_marker",
+    reason: `no CODE_FILE_END marker ${where}`,
+  });
 
   let pos = 0;
   const length = text.length;
@@ -104,13 +107,26 @@ export function scanReply(text: string): ScanResult {
         bodyEnd = pos;
         state = "after_fence";
       } else if (kind === "collides" && !current!.problem) {
-        current!.problem = { code: "ambiguous_fence", line: lineNo, reason: `line ${lineNo} opens another block with the same fence inside the file, so where the file ends is unclear` };
+        current!.problem = {
+          code: "ambiguous_fence",
+          line: lineNo,
+          reason: `line ${lineNo} opens another block with the same fence inside the file, so where the file ends is unclear`,
+        };
       }
     } else if (mayBeMarker(text, pos, end)) {
       const marker = parseMarkerLine(lineText(text, pos, end));
       if (marker?.kind === "start") {
         if (state !== "outside") finish(noEnd(`before the next START marker (line ${lineNo})`));
-        current = { startPath: marker.path, endPath: undefined, line: lineNo, contentLine: lineNo + 1, fence: undefined, language: undefined, content: undefined, problem: undefined };
+        current = {
+          startPath: marker.path,
+          endPath: undefined,
+          line: lineNo,
+          contentLine: lineNo + 1,
+          fence: undefined,
+          language: undefined,
+          content: undefined,
+          problem: undefined,
+        };
         state = "await_fence";
         afterStart = next;
       } else if (marker?.kind === "end") {
@@ -118,7 +134,10 @@ export function scanReply(text: string): ScanResult {
         else {
           current!.endPath = marker.path;
           if (!samePath(current!.startPath, marker.path)) {
-            finish({ code: "marker_mismatch", reason: `the END marker names ${marker.path} but the START marker names ${current!.startPath}` });
+            finish({
+              code: "marker_mismatch",
+              reason: `the END marker names ${marker.path} but the START marker names ${current!.startPath}`,
+            });
           } else if (state === "await_fence") {
             current!.content = bareContent(text, afterStart, pos);
             finish(current!.problem);

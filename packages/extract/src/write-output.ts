@@ -21,7 +21,8 @@ export function createTreeWriter(root: string): TreeWriter {
       verdict = (async () => {
         await mkdir(dir, { recursive: true });
         realRoot ??= realpath(root);
-        if (!isInside(await realRoot, await realpath(dir))) throw new Error(`${path.dirname(relative)} leads outside the output directory`);
+        if (!isInside(await realRoot, await realpath(dir)))
+          throw new Error(`${path.dirname(relative)} leads outside the output directory`);
       })();
       checked.set(dir, verdict);
     }

@@ -9,7 +9,9 @@ import { project, tempDir } from "../src/test-helpers/project.js";
 // Each directory under corpus/ is one model reply (reply.md), what the sender wrote beside it (meta.json,
 // request.md), the project's originals (project/), and the expected outcome (expected.json, expected/).
 const corpus = fileURLToPath(new URL("./corpus/", import.meta.url));
-const cases = readdirSync(corpus).filter((name) => existsSync(path.join(corpus, name, "expected.json"))).sort();
+const cases = readdirSync(corpus)
+  .filter((name) => existsSync(path.join(corpus, name, "expected.json")))
+  .sort();
 
 interface Expected {
   description: string;
@@ -21,11 +23,16 @@ interface Expected {
 }
 
 const read = (file: string) => readFileSync(file, "utf8");
-const byPath = <T extends { path: string | null }>(list: T[]) => [...list].sort((a, b) => `${a.path}`.localeCompare(`${b.path}`));
+const byPath = <T extends { path: string | null }>(list: T[]) =>
+  [...list].sort((a, b) => `${a.path}`.localeCompare(`${b.path}`));
 
 describe("extraction corpus", () => {
   it("covers every refusal code a reply can cause, with at least 30 replies", () => {
-    const codes = new Set(cases.flatMap((name) => (JSON.parse(read(path.join(corpus, name, "expected.json"))) as Expected).refused.map((r) => r.code)));
+    const codes = new Set(
+      cases.flatMap((name) =>
+        (JSON.parse(read(path.join(corpus, name, "expected.json"))) as Expected).refused.map((r) => r.code),
+      ),
+    );
     const reachable = RefusalCodes.filter((code) => code !== "write_failed");
     expect(cases.length).toBeGreaterThanOrEqual(30);
     expect(reachable.filter((code) => !codes.has(code))).toEqual([]);
@@ -37,7 +44,8 @@ describe("extraction corpus", () => {
     const setup = expected.setup ?? {};
     const root = project();
     if (existsSync(path.join(dir, "project"))) cpSync(path.join(dir, "project"), root, { recursive: true });
-    for (const file of setup.crlf_project ?? []) writeFileSync(path.join(root, file), read(path.join(root, file)).replace(/\n/g, "\r\n"));
+    for (const file of setup.crlf_project ?? [])
+      writeFileSync(path.join(root, file), read(path.join(root, file)).replace(/\n/g, "\r\n"));
     if (setup.symlink_outside) symlinkSync(tempDir(), path.join(root, setup.symlink_outside));
 
     let text = read(path.join(dir, "reply.md"));
@@ -54,21 +62,33 @@ describe("extraction corpus", () => {
     }
     writeFileSync(path.join(root, markdownFile), text);
 
-    const result = await runExtract({ markdownFile, cwd: root, projectRoot: root, tmpDir: path.join(root, "tmp"), ...(setup.files ? { files: setup.files } : {}) });
+    const result = await runExtract({
+      markdownFile,
+      cwd: root,
+      projectRoot: root,
+      tmpDir: path.join(root, "tmp"),
+      ...(setup.files ? { files: setup.files } : {}),
+    });
 
     expect(result.success ? 0 : 1, expected.description).toBe(expected.exit);
     expect(byPath(result.files.map((f) => ({ path: f.path, lines: f.lines })))).toEqual(byPath(expected.files));
     expect(byPath(result.refused.map((r) => ({ path: r.path, code: r.code })))).toEqual(byPath(expected.refused));
     if (expected.warnings) {
-      for (const fragment of expected.warnings) expect(result.warnings.some((w) => w.includes(fragment)), fragment).toBe(true);
+      for (const fragment of expected.warnings)
+        expect(
+          result.warnings.some((w) => w.includes(fragment)),
+          fragment,
+        ).toBe(true);
     } else {
       expect(result.warnings).toEqual([]);
     }
     // The context is written even when everything was refused: apply reads the refusals from it.
     const out = path.join(root, result.output_dir!);
     expect(existsSync(path.join(out, "EXTRACTION_CONTEXT.json"))).toBe(true);
-    if (result.files.length === 0) expect(readdirSync(out).sort()).toEqual(["EXTRACTION_CONTEXT.json", "EXTRACTION_CONTEXT.md"]);
-    for (const refusal of result.refused) if (refusal.path) expect(existsSync(path.join(out, refusal.path)), refusal.path).toBe(false);
+    if (result.files.length === 0)
+      expect(readdirSync(out).sort()).toEqual(["EXTRACTION_CONTEXT.json", "EXTRACTION_CONTEXT.md"]);
+    for (const refusal of result.refused)
+      if (refusal.path) expect(existsSync(path.join(out, refusal.path)), refusal.path).toBe(false);
     const exact = path.join(dir, "expected");
     if (existsSync(exact)) {
       for (const file of readdirSync(exact, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())) {

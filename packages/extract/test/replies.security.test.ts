@@ -7,12 +7,17 @@ import { project, put } from "../src/test-helpers/project.js";
 
 // Runs the built umbrella bin, as an agent or a developer would.
 const bin = fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));
-const gembatch = (cwd: string, args: string[]) => execa(process.execPath, [bin, ...args], { cwd, reject: false, env: { GEMINI_API_KEY: "", GOOGLE_API_KEY: "" } });
+const gembatch = (cwd: string, args: string[]) =>
+  execa(process.execPath, [bin, ...args], { cwd, reject: false, env: { GEMINI_API_KEY: "", GOOGLE_API_KEY: "" } });
 const ESC = "\u001b";
 if (!existsSync(bin)) throw new Error("build first: packages/cli/bin/gembatch.js is missing");
 
 function block(file: string, body: Buffer | string): Buffer {
-  return Buffer.concat([Buffer.from(`<!-- CODE_FILE_START: ${file} -->\n\`\`\`python\n`), Buffer.from(body), Buffer.from(`\`\`\`\n<!-- CODE_FILE_END: ${file} -->\n`)]);
+  return Buffer.concat([
+    Buffer.from(`<!-- CODE_FILE_START: ${file} -->\n\`\`\`python\n`),
+    Buffer.from(body),
+    Buffer.from(`\`\`\`\n<!-- CODE_FILE_END: ${file} -->\n`),
+  ]);
 }
 
 describe("gembatch extract against hostile replies (built bin)", () => {
@@ -28,7 +33,11 @@ describe("gembatch extract against hostile replies (built bin)", () => {
     expect(run.exitCode).toBe(1);
     const result = JSON.parse(run.stdout);
     expect(result.refused).toMatchObject([
-      { path: "src/a.py", code: "invalid_utf8", reason: "the file holds bytes that are not valid UTF-8 (U+FFFD) at line 1" },
+      {
+        path: "src/a.py",
+        code: "invalid_utf8",
+        reason: "the file holds bytes that are not valid UTF-8 (U+FFFD) at line 1",
+      },
       { path: "src/b.py", code: "nul_byte", reason: "the file holds a NUL byte at line 1" },
     ]);
     expect(result.files.map((f: { path: string }) => f.path)).toEqual(["src/c.py"]);
@@ -41,7 +50,9 @@ describe("gembatch extract against hostile replies (built bin)", () => {
     put(root, "reply.md", block(`src/${ESC}[2J${ESC}]0;all fixed\u0007.py`, "x = 1\n"));
     const run = await gembatch(root, ["extract", "reply.md"]);
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain("  src/\\x1b[2J\\x1b]0;all fixed\\x07.py: unsafe_path: the path holds control characters");
+    expect(run.stdout).toContain(
+      "  src/\\x1b[2J\\x1b]0;all fixed\\x07.py: unsafe_path: the path holds control characters",
+    );
     expect(run.stdout + run.stderr).not.toContain(ESC);
     expect(run.stdout + run.stderr).not.toContain("\u0007");
   });
@@ -52,7 +63,9 @@ describe("gembatch extract against hostile replies (built bin)", () => {
     put(root, name, `<!-- CODE_FILE_END: a.py -->\n${block("a.py", "x = 1\n").toString()}`);
     const run = await gembatch(root, ["extract", name]);
     expect(run.exitCode).toBe(0);
-    expect(run.stderr).toContain("warning: reply\\x1b[2J\\x1b]0;ok\\x07.md: CODE_FILE_END marker with no START marker at line 1");
+    expect(run.stderr).toContain(
+      "warning: reply\\x1b[2J\\x1b]0;ok\\x07.md: CODE_FILE_END marker with no START marker at line 1",
+    );
     expect(run.stderr).toContain("reply\\x1b[2J\\x1b]0;ok\\x07.md: finish reason unknown (no metadata)");
     const missing = await gembatch(root, ["extract", `gone${ESC}[2J.md`]);
     expect(missing.exitCode).toBe(2);
@@ -66,7 +79,13 @@ describe("gembatch extract against hostile replies (built bin)", () => {
     put(root, "reply.md", block("alias.py", "a = 2\n"));
     const run = await gembatch(root, ["extract", "reply.md", "--json"]);
     expect(run.exitCode).toBe(1);
-    expect(JSON.parse(run.stdout).refused).toMatchObject([{ path: "alias.py", code: "unsafe_path", reason: "path: a symlink (gembatch never writes through a link): alias.py" }]);
+    expect(JSON.parse(run.stdout).refused).toMatchObject([
+      {
+        path: "alias.py",
+        code: "unsafe_path",
+        reason: "path: a symlink (gembatch never writes through a link): alias.py",
+      },
+    ]);
   });
 
   it("a directory of the project linking into .git is refused", async () => {
@@ -76,6 +95,8 @@ describe("gembatch extract against hostile replies (built bin)", () => {
     writeFileSync(path.join(root, "reply.md"), block("hooks/pre-commit", "print('x')\n"));
     const run = await gembatch(root, ["extract", "reply.md", "--json"]);
     expect(run.exitCode).toBe(1);
-    expect(JSON.parse(run.stdout).refused).toMatchObject([{ path: "hooks/pre-commit", code: "unsafe_path", reason: "path: a symlink into .git: hooks/pre-commit" }]);
+    expect(JSON.parse(run.stdout).refused).toMatchObject([
+      { path: "hooks/pre-commit", code: "unsafe_path", reason: "path: a symlink into .git: hooks/pre-commit" },
+    ]);
   });
 });

@@ -1,5 +1,14 @@
 import { Readable, Writable } from "node:stream";
-import { CliError, executeCommand, firstLine, loadConfig, redactSecrets, toCliError, type CommandDefinition, type ProgressListener } from "@gembatch/core";
+import {
+  CliError,
+  executeCommand,
+  firstLine,
+  loadConfig,
+  redactSecrets,
+  toCliError,
+  type CommandDefinition,
+  type ProgressListener,
+} from "@gembatch/core";
 import { capCost } from "./cost-cap.js";
 import { guardToolPaths } from "./path-guard.js";
 import type { ToolSpec } from "./tools.js";
@@ -39,7 +48,9 @@ function sink(write: (text: string) => void): Writable {
 
 function summary(text: string): string {
   const trimmed = text.trim();
-  return trimmed.length <= SUMMARY_LIMIT ? trimmed : `${trimmed.slice(0, SUMMARY_LIMIT)}\n… (cut; the whole result is in structuredContent)`;
+  return trimmed.length <= SUMMARY_LIMIT
+    ? trimmed
+    : `${trimmed.slice(0, SUMMARY_LIMIT)}\n… (cut; the whole result is in structuredContent)`;
 }
 
 export function errorResult(thrown: unknown): ToolResult {
@@ -69,7 +80,12 @@ function configuredMaxCost(io: ToolCallIo): number | undefined {
  * as the CLI (config, validation, errors, exit code); the server's cancellation is the command's abort
  * signal, as Ctrl-C is on the command line, so the command saves its state and can be resumed.
  */
-export async function callTool(spec: ToolSpec, definition: CommandDefinition, args: Record<string, unknown>, io: ToolCallIo): Promise<ToolResult> {
+export async function callTool(
+  spec: ToolSpec,
+  definition: CommandDefinition,
+  args: Record<string, unknown>,
+  io: ToolCallIo,
+): Promise<ToolResult> {
   try {
     guardToolPaths(spec, args, { cwd: io.cwd, root: io.root });
     args = capCost(spec, args, io.maxCost, io.maxCost === undefined ? undefined : configuredMaxCost(io));
@@ -93,7 +109,8 @@ export async function callTool(spec: ToolSpec, definition: CommandDefinition, ar
       ...(io.onProgress ? { onProgress: io.onProgress } : {}),
     },
   );
-  if (!outcome.result) return errorResult(outcome.error ?? new CliError("INTERNAL", "the command gave neither a result nor an error"));
+  if (!outcome.result)
+    return errorResult(outcome.error ?? new CliError("INTERNAL", "the command gave neither a result nor an error"));
   const structured = JSON.parse(redactSecrets(JSON.stringify(outcome.result))) as Record<string, unknown>;
   const status = outcome.exitCode === 0 ? "" : `exit ${outcome.exitCode}: `;
   return {

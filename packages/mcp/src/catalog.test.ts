@@ -5,7 +5,16 @@ import { createCatalog, inputJsonSchema } from "./catalog.js";
 import type { ToolSpec } from "./tools.js";
 
 const command = (name: string, schema: z.ZodType, subcommands: ReturnType<typeof defineCommand>[] = []) =>
-  defineCommand({ name, summary: `${name} summary`, options: [], examples: [], schema, subcommands, run: async () => ({ success: true }), renderText: () => "" });
+  defineCommand({
+    name,
+    summary: `${name} summary`,
+    options: [],
+    examples: [],
+    schema,
+    subcommands,
+    run: async () => ({ success: true }),
+    renderText: () => "",
+  });
 
 const tool = (name: string, cmd: ToolSpec["command"]): ToolSpec => ({
   name,
@@ -21,8 +30,16 @@ describe("createCatalog", () => {
     const loads: string[] = [];
     const status = command("status", z.object({ watch: z.boolean().default(false) }).strict());
     const commands: LazyCommand[] = [
-      { name: "submit", summary: "", load: async () => (loads.push("submit"), command("submit", z.object({}).strict(), [status])) },
-      { name: "send", summary: "", load: async () => (loads.push("send"), command("send", z.object({ max_cost: z.number().optional() }).strict())) },
+      {
+        name: "submit",
+        summary: "",
+        load: async () => (loads.push("submit"), command("submit", z.object({}).strict(), [status])),
+      },
+      {
+        name: "send",
+        summary: "",
+        load: async () => (loads.push("send"), command("send", z.object({ max_cost: z.number().optional() }).strict())),
+      },
     ];
     const catalog = createCatalog(commands, [tool("send", ["send"]), tool("submit-status", ["submit", "status"])]);
     expect(loads).toEqual([]);
@@ -35,7 +52,13 @@ describe("createCatalog", () => {
       title: "submit-status",
       description: "submit-status effects.\n\nstatus summary",
       inputSchema: z.toJSONSchema(status.schema, { io: "input" }),
-      annotations: { title: "submit-status", readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+      annotations: {
+        title: "submit-status",
+        readOnlyHint: false,
+        destructiveHint: true,
+        idempotentHint: false,
+        openWorldHint: true,
+      },
     });
   });
 

@@ -26,7 +26,10 @@ export interface McpCommandOptions {
 export function configureMcpCommand(command: Command, io: NativeCommandIo, options: McpCommandOptions): Command {
   return command
     .description("Serve every command as an MCP tool over stdio (for Claude Code, gemini-cli and other agents)")
-    .option("--max-cost <usd>", "the most one call to send, apply or scan-and-fix may spend; a call asking for more is refused")
+    .option(
+      "--max-cost <usd>",
+      "the most one call to send, apply or scan-and-fix may spend; a call asking for more is refused",
+    )
     .addHelpText("after", EXAMPLES)
     .action(async (opts: { maxCost?: string }) => {
       const maxCost = opts.maxCost === undefined ? undefined : Number(opts.maxCost);

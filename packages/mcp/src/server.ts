@@ -45,7 +45,10 @@ export async function serveMcp(options: McpServerOptions): Promise<void> {
   const runtime = () => (loading ??= loadRuntime(options));
   const shutdown = new AbortController();
   const inflight = new Set<Promise<unknown>>();
-  const server = new Server({ name: "gembatch", version: options.version }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
+  const server = new Server(
+    { name: "gembatch", version: options.version },
+    { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
+  );
 
   // Every request in hand is answered before the server closes, even when the client has stopped writing.
   const track = async <T>(work: Promise<T>): Promise<T> => {
@@ -57,32 +60,42 @@ export async function serveMcp(options: McpServerOptions): Promise<void> {
     }
   };
 
-  server.setRequestHandler(ListToolsRequestSchema, () => track(runtime().then(async ({ catalog }) => ({ tools: await catalog.list() }))));
+  server.setRequestHandler(ListToolsRequestSchema, () =>
+    track(runtime().then(async ({ catalog }) => ({ tools: await catalog.list() }))),
+  );
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const spec = TOOLS.find((tool) => tool.name === request.params.name);
-    if (!spec) throw new McpError(ErrorCode.InvalidParams, `unknown tool: ${request.params.name} (tools/list names them)`);
+    if (!spec)
+      throw new McpError(ErrorCode.InvalidParams, `unknown tool: ${request.params.name} (tools/list names them)`);
     const token = extra._meta?.progressToken;
     const onProgress =
       token === undefined
         ? undefined
-        : risingProgress((notice) => void extra.sendNotification({ method: "notifications/progress", params: { progressToken: token, ...notice } }).catch(() => {}));
-    return track((async () => {
-      const { root, catalog, callTool, errorResult } = await runtime();
-      try {
-        const definition = await catalog.definition(spec);
-        return await callTool(spec, definition, request.params.arguments ?? {}, {
-          cwd: options.cwd,
-          root,
-          env: options.env,
-          signal: AbortSignal.any([extra.signal, shutdown.signal]),
-          log: options.log,
-          ...(options.maxCost === undefined ? {} : { maxCost: options.maxCost }),
-          ...(onProgress ? { onProgress } : {}),
-        });
-      } catch (error) {
-        return errorResult(error);
-      }
-    })());
+        : risingProgress(
+            (notice) =>
+              void extra
+                .sendNotification({ method: "notifications/progress", params: { progressToken: token, ...notice } })
+                .catch(() => {}),
+          );
+    return track(
+      (async () => {
+        const { root, catalog, callTool, errorResult } = await runtime();
+        try {
+          const definition = await catalog.definition(spec);
+          return await callTool(spec, definition, request.params.arguments ?? {}, {
+            cwd: options.cwd,
+            root,
+            env: options.env,
+            signal: AbortSignal.any([extra.signal, shutdown.signal]),
+            log: options.log,
+            ...(options.maxCost === undefined ? {} : { maxCost: options.maxCost }),
+            ...(onProgress ? { onProgress } : {}),
+          });
+        } catch (error) {
+          return errorResult(error);
+        }
+      })(),
+    );
   });
   server.onerror = (error) => options.log(`gembatch mcp: ${error.message}\n`);
 
@@ -93,7 +106,9 @@ export async function serveMcp(options: McpServerOptions): Promise<void> {
     server.onclose = () => resolve();
   });
   await server.connect(transport);
-  options.log(`gembatch mcp: serving ${TOOLS.length} tools in ${options.cwd}${options.maxCost === undefined ? "" : `, at most $${options.maxCost} a call`}\n`);
+  options.log(
+    `gembatch mcp: serving ${TOOLS.length} tools in ${options.cwd}${options.maxCost === undefined ? "" : `, at most $${options.maxCost} a call`}\n`,
+  );
   await Promise.race([options.stopped, clientGone]);
   shutdown.abort(new DOMException("the MCP server is stopping", "AbortError"));
   await Promise.allSettled([...inflight]);
@@ -110,6 +125,10 @@ interface Runtime {
 }
 
 async function loadRuntime(options: McpServerOptions): Promise<Runtime> {
-  const [{ findProjectRoot }, { createCatalog }, { callTool, errorResult }] = await Promise.all([import("@gembatch/core"), import("./catalog.js"), import("./call-tool.js")]);
+  const [{ findProjectRoot }, { createCatalog }, { callTool, errorResult }] = await Promise.all([
+    import("@gembatch/core"),
+    import("./catalog.js"),
+    import("./call-tool.js"),
+  ]);
   return { root: findProjectRoot(options.cwd).root, catalog: createCatalog(options.commands), callTool, errorResult };
 }

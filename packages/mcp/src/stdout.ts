@@ -5,7 +5,10 @@ import { Writable } from "node:stream";
  * process.stdout (a dependency's stray log line) is sent to stderr instead, where it cannot corrupt the
  * JSON-RPC stream the client reads.
  */
-export function claimStdout(stdout: NodeJS.WriteStream = process.stdout, stderr: NodeJS.WriteStream = process.stderr): Writable {
+export function claimStdout(
+  stdout: NodeJS.WriteStream = process.stdout,
+  stderr: NodeJS.WriteStream = process.stderr,
+): Writable {
   const write = stdout.write.bind(stdout) as (chunk: Buffer | string) => boolean;
   const protocol = new Writable({
     write(chunk: Buffer | string, _encoding, done) {
@@ -13,6 +16,7 @@ export function claimStdout(stdout: NodeJS.WriteStream = process.stdout, stderr:
       else stdout.once("drain", () => done());
     },
   });
-  stdout.write = ((...args: Parameters<NodeJS.WriteStream["write"]>) => stderr.write(...(args as [string]))) as NodeJS.WriteStream["write"];
+  stdout.write = ((...args: Parameters<NodeJS.WriteStream["write"]>) =>
+    stderr.write(...(args as [string]))) as NodeJS.WriteStream["write"];
   return protocol;
 }

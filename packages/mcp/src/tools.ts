@@ -41,7 +41,8 @@ export const TOOLS: ToolSpec[] = [
     name: "scan",
     command: ["scan"],
     title: "Scan for code to fix",
-    effects: "Local, no API call, no cost. Changes no source file; report: true writes issue reports under tmp/issues, sarif writes that file.",
+    effects:
+      "Local, no API call, no cost. Changes no source file; report: true writes issue reports under tmp/issues, sarif writes that file.",
     annotations: { ...local, idempotentHint: true },
     paths: [{ key: "paths" }, { key: "rules_file" }, { key: "sarif" }, { key: "baseline" }],
   },
@@ -49,7 +50,8 @@ export const TOOLS: ToolSpec[] = [
     name: "report",
     command: ["report"],
     title: "Write an issue report",
-    effects: "Local, no API call, no cost. Writes one issue report (default tmp/issues/fix_<issue>.md); changes no source file.",
+    effects:
+      "Local, no API call, no cost. Writes one issue report (default tmp/issues/fix_<issue>.md); changes no source file.",
     annotations: { ...local, idempotentHint: true },
     paths: [{ key: "files_to_fix" }, { key: "details_file" }, { key: "context_files" }, { key: "output_file" }],
   },
@@ -66,7 +68,8 @@ export const TOOLS: ToolSpec[] = [
     name: "extract",
     command: ["extract"],
     title: "Extract fixed files from replies",
-    effects: "Local, no API call, no cost. Writes the extracted files to a new directory under tmp; changes no source file. dry_run: true writes nothing.",
+    effects:
+      "Local, no API call, no cost. Writes the extracted files to a new directory under tmp; changes no source file. dry_run: true writes nothing.",
     annotations: { ...local, idempotentHint: true },
     paths: [{ key: "markdown_file" }, { key: "output_dir" }, { key: "files" }],
   },
@@ -92,7 +95,8 @@ export const TOOLS: ToolSpec[] = [
     name: "submit",
     command: ["submit"],
     title: "Submit JSONL batches to the Batch API (costs money)",
-    effects: "SPENDS MONEY: uploads each *.jsonl file in dir and creates one Batch API job for it (never twice). Writes the state, log and report files in work_dir. Cancelling saves the state; calling again resumes.",
+    effects:
+      "SPENDS MONEY: uploads each *.jsonl file in dir and creates one Batch API job for it (never twice). Writes the state, log and report files in work_dir. Cancelling saves the state; calling again resumes.",
     annotations: { ...local, openWorldHint: true },
     paths: [{ key: "dir" }, { key: "work_dir" }],
   },
@@ -125,7 +129,8 @@ export const TOOLS: ToolSpec[] = [
     name: "submit-cancel",
     command: ["submit", "cancel"],
     title: "Cancel batch jobs",
-    effects: "CANCELS running Batch API jobs (all of this work_dir, or the batches listed); their unfinished requests are lost.",
+    effects:
+      "CANCELS running Batch API jobs (all of this work_dir, or the batches listed); their unfinished requests are lost.",
     annotations: { ...local, destructiveHint: true, openWorldHint: true },
     paths: [{ key: "work_dir" }],
   },
@@ -141,10 +146,14 @@ export const TOOLS: ToolSpec[] = [
     name: "doctor",
     command: ["doctor"],
     title: "Check the set-up",
-    effects: "Read only. Makes one one-token API call (a fraction of a cent) unless skip_api_call is true; never shows the key.",
+    effects:
+      "Read only. Makes one one-token API call (a fraction of a cent) unless skip_api_call is true; never shows the key.",
     annotations: { ...readOnly, openWorldHint: true },
     paths: [],
     // The call sends the API key to that URL: over MCP it is the server's setting, not the caller's.
-    refused: { base_url: "the API host comes from the server's GEMBATCH_BASE_URL or gembatch.config.json, never from a tool call (the key is sent there)" },
+    refused: {
+      base_url:
+        "the API host comes from the server's GEMBATCH_BASE_URL or gembatch.config.json, never from a tool call (the key is sent there)",
+    },
   },
 ];

@@ -17,15 +17,25 @@ function project(): string {
   });
 }
 
-const reply = (file: string) => `<!-- CODE_FILE_START: ${file} -->\n\`\`\`python\nx = 2\n\`\`\`\n<!-- CODE_FILE_END: ${file} -->\n`;
-const answer = (file: string, extra: Record<string, unknown> = {}) => ({ match: { text: `FILE TO FIX: ${file}` }, reply: { text: reply(file), ...extra } });
+const reply = (file: string) =>
+  `<!-- CODE_FILE_START: ${file} -->\n\`\`\`python\nx = 2\n\`\`\`\n<!-- CODE_FILE_END: ${file} -->\n`;
+const answer = (file: string, extra: Record<string, unknown> = {}) => ({
+  match: { text: `FILE TO FIX: ${file}` },
+  reply: { text: reply(file), ...extra },
+});
 
 /** src/b.py's first request hangs (long enough to be cancelled); every later request is answered at once. */
-const script = [answer("src/a.py"), { ...answer("src/b.py", { delayMs: 120_000 }), times: 1 }, answer("src/b.py"), answer("src/c.py")];
+const script = [
+  answer("src/a.py"),
+  { ...answer("src/b.py", { delayMs: 120_000 }), times: 1 },
+  answer("src/b.py"),
+  answer("src/c.py"),
+];
 
 type Emu = Awaited<ReturnType<typeof emulator>>;
 /** Requests answered for a file (a request is recorded when its reply is sent). */
-const answeredFor = (emu: Emu, file: string) => emu.record.generate.filter((g) => g.prompt.includes(`FILE TO FIX: ${file}`)).length;
+const answeredFor = (emu: Emu, file: string) =>
+  emu.record.generate.filter((g) => g.prompt.includes(`FILE TO FIX: ${file}`)).length;
 /** Requests received, answered or not. */
 const received = (emu: Emu) => emu.record.counts.generateContent ?? 0;
 
@@ -37,22 +47,35 @@ describe("long work over MCP: progress notifications and cancellation (built bin
     const args = { issue_report_file: REPORT, files_to_fix: FILES, output_dir: "tmp/run", concurrency: 1 };
     const progress: Progress[] = [];
     const controller = new AbortController();
-    const call = session.client.callTool({ name: "send", arguments: args }, undefined, { signal: controller.signal, onprogress: (p) => void progress.push(p) });
+    const call = session.client.callTool({ name: "send", arguments: args }, undefined, {
+      signal: controller.signal,
+      onprogress: (p) => void progress.push(p),
+    });
     // concurrency 1: a.py first, then b.py, whose reply hangs.
-    await until(() => progress.some((p) => p.progress >= 1) && received(emu) === 2, "a.py answered and b.py's request out");
+    await until(
+      () => progress.some((p) => p.progress >= 1) && received(emu) === 2,
+      "a.py answered and b.py's request out",
+    );
     controller.abort("the user pressed stop");
     await expect(call).rejects.toThrow();
 
     // The server carries on until the command has saved the run (the summary says what is left), then serves on.
     const summaryFile = path.join(root, "tmp/run/BATCH_SUMMARY.json");
-    await until(() => existsSync(summaryFile) && /interrupted/.test(readFileSync(summaryFile, "utf8")), "the interrupted run's summary");
+    await until(
+      () => existsSync(summaryFile) && /interrupted/.test(readFileSync(summaryFile, "utf8")),
+      "the interrupted run's summary",
+    );
     const saved = JSON.parse(readFileSync(summaryFile, "utf8"));
-    expect(saved.results.filter((r: { success: boolean }) => r.success).map((r: { file_to_fix: string }) => r.file_to_fix)).toEqual(["src/a.py"]);
+    expect(
+      saved.results.filter((r: { success: boolean }) => r.success).map((r: { file_to_fix: string }) => r.file_to_fix),
+    ).toEqual(["src/a.py"]);
     expect(progress[0]).toMatchObject({ progress: 0, total: 3 });
     expect(progress.at(-1)).toMatchObject({ progress: 1, total: 3, message: expect.stringMatching(/^send 1\/3/) });
 
     const resumedProgress: Progress[] = [];
-    const resumed = await session.client.callTool({ name: "send", arguments: { ...args, resume: true } }, undefined, { onprogress: (p) => void resumedProgress.push(p) });
+    const resumed = await session.client.callTool({ name: "send", arguments: { ...args, resume: true } }, undefined, {
+      onprogress: (p) => void resumedProgress.push(p),
+    });
     expect(resumed.isError).toBeFalsy();
     expect(resumed.structuredContent).toMatchObject({ success: true, files_processed: 3, files_succeeded: 3 });
     expect(received(emu)).toBe(4);
@@ -69,49 +92,113 @@ describe("long work over MCP: progress notifications and cancellation (built bin
     const root = project();
     const emu = await emulator({ script });
     const session = await connect(root, emu);
-    const call = session.client.callTool({ name: "send", arguments: { issue_report_file: REPORT, files_to_fix: FILES, output_dir: "tmp/run", concurrency: 1 } });
+    const call = session.client.callTool({
+      name: "send",
+      arguments: { issue_report_file: REPORT, files_to_fix: FILES, output_dir: "tmp/run", concurrency: 1 },
+    });
     await until(() => received(emu) === 2, "b.py's request out");
-    const exited = new Promise<number | null>((resolve) => session.transport["_process"]?.once("exit", (code: number | null) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      session.transport["_process"]?.once("exit", (code: number | null) => resolve(code)),
+    );
     process.kill(session.transport.pid!, "SIGINT");
     const result = await call;
     // The same answer `gembatch send --json` gives to Ctrl-C: its result, stopped: interrupted, exit 130.
-    expect(result).toMatchObject({ structuredContent: { success: false, stopped: "interrupted" }, _meta: { "gembatch/exit_code": 130 } });
+    expect(result).toMatchObject({
+      structuredContent: { success: false, stopped: "interrupted" },
+      _meta: { "gembatch/exit_code": 130 },
+    });
     expect((result.content as Array<{ text: string }>)[0]!.text).toMatch(/^exit 130: /);
     expect(await exited).toBe(130);
-    expect(JSON.parse(readFileSync(path.join(root, "tmp/run/BATCH_SUMMARY.json"), "utf8")).results.some((r: { file_to_fix: string; success: boolean }) => r.file_to_fix === "src/a.py" && r.success)).toBe(true);
+    expect(
+      JSON.parse(readFileSync(path.join(root, "tmp/run/BATCH_SUMMARY.json"), "utf8")).results.some(
+        (r: { file_to_fix: string; success: boolean }) => r.file_to_fix === "src/a.py" && r.success,
+      ),
+    ).toBe(true);
   });
 
   it("a client that closes stdin stops the server at once: the call in flight is interrupted, answered and saved", async () => {
     const root = project();
     const emu = await emulator({ script });
     const lines = [
-      { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } } },
+      {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } },
+      },
       { jsonrpc: "2.0", method: "notifications/initialized" },
-      { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "send", arguments: { issue_report_file: REPORT, files_to_fix: FILES, output_dir: "tmp/run", concurrency: 1 } } },
+      {
+        jsonrpc: "2.0",
+        id: 2,
+        method: "tools/call",
+        params: {
+          name: "send",
+          arguments: { issue_report_file: REPORT, files_to_fix: FILES, output_dir: "tmp/run", concurrency: 1 },
+        },
+      },
     ];
-    const child = execa(process.execPath, [BIN, "mcp"], { cwd: root, env: { GEMINI_API_KEY: KEY, GEMBATCH_BASE_URL: emu.url, CI: "1" }, reject: false });
+    const child = execa(process.execPath, [BIN, "mcp"], {
+      cwd: root,
+      env: { GEMINI_API_KEY: KEY, GEMBATCH_BASE_URL: emu.url, CI: "1" },
+      reject: false,
+    });
     child.stdin!.write(`${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
     await until(() => received(emu) === 2, "b.py's request out"); // b.py's reply would take two minutes
     child.stdin!.end();
     const run = await child;
     expect(run.exitCode).toBe(0);
-    const answer = run.stdout.split("\n").map((l) => JSON.parse(l)).find((m) => m.id === 2);
-    expect(answer.result).toMatchObject({ structuredContent: { stopped: "interrupted" }, _meta: { "gembatch/exit_code": 130 } });
-    expect(JSON.parse(readFileSync(path.join(root, "tmp/run/BATCH_SUMMARY.json"), "utf8")).results.find((r: { file_to_fix: string }) => r.file_to_fix === "src/a.py").success).toBe(true);
+    const answer = run.stdout
+      .split("\n")
+      .map((l) => JSON.parse(l))
+      .find((m) => m.id === 2);
+    expect(answer.result).toMatchObject({
+      structuredContent: { stopped: "interrupted" },
+      _meta: { "gembatch/exit_code": 130 },
+    });
+    expect(
+      JSON.parse(readFileSync(path.join(root, "tmp/run/BATCH_SUMMARY.json"), "utf8")).results.find(
+        (r: { file_to_fix: string }) => r.file_to_fix === "src/a.py",
+      ).success,
+    ).toBe(true);
   });
 
   it("stdout carries protocol messages only: every line a JSON-RPC message, the log on stderr", async () => {
     const root = project();
     const lines = [
-      { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } } },
+      {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } },
+      },
       { jsonrpc: "2.0", method: "notifications/initialized" },
       { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "scan", arguments: { paths: ["src"] } } },
-      { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "send", arguments: { issue_report_file: REPORT, files_to_fix: FILES, dry_run: true } } },
+      {
+        jsonrpc: "2.0",
+        id: 3,
+        method: "tools/call",
+        params: { name: "send", arguments: { issue_report_file: REPORT, files_to_fix: FILES, dry_run: true } },
+      },
       { jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "nope", arguments: {} } },
     ];
-    const run = await execa(process.execPath, [BIN, "mcp"], { cwd: root, input: `${lines.map((l) => JSON.stringify(l)).join("\n")}\n`, env: { GEMINI_API_KEY: KEY, GEMBATCH_BASE_URL: "http://127.0.0.1:9", CI: "1" }, reject: false });
+    const run = await execa(process.execPath, [BIN, "mcp"], {
+      cwd: root,
+      input: `${lines.map((l) => JSON.stringify(l)).join("\n")}\n`,
+      env: { GEMINI_API_KEY: KEY, GEMBATCH_BASE_URL: "http://127.0.0.1:9", CI: "1" },
+      reject: false,
+    });
     expect(run.exitCode).toBe(0);
-    const messages = run.stdout.split("\n").map((line) => JSON.parse(line) as { jsonrpc: string; id?: number; result?: { isError?: boolean }; error?: { code: number } });
+    const messages = run.stdout
+      .split("\n")
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            jsonrpc: string;
+            id?: number;
+            result?: { isError?: boolean };
+            error?: { code: number };
+          },
+      );
     expect(messages.every((m) => m.jsonrpc === "2.0")).toBe(true);
     expect(messages.map((m) => m.id).sort()).toEqual([1, 2, 3, 4]);
     expect(messages.find((m) => m.id === 3)!.result!.isError).toBeFalsy();

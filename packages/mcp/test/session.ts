@@ -15,7 +15,8 @@ export const MODEL = "gemini-2.5-flash";
 const EXAMPLE = fileURLToPath(new URL("../../../examples/python-service", import.meta.url));
 
 const help = existsSync(BIN) ? await execa(process.execPath, [BIN, "--help"], { reject: false }) : null;
-if (!help || !/^\s+mcp\b/m.test(help.stdout)) throw new Error("the built gembatch bin does not list mcp: run the build (pnpm build) first");
+if (!help || !/^\s+mcp\b/m.test(help.stdout))
+  throw new Error("the built gembatch bin does not list mcp: run the build (pnpm build) first");
 
 export async function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const emu = await startEmulator({ apiKey: KEY, ...options });
@@ -33,7 +34,12 @@ export interface Session {
 }
 
 /** `gembatch mcp` as a subprocess in `cwd`, driven by the SDK's own client over stdio. */
-export async function connect(cwd: string, emu: Emulator | null, env: Record<string, string> = {}, flags: string[] = []): Promise<Session> {
+export async function connect(
+  cwd: string,
+  emu: Emulator | null,
+  env: Record<string, string> = {},
+  flags: string[] = [],
+): Promise<Session> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [BIN, "mcp", ...flags],
@@ -67,7 +73,10 @@ export async function connect(cwd: string, emu: Emulator | null, env: Record<str
 /** A fresh copy of examples/python-service. */
 export function exampleProject(): string {
   const root = tempTree();
-  cpSync(EXAMPLE, root, { recursive: true, filter: (source) => !/[\\/](tmp|__pycache__)([\\/]|$)/.test(path.relative(EXAMPLE, source)) });
+  cpSync(EXAMPLE, root, {
+    recursive: true,
+    filter: (source) => !/[\\/](tmp|__pycache__)([\\/]|$)/.test(path.relative(EXAMPLE, source)),
+  });
   return root;
 }
 

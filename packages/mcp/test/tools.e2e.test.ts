@@ -33,18 +33,27 @@ const COMMAND_SCHEMAS: Record<string, z.ZodType> = {
 };
 
 const NOTIFICATIONS = "orders/notifications.py";
-const fixed = (root: string) => read(root, NOTIFICATIONS).replace('logger.bind(order_id=order.id).info("receipt sent")', 'logger.info("receipt sent", order_id=order.id)');
+const fixed = (root: string) =>
+  read(root, NOTIFICATIONS).replace(
+    'logger.bind(order_id=order.id).info("receipt sent")',
+    'logger.info("receipt sent", order_id=order.id)',
+  );
 
 describe("gembatch mcp (built bin, SDK client over stdio)", () => {
   it("lists every command as a tool whose input schema is the command's own zod schema, with annotations that say what it does", async () => {
     const { client } = await connect(exampleProject(), null);
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(Object.keys(COMMAND_SCHEMAS).sort());
-    for (const tool of tools) expect(tool.inputSchema, tool.name).toEqual(z.toJSONSchema(COMMAND_SCHEMAS[tool.name]!, { io: "input" }));
+    for (const tool of tools)
+      expect(tool.inputSchema, tool.name).toEqual(z.toJSONSchema(COMMAND_SCHEMAS[tool.name]!, { io: "input" }));
     const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
     expect(byName.send!.inputSchema.properties).toHaveProperty("max_cost");
     expect(byName.send!.inputSchema.properties).toHaveProperty("dry_run");
-    expect(byName.send!.annotations).toMatchObject({ openWorldHint: true, destructiveHint: false, readOnlyHint: false });
+    expect(byName.send!.annotations).toMatchObject({
+      openWorldHint: true,
+      destructiveHint: false,
+      readOnlyHint: false,
+    });
     expect(byName.apply!.annotations).toMatchObject({ destructiveHint: true, openWorldHint: true });
     expect(byName["scan-and-fix"]!.annotations).toMatchObject({ destructiveHint: true, openWorldHint: true });
     expect(byName["submit-cancel"]!.annotations).toMatchObject({ destructiveHint: true });
@@ -59,7 +68,10 @@ describe("gembatch mcp (built bin, SDK client over stdio)", () => {
     const { client } = await connect(root, null);
     const result = await client.callTool({ name: "scan", arguments: { rules: ["logger-bind"] } });
     expect(result.isError).toBeFalsy();
-    const cli = await execa(process.execPath, [BIN, "scan", "--rules", "logger-bind", "--json"], { cwd: root, env: { CI: "1" } });
+    const cli = await execa(process.execPath, [BIN, "scan", "--rules", "logger-bind", "--json"], {
+      cwd: root,
+      env: { CI: "1" },
+    });
     expect(result.structuredContent).toEqual({ ...JSON.parse(cli.stdout), duration_ms: expect.any(Number) });
     expect((result.structuredContent as { findings: unknown[] }).findings).toHaveLength(3);
     const [summary, json] = result.content as Array<{ type: string; text: string }>;
@@ -70,11 +82,16 @@ describe("gembatch mcp (built bin, SDK client over stdio)", () => {
 
   it("never shows the key: a finding on a line that holds it comes back scrubbed", async () => {
     const root = exampleProject();
-    writeTree(root, { "orders/leak.py": `from loguru import logger
+    writeTree(root, {
+      "orders/leak.py": `from loguru import logger
 logger.bind(key="${KEY}").info("x")
-` });
+`,
+    });
     const { client, stderr } = await connect(root, null);
-    const result = await client.callTool({ name: "scan", arguments: { rules: ["logger-bind"], paths: ["orders/leak.py"] } });
+    const result = await client.callTool({
+      name: "scan",
+      arguments: { rules: ["logger-bind"], paths: ["orders/leak.py"] },
+    });
     expect(JSON.stringify(result.structuredContent)).toContain("logger.bind(");
     expect(JSON.stringify(result)).not.toContain(KEY);
     expect(stderr()).not.toContain(KEY);
@@ -84,13 +101,23 @@ logger.bind(key="${KEY}").info("x")
     const root = exampleProject();
     const emu = await emulator();
     const { client } = await connect(root, emu);
-    const bad = await client.callTool({ name: "send", arguments: { issue_report_file: "tmp/issues/x.md", max_tokens: "lots" } });
+    const bad = await client.callTool({
+      name: "send",
+      arguments: { issue_report_file: "tmp/issues/x.md", max_tokens: "lots" },
+    });
     expect(bad.isError).toBe(true);
-    expect(bad.structuredContent).toMatchObject({ success: false, error: { code: "BAD_INPUT", message: expect.stringMatching(/^max_tokens: /), hint: "see gembatch send --help" } });
-    expect((bad.content as Array<{ text: string }>)[0]!.text).toMatch(/^BAD_INPUT: max_tokens: .*\nhint: see gembatch send --help$/);
+    expect(bad.structuredContent).toMatchObject({
+      success: false,
+      error: { code: "BAD_INPUT", message: expect.stringMatching(/^max_tokens: /), hint: "see gembatch send --help" },
+    });
+    expect((bad.content as Array<{ text: string }>)[0]!.text).toMatch(
+      /^BAD_INPUT: max_tokens: .*\nhint: see gembatch send --help$/,
+    );
     expect(bad._meta).toEqual({ "gembatch/exit_code": 2 });
     const unknown = await client.callTool({ name: "scan", arguments: { rule: ["logger-bind"] } });
-    expect(unknown.structuredContent).toMatchObject({ error: { code: "BAD_INPUT", message: 'rule: unknown key (did you mean "rules"?)' } });
+    expect(unknown.structuredContent).toMatchObject({
+      error: { code: "BAD_INPUT", message: 'rule: unknown key (did you mean "rules"?)' },
+    });
     expect(emu.record.counts.generateContent ?? 0).toBe(0);
   });
 
@@ -98,14 +125,39 @@ logger.bind(key="${KEY}").info("x")
     const root = exampleProject();
     const { client } = await connect(root, null);
     const outside = await client.callTool({ name: "scan", arguments: { paths: ["orders", "../"] } });
-    expect(outside).toMatchObject({ isError: true, structuredContent: { error: { code: "PATH_OUTSIDE_PROJECT", message: "paths[1]: outside the project root: ../" } } });
-    const absolute = await client.callTool({ name: "send", arguments: { issue_report_file: path.join(path.dirname(root), "report.md") } });
-    expect(absolute.structuredContent).toMatchObject({ error: { code: "PATH_OUTSIDE_PROJECT", message: expect.stringMatching(/^issue_report_file: outside the project root/) } });
-    const results = await client.callTool({ name: "submit-collect", arguments: { work_dir: "batches", results_dir: "../../elsewhere" } });
-    expect(results.structuredContent).toMatchObject({ error: { code: "PATH_OUTSIDE_PROJECT", message: "results_dir: outside the project root: ../../elsewhere" } });
-    const doctor = await client.callTool({ name: "doctor", arguments: { base_url: "https://collector.invalid/", skip_api_call: true } });
-    expect(doctor.structuredContent).toMatchObject({ error: { code: "BAD_INPUT", message: expect.stringMatching(/^base_url: not accepted over MCP/) } });
-    expect((await client.callTool({ name: "scan", arguments: { paths: ["."], rules: ["logger-bind"] } })).isError).toBeFalsy();
+    expect(outside).toMatchObject({
+      isError: true,
+      structuredContent: {
+        error: { code: "PATH_OUTSIDE_PROJECT", message: "paths[1]: outside the project root: ../" },
+      },
+    });
+    const absolute = await client.callTool({
+      name: "send",
+      arguments: { issue_report_file: path.join(path.dirname(root), "report.md") },
+    });
+    expect(absolute.structuredContent).toMatchObject({
+      error: {
+        code: "PATH_OUTSIDE_PROJECT",
+        message: expect.stringMatching(/^issue_report_file: outside the project root/),
+      },
+    });
+    const results = await client.callTool({
+      name: "submit-collect",
+      arguments: { work_dir: "batches", results_dir: "../../elsewhere" },
+    });
+    expect(results.structuredContent).toMatchObject({
+      error: { code: "PATH_OUTSIDE_PROJECT", message: "results_dir: outside the project root: ../../elsewhere" },
+    });
+    const doctor = await client.callTool({
+      name: "doctor",
+      arguments: { base_url: "https://collector.invalid/", skip_api_call: true },
+    });
+    expect(doctor.structuredContent).toMatchObject({
+      error: { code: "BAD_INPUT", message: expect.stringMatching(/^base_url: not accepted over MCP/) },
+    });
+    expect(
+      (await client.callTool({ name: "scan", arguments: { paths: ["."], rules: ["logger-bind"] } })).isError,
+    ).toBeFalsy();
   });
 
   it("--max-cost caps every call that spends money: more is refused, none given means the cap (or the config's, if lower)", async () => {
@@ -113,15 +165,23 @@ logger.bind(key="${KEY}").info("x")
     const emu = await emulator();
     const { client, stderr } = await connect(root, emu, {}, ["--max-cost", "0.25"]);
     const args = { issue_report_file: "tmp/issues/fix.md", files_to_fix: [NOTIFICATIONS], dry_run: true };
-    writeTree(root, { "tmp/issues/fix.md": `# Issue Report: x\n\n## Context\nx\n\n## Files to Fix\n1. ${NOTIFICATIONS}\n\n## Issue Details\nFix it.\n` });
+    writeTree(root, {
+      "tmp/issues/fix.md": `# Issue Report: x\n\n## Context\nx\n\n## Files to Fix\n1. ${NOTIFICATIONS}\n\n## Issue Details\nFix it.\n`,
+    });
     const over = await client.callTool({ name: "send", arguments: { ...args, max_cost: 5 } });
-    expect(over.structuredContent).toMatchObject({ error: { code: "BAD_INPUT", message: "max_cost: 5 is above this server's cap of 0.25 USD" } });
+    expect(over.structuredContent).toMatchObject({
+      error: { code: "BAD_INPUT", message: "max_cost: 5 is above this server's cap of 0.25 USD" },
+    });
     const defaulted = await client.callTool({ name: "send", arguments: args });
     expect(defaulted.structuredContent).toMatchObject({ budget: { max_cost: 0.25 } });
     const lower = await client.callTool({ name: "send", arguments: { ...args, max_cost: 0.1 } });
     expect(lower.structuredContent).toMatchObject({ budget: { max_cost: 0.1 } });
-    writeTree(root, { "gembatch.config.json": JSON.stringify({ ...JSON.parse(read(root, "gembatch.config.json")), max_cost: 0.05 }) });
-    expect((await client.callTool({ name: "send", arguments: args })).structuredContent).toMatchObject({ budget: { max_cost: 0.05 } });
+    writeTree(root, {
+      "gembatch.config.json": JSON.stringify({ ...JSON.parse(read(root, "gembatch.config.json")), max_cost: 0.05 }),
+    });
+    expect((await client.callTool({ name: "send", arguments: args })).structuredContent).toMatchObject({
+      budget: { max_cost: 0.05 },
+    });
     expect((await client.callTool({ name: "scan", arguments: { rules: ["logger-bind"] } })).isError).toBeFalsy();
     expect(stderr()).toContain("at most $0.25 a call");
     expect(emu.record.counts.generateContent ?? 0).toBe(0);
@@ -130,7 +190,11 @@ logger.bind(key="${KEY}").info("x")
   it("scan-and-fix: a dry run sends nothing and changes nothing; the real one fixes the file against the emulator", async () => {
     const root = exampleProject();
     const before = read(root, NOTIFICATIONS);
-    const emu = await emulator({ script: [{ match: { text: `FILE TO FIX: ${NOTIFICATIONS}` }, reply: { text: replyWith(NOTIFICATIONS, fixed(root)) } }] });
+    const emu = await emulator({
+      script: [
+        { match: { text: `FILE TO FIX: ${NOTIFICATIONS}` }, reply: { text: replyWith(NOTIFICATIONS, fixed(root)) } },
+      ],
+    });
     const { client } = await connect(root, emu);
     const args = { paths: [NOTIFICATIONS], rules: ["logger-bind"] };
     const dry = await client.callTool({ name: "scan-and-fix", arguments: { ...args, dry_run: true } });
@@ -140,7 +204,9 @@ logger.bind(key="${KEY}").info("x")
     expect(read(root, NOTIFICATIONS)).toBe(before);
 
     const progress: Progress[] = [];
-    const real = await client.callTool({ name: "scan-and-fix", arguments: args }, undefined, { onprogress: (p) => void progress.push(p) });
+    const real = await client.callTool({ name: "scan-and-fix", arguments: args }, undefined, {
+      onprogress: (p) => void progress.push(p),
+    });
     expect(real.isError).toBeFalsy();
     expect(real.structuredContent).toMatchObject({ success: true, files_fixed: 1, files_failed: 0 });
     expect(real._meta).toEqual({ "gembatch/exit_code": 0 });
@@ -153,12 +219,22 @@ logger.bind(key="${KEY}").info("x")
 
   it("submit, then submit-status, submit-download and submit-collect, against the emulator's Batch API", async () => {
     const root = exampleProject();
-    const rows = (f: number) => [1, 2].map((r) => JSON.stringify({ key: `b${f}-r${r}`, request: { contents: [{ role: "user", parts: [{ text: `question ${f}.${r}` }] }] } })).join("\n");
+    const rows = (f: number) =>
+      [1, 2]
+        .map((r) =>
+          JSON.stringify({
+            key: `b${f}-r${r}`,
+            request: { contents: [{ role: "user", parts: [{ text: `question ${f}.${r}` }] }] },
+          }),
+        )
+        .join("\n");
     writeTree(root, { "batches/batch_001.jsonl": `${rows(1)}\n`, "batches/batch_002.jsonl": `${rows(2)}\n` });
     const emu = await emulator({ timeScale: 10_000 });
     const { client } = await connect(root, emu);
     const progress: Progress[] = [];
-    const submitted = await client.callTool({ name: "submit", arguments: { dir: "batches" } }, undefined, { onprogress: (p) => void progress.push(p) });
+    const submitted = await client.callTool({ name: "submit", arguments: { dir: "batches" } }, undefined, {
+      onprogress: (p) => void progress.push(p),
+    });
     expect(submitted.isError).toBeFalsy();
     expect(submitted.structuredContent).toMatchObject({ success: true, total_batches: 2 });
     expect(emu.record.counts["batches.create"]).toBe(2);
@@ -173,6 +249,10 @@ logger.bind(key="${KEY}").info("x")
     const collected = await client.callTool({ name: "submit-collect", arguments: {} });
     expect(collected.isError).toBeFalsy();
     expect(collected.structuredContent).toMatchObject({ success: true, results: 4, missing_keys: [], failed_keys: [] });
-    expect(readFileSync(path.join(root, "gemini_batch_results", "collected_results.jsonl"), "utf8").trim().split("\n")).toHaveLength(4);
+    expect(
+      readFileSync(path.join(root, "gemini_batch_results", "collected_results.jsonl"), "utf8")
+        .trim()
+        .split("\n"),
+    ).toHaveLength(4);
   });
 });

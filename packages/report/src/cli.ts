@@ -26,7 +26,10 @@ const schema = z
     output_file: z.string().min(1).optional(),
   })
   .strict()
-  .refine((input) => !(input.details !== undefined && input.details_file !== undefined), { message: "give details or details_file, not both", path: ["details_file"] });
+  .refine((input) => !(input.details !== undefined && input.details_file !== undefined), {
+    message: "give details or details_file, not both",
+    path: ["details_file"],
+  });
 
 export interface ReportResult {
   success: boolean;
@@ -50,27 +53,64 @@ function projectName(ctx: CommandContext): string {
 function outputFile(ctx: CommandContext, issue: string, given: string | undefined): string {
   if (!given) return path.join(ctx.config.issuesDir, reportFileName(issue));
   const absolute = path.resolve(ctx.cwd, given);
-  if (!isInside(ctx.config.projectRoot, absolute)) throw new CliError("PATH_OUTSIDE_PROJECT", `output_file: outside the project root: ${given}`);
+  if (!isInside(ctx.config.projectRoot, absolute))
+    throw new CliError("PATH_OUTSIDE_PROJECT", `output_file: outside the project root: ${given}`);
   return absolute;
 }
 
 export const reportCommand = defineCommand({
   name: "report",
   summary: "Write an issue report (tmp/issues/fix_<issue>.md) with the files to fix and all the context Gemini needs",
-  positionals: [{ key: "files_to_fix", description: "the files to fix (they are included as context too)", variadic: true }],
+  positionals: [
+    { key: "files_to_fix", description: "the files to fix (they are included as context too)", variadic: true },
+  ],
   options: [
     { key: "issue", type: "string", valueName: "name", description: "issue name: the report title and fix_<issue>.md" },
     { key: "details", type: "string", valueName: "text", description: "what is wrong and what to do (markdown)" },
     { key: "details_file", type: "string", valueName: "file", description: "read the details from this file" },
     { key: "context_files", type: "string[]", valueName: "files", description: "more files for context" },
-    { key: "context_globs", type: "string[]", valueName: "globs", description: "more files for context, by glob (relative to the current directory)" },
-    { key: "include_imports", type: "boolean", description: "add the local files that the files to fix import (Python, TS/JS)" },
-    { key: "import_depth", type: "number", valueName: "n", description: "with --include-imports: follow imports this many levels (default 1)" },
-    { key: "project", type: "string", valueName: "text", description: "the Project line (default: the project directory's name)" },
+    {
+      key: "context_globs",
+      type: "string[]",
+      valueName: "globs",
+      description: "more files for context, by glob (relative to the current directory)",
+    },
+    {
+      key: "include_imports",
+      type: "boolean",
+      description: "add the local files that the files to fix import (Python, TS/JS)",
+    },
+    {
+      key: "import_depth",
+      type: "number",
+      valueName: "n",
+      description: "with --include-imports: follow imports this many levels (default 1)",
+    },
+    {
+      key: "project",
+      type: "string",
+      valueName: "text",
+      description: "the Project line (default: the project directory's name)",
+    },
     { key: "task", type: "string", valueName: "text", description: "the Task line" },
-    { key: "status", type: "string", valueName: "text", description: 'the Status line (default "BLOCKED - Issues need fixing")' },
-    { key: "max_context_tokens", type: "number", valueName: "n", description: "refuse a report estimated above this many tokens (default: the model's input limit)" },
-    { key: "output_file", type: "string", valueName: "file", description: "write here instead of <issues dir>/fix_<issue>.md" },
+    {
+      key: "status",
+      type: "string",
+      valueName: "text",
+      description: 'the Status line (default "BLOCKED - Issues need fixing")',
+    },
+    {
+      key: "max_context_tokens",
+      type: "number",
+      valueName: "n",
+      description: "refuse a report estimated above this many tokens (default: the model's input limit)",
+    },
+    {
+      key: "output_file",
+      type: "string",
+      valueName: "file",
+      description: "write here instead of <issues dir>/fix_<issue>.md",
+    },
   ],
   examples: [
     "gembatch report --issue logger_bind src/arango_log_sink.py src/agent_log_manager.py --details 'logger.bind() is deprecated'",
@@ -82,8 +122,14 @@ export const reportCommand = defineCommand({
     const details = input.details_file
       ? readNamedText({ root, cwd: ctx.cwd, value: input.details_file, field: "details_file" }).text
       : (input.details ?? "");
-    if (details.trim() === "") ctx.warn("details: empty; say what is wrong and what to change so Gemini does not guess");
-    const tokenLimit = tokenLimitFor({ model: ctx.config.model, pricing: ctx.config.pricing, maxContextTokens: input.max_context_tokens, warn: (m) => ctx.warn(m) });
+    if (details.trim() === "")
+      ctx.warn("details: empty; say what is wrong and what to change so Gemini does not guess");
+    const tokenLimit = tokenLimitFor({
+      model: ctx.config.model,
+      pricing: ctx.config.pricing,
+      maxContextTokens: input.max_context_tokens,
+      warn: (m) => ctx.warn(m),
+    });
     const built = buildReport({
       root,
       cwd: ctx.cwd,
@@ -118,7 +164,9 @@ export const reportCommand = defineCommand({
   },
   renderText(result) {
     const width = Math.max(...result.context_files.map((f) => f.path.length));
-    const rows = result.context_files.map((f) => `  ${f.path.padEnd(width)}  ~${String(f.tokens).padStart(7)} tokens  ${f.reason}`);
+    const rows = result.context_files.map(
+      (f) => `  ${f.path.padEnd(width)}  ~${String(f.tokens).padStart(7)} tokens  ${f.reason}`,
+    );
     return [
       `Wrote ${result.report_file}: ${result.files_to_fix.length} file(s) to fix, ${result.context_files.length} context file(s), ~${result.total_tokens} tokens (limit ${result.token_limit}, ${result.token_limit_source}).`,
       ...rows,
@@ -129,7 +177,12 @@ export const reportCommand = defineCommand({
 /** `scan --report`: one report per rule with findings, through the same writer. */
 export const scanReportWriter: ScanReportWriter = {
   async write({ input, findings, run, ctx }) {
-    const tokenLimit = tokenLimitFor({ model: ctx.config.model, pricing: ctx.config.pricing, maxContextTokens: input.max_context_tokens, warn: (m) => ctx.warn(m) });
+    const tokenLimit = tokenLimitFor({
+      model: ctx.config.model,
+      pricing: ctx.config.pricing,
+      maxContextTokens: input.max_context_tokens,
+      warn: (m) => ctx.warn(m),
+    });
     return writeReportsForFindings({
       root: run.root,
       issuesDir: ctx.config.issuesDir,

@@ -30,11 +30,16 @@ function numbered(finding: Finding): string[] {
   const first = finding.line - finding.context.before.length;
   const lines = [...finding.context.before, finding.context.line, ...finding.context.after];
   const width = String(first + lines.length - 1).length;
-  return lines.map((text, i) => `${String(first + i).padStart(width)} ${first + i === finding.line ? ">" : "|"} ${text}`);
+  return lines.map(
+    (text, i) => `${String(first + i).padStart(width)} ${first + i === finding.line ? ">" : "|"} ${text}`,
+  );
 }
 
 /** The Issue Details of a rule's report: what is wrong, how to fix it, and every finding with its lines. */
-export function detailsForFindings(rule: Pick<CompiledRule, "id" | "message" | "severity" | "fixHint" | "description">, findings: Finding[]): string {
+export function detailsForFindings(
+  rule: Pick<CompiledRule, "id" | "message" | "severity" | "fixHint" | "description">,
+  findings: Finding[],
+): string {
   const files = [...new Set(findings.map((f) => f.file))];
   const out = [`Rule \`${rule.id}\` (${rule.severity}): ${rule.message}.`];
   if (rule.description && rule.description !== rule.message) out.push("", rule.description);
@@ -45,7 +50,14 @@ export function detailsForFindings(rule: Pick<CompiledRule, "id" | "message" | "
     for (const finding of findings.filter((f) => f.file === file)) {
       const snippet = numbered(finding);
       const fence = chooseFence(snippet.join("\n"));
-      out.push("", `- line ${finding.line}, column ${finding.column}: \`${finding.match.replace(/`/g, "'")}\``, "", `${fence}${languageFor(file)}`, ...snippet, fence);
+      out.push(
+        "",
+        `- line ${finding.line}, column ${finding.column}: \`${finding.match.replace(/`/g, "'")}\``,
+        "",
+        `${fence}${languageFor(file)}`,
+        ...snippet,
+        fence,
+      );
     }
   }
   return out.join("\n");
@@ -70,7 +82,14 @@ export async function writeReportsForFindings(options: ReportsForFindingsOptions
     const files = [...new Set(findings.map((f) => f.file))];
     const aside = setAside.length > 0 ? { set_aside: setAside } : {};
     if (files.length === 0) {
-      summaries.push({ rule: rule.id, issue, success: false, files_to_fix: 0, error: { code: "BAD_INPUT", message: `${issue}: every flagged file was set aside` }, ...aside });
+      summaries.push({
+        rule: rule.id,
+        issue,
+        success: false,
+        files_to_fix: 0,
+        error: { code: "BAD_INPUT", message: `${issue}: every flagged file was set aside` },
+        ...aside,
+      });
       continue;
     }
     try {
@@ -88,10 +107,25 @@ export async function writeReportsForFindings(options: ReportsForFindingsOptions
       const file = path.join(options.issuesDir, reportFileName(issue));
       await writeReport(file, built.text);
       for (const skipped of built.skipped) options.warn?.(skipped);
-      summaries.push({ rule: rule.id, issue, success: true, report_file: path.relative(options.cwd, file) || file, files_to_fix: files.length, total_tokens: built.totalTokens, ...aside });
+      summaries.push({
+        rule: rule.id,
+        issue,
+        success: true,
+        report_file: path.relative(options.cwd, file) || file,
+        files_to_fix: files.length,
+        total_tokens: built.totalTokens,
+        ...aside,
+      });
     } catch (error) {
       const cliError = error instanceof CliError ? error : toCliError(error);
-      summaries.push({ rule: rule.id, issue, success: false, files_to_fix: files.length, error: { code: cliError.code, message: cliError.message, ...(cliError.hint ? { hint: cliError.hint } : {}) }, ...aside });
+      summaries.push({
+        rule: rule.id,
+        issue,
+        success: false,
+        files_to_fix: files.length,
+        error: { code: cliError.code, message: cliError.message, ...(cliError.hint ? { hint: cliError.hint } : {}) },
+        ...aside,
+      });
     }
   }
   return summaries;

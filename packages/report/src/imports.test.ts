@@ -43,7 +43,11 @@ describe("local imports", () => {
       "app/util/text.py",
     ]);
     const script = path.join(root, "scripts/run.py");
-    expect(rel(localImports({ root, file: script, content: "from lib import core\nimport helper\n" }))).toEqual(["scripts/helper.py", "src/lib/__init__.py", "src/lib/core.py"]);
+    expect(rel(localImports({ root, file: script, content: "from lib import core\nimport helper\n" }))).toEqual([
+      "scripts/helper.py",
+      "src/lib/__init__.py",
+      "src/lib/core.py",
+    ]);
   });
 
   it("resolves TS/JS relative imports: .js to .ts, extensionless, index files, require and dynamic import", () => {
@@ -67,13 +71,25 @@ describe("local imports", () => {
     });
     const main = path.join(root, "src/main.ts");
     const rel = (files: string[]) => files.map((f) => path.relative(root, f).split(path.sep).join("/"));
-    expect(rel(collectImports({ root, files: [main], depth: 1 }))).toEqual(["config.cjs", "src/a.ts", "src/lazy.mts", "src/lib/index.ts", "src/side-effect.js", "src/types.d.ts"]);
+    expect(rel(collectImports({ root, files: [main], depth: 1 }))).toEqual([
+      "config.cjs",
+      "src/a.ts",
+      "src/lazy.mts",
+      "src/lib/index.ts",
+      "src/side-effect.js",
+      "src/types.d.ts",
+    ]);
     expect(rel(collectImports({ root, files: [main], depth: 2 }))).toContain("src/deep.ts");
   });
 
   it("keeps links where a module would be, for the reader to refuse aloud, and never reads through them to follow their imports", () => {
     const outside = tempTree({ "evil.py": "from app import hidden\n" });
-    const root = tempTree({ "app/__init__.py": "", "app/main.py": "from app import link, gone, fine\n", "app/hidden.py": "", "app/real.py": "" });
+    const root = tempTree({
+      "app/__init__.py": "",
+      "app/main.py": "from app import link, gone, fine\n",
+      "app/hidden.py": "",
+      "app/real.py": "",
+    });
     symlinkSync(path.join(outside, "evil.py"), path.join(root, "app/link.py"));
     symlinkSync(path.join(root, "app/nowhere.py"), path.join(root, "app/gone.py"));
     symlinkSync("real.py", path.join(root, "app/fine.py"));

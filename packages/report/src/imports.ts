@@ -12,7 +12,12 @@ const JS_SPECIFIERS = [
   /\bimport\s*\(\s*['"]([^'"\n]+)['"]\s*\)/g,
 ];
 const JS_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".d.ts", ".json"];
-const JS_SOURCE_FOR: Record<string, string[]> = { ".js": [".ts", ".tsx"], ".jsx": [".tsx"], ".mjs": [".mts"], ".cjs": [".cts"] };
+const JS_SOURCE_FOR: Record<string, string[]> = {
+  ".js": [".ts", ".tsx"],
+  ".jsx": [".tsx"],
+  ".mjs": [".mts"],
+  ".cjs": [".cts"],
+};
 
 /**
  * A module file, or a symlink where one would be: a link is kept even when it is dangling or leads out
@@ -46,7 +51,12 @@ function pythonImports(root: string, absolute: string, content: string): string[
     list
       .replace(/[()]/g, "")
       .split(",")
-      .map((part) => part.trim().split(/\s+as\s+/)[0]!.trim())
+      .map((part) =>
+        part
+          .trim()
+          .split(/\s+as\s+/)[0]!
+          .trim(),
+      )
       .filter((name) => /^\w+$/.test(name));
   for (const match of content.matchAll(PY_FROM)) {
     const module = match[1]!;
@@ -59,7 +69,12 @@ function pythonImports(root: string, absolute: string, content: string): string[
     }
   }
   for (const match of content.matchAll(PY_IMPORT)) {
-    for (const name of match[1]!.split(",").map((part) => part.trim().split(/\s+as\s+/)[0]!.trim())) {
+    for (const name of match[1]!.split(",").map((part) =>
+      part
+        .trim()
+        .split(/\s+as\s+/)[0]!
+        .trim(),
+    )) {
       if (!/^[\w.]+$/.test(name)) continue;
       for (const base of roots) found.push(...pythonModule(base, name));
     }
@@ -82,7 +97,8 @@ function jsImports(absolute: string, content: string): string[] {
   for (const pattern of JS_SPECIFIERS) {
     for (const match of content.matchAll(pattern)) {
       const specifier = match[1]!;
-      if (specifier.startsWith("./") || specifier.startsWith("../")) found.push(...resolveJs(path.dirname(absolute), specifier));
+      if (specifier.startsWith("./") || specifier.startsWith("../"))
+        found.push(...resolveJs(path.dirname(absolute), specifier));
     }
   }
   return found;
@@ -91,7 +107,12 @@ function jsImports(absolute: string, content: string): string[] {
 /** The local files one file imports (Python and TS/JS), as absolute paths inside the root. */
 export function localImports(options: { root: string; file: string; content: string }): string[] {
   const ext = path.extname(options.file).toLowerCase();
-  const found = ext === ".py" || ext === ".pyi" ? pythonImports(options.root, options.file, options.content) : /\.[cm]?[jt]sx?$/.test(ext) ? jsImports(options.file, options.content) : [];
+  const found =
+    ext === ".py" || ext === ".pyi"
+      ? pythonImports(options.root, options.file, options.content)
+      : /\.[cm]?[jt]sx?$/.test(ext)
+        ? jsImports(options.file, options.content)
+        : [];
   const inside = (file: string) => !path.relative(options.root, file).startsWith("..") && file !== options.file;
   return [...new Set(found.filter(inside))].sort();
 }

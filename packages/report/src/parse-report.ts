@@ -31,7 +31,9 @@ export interface ParsedReport {
 }
 
 function malformed(message: string): CliError {
-  return new CliError("BAD_INPUT", `issue report: ${message}`, { hint: "write reports with `gembatch report`, or follow the layout in the @gembatch/report README" });
+  return new CliError("BAD_INPUT", `issue report: ${message}`, {
+    hint: "write reports with `gembatch report`, or follow the layout in the @gembatch/report README",
+  });
 }
 
 /** Index of `line` as a whole line at or after `from`, or -1. */
@@ -88,7 +90,8 @@ function parseBlocks(text: string, from: number): ParsedContextFile[] {
       after = marker.next;
       marker = lineAt(text, after);
     }
-    if (marker.line !== endMarker(file)) throw malformed(`${file}: expected "${endMarker(file)}" after its closing fence`);
+    if (marker.line !== endMarker(file))
+      throw malformed(`${file}: expected "${endMarker(file)}" after its closing fence`);
     files.push({ path: file, content: body, language: language!.trim() });
     at = marker.next;
   }

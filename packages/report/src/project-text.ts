@@ -15,7 +15,11 @@ export interface ProjectText {
  * moment of reading: a symlink that leaves the project, anything in `.git`, a dangling link or a
  * non-regular file is refused (PATH_OUTSIDE_PROJECT) naming the field, as is text that is not UTF-8.
  */
-export function readProjectText(root: string, candidate: string, options: { field: string; display: string }): ProjectText {
+export function readProjectText(
+  root: string,
+  candidate: string,
+  options: { field: string; display: string },
+): ProjectText {
   const { bytes, relative } = readProjectFile(root, candidate, options);
   return { text: decodeUtf8Text(bytes, options), bytes: bytes.length, relative };
 }
@@ -25,7 +29,10 @@ export function readProjectText(root: string, candidate: string, options: { fiel
  * the project it is a project file and goes through the guard; a path that is outside the project as
  * written is the user's own and is read as given.
  */
-export function readNamedText(options: { root: string; cwd: string; value: string; field: string }): { text: string; bytes: number } {
+export function readNamedText(options: { root: string; cwd: string; value: string; field: string }): {
+  text: string;
+  bytes: number;
+} {
   const absolute = path.resolve(options.cwd, options.value);
   const display = { field: options.field, display: options.value };
   const inside = isInsideDir(path.resolve(options.root), absolute) || isInsideDir(realpathSync(options.root), absolute);
@@ -48,5 +55,7 @@ export function readFlaggedFile(root: string, file: string): FlaggedRead {
     return cliError.code === "FILE_NOT_FOUND" ? { missing: true } : { problem: cliError.message };
   }
   const problem = textBytesProblem(bytes);
-  return problem ? { problem: describeTextProblem(problem) } : { text: new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes) };
+  return problem
+    ? { problem: describeTextProblem(problem) }
+    : { text: new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes) };
 }

@@ -45,7 +45,11 @@ function singleLine(field: string, value: string): string {
 
 /** A path goes into markers and list lines, so it must not break either. */
 export function checkReportPath(field: string, file: string): string {
-  if (/[\r\n]/.test(file) || file.includes("-->")) throw new CliError("BAD_INPUT", `${field}: a path with a line break or "-->" cannot go in a report: ${JSON.stringify(file)}`);
+  if (/[\r\n]/.test(file) || file.includes("-->"))
+    throw new CliError(
+      "BAD_INPUT",
+      `${field}: a path with a line break or "-->" cannot go in a report: ${JSON.stringify(file)}`,
+    );
   return file;
 }
 
@@ -68,7 +72,9 @@ export function renderContextBlock(file: ContextFile): string {
 export function renderReport(report: ReportContent): string {
   const details = normalizeDetails(report.details);
   if (details.split("\n").some((line) => line.trimEnd() === ALL_CONTEXT_HEADING)) {
-    throw new CliError("BAD_INPUT", `details: must not contain the line "${ALL_CONTEXT_HEADING}"`, { hint: "that heading starts the context files" });
+    throw new CliError("BAD_INPUT", `details: must not contain the line "${ALL_CONTEXT_HEADING}"`, {
+      hint: "that heading starts the context files",
+    });
   }
   report.filesToFix.forEach((file, i) => checkReportPath(`files_to_fix[${i}]`, file));
   report.contextFiles.forEach((file, i) => checkReportPath(`context_files[${i}]`, file.path));

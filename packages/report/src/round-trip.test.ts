@@ -34,7 +34,8 @@ describe("report round trip", () => {
   it("parses back the issue, files to fix, details and every context file byte for byte", async () => {
     const root = tempTree(nasty);
     const files = Object.keys(nasty);
-    const details = "Replace `logger.bind()`.\n\n## Context inside details\n- **Project**: not the real one\n\n```\ncode in details\n```";
+    const details =
+      "Replace `logger.bind()`.\n\n## Context inside details\n- **Project**: not the real one\n\n```\ncode in details\n```";
     const built = buildReport({
       root,
       cwd: root,
@@ -49,7 +50,13 @@ describe("report round trip", () => {
     const reportFile = path.join(root, "tmp/issues/fix_round_trip.md");
     await writeReport(reportFile, built.text);
     const parsed = readReport(reportFile);
-    expect(parsed).toMatchObject({ issue: "round_trip", project: "demo", task: "Check every edge", status: "BLOCKED - Issues need fixing", details });
+    expect(parsed).toMatchObject({
+      issue: "round_trip",
+      project: "demo",
+      task: "Check every edge",
+      status: "BLOCKED - Issues need fixing",
+      details,
+    });
     expect(parsed.filesToFix).toEqual(files.slice(0, 2));
     expect(parsed.contextFiles.map((f) => f.path)).toEqual(files);
     for (const file of parsed.contextFiles) {
@@ -108,20 +115,46 @@ describe("report round trip", () => {
   });
 
   it("refuses non-UTF-8 and binary files with the field and the offending byte", () => {
-    const root = tempTree({ "src/latin1.py": Buffer.from("caf\xe9 = 1\n", "latin1"), "src/bin.dat": Buffer.from([0x61, 0x00, 0x62]), "src/ok.py": "" });
-    const base = { root, cwd: root, issue: "x", details: "", project: "p", task: "t", tokenLimit: { limit: 1000, source: "t" } };
-    expect(() => buildReport({ ...base, filesToFix: ["src/ok.py"], contextFiles: ["src/ok.py", "src/latin1.py"] })).toThrow(
-      "context_files[1]: not UTF-8 text: src/latin1.py (byte 0xE9 at offset 3)",
+    const root = tempTree({
+      "src/latin1.py": Buffer.from("caf\xe9 = 1\n", "latin1"),
+      "src/bin.dat": Buffer.from([0x61, 0x00, 0x62]),
+      "src/ok.py": "",
+    });
+    const base = {
+      root,
+      cwd: root,
+      issue: "x",
+      details: "",
+      project: "p",
+      task: "t",
+      tokenLimit: { limit: 1000, source: "t" },
+    };
+    expect(() =>
+      buildReport({ ...base, filesToFix: ["src/ok.py"], contextFiles: ["src/ok.py", "src/latin1.py"] }),
+    ).toThrow("context_files[1]: not UTF-8 text: src/latin1.py (byte 0xE9 at offset 3)");
+    expect(() => buildReport({ ...base, filesToFix: ["src/bin.dat"] })).toThrow(
+      "files_to_fix[0]: binary file (contains NUL bytes): src/bin.dat",
     );
-    expect(() => buildReport({ ...base, filesToFix: ["src/bin.dat"] })).toThrow("files_to_fix[0]: binary file (contains NUL bytes): src/bin.dat");
   });
 
   it("refuses details that would end the details section, and reports that are not in the format", () => {
     const root = tempTree({ "a.py": "" });
-    const base = { root, cwd: root, issue: "x", filesToFix: ["a.py"], project: "p", task: "t", tokenLimit: { limit: 1000, source: "t" } };
-    expect(() => buildReport({ ...base, details: "x\n## All Context Files (For Reference)\ny" })).toThrow(/details: must not contain the line/);
+    const base = {
+      root,
+      cwd: root,
+      issue: "x",
+      filesToFix: ["a.py"],
+      project: "p",
+      task: "t",
+      tokenLimit: { limit: 1000, source: "t" },
+    };
+    expect(() => buildReport({ ...base, details: "x\n## All Context Files (For Reference)\ny" })).toThrow(
+      /details: must not contain the line/,
+    );
     expect(() => parseReport("# Something else\n")).toThrow(/first line must start with "# Issue Report: "/);
     const { text } = buildReport({ ...base, details: "" });
-    expect(() => parseReport(text.replace("```\n<!-- CODE_CONTEXT_END", "<!-- CODE_CONTEXT_END"))).toThrow(/code fence is never closed|expected "<!-- CODE_CONTEXT_END/);
+    expect(() => parseReport(text.replace("```\n<!-- CODE_CONTEXT_END", "<!-- CODE_CONTEXT_END"))).toThrow(
+      /code fence is never closed|expected "<!-- CODE_CONTEXT_END/,
+    );
   });
 });

@@ -13,9 +13,9 @@ export function invalidUtf8Offset(bytes: Uint8Array): number {
     }
     let need: number;
     let min: number;
-    if (b >= 0xc2 && b <= 0xdf) (need = 1), (min = 0x80);
-    else if (b >= 0xe0 && b <= 0xef) (need = 2), (min = 0x800);
-    else if (b >= 0xf0 && b <= 0xf4) (need = 3), (min = 0x10000);
+    if (b >= 0xc2 && b <= 0xdf) ((need = 1), (min = 0x80));
+    else if (b >= 0xe0 && b <= 0xef) ((need = 2), (min = 0x800));
+    else if (b >= 0xf0 && b <= 0xf4) ((need = 3), (min = 0x10000));
     else return i;
     let cp = b & (0xff >> (need + 2));
     for (let k = 1; k <= need; k++) {
@@ -46,9 +46,21 @@ export interface TextBytesProblem {
  */
 export function textBytesProblem(bytes: Uint8Array): TextBytesProblem | null {
   const bad = isUtf8(bytes) ? -1 : invalidUtf8Offset(bytes);
-  if (bad !== -1) return { code: "invalid_utf8", offset: bad, what: "not UTF-8 text", where: `byte 0x${bytes[bad]!.toString(16).toUpperCase().padStart(2, "0")} at offset ${bad}` };
+  if (bad !== -1)
+    return {
+      code: "invalid_utf8",
+      offset: bad,
+      what: "not UTF-8 text",
+      where: `byte 0x${bytes[bad]!.toString(16).toUpperCase().padStart(2, "0")} at offset ${bad}`,
+    };
   const nul = bytes.indexOf(0);
-  if (nul !== -1) return { code: "nul_byte", offset: nul, what: "binary file (contains NUL bytes)", where: `a NUL byte at offset ${nul}` };
+  if (nul !== -1)
+    return {
+      code: "nul_byte",
+      offset: nul,
+      what: "binary file (contains NUL bytes)",
+      where: `a NUL byte at offset ${nul}`,
+    };
   return null;
 }
 
@@ -62,7 +74,10 @@ export function decodeUtf8Text(bytes: Uint8Array, options: { field: string; disp
   const problem = textBytesProblem(bytes);
   if (problem) {
     throw new CliError("BAD_INPUT", `${options.field}: ${problem.what}: ${options.display} (${problem.where})`, {
-      hint: problem.code === "invalid_utf8" ? "convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8) or leave it out" : "leave binary files out",
+      hint:
+        problem.code === "invalid_utf8"
+          ? "convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8) or leave it out"
+          : "leave binary files out",
     });
   }
   return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
@@ -72,13 +87,19 @@ export function decodeUtf8Text(bytes: Uint8Array, options: { field: string; disp
  * A file's exact text, read as given (for files the user names that may lie outside the project;
  * project files go through `readProjectText`). Bytes that are not UTF-8 and NUL bytes are refused.
  */
-export function readUtf8File(absolute: string, options: { field: string; display: string }): { text: string; bytes: number } {
+export function readUtf8File(
+  absolute: string,
+  options: { field: string; display: string },
+): { text: string; bytes: number } {
   let buffer: Buffer;
   try {
     buffer = readFileSync(absolute);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(code === "ENOENT" ? "FILE_NOT_FOUND" : "BAD_INPUT", `${options.field}: ${code === "ENOENT" ? "file not found" : `cannot read (${code})`}: ${options.display}`);
+    throw new CliError(
+      code === "ENOENT" ? "FILE_NOT_FOUND" : "BAD_INPUT",
+      `${options.field}: ${code === "ENOENT" ? "file not found" : `cannot read (${code})`}: ${options.display}`,
+    );
   }
   return { text: decodeUtf8Text(buffer, options), bytes: buffer.length };
 }

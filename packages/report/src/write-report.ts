@@ -2,7 +2,15 @@ import { lstatSync, statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import fg from "fast-glob";
-import { CliError, escapeForTerminal, estimateTokens, modelLimits, toCliError, writeFileAtomically, type Pricing } from "@gembatch/core";
+import {
+  CliError,
+  escapeForTerminal,
+  estimateTokens,
+  modelLimits,
+  toCliError,
+  writeFileAtomically,
+  type Pricing,
+} from "@gembatch/core";
 import { isInside, toPosix } from "@gembatch/scan";
 import { collectImports } from "./imports.js";
 import { readProjectText } from "./project-text.js";
@@ -49,11 +57,20 @@ export interface BuiltReport {
 }
 
 /** The input budget: `max_context_tokens` when smaller, else the model's input limit (1,048,576 when unknown). */
-export function tokenLimitFor(options: { model: string; pricing?: Pricing; maxContextTokens?: number; warn?: (message: string) => void }): { limit: number; source: string } {
+export function tokenLimitFor(options: {
+  model: string;
+  pricing?: Pricing;
+  maxContextTokens?: number;
+  warn?: (message: string) => void;
+}): { limit: number; source: string } {
   const known = modelLimits(options.model, options.pricing);
-  if (!known) options.warn?.(`model "${options.model}" has no known input limit; assuming ${UNKNOWN_MODEL_INPUT_LIMIT.toLocaleString("en-US")} tokens`);
+  if (!known)
+    options.warn?.(
+      `model "${options.model}" has no known input limit; assuming ${UNKNOWN_MODEL_INPUT_LIMIT.toLocaleString("en-US")} tokens`,
+    );
   const modelLimit = known?.input ?? UNKNOWN_MODEL_INPUT_LIMIT;
-  if (options.maxContextTokens !== undefined && options.maxContextTokens < modelLimit) return { limit: options.maxContextTokens, source: "max_context_tokens" };
+  if (options.maxContextTokens !== undefined && options.maxContextTokens < modelLimit)
+    return { limit: options.maxContextTokens, source: "max_context_tokens" };
   return { limit: modelLimit, source: `input limit of ${options.model}` };
 }
 
@@ -63,8 +80,10 @@ export function tokenLimitFor(options: { model: string; pricing?: Pricing; maxCo
  */
 export function resolveProjectFile(options: { root: string; cwd: string; field: string; value: string }): string {
   const absolute = path.resolve(options.cwd, options.value);
-  if (!isInside(options.root, absolute)) throw new CliError("PATH_OUTSIDE_PROJECT", `${options.field}: outside the project root: ${options.value}`);
-  if (!lstatSync(absolute, { throwIfNoEntry: false })) throw new CliError("FILE_NOT_FOUND", `${options.field}: file not found: ${options.value}`);
+  if (!isInside(options.root, absolute))
+    throw new CliError("PATH_OUTSIDE_PROJECT", `${options.field}: outside the project root: ${options.value}`);
+  if (!lstatSync(absolute, { throwIfNoEntry: false }))
+    throw new CliError("FILE_NOT_FOUND", `${options.field}: file not found: ${options.value}`);
   return absolute;
 }
 
@@ -76,11 +95,22 @@ function globFiles(options: BuildReportOptions, unmatched: string[]): Array<{ ab
   const out: Array<{ absolute: string; field: string }> = [];
   (options.contextGlobs ?? []).forEach((pattern, i) => {
     const field = `context_globs[${i}]`;
-    const entries = fg.sync(pattern, { cwd: options.cwd, absolute: true, onlyFiles: false, followSymbolicLinks: false, objectMode: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
-    const matches = entries.filter((entry) => entry.dirent.isFile() || (entry.dirent.isSymbolicLink() && !isDirectoryLink(entry.path))).map((entry) => entry.path);
+    const entries = fg.sync(pattern, {
+      cwd: options.cwd,
+      absolute: true,
+      onlyFiles: false,
+      followSymbolicLinks: false,
+      objectMode: true,
+      dot: false,
+      ignore: ["**/node_modules/**", "**/.git/**"],
+    });
+    const matches = entries
+      .filter((entry) => entry.dirent.isFile() || (entry.dirent.isSymbolicLink() && !isDirectoryLink(entry.path)))
+      .map((entry) => entry.path);
     if (matches.length === 0) unmatched.push(pattern);
     for (const absolute of matches.sort()) {
-      if (!isInside(options.root, absolute)) throw new CliError("PATH_OUTSIDE_PROJECT", `${field}: matches files outside the project root: ${pattern}`);
+      if (!isInside(options.root, absolute))
+        throw new CliError("PATH_OUTSIDE_PROJECT", `${field}: matches files outside the project root: ${pattern}`);
       out.push({ absolute, field });
     }
   });
@@ -91,7 +121,11 @@ function isDirectoryLink(absolute: string): boolean {
   return statSync(absolute, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
-function tooLarge(options: { total: number; limit: { limit: number; source: string }; entries: ContextEntry[] }): CliError {
+function tooLarge(options: {
+  total: number;
+  limit: { limit: number; source: string };
+  entries: ContextEntry[];
+}): CliError {
   const droppable = options.entries.filter((e) => e.reason !== "fix").sort((a, b) => b.tokens - a.tokens);
   const drop: ContextEntry[] = [];
   let total = options.total;
@@ -101,12 +135,22 @@ function tooLarge(options: { total: number; limit: { limit: number; source: stri
     total -= entry.tokens;
   }
   const over = `report: ~${options.total} tokens is over the limit of ${options.limit.limit} (${options.limit.source})`;
-  const details = { total_tokens: options.total, token_limit: options.limit.limit, drop: drop.map(({ path: file, tokens }) => ({ path: file, tokens })) };
+  const details = {
+    total_tokens: options.total,
+    token_limit: options.limit.limit,
+    drop: drop.map(({ path: file, tokens }) => ({ path: file, tokens })),
+  };
   if (total > options.limit.limit) {
-    return new CliError("BAD_INPUT", `${over}; the files to fix alone do not fit`, { hint: "split files_to_fix over several reports (one issue each), or raise max_context_tokens", details });
+    return new CliError("BAD_INPUT", `${over}; the files to fix alone do not fit`, {
+      hint: "split files_to_fix over several reports (one issue each), or raise max_context_tokens",
+      details,
+    });
   }
   const list = drop.map((e) => `${e.path} (~${e.tokens} tokens)`).join(", ");
-  return new CliError("BAD_INPUT", `${over}; drop these context files to fit: ${list}`, { hint: "leave them out of context_files/context_globs, or turn off include_imports", details });
+  return new CliError("BAD_INPUT", `${over}; drop these context files to fit: ${list}`, {
+    hint: "leave them out of context_files/context_globs, or turn off include_imports",
+    details,
+  });
 }
 
 /** Gather, read and render: the files to fix first (they are context too), then listed files, globs and imports. */
@@ -116,7 +160,9 @@ export function buildReport(options: BuildReportOptions): BuiltReport {
   const add = (absolute: string, field: string, reason: ContextReason) => {
     if (!entries.has(absolute)) entries.set(absolute, { absolute, field, reason });
   };
-  const fix = options.filesToFix.map((value, i) => resolveProjectFile({ root, cwd: options.cwd, field: `files_to_fix[${i}]`, value }));
+  const fix = options.filesToFix.map((value, i) =>
+    resolveProjectFile({ root, cwd: options.cwd, field: `files_to_fix[${i}]`, value }),
+  );
   fix.forEach((absolute, i) => add(absolute, `files_to_fix[${i}]`, "fix"));
   (options.contextFiles ?? []).forEach((value, i) => {
     const field = `context_files[${i}]`;
@@ -125,7 +171,8 @@ export function buildReport(options: BuildReportOptions): BuiltReport {
   const unmatchedGlobs: string[] = [];
   for (const { absolute, field } of globFiles(options, unmatchedGlobs)) add(absolute, field, "glob");
   if (options.includeImports) {
-    for (const absolute of collectImports({ root, files: fix, depth: options.importDepth ?? 1 })) add(absolute, "include_imports", "import");
+    for (const absolute of collectImports({ root, files: fix, depth: options.importDepth ?? 1 }))
+      add(absolute, "include_imports", "import");
   }
   const rel = (absolute: string) => toPosix(path.relative(root, absolute));
   const files: ContextFile[] = [];
@@ -157,7 +204,8 @@ export function buildReport(options: BuildReportOptions): BuiltReport {
     contextFiles: files,
   });
   const totalTokens = estimateTokens(text);
-  if (totalTokens > options.tokenLimit.limit) throw tooLarge({ total: totalTokens, limit: options.tokenLimit, entries: contextEntries });
+  if (totalTokens > options.tokenLimit.limit)
+    throw tooLarge({ total: totalTokens, limit: options.tokenLimit, entries: contextEntries });
   return { text, filesToFix: fix.map(rel), contextFiles: contextEntries, totalTokens, unmatchedGlobs, skipped };
 }
 
@@ -169,6 +217,9 @@ export async function writeReport(file: string, text: string): Promise<void> {
 
 /** `fix_<issue>.md`, with anything but letters, digits, `.`, `_` and `-` turned into `_`. */
 export function reportFileName(issue: string): string {
-  const slug = issue.trim().replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._]+|_+$/g, "");
+  const slug = issue
+    .trim()
+    .replace(/[^A-Za-z0-9._-]+/g, "_")
+    .replace(/^[._]+|_+$/g, "");
   return `fix_${slug || "issue"}.md`;
 }

@@ -15,11 +15,17 @@ const TOKEN = "FAKETOKEN456";
 if (!existsSync(bin)) throw new Error("the built gembatch bin is missing: run the build (pnpm build) first");
 
 function hostileProject(): { root: string; outside: string } {
-  const outside = tempTree({ "credentials": `[default]\n${SECRET}\n`, "vendor/keys.py": `KEY = "${SECRET}"\n` });
+  const outside = tempTree({ credentials: `[default]\n${SECRET}\n`, "vendor/keys.py": `KEY = "${SECRET}"\n` });
   const root = tempTree();
-  cpSync(example, root, { recursive: true, filter: (source) => !/[\\/](tmp|__pycache__)([\\/]|$)/.test(path.relative(example, source)) });
+  cpSync(example, root, {
+    recursive: true,
+    filter: (source) => !/[\\/](tmp|__pycache__)([\\/]|$)/.test(path.relative(example, source)),
+  });
   mkdirSync(path.join(root, ".git"));
-  writeFileSync(path.join(root, ".git", "config"), `[remote "origin"]\n\turl = https://x-access-token:${TOKEN}@example.com/o/r.git\n`);
+  writeFileSync(
+    path.join(root, ".git", "config"),
+    `[remote "origin"]\n\turl = https://x-access-token:${TOKEN}@example.com/o/r.git\n`,
+  );
   symlinkSync(path.join(outside, "credentials"), path.join(root, "orders", "settings.py"));
   symlinkSync("../.git/config", path.join(root, "orders", "ci.py"));
   const service = path.join(root, "orders", "service.py");
@@ -28,7 +34,11 @@ function hostileProject(): { root: string; outside: string } {
 }
 
 function run(root: string, args: string[]) {
-  return execa(process.execPath, [bin, ...args], { cwd: root, reject: false, env: { GEMBATCH_MODEL: "gemini-2.5-flash", CI: "1" } });
+  return execa(process.execPath, [bin, ...args], {
+    cwd: root,
+    reject: false,
+    env: { GEMBATCH_MODEL: "gemini-2.5-flash", CI: "1" },
+  });
 }
 
 /** Every file gembatch wrote under tmp/, as text. */
@@ -51,15 +61,28 @@ function expectNoSecret(root: string, output: string): void {
 describe("report against committed symlinks (built bin)", () => {
   it("--include-imports leaves out an imported link that leads outside and one into .git, each with a warning", async () => {
     const { root } = hostileProject();
-    const result = await run(root, ["report", "--issue", "x", "orders/service.py", "--include-imports", "--details", "d", "--json"]);
+    const result = await run(root, [
+      "report",
+      "--issue",
+      "x",
+      "orders/service.py",
+      "--include-imports",
+      "--details",
+      "d",
+      "--json",
+    ]);
     expect(result.exitCode).toBe(0);
     const doc = JSON.parse(result.stdout);
     const paths = doc.context_files.map((f: { path: string }) => f.path);
     expect(paths).toContain("orders/models.py");
     expect(paths).not.toContain("orders/settings.py");
     expect(paths).not.toContain("orders/ci.py");
-    expect(result.stderr).toContain("warning: include_imports: a symlink that leads outside the project root: orders/settings.py; left out of the report");
-    expect(result.stderr).toContain("warning: include_imports: a symlink into .git: orders/ci.py; left out of the report");
+    expect(result.stderr).toContain(
+      "warning: include_imports: a symlink that leads outside the project root: orders/settings.py; left out of the report",
+    );
+    expect(result.stderr).toContain(
+      "warning: include_imports: a symlink into .git: orders/ci.py; left out of the report",
+    );
     expectNoSecret(root, result.stdout + result.stderr);
   });
 
@@ -71,7 +94,16 @@ describe("report against committed symlinks (built bin)", () => {
       [".git/config", "context_files[0]: inside .git: .git/config"],
     ];
     for (const [file, message] of cases) {
-      const result = await run(root, ["report", "--issue", "x", "orders/payments.py", "--details", "d", "--context-files", file]);
+      const result = await run(root, [
+        "report",
+        "--issue",
+        "x",
+        "orders/payments.py",
+        "--details",
+        "d",
+        "--context-files",
+        file,
+      ]);
       expect(result.exitCode).toBe(2);
       expect(result.stderr).toContain(`gembatch report: error: ${message}\n`);
       expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -82,9 +114,19 @@ describe("report against committed symlinks (built bin)", () => {
 
   it("a files_to_fix entry that is such a link is refused the same way", async () => {
     const { root } = hostileProject();
-    const result = await run(root, ["report", "--issue", "x", "orders/payments.py", "orders/settings.py", "--details", "d"]);
+    const result = await run(root, [
+      "report",
+      "--issue",
+      "x",
+      "orders/payments.py",
+      "orders/settings.py",
+      "--details",
+      "d",
+    ]);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain("files_to_fix[1]: a symlink that leads outside the project root: orders/settings.py");
+    expect(result.stderr).toContain(
+      "files_to_fix[1]: a symlink that leads outside the project root: orders/settings.py",
+    );
     expectNoSecret(root, result.stderr);
   });
 
@@ -93,7 +135,19 @@ describe("report against committed symlinks (built bin)", () => {
     symlinkSync(path.join(outside, "vendor"), path.join(root, "vendor"));
     symlinkSync(path.join(root, "orders", "missing.py"), path.join(root, "orders", "gone.py"));
     symlinkSync("storage.py", path.join(root, "orders", "store_alias.py"));
-    const result = await run(root, ["report", "--issue", "x", "orders/payments.py", "--details", "d", "--context-globs", "orders/*.py", "vendor/*.py", "**/*.py", "--json"]);
+    const result = await run(root, [
+      "report",
+      "--issue",
+      "x",
+      "orders/payments.py",
+      "--details",
+      "d",
+      "--context-globs",
+      "orders/*.py",
+      "vendor/*.py",
+      "**/*.py",
+      "--json",
+    ]);
     expect(result.exitCode).toBe(0);
     const doc = JSON.parse(result.stdout);
     const paths = doc.context_files.map((f: { path: string }) => f.path);
@@ -111,7 +165,17 @@ describe("report against committed symlinks (built bin)", () => {
     );
     expectNoSecret(root, result.stdout + result.stderr);
     // A recursive glob does not even list what lies behind a symlinked directory.
-    const recursive = await run(root, ["report", "--issue", "z", "orders/payments.py", "--details", "d", "--context-globs", "**/*.py", "--json"]);
+    const recursive = await run(root, [
+      "report",
+      "--issue",
+      "z",
+      "orders/payments.py",
+      "--details",
+      "d",
+      "--context-globs",
+      "**/*.py",
+      "--json",
+    ]);
     expect(recursive.exitCode).toBe(0);
     expect(JSON.parse(recursive.stdout).warnings.filter((w: string) => w.includes("vendor"))).toEqual([]);
   });
@@ -122,10 +186,28 @@ describe("report against committed symlinks (built bin)", () => {
     symlinkSync("../hop2.py", path.join(root, "orders", "hop1.py"));
     symlinkSync(path.join(root, "nowhere.py"), path.join(root, "orders", "gone.py"));
     writeFileSync(path.join(root, "orders", "uses_gone.py"), "from orders import gone, hop1\n");
-    const chain = await run(root, ["report", "--issue", "x", "orders/payments.py", "--details", "d", "--context-files", "orders/hop1.py"]);
+    const chain = await run(root, [
+      "report",
+      "--issue",
+      "x",
+      "orders/payments.py",
+      "--details",
+      "d",
+      "--context-files",
+      "orders/hop1.py",
+    ]);
     expect(chain.exitCode).toBe(2);
     expect(chain.stderr).toContain("context_files[0]: a symlink that leads outside the project root: orders/hop1.py");
-    const imports = await run(root, ["report", "--issue", "y", "orders/uses_gone.py", "--details", "d", "--include-imports", "--json"]);
+    const imports = await run(root, [
+      "report",
+      "--issue",
+      "y",
+      "orders/uses_gone.py",
+      "--details",
+      "d",
+      "--include-imports",
+      "--json",
+    ]);
     expect(imports.exitCode).toBe(0);
     expect(JSON.parse(imports.stdout).warnings).toEqual(
       expect.arrayContaining([
@@ -138,7 +220,14 @@ describe("report against committed symlinks (built bin)", () => {
 
   it("a --details-file inside the project that is a link out is refused", async () => {
     const { root } = hostileProject();
-    const result = await run(root, ["report", "--issue", "x", "orders/payments.py", "--details-file", "orders/settings.py"]);
+    const result = await run(root, [
+      "report",
+      "--issue",
+      "x",
+      "orders/payments.py",
+      "--details-file",
+      "orders/settings.py",
+    ]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain("details_file: a symlink that leads outside the project root: orders/settings.py");
     expectNoSecret(root, result.stderr);

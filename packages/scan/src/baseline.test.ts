@@ -26,17 +26,32 @@ describe("baseline", () => {
     const run = await runScan({ root: dir, rules });
     const file = path.join(dir, "base.json");
     writeFileSync(file, JSON.stringify({ success: true, findings: run.findings }));
-    expect(readBaselineFile(file)).toEqual([{ rule: "debugger-statement", file: "a.py", fingerprint: run.findings[0]!.fingerprint }]);
-    writeFileSync(file, JSON.stringify([{ rule: "debugger-statement", file: "a.py", context: { line: "breakpoint()" } }]));
+    expect(readBaselineFile(file)).toEqual([
+      { rule: "debugger-statement", file: "a.py", fingerprint: run.findings[0]!.fingerprint },
+    ]);
+    writeFileSync(
+      file,
+      JSON.stringify([{ rule: "debugger-statement", file: "a.py", context: { line: "breakpoint()" } }]),
+    );
     expect(readBaselineFile(file)[0]!.fingerprint).toBe(run.findings[0]!.fingerprint);
-    writeFileSync(file, JSON.stringify(toSarif({ root: dir, rules, findings: run.findings, skipped: [], toolVersion: "0" })));
-    expect(readBaselineFile(file)).toEqual([{ rule: "debugger-statement", file: "a.py", fingerprint: run.findings[0]!.fingerprint }]);
+    writeFileSync(
+      file,
+      JSON.stringify(toSarif({ root: dir, rules, findings: run.findings, skipped: [], toolVersion: "0" })),
+    );
+    expect(readBaselineFile(file)).toEqual([
+      { rule: "debugger-statement", file: "a.py", fingerprint: run.findings[0]!.fingerprint },
+    ]);
     writeFileSync(file, "{}");
     expect(() => readBaselineFile(file, "base.json")).toThrow('baseline: base.json has no "findings" array');
   });
 
   it("scans the tree of a git ref, also when the project is a subdirectory of the repository", async () => {
-    const repo = tempTree({ "svc/app.py": "try:\n    run()\nexcept:\n    pass\n", "svc/ignored.py": "breakpoint()\n", "svc/.gitignore": "ignored.py\n", "other/x.py": "breakpoint()\n" });
+    const repo = tempTree({
+      "svc/app.py": "try:\n    run()\nexcept:\n    pass\n",
+      "svc/ignored.py": "breakpoint()\n",
+      "svc/.gitignore": "ignored.py\n",
+      "other/x.py": "breakpoint()\n",
+    });
     gitInit(repo);
     commitAll(repo);
     writeTree(repo, { "svc/app.py": "try:\n    run()\nexcept:\n    pass\nbreakpoint()\n", "svc/new.py": "except:\n" });
@@ -45,7 +60,12 @@ describe("baseline", () => {
     expect(snapshot.findings.map((f) => `${f.file}:${f.rule}`)).toEqual(["app.py:bare-except"]);
     const now = await runScan({ root, rules });
     const { fresh } = applyBaseline(now.findings, snapshot.findings);
-    expect(fresh.map((f) => `${f.file}:${f.line}:${f.rule}`)).toEqual(["app.py:5:debugger-statement", "new.py:1:bare-except"]);
-    await expect(withGitSnapshot({ root, ref: "no-such-branch" }, async () => 0)).rejects.toThrow(/neither a findings file nor a git ref/);
+    expect(fresh.map((f) => `${f.file}:${f.line}:${f.rule}`)).toEqual([
+      "app.py:5:debugger-statement",
+      "new.py:1:bare-except",
+    ]);
+    await expect(withGitSnapshot({ root, ref: "no-such-branch" }, async () => 0)).rejects.toThrow(
+      /neither a findings file nor a git ref/,
+    );
   });
 });

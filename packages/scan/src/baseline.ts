@@ -21,7 +21,8 @@ function fromFinding(value: unknown): BaselineEntry | undefined {
   const f = value as Partial<Finding> & { context?: { line?: string } };
   if (typeof f.rule !== "string" || typeof f.file !== "string") return undefined;
   if (typeof f.fingerprint === "string") return { rule: f.rule, file: f.file, fingerprint: f.fingerprint };
-  if (typeof f.context?.line === "string") return { rule: f.rule, file: f.file, fingerprint: fingerprintOf(f.rule, f.file, f.context.line) };
+  if (typeof f.context?.line === "string")
+    return { rule: f.rule, file: f.file, fingerprint: fingerprintOf(f.rule, f.file, f.context.line) };
   return undefined;
 }
 
@@ -52,7 +53,9 @@ export function readBaselineFile(file: string, label = file): BaselineEntry[] {
   if (typeof raw === "object" && raw !== null && "runs" in raw) return fromSarif(raw as { runs?: unknown });
   const list = Array.isArray(raw) ? raw : (raw as { findings?: unknown })?.findings;
   if (!Array.isArray(list)) {
-    throw new CliError("BAD_INPUT", `baseline: ${label} has no "findings" array`, { hint: "save a baseline with: gembatch scan --json > baseline.json" });
+    throw new CliError("BAD_INPUT", `baseline: ${label} has no "findings" array`, {
+      hint: "save a baseline with: gembatch scan --json > baseline.json",
+    });
   }
   return list.map(fromFinding).filter((entry): entry is BaselineEntry => entry !== undefined);
 }
@@ -73,16 +76,23 @@ async function git(cwd: string, args: string[], options: { literal?: boolean } =
  * `git archive`), hand it to `scan`, and clean up. The project root may be a subdirectory of the
  * repository; the snapshot holds the same subdirectory, so finding paths line up.
  */
-export async function withGitSnapshot<T>(options: { root: string; ref: string; paths?: string[] }, scan: (snapshotRoot: string) => Promise<T>): Promise<T> {
+export async function withGitSnapshot<T>(
+  options: { root: string; ref: string; paths?: string[] },
+  scan: (snapshotRoot: string) => Promise<T>,
+): Promise<T> {
   let top: string;
   let commit: string;
   try {
     top = await git(options.root, ["rev-parse", "--show-toplevel"]);
     commit = await git(options.root, ["rev-parse", "--verify", "--quiet", `${options.ref}^{commit}`]);
   } catch {
-    throw new CliError("BAD_INPUT", `baseline: "${options.ref}" is neither a findings file nor a git ref of this repository`, {
-      hint: "pass a file written by `gembatch scan --json`, or a ref such as HEAD~1, main or a commit hash",
-    });
+    throw new CliError(
+      "BAD_INPUT",
+      `baseline: "${options.ref}" is neither a findings file nor a git ref of this repository`,
+      {
+        hint: "pass a file written by `gembatch scan --json`, or a ref such as HEAD~1, main or a commit hash",
+      },
+    );
   }
   const prefix = path.relative(top, options.root).split(path.sep).join("/");
   const dir = await mkdtemp(path.join(tmpdir(), "gembatch-baseline-"));
@@ -91,10 +101,17 @@ export async function withGitSnapshot<T>(options: { root: string; ref: string; p
     const tree = path.join(dir, "tree");
     const treeish = `${commit}:${prefix}`;
     // With --changed-since only the changed files matter; of those, the ones that existed at the ref.
-    const paths = options.paths && (await git(top, ["ls-tree", "-r", "-z", "--name-only", treeish, "--", ...options.paths], { literal: true })).split("\0").filter(Boolean);
+    const paths =
+      options.paths &&
+      (await git(top, ["ls-tree", "-r", "-z", "--name-only", treeish, "--", ...options.paths], { literal: true }))
+        .split("\0")
+        .filter(Boolean);
     await mkdir(tree);
     if (!paths || paths.length > 0) {
-      await run("git", ["archive", "--format=tar", "-o", archive, treeish, "--", ...(paths ?? [])], { cwd: top, env: { ...process.env, GIT_LITERAL_PATHSPECS: "1" } });
+      await run("git", ["archive", "--format=tar", "-o", archive, treeish, "--", ...(paths ?? [])], {
+        cwd: top,
+        env: { ...process.env, GIT_LITERAL_PATHSPECS: "1" },
+      });
       await run("tar", ["-xf", archive, "-C", tree]);
     }
     return await scan(tree);

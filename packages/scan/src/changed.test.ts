@@ -35,9 +35,18 @@ function repo() {
 describe("scan --changed-since", () => {
   it("scans only the files changed since the ref: committed, staged, modified and untracked, never ignored or deleted ones", async () => {
     const dir = repo();
-    const out = await invoke(scanCommand, { cwd: dir, json: true, flags: { rules: ["bare-except"], changed_since: "base" } });
+    const out = await invoke(scanCommand, {
+      cwd: dir,
+      json: true,
+      flags: { rules: ["bare-except"], changed_since: "base" },
+    });
     expect(out.exitCode).toBe(ExitCode.OK);
-    expect(out.json.files_by_rule["bare-except"]).toEqual(["lib/deep/staged.py", "new dir/untracked *.py", "src/committed.py", "src/old.py"]);
+    expect(out.json.files_by_rule["bare-except"]).toEqual([
+      "lib/deep/staged.py",
+      "new dir/untracked *.py",
+      "src/committed.py",
+      "src/old.py",
+    ]);
     expect(out.json.files_walked).toBe(4);
     expect(out.json.changed_since).toMatchObject({ ref: "base", files_changed: 4 });
     expect(out.json.changed_since.commit).toMatch(/^[0-9a-f]{40}$/);
@@ -45,7 +54,11 @@ describe("scan --changed-since", () => {
 
   it("with a baseline at the same ref, reports only the findings the change added", async () => {
     const dir = repo();
-    const out = await invoke(scanCommand, { cwd: dir, json: true, flags: { rules: ["bare-except"], changed_since: "base", baseline: "base" } });
+    const out = await invoke(scanCommand, {
+      cwd: dir,
+      json: true,
+      flags: { rules: ["bare-except"], changed_since: "base", baseline: "base" },
+    });
     expect(out.exitCode).toBe(ExitCode.OK);
     // old.py had one bare except at the ref and has two now; the others are new files or newly bad.
     expect(out.json.baseline).toEqual({ source: "base", kind: "git", known: 1, new: 4 });

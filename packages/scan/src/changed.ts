@@ -8,7 +8,11 @@ const run = promisify(execFile);
 const GIT_ENV = { ...process.env, GIT_LITERAL_PATHSPECS: "1" };
 
 async function git(cwd: string, args: string[]): Promise<string> {
-  const { stdout } = await run("git", ["-c", "core.quotepath=off", ...args], { cwd, env: GIT_ENV, maxBuffer: 256 * 1024 * 1024 });
+  const { stdout } = await run("git", ["-c", "core.quotepath=off", ...args], {
+    cwd,
+    env: GIT_ENV,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return stdout;
 }
 

@@ -6,7 +6,8 @@ import { scanCommand } from "./cli.js";
 import { commitAll, gitInit, invoke, tempTree, writeTree } from "@gembatch/test-utils";
 
 const project = {
-  "src/sink.py": "from loguru import logger\n\ndef emit(execution_id):\n    logger.bind(execution_id=execution_id).info('x')\n",
+  "src/sink.py":
+    "from loguru import logger\n\ndef emit(execution_id):\n    logger.bind(execution_id=execution_id).info('x')\n",
   "src/util.py": "try:\n    run()\nexcept:\n    pass\n",
   "tests/test_sink.py": "from unittest.mock import MagicMock\n",
   "tmp/gemini_extracted_1/src/sink.py": "logger.bind(x=1)\n",
@@ -15,7 +16,10 @@ const project = {
 describe("gembatch scan", () => {
   it("returns findings, files by rule, skipped files and a summary as one JSON document", async () => {
     const dir = tempTree(project);
-    const out = await invoke(scanCommand, { cwd: dir, positionals: ['{"rules": ["logger-bind", "bare-except", "mock-in-production"]}'] });
+    const out = await invoke(scanCommand, {
+      cwd: dir,
+      positionals: ['{"rules": ["logger-bind", "bare-except", "mock-in-production"]}'],
+    });
     expect(out.exitCode).toBe(ExitCode.OK);
     expect(out.json).toMatchObject({
       success: true,
@@ -34,7 +38,11 @@ describe("gembatch scan", () => {
       column: 5,
       match: "logger.bind(",
       fix_hint: expect.stringContaining("contextualize"),
-      context: { before: ["", "def emit(execution_id):"], line: "    logger.bind(execution_id=execution_id).info('x')", after: [] },
+      context: {
+        before: ["", "def emit(execution_id):"],
+        line: "    logger.bind(execution_id=execution_id).info('x')",
+        after: [],
+      },
     });
   });
 
@@ -51,7 +59,11 @@ describe("gembatch scan", () => {
     const failing = await invoke(scanCommand, { cwd: dir, json: true, flags: { fail_on_findings: true } });
     expect(failing.exitCode).toBe(ExitCode.ITEMS_FAILED);
     expect(failing.json.success).toBe(false);
-    const clean = await invoke(scanCommand, { cwd: dir, json: true, flags: { fail_on_findings: true, rules: ["console-log"] } });
+    const clean = await invoke(scanCommand, {
+      cwd: dir,
+      json: true,
+      flags: { fail_on_findings: true, rules: ["console-log"] },
+    });
     expect(clean.exitCode).toBe(ExitCode.OK);
   });
 
@@ -66,7 +78,11 @@ describe("gembatch scan", () => {
   it("keeps a hard-coded API key out of the SARIF file (it is uploaded to code scanning)", async () => {
     const key = `AIza${"Sy0x_".repeat(7)}`;
     const dir = tempTree({ "src/config.py": `API_KEY = "${key}"\n` });
-    const out = await invoke(scanCommand, { cwd: dir, json: true, flags: { sarif: "out/scan.sarif", rules: ["hardcoded-secret"] } });
+    const out = await invoke(scanCommand, {
+      cwd: dir,
+      json: true,
+      flags: { sarif: "out/scan.sarif", rules: ["hardcoded-secret"] },
+    });
     expect(out.json.summary.total).toBe(1);
     const sarif = readFileSync(path.join(dir, "out/scan.sarif"), "utf8");
     expect(sarif).toContain("[REDACTED]");
@@ -78,7 +94,11 @@ describe("gembatch scan", () => {
     gitInit(dir);
     commitAll(dir);
     writeTree(dir, { "src/new.py": "import pdb; pdb.set_trace()\n" });
-    const out = await invoke(scanCommand, { cwd: dir, json: true, flags: { baseline: "HEAD", fail_on_findings: true } });
+    const out = await invoke(scanCommand, {
+      cwd: dir,
+      json: true,
+      flags: { baseline: "HEAD", fail_on_findings: true },
+    });
     expect(out.json.findings.map((f: { file: string }) => f.file)).toEqual(["src/new.py"]);
     expect(out.json.baseline).toEqual({ source: "HEAD", kind: "git", known: 2, new: 1 });
     expect(out.exitCode).toBe(ExitCode.ITEMS_FAILED);
@@ -86,21 +106,30 @@ describe("gembatch scan", () => {
 
   it("reads scan settings and custom rules from gembatch.config.json, and names the rule in a config error", async () => {
     const rule = { id: "no-eval", message: "eval", pattern: "\\beval\\(", extensions: ["py"] };
-    const dir = tempTree({ ...project, "src/calc.py": "eval(expr)\n", "gembatch.config.json": JSON.stringify({ scan: { rules: [rule], disable: ["bare-except"] } }) });
+    const dir = tempTree({
+      ...project,
+      "src/calc.py": "eval(expr)\n",
+      "gembatch.config.json": JSON.stringify({ scan: { rules: [rule], disable: ["bare-except"] } }),
+    });
     const out = await invoke(scanCommand, { cwd: dir, json: true });
     expect(out.json.summary.by_rule).toEqual({ "no-eval": 1, "logger-bind": 1 });
     writeTree(dir, { "gembatch.config.json": JSON.stringify({ scan: { rules: [{ ...rule, pattern: "eval(" }] } }) });
     const bad = await invoke(scanCommand, { cwd: dir, json: true });
     expect(bad.exitCode).toBe(ExitCode.BAD_INPUT);
     expect(bad.json.error.code).toBe("CONFIG_INVALID");
-    expect(bad.json.error.message).toMatch(/^gembatch\.config\.json: scan\.rules\[0\]\.pattern: rule "no-eval": invalid regular expression/);
+    expect(bad.json.error.message).toMatch(
+      /^gembatch\.config\.json: scan\.rules\[0\]\.pattern: rule "no-eval": invalid regular expression/,
+    );
   });
 
   it("refuses paths outside the project root and unknown keys", async () => {
     const dir = tempTree({ ...project, "gembatch.config.json": "{}" });
     const outside = await invoke(scanCommand, { cwd: dir, json: true, positionals: ["../"] });
     expect(outside.exitCode).toBe(ExitCode.BAD_INPUT);
-    expect(outside.json.error).toMatchObject({ code: "PATH_OUTSIDE_PROJECT", message: "paths[0]: outside the project root: ../" });
+    expect(outside.json.error).toMatchObject({
+      code: "PATH_OUTSIDE_PROJECT",
+      message: "paths[0]: outside the project root: ../",
+    });
     const typo = await invoke(scanCommand, { cwd: dir, positionals: ['{"rule": ["x"]}'] });
     expect(typo.json.error.message).toBe('rule: unknown key (did you mean "rules"?)');
     const report = await invoke(scanCommand, { cwd: dir, positionals: ['{"report": true}'] });
@@ -113,7 +142,11 @@ describe("gembatch scan", () => {
     expect(listed.json.rules.map((r: { id: string }) => r.id)).toContain("blocking-call-in-async");
     const scanned = await invoke(scanCommand, { cwd: dir, json: true, flags: { rules: ["logger-bind"] } });
     expect(scanned.json.files_by_rule["logger-bind"]).toEqual(["src/sink.py"]);
-    const withTmp = await invoke(scanCommand, { cwd: dir, json: true, flags: { rules: ["logger-bind"], default_excludes: false } });
+    const withTmp = await invoke(scanCommand, {
+      cwd: dir,
+      json: true,
+      flags: { rules: ["logger-bind"], default_excludes: false },
+    });
     expect(existsSync(path.join(dir, "tmp"))).toBe(true);
     expect(withTmp.json.files_by_rule["logger-bind"]).toEqual(["src/sink.py", "tmp/gemini_extracted_1/src/sink.py"]);
   });
@@ -126,11 +159,19 @@ describe("gembatch scan: large outputs, named paths and its own config", () => {
     const dir = tempTree(many);
     const out = await invoke(scanCommand, { cwd: dir, flags: { rules: ["bare-except"], jsonl: true } });
     expect(out.exitCode).toBe(ExitCode.OK);
-    const lines = out.stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
+    const lines = out.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(1501);
     expect(lines.slice(0, -1).every((line) => line.type === "finding" && line.rule === "bare-except")).toBe(true);
     expect(lines[1499]).toMatchObject({ file: "src/many.py", line: 1500 * 4 - 1 });
-    expect(lines[1500]).toMatchObject({ type: "summary", findings_total: 1500, findings_truncated: false, summary: { total: 1500 } });
+    expect(lines[1500]).toMatchObject({
+      type: "summary",
+      findings_total: 1500,
+      findings_truncated: false,
+      summary: { total: 1500 },
+    });
     expect(lines[1500].findings).toBeUndefined();
   });
 
@@ -154,10 +195,16 @@ describe("gembatch scan: large outputs, named paths and its own config", () => {
     const rules = { rules: [{ id: "no-frobnicate", pattern: "frobnicate", message: "m", severity: "warning" }] };
     const dir = tempTree({
       "gembatch.config.json": JSON.stringify({ scan: { rules: rules.rules } }),
-      "rules/extra.json": JSON.stringify({ rules: [{ id: "no-twiddle", pattern: "twiddle", message: "m", severity: "warning" }] }),
+      "rules/extra.json": JSON.stringify({
+        rules: [{ id: "no-twiddle", pattern: "twiddle", message: "m", severity: "warning" }],
+      }),
       "src/a.js": "frobnicate(1); twiddle(2);\n",
     });
-    const out = await invoke(scanCommand, { cwd: dir, json: true, flags: { rules_file: "rules/extra.json", rules: ["no-frobnicate", "no-twiddle"] } });
+    const out = await invoke(scanCommand, {
+      cwd: dir,
+      json: true,
+      flags: { rules_file: "rules/extra.json", rules: ["no-frobnicate", "no-twiddle"] },
+    });
     expect(out.exitCode).toBe(ExitCode.OK);
     expect(out.json.files_by_rule).toEqual({ "no-frobnicate": ["src/a.js"], "no-twiddle": ["src/a.js"] });
   });

@@ -9,7 +9,8 @@ import { tempTree } from "@gembatch/test-utils";
 // The umbrella bin, built; these tests run once `scan` is registered there.
 const bin = process.env.GEMBATCH_E2E_BIN ?? fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));
 const example = fileURLToPath(new URL("../../../examples/python-service", import.meta.url));
-const wired = existsSync(bin) && /^  scan\s/m.test(spawnSync(process.execPath, [bin, "--help"], { encoding: "utf8" }).stdout ?? "");
+const wired =
+  existsSync(bin) && /^  scan\s/m.test(spawnSync(process.execPath, [bin, "--help"], { encoding: "utf8" }).stdout ?? "");
 
 function copyExample(): string {
   const dir = tempTree();
@@ -22,18 +23,34 @@ if (!wired) throw new Error("the built gembatch bin does not list scan: run the 
 describe("built bin: gembatch scan", () => {
   it("scans the example project: one JSON document on stdout, SARIF on disk, exit 1 with --fail-on-findings", async () => {
     const dir = copyExample();
-    const run = await execa(process.execPath, [bin, "scan", "--json", "--sarif", "tmp/scan.sarif", "--fail-on-findings"], { cwd: dir, reject: false, env: { GEMBATCH_MODEL: "" } });
+    const run = await execa(
+      process.execPath,
+      [bin, "scan", "--json", "--sarif", "tmp/scan.sarif", "--fail-on-findings"],
+      { cwd: dir, reject: false, env: { GEMBATCH_MODEL: "" } },
+    );
     expect(run.exitCode).toBe(1);
     const result = JSON.parse(run.stdout);
     expect(result.success).toBe(false);
-    expect(Object.keys(result.files_by_rule)).toEqual(expect.arrayContaining(["logger-bind", "mock-in-production", "blocking-call-in-async", "bare-except", "datetime-utcnow", "money-as-float"]));
+    expect(Object.keys(result.files_by_rule)).toEqual(
+      expect.arrayContaining([
+        "logger-bind",
+        "mock-in-production",
+        "blocking-call-in-async",
+        "bare-except",
+        "datetime-utcnow",
+        "money-as-float",
+      ]),
+    );
     const sarif = JSON.parse(readFileSync(path.join(dir, "tmp/scan.sarif"), "utf8"));
     expect(sarif.runs[0].results).toHaveLength(result.summary.total);
   });
 
   it("answers bad input with exit 2 and a one-line error, never a stack trace", async () => {
     const dir = copyExample();
-    const run = await execa(process.execPath, [bin, "scan", '{"rules": ["no-such-rule"]}'], { cwd: dir, reject: false });
+    const run = await execa(process.execPath, [bin, "scan", '{"rules": ["no-such-rule"]}'], {
+      cwd: dir,
+      reject: false,
+    });
     expect(run.exitCode).toBe(2);
     expect(JSON.parse(run.stdout).error.message).toBe('rules: unknown rule id "no-such-rule"');
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -41,9 +58,18 @@ describe("built bin: gembatch scan", () => {
 
   it("writes one issue report per rule with --report", async () => {
     const dir = copyExample();
-    const run = await execa(process.execPath, [bin, "scan", "orders", "--report", "--rules", "logger-bind", "--json"], { cwd: dir, reject: false });
+    const run = await execa(process.execPath, [bin, "scan", "orders", "--report", "--rules", "logger-bind", "--json"], {
+      cwd: dir,
+      reject: false,
+    });
     expect(run.exitCode).toBe(0);
-    expect(JSON.parse(run.stdout).reports[0]).toMatchObject({ rule: "logger-bind", success: true, report_file: path.join("tmp", "issues", "fix_logger_bind.md") });
-    expect(readFileSync(path.join(dir, "tmp/issues/fix_logger_bind.md"), "utf8")).toMatch(/^# Issue Report: logger_bind\n/);
+    expect(JSON.parse(run.stdout).reports[0]).toMatchObject({
+      rule: "logger-bind",
+      success: true,
+      report_file: path.join("tmp", "issues", "fix_logger_bind.md"),
+    });
+    expect(readFileSync(path.join(dir, "tmp/issues/fix_logger_bind.md"), "utf8")).toMatch(
+      /^# Issue Report: logger_bind\n/,
+    );
   });
 });

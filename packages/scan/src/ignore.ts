@@ -80,7 +80,13 @@ export function rerootRule(rule: string, dir: string): string {
 export function createIgnoreMatcher(files: IgnoreFile[]): IgnoreMatcher {
   const ordered = files
     .map((file, i) => ({ file, dir: file.dir ?? dirOf(file.path), gembatch: file.path.endsWith(GEMBATCHIGNORE), i }))
-    .sort((a, b) => a.dir.split("/").length - b.dir.split("/").length || (a.dir === "" ? 0 : 1) - (b.dir === "" ? 0 : 1) || Number(a.gembatch) - Number(b.gembatch) || a.i - b.i);
+    .sort(
+      (a, b) =>
+        a.dir.split("/").length - b.dir.split("/").length ||
+        (a.dir === "" ? 0 : 1) - (b.dir === "" ? 0 : 1) ||
+        Number(a.gembatch) - Number(b.gembatch) ||
+        a.i - b.i,
+    );
   const matcher = ignore({ allowRelativePaths: true });
   let rules = 0;
   for (const { file, dir } of ordered) {

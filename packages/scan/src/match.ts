@@ -123,7 +123,8 @@ function contains(regex: RegExp, text: string): boolean {
  */
 export function findMatches(rule: CompiledRule, text: string, file = ""): Span[] {
   const language = astLanguageFor(rule.spec, file);
-  if (language) return rule.astPrefilter.every((regex) => contains(regex, text)) ? findAstMatches(rule.spec, language, text) : [];
+  if (language)
+    return rule.astPrefilter.every((regex) => contains(regex, text)) ? findAstMatches(rule.spec, language, text) : [];
   if (!rule.hasPattern) return [];
   // A text that lacks one of the literals every match needs cannot match: skip the regex.
   if (!rule.requirements.every((regex) => contains(regex, text))) return [];

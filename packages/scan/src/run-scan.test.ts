@@ -42,7 +42,11 @@ describe("runScan", () => {
   it("filters rules by minimum severity and sorts findings by file, line and column", async () => {
     const dir = tempTree({ "b.py": "x = 1  # TODO\ntry:\n    pass\nexcept:\n    pass\n", "a.py": "breakpoint()\n" });
     const all = await runScan({ root: dir, rules: builtin() });
-    expect(all.findings.map((f) => `${f.file}:${f.line}:${f.rule}`)).toEqual(["a.py:1:debugger-statement", "b.py:1:todo-comment", "b.py:4:bare-except"]);
+    expect(all.findings.map((f) => `${f.file}:${f.line}:${f.rule}`)).toEqual([
+      "a.py:1:debugger-statement",
+      "b.py:1:todo-comment",
+      "b.py:4:bare-except",
+    ]);
     const warnings = await runScan({ root: dir, rules: builtin(), minSeverity: "warning" });
     expect(warnings.findings.map((f) => f.rule)).toEqual(["debugger-statement", "bare-except"]);
     expect(warnings.workers).toBe(1);
@@ -54,8 +58,16 @@ describe("runScan", () => {
     const loaded = loadRules({ root, config: readScanConfigFile(root) });
     const run = await runScan({ root, rules: loaded.map((l) => l.rule) });
     const byRule = (id: string) => run.findings.filter((f) => f.rule === id).map((f) => `${f.file}:${f.line}`);
-    expect(byRule("logger-bind")).toEqual(["orders/notifications.py:30", "orders/payments.py:28", "orders/service.py:28"]);
-    expect(byRule("blocking-call-in-async")).toEqual(["orders/service.py:32", "orders/storage.py:39", "orders/storage.py:42"]);
+    expect(byRule("logger-bind")).toEqual([
+      "orders/notifications.py:30",
+      "orders/payments.py:28",
+      "orders/service.py:28",
+    ]);
+    expect(byRule("blocking-call-in-async")).toEqual([
+      "orders/service.py:32",
+      "orders/storage.py:39",
+      "orders/storage.py:42",
+    ]);
     expect(byRule("mock-in-production").every((f) => f.startsWith("orders/payments.py"))).toBe(true);
     expect(byRule("bare-except")).toEqual(["orders/service.py:36"]);
     expect(byRule("datetime-utcnow")).toEqual(["orders/models.py:33", "orders/service.py:47"]);

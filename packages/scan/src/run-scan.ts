@@ -49,7 +49,11 @@ interface Job {
 }
 
 function compareFindings(a: Finding, b: Finding): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+  return a.file < b.file
+    ? -1
+    : a.file > b.file
+      ? 1
+      : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
 }
 
 /**
@@ -98,29 +102,52 @@ async function scanInProcess(jobs: Job[], ctx: ScanContext): Promise<FileResult[
     ctx.signal?.throwIfAborted();
     const absolute = path.join(ctx.root, job.file);
     if (!ctx.readFile) {
-      results.push({ file: job.file, ...scanFileSync(absolute, job.file, job.rules, { contextLines: ctx.contextLines, maxBytes: ctx.maxBytes }) });
+      results.push({
+        file: job.file,
+        ...scanFileSync(absolute, job.file, job.rules, { contextLines: ctx.contextLines, maxBytes: ctx.maxBytes }),
+      });
       continue;
     }
     const outcome = await ctx.readFile(absolute, ctx.maxBytes);
     if ("skip" in outcome) results.push({ file: job.file, skip: outcome.skip });
-    else results.push({ file: job.file, scan: scanText(job.file, outcome.text, job.rules, { contextLines: ctx.contextLines }) });
+    else
+      results.push({
+        file: job.file,
+        scan: scanText(job.file, outcome.text, job.rules, { contextLines: ctx.contextLines }),
+      });
   }
   return results;
 }
 
 /** Files are dealt round-robin so that each worker gets a similar mix of large and small ones. */
-async function scanInWorkers(jobs: Job[], rules: CompiledRule[], count: number, ctx: ScanContext): Promise<{ results: FileResult[]; clean: number }> {
+async function scanInWorkers(
+  jobs: Job[],
+  rules: CompiledRule[],
+  count: number,
+  ctx: ScanContext,
+): Promise<{ results: FileResult[]; clean: number }> {
   const { Worker } = await import("node:worker_threads");
   const ruleIndex = new Map(rules.map((rule, i) => [rule.id, i]));
   const specs: RuleSpec[] = rules.map((rule) => rule.spec);
   const chunks: WorkerRequest["files"][] = Array.from({ length: count }, () => []);
-  jobs.forEach((job, i) => chunks[i % count]!.push({ file: job.file, rules: job.rules.map((rule) => ruleIndex.get(rule.id)!) }));
+  jobs.forEach((job, i) =>
+    chunks[i % count]!.push({ file: job.file, rules: job.rules.map((rule) => ruleIndex.get(rule.id)!) }),
+  );
   const collected = { results: [] as FileResult[], clean: 0 };
   const run = (files: WorkerRequest["files"]) =>
     new Promise<void>((resolve, reject) => {
-      const workerData: WorkerRequest = { root: ctx.root, specs, files, maxBytes: ctx.maxBytes, contextLines: ctx.contextLines };
+      const workerData: WorkerRequest = {
+        root: ctx.root,
+        specs,
+        files,
+        maxBytes: ctx.maxBytes,
+        contextLines: ctx.contextLines,
+      };
       // A small heap makes the worker collect the decoded texts early instead of growing; its results leave in batches.
-      const worker = new Worker(workerPath!, { workerData, resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 4 } });
+      const worker = new Worker(workerPath!, {
+        workerData,
+        resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 4 },
+      });
       const abort = () => void worker.terminate();
       ctx.signal?.addEventListener("abort", abort, { once: true });
       worker.on("message", (message: WorkerResponse) => {
@@ -131,7 +158,8 @@ async function scanInWorkers(jobs: Job[], rules: CompiledRule[], count: number, 
       worker.once("error", reject);
       worker.once("exit", (code) => {
         ctx.signal?.removeEventListener("abort", abort);
-        if (code !== 0) reject(ctx.signal?.aborted ? ctx.signal.reason : new Error(`scan worker exited with code ${code}`));
+        if (code !== 0)
+          reject(ctx.signal?.aborted ? ctx.signal.reason : new Error(`scan worker exited with code ${code}`));
       });
     });
   await Promise.all(chunks.map(run));
@@ -154,7 +182,10 @@ export async function runScan(options: RunScanOptions): Promise<ScanRun> {
   }
   const workers = options.readFile ? 1 : workerCount(options.workers, jobs.length);
   const ctx: ScanContext = { root, maxBytes, contextLines, signal: options.signal, readFile: options.readFile };
-  const { results, clean } = workers > 1 ? await scanInWorkers(jobs, rules, workers, ctx) : { results: await scanInProcess(jobs, ctx), clean: 0 };
+  const { results, clean } =
+    workers > 1
+      ? await scanInWorkers(jobs, rules, workers, ctx)
+      : { results: await scanInProcess(jobs, ctx), clean: 0 };
   const run: ScanRun = {
     root,
     rules,

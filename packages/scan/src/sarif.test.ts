@@ -30,7 +30,13 @@ describe("SARIF output", () => {
     });
     const rules = parseBuiltinRules().map(compileRule);
     const run = await runScan({ root: dir, rules });
-    const sarif = toSarif({ root: dir, rules, findings: run.findings, skipped: run.skipped, toolVersion: "0.1.0" }) as any;
+    const sarif = toSarif({
+      root: dir,
+      rules,
+      findings: run.findings,
+      skipped: run.skipped,
+      toolVersion: "0.1.0",
+    }) as any;
     const validate = sarifValidator();
     const valid = validate(sarif);
     expect(validate.errors ?? []).toEqual([]);
@@ -43,7 +49,9 @@ describe("SARIF output", () => {
     });
     expect(sarif.runs[0].tool.driver.rules[result.ruleIndex].id).toBe("blocking-call-in-async");
     expect(result.partialFingerprints[FINGERPRINT_KEY]).toMatch(/^[0-9a-f]{16}$/);
-    expect(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toBe("skipped (binary): contains NUL bytes");
+    expect(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toBe(
+      "skipped (binary): contains NUL bytes",
+    );
     result.level = "fatal";
     expect(validate(sarif)).toBe(false);
   });

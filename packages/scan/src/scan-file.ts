@@ -68,7 +68,8 @@ function contextOf(index: LineIndex, line: number, count: number): Finding["cont
   const before: string[] = [];
   const after: string[] = [];
   for (let l = Math.max(1, line - count); l < line; l++) before.push(clip(index.lineText(l), MAX_LINE));
-  for (let l = line + 1; l <= Math.min(index.lineCount, line + count); l++) after.push(clip(index.lineText(l), MAX_LINE));
+  for (let l = line + 1; l <= Math.min(index.lineCount, line + count); l++)
+    after.push(clip(index.lineText(l), MAX_LINE));
   return { before, line: clip(index.lineText(line), MAX_LINE), after };
 }
 
@@ -201,7 +202,12 @@ function readAll(fd: number, size: number): Buffer {
  * tree hold none of the rules' literals, and a byte search is far cheaper than decoding plus regexes.
  * The read goes into one reused buffer; the decoded text is the only per-file allocation.
  */
-export function scanFileSync(absolute: string, file: string, rules: CompiledRule[], options: ScanTextOptions & { maxBytes: number }): ScanOutcome {
+export function scanFileSync(
+  absolute: string,
+  file: string,
+  rules: CompiledRule[],
+  options: ScanTextOptions & { maxBytes: number },
+): ScanOutcome {
   let bytes: Buffer;
   let fd: number | undefined;
   try {

@@ -76,7 +76,11 @@ export function filesByRule(findings: Finding[]): Record<string, string[]> {
   return Object.fromEntries(Object.entries(map).map(([rule, files]) => [rule, [...files].sort()]));
 }
 
-export function toScanResult(run: ScanRun, findings: Finding[], options: { maxFindings: number; failOnFindings: boolean }): ScanResult {
+export function toScanResult(
+  run: ScanRun,
+  findings: Finding[],
+  options: { maxFindings: number; failOnFindings: boolean },
+): ScanResult {
   return {
     success: !(options.failOnFindings && findings.length > 0),
     root: run.root,
@@ -99,7 +103,12 @@ const TEXT_ROWS = 200;
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ").trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 function counted(parts: Record<string, number>): string {
@@ -115,7 +124,8 @@ export function renderScanText(result: ScanResult): string {
   const shown = result.findings.slice(0, TEXT_ROWS);
   if (shown.length > 0) {
     const rows = [["LOCATION", "SEVERITY", "RULE", "MATCH"]];
-    for (const f of shown) rows.push([`${f.file}:${f.line}:${f.column}`, f.severity, f.rule, f.match.replace(/\s+/g, " ").slice(0, 60)]);
+    for (const f of shown)
+      rows.push([`${f.file}:${f.line}:${f.column}`, f.severity, f.rule, f.match.replace(/\s+/g, " ").slice(0, 60)]);
     lines.push(...table(rows));
     const hidden = result.findings_total - shown.length;
     if (hidden > 0) lines.push(`… ${hidden} more finding(s): use --jsonl or --sarif <file> for all of them`);
@@ -128,9 +138,16 @@ export function renderScanText(result: ScanResult): string {
       `${result.files_scanned} file(s) scanned with ${result.rules_run.length} rule(s) in ${result.duration_ms} ms.`,
   );
   if (s.total > 0) lines.push(`By rule: ${counted(s.by_rule)}.`);
-  if (s.suppressed > 0 || s.filtered > 0) lines.push(`Not reported: ${s.suppressed} suppressed by gembatch-ignore, ${s.filtered} by a rule's not_nearby pattern.`);
-  if (result.changed_since) lines.push(`Only files changed since ${result.changed_since.ref}: ${result.changed_since.files_changed} file(s).`);
-  if (result.baseline) lines.push(`Baseline ${result.baseline.source}: ${result.baseline.known} known finding(s) hidden, ${result.baseline.new} new.`);
+  if (s.suppressed > 0 || s.filtered > 0)
+    lines.push(
+      `Not reported: ${s.suppressed} suppressed by gembatch-ignore, ${s.filtered} by a rule's not_nearby pattern.`,
+    );
+  if (result.changed_since)
+    lines.push(`Only files changed since ${result.changed_since.ref}: ${result.changed_since.files_changed} file(s).`);
+  if (result.baseline)
+    lines.push(
+      `Baseline ${result.baseline.source}: ${result.baseline.known} known finding(s) hidden, ${result.baseline.new} new.`,
+    );
   if (result.skipped.length > 0) {
     const reasons: Record<string, number> = {};
     for (const skip of result.skipped) reasons[skip.reason] = (reasons[skip.reason] ?? 0) + 1;
@@ -138,7 +155,11 @@ export function renderScanText(result: ScanResult): string {
   }
   if (result.sarif_file) lines.push(`SARIF written to ${result.sarif_file}.`);
   for (const report of result.reports ?? []) {
-    lines.push(report.success ? `Report for ${report.rule}: ${report.report_file} (${report.files_to_fix} file(s), ~${report.total_tokens} tokens)` : `Report for ${report.rule} not written: ${report.error?.message}`);
+    lines.push(
+      report.success
+        ? `Report for ${report.rule}: ${report.report_file} (${report.files_to_fix} file(s), ~${report.total_tokens} tokens)`
+        : `Report for ${report.rule} not written: ${report.error?.message}`,
+    );
   }
   if (result.fail_on_findings && s.total > 0) lines.push("Failing: --fail-on-findings is set and findings remain.");
   return lines.join("\n");

@@ -1,4 +1,5 @@
-const MARKER = /gembatch-ignore(?![\w-])(?:[ \t]*:[ \t]*([A-Za-z0-9][A-Za-z0-9_.-]*(?:[ \t]*,[ \t]*[A-Za-z0-9][A-Za-z0-9_.-]*)*))?/;
+const MARKER =
+  /gembatch-ignore(?![\w-])(?:[ \t]*:[ \t]*([A-Za-z0-9][A-Za-z0-9_.-]*(?:[ \t]*,[ \t]*[A-Za-z0-9][A-Za-z0-9_.-]*)*))?/;
 
 /**
  * The rules a line's `gembatch-ignore` comment silences: "all" for a bare marker, the listed ids

@@ -44,22 +44,48 @@ describe("walk", () => {
   });
 
   it("walks a directory a deeper negation re-includes even when a root rule would prune it", () => {
-    const dir = tempTree({ ".gitignore": "vendor/\n", "a/.gitignore": "!vendor/\n", "a/vendor/lib.py": "", "vendor/x.py": "", "ok.py": "" });
+    const dir = tempTree({
+      ".gitignore": "vendor/\n",
+      "a/.gitignore": "!vendor/\n",
+      "a/vendor/lib.py": "",
+      "vendor/x.py": "",
+      "ok.py": "",
+    });
     gitInit(dir);
     expect(walk({ root: dir }).files).toEqual(gitListing(dir));
     expect(walk({ root: dir }).files).toContain("a/vendor/lib.py");
   });
 
   it("honours .gembatchignore even when .gitignore is off", () => {
-    const dir = tempTree({ ".gitignore": "*.log\n", ".gembatchignore": "legacy/\n", "legacy/old.py": "", "a.log": "", "new.py": "" });
+    const dir = tempTree({
+      ".gitignore": "*.log\n",
+      ".gembatchignore": "legacy/\n",
+      "legacy/old.py": "",
+      "a.log": "",
+      "new.py": "",
+    });
     expect(walk({ root: dir }).files).toEqual(["new.py"]);
     expect(walk({ root: dir, gitignore: false }).files).toEqual(["a.log", "new.py"]);
   });
 
   it("skips dot files and default excludes unless asked, and applies include/exclude globs", () => {
-    const dir = tempTree({ ".env.py": "", ".github/ci.py": "", "node_modules/x/i.js": "", "a/__pycache__/m.py": "", "a/m.py": "", "a/n.ts": "" });
+    const dir = tempTree({
+      ".env.py": "",
+      ".github/ci.py": "",
+      "node_modules/x/i.js": "",
+      "a/__pycache__/m.py": "",
+      "a/m.py": "",
+      "a/n.ts": "",
+    });
     expect(walk({ root: dir }).files).toEqual(["a/m.py", "a/n.ts"]);
-    expect(walk({ root: dir, hidden: true, defaultExcludes: false }).files).toEqual([".env.py", ".github/ci.py", "a/__pycache__/m.py", "a/m.py", "a/n.ts", "node_modules/x/i.js"]);
+    expect(walk({ root: dir, hidden: true, defaultExcludes: false }).files).toEqual([
+      ".env.py",
+      ".github/ci.py",
+      "a/__pycache__/m.py",
+      "a/m.py",
+      "a/n.ts",
+      "node_modules/x/i.js",
+    ]);
     expect(walk({ root: dir, include: ["**/*.ts"] }).files).toEqual(["a/n.ts"]);
     expect(walk({ root: dir, exclude: ["a/n.*"] }).files).toEqual(["a/m.py"]);
   });
@@ -100,10 +126,18 @@ describe("walk: .git and links out", () => {
     symlinkSync(".git", path.join(dir, "gitdir"));
     const all = walk({ root: dir, hidden: true });
     expect(all.files).toEqual(["src/a.py"]);
-    expect(all.skipped.map((s) => `${s.file}:${s.reason}`).sort()).toEqual(["gitdir:inside-git", "src/ci.py:inside-git"]);
+    expect(all.skipped.map((s) => `${s.file}:${s.reason}`).sort()).toEqual([
+      "gitdir:inside-git",
+      "src/ci.py:inside-git",
+    ]);
     const named = walk({ root: dir, paths: [".git/config", "src/ci.py", ".git", "gitdir"] });
     expect(named.files).toEqual([]);
-    expect(named.skipped.map((s) => `${s.file}:${s.reason}`).sort()).toEqual([".git/config:inside-git", ".git:inside-git", "gitdir:inside-git", "src/ci.py:inside-git"]);
+    expect(named.skipped.map((s) => `${s.file}:${s.reason}`).sort()).toEqual([
+      ".git/config:inside-git",
+      ".git:inside-git",
+      "gitdir:inside-git",
+      "src/ci.py:inside-git",
+    ]);
   });
 
   it("does not walk a directory given by a path through a symlink that leads out", () => {
@@ -112,6 +146,8 @@ describe("walk: .git and links out", () => {
     symlinkSync(path.join(outside, "keys"), path.join(dir, "vendor"));
     const result = walk({ root: dir, paths: ["vendor", "src"] });
     expect(result.files).toEqual(["src/a.py"]);
-    expect(result.skipped).toEqual([{ file: "vendor", reason: "symlink-outside-root", detail: "not followed: it points outside the project root" }]);
+    expect(result.skipped).toEqual([
+      { file: "vendor", reason: "symlink-outside-root", detail: "not followed: it points outside the project root" },
+    ]);
   });
 });

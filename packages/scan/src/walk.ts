@@ -1,11 +1,27 @@
 import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from "node:fs";
 import path from "node:path";
 import picomatch from "picomatch";
-import { createIgnoreMatcher, dirOf, GEMBATCHIGNORE, GITIGNORE, hasNegation, pruneGlobsFor, type IgnoreFile } from "./ignore.js";
+import {
+  createIgnoreMatcher,
+  dirOf,
+  GEMBATCHIGNORE,
+  GITIGNORE,
+  hasNegation,
+  pruneGlobsFor,
+  type IgnoreFile,
+} from "./ignore.js";
 
 export const DEFAULT_EXCLUDES = ["**/node_modules/**", "**/__pycache__/**", "**/venv/**"];
 
-export type SkipReason = "binary" | "too-large" | "unreadable" | "symlink-outside-root" | "symlink-directory" | "broken-symlink" | "inside-git" | "not-found";
+export type SkipReason =
+  | "binary"
+  | "too-large"
+  | "unreadable"
+  | "symlink-outside-root"
+  | "symlink-directory"
+  | "broken-symlink"
+  | "inside-git"
+  | "not-found";
 
 export interface Skipped {
   file: string;
@@ -55,7 +71,11 @@ export function isInside(root: string, target: string): boolean {
 
 function readIgnore(root: string, relPath: string, dir?: string): IgnoreFile | undefined {
   try {
-    return { path: relPath, content: readFileSync(path.join(root, relPath), "utf8"), ...(dir === undefined ? {} : { dir }) };
+    return {
+      path: relPath,
+      content: readFileSync(path.join(root, relPath), "utf8"),
+      ...(dir === undefined ? {} : { dir }),
+    };
   } catch {
     return undefined; // absent or unreadable: it ignores nothing, as with git
   }
@@ -108,8 +128,14 @@ function targets(root: string, realRoot: string, paths: string[]): Targets {
     }
     // A directory given by a path through a symlink is walked only while it stays in the root and out of .git.
     const real = realpathSync(absolute);
-    if (!isInside(realRoot, real)) result.refused.push({ file: rel || given, reason: "symlink-outside-root", detail: "not followed: it points outside the project root" });
-    else if (isGitPath(path.relative(realRoot, real))) result.refused.push({ file: rel || given, reason: "inside-git", detail: "nothing inside .git is scanned" });
+    if (!isInside(realRoot, real))
+      result.refused.push({
+        file: rel || given,
+        reason: "symlink-outside-root",
+        detail: "not followed: it points outside the project root",
+      });
+    else if (isGitPath(path.relative(realRoot, real)))
+      result.refused.push({ file: rel || given, reason: "inside-git", detail: "nothing inside .git is scanned" });
     else result.dirs.push(rel);
   }
   return result;
@@ -142,7 +168,16 @@ function ignoreMatchers(globs: string[]) {
 function list(root: string, dirs: string[], ignore: string[], only?: string[]): Entry[] {
   const { dirIgnored, fileIgnored } = ignoreMatchers(ignore);
   const onlyFiles = only && new Set(only);
-  const onlyDirs = only && new Set(only.flatMap((file) => file.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))));
+  const onlyDirs =
+    only &&
+    new Set(
+      only.flatMap((file) =>
+        file
+          .split("/")
+          .slice(0, -1)
+          .map((_, i, parts) => parts.slice(0, i + 1).join("/")),
+      ),
+    );
   const entries: Entry[] = [];
   const visit = (rel: string) => {
     let dirents: Dirent[];
@@ -157,7 +192,8 @@ function list(root: string, dirs: string[], ignore: string[], only?: string[]): 
         if (dirIgnored(child) || (onlyDirs && !onlyDirs.has(child))) continue;
         entries.push({ path: child, name: dirent.name, dirent });
         visit(child);
-      } else if (!fileIgnored(child) && (!onlyFiles || onlyFiles.has(child))) entries.push({ path: child, name: dirent.name, dirent });
+      } else if (!fileIgnored(child) && (!onlyFiles || onlyFiles.has(child)))
+        entries.push({ path: child, name: dirent.name, dirent });
     }
   };
   const seen = new Set<string>();
@@ -182,7 +218,11 @@ export function walk(options: WalkOptions): WalkResult {
   const root = path.resolve(options.root);
   const realRoot = realpathSync(root);
   const names = options.gitignore === false ? [GEMBATCHIGNORE] : [GITIGNORE, GEMBATCHIGNORE];
-  const { explicitFiles, dirs, missing, refused } = targets(root, realRoot, options.paths?.length ? options.paths : ["."]);
+  const { explicitFiles, dirs, missing, refused } = targets(
+    root,
+    realRoot,
+    options.paths?.length ? options.paths : ["."],
+  );
   const hidden = options.hidden ?? dirs.some(isHidden);
   const baseIgnore = [
     "**/.git/**",
@@ -191,7 +231,10 @@ export function walk(options: WalkOptions): WalkResult {
     ...(hidden ? [] : ["**/.*/**"]),
   ];
   // With a list of files, the ignore files that matter are those of the directories leading to them.
-  const onlyDirs = options.only?.map(dirOf).filter((dir) => dirs.some((walked) => walked === "" || dir === walked || dir.startsWith(`${walked}/`))) ?? [];
+  const onlyDirs =
+    options.only
+      ?.map(dirOf)
+      .filter((dir) => dirs.some((walked) => walked === "" || dir === walked || dir.startsWith(`${walked}/`))) ?? [];
   const ancestors = ancestorIgnores(root, names, [...dirs, ...onlyDirs]);
   const prune = pruneGlobsFor(ancestors);
   let entries = list(root, dirs, [...baseIgnore, ...prune.anchored, ...prune.unanchored], options.only);
@@ -201,7 +244,8 @@ export function walk(options: WalkOptions): WalkResult {
     .map((entry) => readIgnore(root, entry.path))
     .filter((file): file is IgnoreFile => file !== undefined);
   // A deeper `!name` can re-include what an unanchored root rule ignores: walk those directories after all.
-  if (prune.unanchored.length > 0 && hasNegation(nested)) entries = list(root, dirs, [...baseIgnore, ...prune.anchored], options.only);
+  if (prune.unanchored.length > 0 && hasNegation(nested))
+    entries = list(root, dirs, [...baseIgnore, ...prune.anchored], options.only);
   let ignoreFiles = [...ancestors, ...nested];
   let matcher = createIgnoreMatcher(ignoreFiles);
   const live = ignoreFiles.filter((file) => file.dir !== undefined || !matcher.ignores(file.path));
@@ -231,7 +275,11 @@ export function walk(options: WalkOptions): WalkResult {
       continue;
     }
     if (!isInside(realRoot, real)) {
-      skipped.push({ file: rel, reason: "symlink-outside-root", detail: "not followed: it points outside the project root" });
+      skipped.push({
+        file: rel,
+        reason: "symlink-outside-root",
+        detail: "not followed: it points outside the project root",
+      });
       continue;
     }
     // `.git` holds remotes with tokens and hooks: what a finding quotes from it would reach a report and the model.

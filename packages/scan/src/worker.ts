@@ -12,8 +12,19 @@ const rules = request.specs.map(compileRule);
 const options = { contextLines: request.contextLines, maxBytes: request.maxBytes };
 let batch: WorkerResponse = { results: [], clean: 0, done: false };
 request.files.forEach(({ file, rules: indexes }, i) => {
-  const outcome = scanFileSync(path.join(request.root, file), file, indexes.map((index) => rules[index]!), options);
-  if ("scan" in outcome && outcome.scan.findings.length === 0 && outcome.scan.suppressed === 0 && outcome.scan.filtered === 0) batch.clean++;
+  const outcome = scanFileSync(
+    path.join(request.root, file),
+    file,
+    indexes.map((index) => rules[index]!),
+    options,
+  );
+  if (
+    "scan" in outcome &&
+    outcome.scan.findings.length === 0 &&
+    outcome.scan.suppressed === 0 &&
+    outcome.scan.filtered === 0
+  )
+    batch.clean++;
   else batch.results.push({ file, ...outcome });
   if ((i + 1) % BATCH_FILES === 0) {
     parentPort!.postMessage(batch);

@@ -16,7 +16,8 @@ describe("worker threads (built package)", () => {
     const scan = (await import(dist.href)) as typeof import("./index.js");
     const files: Tree = {};
     for (let i = 0; i < N; i++) {
-      files[`pkg${i % 7}/mod_${i}.py`] = `import time\n\nasync def run_${i}():\n    time.sleep(${i})\n\ntry:\n    x = ${i}\nexcept:\n    pass  # TODO ${i}\n`;
+      files[`pkg${i % 7}/mod_${i}.py`] =
+        `import time\n\nasync def run_${i}():\n    time.sleep(${i})\n\ntry:\n    x = ${i}\nexcept:\n    pass  # TODO ${i}\n`;
       files[`web/c${i}.ts`] = i % 3 === 0 ? `console.log(${i});\n` : `export const v${i} = ${i};\n`;
     }
     files["pkg0/blob.py"] = Buffer.from([1, 0, 2]);

@@ -32,7 +32,13 @@ export function saveJobs(file: string, jobs: JobEntry[]): void {
   writeJson(file, { jobs });
 }
 
-export const TERMINAL_STATES = new Set(["JOB_STATE_SUCCEEDED", "JOB_STATE_PARTIALLY_SUCCEEDED", "JOB_STATE_FAILED", "JOB_STATE_CANCELLED", "JOB_STATE_EXPIRED"]);
+export const TERMINAL_STATES = new Set([
+  "JOB_STATE_SUCCEEDED",
+  "JOB_STATE_PARTIALLY_SUCCEEDED",
+  "JOB_STATE_FAILED",
+  "JOB_STATE_CANCELLED",
+  "JOB_STATE_EXPIRED",
+]);
 export const SUCCEEDED_STATES = new Set(["JOB_STATE_SUCCEEDED", "JOB_STATE_PARTIALLY_SUCCEEDED"]);
 
 export interface JobDeps {
@@ -62,7 +68,11 @@ export function jsonlInput(rows: Array<{ key: string; request: BuiltRequest }>):
 }
 
 export function inlinedRequests(rows: Array<{ key: string; request: BuiltRequest }>): InlinedRequest[] {
-  return rows.map((row) => ({ contents: row.request.contents, config: row.request.config, metadata: { key: row.key } }));
+  return rows.map((row) => ({
+    contents: row.request.contents,
+    config: row.request.config,
+    metadata: { key: row.key },
+  }));
 }
 
 async function findByDisplayName(client: GoogleGenAI, displayName: string): Promise<BatchJob | undefined> {
@@ -81,7 +91,13 @@ async function findByDisplayName(client: GoogleGenAI, displayName: string): Prom
  */
 export async function createOrAdopt(
   deps: JobDeps,
-  options: { model: string; displayName: string; src: InlinedRequest[] | string; lookFirst: boolean; onRetry?(event: unknown): void },
+  options: {
+    model: string;
+    displayName: string;
+    src: InlinedRequest[] | string;
+    lookFirst: boolean;
+    onRetry?(event: unknown): void;
+  },
 ): Promise<BatchJob> {
   const { value } = await withRetry(
     async (attempt) => {
@@ -89,22 +105,39 @@ export async function createOrAdopt(
         const existing = await findByDisplayName(deps.client, options.displayName);
         if (existing) return existing;
       }
-      return deps.client.batches.create({ model: options.model, src: options.src, config: { displayName: options.displayName, abortSignal: deps.signal } });
+      return deps.client.batches.create({
+        model: options.model,
+        src: options.src,
+        config: { displayName: options.displayName, abortSignal: deps.signal },
+      });
     },
-    { policy: deps.retryPolicy, clock: deps.clock, signal: deps.signal, context: `batch ${options.displayName}`, ...(options.onRetry ? { onRetry: options.onRetry } : {}) },
+    {
+      policy: deps.retryPolicy,
+      clock: deps.clock,
+      signal: deps.signal,
+      context: `batch ${options.displayName}`,
+      ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+    },
   );
   return value;
 }
 
 /** Poll until the job reaches a final state; an abort (Ctrl-C) ends the wait, not the job. */
-export async function waitForJob(deps: JobDeps, name: string, options: { pollIntervalMs: number; onState?(job: BatchJob): void }): Promise<BatchJob> {
+export async function waitForJob(
+  deps: JobDeps,
+  name: string,
+  options: { pollIntervalMs: number; onState?(job: BatchJob): void },
+): Promise<BatchJob> {
   for (;;) {
-    const { value: job } = await withRetry(() => deps.client.batches.get({ name, config: { abortSignal: deps.signal } }), {
-      policy: deps.retryPolicy,
-      clock: deps.clock,
-      signal: deps.signal,
-      context: `batch ${name}`,
-    });
+    const { value: job } = await withRetry(
+      () => deps.client.batches.get({ name, config: { abortSignal: deps.signal } }),
+      {
+        policy: deps.retryPolicy,
+        clock: deps.clock,
+        signal: deps.signal,
+        context: `batch ${name}`,
+      },
+    );
     options.onState?.(job);
     if (job.state && TERMINAL_STATES.has(job.state)) return job;
     await deps.clock.sleep(options.pollIntervalMs, deps.signal);
@@ -121,14 +154,23 @@ export async function jobResults(deps: JobDeps, job: BatchJob, outputFile: strin
   const rows = new Map<string, RowResult>();
   for (const item of job.dest?.inlinedResponses ?? []) {
     const key = item.metadata?.key;
-    if (key !== undefined) rows.set(key, { ...(item.response ? { response: item.response } : {}), ...(item.error ? { error: item.error } : {}) });
+    if (key !== undefined)
+      rows.set(key, {
+        ...(item.response ? { response: item.response } : {}),
+        ...(item.error ? { error: item.error } : {}),
+      });
   }
   const fileName = job.dest?.fileName;
   if (fileName) {
     await deps.client.files.download({ file: fileName, downloadPath: outputFile });
     for (const line of readFileSync(outputFile, "utf8").split("\n")) {
       if (line.trim() === "") continue;
-      const parsed = JSON.parse(line) as { key?: string; response?: GenerateContentResponse; error?: RowResult["error"]; status?: RowResult["error"] };
+      const parsed = JSON.parse(line) as {
+        key?: string;
+        response?: GenerateContentResponse;
+        error?: RowResult["error"];
+        status?: RowResult["error"];
+      };
       if (parsed.key === undefined) continue;
       const error = parsed.error ?? parsed.status;
       rows.set(parsed.key, { ...(parsed.response ? { response: parsed.response } : {}), ...(error ? { error } : {}) });

@@ -9,25 +9,38 @@ import { fixedReply, makeProject, readJson, replyFor, useEmulator } from "./test
 import type { SendResult } from "./types.js";
 
 const FILES = { "src/a.py": "a = 1\n", "src/b.py": "b = 1\n", "src/c.py": "c = 1\n" };
-const script = Object.keys(FILES).map((f) => replyFor(f, { text: fixedReply(f, "x = 2\n"), usage: { candidatesTokenCount: 7000 } }));
+const script = Object.keys(FILES).map((f) =>
+  replyFor(f, { text: fixedReply(f, "x = 2\n"), usage: { candidatesTokenCount: 7000 } }),
+);
 
 describe("dry run", () => {
   it("writes every request and an estimate, and sends nothing (the emulator records zero calls)", async () => {
     const project = makeProject(FILES);
     const { emu } = await useEmulator();
     let clientsMade = 0;
-    const result = await runSend(project.options({ dryRun: true }), { createClient: async () => (clientsMade++, undefined as never), clock: createManualClock() });
+    const result = await runSend(project.options({ dryRun: true }), {
+      createClient: async () => (clientsMade++, undefined as never),
+      clock: createManualClock(),
+    });
     expect(sendExitCode(result)).toBe(0);
     expect(clientsMade).toBe(0);
     expect(emu.record.counts.generateContent ?? 0).toBe(0);
     expect(emu.record.generate).toEqual([]);
     const dir = path.join(project.root, result.output_dir);
-    expect(readdirSync(dir).sort()).toEqual(["DRY_RUN_ESTIMATE.json", "request_1_a.md", "request_2_b.md", "request_3_c.md"]);
+    expect(readdirSync(dir).sort()).toEqual([
+      "DRY_RUN_ESTIMATE.json",
+      "request_1_a.md",
+      "request_2_b.md",
+      "request_3_c.md",
+    ]);
     expect(result.planned).toHaveLength(3);
     // Prompt at $0.30/M plus a full 7,500-token reply at $2.50/M, per file.
     const first = result.planned![0]!;
     expect(first.estimated_cost).toBeCloseTo((first.estimated_prompt_tokens * 0.3 + 7500 * 2.5) / 1e6, 12);
-    expect(result.estimated_cost).toBeCloseTo(result.planned!.reduce((s, p) => s + p.estimated_cost!, 0), 12);
+    expect(result.estimated_cost).toBeCloseTo(
+      result.planned!.reduce((s, p) => s + p.estimated_cost!, 0),
+      12,
+    );
     expect(readJson<SendResult>(path.join(dir, "DRY_RUN_ESTIMATE.json")).estimated_cost).toBe(result.estimated_cost);
     expect(project.read(path.join(result.output_dir, "request_2_b.md"))).toContain("FILE TO FIX: src/b.py");
   });
@@ -62,13 +75,18 @@ describe("max_cost", () => {
   it("refuses max_cost for a model without a known price, before sending or writing anything", async () => {
     const project = makeProject(FILES);
     const { emu, client } = await useEmulator();
-    await expect(runSend(project.options({ model: "gemini-9.9-mystery", maxCost: 1 }), { client })).rejects.toMatchObject({
+    await expect(
+      runSend(project.options({ model: "gemini-9.9-mystery", maxCost: 1 }), { client }),
+    ).rejects.toMatchObject({
       code: "BAD_INPUT",
       exitCode: 2,
       message: 'max_cost: no price is known for model "gemini-9.9-mystery", so the cap cannot be enforced',
     });
     expect(emu.record.generate).toEqual([]);
-    expect(existsSync(path.join(project.root, "tmp")) && readdirSync(path.join(project.root, "tmp")).some((d) => d.startsWith("gemini_batch_"))).toBe(false);
+    expect(
+      existsSync(path.join(project.root, "tmp")) &&
+        readdirSync(path.join(project.root, "tmp")).some((d) => d.startsWith("gemini_batch_")),
+    ).toBe(false);
   });
 
   it("counts requests in flight at their full estimate", () => {

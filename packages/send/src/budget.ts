@@ -15,7 +15,11 @@ export function estimateRequestCost(input: EstimateInput, pricing: Pricing): num
   return computeCost(
     {
       model: input.model,
-      usage: { promptTokenCount: input.promptTokens, cachedContentTokenCount: input.cachedTokens ?? 0, candidatesTokenCount: input.maxTokens },
+      usage: {
+        promptTokenCount: input.promptTokens,
+        cachedContentTokenCount: input.cachedTokens ?? 0,
+        candidatesTokenCount: input.maxTokens,
+      },
       at: input.at,
       batch: input.batch ?? false,
     },
@@ -66,13 +70,26 @@ export function createBudget(maxCost: number | null): Budget {
 }
 
 /** max_cost needs a price to enforce; refuse it up front for a model without one. */
-export function checkBudgetable(options: { maxCost: number | null; model: string; batch: boolean; pricing: Pricing; at: number }): void {
+export function checkBudgetable(options: {
+  maxCost: number | null;
+  model: string;
+  batch: boolean;
+  pricing: Pricing;
+  at: number;
+}): void {
   if (options.maxCost === null) return;
-  const probe = estimateRequestCost({ model: options.model, promptTokens: 1, maxTokens: 1, batch: options.batch, at: options.at }, options.pricing);
+  const probe = estimateRequestCost(
+    { model: options.model, promptTokens: 1, maxTokens: 1, batch: options.batch, at: options.at },
+    options.pricing,
+  );
   if (probe === null) {
-    throw new CliError("BAD_INPUT", `max_cost: no ${options.batch ? "batch " : ""}price is known for model "${options.model}", so the cap cannot be enforced`, {
-      hint: `add the model under "pricing" in gembatch.config.json, pick a model with a known price, or drop max_cost`,
-    });
+    throw new CliError(
+      "BAD_INPUT",
+      `max_cost: no ${options.batch ? "batch " : ""}price is known for model "${options.model}", so the cap cannot be enforced`,
+      {
+        hint: `add the model under "pricing" in gembatch.config.json, pick a model with a known price, or drop max_cost`,
+      },
+    );
   }
 }
 
@@ -86,8 +103,13 @@ export interface CacheHold {
  * whole TTL) against the budget; null when that would cross the cap. An unknown price holds nothing
  * (max_cost is refused up front for such a model).
  */
-export function reserveCacheCost(budget: Budget, input: { model: string; tokens: number; ttlSeconds: number; pricing: Pricing; at: number }): CacheHold | null {
-  const creation = computeCost({ model: input.model, usage: { promptTokenCount: input.tokens }, at: input.at }, input.pricing).cost ?? 0;
+export function reserveCacheCost(
+  budget: Budget,
+  input: { model: string; tokens: number; ttlSeconds: number; pricing: Pricing; at: number },
+): CacheHold | null {
+  const creation =
+    computeCost({ model: input.model, usage: { promptTokenCount: input.tokens }, at: input.at }, input.pricing).cost ??
+    0;
   const storage = cacheStorageCost(input.model, input.tokens, input.ttlSeconds / 3600, input.at, input.pricing) ?? 0;
   const first = budget.reserve(creation);
   if (!first) return null;

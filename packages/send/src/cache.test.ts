@@ -27,24 +27,40 @@ describe("explicit context caching", () => {
     expect(cache).toMatchObject({ model: "gemini-2.5-flash", deleted: true });
     expect(emu.record.generate.map((g) => g.cachedContent)).toEqual([cache!.name, cache!.name]);
     // The cache holds the shared prefix; each request adds only its own file.
-    expect(emu.record.generate[0]!.prompt.startsWith(`${SYSTEM_INSTRUCTION}\n${project.report}\nFILE TO FIX: src/a.py`)).toBe(true);
+    expect(
+      emu.record.generate[0]!.prompt.startsWith(`${SYSTEM_INSTRUCTION}\n${project.report}\nFILE TO FIX: src/a.py`),
+    ).toBe(true);
 
     expect(result.usage.cached_tokens).toBe(2 * cache!.tokens);
     expect(result.results.every((r) => r.usage.cached_tokens === cache!.tokens)).toBe(true);
     const summary = result.cache!;
-    expect(summary).toMatchObject({ name: cache!.name, tokens: cache!.tokens, created: true, deleted: true, cached_tokens_used: 2 * cache!.tokens });
+    expect(summary).toMatchObject({
+      name: cache!.name,
+      tokens: cache!.tokens,
+      created: true,
+      deleted: true,
+      cached_tokens_used: 2 * cache!.tokens,
+    });
     expect(summary.creation_cost).toBeCloseTo((cache!.tokens * 0.3) / 1e6, 12);
     expect(summary.storage_cost).toBe(0);
     // Each request saves (0.30 − 0.03)/M on the cached tokens; the cache itself cost its creation.
     expect(summary.saving).toBeCloseTo((2 * cache!.tokens * (0.3 - 0.03) - cache!.tokens * 0.3) / 1e6, 12);
-    expect(result.total_cost).toBeCloseTo(result.results[0]!.cost! + result.results[1]!.cost! + summary.creation_cost!, 12);
+    expect(result.total_cost).toBeCloseTo(
+      result.results[0]!.cost! + result.results[1]!.cost! + summary.creation_cost!,
+      12,
+    );
 
     const request = project.read(`${result.output_dir}/request_1_a.md`);
     expect(request).toContain(`cached_content: ${cache!.name}`);
-    expect(request).toContain(`<!-- CACHED CONTENT 1 role=user (${cache!.name}) -->\n${project.report}\n<!-- CONTENT turn=1 role=user part=1 -->\nFILE TO FIX: src/a.py`);
+    expect(request).toContain(
+      `<!-- CACHED CONTENT 1 role=user (${cache!.name}) -->\n${project.report}\n<!-- CONTENT turn=1 role=user part=1 -->\nFILE TO FIX: src/a.py`,
+    );
     expect(request).not.toContain("<!-- SYSTEM_INSTRUCTION -->");
 
-    const operations = readFileSync(ledgerFile, "utf8").trim().split("\n").map((l) => JSON.parse(l).operation);
+    const operations = readFileSync(ledgerFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).operation);
     expect(operations.sort()).toEqual(["cache_create", "cache_storage", "generateContent", "generateContent"]);
   });
 
@@ -99,7 +115,10 @@ describe("explicit context caching", () => {
 
   it("deletes the cache when the run stops on an API error", async () => {
     const project = makeProject(FILES, { padding: 24_000 });
-    const { emu, client } = await useEmulator({ script, faults: [{ route: "generateContent", sequence: ["daily_quota_429"] }] });
+    const { emu, client } = await useEmulator({
+      script,
+      faults: [{ route: "generateContent", sequence: ["daily_quota_429"] }],
+    });
     const result = await runSend(project.options({ concurrency: 1 }), { client, clock: createManualClock() });
     expect(sendExitCode(result)).toBe(3);
     expect(emu.record.caches).toMatchObject([{ deleted: true }]);
@@ -126,7 +145,11 @@ describe("explicit context caching", () => {
     const project = makeProject(FILES, { padding: 24_000 });
     const { emu, client } = await useEmulator({ script, caches: { minTokens: 1_000_000 } });
     const warnings: string[] = [];
-    const result = await runSend(project.options(), { client, clock: createManualClock(), warn: (m) => void (isRetirementNotice(m) || warnings.push(m)) });
+    const result = await runSend(project.options(), {
+      client,
+      clock: createManualClock(),
+      warn: (m) => void (isRetirementNotice(m) || warnings.push(m)),
+    });
     expect(result.success).toBe(true);
     expect(result.cache).toMatchObject({ created: false, name: null });
     expect(result.cache!.error).toMatch(/too small/);

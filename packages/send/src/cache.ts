@@ -1,4 +1,16 @@
-import { appendLedger, cacheStorageCost, computeCost, estimateTokens, redactSecrets, resolveModel, roundUsd, toCliError, withRetry, type Pricing, type RetryPolicy } from "@gembatch/core";
+import {
+  appendLedger,
+  cacheStorageCost,
+  computeCost,
+  estimateTokens,
+  redactSecrets,
+  resolveModel,
+  roundUsd,
+  toCliError,
+  withRetry,
+  type Pricing,
+  type RetryPolicy,
+} from "@gembatch/core";
 import { SYSTEM_INSTRUCTION } from "./prompt.js";
 import type { ActiveCache, RunContext } from "./run-context.js";
 import type { CacheSummary, FileResult } from "./types.js";
@@ -21,7 +33,13 @@ export function cacheMinTokens(model: string, pricing: Pricing): number {
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
 /** Worth caching: the shared part is above the model's minimum and at least two requests will reuse it. */
-export function shouldCache(options: { enabled: boolean; files: number; report: string; model: string; pricing: Pricing }): { cache: boolean; tokens: number; minimum: number } {
+export function shouldCache(options: {
+  enabled: boolean;
+  files: number;
+  report: string;
+  model: string;
+  pricing: Pricing;
+}): { cache: boolean; tokens: number; minimum: number } {
   const tokens = estimateTokens(`${SYSTEM_INSTRUCTION}\n${options.report}`);
   const minimum = cacheMinTokens(options.model, options.pricing);
   return { cache: options.enabled && options.files >= 2 && tokens >= minimum, tokens, minimum };
@@ -37,7 +55,10 @@ export interface CacheState {
  * Create the explicit cache holding the system instruction and the report. A refusal (too small by
  * Google's count, unsupported model) is not fatal: the run goes on without it, implicit caching still applies.
  */
-export async function createCache(run: RunContext, options: { ttlSeconds: number; retryPolicy?: Partial<RetryPolicy>; ledgerFile?: string }): Promise<CacheState | null> {
+export async function createCache(
+  run: RunContext,
+  options: { ttlSeconds: number; retryPolicy?: Partial<RetryPolicy>; ledgerFile?: string },
+): Promise<CacheState | null> {
   const summary: CacheSummary = {
     name: null,
     tokens: 0,
@@ -71,17 +92,34 @@ export async function createCache(run: RunContext, options: { ttlSeconds: number
     const tokens = created.usageMetadata?.totalTokenCount ?? estimateTokens(`${SYSTEM_INSTRUCTION}\n${run.report}`);
     const createdAt = run.clock.now();
     // Expiry on our own clock (not the server's expireTime): the refresh compares it with our clock.
-    run.cache = { name: created.name, tokens, systemInstruction: SYSTEM_INSTRUCTION, contents, expiresAt: createdAt + options.ttlSeconds * 1000 } satisfies ActiveCache;
+    run.cache = {
+      name: created.name,
+      tokens,
+      systemInstruction: SYSTEM_INSTRUCTION,
+      contents,
+      expiresAt: createdAt + options.ttlSeconds * 1000,
+    } satisfies ActiveCache;
     summary.name = created.name;
     summary.tokens = tokens;
     summary.created = true;
     // Caching bills the cached tokens once at the standard input price when the cache is made.
-    summary.creation_cost = computeCost({ model: run.model, usage: { promptTokenCount: tokens }, at: createdAt }, run.pricing).cost;
+    summary.creation_cost = computeCost(
+      { model: run.model, usage: { promptTokenCount: tokens }, at: createdAt },
+      run.pricing,
+    ).cost;
     run.budget.add(summary.creation_cost);
     if (options.ledgerFile) {
-      appendLedger(options.ledgerFile, ledgerRecord(run, { operation: "cache_create", tokens, cost: summary.creation_cost, at: createdAt }));
+      appendLedger(
+        options.ledgerFile,
+        ledgerRecord(run, { operation: "cache_create", tokens, cost: summary.creation_cost, at: createdAt }),
+      );
     }
-    run.events.event("cache_created", { name: created.name, tokens, ttl_seconds: options.ttlSeconds, creation_cost: summary.creation_cost });
+    run.events.event("cache_created", {
+      name: created.name,
+      tokens,
+      ttl_seconds: options.ttlSeconds,
+      creation_cost: summary.creation_cost,
+    });
     return { summary, createdAt, ...(options.ledgerFile ? { ledgerFile: options.ledgerFile } : {}) };
   } catch (thrown) {
     const error = toCliError(thrown);
@@ -147,7 +185,16 @@ export async function deleteCache(run: RunContext, state: CacheState): Promise<C
     summary.storage_hours = Math.max(0, until - state.createdAt) / 3_600_000;
     summary.storage_cost = cacheStorageCost(run.model, summary.tokens, summary.storage_hours, deletedAt, run.pricing);
     run.budget.add(summary.storage_cost);
-    if (state.ledgerFile) appendLedger(state.ledgerFile, ledgerRecord(run, { operation: "cache_storage", tokens: summary.tokens, cost: summary.storage_cost, at: deletedAt }));
+    if (state.ledgerFile)
+      appendLedger(
+        state.ledgerFile,
+        ledgerRecord(run, {
+          operation: "cache_storage",
+          tokens: summary.tokens,
+          cost: summary.storage_cost,
+          at: deletedAt,
+        }),
+      );
   }
   run.cache = null;
   return summary;
@@ -157,5 +204,6 @@ export async function deleteCache(run: RunContext, state: CacheState): Promise<C
 export function settleSaving(summary: CacheSummary, results: FileResult[], gross: number | null): void {
   summary.cached_tokens_used = results.filter((r) => !r.resumed).reduce((sum, r) => sum + r.usage.cached_tokens, 0);
   const costsKnown = !summary.created || (summary.creation_cost !== null && summary.storage_cost !== null);
-  summary.saving = gross === null || !costsKnown ? null : roundUsd(gross - (summary.creation_cost ?? 0) - (summary.storage_cost ?? 0));
+  summary.saving =
+    gross === null || !costsKnown ? null : roundUsd(gross - (summary.creation_cost ?? 0) - (summary.storage_cost ?? 0));
 }

@@ -1,5 +1,17 @@
 import { z } from "zod";
-import { clientOptionsFrom, createGeminiClient, createProgress, defineCommand, progressMode, generationFields, generationOptions, settingsFromContext, type CommandContext, type GenerationSettings, type ProgressMode } from "@gembatch/core";
+import {
+  clientOptionsFrom,
+  createGeminiClient,
+  createProgress,
+  defineCommand,
+  progressMode,
+  generationFields,
+  generationOptions,
+  settingsFromContext,
+  type CommandContext,
+  type GenerationSettings,
+  type ProgressMode,
+} from "@gembatch/core";
 import { renderSend } from "./render.js";
 import { sendExitCode } from "./summary.js";
 import type { SendResult } from "./types.js";
@@ -26,21 +38,70 @@ const schema = z
 
 export const sendCommand = defineCommand({
   name: "send",
-  summary: "Send each file to fix to Gemini on its own request with the whole issue report; write requests, responses and BATCH_SUMMARY.json",
+  summary:
+    "Send each file to fix to Gemini on its own request with the whole issue report; write requests, responses and BATCH_SUMMARY.json",
   options: [
-    { key: "issue_report_file", type: "string", valueName: "path", description: "the issue report (tmp/issues/fix_<issue>.md); sent first, unchanged, in every request" },
-    { key: "files_to_fix", type: "string[]", valueName: "paths", description: "the files to fix, one request each (default: the report's Files to Fix list)" },
-    { key: "output_dir", type: "string", valueName: "dir", description: "run directory (default: tmp/gemini_batch_<YYYYMMDD_HHMMSS>)" },
+    {
+      key: "issue_report_file",
+      type: "string",
+      valueName: "path",
+      description: "the issue report (tmp/issues/fix_<issue>.md); sent first, unchanged, in every request",
+    },
+    {
+      key: "files_to_fix",
+      type: "string[]",
+      valueName: "paths",
+      description: "the files to fix, one request each (default: the report's Files to Fix list)",
+    },
+    {
+      key: "output_dir",
+      type: "string",
+      valueName: "dir",
+      description: "run directory (default: tmp/gemini_batch_<YYYYMMDD_HHMMSS>)",
+    },
     { key: "model", type: "string", description: "model (default: config/env/gemini-flash-latest)" },
     ...generationOptions(),
     { key: "dry_run", type: "boolean", description: "write the requests and a cost estimate; send nothing" },
-    { key: "resume", type: "boolean", description: "continue the run in --output-dir, skipping files already answered" },
-    { key: "cache", type: "boolean", negate: true, description: "no explicit context cache, even when the report is large enough" },
-    { key: "cache_ttl", type: "number", valueName: "seconds", description: "explicit cache TTL (default 3600; extended while the run lasts)" },
-    { key: "continue_truncated", type: "number", valueName: "n", description: "ask up to n times for the rest of a reply cut off by max_tokens (default 0)" },
-    { key: "via", type: "string", valueName: "sync|batch", description: "sync requests (default) or one Batch API job at batch prices" },
-    { key: "concurrency", type: "number", description: "requests in flight at once (default: config rate_limits.concurrency or 4)" },
-    { key: "poll_interval", type: "number", valueName: "seconds", description: "how often --via batch checks the job (default 30)" },
+    {
+      key: "resume",
+      type: "boolean",
+      description: "continue the run in --output-dir, skipping files already answered",
+    },
+    {
+      key: "cache",
+      type: "boolean",
+      negate: true,
+      description: "no explicit context cache, even when the report is large enough",
+    },
+    {
+      key: "cache_ttl",
+      type: "number",
+      valueName: "seconds",
+      description: "explicit cache TTL (default 3600; extended while the run lasts)",
+    },
+    {
+      key: "continue_truncated",
+      type: "number",
+      valueName: "n",
+      description: "ask up to n times for the rest of a reply cut off by max_tokens (default 0)",
+    },
+    {
+      key: "via",
+      type: "string",
+      valueName: "sync|batch",
+      description: "sync requests (default) or one Batch API job at batch prices",
+    },
+    {
+      key: "concurrency",
+      type: "number",
+      description: "requests in flight at once (default: config rate_limits.concurrency or 4)",
+    },
+    {
+      key: "poll_interval",
+      type: "number",
+      valueName: "seconds",
+      description: "how often --via batch checks the job (default 30)",
+    },
   ],
   examples: [
     `gembatch send '{"issue_report_file": "tmp/issues/fix_logger_bind.md", "files_to_fix": ["src/a.py", "src/b.py"], "max_tokens": 7500}'`,
@@ -105,7 +166,14 @@ export function sendDepsFromContext(ctx: CommandContext, settings?: Pick<Generat
 
 function sendProgress(ctx: CommandContext, mode: ProgressMode) {
   return async (total: number) => {
-    const progress = await createProgress({ mode, total, label: "send", format: "{cost}", stream: ctx.stderr, listener: ctx.onProgress });
+    const progress = await createProgress({
+      mode,
+      total,
+      label: "send",
+      format: "{cost}",
+      stream: ctx.stderr,
+      listener: ctx.onProgress,
+    });
     progress.update(0, { cost: "$0" });
     return progress;
   };

@@ -15,10 +15,17 @@ const CONTINUE = "Continue EXACTLY where it stopped";
 describe("replies cut off by MAX_TOKENS", () => {
   it("marks the reply truncated and the file failed when continuation is off", async () => {
     const project = makeProject({ "src/a.py": A });
-    const { emu, client } = await useEmulator({ script: [replyFor("src/a.py", { text: PART1, finishReason: "MAX_TOKENS" })] });
+    const { emu, client } = await useEmulator({
+      script: [replyFor("src/a.py", { text: PART1, finishReason: "MAX_TOKENS" })],
+    });
     const result = await runSend(project.options(), { client, clock: createManualClock() });
     expect(sendExitCode(result)).toBe(1);
-    expect(result.results[0]).toMatchObject({ success: false, truncated: true, finish_reason: "MAX_TOKENS", continuations: 0 });
+    expect(result.results[0]).toMatchObject({
+      success: false,
+      truncated: true,
+      finish_reason: "MAX_TOKENS",
+      continuations: 0,
+    });
     expect(result.results[0]!.error).toMatch(/^truncated/);
     expect(result.files_truncated).toBe(1);
     expect(project.read(`${result.output_dir}/response_1_a.md`)).toBe(PART1);
@@ -36,7 +43,12 @@ describe("replies cut off by MAX_TOKENS", () => {
     });
     const result = await runSend(project.options({ continueTruncated: 3 }), { client, clock: createManualClock() });
     expect(sendExitCode(result)).toBe(0);
-    expect(result.results[0]).toMatchObject({ success: true, truncated: false, finish_reason: "STOP", continuations: 2 });
+    expect(result.results[0]).toMatchObject({
+      success: true,
+      truncated: false,
+      finish_reason: "STOP",
+      continuations: 2,
+    });
     expect(project.read(`${result.output_dir}/response_1_a.md`)).toBe(PART1 + PART2 + PART3);
     const meta = readJson<FileMeta>(path.join(project.root, result.output_dir, "response_1_a.meta.json"));
     expect(meta.parts.map((p) => [p.request_file, p.response_file, p.finish_reason])).toEqual([
@@ -48,7 +60,9 @@ describe("replies cut off by MAX_TOKENS", () => {
     // The second continuation carries everything so far as the model's turn.
     const third = emu.record.generate[2]!.prompt;
     expect(third).toContain(`${PART1}${PART2}\nYour previous reply was cut off`);
-    expect(project.read(`${result.output_dir}/parts/request_1_a.part3.md`)).toContain(`<!-- CONTENT turn=2 role=model part=1 -->\n${PART1}${PART2}\n`);
+    expect(project.read(`${result.output_dir}/parts/request_1_a.part3.md`)).toContain(
+      `<!-- CONTENT turn=2 role=model part=1 -->\n${PART1}${PART2}\n`,
+    );
     expect(meta.usage.prompt_tokens).toBe(emu.record.generate.reduce((sum, g) => sum + g.promptTokens, 0));
     expect(meta.attempts).toBe(3);
   });
@@ -56,7 +70,10 @@ describe("replies cut off by MAX_TOKENS", () => {
   it("stays truncated when the END marker never arrives within the allowed continuations", async () => {
     const project = makeProject({ "src/a.py": A });
     const { emu, client } = await useEmulator({
-      script: [{ match: { text: CONTINUE }, reply: { text: PART2, finishReason: "MAX_TOKENS" } }, replyFor("src/a.py", { text: PART1, finishReason: "MAX_TOKENS" })],
+      script: [
+        { match: { text: CONTINUE }, reply: { text: PART2, finishReason: "MAX_TOKENS" } },
+        replyFor("src/a.py", { text: PART1, finishReason: "MAX_TOKENS" }),
+      ],
     });
     const result = await runSend(project.options({ continueTruncated: 2 }), { client, clock: createManualClock() });
     expect(result.results[0]).toMatchObject({ success: false, truncated: true, continuations: 2 });

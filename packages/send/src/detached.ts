@@ -1,6 +1,16 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { appendLedger, createEventLog, defaultPricing, estimateTokens, redactDeep, systemClock, type Clock, type Pricing, type UsageMetadata } from "@gembatch/core";
+import {
+  appendLedger,
+  createEventLog,
+  defaultPricing,
+  estimateTokens,
+  redactDeep,
+  systemClock,
+  type Clock,
+  type Pricing,
+  type UsageMetadata,
+} from "@gembatch/core";
 import { restRequest } from "./batch-job.js";
 import { loadInputs, planFiles, sha256, type PlannedFile } from "./inputs.js";
 import { preflight, settingsOf } from "./preflight.js";
@@ -47,7 +57,10 @@ export interface DetachedRequest {
  * the run directory and a plan beside them, so `recordBatchReplies` can later write the replies in the
  * very shape a synchronous run leaves (responses, metas, BATCH_SUMMARY.json) for extract and apply.
  */
-export function prepareBatchRequests(options: SendOptions, deps: { pricing?: Pricing; warn?(message: string): void } = {}): { runDir: string; requests: DetachedRequest[]; notSent: NotSent[]; maxTokens: number } {
+export function prepareBatchRequests(
+  options: SendOptions,
+  deps: { pricing?: Pricing; warn?(message: string): void } = {},
+): { runDir: string; requests: DetachedRequest[]; notSent: NotSent[]; maxTokens: number } {
   const pricing = deps.pricing ?? defaultPricing;
   const warn = (message: string) => deps.warn?.(message);
   const settings = settingsOf(options, pricing, warn);
@@ -69,8 +82,22 @@ export function prepareBatchRequests(options: SendOptions, deps: { pricing?: Pri
         ...(settings.thinking ? { thinking: settings.thinking } : {}),
       }),
     );
-    writeFileAtomic(path.join(runDir, file.names.request), renderRequestFile(request, { file: file.file, model: options.model, sha256: file.sha256, fence: file.fence, via: "batch" }));
-    return { file: file.file, n: file.n, request: restRequest(request), estimated_prompt_tokens: estimateTokens(requestText(request)) };
+    writeFileAtomic(
+      path.join(runDir, file.names.request),
+      renderRequestFile(request, {
+        file: file.file,
+        model: options.model,
+        sha256: file.sha256,
+        fence: file.fence,
+        via: "batch",
+      }),
+    );
+    return {
+      file: file.file,
+      n: file.n,
+      request: restRequest(request),
+      estimated_prompt_tokens: estimateTokens(requestText(request)),
+    };
   });
   const plan: DetachedPlan = {
     model: options.model,
@@ -133,12 +160,30 @@ export async function recordBatchReplies(
       const file = { ...entry, names: fileNames(entry.n, entry.file) } as unknown as PlannedFile;
       const startedAt = clock.now();
       if (reply.text === null) {
-        written.push(writeOutcome(run, file, { parts: [], startedAt, error: reply.error ?? "no reply", batchJob: reply.job }));
+        written.push(
+          writeOutcome(run, file, { parts: [], startedAt, error: reply.error ?? "no reply", batchJob: reply.job }),
+        );
         continue;
       }
       const usage = reply.usage ?? {};
-      const priced = priceReply({ model: reply.model_version ?? plan.model, usage, at: clock.now(), batch: true, pricing });
-      const part = { text: reply.text, finishReason: reply.finish_reason, usage, modelVersion: reply.model_version, cost: priced.cost, costWithoutCache: priced.costWithoutCache, attempts: 1, retries: [], durationMs: 0 };
+      const priced = priceReply({
+        model: reply.model_version ?? plan.model,
+        usage,
+        at: clock.now(),
+        batch: true,
+        pricing,
+      });
+      const part = {
+        text: reply.text,
+        finishReason: reply.finish_reason,
+        usage,
+        modelVersion: reply.model_version,
+        cost: priced.cost,
+        costWithoutCache: priced.costWithoutCache,
+        attempts: 1,
+        retries: [],
+        durationMs: 0,
+      };
       if (options.ledgerFile) appendLedger(options.ledgerFile, ledgerRow(run, options.ledgerCommand ?? "send", part));
       const outcome = await finishFile(run, file, { first: part, startedAt, batchJob: reply.job });
       if (outcome.result) written.push(outcome.result);

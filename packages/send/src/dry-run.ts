@@ -1,5 +1,12 @@
 import path from "node:path";
-import { estimateTokens, REPLY_MARGIN, roundUsd, tooLargeFor, type GenerationSettings, type Pricing } from "@gembatch/core";
+import {
+  estimateTokens,
+  REPLY_MARGIN,
+  roundUsd,
+  tooLargeFor,
+  type GenerationSettings,
+  type Pricing,
+} from "@gembatch/core";
 import { estimateRequestCost } from "./budget.js";
 import type { PlannedFile } from "./inputs.js";
 import { buildRequest, requestText } from "./prompt.js";
@@ -46,11 +53,26 @@ export function dryRun(input: DryRunInput): SendResult {
       ...(settings.temperature === null ? {} : { temperature: settings.temperature }),
       ...(settings.thinking ? { thinking: settings.thinking } : {}),
     });
-    writeFileAtomic(path.join(input.runDir, file.names.request), renderRequestFile(request, { file: file.file, model: input.model, sha256: file.sha256, fence: file.fence, via: input.via }));
+    writeFileAtomic(
+      path.join(input.runDir, file.names.request),
+      renderRequestFile(request, {
+        file: file.file,
+        model: input.model,
+        sha256: file.sha256,
+        fence: file.fence,
+        via: input.via,
+      }),
+    );
     const promptTokens = estimateTokens(requestText(request));
     const fileTokens = estimateTokens(file.content);
     const tooLarge = tooLargeFor(fileTokens, settings, input.pricing);
-    const estimate = (outputTokens: number) => (tooLarge ? 0 : estimateRequestCost({ model: input.model, promptTokens, maxTokens: outputTokens, batch: input.via === "batch", at: input.at }, input.pricing));
+    const estimate = (outputTokens: number) =>
+      tooLarge
+        ? 0
+        : estimateRequestCost(
+            { model: input.model, promptTokens, maxTokens: outputTokens, batch: input.via === "batch", at: input.at },
+            input.pricing,
+          );
     return {
       n: file.n,
       file_to_fix: file.file,
@@ -67,14 +89,18 @@ export function dryRun(input: DryRunInput): SendResult {
   });
   for (const p of planned.filter((entry) => entry.too_large)) {
     const f = p.too_large!;
-    input.warn(`${p.file_to_fix}: too large for one reply from ${input.model} (~${f.estimated_output_tokens} output tokens needed, limit ${f.output_limit}); a real run skips it as too_large`);
+    input.warn(
+      `${p.file_to_fix}: too large for one reply from ${input.model} (~${f.estimated_output_tokens} output tokens needed, limit ${f.output_limit}); a real run skips it as too_large`,
+    );
   }
   const unknown = planned.some((p) => p.estimated_cost === null);
   const estimated = total(planned.map((p) => p.estimated_cost));
   const expected = total(planned.map((p) => p.estimated_cost_expected));
   if (unknown) input.warn(`no price known for model "${input.model}": the estimate is incomplete`);
   if (estimated !== null && input.maxCost !== null && estimated > input.maxCost) {
-    input.warn(`the worst-case estimate ($${estimated.toFixed(4)}) is above max_cost ($${input.maxCost}): a real run stops before the request that would cross it, counting each reply at max_tokens`);
+    input.warn(
+      `the worst-case estimate ($${estimated.toFixed(4)}) is above max_cost ($${input.maxCost}): a real run stops before the request that would cross it, counting each reply at max_tokens`,
+    );
   }
   const now = new Date(input.at).toISOString();
   const result: SendResult = {

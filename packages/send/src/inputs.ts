@@ -45,7 +45,11 @@ function problemOf(error: unknown): Problem {
  * read here is what the model sees and what apply writes back, so a file that is not text, or a path
  * that leaves the project or enters `.git`, is refused rather than sent.
  */
-function checkFile(raw: string, where: string, options: { cwd: string; root: string }): Problem | { absolute: string; file: string; content: string } {
+function checkFile(
+  raw: string,
+  where: string,
+  options: { cwd: string; root: string },
+): Problem | { absolute: string; file: string; content: string } {
   const absolute = path.resolve(options.cwd, raw);
   try {
     const read = readProjectText(options.root, absolute, { field: where, display: raw });
@@ -61,12 +65,20 @@ function filesFromReport(report: string, issueReportFile: string): string[] {
   try {
     parsed = parseReport(report);
   } catch (error) {
-    throw new CliError("BAD_INPUT", `files_to_fix: not given, and ${issueReportFile} cannot be read for its list (${(error as Error).message})`, {
-      hint: "pass files_to_fix, or fix the report's layout",
-    });
+    throw new CliError(
+      "BAD_INPUT",
+      `files_to_fix: not given, and ${issueReportFile} cannot be read for its list (${(error as Error).message})`,
+      {
+        hint: "pass files_to_fix, or fix the report's layout",
+      },
+    );
   }
   if (parsed.filesToFix.length === 0) {
-    throw new CliError("BAD_INPUT", `files_to_fix: not given, and the "Files to Fix" section of ${issueReportFile} is empty`, { hint: "pass files_to_fix" });
+    throw new CliError(
+      "BAD_INPUT",
+      `files_to_fix: not given, and the "Files to Fix" section of ${issueReportFile} is empty`,
+      { hint: "pass files_to_fix" },
+    );
   }
   return parsed.filesToFix;
 }
@@ -75,7 +87,12 @@ function filesFromReport(report: string, issueReportFile: string): string[] {
  * Read and check the report and every file to fix; every problem is found before anything is sent.
  * Without files_to_fix the report's own list is used, resolved against the project root.
  */
-export function loadInputs(options: { issueReportFile: string; filesToFix?: string[] | undefined; cwd: string; projectRoot: string }): {
+export function loadInputs(options: {
+  issueReportFile: string;
+  filesToFix?: string[] | undefined;
+  cwd: string;
+  projectRoot: string;
+}): {
   report: string;
   reportPath: string;
   files: SourceFile[];
@@ -87,7 +104,8 @@ export function loadInputs(options: { issueReportFile: string; filesToFix?: stri
   try {
     // The report goes into every prompt: inside the project it is read through the guard like any project file.
     report = readNamedText({ root, cwd: options.cwd, value: options.issueReportFile, field: "issue_report_file" }).text;
-    if (report === "") problems.push({ code: "BAD_INPUT", message: `issue_report_file: empty file: ${options.issueReportFile}` });
+    if (report === "")
+      problems.push({ code: "BAD_INPUT", message: `issue_report_file: empty file: ${options.issueReportFile}` });
   } catch (error) {
     problems.push(problemOf(error));
   }
@@ -102,7 +120,11 @@ export function loadInputs(options: { issueReportFile: string; filesToFix?: stri
     if ("code" in checked) return void problems.push(checked);
     const file = checked.file;
     const earlier = seen.get(file);
-    if (earlier !== undefined) return void problems.push({ code: "BAD_INPUT", message: `${where}: duplicate of files_to_fix[${earlier}]: ${raw}` });
+    if (earlier !== undefined)
+      return void problems.push({
+        code: "BAD_INPUT",
+        message: `${where}: duplicate of files_to_fix[${earlier}]: ${raw}`,
+      });
     seen.set(file, index);
     files.push({ index, file, absolute: checked.absolute, content: checked.content, sha256: sha256(checked.content) });
   });
@@ -121,7 +143,11 @@ export function loadInputs(options: { issueReportFile: string; filesToFix?: stri
  * Give each file its number n: the one an earlier run in the same directory used (so --resume
  * overwrites its own files), else its position in files_to_fix, else the next free number.
  */
-export function planFiles(files: SourceFile[], previous: Map<string, FileMeta>, reportLanguages: Map<string, string> = new Map()): PlannedFile[] {
+export function planFiles(
+  files: SourceFile[],
+  previous: Map<string, FileMeta>,
+  reportLanguages: Map<string, string> = new Map(),
+): PlannedFile[] {
   const used = new Set<number>([...previous.values()].map((m) => m.n));
   return files.map((source) => {
     let n = previous.get(source.file)?.n;
@@ -138,7 +164,13 @@ export function planFiles(files: SourceFile[], previous: Map<string, FileMeta>, 
       fence,
       language,
       names: fileNames(n, source.file),
-      instructions: fileInstructions({ file: source.file, content: source.content, sha256: source.sha256, fence, language }),
+      instructions: fileInstructions({
+        file: source.file,
+        content: source.content,
+        sha256: source.sha256,
+        fence,
+        language,
+      }),
     };
   });
 }

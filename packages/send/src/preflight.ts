@@ -1,11 +1,25 @@
-import { CliError, estimateTokens, REPLY_MARGIN, resolveGenerationSettings, sizeMaxTokens, tooLargeFor, type GenerationSettings, type Pricing } from "@gembatch/core";
+import {
+  CliError,
+  estimateTokens,
+  REPLY_MARGIN,
+  resolveGenerationSettings,
+  sizeMaxTokens,
+  tooLargeFor,
+  type GenerationSettings,
+  type Pricing,
+} from "@gembatch/core";
 import type { PlannedFile } from "./inputs.js";
 import type { NotSent, SendOptions } from "./types.js";
 
 /** The settings a command resolved, else the loose options resolved and checked against the model here. */
-export function settingsOf(options: SendOptions, pricing: Pricing | undefined, warn: (message: string) => void): GenerationSettings {
+export function settingsOf(
+  options: SendOptions,
+  pricing: Pricing | undefined,
+  warn: (message: string) => void,
+): GenerationSettings {
   if (options.settings) {
-    if (options.settings.model !== options.model) throw new CliError("INTERNAL", `runSend: settings are for ${options.settings.model}, not ${options.model}`);
+    if (options.settings.model !== options.model)
+      throw new CliError("INTERNAL", `runSend: settings are for ${options.settings.model}, not ${options.model}`);
     return options.settings;
   }
   return resolveGenerationSettings(
@@ -25,7 +39,11 @@ export function settingsOf(options: SendOptions, pricing: Pricing | undefined, w
  * Before anything is sent: files whose whole fixed version cannot fit the model's output limit are set
  * aside (never sent twice for a certain truncation), and the reply limit is sized from the largest file left.
  */
-export function preflight(files: PlannedFile[], settings: GenerationSettings, options: { pricing: Pricing; warn(message: string): void }): { pending: PlannedFile[]; tooLarge: NotSent[]; maxTokens: number } {
+export function preflight(
+  files: PlannedFile[],
+  settings: GenerationSettings,
+  options: { pricing: Pricing; warn(message: string): void },
+): { pending: PlannedFile[]; tooLarge: NotSent[]; maxTokens: number } {
   const pending: PlannedFile[] = [];
   const tooLarge: NotSent[] = [];
   for (const file of files) {
@@ -44,7 +62,10 @@ export function preflight(files: PlannedFile[], settings: GenerationSettings, op
   if (settings.maxTokens !== null) {
     for (const file of pending) {
       const fileTokens = estimateTokens(file.content);
-      if (Math.ceil(fileTokens * REPLY_MARGIN) > maxTokens) options.warn(`${file.file}: max_tokens ${maxTokens} is below the ~${fileTokens} tokens of the file itself; its reply will likely be cut off (leave max_tokens out to size it from the files)`);
+      if (Math.ceil(fileTokens * REPLY_MARGIN) > maxTokens)
+        options.warn(
+          `${file.file}: max_tokens ${maxTokens} is below the ~${fileTokens} tokens of the file itself; its reply will likely be cut off (leave max_tokens out to size it from the files)`,
+        );
     }
   }
   return { pending, tooLarge, maxTokens };

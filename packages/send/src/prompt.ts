@@ -103,16 +103,23 @@ export interface RequestShape {
 export function buildRequest(shape: RequestShape): BuiltRequest {
   const first: Content = {
     role: "user",
-    parts: shape.cachedContent ? [{ text: shape.instructions }] : [{ text: shape.report }, { text: shape.instructions }],
+    parts: shape.cachedContent
+      ? [{ text: shape.instructions }]
+      : [{ text: shape.report }, { text: shape.instructions }],
   };
   const contents: Content[] = [first];
   if (shape.partial !== undefined) {
-    contents.push({ role: "model", parts: [{ text: shape.partial }] }, { role: "user", parts: [{ text: shape.continuation }] });
+    contents.push(
+      { role: "model", parts: [{ text: shape.partial }] },
+      { role: "user", parts: [{ text: shape.continuation }] },
+    );
   }
   const config: GenerateContentConfig = {
     maxOutputTokens: shape.maxTokens,
     ...(shape.temperature === undefined ? {} : { temperature: shape.temperature }),
-    ...(shape.thinking ? { thinkingConfig: thinkingConfigFor(shape.thinking) as GenerateContentConfig["thinkingConfig"] } : {}),
+    ...(shape.thinking
+      ? { thinkingConfig: thinkingConfigFor(shape.thinking) as GenerateContentConfig["thinkingConfig"] }
+      : {}),
     ...(shape.cachedContent ? { cachedContent: shape.cachedContent } : { systemInstruction: SYSTEM_INSTRUCTION }),
   };
   return { contents, config };

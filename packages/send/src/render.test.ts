@@ -18,7 +18,18 @@ describe("renderSend", () => {
       stopped: null,
       error: null,
       not_sent: [],
-      results: [{ file_to_fix: name, success: false, truncated: false, finish_reason: null, error: "the API said \u001b[31mno\u001b[0m", cost: null, resumed: false, continuations: 0 }],
+      results: [
+        {
+          file_to_fix: name,
+          success: false,
+          truncated: false,
+          finish_reason: null,
+          error: "the API said \u001b[31mno\u001b[0m",
+          cost: null,
+          resumed: false,
+          continuations: 0,
+        },
+      ],
     } as unknown as SendResult;
     const text = renderSend(result);
     expect(text).toContain("[1/1] src/\\x1b[2J\\x1b]0;all sent\\x07.py ✗ Failed: the API said \\x1b[31mno\\x1b[0m");

@@ -3,7 +3,8 @@ import type { FileResult, SendResult } from "./types.js";
 import { usd } from "./usage.js";
 
 function outcome(result: FileResult): string {
-  if (result.success) return `✓ Success${result.resumed ? " (earlier run)" : ""}${result.continuations ? ` after ${result.continuations} continuation(s)` : ""}`;
+  if (result.success)
+    return `✓ Success${result.resumed ? " (earlier run)" : ""}${result.continuations ? ` after ${result.continuations} continuation(s)` : ""}`;
   if (result.truncated) return `✗ Truncated (${result.finish_reason})`;
   return `✗ Failed: ${result.error ?? result.finish_reason ?? "unknown error"}`;
 }
@@ -40,8 +41,12 @@ function renderLines(result: SendResult): string {
   }
   const total = result.results.length + result.not_sent.length;
   const lines = [`Processing ${total} files through Gemini...`];
-  result.results.forEach((r, i) => lines.push(`[${i + 1}/${total}] ${r.file_to_fix} ${outcome(r)} - Cost: ${usd(r.cost)}`));
-  result.not_sent.forEach((r, i) => lines.push(`[${result.results.length + i + 1}/${total}] ${r.file_to_fix} - not sent (${r.reason})`));
+  result.results.forEach((r, i) =>
+    lines.push(`[${i + 1}/${total}] ${r.file_to_fix} ${outcome(r)} - Cost: ${usd(r.cost)}`),
+  );
+  result.not_sent.forEach((r, i) =>
+    lines.push(`[${result.results.length + i + 1}/${total}] ${r.file_to_fix} - not sent (${r.reason})`),
+  );
   const cached = result.usage.cached_tokens > 0 ? `, ${result.usage.cached_tokens} cached tokens` : "";
   const saving = result.cache?.saving != null ? `, cache saved ${usd(result.cache.saving)}` : "";
   lines.push(

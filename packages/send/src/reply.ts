@@ -25,7 +25,11 @@ export function assessReply(reply: { text: string; finishReason: string | null; 
   const start = text.indexOf(startMarker(file));
   if (start < 0) return { success: false, truncated: false, error: `the reply has no ${startMarker(file)} marker` };
   if (text.indexOf(endMarker(file), start) < 0) {
-    return { success: false, truncated: false, error: `the reply has no ${endMarker(file)} marker after its start marker` };
+    return {
+      success: false,
+      truncated: false,
+      error: `the reply has no ${endMarker(file)} marker after its start marker`,
+    };
   }
   return { success: true, truncated: false, error: null };
 }

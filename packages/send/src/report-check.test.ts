@@ -13,11 +13,18 @@ describe("the issue report's own list and copies", () => {
     const project = makeProject(FILES);
     const { emu, client } = await useEmulator({ script });
     const warnings: string[] = [];
-    const result = await runSend(project.options({ filesToFix: undefined, cwd: path.join(project.root, "src"), issueReportFile: "../tmp/issues/fix_logger_bind.md" }), {
-      client,
-      clock: createManualClock(),
-      warn: (m) => void (isRetirementNotice(m) || warnings.push(m)),
-    });
+    const result = await runSend(
+      project.options({
+        filesToFix: undefined,
+        cwd: path.join(project.root, "src"),
+        issueReportFile: "../tmp/issues/fix_logger_bind.md",
+      }),
+      {
+        client,
+        clock: createManualClock(),
+        warn: (m) => void (isRetirementNotice(m) || warnings.push(m)),
+      },
+    );
     expect(result.results.map((r) => [r.file_to_fix, r.success])).toEqual([
       ["src/a.py", true],
       ["src/b.py", true],
@@ -30,9 +37,15 @@ describe("the issue report's own list and copies", () => {
     const project = makeProject(FILES);
     writeFileSync(path.join(project.root, "src/b.py"), "b = 10\n");
     writeFileSync(path.join(project.root, "src/c.py"), "c = 1\n");
-    const { client } = await useEmulator({ script: [...script, replyFor("src/c.py", { text: fixedReply("src/c.py", "c = 2\n") })] });
+    const { client } = await useEmulator({
+      script: [...script, replyFor("src/c.py", { text: fixedReply("src/c.py", "c = 2\n") })],
+    });
     const warnings: string[] = [];
-    await runSend(project.options({ filesToFix: ["src/b.py", "src/c.py"] }), { client, clock: createManualClock(), warn: (m) => void (isRetirementNotice(m) || warnings.push(m)) });
+    await runSend(project.options({ filesToFix: ["src/b.py", "src/c.py"] }), {
+      client,
+      clock: createManualClock(),
+      warn: (m) => void (isRetirementNotice(m) || warnings.push(m)),
+    });
     expect(warnings).toEqual([
       "the report's copy of src/b.py differs from the file on disk; the request asks for a fix of the file as it is now",
       'src/c.py is not in the report\'s "Files to Fix" list',
@@ -44,10 +57,16 @@ describe("the issue report's own list and copies", () => {
     writeFileSync(project.reportFile, "Please fix src/a.py: a should be 2.\n");
     const { emu, client } = await useEmulator({ script });
     const warnings: string[] = [];
-    const result = await runSend(project.options({ filesToFix: ["src/a.py"] }), { client, clock: createManualClock(), warn: (m) => void (isRetirementNotice(m) || warnings.push(m)) });
+    const result = await runSend(project.options({ filesToFix: ["src/a.py"] }), {
+      client,
+      clock: createManualClock(),
+      warn: (m) => void (isRetirementNotice(m) || warnings.push(m)),
+    });
     expect(result.success).toBe(true);
     expect(warnings[0]).toMatch(/^issue report: .*; it is sent as it is$/);
     expect(emu.record.generate[0]!.prompt).toContain("Please fix src/a.py: a should be 2.\n");
-    await expect(runSend(project.options({ filesToFix: undefined }), { client, clock: createManualClock() })).rejects.toMatchObject({ code: "BAD_INPUT", exitCode: 2 });
+    await expect(
+      runSend(project.options({ filesToFix: undefined }), { client, clock: createManualClock() }),
+    ).rejects.toMatchObject({ code: "BAD_INPUT", exitCode: 2 });
   });
 });

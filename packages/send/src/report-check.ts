@@ -6,7 +6,10 @@ import type { SourceFile } from "./inputs.js";
  * copy that differs from the file on disk (the request carries both; the model is told the one on disk
  * is the one to fix). A report in another layout is still sent as it is.
  */
-export function checkReport(report: string, files: SourceFile[]): { warnings: string[]; languages: Map<string, string> } {
+export function checkReport(
+  report: string,
+  files: SourceFile[],
+): { warnings: string[]; languages: Map<string, string> } {
   let parsed: ParsedReport;
   try {
     parsed = parseReport(report);
@@ -19,8 +22,13 @@ export function checkReport(report: string, files: SourceFile[]): { warnings: st
   for (const file of files) {
     if (!listed.has(file.file)) warnings.push(`${file.file} is not in the report's "Files to Fix" list`);
     const copy = context.get(file.file);
-    if (copy && copy.content !== file.content) warnings.push(`the report's copy of ${file.file} differs from the file on disk; the request asks for a fix of the file as it is now`);
+    if (copy && copy.content !== file.content)
+      warnings.push(
+        `the report's copy of ${file.file} differs from the file on disk; the request asks for a fix of the file as it is now`,
+      );
   }
-  const languages = new Map(parsed.contextFiles.filter((c) => c.language).map((c) => [c.path.replace(/^\.\//, ""), c.language]));
+  const languages = new Map(
+    parsed.contextFiles.filter((c) => c.language).map((c) => [c.path.replace(/^\.\//, ""), c.language]),
+  );
   return { warnings, languages };
 }

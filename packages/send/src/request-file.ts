@@ -40,9 +40,12 @@ export function renderRequestFile(request: BuiltRequest, header: RequestHeader):
   const sections: string[] = [];
   if (header.cache) {
     sections.push(section(`CACHED SYSTEM_INSTRUCTION (${header.cache.name})`, header.cache.systemInstruction));
-    header.cache.contents.forEach((text, i) => sections.push(section(`CACHED CONTENT ${i + 1} role=user (${header.cache!.name})`, text)));
+    header.cache.contents.forEach((text, i) =>
+      sections.push(section(`CACHED CONTENT ${i + 1} role=user (${header.cache!.name})`, text)),
+    );
   }
-  if (typeof config.systemInstruction === "string") sections.push(section("SYSTEM_INSTRUCTION", config.systemInstruction));
+  if (typeof config.systemInstruction === "string")
+    sections.push(section("SYSTEM_INSTRUCTION", config.systemInstruction));
   request.contents.forEach((content, turn) => {
     (content.parts ?? []).forEach((part, i) => {
       sections.push(section(`CONTENT turn=${turn + 1} role=${content.role ?? "user"} part=${i + 1}`, part.text ?? ""));

@@ -20,7 +20,11 @@ describe("interrupt and resume", () => {
       clock: createManualClock(),
       signal: controller.signal,
       // The first finished file is when the user presses Ctrl-C.
-      progress: () => ({ tick: () => controller.abort(new DOMException("SIGINT received", "AbortError")), update: () => {}, stop: () => {} }),
+      progress: () => ({
+        tick: () => controller.abort(new DOMException("SIGINT received", "AbortError")),
+        update: () => {},
+        stop: () => {},
+      }),
     });
     expect(sendExitCode(interrupted)).toBe(130);
     expect(interrupted.stopped).toBe("interrupted");
@@ -33,7 +37,10 @@ describe("interrupt and resume", () => {
     expect(readJson<SendResult>(summaryFile).files_processed).toBe(1);
     expect(emu.record.counts.generateContent).toBe(1);
 
-    const resumed = await runSend(project.options({ resume: true, outputDir: interrupted.output_dir }), { client, clock: createManualClock() });
+    const resumed = await runSend(project.options({ resume: true, outputDir: interrupted.output_dir }), {
+      client,
+      clock: createManualClock(),
+    });
     expect(sendExitCode(resumed)).toBe(0);
     expect(resumed.output_dir).toBe(interrupted.output_dir);
     expect(resumed.results.map((r) => [r.file_to_fix, r.n, r.resumed])).toEqual([
@@ -48,13 +55,19 @@ describe("interrupt and resume", () => {
 
   it("aborts a request in flight on Ctrl-C and leaves that file for --resume", async () => {
     const project = makeProject({ "src/a.py": "a = 1\n" });
-    const { emu, client } = await useEmulator({ script: [replyFor("src/a.py", { text: fixedReply("src/a.py", "a = 2\n"), delayMs: 10_000 })] });
+    const { emu, client } = await useEmulator({
+      script: [replyFor("src/a.py", { text: fixedReply("src/a.py", "a = 2\n"), delayMs: 10_000 })],
+    });
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(new DOMException("SIGINT received", "AbortError")), 150);
     const result = await runSend(project.options(), { client, clock: createManualClock(), signal: controller.signal });
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(result).toMatchObject({ stopped: "interrupted", files_processed: 0, not_sent: [{ file_to_fix: "src/a.py", reason: "interrupted" }] });
+    expect(result).toMatchObject({
+      stopped: "interrupted",
+      files_processed: 0,
+      not_sent: [{ file_to_fix: "src/a.py", reason: "interrupted" }],
+    });
     expect(emu.record.counts.generateContent).toBe(1);
     expect(existsSync(path.join(project.root, result.output_dir, "request_1_a.md"))).toBe(true);
     expect(existsSync(path.join(project.root, result.output_dir, "response_1_a.meta.json"))).toBe(false);
@@ -62,12 +75,22 @@ describe("interrupt and resume", () => {
 
   it("sends a file again on --resume when it changed since it was answered, and re-sends failed files", async () => {
     const project = makeProject({ "src/a.py": "a = 1\n", "src/b.py": "b = 1\n" });
-    const { emu, client } = await useEmulator({ script: [replyFor("src/a.py", { text: fixedReply("src/a.py", "a = 2\n") }), replyFor("src/b.py", { text: "no markers", finishReason: "STOP" }, { times: 1 }), replyFor("src/b.py", { text: fixedReply("src/b.py", "b = 2\n") })] });
+    const { emu, client } = await useEmulator({
+      script: [
+        replyFor("src/a.py", { text: fixedReply("src/a.py", "a = 2\n") }),
+        replyFor("src/b.py", { text: "no markers", finishReason: "STOP" }, { times: 1 }),
+        replyFor("src/b.py", { text: fixedReply("src/b.py", "b = 2\n") }),
+      ],
+    });
     const first = await runSend(project.options(), { client, clock: createManualClock() });
     expect(first.results.map((r) => r.success)).toEqual([true, false]);
     writeFileSync(path.join(project.root, "src/a.py"), "a = 10\n");
     const warnings: string[] = [];
-    const second = await runSend(project.options({ resume: true, outputDir: first.output_dir }), { client, clock: createManualClock(), warn: (m) => warnings.push(m) });
+    const second = await runSend(project.options({ resume: true, outputDir: first.output_dir }), {
+      client,
+      clock: createManualClock(),
+      warn: (m) => warnings.push(m),
+    });
     expect(second.results.map((r) => [r.file_to_fix, r.success, r.resumed])).toEqual([
       ["src/a.py", true, false],
       ["src/b.py", true, false],
@@ -79,10 +102,23 @@ describe("interrupt and resume", () => {
 
   it("refuses an output_dir that already holds a run unless --resume is given, and --resume without output_dir", async () => {
     const project = makeProject({ "src/a.py": "a = 1\n" });
-    const { client } = await useEmulator({ script: [replyFor("src/a.py", { text: fixedReply("src/a.py", "a = 2\n") })] });
-    const first = await runSend(project.options({ outputDir: "tmp/attempt_1" }), { client, clock: createManualClock() });
+    const { client } = await useEmulator({
+      script: [replyFor("src/a.py", { text: fixedReply("src/a.py", "a = 2\n") })],
+    });
+    const first = await runSend(project.options({ outputDir: "tmp/attempt_1" }), {
+      client,
+      clock: createManualClock(),
+    });
     expect(first.output_dir).toBe("tmp/attempt_1");
-    await expect(runSend(project.options({ outputDir: "tmp/attempt_1" }), { client, clock: createManualClock() })).rejects.toMatchObject({ code: "BAD_INPUT", exitCode: 2, message: "output_dir: tmp/attempt_1 already holds a send run" });
-    await expect(runSend(project.options({ resume: true }), { client, clock: createManualClock() })).rejects.toMatchObject({ code: "BAD_INPUT", message: "resume: needs output_dir, the run directory to resume" });
+    await expect(
+      runSend(project.options({ outputDir: "tmp/attempt_1" }), { client, clock: createManualClock() }),
+    ).rejects.toMatchObject({
+      code: "BAD_INPUT",
+      exitCode: 2,
+      message: "output_dir: tmp/attempt_1 already holds a send run",
+    });
+    await expect(
+      runSend(project.options({ resume: true }), { client, clock: createManualClock() }),
+    ).rejects.toMatchObject({ code: "BAD_INPUT", message: "resume: needs output_dir, the run directory to resume" });
   });
 });

@@ -29,7 +29,12 @@ import { buildSummary, grossSaving } from "./summary.js";
 import type { CacheSummary, FileMeta, FileResult, NotSent, SendDeps, SendOptions, SendResult } from "./types.js";
 import { usd } from "./usage.js";
 
-export const DEFAULTS = { concurrency: 4, cacheTtlSeconds: 3600, pollIntervalMs: 30_000, inlineLimitBytes: 15 * 1024 * 1024 } as const;
+export const DEFAULTS = {
+  concurrency: 4,
+  cacheTtlSeconds: 3600,
+  pollIntervalMs: 30_000,
+  inlineLimitBytes: 15 * 1024 * 1024,
+} as const;
 
 function checkOptions(options: SendOptions): void {
   if (options.resume && !options.outputDir) {
@@ -53,7 +58,12 @@ function openRunDir(options: SendOptions, now: number): string {
 }
 
 /** Files an earlier run in this directory answered with the file unchanged since; the rest are to send. */
-function splitAnswered(planned: PlannedFile[], runDir: string, previous: ReturnType<typeof readMetas>, options: { projectRoot: string; reportSha: string; warn: (m: string) => void }) {
+function splitAnswered(
+  planned: PlannedFile[],
+  runDir: string,
+  previous: ReturnType<typeof readMetas>,
+  options: { projectRoot: string; reportSha: string; warn: (m: string) => void },
+) {
   const { projectRoot, warn } = options;
   const answered: FileResult[] = [];
   const pending: PlannedFile[] = [];
@@ -61,7 +71,10 @@ function splitAnswered(planned: PlannedFile[], runDir: string, previous: ReturnT
     const meta = previous.get(file.file);
     const whole = meta?.success && meta.response_file !== null && existsSync(path.join(runDir, meta.response_file));
     if (meta && whole && meta.sha256_sent === file.sha256) {
-      if (meta.report_sha256 !== options.reportSha) warn(`the issue report changed since ${file.file} was answered; keeping that answer (use a new output_dir to ask again)`);
+      if (meta.report_sha256 !== options.reportSha)
+        warn(
+          `the issue report changed since ${file.file} was answered; keeping that answer (use a new output_dir to ask again)`,
+        );
       answered.push(resultFromMeta({ runDir, projectRoot }, meta, true));
     } else {
       if (meta && whole) warn(`${file.file} changed since it was answered; sending it again`);
@@ -77,7 +90,12 @@ function splitAnswered(planned: PlannedFile[], runDir: string, previous: ReturnT
  * `resumed`) or they would vanish from it and from its totals. A file this pass meant to send but did not
  * keeps only its not_sent entry: its earlier answer was set aside (failed or stale), so it is not shown as one.
  */
-function runRows(earlier: Map<string, FileMeta>, sent: FileResult[], notSent: NotSent[], dirs: { runDir: string; projectRoot: string }): FileResult[] {
+function runRows(
+  earlier: Map<string, FileMeta>,
+  sent: FileResult[],
+  notSent: NotSent[],
+  dirs: { runDir: string; projectRoot: string },
+): FileResult[] {
   const rows = new Map<string, FileResult>();
   for (const meta of earlier.values()) rows.set(meta.file_to_fix, resultFromMeta(dirs, meta, true));
   for (const entry of notSent) rows.delete(entry.file_to_fix);
@@ -127,9 +145,19 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
     reportCheck.warnings.forEach(warn);
     const planned = planFiles(files, previous, reportCheck.languages);
     const reportSha = sha256(report);
-    const { answered, pending: wanted } = splitAnswered(planned, runDir, previous, { projectRoot: options.projectRoot, reportSha, warn });
+    const { answered, pending: wanted } = splitAnswered(planned, runDir, previous, {
+      projectRoot: options.projectRoot,
+      reportSha,
+      warn,
+    });
     const { pending, tooLarge, maxTokens } = preflight(wanted, settings, { pricing, warn });
-    const cachePlan = shouldCache({ enabled: options.cache !== false && via === "sync", files: pending.length, report, model: options.model, pricing });
+    const cachePlan = shouldCache({
+      enabled: options.cache !== false && via === "sync",
+      files: pending.length,
+      report,
+      model: options.model,
+      pricing,
+    });
     if (options.dryRun) {
       const result = dryRun({
         runDir,
@@ -150,12 +178,22 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
       return { ...result, ...(warnings.length > 0 ? { warnings } : {}) };
     }
     events = deps.events ?? (await createEventLog(path.join(runDir, LOG_FILE)));
-    if (answered.length > 0) deps.info?.(`Resuming ${displayPath(options.projectRoot, runDir)}: ${answered.length} file(s) already answered, skipped`);
-    deps.info?.(`Sending ${pending.length} file(s) to ${options.model}${via === "batch" ? " as one Batch API job" : ""}; run dir ${displayPath(options.projectRoot, runDir)}/`);
+    if (answered.length > 0)
+      deps.info?.(
+        `Resuming ${displayPath(options.projectRoot, runDir)}: ${answered.length} file(s) already answered, skipped`,
+      );
+    deps.info?.(
+      `Sending ${pending.length} file(s) to ${options.model}${via === "batch" ? " as one Batch API job" : ""}; run dir ${displayPath(options.projectRoot, runDir)}/`,
+    );
     const concurrency = options.concurrency ?? deps.rateLimits?.concurrency ?? DEFAULTS.concurrency;
     const limiter =
       deps.limiter ??
-      createRateLimiter({ requestsPerMinute: deps.rateLimits?.requests_per_minute, tokensPerMinute: deps.rateLimits?.tokens_per_minute, concurrency, clock });
+      createRateLimiter({
+        requestsPerMinute: deps.rateLimits?.requests_per_minute,
+        tokensPerMinute: deps.rateLimits?.tokens_per_minute,
+        concurrency,
+        clock,
+      });
     const budget = createBudget(maxCost);
     const runName = path.basename(runDir);
     const run: RunContext = {
@@ -184,13 +222,30 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
         events,
         signal,
         ...(deps.retryPolicy ? { retryPolicy: deps.retryPolicy } : {}),
-        ...(deps.ledgerFile ? { ledger: { file: deps.ledgerFile, command: deps.ledgerCommand ?? "send", run: runName } } : {}),
+        ...(deps.ledgerFile
+          ? { ledger: { file: deps.ledgerFile, command: deps.ledgerCommand ?? "send", run: runName } }
+          : {}),
       },
       cache: null,
       warn,
     };
-    events.event("run_started", { files: pending.length, resumed: answered.length, too_large: tooLarge.length, model: options.model, via, max_tokens: maxTokens, thinking: settings.thinking, max_cost: maxCost, cache_planned: cachePlan.cache, shared_tokens: cachePlan.tokens });
-    const progress: Progress = (await deps.progress?.(pending.length)) ?? { tick: () => {}, update: () => {}, stop: () => {} };
+    events.event("run_started", {
+      files: pending.length,
+      resumed: answered.length,
+      too_large: tooLarge.length,
+      model: options.model,
+      via,
+      max_tokens: maxTokens,
+      thinking: settings.thinking,
+      max_cost: maxCost,
+      cache_planned: cachePlan.cache,
+      shared_tokens: cachePlan.tokens,
+    });
+    const progress: Progress = (await deps.progress?.(pending.length)) ?? {
+      tick: () => {},
+      update: () => {},
+      stop: () => {},
+    };
     const onDone = () => progress.tick(1, { cost: usd(budget.spent()) });
     let cacheState: CacheState | null = null;
     let cacheHold: CacheHold | null = null;
@@ -201,16 +256,33 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
         const ttlSeconds = options.cacheTtlSeconds ?? DEFAULTS.cacheTtlSeconds;
         // The cache is billed too (creation, then storage until it is deleted): it is made only when
         // the cap holds with both counted, else the run goes on without it.
-        cacheHold = reserveCacheCost(budget, { model: options.model, tokens: cachePlan.tokens, ttlSeconds, pricing, at: clock.now() });
+        cacheHold = reserveCacheCost(budget, {
+          model: options.model,
+          tokens: cachePlan.tokens,
+          ttlSeconds,
+          pricing,
+          at: clock.now(),
+        });
         if (!cacheHold) {
-          warn(`explicit cache not created: its creation and storage would push the spend past max_cost ($${maxCost}); sending without it`);
+          warn(
+            `explicit cache not created: its creation and storage would push the spend past max_cost ($${maxCost}); sending without it`,
+          );
           events.event("cache_skipped", { reason: "budget", max_cost: maxCost });
         } else {
-          cacheState = await createCache(run, { ttlSeconds, ...(deps.retryPolicy ? { retryPolicy: deps.retryPolicy } : {}), ...(deps.ledgerFile ? { ledgerFile: deps.ledgerFile } : {}) }).catch(() => null);
+          cacheState = await createCache(run, {
+            ttlSeconds,
+            ...(deps.retryPolicy ? { retryPolicy: deps.retryPolicy } : {}),
+            ...(deps.ledgerFile ? { ledgerFile: deps.ledgerFile } : {}),
+          }).catch(() => null);
           budget.release(cacheHold.creation);
         }
       }
-      if (signal.aborted) loop = { results: [], notSent: pending.map((f) => ({ file_to_fix: f.file, reason: "interrupted" as const })), stop: { reason: "interrupted" } };
+      if (signal.aborted)
+        loop = {
+          results: [],
+          notSent: pending.map((f) => ({ file_to_fix: f.file, reason: "interrupted" as const })),
+          stop: { reason: "interrupted" },
+        };
       else if (via === "batch") {
         loop = await sendBatch(run, pending, {
           pollIntervalMs: options.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
@@ -252,7 +324,13 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
     summary.thinking = settings.thinking;
     if (warnings.length > 0) summary.warnings = [...warnings];
     writeJson(summaryPath, summary);
-    events.event("run_finished", { succeeded: summary.files_succeeded, processed: summary.files_processed, not_sent: summary.not_sent.length, stopped: summary.stopped, total_cost: summary.total_cost });
+    events.event("run_finished", {
+      succeeded: summary.files_succeeded,
+      processed: summary.files_processed,
+      not_sent: summary.not_sent.length,
+      stopped: summary.stopped,
+      total_cost: summary.total_cost,
+    });
     return summary;
   } finally {
     deps.signal?.removeEventListener("abort", forward);

@@ -12,13 +12,17 @@ const FILES = { "src/a.py": `KEY = "${SECRET}"\n`, "src/b.py": `URL = "https://h
 const script = Object.keys(FILES).map((f) => replyFor(f, { text: fixedReply(f, "x = 2\n") }));
 
 function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
 }
 
 /** Where the key went: prompts the emulator saw, and the run's own files (the project's sources excepted). */
 function leaks(emu: Emulator, root: string): string[] {
   const forms = [SECRET, encodeURIComponent(SECRET)];
-  const found = emu.record.generate.flatMap((g, i) => (forms.some((f) => g.prompt.includes(f)) ? [`prompt ${i + 1} (${g.route})`] : []));
+  const found = emu.record.generate.flatMap((g, i) =>
+    forms.some((f) => g.prompt.includes(f)) ? [`prompt ${i + 1} (${g.route})`] : [],
+  );
   for (const file of walk(path.join(root, "tmp"))) {
     if (file.endsWith(".md") && file.includes(`${path.sep}issues${path.sep}`)) continue;
     if (forms.some((f) => readFileSync(file, "utf8").includes(f))) found.push(path.relative(root, file));
@@ -29,7 +33,11 @@ function leaks(emu: Emulator, root: string): string[] {
 /** One clock for both sides, so batch polls move the emulator's jobs along without waiting. */
 async function batchEmulator() {
   const emuClock = createEmulatorClock({ startTime: "2026-11-21T12:00:00Z" });
-  const { emu, client } = await useEmulator({ clock: emuClock, script: script as never, batch: { pendingMs: 1_000, runningMs: 1_000 } });
+  const { emu, client } = await useEmulator({
+    clock: emuClock,
+    script: script as never,
+    batch: { pendingMs: 1_000, runningMs: 1_000 },
+  });
   const clock: Clock = { now: () => emuClock.now(), sleep: async (ms) => void emuClock.advance(ms) };
   return { emu, client, clock };
 }
@@ -53,9 +61,18 @@ describe("prompts leave for the API scrubbed of the key, whatever carried it the
     for (const batchInlineLimitBytes of [undefined, 1]) {
       const project = makeProject(FILES);
       const { emu, client, clock } = await batchEmulator();
-      const result = await runSend(project.options({ via: "batch", pollIntervalMs: 1_000, ...(batchInlineLimitBytes ? { batchInlineLimitBytes } : {}) }), { client, clock });
+      const result = await runSend(
+        project.options({
+          via: "batch",
+          pollIntervalMs: 1_000,
+          ...(batchInlineLimitBytes ? { batchInlineLimitBytes } : {}),
+        }),
+        { client, clock },
+      );
       expect(result.files_succeeded).toBe(2);
-      expect(emu.record.batches[0]!.src).toEqual(batchInlineLimitBytes ? { fileName: expect.any(String) } : { inlinedRequests: 2 });
+      expect(emu.record.batches[0]!.src).toEqual(
+        batchInlineLimitBytes ? { fileName: expect.any(String) } : { inlinedRequests: 2 },
+      );
       expect(emu.record.generate.filter((g) => g.route === "batch")).toHaveLength(2);
       expect(leaks(emu, project.root)).toEqual([]);
     }

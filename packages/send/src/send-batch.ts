@@ -1,6 +1,28 @@
 import type { BatchJob, InlinedRequest } from "@google/genai";
-import { appendLedger, estimateTokens, redactDeep, responseText, toCliError, type CliError, type RetryPolicy, type UsageMetadata } from "@gembatch/core";
-import { createOrAdopt, inlinedRequests, jobResults, jsonlInput, JOBS_FILE, readJobs, saveJobs, SUCCEEDED_STATES, waitForJob, type JobDeps, type JobEntry, type RowResult } from "./batch-job.js";
+import {
+  appendLedger,
+  estimateTokens,
+  redactDeep,
+  responseText,
+  toCliError,
+  type CliError,
+  type RetryPolicy,
+  type UsageMetadata,
+} from "@gembatch/core";
+import {
+  createOrAdopt,
+  inlinedRequests,
+  jobResults,
+  jsonlInput,
+  JOBS_FILE,
+  readJobs,
+  saveJobs,
+  SUCCEEDED_STATES,
+  waitForJob,
+  type JobDeps,
+  type JobEntry,
+  type RowResult,
+} from "./batch-job.js";
 import { estimateRequestCost, type Reservation } from "./budget.js";
 import type { PlannedFile } from "./inputs.js";
 import { requestText } from "./prompt.js";
@@ -28,7 +50,13 @@ function replyPart(run: RunContext, row: Required<Pick<RowResult, "response">>, 
   const usage = (response.usageMetadata ?? {}) as UsageMetadata;
   const modelVersion = response.modelVersion ?? null;
   const block = response.promptFeedback?.blockReason;
-  const priced = priceReply({ model: modelVersion ?? run.model, usage, at: run.clock.now(), batch: true, pricing: run.pricing });
+  const priced = priceReply({
+    model: modelVersion ?? run.model,
+    usage,
+    at: run.clock.now(),
+    batch: true,
+    pricing: run.pricing,
+  });
   return {
     text: responseText(response as never),
     finishReason: (response.candidates?.[0]?.finishReason as string | undefined) ?? (block ? `BLOCKED_${block}` : null),
@@ -53,7 +81,12 @@ export async function sendBatch(run: RunContext, files: PlannedFile[], options: 
   const reservations = new Map<string, Reservation>();
   let stop: LoopOutcome["stop"] = null;
   let last: BatchOutcome["job"] = null;
-  const deps: JobDeps = { client: run.client, clock: run.clock, signal: run.signal, ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}) };
+  const deps: JobDeps = {
+    client: run.client,
+    clock: run.clock,
+    signal: run.signal,
+    ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
+  };
 
   const source = async (entry: JobEntry, members: PlannedFile[]): Promise<InlinedRequest[] | string> => {
     // Where a batch's prompts leave for the API, inline or as an uploaded file: scrubbed once here.
@@ -63,7 +96,10 @@ export async function sendBatch(run: RunContext, files: PlannedFile[], options: 
     if (Buffer.byteLength(jsonl) <= options.inlineLimitBytes) return inlinedRequests(rows);
     const inputName = `batch_input_${jobs.indexOf(entry) + 1}.jsonl`;
     writeRunFile(run, inputName, jsonl);
-    const uploaded = await run.client.files.upload({ file: runPath(run, inputName), config: { mimeType: "application/jsonl", displayName: entry.display_name } });
+    const uploaded = await run.client.files.upload({
+      file: runPath(run, inputName),
+      config: { mimeType: "application/jsonl", displayName: entry.display_name },
+    });
     entry.input_file = uploaded.name;
     return uploaded.name!;
   };
@@ -78,20 +114,31 @@ export async function sendBatch(run: RunContext, files: PlannedFile[], options: 
   const consume = async (entry: JobEntry, job: BatchJob, members: PlannedFile[]) => {
     const startedAt = Date.parse(entry.created_at);
     const state = job.state ?? "JOB_STATE_UNSPECIFIED";
-    const rows = SUCCEEDED_STATES.has(state) ? await jobResults(deps, job, runPath(run, `batch_output_${jobs.indexOf(entry) + 1}.jsonl`)) : new Map<string, RowResult>();
+    const rows = SUCCEEDED_STATES.has(state)
+      ? await jobResults(deps, job, runPath(run, `batch_output_${jobs.indexOf(entry) + 1}.jsonl`))
+      : new Map<string, RowResult>();
     for (const file of members) {
       const row = rows.get(keyOf(file));
       let result: FileResult | undefined;
       if (row?.response) {
         const part = replyPart(run, { response: row.response }, startedAt);
         settle(file, part.cost, false);
-        if (options.ledgerFile) appendLedger(options.ledgerFile, ledgerRow(run, run.generate.ledger?.command ?? "send", part));
-        const outcome = await finishFile(run, file, { first: part, startedAt, batchJob: job.name ?? entry.display_name });
+        if (options.ledgerFile)
+          appendLedger(options.ledgerFile, ledgerRow(run, run.generate.ledger?.command ?? "send", part));
+        const outcome = await finishFile(run, file, {
+          first: part,
+          startedAt,
+          batchJob: job.name ?? entry.display_name,
+        });
         result = outcome.result;
         if (outcome.stop) stop ??= outcome.stop;
       } else {
         settle(file, null, true);
-        const error = !SUCCEEDED_STATES.has(state) ? `batch job ${job.name} ended ${state}` : row?.error ? `batch row failed: ${row.error.code ?? ""} ${row.error.message ?? ""}`.trim() : `batch job ${job.name} returned no result for key ${keyOf(file)}`;
+        const error = !SUCCEEDED_STATES.has(state)
+          ? `batch job ${job.name} ended ${state}`
+          : row?.error
+            ? `batch row failed: ${row.error.code ?? ""} ${row.error.message ?? ""}`.trim()
+            : `batch job ${job.name} returned no result for key ${keyOf(file)}`;
         result = writeOutcome(run, file, { parts: [], startedAt, error, batchJob: job.name ?? entry.display_name });
       }
       if (result) {
@@ -108,11 +155,21 @@ export async function sendBatch(run: RunContext, files: PlannedFile[], options: 
     try {
       if (!entry.name) {
         const src = await source(entry, members);
-        const job = await createOrAdopt(deps, { model: run.model, displayName: entry.display_name, src, lookFirst: adopting, onRetry: (e) => run.events.event("retry", { context: "batch create", ...(e as object) }) });
+        const job = await createOrAdopt(deps, {
+          model: run.model,
+          displayName: entry.display_name,
+          src,
+          lookFirst: adopting,
+          onRetry: (e) => run.events.event("retry", { context: "batch create", ...(e as object) }),
+        });
         entry.name = job.name ?? null;
         entry.state = job.state ?? "JOB_STATE_PENDING";
         saveJobs(jobsFile, jobs);
-        run.events.event("batch_created", { name: entry.name, display_name: entry.display_name, requests: members.length });
+        run.events.event("batch_created", {
+          name: entry.name,
+          display_name: entry.display_name,
+          requests: members.length,
+        });
       } else {
         run.events.event("batch_adopted", { name: entry.name, display_name: entry.display_name });
       }
@@ -136,13 +193,18 @@ export async function sendBatch(run: RunContext, files: PlannedFile[], options: 
       const reason = run.signal.aborted || error.code === "INTERRUPTED" ? "interrupted" : "api_error";
       stop ??= reason === "interrupted" ? { reason } : { reason, error };
       open.forEach((f) => notSent.push({ file_to_fix: f.file, reason }));
-      run.events.event(reason === "interrupted" ? "interrupted" : "batch_failed", { name: entry.name, message: error.message });
+      run.events.event(reason === "interrupted" ? "interrupted" : "batch_failed", {
+        name: entry.name,
+        message: error.message,
+      });
     }
   };
 
   for (const entry of jobs.filter((j) => !j.consumed)) {
     if (stop) break;
-    const members = Object.values(entry.keys).flatMap((f) => (byFile.has(f) && !handled.has(f) ? [byFile.get(f)!] : []));
+    const members = Object.values(entry.keys).flatMap((f) =>
+      byFile.has(f) && !handled.has(f) ? [byFile.get(f)!] : [],
+    );
     if (members.length === 0) continue;
     await runJob(entry, members, true);
   }
@@ -152,11 +214,20 @@ export async function sendBatch(run: RunContext, files: PlannedFile[], options: 
   for (const file of pending) {
     if (stop) break;
     const promptTokens = estimateTokens(requestText(requestFor(run, file)));
-    const estimate = estimateRequestCost({ model: run.model, promptTokens, maxTokens: run.maxTokens, batch: true, at: run.clock.now() }, run.pricing) ?? 0;
+    const estimate =
+      estimateRequestCost(
+        { model: run.model, promptTokens, maxTokens: run.maxTokens, batch: true, at: run.clock.now() },
+        run.pricing,
+      ) ?? 0;
     const reservation = run.budget.reserve(estimate);
     if (!reservation) {
       stop = { reason: "budget" };
-      run.events.event("budget_stop", { file: file.file, spent: run.budget.spent(), estimate, max_cost: run.budget.maxCost });
+      run.events.event("budget_stop", {
+        file: file.file,
+        spent: run.budget.spent(),
+        estimate,
+        max_cost: run.budget.maxCost,
+      });
       break;
     }
     reservations.set(file.file, reservation);

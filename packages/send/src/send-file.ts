@@ -9,7 +9,9 @@ import { isRunFatal, shown, writeRunFile, writeRunJson, type FileOutcome, type R
 import type { FileMeta, FileResult, StopReason } from "./types.js";
 import { addUsage, emptyUsage, priceReply, sumCosts, usageSummary, type ReplyPart } from "./usage.js";
 
-type PartCall = { part: ReplyPart; stop?: undefined; error?: undefined } | { part?: undefined; stop?: { reason: StopReason; error?: CliError }; error?: CliError };
+type PartCall =
+  | { part: ReplyPart; stop?: undefined; error?: undefined }
+  | { part?: undefined; stop?: { reason: StopReason; error?: CliError }; error?: CliError };
 
 export function requestFor(run: RunContext, file: PlannedFile, partial?: string): BuiltRequest {
   return buildRequest({
@@ -24,9 +26,23 @@ export function requestFor(run: RunContext, file: PlannedFile, partial?: string)
 }
 
 export function writeRequest(run: RunContext, file: PlannedFile, request: BuiltRequest, part = 1): void {
-  const cache = run.cache ? { name: run.cache.name, systemInstruction: run.cache.systemInstruction, contents: run.cache.contents } : undefined;
+  const cache = run.cache
+    ? { name: run.cache.name, systemInstruction: run.cache.systemInstruction, contents: run.cache.contents }
+    : undefined;
   const name = part === 1 ? file.names.request : file.names.partRequest(part);
-  writeRunFile(run, name, renderRequestFile(request, { file: file.file, model: run.model, sha256: file.sha256, fence: file.fence, via: run.via, part, ...(cache ? { cache } : {}) }));
+  writeRunFile(
+    run,
+    name,
+    renderRequestFile(request, {
+      file: file.file,
+      model: run.model,
+      sha256: file.sha256,
+      fence: file.fence,
+      via: run.via,
+      part,
+      ...(cache ? { cache } : {}),
+    }),
+  );
 }
 
 /** Google's answer to a request naming a cache that expired or was deleted. */
@@ -43,16 +59,35 @@ async function callPart(run: RunContext, file: PlannedFile, part: number, partia
     writeRequest(run, file, request, part);
     const cachedTokens = run.cache?.tokens ?? 0;
     const promptTokens = estimateTokens(requestText(request)) + cachedTokens;
-    const estimate = estimateRequestCost({ model: run.model, promptTokens, cachedTokens, maxTokens: run.maxTokens, at: run.clock.now() }, run.pricing) ?? 0;
+    const estimate =
+      estimateRequestCost(
+        { model: run.model, promptTokens, cachedTokens, maxTokens: run.maxTokens, at: run.clock.now() },
+        run.pricing,
+      ) ?? 0;
     const reservation = run.budget.reserve(estimate);
     if (!reservation) {
-      run.events.event("budget_stop", { file: file.file, spent: run.budget.spent(), estimate, max_cost: run.budget.maxCost });
+      run.events.event("budget_stop", {
+        file: file.file,
+        spent: run.budget.spent(),
+        estimate,
+        max_cost: run.budget.maxCost,
+      });
       return { stop: { reason: "budget" } };
     }
     try {
       await refreshCache(run);
-      const outcome = await generateContent(run.generate, { model: run.model, contents: request.contents, config: request.config }, { estimatedTokens: promptTokens, context: file.file });
-      const priced = priceReply({ model: outcome.modelVersion ?? run.model, usage: outcome.usage, at: run.clock.now(), batch: false, pricing: run.pricing });
+      const outcome = await generateContent(
+        run.generate,
+        { model: run.model, contents: request.contents, config: request.config },
+        { estimatedTokens: promptTokens, context: file.file },
+      );
+      const priced = priceReply({
+        model: outcome.modelVersion ?? run.model,
+        usage: outcome.usage,
+        at: run.clock.now(),
+        batch: false,
+        pricing: run.pricing,
+      });
       run.budget.settle(reservation, outcome.cost.cost);
       return {
         part: {
@@ -99,7 +134,11 @@ export async function sendFile(run: RunContext, file: PlannedFile): Promise<File
  * Continue a truncated first part up to `continueTruncated` times, stitching each part on; then write
  * the response, its parts and its meta. Batch mode enters here with the reply the job returned.
  */
-export async function finishFile(run: RunContext, file: PlannedFile, options: { first: ReplyPart; startedAt: number; batchJob?: string }): Promise<FileOutcome> {
+export async function finishFile(
+  run: RunContext,
+  file: PlannedFile,
+  options: { first: ReplyPart; startedAt: number; batchJob?: string },
+): Promise<FileOutcome> {
   const parts = [options.first];
   let stitched = options.first.text;
   let assessment = assessReply({ text: stitched, finishReason: options.first.finishReason, file: file.file });
@@ -110,7 +149,11 @@ export async function finishFile(run: RunContext, file: PlannedFile, options: { 
     const next = await callPart(run, file, parts.length + 1, stitched);
     if (!next.part) {
       stop = next.stop;
-      error = next.error ? `continuation failed: ${next.error.message}` : next.stop?.reason === "budget" ? "continuation not sent: max_cost reached" : undefined;
+      error = next.error
+        ? `continuation failed: ${next.error.message}`
+        : next.stop?.reason === "budget"
+          ? "continuation not sent: max_cost reached"
+          : undefined;
       break;
     }
     parts.push(next.part);
@@ -120,18 +163,28 @@ export async function finishFile(run: RunContext, file: PlannedFile, options: { 
   const result = writeOutcome(run, file, {
     parts,
     startedAt: options.startedAt,
-    error: error ?? (assessment.truncated && parts.length > 1 ? `${assessment.error} after ${parts.length - 1} continuation(s)` : assessment.error),
+    error:
+      error ??
+      (assessment.truncated && parts.length > 1
+        ? `${assessment.error} after ${parts.length - 1} continuation(s)`
+        : assessment.error),
     ...(options.batchJob ? { batchJob: options.batchJob } : {}),
   });
   return { result, ...(stop ? { stop } : {}) };
 }
 
 /** Write response, parts and meta (the meta last: its presence marks the file as answered). */
-export function writeOutcome(run: RunContext, file: PlannedFile, outcome: { parts: ReplyPart[]; startedAt: number; error: string | null; batchJob?: string }): FileResult {
+export function writeOutcome(
+  run: RunContext,
+  file: PlannedFile,
+  outcome: { parts: ReplyPart[]; startedAt: number; error: string | null; batchJob?: string },
+): FileResult {
   const { parts } = outcome;
   const last = parts[parts.length - 1];
   const text = parts.map((p) => p.text).join("");
-  const assessment = last ? assessReply({ text, finishReason: last.finishReason, file: file.file }) : { success: false, truncated: false, error: outcome.error };
+  const assessment = last
+    ? assessReply({ text, finishReason: last.finishReason, file: file.file })
+    : { success: false, truncated: false, error: outcome.error };
   if (last) writeRunFile(run, file.names.response, text);
   if (parts.length > 1) parts.forEach((part, i) => writeRunFile(run, file.names.partResponse(i + 1), part.text));
   const usage = parts.reduce((sum, p) => addUsage(sum, usageSummary(p.usage)), emptyUsage());
@@ -156,23 +209,49 @@ export function writeOutcome(run: RunContext, file: PlannedFile, outcome: { part
     cost: sumCosts(parts.map((p) => p.cost)),
     cost_without_cache: sumCosts(parts.map((p) => p.costWithoutCache)),
     attempts: parts.reduce((sum, p) => sum + p.attempts, 0),
-    retries: parts.flatMap((p) => p.retries).map((r) => ({ attempt: r.attempt, kind: r.kind, ...(r.status === undefined ? {} : { status: r.status }), delay_ms: r.delayMs, server_delay: r.serverDelay, message: r.message })),
+    retries: parts
+      .flatMap((p) => p.retries)
+      .map((r) => ({
+        attempt: r.attempt,
+        kind: r.kind,
+        ...(r.status === undefined ? {} : { status: r.status }),
+        delay_ms: r.delayMs,
+        server_delay: r.serverDelay,
+        message: r.message,
+      })),
     duration_ms: finishedAt - outcome.startedAt,
     started_at: new Date(outcome.startedAt).toISOString(),
     finished_at: new Date(finishedAt).toISOString(),
     continuations: Math.max(0, parts.length - 1),
     request_file: file.names.request,
     response_file: last ? file.names.response : null,
-    parts: parts.length > 1 ? parts.map((p, i) => ({ request_file: i === 0 ? file.names.request : file.names.partRequest(i + 1), response_file: file.names.partResponse(i + 1), finish_reason: p.finishReason })) : [],
+    parts:
+      parts.length > 1
+        ? parts.map((p, i) => ({
+            request_file: i === 0 ? file.names.request : file.names.partRequest(i + 1),
+            response_file: file.names.partResponse(i + 1),
+            finish_reason: p.finishReason,
+          }))
+        : [],
     ...(outcome.batchJob ? { batch_job: outcome.batchJob } : {}),
   };
   writeRunJson(run, file.names.meta, meta);
-  run.events.event(meta.success ? "file_done" : "file_failed", { file: file.file, finish_reason: meta.finish_reason, cost: meta.cost, continuations: meta.continuations, error: meta.error });
+  run.events.event(meta.success ? "file_done" : "file_failed", {
+    file: file.file,
+    finish_reason: meta.finish_reason,
+    cost: meta.cost,
+    continuations: meta.continuations,
+    error: meta.error,
+  });
   return resultFromMeta(run, meta, false);
 }
 
 /** A summary row from a meta (this run's, or an earlier run's when resuming). */
-export function resultFromMeta(run: Pick<RunContext, "runDir" | "projectRoot">, meta: FileMeta, resumed: boolean): FileResult {
+export function resultFromMeta(
+  run: Pick<RunContext, "runDir" | "projectRoot">,
+  meta: FileMeta,
+  resumed: boolean,
+): FileResult {
   return {
     n: meta.n,
     file_to_fix: meta.file_to_fix,

@@ -14,7 +14,11 @@ export interface LoopOutcome {
  * the run may go on, so a budget stop, a fatal API error or Ctrl-C leaves the rest unsent (and
  * listed), never half-queued inside the rate limiter.
  */
-export async function sendSync(run: RunContext, files: PlannedFile[], options: { concurrency: number; onDone(result: FileResult): void }): Promise<LoopOutcome> {
+export async function sendSync(
+  run: RunContext,
+  files: PlannedFile[],
+  options: { concurrency: number; onDone(result: FileResult): void },
+): Promise<LoopOutcome> {
   const results: Array<FileResult | undefined> = [];
   let next = 0;
   let stop: LoopOutcome["stop"] = null;
@@ -37,6 +41,8 @@ export async function sendSync(run: RunContext, files: PlannedFile[], options: {
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, files.length)) }, worker));
-  const notSent = files.flatMap((file, i) => (results[i] ? [] : [{ file_to_fix: file.file, reason: stop?.reason ?? "interrupted" }]));
+  const notSent = files.flatMap((file, i) =>
+    results[i] ? [] : [{ file_to_fix: file.file, reason: stop?.reason ?? "interrupted" }],
+  );
   return { results: results.filter((r): r is FileResult => r !== undefined), notSent, stop };
 }

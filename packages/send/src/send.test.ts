@@ -22,12 +22,21 @@ describe("runSend against the emulator", () => {
     const replyA = fixedReply("src/a.py", FIXED_A);
     const replyB = fixedReply("src/b.py", FIXED_B);
     const { emu, client } = await useEmulator({
-      script: [replyFor("src/a.py", { text: replyA, usage: { promptTokenCount: 10065 } }), replyFor("src/b.py", { text: replyB })],
+      script: [
+        replyFor("src/a.py", { text: replyA, usage: { promptTokenCount: 10065 } }),
+        replyFor("src/b.py", { text: replyB }),
+      ],
     });
     const result = await runSend(project.options(), { client, clock: createManualClock() });
 
     expect(sendExitCode(result)).toBe(0);
-    expect(result).toMatchObject({ success: true, files_processed: 2, files_succeeded: 2, stopped: null, not_sent: [] });
+    expect(result).toMatchObject({
+      success: true,
+      files_processed: 2,
+      files_succeeded: 2,
+      stopped: null,
+      not_sent: [],
+    });
     expect(result.output_dir).toMatch(/^tmp\/gemini_batch_\d{8}_\d{6}$/);
     const dir = path.join(project.root, result.output_dir);
     expect(project.read(`${result.output_dir}/response_1_a.md`)).toBe(replyA);
@@ -36,13 +45,16 @@ describe("runSend against the emulator", () => {
     const [first, second] = emu.record.generate;
     expect(emu.record.counts.generateContent).toBe(2);
     // The prompt the server saw: the system instruction, then the report unchanged, then the one file.
-    for (const call of [first!, second!]) expect(call.prompt.startsWith(`${SYSTEM_INSTRUCTION}\n${project.report}\n`)).toBe(true);
+    for (const call of [first!, second!])
+      expect(call.prompt.startsWith(`${SYSTEM_INSTRUCTION}\n${project.report}\n`)).toBe(true);
     expect(first!.prompt).toContain("FILE TO FIX: src/a.py");
     expect(first!.prompt).not.toContain("FILE TO FIX: src/b.py");
 
     const request = project.read(`${result.output_dir}/request_1_a.md`);
     expect(request).toContain(`<!-- SYSTEM_INSTRUCTION -->\n${SYSTEM_INSTRUCTION}\n`);
-    expect(request).toContain(`<!-- CONTENT turn=1 role=user part=1 -->\n${project.report}\n<!-- CONTENT turn=1 role=user part=2 -->\nFILE TO FIX: src/a.py`);
+    expect(request).toContain(
+      `<!-- CONTENT turn=1 role=user part=1 -->\n${project.report}\n<!-- CONTENT turn=1 role=user part=2 -->\nFILE TO FIX: src/a.py`,
+    );
     expect(request).toContain(`sha256_sent: ${sha(A)}`);
 
     const meta = readJson<FileMeta>(path.join(dir, "response_1_a.meta.json"));
@@ -63,7 +75,14 @@ describe("runSend against the emulator", () => {
     expect(meta.cost).toBeCloseTo((10065 * 0.3 + meta.usage.completion_tokens * 2.5) / 1e6, 12);
 
     const summary = readJson<SendResult>(path.join(dir, "BATCH_SUMMARY.json"));
-    expect(Object.keys(summary).slice(0, 6)).toEqual(["success", "files_processed", "files_succeeded", "total_cost", "average_cost_per_file", "results"]);
+    expect(Object.keys(summary).slice(0, 6)).toEqual([
+      "success",
+      "files_processed",
+      "files_succeeded",
+      "total_cost",
+      "average_cost_per_file",
+      "results",
+    ]);
     expect(summary.results[0]).toMatchObject({
       file_to_fix: "src/a.py",
       success: true,
@@ -83,7 +102,9 @@ describe("runSend against the emulator", () => {
   it("gives the fence a backtick more than the longest run inside the file, and says so in the request", async () => {
     const md = "Use ```code``` blocks, or ````four````.\n";
     const project = makeProject({ "docs/guide.md": md });
-    const { client } = await useEmulator({ script: [replyFor("docs/guide.md", { text: fixedReply("docs/guide.md", md, "`````") })] });
+    const { client } = await useEmulator({
+      script: [replyFor("docs/guide.md", { text: fixedReply("docs/guide.md", md, "`````") })],
+    });
     const result = await runSend(project.options(), { client, clock: createManualClock() });
     const meta = readJson<FileMeta>(path.join(project.root, result.output_dir, "response_1_guide.meta.json"));
     expect(meta.fence).toBe("`````");
@@ -104,8 +125,14 @@ describe("runSend against the emulator", () => {
     expect(emu.record.statuses.generateContent).toEqual({ "200": 1, "429": 1 });
     const meta = readJson<FileMeta>(path.join(project.root, result.output_dir, "response_1_a.meta.json"));
     expect(meta.attempts).toBe(2);
-    expect(meta.retries).toMatchObject([{ attempt: 1, kind: "rate_limit", status: 429, delay_ms: 26_000, server_delay: true }]);
-    const log = project.read(`${result.output_dir}/send_log.jsonl`).trim().split("\n").map((l) => JSON.parse(l).event);
+    expect(meta.retries).toMatchObject([
+      { attempt: 1, kind: "rate_limit", status: 429, delay_ms: 26_000, server_delay: true },
+    ]);
+    const log = project
+      .read(`${result.output_dir}/send_log.jsonl`)
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).event);
     expect(log).toContain("rate_limited");
   });
 
@@ -135,7 +162,13 @@ describe("runSend against the emulator", () => {
     const result = await runSend(project.options(), { client, clock: createManualClock() });
     expect(sendExitCode(result)).toBe(1);
     expect(result.results.map((r) => [r.file_to_fix, r.success, r.truncated, r.finish_reason, r.error])).toEqual([
-      ["src/a.py", false, false, "STOP", "the reply has no <!-- CODE_FILE_END: src/a.py --> marker after its start marker"],
+      [
+        "src/a.py",
+        false,
+        false,
+        "STOP",
+        "the reply has no <!-- CODE_FILE_END: src/a.py --> marker after its start marker",
+      ],
       ["src/b.py", false, false, "SAFETY", "the model did not finish the reply (SAFETY)"],
     ]);
   });
@@ -143,7 +176,10 @@ describe("runSend against the emulator", () => {
   it("fails only the file the API refuses (HTTP 400) and goes on with the others", async () => {
     const project = makeProject({ "src/a.py": A, "src/b.py": B });
     const { emu, client } = await useEmulator({
-      script: [replyFor("src/a.py", { error: { code: 400, message: "Request contains an invalid argument." } }), replyFor("src/b.py", { text: fixedReply("src/b.py", FIXED_B) })],
+      script: [
+        replyFor("src/a.py", { error: { code: 400, message: "Request contains an invalid argument." } }),
+        replyFor("src/b.py", { text: fixedReply("src/b.py", FIXED_B) }),
+      ],
     });
     const result = await runSend(project.options(), { client, clock: createManualClock() });
     expect(sendExitCode(result)).toBe(1);
@@ -165,7 +201,10 @@ describe("runSend against the emulator", () => {
     expect(sendExitCode(result)).toBe(3);
     expect(result.stopped).toBe("api_error");
     expect(result.error).toMatchObject({ code: "API_QUOTA" });
-    expect(result.results.map((r) => [r.file_to_fix, r.success])).toEqual([["src/a.py", true], ["src/b.py", false]]);
+    expect(result.results.map((r) => [r.file_to_fix, r.success])).toEqual([
+      ["src/a.py", true],
+      ["src/b.py", false],
+    ]);
     expect(result.not_sent).toEqual([{ file_to_fix: "src/c.py", reason: "api_error" }]);
     expect(emu.record.counts.generateContent).toBe(2);
     expect(existsSync(path.join(project.root, result.output_dir, "BATCH_SUMMARY.json"))).toBe(true);
@@ -175,7 +214,10 @@ describe("runSend against the emulator", () => {
     const project = makeProject({ "src/a.py": A });
     const { client } = await useEmulator({ script: [replyFor("src/a.py", { text: fixedReply("src/a.py", FIXED_A) })] });
     const clock = createManualClock();
-    const [one, two] = await Promise.all([runSend(project.options(), { client, clock }), runSend(project.options(), { client, clock })]);
+    const [one, two] = await Promise.all([
+      runSend(project.options(), { client, clock }),
+      runSend(project.options(), { client, clock }),
+    ]);
     expect(new Set([one.output_dir, two.output_dir]).size).toBe(2);
     expect([one.output_dir, two.output_dir].sort()[1]).toMatch(/_2$/);
     expect(readdirSync(path.join(project.root, "tmp")).filter((d) => d.startsWith("gemini_batch_"))).toHaveLength(2);

@@ -60,7 +60,13 @@ export function buildSummary(input: SummaryInput): SendResult {
     usage: ordered.reduce((sum, r) => addUsage(sum, r.usage), emptyUsage()),
     not_sent: input.notSent,
     stopped: input.stop?.reason ?? null,
-    error: input.stop?.error ? { code: input.stop.error.code, message: input.stop.error.message, ...(input.stop.error.hint ? { hint: input.stop.error.hint } : {}) } : null,
+    error: input.stop?.error
+      ? {
+          code: input.stop.error.code,
+          message: input.stop.error.message,
+          ...(input.stop.error.hint ? { hint: input.stop.error.hint } : {}),
+        }
+      : null,
     cache,
     budget: input.maxCost === null ? null : { max_cost: input.maxCost, spent: input.spent },
     batch_job: input.batchJob,

@@ -1,5 +1,16 @@
 import type { GoogleGenAI } from "@google/genai";
-import type { Clock, EventLog, GenerationSettings, Pricing, Progress, RateLimiter, RateLimits, RetryPolicy, ThinkingSetting, TooLarge } from "@gembatch/core";
+import type {
+  Clock,
+  EventLog,
+  GenerationSettings,
+  Pricing,
+  Progress,
+  RateLimiter,
+  RateLimits,
+  RetryPolicy,
+  ThinkingSetting,
+  TooLarge,
+} from "@gembatch/core";
 
 export type Via = "sync" | "batch";
 

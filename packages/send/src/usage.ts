@@ -52,13 +52,22 @@ export function sumCosts(costs: Array<number | null>): number | null {
 }
 
 /** Price a reply by the model that answered, and again as if nothing had come from a cache. */
-export function priceReply(options: { model: string; usage: UsageMetadata; at: number; batch: boolean; pricing: Pricing }): {
+export function priceReply(options: {
+  model: string;
+  usage: UsageMetadata;
+  at: number;
+  batch: boolean;
+  pricing: Pricing;
+}): {
   cost: number | null;
   costWithoutCache: number | null;
 } {
   const { model, usage, at, batch, pricing } = options;
   const cost = computeCost({ model, usage, at, batch }, pricing).cost;
-  const uncached = (usage.cachedContentTokenCount ?? 0) === 0 ? cost : computeCost({ model, usage: { ...usage, cachedContentTokenCount: 0 }, at, batch }, pricing).cost;
+  const uncached =
+    (usage.cachedContentTokenCount ?? 0) === 0
+      ? cost
+      : computeCost({ model, usage: { ...usage, cachedContentTokenCount: 0 }, at, batch }, pricing).cost;
   return { cost, costWithoutCache: uncached };
 }
 

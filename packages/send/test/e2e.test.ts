@@ -11,7 +11,8 @@ const bin = fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url))
 const KEY = "e2e-send-key";
 
 function project(): string {
-  if (!existsSync(fileURLToPath(new URL("../../cli/dist/main.js", import.meta.url)))) throw new Error("build first: packages/cli/dist is missing");
+  if (!existsSync(fileURLToPath(new URL("../../cli/dist/main.js", import.meta.url))))
+    throw new Error("build first: packages/cli/dist is missing");
   const root = mkdtempSync(path.join(os.tmpdir(), "gembatch-send-e2e-"));
   onTestFinished(() => rmSync(root, { recursive: true, force: true }));
   mkdirSync(path.join(root, ".git"));
@@ -26,18 +27,28 @@ function project(): string {
   return root;
 }
 
-const reply = (file: string) => `<!-- CODE_FILE_START: ${file} -->\n\`\`\`python\nx = 2\n\`\`\`\n<!-- CODE_FILE_END: ${file} -->\n`;
+const reply = (file: string) =>
+  `<!-- CODE_FILE_START: ${file} -->\n\`\`\`python\nx = 2\n\`\`\`\n<!-- CODE_FILE_END: ${file} -->\n`;
 
 async function emulator(delayMs = 0) {
   const emu = await startEmulator({
     apiKey: KEY,
-    script: ["src/a.py", "src/b.py"].map((f) => ({ match: { text: `FILE TO FIX: ${f}` }, reply: { text: reply(f), delayMs } })),
+    script: ["src/a.py", "src/b.py"].map((f) => ({
+      match: { text: `FILE TO FIX: ${f}` },
+      reply: { text: reply(f), delayMs },
+    })),
   });
   onTestFinished(() => emu.close());
   return emu;
 }
 
-const env = (url: string) => ({ GEMINI_API_KEY: KEY, GEMBATCH_BASE_URL: url, GEMBATCH_MODEL: "gemini-2.5-flash-lite", GOOGLE_API_KEY: "", CI: "1" });
+const env = (url: string) => ({
+  GEMINI_API_KEY: KEY,
+  GEMBATCH_BASE_URL: url,
+  GEMBATCH_MODEL: "gemini-2.5-flash-lite",
+  GOOGLE_API_KEY: "",
+  CI: "1",
+});
 
 const help = await execa(process.execPath, [bin, "--help"], { reject: false });
 const registered = /^\s+send\b/m.test(help.stdout);
@@ -48,13 +59,19 @@ describe("gembatch send (built bin)", () => {
   it("the seed's call: one JSON argument in, one JSON result out, the run directory written", async () => {
     const root = project();
     const emu = await emulator();
-    const args = JSON.stringify({ issue_report_file: "tmp/issues/fix_x.md", files_to_fix: ["src/a.py", "src/b.py"], max_tokens: 7500 });
+    const args = JSON.stringify({
+      issue_report_file: "tmp/issues/fix_x.md",
+      files_to_fix: ["src/a.py", "src/b.py"],
+      max_tokens: 7500,
+    });
     const result = await execa(process.execPath, [bin, "send", args], { cwd: root, env: env(emu.url), reject: false });
     expect(result.exitCode).toBe(0);
     const doc = JSON.parse(result.stdout);
     expect(doc).toMatchObject({ success: true, files_processed: 2, files_succeeded: 2 });
     expect(readFileSync(path.join(root, doc.results[1].response_file), "utf8")).toBe(reply("src/b.py"));
-    expect(JSON.parse(readFileSync(path.join(root, doc.output_dir, "BATCH_SUMMARY.json"), "utf8")).total_cost).toBe(doc.total_cost);
+    expect(JSON.parse(readFileSync(path.join(root, doc.output_dir, "BATCH_SUMMARY.json"), "utf8")).total_cost).toBe(
+      doc.total_cost,
+    );
     expect(result.stdout).not.toContain(KEY);
     expect(emu.record.counts.generateContent).toBe(2);
   });
@@ -62,12 +79,28 @@ describe("gembatch send (built bin)", () => {
   it("SIGINT mid-run: the summary of what finished, exit 130; --resume finishes the rest", async () => {
     const root = project();
     const emu = await emulator(3_000);
-    const child = execa(process.execPath, [bin, "send", "--issue-report-file", "tmp/issues/fix_x.md", "--files-to-fix", "src/a.py", "src/b.py", "--output-dir", "tmp/run", "--json"], {
-      cwd: root,
-      env: env(emu.url),
-      reject: false,
-    });
-    for (let i = 0; i < 100 && (emu.record.counts.generateContent ?? 0) < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    const child = execa(
+      process.execPath,
+      [
+        bin,
+        "send",
+        "--issue-report-file",
+        "tmp/issues/fix_x.md",
+        "--files-to-fix",
+        "src/a.py",
+        "src/b.py",
+        "--output-dir",
+        "tmp/run",
+        "--json",
+      ],
+      {
+        cwd: root,
+        env: env(emu.url),
+        reject: false,
+      },
+    );
+    for (let i = 0; i < 100 && (emu.record.counts.generateContent ?? 0) < 2; i++)
+      await new Promise((r) => setTimeout(r, 50));
     child.kill("SIGINT");
     const stopped = await child;
     expect(stopped.exitCode).toBe(130);
@@ -75,11 +108,27 @@ describe("gembatch send (built bin)", () => {
     expect(existsSync(path.join(root, "tmp", "run", "BATCH_SUMMARY.json"))).toBe(true);
 
     const fast = await emulator();
-    const resumed = await execa(process.execPath, [bin, "send", "--issue-report-file", "tmp/issues/fix_x.md", "--files-to-fix", "src/a.py", "src/b.py", "--output-dir", "tmp/run", "--resume", "--json"], {
-      cwd: root,
-      env: env(fast.url),
-      reject: false,
-    });
+    const resumed = await execa(
+      process.execPath,
+      [
+        bin,
+        "send",
+        "--issue-report-file",
+        "tmp/issues/fix_x.md",
+        "--files-to-fix",
+        "src/a.py",
+        "src/b.py",
+        "--output-dir",
+        "tmp/run",
+        "--resume",
+        "--json",
+      ],
+      {
+        cwd: root,
+        env: env(fast.url),
+        reject: false,
+      },
+    );
     expect(resumed.exitCode).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ success: true, files_succeeded: 2 });
   });

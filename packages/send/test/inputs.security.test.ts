@@ -1,4 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,7 +37,10 @@ function project(): { root: string; outside: string } {
   writeFileSync(path.join(outside, "credentials"), `[default]\n${SECRET}\n`);
   const root = tempDir("gembatch-send-sec-");
   mkdirSync(path.join(root, ".git"));
-  writeFileSync(path.join(root, ".git", "config"), `[remote "origin"]\n\turl = https://x-access-token:${TOKEN}@example.com/o/r.git\n`);
+  writeFileSync(
+    path.join(root, ".git", "config"),
+    `[remote "origin"]\n\turl = https://x-access-token:${TOKEN}@example.com/o/r.git\n`,
+  );
   mkdirSync(path.join(root, "src"));
   mkdirSync(path.join(root, "tmp", "issues"), { recursive: true });
   writeFileSync(path.join(root, "src", "a.py"), "a = 1\n");
@@ -35,7 +48,10 @@ function project(): { root: string; outside: string } {
   writeFileSync(path.join(root, "src", "blob.py"), Buffer.from([0x61, 0x3d, 0x31, 0x00, 0x0a]));
   symlinkSync(path.join(outside, "credentials"), path.join(root, "src", "settings.py"));
   symlinkSync("../.git/config", path.join(root, "src", "ci.py"));
-  writeFileSync(path.join(root, "tmp", "issues", "fix_x.md"), "# Issue Report: x\n\n## Files to Fix\n1. src/a.py\n\n## Issue Details\nSet a to 2.\n");
+  writeFileSync(
+    path.join(root, "tmp", "issues", "fix_x.md"),
+    "# Issue Report: x\n\n## Files to Fix\n1. src/a.py\n\n## Issue Details\nSet a to 2.\n",
+  );
   return { root, outside };
 }
 
@@ -46,7 +62,17 @@ async function emulator() {
 }
 
 function send(root: string, url: string, args: string[]) {
-  return execa(process.execPath, [bin, "send", ...args], { cwd: root, reject: false, env: { GEMINI_API_KEY: KEY, GEMBATCH_BASE_URL: url, GEMBATCH_MODEL: "gemini-2.5-flash-lite", GOOGLE_API_KEY: "", CI: "1" } });
+  return execa(process.execPath, [bin, "send", ...args], {
+    cwd: root,
+    reject: false,
+    env: {
+      GEMINI_API_KEY: KEY,
+      GEMBATCH_BASE_URL: url,
+      GEMBATCH_MODEL: "gemini-2.5-flash-lite",
+      GOOGLE_API_KEY: "",
+      CI: "1",
+    },
+  });
 }
 
 function writtenUnder(dir: string): string {
@@ -65,13 +91,29 @@ describe("send refuses files it cannot send faithfully or safely (built bin)", (
   it("a Latin-1 file and a binary file: exit 2, one line with the field, the file and the byte offset; nothing sent, bytes untouched", async () => {
     const { root } = project();
     const emu = await emulator();
-    const latin = await send(root, emu.url, ["--issue-report-file", "tmp/issues/fix_x.md", "--files-to-fix", "src/a.py", "src/latin.py"]);
+    const latin = await send(root, emu.url, [
+      "--issue-report-file",
+      "tmp/issues/fix_x.md",
+      "--files-to-fix",
+      "src/a.py",
+      "src/latin.py",
+    ]);
     expect(latin.exitCode).toBe(2);
-    expect(errorLine(latin.stderr)).toBe("gembatch send: error: files_to_fix[1]: not UTF-8 text: src/latin.py (byte 0xE9 at offset 5)");
+    expect(errorLine(latin.stderr)).toBe(
+      "gembatch send: error: files_to_fix[1]: not UTF-8 text: src/latin.py (byte 0xE9 at offset 5)",
+    );
     expect(latin.stderr).not.toMatch(/\n\s+at /);
-    const blob = await send(root, emu.url, ["--issue-report-file", "tmp/issues/fix_x.md", "--files-to-fix", "src/blob.py", "--json"]);
+    const blob = await send(root, emu.url, [
+      "--issue-report-file",
+      "tmp/issues/fix_x.md",
+      "--files-to-fix",
+      "src/blob.py",
+      "--json",
+    ]);
     expect(blob.exitCode).toBe(2);
-    expect(JSON.parse(blob.stdout).error.message).toBe("files_to_fix[0]: binary file (contains NUL bytes): src/blob.py (a NUL byte at offset 3)");
+    expect(JSON.parse(blob.stdout).error.message).toBe(
+      "files_to_fix[0]: binary file (contains NUL bytes): src/blob.py (a NUL byte at offset 3)",
+    );
     expect(emu.record.generate).toEqual([]);
     expect(readFileSync(path.join(root, "src", "latin.py")).equals(LATIN1)).toBe(true);
   });
@@ -101,13 +143,18 @@ describe("send refuses files it cannot send faithfully or safely (built bin)", (
   it("the files a report lists are checked the same way when files_to_fix is not given", async () => {
     const { root } = project();
     const emu = await emulator();
-    const made = await execa(process.execPath, [bin, "report", "--issue", "git", "src/a.py", "--details", "x"], { cwd: root, reject: false });
+    const made = await execa(process.execPath, [bin, "report", "--issue", "git", "src/a.py", "--details", "x"], {
+      cwd: root,
+      reject: false,
+    });
     expect(made.exitCode).toBe(0);
     const report = path.join(root, "tmp", "issues", "fix_git.md");
     writeFileSync(report, readFileSync(report, "utf8").replace(/^1\. src\/a\.py$/m, "1. src/a.py\n2. src/ci.py"));
     const run = await send(root, emu.url, ["--issue-report-file", "tmp/issues/fix_git.md"]);
     expect(run.exitCode).toBe(2);
-    expect(errorLine(run.stderr)).toBe("gembatch send: error: files_to_fix[1] (from the report): a symlink into .git: src/ci.py");
+    expect(errorLine(run.stderr)).toBe(
+      "gembatch send: error: files_to_fix[1] (from the report): a symlink into .git: src/ci.py",
+    );
     expect(emu.record.generate).toEqual([]);
   });
 
@@ -115,9 +162,17 @@ describe("send refuses files it cannot send faithfully or safely (built bin)", (
     const { root, outside } = project();
     const emu = await emulator();
     symlinkSync(path.join(outside, "credentials"), path.join(root, "tmp", "issues", "fix_y.md"));
-    const run = await send(root, emu.url, ["--issue-report-file", "tmp/issues/fix_y.md", "--files-to-fix", "src/a.py", "--json"]);
+    const run = await send(root, emu.url, [
+      "--issue-report-file",
+      "tmp/issues/fix_y.md",
+      "--files-to-fix",
+      "src/a.py",
+      "--json",
+    ]);
     expect(run.exitCode).toBe(2);
-    expect(JSON.parse(run.stdout).error.message).toBe("issue_report_file: a symlink that leads outside the project root: tmp/issues/fix_y.md");
+    expect(JSON.parse(run.stdout).error.message).toBe(
+      "issue_report_file: a symlink that leads outside the project root: tmp/issues/fix_y.md",
+    );
     expect(emu.record.generate).toEqual([]);
     expect(run.stdout + run.stderr).not.toContain("FAKESECRET123");
   });

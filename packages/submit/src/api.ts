@@ -17,9 +17,18 @@ export interface WebhookConfig {
 }
 
 export interface BatchApi {
-  upload(file: string, displayName: string, signal?: AbortSignal): Promise<{ name: string; uri: string | null; expirationTime: string | null }>;
+  upload(
+    file: string,
+    displayName: string,
+    signal?: AbortSignal,
+  ): Promise<{ name: string; uri: string | null; expirationTime: string | null }>;
   fileAlive(name: string, signal?: AbortSignal): Promise<boolean>;
-  create(model: string, fileName: string, displayName: string, options?: { webhook?: WebhookConfig; signal?: AbortSignal }): Promise<RemoteJob>;
+  create(
+    model: string,
+    fileName: string,
+    displayName: string,
+    options?: { webhook?: WebhookConfig; signal?: AbortSignal },
+  ): Promise<RemoteJob>;
   /** Every job, page by page; `retryPage` wraps each page's request, so a failed page is asked again, not the whole list. */
   listAll(signal?: AbortSignal, retryPage?: <T>(request: () => Promise<T>) => Promise<T>): Promise<RemoteJob[]>;
   /** Raw REST get: the SDK drops batchStats, which progress needs. */
@@ -34,13 +43,19 @@ function stats(raw: unknown): Record<string, number> | undefined {
 }
 
 /** The Batch and Files API calls submit needs, over the real SDK (and raw REST where the SDK loses data). */
-export function createBatchApi(getClient: () => Promise<GoogleGenAI>, rest: { baseUrl?: string; apiKey: () => string }): BatchApi {
+export function createBatchApi(
+  getClient: () => Promise<GoogleGenAI>,
+  rest: { baseUrl?: string; apiKey: () => string },
+): BatchApi {
   // The client is made on first use, so input errors are reported before a missing key is.
   let made: Promise<GoogleGenAI> | undefined;
   const clientOf = () => (made ??= getClient());
   const base = (rest.baseUrl ?? "https://generativelanguage.googleapis.com").replace(/\/+$/, "");
   async function restGet(resource: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    const response = await fetch(`${base}/v1beta/${resource}`, { headers: { "x-goog-api-key": rest.apiKey() }, ...(signal ? { signal } : {}) });
+    const response = await fetch(`${base}/v1beta/${resource}`, {
+      headers: { "x-goog-api-key": rest.apiKey() },
+      ...(signal ? { signal } : {}),
+    });
     const text = await response.text();
     if (!response.ok) {
       // Shaped like the SDK's ApiError so the retry policy classifies it the same way.
@@ -53,7 +68,12 @@ export function createBatchApi(getClient: () => Promise<GoogleGenAI>, rest: { ba
   }
   return {
     async upload(file, displayName, signal) {
-      const uploaded = await (await clientOf()).files.upload({ file, config: { mimeType: "application/jsonl", displayName, ...(signal ? { abortSignal: signal } : {}) } });
+      const uploaded = await (
+        await clientOf()
+      ).files.upload({
+        file,
+        config: { mimeType: "application/jsonl", displayName, ...(signal ? { abortSignal: signal } : {}) },
+      });
       return { name: uploaded.name!, uri: uploaded.uri ?? null, expirationTime: uploaded.expirationTime ?? null };
     },
     async fileAlive(name, signal) {
@@ -67,14 +87,24 @@ export function createBatchApi(getClient: () => Promise<GoogleGenAI>, rest: { ba
       }
     },
     async create(model, fileName, displayName, options = {}) {
-      const config = { displayName, ...(options.webhook ? { webhookConfig: options.webhook } : {}), ...(options.signal ? { abortSignal: options.signal } : {}) };
+      const config = {
+        displayName,
+        ...(options.webhook ? { webhookConfig: options.webhook } : {}),
+        ...(options.signal ? { abortSignal: options.signal } : {}),
+      };
       const job = await (await clientOf()).batches.create({ model, src: fileName, config });
       return { name: job.name!, displayName: job.displayName ?? displayName, state: job.state };
     },
     async listAll(signal, retryPage = (request) => request()) {
       const client = await clientOf();
-      const toJob = (job: { name?: string; displayName?: string; state?: string }): RemoteJob => ({ name: job.name!, displayName: job.displayName, state: job.state });
-      const pager = await retryPage(() => client.batches.list({ config: { pageSize: 100, ...(signal ? { abortSignal: signal } : {}) } }));
+      const toJob = (job: { name?: string; displayName?: string; state?: string }): RemoteJob => ({
+        name: job.name!,
+        displayName: job.displayName,
+        state: job.state,
+      });
+      const pager = await retryPage(() =>
+        client.batches.list({ config: { pageSize: 100, ...(signal ? { abortSignal: signal } : {}) } }),
+      );
       const jobs = pager.page.map(toJob);
       // A failed nextPage() leaves the pager where it was, so asking again continues from the same page.
       while (pager.hasNextPage()) jobs.push(...(await retryPage(() => pager.nextPage())).map(toJob));
@@ -100,7 +130,9 @@ export function createBatchApi(getClient: () => Promise<GoogleGenAI>, rest: { ba
       await (await clientOf()).batches.cancel({ name, config: signal ? { abortSignal: signal } : {} });
     },
     async download(fileName, downloadPath, signal) {
-      await (await clientOf()).files.download({ file: fileName, downloadPath, config: signal ? { abortSignal: signal } : {} });
+      await (
+        await clientOf()
+      ).files.download({ file: fileName, downloadPath, config: signal ? { abortSignal: signal } : {} });
     },
   };
 }

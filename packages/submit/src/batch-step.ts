@@ -21,27 +21,55 @@ export interface StepOptions extends Limits {
 
 export type BatchOutcome = "submitted" | "adopted" | "skipped" | "failed";
 
-async function uploadStep(deps: SubmitDeps, state: SubmissionState, n: number, file: BatchFile, options: StepOptions): Promise<string> {
+async function uploadStep(
+  deps: SubmitDeps,
+  state: SubmissionState,
+  n: number,
+  file: BatchFile,
+  options: StepOptions,
+): Promise<string> {
   const key = String(n);
   const previous = state.uploads[key];
-  const fresh = previous && previous.sha256 === file.sha256 && (!previous.expires_at || Date.parse(previous.expires_at) - deps.clock.now() > options.uploadMarginMs);
+  const fresh =
+    previous &&
+    previous.sha256 === file.sha256 &&
+    (!previous.expires_at || Date.parse(previous.expires_at) - deps.clock.now() > options.uploadMarginMs);
   if (fresh) {
-    const alive = await callApi(deps, { context: `batch ${n} upload check`, batch: n, step: "upload_check" }, () => deps.api.fileAlive(previous.file_name, deps.signal));
+    const alive = await callApi(deps, { context: `batch ${n} upload check`, batch: n, step: "upload_check" }, () =>
+      deps.api.fileAlive(previous.file_name, deps.signal),
+    );
     if (alive.value) {
       deps.events.event("upload_reused", { batch: n, data: { file_name: previous.file_name } });
       return previous.file_name;
     }
   }
   const displayName = displayNameFor(options.displayPrefix, n, file.sha256);
-  const uploaded = await callApi(deps, { context: `batch ${n} upload`, batch: n, step: "upload" }, () => deps.api.upload(path.join(options.dir, file.file), displayName, deps.signal));
+  const uploaded = await callApi(deps, { context: `batch ${n} upload`, batch: n, step: "upload" }, () =>
+    deps.api.upload(path.join(options.dir, file.file), displayName, deps.signal),
+  );
   // Saved with the intent that follows (or the next save of any batch): losing it costs a re-upload, never a duplicate.
-  state.uploads[key] = { file_name: uploaded.value.name, file_uri: uploaded.value.uri, sha256: file.sha256, uploaded_at: nowIso(deps.clock), expires_at: uploaded.value.expirationTime };
+  state.uploads[key] = {
+    file_name: uploaded.value.name,
+    file_uri: uploaded.value.uri,
+    sha256: file.sha256,
+    uploaded_at: nowIso(deps.clock),
+    expires_at: uploaded.value.expirationTime,
+  };
   state.updated_at = nowIso(deps.clock);
-  deps.events.event("upload_success", { batch: n, data: { file: file.file, file_name: uploaded.value.name, file_uri: uploaded.value.uri, bytes: file.bytes } });
+  deps.events.event("upload_success", {
+    batch: n,
+    data: { file: file.file, file_name: uploaded.value.name, file_uri: uploaded.value.uri, bytes: file.bytes },
+  });
   return uploaded.value.name;
 }
 
-async function recordJob(deps: SubmitDeps, state: SubmissionState, n: number, job: { name: string; state?: string }, extra: { displayName: string; fileName: string; adopted: boolean }): Promise<void> {
+async function recordJob(
+  deps: SubmitDeps,
+  state: SubmissionState,
+  n: number,
+  job: { name: string; state?: string },
+  extra: { displayName: string; fileName: string; adopted: boolean },
+): Promise<void> {
   const key = String(n);
   state.submitted_jobs[key] = {
     job_name: job.name,
@@ -57,7 +85,10 @@ async function recordJob(deps: SubmitDeps, state: SubmissionState, n: number, jo
   state.last_completed_batch = Math.max(state.last_completed_batch ?? 0, n);
   state.updated_at = nowIso(deps.clock);
   await deps.store.save(state);
-  deps.events.event(extra.adopted ? "batch_adopted" : "batch_created", { batch: n, data: { job_name: job.name, display_name: extra.displayName, file_name: extra.fileName } });
+  deps.events.event(extra.adopted ? "batch_adopted" : "batch_created", {
+    batch: n,
+    data: { job_name: job.name, display_name: extra.displayName, file_name: extra.fileName },
+  });
 }
 
 /**
@@ -102,7 +133,11 @@ export async function submitOne(
   if (intent) {
     const existing = await findByDisplayName(deps, intent.display_name, n);
     if (existing) {
-      await recordJob(deps, state, n, existing, { displayName: intent.display_name, fileName: intent.file_name, adopted: true });
+      await recordJob(deps, state, n, existing, {
+        displayName: intent.display_name,
+        fileName: intent.file_name,
+        adopted: true,
+      });
       return { outcome: "adopted", jobName: existing.name, waitedMs: 0, rateLimited: 0 };
     }
   }
@@ -114,7 +149,14 @@ export async function submitOne(
   await deps.store.save(state);
   const slot = await gate.acquire(n, file.estimated_tokens);
   try {
-    const webhook = options.webhook ? { webhook: { ...options.webhook, userMetadata: { ...options.webhook.userMetadata, batch: key, display_name: displayName } } } : {};
+    const webhook = options.webhook
+      ? {
+          webhook: {
+            ...options.webhook,
+            userMetadata: { ...options.webhook.userMetadata, batch: key, display_name: displayName },
+          },
+        }
+      : {};
     const created = await createOrAdopt(deps, { batch: n, model: options.model, fileName, displayName, ...webhook });
     // recordJob marks the job active before its first await, so room is handed over without a gap or
     // a double count, and the next create need not wait for this save.
@@ -122,7 +164,12 @@ export async function submitOne(
     slot.release();
     await recording;
     const rateLimited = created.retries.filter((r) => r.kind === "rate_limit").length;
-    return { outcome: created.adopted ? "adopted" : "submitted", jobName: created.job.name, waitedMs: slot.waitedMs, rateLimited };
+    return {
+      outcome: created.adopted ? "adopted" : "submitted",
+      jobName: created.job.name,
+      waitedMs: slot.waitedMs,
+      rateLimited,
+    };
   } finally {
     slot.release();
   }

@@ -28,7 +28,11 @@ export async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Pr
 export async function refreshActive(deps: SubmitDeps, state: SubmissionState): Promise<void> {
   await mapLimit(active(state), REFRESH_CONCURRENCY, async (n) => {
     const job = state.submitted_jobs[n]!;
-    const remote = (await callApi(deps, { context: `batch ${n}`, batch: Number(n), step: "status" }, () => deps.api.get(job.job_name, deps.signal))).value;
+    const remote = (
+      await callApi(deps, { context: `batch ${n}`, batch: Number(n), step: "status" }, () =>
+        deps.api.get(job.job_name, deps.signal),
+      )
+    ).value;
     job.state = remote.state;
     job.state_checked_at = nowIso(deps.clock);
     if (remote.batchStats) job.batch_stats = remote.batchStats;
@@ -75,7 +79,8 @@ export function createCapacityGate(deps: SubmitDeps, state: SubmissionState, lim
     const running = active(state);
     const count = running.length + reserved;
     const total = enqueued(state, running) + reservedTokens;
-    const tokensOk = limits.maxEnqueuedTokens === undefined || count === 0 || total + tokens <= limits.maxEnqueuedTokens;
+    const tokensOk =
+      limits.maxEnqueuedTokens === undefined || count === 0 || total + tokens <= limits.maxEnqueuedTokens;
     return count < limits.maxConcurrentJobs && tokensOk;
   };
   return {
@@ -92,8 +97,13 @@ export function createCapacityGate(deps: SubmitDeps, state: SubmissionState, lim
         }
         if (!announced) {
           const running = active(state);
-          deps.events.event("waiting_for_capacity", { batch, data: { active_jobs: running.length, creating: reserved, enqueued_tokens: enqueued(state, running) } });
-          deps.info(`batch ${batch}: waiting for running jobs: ${running.length} active, ~${enqueued(state, running)} tokens enqueued`);
+          deps.events.event("waiting_for_capacity", {
+            batch,
+            data: { active_jobs: running.length, creating: reserved, enqueued_tokens: enqueued(state, running) },
+          });
+          deps.info(
+            `batch ${batch}: waiting for running jobs: ${running.length} active, ~${enqueued(state, running)} tokens enqueued`,
+          );
           announced = true;
         }
         await tick();

@@ -5,11 +5,19 @@ import { buildDeps } from "./deps.js";
 import { collectStatus, type JobStatus, type StatusSummary } from "./status.js";
 import type { SubmissionState } from "./state.js";
 
-export const workDirOption = { key: "work_dir" as const, type: "string" as const, valueName: "path", description: "where batch_submission_state.json lives (default: cwd)" };
+export const workDirOption = {
+  key: "work_dir" as const,
+  type: "string" as const,
+  valueName: "path",
+  description: "where batch_submission_state.json lives (default: cwd)",
+};
 
 export async function requireState(deps: SubmitDeps): Promise<SubmissionState> {
   const state = await deps.store.load();
-  if (!state) throw new CliError("FILE_NOT_FOUND", "batch_submission_state.json: no submission state here", { hint: "run gembatch submit first, or pass --work-dir" });
+  if (!state)
+    throw new CliError("FILE_NOT_FOUND", "batch_submission_state.json: no submission state here", {
+      hint: "run gembatch submit first, or pass --work-dir",
+    });
   return state;
 }
 
@@ -39,12 +47,39 @@ export const statusCommand = defineCommand({
   summary: "Every job's state, counts by state, request progress from batchStats, and jobs stuck or near expiry",
   options: [
     workDirOption,
-    { key: "watch", type: "boolean", description: "poll until every job has finished (a line per change when not on a terminal)" },
-    { key: "poll_interval", type: "number", valueName: "seconds", description: "poll interval with --watch (default: 30)", aliases: ["interval"] },
-    { key: "stuck_after", type: "number", valueName: "hours", description: "flag a job pending or running longer than this (default: 24; Google expires jobs at 48)" },
+    {
+      key: "watch",
+      type: "boolean",
+      description: "poll until every job has finished (a line per change when not on a terminal)",
+    },
+    {
+      key: "poll_interval",
+      type: "number",
+      valueName: "seconds",
+      description: "poll interval with --watch (default: 30)",
+      aliases: ["interval"],
+    },
+    {
+      key: "stuck_after",
+      type: "number",
+      valueName: "hours",
+      description: "flag a job pending or running longer than this (default: 24; Google expires jobs at 48)",
+    },
   ],
-  examples: ["gembatch submit status", "gembatch submit status --watch --poll-interval 60", "gembatch submit status --watch 2> watch.log", "gembatch submit status --stuck-after 12 --json"],
-  schema: z.object({ work_dir: z.string().min(1).optional(), watch: z.boolean().default(false), poll_interval: z.number().positive().default(30), stuck_after: z.number().positive().default(24) }).strict(),
+  examples: [
+    "gembatch submit status",
+    "gembatch submit status --watch --poll-interval 60",
+    "gembatch submit status --watch 2> watch.log",
+    "gembatch submit status --stuck-after 12 --json",
+  ],
+  schema: z
+    .object({
+      work_dir: z.string().min(1).optional(),
+      watch: z.boolean().default(false),
+      poll_interval: z.number().positive().default(30),
+      stuck_after: z.number().positive().default(24),
+    })
+    .strict(),
   async run(input, ctx) {
     const { deps, close } = await buildDeps(ctx, input);
     try {
@@ -57,7 +92,11 @@ export const statusCommand = defineCommand({
         if (lines) for (const line of changes(seen, summary)) deps.info(line);
       };
       report();
-      const bar = await createProgress({ enabled: ctx.interactive && input.watch, total: summary.requests.total, label: "requests" });
+      const bar = await createProgress({
+        enabled: ctx.interactive && input.watch,
+        total: summary.requests.total,
+        label: "requests",
+      });
       bar.update(summary.requests.succeeded + summary.requests.failed);
       while (input.watch && !summary.all_done) {
         await ctx.clock.sleep(input.poll_interval * 1000, ctx.signal);
@@ -76,10 +115,18 @@ export const statusCommand = defineCommand({
   renderText(result: Omit<StatusSummary, "warnings"> & { success: boolean }) {
     if (result.jobs.length === 0) return "No jobs submitted yet.";
     const lines = result.jobs.map(jobLine);
-    const counts = Object.entries(result.by_state).map(([s, n]) => `${n} ${s}`).join(", ");
+    const counts = Object.entries(result.by_state)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(", ");
     const r = result.requests;
-    lines.push("", `Jobs: ${counts}. Requests: ${r.succeeded} succeeded, ${r.failed} failed, ${r.pending} pending of ${r.total}.${result.all_done ? " All jobs finished." : ""}`);
-    if (result.results_downloadable_until) lines.push(`Results not downloaded yet are kept until about ${result.results_downloadable_until}: run gembatch submit download promptly.`);
+    lines.push(
+      "",
+      `Jobs: ${counts}. Requests: ${r.succeeded} succeeded, ${r.failed} failed, ${r.pending} pending of ${r.total}.${result.all_done ? " All jobs finished." : ""}`,
+    );
+    if (result.results_downloadable_until)
+      lines.push(
+        `Results not downloaded yet are kept until about ${result.results_downloadable_until}: run gembatch submit download promptly.`,
+      );
     return lines.join("\n");
   },
 });

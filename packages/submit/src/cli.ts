@@ -1,6 +1,16 @@
 import path from "node:path";
 import { z } from "zod";
-import { allowRetiredFrom, checkRetirement, CliError, createProgress, defineCommand, ExitCode, generationFields, generationOptions, writeFileAtomically } from "@gembatch/core";
+import {
+  allowRetiredFrom,
+  checkRetirement,
+  CliError,
+  createProgress,
+  defineCommand,
+  ExitCode,
+  generationFields,
+  generationOptions,
+  writeFileAtomically,
+} from "@gembatch/core";
 import { buildDeps } from "./deps.js";
 import { buildFinalReport, reportPath, type FinalReport } from "./final-report.js";
 import { LOG_FILE, STATE_FILE } from "./state.js";
@@ -16,7 +26,10 @@ const schema = z
     dir: z.string().min(1).default("batches"),
     work_dir: z.string().min(1).optional(),
     model: z.string().min(1).optional(),
-    display_prefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,60}$/, "letters, digits, . _ - (at most 61)").optional(),
+    display_prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,60}$/, "letters, digits, . _ - (at most 61)")
+      .optional(),
     rate_limit_wait: z.number().nonnegative().optional(),
     max_retries: z.number().int().nonnegative().optional(),
     retry_failed: z.boolean().default(false),
@@ -26,7 +39,14 @@ const schema = z
     upload_ahead: z.number().int().nonnegative().default(2),
     allow_retired: generationFields.allow_retired,
     create_concurrency: z.number().int().positive().max(32).default(16),
-    webhook_uri: z.array(z.string().url().regex(/^https:\/\//, "an https:// URL")).optional(),
+    webhook_uri: z
+      .array(
+        z
+          .string()
+          .url()
+          .regex(/^https:\/\//, "an https:// URL"),
+      )
+      .optional(),
   })
   .strict();
 
@@ -50,20 +70,58 @@ export const submitCommand = defineCommand({
     { key: "end", description: "last batch number", type: "number" },
   ],
   options: [
-    { key: "dir", type: "string", valueName: "path", description: "folder of *.jsonl request files (default: batches)" },
-    { key: "work_dir", type: "string", valueName: "path", description: "where the state, log and report files live (default: cwd)" },
+    {
+      key: "dir",
+      type: "string",
+      valueName: "path",
+      description: "folder of *.jsonl request files (default: batches)",
+    },
+    {
+      key: "work_dir",
+      type: "string",
+      valueName: "path",
+      description: "where the state, log and report files live (default: cwd)",
+    },
     { key: "model", type: "string", description: "model for the jobs (default: config/env/gemini-flash-latest)" },
-    { key: "display_prefix", type: "string", description: "prefix of the jobs' display names (default: gembatch-<dir name>)" },
-    { key: "rate_limit_wait", type: "number", valueName: "seconds", description: "wait after a 429 without a retry delay (default: 180)" },
+    {
+      key: "display_prefix",
+      type: "string",
+      description: "prefix of the jobs' display names (default: gembatch-<dir name>)",
+    },
+    {
+      key: "rate_limit_wait",
+      type: "number",
+      valueName: "seconds",
+      description: "wait after a 429 without a retry delay (default: 180)",
+    },
     { key: "max_retries", type: "number", description: "retries per step (default: 5)" },
     { key: "retry_failed", type: "boolean", description: "take the batches in failed_batches again" },
     { key: "max_concurrent_jobs", type: "number", description: "wait while this many jobs are active (default: 100)" },
     { key: "max_enqueued_tokens", type: "number", description: "wait while active jobs hold this many input tokens" },
-    { key: "poll_interval", type: "number", valueName: "seconds", description: "how often to check running jobs while waiting (default: 30)" },
-    { key: "upload_ahead", type: "number", description: "uploads that may run ahead of job creation (default: 2; 0 = one step at a time)" },
+    {
+      key: "poll_interval",
+      type: "number",
+      valueName: "seconds",
+      description: "how often to check running jobs while waiting (default: 30)",
+    },
+    {
+      key: "upload_ahead",
+      type: "number",
+      description: "uploads that may run ahead of job creation (default: 2; 0 = one step at a time)",
+    },
     ...generationOptions(["allow_retired"]),
-    { key: "create_concurrency", type: "number", description: "batches uploaded and created at once, within the job and token limits (default: 16, at most --max-concurrent-jobs; 1 = one at a time)" },
-    { key: "webhook_uri", type: "string[]", valueName: "url", description: "https URL Google notifies when each job ends (the job's webhookConfig; repeatable)" },
+    {
+      key: "create_concurrency",
+      type: "number",
+      description:
+        "batches uploaded and created at once, within the job and token limits (default: 16, at most --max-concurrent-jobs; 1 = one at a time)",
+    },
+    {
+      key: "webhook_uri",
+      type: "string[]",
+      valueName: "url",
+      description: "https URL Google notifies when each job ends (the job's webhookConfig; repeatable)",
+    },
   ],
   examples: [
     "gembatch submit --dir batches/",
@@ -79,10 +137,17 @@ export const submitCommand = defineCommand({
   configOverrides: ["model"],
   async run(input, ctx) {
     if (input.start !== undefined && input.end !== undefined && input.start > input.end) {
-      throw new CliError("BAD_INPUT", `end: ${input.end} is before start ${input.start}`, { hint: "give the range as START END, e.g. 81 204" });
+      throw new CliError("BAD_INPUT", `end: ${input.end} is before start ${input.start}`, {
+        hint: "give the range as START END, e.g. 81 204",
+      });
     }
     // Before the state is locked or anything uploaded: a retired model refuses the run, one retiring soon warns.
-    checkRetirement(input.model ?? ctx.config.model, { now: ctx.clock.now(), pricing: ctx.config.pricing, allowRetired: allowRetiredFrom(input.allow_retired, ctx.env), warn: (m) => ctx.warn(m) });
+    checkRetirement(input.model ?? ctx.config.model, {
+      now: ctx.clock.now(),
+      pricing: ctx.config.pricing,
+      allowRetired: allowRetiredFrom(input.allow_retired, ctx.env),
+      warn: (m) => ctx.warn(m),
+    });
     const root = ctx.config.projectRoot;
     const dir = argPath({ cwd: ctx.cwd, projectRoot: root }, input.dir, "dir");
     // The range is checked against the folder before anything is created or saved.
@@ -111,9 +176,23 @@ export const submitCommand = defineCommand({
       await deps.store.save(state);
       const first = options.start ?? 1;
       const last = options.end ?? state.total_batches;
-      if ((ctx.interactive || ctx.onProgress) && last >= first) deps.progress = await createProgress({ enabled: ctx.interactive, total: last - first + 1, label: "submit", format: "batch {batch}", stream: ctx.stderr, listener: ctx.onProgress });
+      if ((ctx.interactive || ctx.onProgress) && last >= first)
+        deps.progress = await createProgress({
+          enabled: ctx.interactive,
+          total: last - first + 1,
+          label: "submit",
+          format: "batch {batch}",
+          stream: ctx.stderr,
+          listener: ctx.onProgress,
+        });
       const run = await runSubmission(deps, options, state);
-      const report = buildFinalReport({ state, run, startedAt: started, finishedAt: ctx.clock.now(), pricing: ctx.config.pricing });
+      const report = buildFinalReport({
+        state,
+        run,
+        startedAt: started,
+        finishedAt: ctx.clock.now(),
+        pricing: ctx.config.pricing,
+      });
       await writeFileAtomically(reportPath(workDir), `${JSON.stringify(report, null, 2)}\n`);
       const { fatal, ...rest } = run;
       const failed = run.outcomes.some((o) => o.outcome === "failed");
@@ -142,8 +221,10 @@ export const submitCommand = defineCommand({
       `Batches ${result.range.start}..${result.range.end} of ${result.total_batches}: ${t.submitted_this_run} submitted, ${t.adopted_this_run} adopted, ${t.skipped_already_submitted} already submitted, ${result.outcomes.filter((o) => o.outcome === "failed").length} failed.`,
       `Overall: ${t.submitted_overall}/${t.batches} submitted, ${t.remaining} remaining.`,
     ];
-    for (const o of result.outcomes.filter((x) => x.outcome === "failed")) lines.push(`  ✗ batch ${o.batch} (${o.file}): ${o.error}`);
-    if (result.error) lines.push(`Stopped: ${result.error.message}${result.error.hint ? ` (${result.error.hint})` : ""}`);
+    for (const o of result.outcomes.filter((x) => x.outcome === "failed"))
+      lines.push(`  ✗ batch ${o.batch} (${o.file}): ${o.error}`);
+    if (result.error)
+      lines.push(`Stopped: ${result.error.message}${result.error.hint ? ` (${result.error.hint})` : ""}`);
     if (result.interrupted) lines.push("Interrupted: state saved; run the same command again to resume.");
     lines.push(`State: ${result.state_file}`, `Report: ${result.report_file}`);
     return lines.join("\n");

@@ -2,7 +2,15 @@ import { createReadStream, createWriteStream, existsSync } from "node:fs";
 import { once } from "node:events";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { computeCost, redactDeep, responseText, roundUsd, tokenCounts, type Pricing, type UsageMetadata } from "@gembatch/core";
+import {
+  computeCost,
+  redactDeep,
+  responseText,
+  roundUsd,
+  tokenCounts,
+  type Pricing,
+  type UsageMetadata,
+} from "@gembatch/core";
 import { resultFileName } from "./download.js";
 import type { SubmissionState } from "./state.js";
 
@@ -22,7 +30,16 @@ export interface CollectSummary {
   cost: number;
   unpriced_rows: number;
   /** Per batch, for the cost ledger. */
-  per_batch: Array<{ batch: number; rows: number; prompt_tokens: number; cached_tokens: number; output_tokens: number; thinking_tokens: number; cost: number | null; model_version: string | null }>;
+  per_batch: Array<{
+    batch: number;
+    rows: number;
+    prompt_tokens: number;
+    cached_tokens: number;
+    output_tokens: number;
+    thinking_tokens: number;
+    cost: number | null;
+    model_version: string | null;
+  }>;
 }
 
 async function* lines(file: string): AsyncGenerator<{ line: string; n: number }> {
@@ -42,21 +59,54 @@ function push(list: string[], key: string): void {
   if (list.length < LIST_CAP) list.push(key);
 }
 
-type Row = { key?: unknown; response?: { candidates?: Array<{ finishReason?: string; content?: { parts?: Array<{ text?: string; thought?: boolean }> } }>; usageMetadata?: UsageMetadata; modelVersion?: string; promptFeedback?: { blockReason?: string } }; error?: { code?: number; message?: string; status?: string } };
+type Row = {
+  key?: unknown;
+  response?: {
+    candidates?: Array<{ finishReason?: string; content?: { parts?: Array<{ text?: string; thought?: boolean }> } }>;
+    usageMetadata?: UsageMetadata;
+    modelVersion?: string;
+    promptFeedback?: { blockReason?: string };
+  };
+  error?: { code?: number; message?: string; status?: string };
+};
 
 /**
  * Merge every downloaded result into one JSONL keyed by request key, streaming both the inputs and the
  * results so memory stays flat whatever their size. Every input key must have exactly one result; rows
  * are matched by key, never by position. Missing, failed and truncated keys go to a resubmission file.
  */
-export async function collectResults(options: { state: SubmissionState; inputDir: string; resultsDir: string; outFile: string; resubmitFile: string; pricing: Pricing }): Promise<CollectSummary> {
+export async function collectResults(options: {
+  state: SubmissionState;
+  inputDir: string;
+  resultsDir: string;
+  outFile: string;
+  resubmitFile: string;
+  pricing: Pricing;
+}): Promise<CollectSummary> {
   const { state } = options;
   const keyBatch = new Map<string, number>();
   for (const [n, file] of Object.entries(state.batch_files)) {
     if (!state.submitted_jobs[n]) continue;
-    for await (const { line } of lines(path.join(options.inputDir, file.file))) keyBatch.set(String((JSON.parse(line) as { key: unknown }).key), Number(n));
+    for await (const { line } of lines(path.join(options.inputDir, file.file)))
+      keyBatch.set(String((JSON.parse(line) as { key: unknown }).key), Number(n));
   }
-  const summary: CollectSummary = { output_file: options.outFile, resubmit_file: null, requests: keyBatch.size, results: 0, succeeded: 0, missing_keys: [], failed_keys: [], truncated_keys: [], duplicate_keys: [], unknown_keys: [], missing_result_files: [], usage: { prompt_tokens: 0, cached_tokens: 0, output_tokens: 0 }, cost: 0, unpriced_rows: 0, per_batch: [] };
+  const summary: CollectSummary = {
+    output_file: options.outFile,
+    resubmit_file: null,
+    requests: keyBatch.size,
+    results: 0,
+    succeeded: 0,
+    missing_keys: [],
+    failed_keys: [],
+    truncated_keys: [],
+    duplicate_keys: [],
+    unknown_keys: [],
+    missing_result_files: [],
+    usage: { prompt_tokens: 0, cached_tokens: 0, output_tokens: 0 },
+    cost: 0,
+    unpriced_rows: 0,
+    per_batch: [],
+  };
   const seen = new Set<string>();
   const problems = new Set<string>();
   const out = createWriteStream(options.outFile);
@@ -67,7 +117,16 @@ export async function collectResults(options: { state: SubmissionState; inputDir
       summary.missing_result_files.push(n);
       continue;
     }
-    const tally = { batch: n, rows: 0, prompt_tokens: 0, cached_tokens: 0, output_tokens: 0, thinking_tokens: 0, cost: 0 as number | null, model_version: null as string | null };
+    const tally = {
+      batch: n,
+      rows: 0,
+      prompt_tokens: 0,
+      cached_tokens: 0,
+      output_tokens: 0,
+      thinking_tokens: 0,
+      cost: 0 as number | null,
+      model_version: null as string | null,
+    };
     summary.per_batch.push(tally);
     for await (const { line } of lines(file)) {
       let row: Row;
@@ -88,14 +147,19 @@ export async function collectResults(options: { state: SubmissionState; inputDir
       seen.add(key);
       summary.results += 1;
       const candidate = row.response?.candidates?.[0];
-      const finish = candidate?.finishReason ?? (row.response?.promptFeedback?.blockReason ? `BLOCKED_${row.response.promptFeedback.blockReason}` : null);
+      const finish =
+        candidate?.finishReason ??
+        (row.response?.promptFeedback?.blockReason ? `BLOCKED_${row.response.promptFeedback.blockReason}` : null);
       const usage = row.response?.usageMetadata;
       if (usage) {
         const counts = tokenCounts(usage);
         summary.usage.prompt_tokens += counts.prompt;
         summary.usage.cached_tokens += counts.cached;
         summary.usage.output_tokens += counts.output;
-        const cost = computeCost({ model: row.response?.modelVersion ?? state.model, usage, batch: true }, options.pricing).cost;
+        const cost = computeCost(
+          { model: row.response?.modelVersion ?? state.model, usage, batch: true },
+          options.pricing,
+        ).cost;
         if (cost === null) summary.unpriced_rows += 1;
         else summary.cost = roundUsd(summary.cost + cost);
         tally.rows += 1;
@@ -120,7 +184,10 @@ export async function collectResults(options: { state: SubmissionState; inputDir
       // A row's error is an error body and is scrubbed like every other; the model's text is the
       // user's result and is kept exact (our key never went into a request body, so it cannot be in it).
       const error = row.error ? redactDeep(row.error) : null;
-      await write(out, `${JSON.stringify({ key, batch: n, status, text, finish_reason: finish, usage: usage ?? null, model_version: row.response?.modelVersion ?? null, error })}\n`);
+      await write(
+        out,
+        `${JSON.stringify({ key, batch: n, status, text, finish_reason: finish, usage: usage ?? null, model_version: row.response?.modelVersion ?? null, error })}\n`,
+      );
     }
   }
   out.end();

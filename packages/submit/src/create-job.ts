@@ -22,7 +22,9 @@ export async function createOrAdopt(
       onRetry: (event) => {
         // A failed look-up leaves the question open: the next attempt looks again before creating.
         ambiguous ||= event.kind === "server" || event.kind === "network" || event.kind === "timeout";
-        deps.info(`batch ${options.batch}: ${event.kind === "rate_limit" ? "rate limited (429)" : event.message}; waiting ${Math.round(event.delayMs / 1000)}s before retry ${event.attempt}`);
+        deps.info(
+          `batch ${options.batch}: ${event.kind === "rate_limit" ? "rate limited (429)" : event.message}; waiting ${Math.round(event.delayMs / 1000)}s before retry ${event.attempt}`,
+        );
         drawCountdown(deps, `batch ${options.batch}`, event.delayMs);
       },
     },
@@ -33,7 +35,13 @@ export async function createOrAdopt(
         ambiguous = false;
       }
       const webhook = options.webhook ? { webhook: options.webhook } : {};
-      return { job: await deps.api.create(options.model, options.fileName, options.displayName, { ...webhook, signal: deps.signal }), adopted: false };
+      return {
+        job: await deps.api.create(options.model, options.fileName, options.displayName, {
+          ...webhook,
+          signal: deps.signal,
+        }),
+        adopted: false,
+      };
     },
   );
   return { ...outcome.value, attempts: outcome.attempts, retries: outcome.retries };
@@ -41,11 +49,16 @@ export async function createOrAdopt(
 
 /** The remote job with this display name, if any; each page of the listing is retried like every other call. */
 async function lookUp(deps: SubmitDeps, displayName: string, batch: number): Promise<RemoteJob | undefined> {
-  const retryPage = async <T>(request: () => Promise<T>) => (await callApi(deps, { context: `batch ${batch}`, batch, step: "lookup" }, request)).value;
+  const retryPage = async <T>(request: () => Promise<T>) =>
+    (await callApi(deps, { context: `batch ${batch}`, batch, step: "lookup" }, request)).value;
   const jobs = await deps.api.listAll(deps.signal, retryPage);
   return jobs.find((job) => job.displayName === displayName);
 }
 
-export async function findByDisplayName(deps: SubmitDeps, displayName: string, batch: number): Promise<RemoteJob | undefined> {
+export async function findByDisplayName(
+  deps: SubmitDeps,
+  displayName: string,
+  batch: number,
+): Promise<RemoteJob | undefined> {
   return lookUp(deps, displayName, batch);
 }

@@ -1,6 +1,14 @@
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { CliError, clientOptionsFrom, createEventLog, createGeminiClient, type CommandContext, type RetryPolicy, type StateStore } from "@gembatch/core";
+import {
+  CliError,
+  clientOptionsFrom,
+  createEventLog,
+  createGeminiClient,
+  type CommandContext,
+  type RetryPolicy,
+  type StateStore,
+} from "@gembatch/core";
 import { createBatchApi } from "./api.js";
 import type { SubmitDeps } from "./context.js";
 import { argPath } from "./paths.js";
@@ -20,16 +28,21 @@ export interface CommonInput {
 export function coalesceSaves(store: StateStore<SubmissionState>): StateStore<SubmissionState> {
   let writing = false;
   let latest: Promise<void> = Promise.resolve();
-  let waiting: { state: SubmissionState; resolve: () => void; reject: (error: unknown) => void; promise: Promise<void> } | undefined;
+  let waiting:
+    | { state: SubmissionState; resolve: () => void; reject: (error: unknown) => void; promise: Promise<void> }
+    | undefined;
   const kick = (): void => {
     if (writing || !waiting) return;
     const batch = waiting;
     waiting = undefined;
     writing = true;
-    store.save(batch.state).then(batch.resolve, batch.reject).finally(() => {
-      writing = false;
-      kick();
-    });
+    store
+      .save(batch.state)
+      .then(batch.resolve, batch.reject)
+      .finally(() => {
+        writing = false;
+        kick();
+      });
   };
   return {
     file: store.file,
@@ -59,10 +72,15 @@ export function coalesceSaves(store: StateStore<SubmissionState>): StateStore<Su
 /** The work dir: only `submit` may create it; the other commands need the one a submission made. */
 function workDirOf(ctx: CommandContext, input: CommonInput, create: boolean): string {
   const workDir = argPath({ cwd: ctx.cwd, projectRoot: ctx.config.projectRoot }, input.work_dir ?? ".", "work_dir");
-  if (existsSync(workDir) && !statSync(workDir).isDirectory()) throw new CliError("BAD_INPUT", `work_dir: not a directory: ${input.work_dir}`, { hint: "pass the folder that holds batch_submission_state.json" });
+  if (existsSync(workDir) && !statSync(workDir).isDirectory())
+    throw new CliError("BAD_INPUT", `work_dir: not a directory: ${input.work_dir}`, {
+      hint: "pass the folder that holds batch_submission_state.json",
+    });
   if (!existsSync(workDir)) {
     if (!create) {
-      throw new CliError("FILE_NOT_FOUND", `work_dir: directory not found: ${input.work_dir}`, { hint: "pass the --work-dir gembatch submit used (it holds batch_submission_state.json)" });
+      throw new CliError("FILE_NOT_FOUND", `work_dir: directory not found: ${input.work_dir}`, {
+        hint: "pass the --work-dir gembatch submit used (it holds batch_submission_state.json)",
+      });
     }
     mkdirSync(workDir, { recursive: true });
   }
@@ -70,9 +88,16 @@ function workDirOf(ctx: CommandContext, input: CommonInput, create: boolean): st
 }
 
 /** Build the API, the locked state store and the event log for one submit command. */
-export async function buildDeps(ctx: CommandContext, input: CommonInput, options: { createWorkDir?: boolean } = {}): Promise<{ deps: SubmitDeps; workDir: string; close(): Promise<void> }> {
+export async function buildDeps(
+  ctx: CommandContext,
+  input: CommonInput,
+  options: { createWorkDir?: boolean } = {},
+): Promise<{ deps: SubmitDeps; workDir: string; close(): Promise<void> }> {
   const workDir = workDirOf(ctx, input, options.createWorkDir ?? false);
-  const api = createBatchApi(() => createGeminiClient(clientOptionsFrom(ctx.config)), { baseUrl: ctx.config.baseUrl, apiKey: () => ctx.config.apiKey ?? "" });
+  const api = createBatchApi(() => createGeminiClient(clientOptionsFrom(ctx.config)), {
+    baseUrl: ctx.config.baseUrl,
+    apiKey: () => ctx.config.apiKey ?? "",
+  });
   const store = coalesceSaves(openStateStore(workDir, `gembatch ${ctx.commandName}`));
   await store.lock();
   const events = await createEventLog(path.join(workDir, LOG_FILE));
@@ -80,7 +105,8 @@ export async function buildDeps(ctx: CommandContext, input: CommonInput, options
     maxRetries: input.max_retries ?? ctx.config.retry.maxRetries,
     baseDelayMs: ctx.config.retry.baseDelayMs,
     maxDelayMs: ctx.config.retry.maxDelayMs,
-    rateLimitWaitMs: input.rate_limit_wait !== undefined ? input.rate_limit_wait * 1000 : ctx.config.retry.rateLimitWaitMs,
+    rateLimitWaitMs:
+      input.rate_limit_wait !== undefined ? input.rate_limit_wait * 1000 : ctx.config.retry.rateLimitWaitMs,
   };
   const deps: SubmitDeps = {
     api,

@@ -35,10 +35,18 @@ async function writeInlined(target: string, inlined: unknown[]): Promise<void> {
  * SDK's streaming download; inlined results are written line by line. Files land under a `.part` name
  * and are renamed when whole, so an existing final file means complete and is skipped.
  */
-export async function downloadResults(deps: SubmitDeps, state: SubmissionState, outDir: string, batches?: number[]): Promise<DownloadOutcome[]> {
+export async function downloadResults(
+  deps: SubmitDeps,
+  state: SubmissionState,
+  outDir: string,
+  batches?: number[],
+): Promise<DownloadOutcome[]> {
   mkdirSync(outDir, { recursive: true });
   const outcomes: DownloadOutcome[] = [];
-  const wanted = Object.keys(state.submitted_jobs).map(Number).filter((n) => !batches || batches.includes(n)).sort((a, b) => a - b);
+  const wanted = Object.keys(state.submitted_jobs)
+    .map(Number)
+    .filter((n) => !batches || batches.includes(n))
+    .sort((a, b) => a - b);
   for (const n of wanted) {
     const job = state.submitted_jobs[String(n)]!;
     const file = path.join(outDir, resultFileName(n));
@@ -48,19 +56,32 @@ export async function downloadResults(deps: SubmitDeps, state: SubmissionState, 
       continue;
     }
     if (!/SUCCEEDED$/.test(job.state ?? "")) {
-      outcomes.push({ batch: n, file, status: "not_succeeded", error: `job is ${job.state ?? "unknown"}; run gembatch submit status` });
+      outcomes.push({
+        batch: n,
+        file,
+        status: "not_succeeded",
+        error: `job is ${job.state ?? "unknown"}; run gembatch submit status`,
+      });
       continue;
     }
     const part = `${file}.part`;
     try {
-      const remote = (await callApi(deps, { context: `batch ${n}`, batch: n, step: "status" }, () => deps.api.get(job.job_name, deps.signal))).value;
+      const remote = (
+        await callApi(deps, { context: `batch ${n}`, batch: n, step: "status" }, () =>
+          deps.api.get(job.job_name, deps.signal),
+        )
+      ).value;
       let source: DownloadOutcome["source"];
       if (remote.responsesFile) {
         source = "responses_file";
-        await callApi(deps, { context: `batch ${n} download`, batch: n, step: "download" }, () => deps.api.download(remote.responsesFile!, part, deps.signal));
+        await callApi(deps, { context: `batch ${n} download`, batch: n, step: "download" }, () =>
+          deps.api.download(remote.responsesFile!, part, deps.signal),
+        );
       } else {
         source = "inlined";
-        const metadata = (remote.raw.metadata ?? {}) as { output?: { inlinedResponses?: { inlinedResponses?: unknown[] } } };
+        const metadata = (remote.raw.metadata ?? {}) as {
+          output?: { inlinedResponses?: { inlinedResponses?: unknown[] } };
+        };
         await writeInlined(part, metadata.output?.inlinedResponses?.inlinedResponses ?? []);
       }
       renameSync(part, file);
@@ -73,7 +94,14 @@ export async function downloadResults(deps: SubmitDeps, state: SubmissionState, 
       if (deps.signal.aborted) throw error;
       const failure = failureFields(error);
       deps.events.event("error", { batch: n, data: { step: "download", ...failure } });
-      outcomes.push({ batch: n, file, status: "failed", error: failure.message, ...(failure.http_status !== undefined ? { http_status: failure.http_status } : {}), ...(failure.google_status ? { google_status: failure.google_status } : {}) });
+      outcomes.push({
+        batch: n,
+        file,
+        status: "failed",
+        error: failure.message,
+        ...(failure.http_status !== undefined ? { http_status: failure.http_status } : {}),
+        ...(failure.google_status ? { google_status: failure.google_status } : {}),
+      });
     }
   }
   return outcomes;

@@ -20,12 +20,27 @@ export interface FinalReport {
     remaining: number;
     requests: number;
   };
-  timings: { started_at: string; finished_at: string; duration_ms: number; rate_limit_waits: number; capacity_wait_ms: number };
+  timings: {
+    started_at: string;
+    finished_at: string;
+    duration_ms: number;
+    rate_limit_waits: number;
+    capacity_wait_ms: number;
+  };
   cost: { estimated_input_tokens: number; estimated_input_cost_at_batch_price: number | null; note: string };
   interrupted: boolean;
   /** When the jobs must be done by, and how long their results are kept: download promptly. */
   deadlines: { jobs_expire_by: string | null; results_downloadable_until: string | null; note: string };
-  batches: Array<{ batch: number; file: string; outcome: string; job_name?: string; state?: string; error?: string; expires_at?: string; results_downloadable_until?: string }>;
+  batches: Array<{
+    batch: number;
+    file: string;
+    outcome: string;
+    job_name?: string;
+    state?: string;
+    error?: string;
+    expires_at?: string;
+    results_downloadable_until?: string;
+  }>;
 }
 
 export function buildFinalReport(options: {
@@ -39,7 +54,10 @@ export function buildFinalReport(options: {
   const count = (outcome: string) => run.outcomes.filter((o) => o.outcome === outcome).length;
   const inRange = run.outcomes.map((o) => state.batch_files[String(o.batch)]!);
   const tokens = inRange.reduce((sum, f) => sum + f.estimated_tokens, 0);
-  const cost = computeCost({ model: state.model, usage: { promptTokenCount: tokens }, batch: true, at: options.finishedAt }, options.pricing);
+  const cost = computeCost(
+    { model: state.model, usage: { promptTokenCount: tokens }, batch: true, at: options.finishedAt },
+    options.pricing,
+  );
   const submittedOverall = Object.keys(state.submitted_jobs).length;
   const batches = run.outcomes.map((o) => {
     const job = state.submitted_jobs[String(o.batch)];
@@ -48,8 +66,12 @@ export function buildFinalReport(options: {
     return {
       ...o,
       ...(job.state ? { state: shortState(job.state) } : {}),
-      ...(!isTerminal(job.state) ? { expires_at: new Date(Date.parse(job.submitted_at) + JOB_EXPIRY_MS).toISOString() } : {}),
-      ...(/SUCCEEDED$/.test(job.state ?? "") && ended ? { results_downloadable_until: new Date(Date.parse(ended) + RESULTS_KEPT_MS).toISOString() } : {}),
+      ...(!isTerminal(job.state)
+        ? { expires_at: new Date(Date.parse(job.submitted_at) + JOB_EXPIRY_MS).toISOString() }
+        : {}),
+      ...(/SUCCEEDED$/.test(job.state ?? "") && ended
+        ? { results_downloadable_until: new Date(Date.parse(ended) + RESULTS_KEPT_MS).toISOString() }
+        : {}),
     };
   });
   return {
@@ -87,8 +109,13 @@ export function buildFinalReport(options: {
 }
 
 function deadlinesOf(batches: FinalReport["batches"]): FinalReport["deadlines"] {
-  const latest = (values: Array<string | undefined>) => values.filter((v): v is string => Boolean(v)).sort().pop() ?? null;
-  const earliest = (values: Array<string | undefined>) => values.filter((v): v is string => Boolean(v)).sort()[0] ?? null;
+  const latest = (values: Array<string | undefined>) =>
+    values
+      .filter((v): v is string => Boolean(v))
+      .sort()
+      .pop() ?? null;
+  const earliest = (values: Array<string | undefined>) =>
+    values.filter((v): v is string => Boolean(v)).sort()[0] ?? null;
   return {
     jobs_expire_by: latest(batches.map((b) => b.expires_at)),
     results_downloadable_until: earliest(batches.map((b) => b.results_downloadable_until)),

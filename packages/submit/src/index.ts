@@ -4,7 +4,14 @@ export { downloadResults, resultFileName, type DownloadOutcome } from "./downloa
 export { displayNameFor, listInputFiles, scanInputs } from "./inputs.js";
 export { collectStatus, type StatusSummary } from "./status.js";
 export { prepareState, runSubmission, type SubmitOptions, type SubmitRunResult } from "./submit-run.js";
-export { LOG_FILE, REPORT_FILE, STATE_FILE, SubmissionStateSchema, openStateStore, type SubmissionState } from "./state.js";
+export {
+  LOG_FILE,
+  REPORT_FILE,
+  STATE_FILE,
+  SubmissionStateSchema,
+  openStateStore,
+  type SubmissionState,
+} from "./state.js";
 export type { SubmitDeps, Limits } from "./context.js";
 export { coalesceSaves } from "./deps.js";
 export { shortState } from "./state.js";

@@ -33,7 +33,10 @@ describe("submit: ranges, work dirs and the path rule", () => {
     for (const sub of ["status", "download", "collect", "cancel"]) {
       const run = await submit(dir, emu, [sub, "--work-dir", "runs/missing"]);
       expect(run.code, sub).toBe(2);
-      expect(run.json.error).toMatchObject({ code: "FILE_NOT_FOUND", message: "work_dir: directory not found: runs/missing" });
+      expect(run.json.error).toMatchObject({
+        code: "FILE_NOT_FOUND",
+        message: "work_dir: directory not found: runs/missing",
+      });
       expect(run.err).not.toMatch(/ENOENT|at .*\.js/);
     }
     expect(existsSync(path.join(dir, "runs"))).toBe(false);
@@ -50,7 +53,11 @@ describe("submit: ranges, work dirs and the path rule", () => {
     const emu = await emulator();
     const run = await submit(sub, emu, ["--dir", "../batches", "--work-dir", "../runs/a"]);
     expect(run.code).toBe(0);
-    expect(run.json).toMatchObject({ state_file: "runs/a/batch_submission_state.json", log_file: "runs/a/batch_submission_log.jsonl", report_file: "runs/a/batch_submission_final_report.json" });
+    expect(run.json).toMatchObject({
+      state_file: "runs/a/batch_submission_state.json",
+      log_file: "runs/a/batch_submission_log.jsonl",
+      report_file: "runs/a/batch_submission_final_report.json",
+    });
     expect(run.json.outcomes.map((o: any) => o.file)).toEqual(["batches/batch_001.jsonl", "batches/batch_002.jsonl"]);
     await submit(sub, emu, ["status", "--work-dir", "../runs/a", "--watch", "--interval", "1"]);
 
@@ -58,17 +65,31 @@ describe("submit: ranges, work dirs and the path rule", () => {
     expect(byDefault.json.out_dir).toBe("runs/a/gemini_batch_results");
     const given = await submit(sub, emu, ["download", "--work-dir", "../runs/a", "--out", "results"]);
     expect(given.json.out_dir).toBe("sub/results");
-    expect(given.json.downloads.map((d: any) => d.file)).toEqual(["sub/results/batch_0001.jsonl", "sub/results/batch_0002.jsonl"]);
+    expect(given.json.downloads.map((d: any) => d.file)).toEqual([
+      "sub/results/batch_0001.jsonl",
+      "sub/results/batch_0002.jsonl",
+    ]);
     expect(existsSync(path.join(sub, "results", "batch_0001.jsonl"))).toBe(true);
 
-    const collect = await submit(sub, emu, ["collect", "--work-dir", "../runs/a", "--results-dir", "results", "--out", "merged.jsonl"]);
+    const collect = await submit(sub, emu, [
+      "collect",
+      "--work-dir",
+      "../runs/a",
+      "--results-dir",
+      "results",
+      "--out",
+      "merged.jsonl",
+    ]);
     expect(collect.code).toBe(0);
     expect(collect.json.output_file).toBe("sub/merged.jsonl");
     expect(existsSync(path.join(sub, "merged.jsonl"))).toBe(true);
 
     const outside = await submit(sub, emu, ["status", "--work-dir", os.tmpdir()]);
     expect(outside.code).toBe(2);
-    expect(outside.json.error).toMatchObject({ code: "PATH_OUTSIDE_PROJECT", message: `work_dir: outside the project root: ${os.tmpdir()}` });
+    expect(outside.json.error).toMatchObject({
+      code: "PATH_OUTSIDE_PROJECT",
+      message: `work_dir: outside the project root: ${os.tmpdir()}`,
+    });
   });
 });
 
@@ -81,19 +102,27 @@ describe("submit status: jobs watched to the end", () => {
     expect((await submit(dir, emu, [], { clock })).code).toBe(0);
     const submittedAt = clock.now();
     const fresh = await submit(dir, emu, ["status"], { clock });
-    expect(fresh.json.jobs[0]).toMatchObject({ state: "PENDING", flags: [], expires_at: new Date(submittedAt + 48 * HOUR).toISOString() });
+    expect(fresh.json.jobs[0]).toMatchObject({
+      state: "PENDING",
+      flags: [],
+      expires_at: new Date(submittedAt + 48 * HOUR).toISOString(),
+    });
     expect(fresh.json.warnings).toBeUndefined();
 
     await clock.advance(25 * HOUR);
     const stuck = await submit(dir, emu, ["status"], { clock });
     expect(stuck.json.jobs[0].flags).toEqual(["stuck"]);
-    expect(stuck.json.warnings).toEqual(["batch 1: PENDING for 25 h (over --stuck-after 24 h); consider cancelling it and resubmitting the file in smaller pieces"]);
+    expect(stuck.json.warnings).toEqual([
+      "batch 1: PENDING for 25 h (over --stuck-after 24 h); consider cancelling it and resubmitting the file in smaller pieces",
+    ]);
     expect((await submit(dir, emu, ["status", "--stuck-after", "30"], { clock })).json.jobs[0].flags).toEqual([]);
 
     await clock.advance(18 * HOUR);
     const expiring = await submit(dir, emu, ["status"], { clock });
     expect(expiring.json.jobs[0].flags).toEqual(["stuck", "expiring"]);
-    expect(expiring.json.warnings[1]).toBe(`batch 1: not finished; Google expires it at ${new Date(submittedAt + 48 * HOUR).toISOString()} (in 5 h) and it then has no results`);
+    expect(expiring.json.warnings[1]).toBe(
+      `batch 1: not finished; Google expires it at ${new Date(submittedAt + 48 * HOUR).toISOString()} (in 5 h) and it then has no results`,
+    );
   });
 
   it("--watch off a terminal prints a line per change as it happens, and says how long results stay downloadable", async () => {
@@ -103,7 +132,10 @@ describe("submit status: jobs watched to the end", () => {
     expect((await submit(dir, emu, [])).code).toBe(0);
     const watch = await submit(dir, emu, ["status", "--watch", "--interval", "0.02"], { clock: undefined });
     expect(watch.code).toBe(0);
-    const lines = watch.err.trim().split("\n").filter((l) => l.startsWith("batch"));
+    const lines = watch.err
+      .trim()
+      .split("\n")
+      .filter((l) => l.startsWith("batch"));
     for (const batch of ["1", "2"]) {
       const mine = lines.filter((l) => new RegExp(`^batch +${batch} `).test(l));
       expect(mine[0]).toMatch(/PENDING|RUNNING/);
@@ -111,8 +143,12 @@ describe("submit status: jobs watched to the end", () => {
       expect(new Set(mine).size).toBe(mine.length);
     }
     const until = watch.json.results_downloadable_until;
-    expect(Date.parse(until) - Date.parse(readState(dir).submitted_jobs["1"].end_time)).toBeGreaterThanOrEqual(48 * HOUR - 1000);
-    expect(watch.json.warnings).toEqual([expect.stringMatching(/^2 succeeded job\(s\) not downloaded: .*until .*download promptly$/)]);
+    expect(Date.parse(until) - Date.parse(readState(dir).submitted_jobs["1"].end_time)).toBeGreaterThanOrEqual(
+      48 * HOUR - 1000,
+    );
+    expect(watch.json.warnings).toEqual([
+      expect.stringMatching(/^2 succeeded job\(s\) not downloaded: .*until .*download promptly$/),
+    ]);
     expect(watch.json.jobs[0]).toMatchObject({ downloaded: false, results_downloadable_until: expect.any(String) });
 
     await submit(dir, emu, ["download"]);
@@ -128,10 +164,16 @@ describe("submit status: jobs watched to the end", () => {
     const emu = await emulator({ timeScale: 1, batch: { pendingMs: HOUR, runningMs: HOUR } });
     const clock = createManualClock();
     expect((await submit(dir, emu, [], { clock })).code).toBe(0);
-    const report = JSON.parse((await import("node:fs")).readFileSync(path.join(dir, "batch_submission_final_report.json"), "utf8"));
+    const report = JSON.parse(
+      (await import("node:fs")).readFileSync(path.join(dir, "batch_submission_final_report.json"), "utf8"),
+    );
     const expires = new Date(clock.now() + 48 * HOUR).toISOString();
     expect(report.batches[0].expires_at).toBe(expires);
-    expect(report.deadlines).toMatchObject({ jobs_expire_by: expires, results_downloadable_until: null, note: expect.stringContaining("download promptly") });
+    expect(report.deadlines).toMatchObject({
+      jobs_expire_by: expires,
+      results_downloadable_until: null,
+      note: expect.stringContaining("download promptly"),
+    });
   });
 });
 
@@ -144,7 +186,10 @@ describe("submit --webhook-uri", () => {
     expect(run.code).toBe(0);
     const byName = new Map(emu.record.batches.map((b) => [b.displayName, b.webhookConfig]));
     for (const [n, job] of Object.entries<any>(readState(dir).submitted_jobs)) {
-      expect(byName.get(job.display_name)).toEqual({ uris: ["https://hooks.example.com/gemini"], userMetadata: { batch: n, display_name: job.display_name } });
+      expect(byName.get(job.display_name)).toEqual({
+        uris: ["https://hooks.example.com/gemini"],
+        userMetadata: { batch: n, display_name: job.display_name },
+      });
     }
     const bad = await submit(dir, emu, ["--webhook-uri", "http://insecure.example.com"]);
     expect(bad.code).toBe(2);

@@ -17,7 +17,8 @@ function textOf(request: Record<string, unknown>): string {
   const visit = (value: unknown) => {
     if (typeof value === "string") out += value;
     else if (Array.isArray(value)) value.forEach(visit);
-    else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) if (k === "text" || typeof v === "object") visit(v);
+    else if (value && typeof value === "object")
+      for (const [k, v] of Object.entries(value)) if (k === "text" || typeof v === "object") visit(v);
   };
   visit(request.contents);
   visit(request.systemInstruction ?? request.system_instruction);
@@ -31,15 +32,19 @@ function checkLine(line: string): { key?: string; problem?: string; text?: strin
   } catch {
     return { problem: "not valid JSON" };
   }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return { problem: "expected a JSON object with key and request" };
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+    return { problem: "expected a JSON object with key and request" };
   const { key, request } = parsed as { key?: unknown; request?: unknown };
   if (typeof key !== "string" || key.trim() === "") return { problem: "key: expected a non-empty string" };
-  if (!request || typeof request !== "object" || Array.isArray(request)) return { key, problem: "request: expected an object (a GenerateContentRequest)" };
+  if (!request || typeof request !== "object" || Array.isArray(request))
+    return { key, problem: "request: expected an object (a GenerateContentRequest)" };
   const contents = (request as { contents?: unknown }).contents;
-  if (!Array.isArray(contents) || contents.length === 0) return { key, problem: "request.contents: expected a non-empty array" };
+  if (!Array.isArray(contents) || contents.length === 0)
+    return { key, problem: "request.contents: expected a non-empty array" };
   for (const [i, content] of contents.entries()) {
     const parts = (content as { parts?: unknown })?.parts;
-    if (!Array.isArray(parts) || parts.length === 0) return { key, problem: `request.contents[${i}].parts: expected a non-empty array` };
+    if (!Array.isArray(parts) || parts.length === 0)
+      return { key, problem: `request.contents[${i}].parts: expected a non-empty array` };
   }
   return { key, text: textOf(request as Record<string, unknown>) };
 }
@@ -47,10 +52,17 @@ function checkLine(line: string): { key?: string; problem?: string; text?: strin
 /** `*.jsonl` files of a directory, numbered 1..N in name order (the seed's batch numbers). */
 export function listInputFiles(dir: string, label = dir): string[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new CliError("FILE_NOT_FOUND", `dir: directory not found: ${label}`, { hint: "point --dir at the folder holding the *.jsonl request files" });
+    throw new CliError("FILE_NOT_FOUND", `dir: directory not found: ${label}`, {
+      hint: "point --dir at the folder holding the *.jsonl request files",
+    });
   }
-  const files = readdirSync(dir).filter((f) => f.endsWith(".jsonl")).sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
-  if (files.length === 0) throw new CliError("BAD_INPUT", `dir: no *.jsonl files in ${label}`, { hint: "each input file holds one {\"key\", \"request\"} object a line" });
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".jsonl"))
+    .sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+  if (files.length === 0)
+    throw new CliError("BAD_INPUT", `dir: no *.jsonl files in ${label}`, {
+      hint: 'each input file holds one {"key", "request"} object a line',
+    });
   return files;
 }
 
@@ -91,7 +103,13 @@ export async function scanInputs(dir: string, files: string[], maxProblems = 20)
     }
     if (requests === 0 && problems.length < maxProblems) problems.push(`${name}: no requests`);
     totalRequests += requests;
-    out.push({ file: name, sha256: hash.digest("hex"), requests, bytes: statSync(full).size, estimated_tokens: Math.ceil(chars / 4) });
+    out.push({
+      file: name,
+      sha256: hash.digest("hex"),
+      requests,
+      bytes: statSync(full).size,
+      estimated_tokens: Math.ceil(chars / 4),
+    });
   }
   return { files: out, problems, totalRequests };
 }

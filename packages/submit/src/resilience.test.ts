@@ -5,7 +5,15 @@ import { describe, expect, it } from "vitest";
 import { createManualClock } from "@gembatch/core";
 import { createManualClock as createEmulatorClock } from "@gembatch/emulator";
 import { openStateStore } from "./state.js";
-import { emulator, jobsByDisplayName, readLog, readState, submit, workspace, writeBatches } from "./test-helpers/setup.js";
+import {
+  emulator,
+  jobsByDisplayName,
+  readLog,
+  readState,
+  submit,
+  workspace,
+  writeBatches,
+} from "./test-helpers/setup.js";
 
 /** A state whose batch 2 has an intent but no job: the create was cut short before it reached the server. */
 async function leftIntent(dir: string, emu: Awaited<ReturnType<typeof emulator>>): Promise<void> {
@@ -13,7 +21,11 @@ async function leftIntent(dir: string, emu: Awaited<ReturnType<typeof emulator>>
   const uploaded = await submit(dir, emu, ["2", "2", "--max-retries", "0"]);
   expect(uploaded.json.outcomes[0].outcome).toBe("failed");
   const state = readState(dir);
-  state.intents["2"] = { display_name: `gembatch-batches-b0002-${state.batch_files["2"].sha256.slice(0, 12)}`, file_name: state.uploads["2"].file_name, at: new Date().toISOString() };
+  state.intents["2"] = {
+    display_name: `gembatch-batches-b0002-${state.batch_files["2"].sha256.slice(0, 12)}`,
+    file_name: state.uploads["2"].file_name,
+    at: new Date().toISOString(),
+  };
   state.failed_batches = {};
   writeFileSync(path.join(dir, "batch_submission_state.json"), JSON.stringify(state));
 }
@@ -58,7 +70,10 @@ describe("submit: every call retried, never a batch failed by one transient erro
       expect(run.json.outcomes[0].outcome).toBe("adopted");
       expect(emu.record.counts["batches.create"]).toBe(1);
       expect(emu.record.batches).toHaveLength(1);
-      expect(readState(dir).submitted_jobs["1"]).toMatchObject({ job_name: emu.record.batches[0]!.name, adopted: true });
+      expect(readState(dir).submitted_jobs["1"]).toMatchObject({
+        job_name: emu.record.batches[0]!.name,
+        adopted: true,
+      });
     }
   });
 
@@ -87,10 +102,14 @@ describe("submit: every call retried, never a batch failed by one transient erro
     // The create waits on the emulator's manual clock, so the state can be read while it is in flight.
     const emu = await emulator({ clock, faults: [{ route: "batches.create", kind: "latency", ms: 1000 }] });
     const running = submit(dir, emu, []);
-    for (let i = 0; i < 500 && (emu.record.counts["batches.create"] ?? 0) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 500 && (emu.record.counts["batches.create"] ?? 0) === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
     expect(emu.record.counts["batches.create"]).toBe(1);
     const state = readState(dir);
-    expect(state.intents["1"]).toMatchObject({ display_name: expect.stringMatching(/^gembatch-batches-b0001-/), file_name: state.uploads["1"].file_name });
+    expect(state.intents["1"]).toMatchObject({
+      display_name: expect.stringMatching(/^gembatch-batches-b0001-/),
+      file_name: state.uploads["1"].file_name,
+    });
     clock.advance(1000);
     const run = await running;
     expect(run.code).toBe(0);
@@ -107,8 +126,16 @@ describe("submit: every call retried, never a batch failed by one transient erro
     expect(outcome).toMatchObject({ outcome: "failed", http_status: 503, google_status: "UNAVAILABLE", attempts: 2 });
     expect(outcome.error).toMatch(/^batch 1: HTTP 503: The model is overloaded/);
     expect(outcome.error).not.toMatch(/[{}\n]/);
-    expect(readState(dir).failed_batches["1"]).toMatchObject({ error: outcome.error, http_status: 503, google_status: "UNAVAILABLE" });
-    expect(readLog(dir).find((e) => e.event === "error")?.data).toMatchObject({ message: outcome.error, http_status: 503, google_status: "UNAVAILABLE" });
+    expect(readState(dir).failed_batches["1"]).toMatchObject({
+      error: outcome.error,
+      http_status: 503,
+      google_status: "UNAVAILABLE",
+    });
+    expect(readLog(dir).find((e) => e.event === "error")?.data).toMatchObject({
+      message: outcome.error,
+      http_status: 503,
+      google_status: "UNAVAILABLE",
+    });
     const again = await submit(dir, emu, []);
     expect(again.json.outcomes[0]).toMatchObject({ outcome: "failed", http_status: 503, google_status: "UNAVAILABLE" });
   });
@@ -118,7 +145,9 @@ describe("submit: what stops a run, and with which exit code", () => {
   it("a per-day quota on batches.create stops with exit 3 and leaves the other batches untouched", async () => {
     const dir = workspace();
     writeBatches(dir, 3);
-    const emu = await emulator({ faults: [{ route: "batches.create", sequence: ["ok", "daily_quota_429", "daily_quota_429"] }] });
+    const emu = await emulator({
+      faults: [{ route: "batches.create", sequence: ["ok", "daily_quota_429", "daily_quota_429"] }],
+    });
     const run = await submit(dir, emu, []);
     expect(run.code).toBe(3);
     expect(run.json.error).toMatchObject({ code: "API_QUOTA", message: expect.stringContaining("daily quota") });
@@ -137,7 +166,9 @@ describe("submit: what stops a run, and with which exit code", () => {
     expect((await submit(dir, emu, ["1", "1"])).code).toBe(0);
     emu.setFaults([{ route: "batches.create", sequence: ["daily_quota_429"] }]);
     // Room for one more job: one of batches 2 and 3 creates (refused), the other waits for room.
-    const run = await submit(dir, emu, ["--max-concurrent-jobs", "2", "--poll-interval", "0.01"], { clock: createManualClock() });
+    const run = await submit(dir, emu, ["--max-concurrent-jobs", "2", "--poll-interval", "0.01"], {
+      clock: createManualClock(),
+    });
     expect(run.code).toBe(3);
     expect(emu.record.counts["batches.create"]).toBe(2);
     expect(emu.record.batches).toHaveLength(1);
@@ -183,7 +214,10 @@ describe("submit: what stops a run, and with which exit code", () => {
       for (const argv of [[], ["status"]]) {
         const run = await submit(dir, emu, argv);
         expect(run.code).toBe(2);
-        expect(run.json.error).toMatchObject({ code: "STATE_LOCKED", message: expect.stringContaining("is locked by pid") });
+        expect(run.json.error).toMatchObject({
+          code: "STATE_LOCKED",
+          message: expect.stringContaining("is locked by pid"),
+        });
       }
     } finally {
       await holder.release();

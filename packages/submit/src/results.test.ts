@@ -12,7 +12,14 @@ describe("gembatch submit status / download / collect / cancel", () => {
         replies: [
           { match: { key: "b2-r1" }, reply: { text: "partial answ", finishReason: "MAX_TOKENS" } },
           { match: { key: "b3-r2" }, reply: { error: { code: 400, message: "bad row" } } },
-          { match: { route: "batch" }, reply: { text: "refined", usage: { promptTokenCount: 1000, candidatesTokenCount: 100 }, modelVersion: "gemini-2.5-flash" } },
+          {
+            match: { route: "batch" },
+            reply: {
+              text: "refined",
+              usage: { promptTokenCount: 1000, candidatesTokenCount: 100 },
+              modelVersion: "gemini-2.5-flash",
+            },
+          },
         ],
         batches: [{ match: { displayName: "-b0003-" }, output: "inline" }],
       },
@@ -21,10 +28,18 @@ describe("gembatch submit status / download / collect / cancel", () => {
 
     const status = await submit(dir, emu, ["status", "--watch", "--interval", "1"]);
     expect(status.code).toBe(0);
-    expect(status.json).toMatchObject({ all_done: true, by_state: { SUCCEEDED: 3 }, requests: { total: 6, succeeded: 5, failed: 1, pending: 0 } });
+    expect(status.json).toMatchObject({
+      all_done: true,
+      by_state: { SUCCEEDED: 3 },
+      requests: { total: 6, succeeded: 5, failed: 1, pending: 0 },
+    });
 
     const download = await submit(dir, emu, ["download"]);
-    expect(download.json.downloads.map((d: any) => `${d.batch}:${d.status}:${d.source}`)).toEqual(["1:downloaded:responses_file", "2:downloaded:responses_file", "3:downloaded:inlined"]);
+    expect(download.json.downloads.map((d: any) => `${d.batch}:${d.status}:${d.source}`)).toEqual([
+      "1:downloaded:responses_file",
+      "2:downloaded:responses_file",
+      "3:downloaded:inlined",
+    ]);
     const again = await submit(dir, emu, ["download"]);
     expect(again.json.downloads.every((d: any) => d.status === "already_complete")).toBe(true);
     expect(emu.record.counts["files.download"]).toBe(2);
@@ -35,12 +50,32 @@ describe("gembatch submit status / download / collect / cancel", () => {
 
     const collect = await submit(dir, emu, ["collect"]);
     expect(collect.code).toBe(1);
-    expect(collect.json).toMatchObject({ requests: 6, results: 5, succeeded: 3, missing_keys: ["b1-r2"], truncated_keys: ["b2-r1"], failed_keys: ["b3-r2"], duplicate_keys: [] });
-    const merged = readFileSync(path.join(dir, collect.json.output_file), "utf8").trim().split("\n").map((l) => JSON.parse(l));
-    expect(merged.find((r) => r.key === "b1-r1")).toMatchObject({ batch: 1, status: "ok", text: "refined", finish_reason: "STOP" });
+    expect(collect.json).toMatchObject({
+      requests: 6,
+      results: 5,
+      succeeded: 3,
+      missing_keys: ["b1-r2"],
+      truncated_keys: ["b2-r1"],
+      failed_keys: ["b3-r2"],
+      duplicate_keys: [],
+    });
+    const merged = readFileSync(path.join(dir, collect.json.output_file), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(merged.find((r) => r.key === "b1-r1")).toMatchObject({
+      batch: 1,
+      status: "ok",
+      text: "refined",
+      finish_reason: "STOP",
+    });
     expect(merged.find((r) => r.key === "b2-r1")).toMatchObject({ status: "truncated", finish_reason: "MAX_TOKENS" });
     expect(merged.find((r) => r.key === "b3-r2")).toMatchObject({ status: "failed", error: { code: 400 } });
-    const resubmit = readFileSync(path.join(dir, collect.json.resubmit_file), "utf8").trim().split("\n").map((l) => JSON.parse(l).key).sort();
+    const resubmit = readFileSync(path.join(dir, collect.json.resubmit_file), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).key)
+      .sort();
     expect(resubmit).toEqual(["b1-r2", "b2-r1", "b3-r2"]);
     expect(readLog(dir).some((e) => e.event === "collect_done")).toBe(true);
   });
@@ -48,7 +83,14 @@ describe("gembatch submit status / download / collect / cancel", () => {
   it("collect scrubs the API key from a row's error (an error body may echo it)", async () => {
     const dir = workspace();
     writeBatches(dir, 1, 2);
-    const emu = await emulator({ script: { replies: [{ match: { key: "b1-r2" }, reply: { error: { code: 400, message: `gateway refused key ${API_KEY}` } } }, { match: { route: "batch" }, reply: { text: "refined" } }] } });
+    const emu = await emulator({
+      script: {
+        replies: [
+          { match: { key: "b1-r2" }, reply: { error: { code: 400, message: `gateway refused key ${API_KEY}` } } },
+          { match: { route: "batch" }, reply: { text: "refined" } },
+        ],
+      },
+    });
     await submit(dir, emu, []);
     await submit(dir, emu, ["status", "--watch", "--interval", "1"]);
     await submit(dir, emu, ["download"]);
@@ -61,7 +103,17 @@ describe("gembatch submit status / download / collect / cancel", () => {
   it("prices collected rows at batch rates from the model that answered", async () => {
     const dir = workspace();
     writeBatches(dir, 1, 2);
-    const emu = await emulator({ script: [{ reply: { text: "x", usage: { promptTokenCount: 1_000_000, candidatesTokenCount: 100_000 }, modelVersion: "gemini-2.5-flash" } }] });
+    const emu = await emulator({
+      script: [
+        {
+          reply: {
+            text: "x",
+            usage: { promptTokenCount: 1_000_000, candidatesTokenCount: 100_000 },
+            modelVersion: "gemini-2.5-flash",
+          },
+        },
+      ],
+    });
     await submit(dir, emu, []);
     await submit(dir, emu, ["status", "--watch", "--interval", "1"]);
     await submit(dir, emu, ["download"]);
@@ -72,9 +124,18 @@ describe("gembatch submit status / download / collect / cancel", () => {
     expect(collect.json.resubmit_file).toBeNull();
     // The batch's usage reaches the cost ledger once, however often collect runs.
     await submit(dir, emu, ["collect"]);
-    const ledger = readFileSync(path.join(dir, "tmp", "gembatch_cost_ledger.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const ledger = readFileSync(path.join(dir, "tmp", "gembatch_cost_ledger.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(ledger).toHaveLength(1);
-    expect(ledger[0]).toMatchObject({ command: "submit", batch: true, prompt_tokens: 2_000_000, output_tokens: 200_000, model_version: "gemini-2.5-flash" });
+    expect(ledger[0]).toMatchObject({
+      command: "submit",
+      batch: true,
+      prompt_tokens: 2_000_000,
+      output_tokens: 200_000,
+      model_version: "gemini-2.5-flash",
+    });
     expect(ledger[0].cost).toBeCloseTo(0.55, 9);
   });
 

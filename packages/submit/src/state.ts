@@ -76,7 +76,12 @@ export type SubmittedJob = z.infer<typeof JobSchema>;
 export type BatchFile = z.infer<typeof BatchFileSchema>;
 
 export function openStateStore(workDir: string, command: string): StateStore<SubmissionState> {
-  return createStateStore({ file: path.join(workDir, STATE_FILE), schema: SubmissionStateSchema, version: STATE_VERSION, command });
+  return createStateStore({
+    file: path.join(workDir, STATE_FILE),
+    schema: SubmissionStateSchema,
+    version: STATE_VERSION,
+    command,
+  });
 }
 
 /** Terminal job states, as the SDK names them (JOB_STATE_*) or the wire does (BATCH_STATE_*). */

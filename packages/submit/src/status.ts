@@ -55,7 +55,11 @@ function hours(ms: number): string {
 }
 
 async function refresh(deps: SubmitDeps, key: string, job: SubmittedJob): Promise<void> {
-  const remote = (await callApi(deps, { context: `batch ${key}`, batch: Number(key), step: "status" }, () => deps.api.get(job.job_name, deps.signal))).value;
+  const remote = (
+    await callApi(deps, { context: `batch ${key}`, batch: Number(key), step: "status" }, () =>
+      deps.api.get(job.job_name, deps.signal),
+    )
+  ).value;
   job.state = remote.state;
   job.state_checked_at = nowIso(deps.clock);
   if (remote.batchStats) job.batch_stats = remote.batchStats;
@@ -65,7 +69,11 @@ async function refresh(deps: SubmitDeps, key: string, job: SubmittedJob): Promis
 }
 
 /** Fetch every submitted job's state and batchStats (REST: the SDK drops batchStats), save them, and flag what needs a person. */
-export async function collectStatus(deps: SubmitDeps, state: SubmissionState, options: StatusOptions = {}): Promise<StatusSummary> {
+export async function collectStatus(
+  deps: SubmitDeps,
+  state: SubmissionState,
+  options: StatusOptions = {},
+): Promise<StatusSummary> {
   const keys = Object.keys(state.submitted_jobs).sort((a, b) => Number(a) - Number(b));
   const stale = keys.filter((key) => {
     const job = state.submitted_jobs[key]!;
@@ -92,11 +100,15 @@ export async function collectStatus(deps: SubmitDeps, state: SubmissionState, op
       extra.expires_at = new Date(expires).toISOString();
       if (age > stuckAfterMs) {
         flags.push("stuck");
-        warnings.push(`batch ${key}: ${short} for ${hours(age)} (over --stuck-after ${hours(stuckAfterMs)}); consider cancelling it and resubmitting the file in smaller pieces`);
+        warnings.push(
+          `batch ${key}: ${short} for ${hours(age)} (over --stuck-after ${hours(stuckAfterMs)}); consider cancelling it and resubmitting the file in smaller pieces`,
+        );
       }
       if (expires - now < EXPIRY_WARNING_MS) {
         flags.push("expiring");
-        warnings.push(`batch ${key}: not finished; Google expires it at ${extra.expires_at} (in ${hours(expires - now)}) and it then has no results`);
+        warnings.push(
+          `batch ${key}: not finished; Google expires it at ${extra.expires_at} (in ${hours(expires - now)}) and it then has no results`,
+        );
       }
     } else if (/SUCCEEDED$/.test(job.state ?? "")) {
       const ended = Date.parse(job.end_time ?? job.state_checked_at ?? job.submitted_at);
@@ -117,14 +129,20 @@ export async function collectStatus(deps: SubmitDeps, state: SubmissionState, op
       flags,
     };
   });
-  const undownloaded = jobs.filter((j) => j.results_downloadable_until && !j.downloaded).map((j) => j.results_downloadable_until!).sort();
+  const undownloaded = jobs
+    .filter((j) => j.results_downloadable_until && !j.downloaded)
+    .map((j) => j.results_downloadable_until!)
+    .sort();
   const downloadableUntil = undownloaded[0] ?? null;
   if (downloadableUntil) {
-    warnings.push(`${undownloaded.length} succeeded job(s) not downloaded: results are kept only for a limited time (estimate: until ${downloadableUntil}); run gembatch submit download promptly`);
+    warnings.push(
+      `${undownloaded.length} succeeded job(s) not downloaded: results are kept only for a limited time (estimate: until ${downloadableUntil}); run gembatch submit download promptly`,
+    );
   }
   const by_state: Record<string, number> = {};
   for (const job of jobs) by_state[job.state] = (by_state[job.state] ?? 0) + 1;
-  const sum = (field: "requests" | "succeeded" | "failed" | "pending") => jobs.reduce((total, job) => total + job[field], 0);
+  const sum = (field: "requests" | "succeeded" | "failed" | "pending") =>
+    jobs.reduce((total, job) => total + job[field], 0);
   return {
     jobs,
     by_state,

@@ -22,7 +22,17 @@ export interface SubmitOptions extends StepOptions {
 export interface SubmitRunResult {
   range: { start: number; end: number };
   total_batches: number;
-  outcomes: Array<{ batch: number; file: string; outcome: BatchOutcome; job_name?: string; error?: string; kind?: string; http_status?: number; google_status?: string; attempts?: number }>;
+  outcomes: Array<{
+    batch: number;
+    file: string;
+    outcome: BatchOutcome;
+    job_name?: string;
+    error?: string;
+    kind?: string;
+    http_status?: number;
+    google_status?: string;
+    attempts?: number;
+  }>;
   rate_limit_waits: number;
   capacity_wait_ms: number;
   interrupted: boolean;
@@ -53,29 +63,41 @@ function reconcile(state: SubmissionState, options: SubmitOptions, files: BatchF
       hint: "use the same settings to resume, or another --work-dir for a new submission",
     });
   if (state.model !== options.model) throw mismatch("model", state.model, options.model);
-  if (state.display_prefix !== options.displayPrefix) throw mismatch("display_prefix", state.display_prefix, options.displayPrefix);
+  if (state.display_prefix !== options.displayPrefix)
+    throw mismatch("display_prefix", state.display_prefix, options.displayPrefix);
   files.forEach((file, i) => {
     const n = String(i + 1);
     const known = state.batch_files[n];
     const touched = state.uploads[n] || state.intents[n] || state.submitted_jobs[n];
     if (known && touched && (known.file !== file.file || known.sha256 !== file.sha256)) {
-      throw new CliError("BAD_INPUT", `batch ${n}: ${file.file} is not the file that was submitted as batch ${n} (${known.file}, sha256 ${known.sha256.slice(0, 12)}…)`, {
-        hint: "input files were renamed, added in the middle or edited after submission; restore them, or submit the changed set from another --work-dir",
-      });
+      throw new CliError(
+        "BAD_INPUT",
+        `batch ${n}: ${file.file} is not the file that was submitted as batch ${n} (${known.file}, sha256 ${known.sha256.slice(0, 12)}…)`,
+        {
+          hint: "input files were renamed, added in the middle or edited after submission; restore them, or submit the changed set from another --work-dir",
+        },
+      );
     }
     state.batch_files[n] = file;
   });
   state.total_batches = Math.max(state.total_batches, files.length);
 }
 
-export async function prepareState(deps: SubmitDeps, options: SubmitOptions): Promise<{ state: SubmissionState; files: BatchFile[] }> {
+export async function prepareState(
+  deps: SubmitDeps,
+  options: SubmitOptions,
+): Promise<{ state: SubmissionState; files: BatchFile[] }> {
   const names = listInputFiles(options.dir, options.dirLabel);
   const scan = await scanInputs(options.dir, names);
   if (scan.problems.length > 0) {
-    throw new CliError("BAD_INPUT", `${scan.problems[0]}${scan.problems.length > 1 ? ` (and ${scan.problems.length - 1} more)` : ""}`, {
-      hint: "every line must be {\"key\": \"unique-id\", \"request\": {\"contents\": [...]}}; nothing was submitted",
-      details: { problems: scan.problems },
-    });
+    throw new CliError(
+      "BAD_INPUT",
+      `${scan.problems[0]}${scan.problems.length > 1 ? ` (and ${scan.problems.length - 1} more)` : ""}`,
+      {
+        hint: 'every line must be {"key": "unique-id", "request": {"contents": [...]}}; nothing was submitted',
+        details: { problems: scan.problems },
+      },
+    );
   }
   const loaded = await deps.store.load();
   const state = loaded ?? freshState(options, scan.files, nowIso(deps.clock));
@@ -84,17 +106,38 @@ export async function prepareState(deps: SubmitDeps, options: SubmitOptions): Pr
 }
 
 function isFatal(error: CliErrorType): boolean {
-  return error.code === "INTERRUPTED" || error.code === "API_AUTH" || error.code === "NO_API_KEY" || (error.code === "API_QUOTA" && /daily quota/.test(error.message)) || error.code === "STATE_LOCKED" || error.code === "STATE_CORRUPT";
+  return (
+    error.code === "INTERRUPTED" ||
+    error.code === "API_AUTH" ||
+    error.code === "NO_API_KEY" ||
+    (error.code === "API_QUOTA" && /daily quota/.test(error.message)) ||
+    error.code === "STATE_LOCKED" ||
+    error.code === "STATE_CORRUPT"
+  );
 }
 
 /** A range naming batches that do not exist is an input error, before anything is touched. */
-export function checkRange(start: number | undefined, end: number | undefined, total: number, dirLabel: string): { start: number; end: number } {
+export function checkRange(
+  start: number | undefined,
+  end: number | undefined,
+  total: number,
+  dirLabel: string,
+): { start: number; end: number } {
   const first = start ?? 1;
   const last = end ?? total;
   const holds = `${dirLabel} holds ${total} batch${total === 1 ? "" : "es"}`;
-  if (first < 1 || first > total) throw new CliError("BAD_INPUT", `start: there is no batch ${first}; ${holds}`, { hint: `use numbers from 1 to ${total}` });
-  if (last > total) throw new CliError("BAD_INPUT", `end: there is no batch ${last}; ${holds}`, { hint: `use numbers from 1 to ${total}` });
-  if (first > last) throw new CliError("BAD_INPUT", `end: ${last} is before start ${first}`, { hint: "give the range as START END, e.g. 81 204" });
+  if (first < 1 || first > total)
+    throw new CliError("BAD_INPUT", `start: there is no batch ${first}; ${holds}`, {
+      hint: `use numbers from 1 to ${total}`,
+    });
+  if (last > total)
+    throw new CliError("BAD_INPUT", `end: there is no batch ${last}; ${holds}`, {
+      hint: `use numbers from 1 to ${total}`,
+    });
+  if (first > last)
+    throw new CliError("BAD_INPUT", `end: ${last} is before start ${first}`, {
+      hint: "give the range as START END, e.g. 81 204",
+    });
   return { start: first, end: last };
 }
 
@@ -104,20 +147,47 @@ export function checkRange(start: number | undefined, end: number | undefined, t
  * the quota rather than refused by it. A daily quota or a refused key stops the run: batches not yet
  * started are left untouched, and one in flight that hits the same refusal is not marked failed.
  */
-export async function runSubmission(deps: SubmitDeps, options: SubmitOptions, state: SubmissionState): Promise<SubmitRunResult> {
+export async function runSubmission(
+  deps: SubmitDeps,
+  options: SubmitOptions,
+  state: SubmissionState,
+): Promise<SubmitRunResult> {
   const total = Object.keys(state.batch_files).length;
   const { start, end } = checkRange(options.start, options.end, total, options.dirLabel ?? options.dir);
-  const result: SubmitRunResult = { range: { start, end }, total_batches: total, outcomes: [], rate_limit_waits: 0, capacity_wait_ms: 0, interrupted: false };
-  deps.events.event("run_started", { data: { start, end, model: options.model, retry_failed: options.retryFailed, create_concurrency: options.createConcurrency } });
+  const result: SubmitRunResult = {
+    range: { start, end },
+    total_batches: total,
+    outcomes: [],
+    rate_limit_waits: 0,
+    capacity_wait_ms: 0,
+    interrupted: false,
+  };
+  deps.events.event("run_started", {
+    data: {
+      start,
+      end,
+      model: options.model,
+      retry_failed: options.retryFailed,
+      create_concurrency: options.createConcurrency,
+    },
+  });
   const outcomes = new Map<number, SubmitRunResult["outcomes"][number]>();
   const queue: number[] = [];
   for (let n = start; n <= end; n++) {
     const key = String(n);
     const file = state.batch_files[key]!.file;
     const failed = state.failed_batches[key];
-    if (state.submitted_jobs[key]) outcomes.set(n, { batch: n, file, outcome: "skipped", job_name: state.submitted_jobs[key]!.job_name });
+    if (state.submitted_jobs[key])
+      outcomes.set(n, { batch: n, file, outcome: "skipped", job_name: state.submitted_jobs[key]!.job_name });
     else if (failed && !options.retryFailed) {
-      outcomes.set(n, { batch: n, file, outcome: "failed", error: `${failed.error} (earlier run; use --retry-failed)`, ...(failed.http_status !== undefined ? { http_status: failed.http_status } : {}), ...(failed.google_status ? { google_status: failed.google_status } : {}) });
+      outcomes.set(n, {
+        batch: n,
+        file,
+        outcome: "failed",
+        error: `${failed.error} (earlier run; use --retry-failed)`,
+        ...(failed.http_status !== undefined ? { http_status: failed.http_status } : {}),
+        ...(failed.google_status ? { google_status: failed.google_status } : {}),
+      });
     } else queue.push(n);
   }
   deps.progress?.tick(outcomes.size, { batch: start });
@@ -143,7 +213,10 @@ export async function runSubmission(deps: SubmitDeps, options: SubmitOptions, st
         result.rate_limit_waits += done.rateLimited;
         outcomes.set(n, { batch: n, file, outcome: done.outcome, job_name: done.jobName });
         if (deps.progress) deps.progress.tick(1, { batch: n });
-        else deps.info(`[${n}/${end}] ${file} → ${done.jobName}${done.outcome === "adopted" ? " (adopted an existing job)" : ""}`);
+        else
+          deps.info(
+            `[${n}/${end}] ${file} → ${done.jobName}${done.outcome === "adopted" ? " (adopted an existing job)" : ""}`,
+          );
       } catch (thrown) {
         // Stopped by another batch's fatal refusal while this one waited: left untouched.
         if (thrown instanceof GateClosedError) return;
@@ -159,17 +232,39 @@ export async function runSubmission(deps: SubmitDeps, options: SubmitOptions, st
           stopped = true;
           gate.close();
 
-          result.fatal ??= { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), exit_code: error.exitCode };
+          result.fatal ??= {
+            code: error.code,
+            message: error.message,
+            ...(error.hint ? { hint: error.hint } : {}),
+            exit_code: error.exitCode,
+          };
           return;
         }
         const attempts = (state.failed_batches[key]?.attempts ?? 0) + failure.attempts;
-        const fields = { ...(failure.http_status !== undefined ? { http_status: failure.http_status } : {}), ...(failure.google_status ? { google_status: failure.google_status } : {}) };
-        state.failed_batches[key] = { error: failure.message, kind: failure.code, ...fields, attempts, at: nowIso(deps.clock) };
+        const fields = {
+          ...(failure.http_status !== undefined ? { http_status: failure.http_status } : {}),
+          ...(failure.google_status ? { google_status: failure.google_status } : {}),
+        };
+        state.failed_batches[key] = {
+          error: failure.message,
+          kind: failure.code,
+          ...fields,
+          attempts,
+          at: nowIso(deps.clock),
+        };
         state.updated_at = nowIso(deps.clock);
         await deps.store.save(state);
         deps.progress?.tick(1, { batch: n });
         deps.warn(`batch ${n} (${file}) failed: ${failure.message}`);
-        outcomes.set(n, { batch: n, file, outcome: "failed", error: failure.message, kind: failure.code, ...fields, attempts });
+        outcomes.set(n, {
+          batch: n,
+          file,
+          outcome: "failed",
+          error: failure.message,
+          kind: failure.code,
+          ...fields,
+          attempts,
+        });
       }
     }
   };
@@ -180,6 +275,11 @@ export async function runSubmission(deps: SubmitDeps, options: SubmitOptions, st
   await deps.store.save(state);
   result.outcomes = [...outcomes.values()].sort((a, b) => a.batch - b.batch);
   deps.progress?.stop();
-  deps.events.event("run_finished", { data: { submitted: result.outcomes.filter((o) => o.outcome === "submitted").length, interrupted: result.interrupted } });
+  deps.events.event("run_finished", {
+    data: {
+      submitted: result.outcomes.filter((o) => o.outcome === "submitted").length,
+      interrupted: result.interrupted,
+    },
+  });
   return result;
 }

@@ -3,7 +3,16 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createManualClock } from "@gembatch/core";
 import { createGeminiClient } from "@gembatch/core";
-import { API_KEY, emulator, jobsByDisplayName, readLog, readState, submit, workspace, writeBatches } from "./test-helpers/setup.js";
+import {
+  API_KEY,
+  emulator,
+  jobsByDisplayName,
+  readLog,
+  readState,
+  submit,
+  workspace,
+  writeBatches,
+} from "./test-helpers/setup.js";
 
 describe("gembatch submit", () => {
   it("submits 204 batch files: one job per file, state and log agree with the server", async () => {
@@ -12,7 +21,12 @@ describe("gembatch submit", () => {
     const emu = await emulator();
     const run = await submit(dir, emu, []);
     expect(run.code).toBe(0);
-    expect(run.json.totals).toMatchObject({ batches: 204, submitted_this_run: 204, submitted_overall: 204, remaining: 0 });
+    expect(run.json.totals).toMatchObject({
+      batches: 204,
+      submitted_this_run: 204,
+      submitted_overall: 204,
+      remaining: 0,
+    });
     const counts = jobsByDisplayName(emu);
     expect(counts.size).toBe(204);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
@@ -34,9 +48,19 @@ describe("gembatch submit", () => {
     const emu = await emulator();
     expect((await submit(dir, emu, ["3", "5"])).json.totals.submitted_this_run).toBe(3);
     const second = await submit(dir, emu, ["4", "8"]);
-    expect(second.json.outcomes.map((o: any) => `${o.batch}:${o.outcome}`)).toEqual(["4:skipped", "5:skipped", "6:submitted", "7:submitted", "8:submitted"]);
+    expect(second.json.outcomes.map((o: any) => `${o.batch}:${o.outcome}`)).toEqual([
+      "4:skipped",
+      "5:skipped",
+      "6:submitted",
+      "7:submitted",
+      "8:submitted",
+    ]);
     const all = await submit(dir, emu, []);
-    expect(all.json.totals).toMatchObject({ submitted_this_run: 6, skipped_already_submitted: 6, submitted_overall: 12 });
+    expect(all.json.totals).toMatchObject({
+      submitted_this_run: 6,
+      skipped_already_submitted: 6,
+      submitted_overall: 12,
+    });
     expect(emu.record.batches).toHaveLength(12);
     expect(emu.record.uploads.completed).toBe(12);
   });
@@ -45,7 +69,10 @@ describe("gembatch submit", () => {
     const dir = workspace();
     const batches = writeBatches(dir, 3);
     appendFileSync(path.join(batches, "batch_002.jsonl"), '{"key": "b2-r9", "request": {"contents": []}}\n');
-    writeFileSync(path.join(batches, "batch_003.jsonl"), '{"key": "b1-r1", "request": {"contents": [{"parts": [{"text": "dup"}]}]}}\nnot json\n');
+    writeFileSync(
+      path.join(batches, "batch_003.jsonl"),
+      '{"key": "b1-r1", "request": {"contents": [{"parts": [{"text": "dup"}]}]}}\nnot json\n',
+    );
     const emu = await emulator();
     const run = await submit(dir, emu, []);
     expect(run.code).toBe(2);
@@ -64,7 +91,18 @@ describe("gembatch submit", () => {
     writeBatches(dir, 3);
     const emu = await emulator({
       faults: [
-        { route: "batches.create", sequence: [{ kind: "rate_limit_429", retryDelay: "37s" }, { kind: "rate_limit_429", retryDelay: "37s" }, "ok", "batch_create_429", "batch_create_429", "batch_create_429", "ok"] },
+        {
+          route: "batches.create",
+          sequence: [
+            { kind: "rate_limit_429", retryDelay: "37s" },
+            { kind: "rate_limit_429", retryDelay: "37s" },
+            "ok",
+            "batch_create_429",
+            "batch_create_429",
+            "batch_create_429",
+            "ok",
+          ],
+        },
       ],
     });
     const clock = createManualClock();
@@ -103,7 +141,10 @@ describe("gembatch submit", () => {
     // Simulate a crash between create and the save: the server has job 2, the state only its intent.
     const state = readState(dir);
     const client = await createGeminiClient({ apiKey: API_KEY, baseUrl: emu.url });
-    const uploaded = await client.files.upload({ file: path.join(dir, "batches", "batch_002.jsonl"), config: { mimeType: "application/jsonl" } });
+    const uploaded = await client.files.upload({
+      file: path.join(dir, "batches", "batch_002.jsonl"),
+      config: { mimeType: "application/jsonl" },
+    });
     const displayName = `gembatch-batches-b0002-${state.batch_files["2"].sha256.slice(0, 12)}`;
     const job = await client.batches.create({ model: state.model, src: uploaded.name!, config: { displayName } });
     state.intents["2"] = { display_name: displayName, file_name: uploaded.name, at: new Date().toISOString() };
@@ -120,7 +161,9 @@ describe("gembatch submit", () => {
     const emu = await emulator();
     const noKey = { GEMINI_API_KEY: "" };
     expect((await submit(dir, emu, ["2", "1"], { env: noKey })).json.error.message).toBe("end: 1 is before start 2");
-    expect((await submit(dir, emu, ["--dir", "nope"], { env: noKey })).json.error.message).toBe("dir: directory not found: nope");
+    expect((await submit(dir, emu, ["--dir", "nope"], { env: noKey })).json.error.message).toBe(
+      "dir: directory not found: nope",
+    );
     const run = await submit(dir, emu, [], { env: noKey });
     expect(run.code).toBe(3);
     expect(run.json.error.code).toBe("NO_API_KEY");
@@ -132,7 +175,10 @@ describe("gembatch submit", () => {
     const batches = writeBatches(dir, 2);
     const emu = await emulator();
     await submit(dir, emu, []);
-    appendFileSync(path.join(batches, "batch_001.jsonl"), '{"key": "new", "request": {"contents": [{"parts": [{"text": "x"}]}]}}\n');
+    appendFileSync(
+      path.join(batches, "batch_001.jsonl"),
+      '{"key": "new", "request": {"contents": [{"parts": [{"text": "x"}]}]}}\n',
+    );
     const run = await submit(dir, emu, []);
     expect(run.code).toBe(2);
     expect(run.json.error.message).toMatch(/^batch 1: batch_001\.jsonl is not the file that was submitted as batch 1/);
@@ -142,7 +188,11 @@ describe("gembatch submit", () => {
     const dir = workspace();
     writeBatches(dir, 2);
     // A slow create, so batch 2 reaches the gate while batch 1's create is still in flight.
-    const emu = await emulator({ timeScale: 1, batch: { pendingMs: 100, runningMs: 100 }, faults: [{ route: "batches.create", kind: "latency", ms: 200 }] });
+    const emu = await emulator({
+      timeScale: 1,
+      batch: { pendingMs: 100, runningMs: 100 },
+      faults: [{ route: "batches.create", kind: "latency", ms: 200 }],
+    });
     // Each file is ~10 tokens: the budget holds one batch, so batch 2 waits for batch 1's create and job.
     const run = await submit(dir, emu, ["--max-enqueued-tokens", "12", "--poll-interval", "1"]);
     expect(run.code).toBe(0);
@@ -153,7 +203,11 @@ describe("gembatch submit", () => {
   it("waits for running jobs instead of crossing the concurrent-job limit", async () => {
     const dir = workspace();
     writeBatches(dir, 5);
-    const emu = await emulator({ timeScale: 1, quotas: { concurrentBatches: 2 }, batch: { pendingMs: 200, runningMs: 300 } });
+    const emu = await emulator({
+      timeScale: 1,
+      quotas: { concurrentBatches: 2 },
+      batch: { pendingMs: 200, runningMs: 300 },
+    });
     const run = await submit(dir, emu, ["--max-concurrent-jobs", "2", "--poll-interval", "0.05"], { clock: undefined });
     expect(run.code).toBe(0);
     expect(emu.record.batches).toHaveLength(5);

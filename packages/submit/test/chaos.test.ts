@@ -12,13 +12,17 @@ const BATCHES = 160;
 
 describe("chaos: SIGKILL the submitter at random moments", () => {
   it("ends with exactly one job per input file, no batch failed, and a state file that agrees with the server (35 kills, concurrent creates, 503s)", async () => {
-    if (!existsSync(fileURLToPath(new URL("../../cli/dist/main.js", import.meta.url)))) throw new Error("build first: packages/cli/dist is missing");
+    if (!existsSync(fileURLToPath(new URL("../../cli/dist/main.js", import.meta.url))))
+      throw new Error("build first: packages/cli/dist is missing");
     const dir = workspace();
     writeBatches(dir, BATCHES, 1);
     // Short backoffs: the retries below run on the real clock. The faults are far denser than any real
     // outage (a third of all look-ups fail), so the policy gets more retries than its default of 5:
     // exhausting them is not what this test is about (the resilience tests pin that case).
-    writeFileSync(path.join(dir, "gembatch.config.json"), JSON.stringify({ retry: { base_delay_ms: 10, max_delay_ms: 50, max_retries: 12 } }));
+    writeFileSync(
+      path.join(dir, "gembatch.config.json"),
+      JSON.stringify({ retry: { base_delay_ms: 10, max_delay_ms: 50, max_retries: 12 } }),
+    );
     // Real-time latency on every route so each run spends its life in the middle of uploads and creates
     // (16 in flight at once, under a 30-job limit so job states are polled too). Occasional 503s on the
     // look-ups, the upload checks and the polls, and creates the server carries out but answers with a
@@ -40,9 +44,13 @@ describe("chaos: SIGKILL the submitter at random moments", () => {
     const env = { GEMINI_API_KEY: API_KEY, GEMBATCH_BASE_URL: emu.url, CI: "true" };
     let kills = 0;
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 120 && kills < 35; round++) {
-      const child = execa(process.execPath, [bin, "submit", "--dir", "batches", "--max-concurrent-jobs", "30", "--poll-interval", "0.05", "--json"], { cwd: dir, env, reject: false });
+      const child = execa(
+        process.execPath,
+        [bin, "submit", "--dir", "batches", "--max-concurrent-jobs", "30", "--poll-interval", "0.05", "--json"],
+        { cwd: dir, env, reject: false },
+      );
       const timer = setTimeout(() => child.kill("SIGKILL"), 200 + Math.floor(random() * 450));
       const result = await child;
       clearTimeout(timer);
@@ -55,11 +63,17 @@ describe("chaos: SIGKILL the submitter at random moments", () => {
       }
     }
     expect(kills).toBeGreaterThanOrEqual(30);
-    const last = await execa(process.execPath, [bin, "submit", "--dir", "batches", "--max-concurrent-jobs", "30", "--json"], { cwd: dir, env, reject: false });
+    const last = await execa(
+      process.execPath,
+      [bin, "submit", "--dir", "batches", "--max-concurrent-jobs", "30", "--json"],
+      { cwd: dir, env, reject: false },
+    );
     if (last.exitCode !== 0) {
       const failed = JSON.parse(readFileSync(path.join(dir, "batch_submission_state.json"), "utf8")).failed_batches;
       const events = readLog(dir).filter((e) => e.event === "error" || e.event === "retry");
-      expect.fail(`the last run exited ${last.exitCode}: failed ${JSON.stringify(failed)}\n${JSON.stringify(events.slice(-12))}`);
+      expect.fail(
+        `the last run exited ${last.exitCode}: failed ${JSON.stringify(failed)}\n${JSON.stringify(events.slice(-12))}`,
+      );
     }
     expect(JSON.parse(last.stdout).totals).toMatchObject({ submitted_overall: BATCHES, remaining: 0 });
 
@@ -71,14 +85,18 @@ describe("chaos: SIGKILL the submitter at random moments", () => {
     expect(state.failed_batches).toEqual({});
     const faults = emu.record.faults.map((f) => `${f.route}:${f.kind}`);
     // files.get is called only when a kill fell between an upload and its job; the resilience tests hold that case.
-    for (const seen of ["batches.list:503", "batches.get:503", "batches.create:503", "batches.create:reset"]) expect(faults).toContain(seen);
+    for (const seen of ["batches.list:503", "batches.get:503", "batches.create:503", "batches.create:reset"])
+      expect(faults).toContain(seen);
     const byName = new Map(emu.record.batches.map((b) => [b.name, b.displayName]));
     for (const job of Object.values<any>(state.submitted_jobs)) expect(byName.get(job.job_name)).toBe(job.display_name);
     expect(Object.keys(state.submitted_jobs)).toHaveLength(BATCHES);
-    for (const line of readFileSync(path.join(dir, "batch_submission_log.jsonl"), "utf8").trim().split("\n")) expect(() => JSON.parse(line)).not.toThrow();
+    for (const line of readFileSync(path.join(dir, "batch_submission_log.jsonl"), "utf8").trim().split("\n"))
+      expect(() => JSON.parse(line)).not.toThrow();
     // The log line follows the state save, so a kill between the two can drop a line, but a batch is
     // never logged as created twice.
-    const created = readLog(dir).filter((e) => e.event === "batch_created").map((e) => e.batch);
+    const created = readLog(dir)
+      .filter((e) => e.event === "batch_created")
+      .map((e) => e.batch);
     expect(new Set(created).size).toBe(created.length);
     expect(created.length).toBeGreaterThan(50);
   }, 240_000);

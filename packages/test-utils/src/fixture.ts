@@ -28,7 +28,13 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync("git", args, {
     cwd,
     encoding: "utf8",
-    env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@example.com",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@example.com",
+    },
   });
 }
 
@@ -50,7 +56,10 @@ export interface Invocation {
 }
 
 /** Run a command definition through the real harness with in-memory streams. */
-export async function invoke(definition: CommandDefinition, call: Invocation): Promise<Outcome & { stdout: string; stderr: string; json?: any }> {
+export async function invoke(
+  definition: CommandDefinition,
+  call: Invocation,
+): Promise<Outcome & { stdout: string; stderr: string; json?: any }> {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const stdout = new PassThrough();
@@ -66,5 +75,10 @@ export async function invoke(definition: CommandDefinition, call: Invocation): P
   );
   const text = Buffer.concat(out).toString("utf8");
   const isJson = call.json || (call.positionals?.[0]?.trimStart().startsWith("{") ?? false);
-  return { ...outcome, stdout: text, stderr: Buffer.concat(err).toString("utf8"), ...(isJson && text ? { json: JSON.parse(text) } : {}) };
+  return {
+    ...outcome,
+    stdout: text,
+    stderr: Buffer.concat(err).toString("utf8"),
+    ...(isJson && text ? { json: JSON.parse(text) } : {}),
+  };
 }

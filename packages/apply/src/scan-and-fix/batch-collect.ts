@@ -2,9 +2,24 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { defaultPricing, systemClock } from "@gembatch/core";
 import { recordBatchReplies, type BatchReply } from "@gembatch/send";
-import { collectResults, collectStatus, downloadResults, shortState, type SubmissionState, type SubmitDeps } from "@gembatch/submit";
+import {
+  collectResults,
+  collectStatus,
+  downloadResults,
+  shortState,
+  type SubmissionState,
+  type SubmitDeps,
+} from "@gembatch/submit";
 import type { StopReason } from "../state.js";
-import { DEFAULT_POLL_INTERVAL_MS, inputLines, openSubmit, submitInputs, writeInputFiles, BATCH_LIMITS, type BatchDeps } from "./batch-jobs.js";
+import {
+  DEFAULT_POLL_INTERVAL_MS,
+  inputLines,
+  openSubmit,
+  submitInputs,
+  writeInputFiles,
+  BATCH_LIMITS,
+  type BatchDeps,
+} from "./batch-jobs.js";
 import { INPUTS_DIR, RESULTS_DIR, type BatchSection } from "./batch-state.js";
 import type { FixState } from "./fix-state.js";
 import { retryCollector, submitRetries } from "./batch-retry.js";
@@ -29,8 +44,19 @@ export function jobsView(state: SubmissionState | undefined): BatchJobView[] {
       const job = state.submitted_jobs[String(n)];
       const stats = job?.batch_stats ?? {};
       const requests = stats.requestCount ?? state.batch_files[String(n)]!.requests;
-      const shown = job ? shortState(job.state ?? "PENDING") : state.failed_batches[String(n)] ? "FAILED_TO_CREATE" : "NOT_CREATED";
-      return { batch: n, job_name: job?.job_name ?? null, state: shown, requests, succeeded: stats.successfulRequestCount ?? 0, failed: stats.failedRequestCount ?? 0 };
+      const shown = job
+        ? shortState(job.state ?? "PENDING")
+        : state.failed_batches[String(n)]
+          ? "FAILED_TO_CREATE"
+          : "NOT_CREATED";
+      return {
+        batch: n,
+        job_name: job?.job_name ?? null,
+        state: shown,
+        requests,
+        succeeded: stats.successfulRequestCount ?? 0,
+        failed: stats.failedRequestCount ?? 0,
+      };
     });
 }
 
@@ -55,10 +81,17 @@ function keyBatches(inputsDir: string): Map<string, { n: number; key: string }> 
 }
 
 /** Input files with no job: never tried (a crash before the create) or refused earlier (tried again). */
-const unsent = (state: SubmissionState | undefined, files: number) => !state || Object.keys(state.batch_files).length < files || Object.keys(state.batch_files).some((n) => !state.submitted_jobs[n]);
+const unsent = (state: SubmissionState | undefined, files: number) =>
+  !state ||
+  Object.keys(state.batch_files).length < files ||
+  Object.keys(state.batch_files).some((n) => !state.submitted_jobs[n]);
 
 /** Wait (with `wait`) or report pending; `ended` when every job has. A Ctrl-C ends the wait, never a job. */
-async function settled(ctx: RuleStepContext, submit: SubmitDeps, state: SubmissionState): Promise<"ended" | "pending" | "interrupted"> {
+async function settled(
+  ctx: RuleStepContext,
+  submit: SubmitDeps,
+  state: SubmissionState,
+): Promise<"ended" | "pending" | "interrupted"> {
   const clock = ctx.deps.clock ?? systemClock;
   const interval = ctx.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   for (;;) {
@@ -88,7 +121,11 @@ async function settled(ctx: RuleStepContext, submit: SubmitDeps, state: Submissi
  * own step (its retry and escalation go synchronously). Keys whose job ended without results are kept
  * as missing for `--resubmit-missing`.
  */
-export async function resumeBatchRun(ctx: RuleStepContext, state: FixState, deps: BatchDeps): Promise<{ stop?: StopReason; jobs: BatchJobView[]; retried?: boolean }> {
+export async function resumeBatchRun(
+  ctx: RuleStepContext,
+  state: FixState,
+  deps: BatchDeps,
+): Promise<{ stop?: StopReason; jobs: BatchJobView[]; retried?: boolean }> {
   const batch: BatchSection = state.batch!;
   if (Object.keys(batch.keys).length === 0) return { jobs: [] };
   const workDir = path.join(ctx.fixDir, batch.work_dir);
@@ -97,8 +134,14 @@ export async function resumeBatchRun(ctx: RuleStepContext, state: FixState, deps
   try {
     if (ctx.options.resubmitMissing && batch.missing.length > 0) {
       const round = batch.resubmits + 1;
-      const again = inputLines(inputsDir, new Set(batch.missing)).map((row) => ({ ...row, key: resubmitKey(row.key, round) }));
-      writeInputFiles(inputsDir, again, { maxBytes: ctx.options.batchMaxBytes ?? BATCH_LIMITS.maxBytes, maxRequests: ctx.options.batchMaxRequests ?? BATCH_LIMITS.maxRequests });
+      const again = inputLines(inputsDir, new Set(batch.missing)).map((row) => ({
+        ...row,
+        key: resubmitKey(row.key, round),
+      }));
+      writeInputFiles(inputsDir, again, {
+        maxBytes: ctx.options.batchMaxBytes ?? BATCH_LIMITS.maxBytes,
+        maxRequests: ctx.options.batchMaxRequests ?? BATCH_LIMITS.maxRequests,
+      });
       ctx.deps.info?.(`batch: ${batch.missing.length} request(s) with no result resubmitted`);
       batch.missing = [];
       batch.resubmits += 1;
@@ -113,9 +156,27 @@ export async function resumeBatchRun(ctx: RuleStepContext, state: FixState, deps
     const resultsDir = path.join(workDir, RESULTS_DIR);
     await downloadResults(submit, subState, resultsDir);
     const outFile = path.join(workDir, "collected.jsonl");
-    await collectResults({ state: subState, inputDir: inputsDir, resultsDir, outFile, resubmitFile: path.join(workDir, "resubmit.jsonl"), pricing: ctx.deps.pricing ?? defaultPricing });
-    const rows = new Map<string, { text: string | null; finish_reason: string | null; usage: BatchReply["usage"]; model_version: string | null; error: { code?: number; message?: string } | null; batch: number }>();
-    for (const line of readFileSync(outFile, "utf8").split("\n")) if (line.trim() !== "") rows.set((JSON.parse(line) as { key: string }).key, JSON.parse(line));
+    await collectResults({
+      state: subState,
+      inputDir: inputsDir,
+      resultsDir,
+      outFile,
+      resubmitFile: path.join(workDir, "resubmit.jsonl"),
+      pricing: ctx.deps.pricing ?? defaultPricing,
+    });
+    const rows = new Map<
+      string,
+      {
+        text: string | null;
+        finish_reason: string | null;
+        usage: BatchReply["usage"];
+        model_version: string | null;
+        error: { code?: number; message?: string } | null;
+        batch: number;
+      }
+    >();
+    for (const line of readFileSync(outFile, "utf8").split("\n"))
+      if (line.trim() !== "") rows.set((JSON.parse(line) as { key: string }).key, JSON.parse(line));
     const batchOf = keyBatches(inputsDir);
     const collected = new Set(batch.collected);
     const missing: string[] = [];
@@ -127,8 +188,24 @@ export async function resumeBatchRun(ctx: RuleStepContext, state: FixState, deps
       const job = subState.submitted_jobs[String(last.n)];
       const row = rows.get(last.key);
       let reply: BatchReply;
-      if (row) reply = { text: row.text, finish_reason: row.finish_reason, usage: row.usage, model_version: row.model_version, error: row.error ? `batch row failed: ${row.error.code ?? ""} ${row.error.message ?? ""}`.trim() : null, job: job!.job_name };
-      else if (job && /SUCCEEDED$/.test(job.state ?? "")) reply = { text: null, finish_reason: null, usage: null, model_version: null, error: `batch job ${job.job_name} returned no result for key ${key}`, job: job.job_name };
+      if (row)
+        reply = {
+          text: row.text,
+          finish_reason: row.finish_reason,
+          usage: row.usage,
+          model_version: row.model_version,
+          error: row.error ? `batch row failed: ${row.error.code ?? ""} ${row.error.message ?? ""}`.trim() : null,
+          job: job!.job_name,
+        };
+      else if (job && /SUCCEEDED$/.test(job.state ?? ""))
+        reply = {
+          text: null,
+          finish_reason: null,
+          usage: null,
+          model_version: null,
+          error: `batch job ${job.job_name} returned no result for key ${key}`,
+          job: job.job_name,
+        };
       else {
         missing.push(key);
         continue;
@@ -155,18 +232,39 @@ export async function resumeBatchRun(ctx: RuleStepContext, state: FixState, deps
       if (replies) {
         const runDir = path.join(ctx.fixDir, "runs", entry.issue);
         const written = await recordBatchReplies(runDir, replies, recordOptions);
-        ctx.costs.add(`batch:${entry.run_dir}`, written.reduce((sum, r) => sum + (r.cost ?? 0), 0));
-        for (const [key, where] of Object.entries(batch.keys)) if (where.rule === entry.rule && !where.retry_dir && replies.has(where.file)) batch.collected.push(key);
+        ctx.costs.add(
+          `batch:${entry.run_dir}`,
+          written.reduce((sum, r) => sum + (r.cost ?? 0), 0),
+        );
+        for (const [key, where] of Object.entries(batch.keys))
+          if (where.rule === entry.rule && !where.retry_dir && replies.has(where.file)) batch.collected.push(key);
       }
       // A retry's reply goes into its own send run, where the retry step finds it as a sync reply.
       for (const retry of retryReplies.filter((r) => r.rule === entry.rule)) {
-        const written = await recordBatchReplies(path.resolve(ctx.options.projectRoot, retry.dir), new Map([[retry.file, retry.reply]]), recordOptions);
-        ctx.costs.add(`batch:${retry.dir}`, written.reduce((sum, r) => sum + (r.cost ?? 0), 0));
+        const written = await recordBatchReplies(
+          path.resolve(ctx.options.projectRoot, retry.dir),
+          new Map([[retry.file, retry.reply]]),
+          recordOptions,
+        );
+        ctx.costs.add(
+          `batch:${retry.dir}`,
+          written.reduce((sum, r) => sum + (r.cost ?? 0), 0),
+        );
         batch.collected.push(retry.key);
       }
       // This pass's replies, and any an interrupted pass recorded but did not finish applying.
       const done = new Set(batch.collected);
-      const ready = new Set(Object.entries(batch.keys).filter(([key, where]) => where.rule === entry.rule && done.has(key) && entry.files.includes(where.file) && entry.outcomes[where.file] === undefined).map(([, where]) => where.file));
+      const ready = new Set(
+        Object.entries(batch.keys)
+          .filter(
+            ([key, where]) =>
+              where.rule === entry.rule &&
+              done.has(key) &&
+              entry.files.includes(where.file) &&
+              entry.outcomes[where.file] === undefined,
+          )
+          .map(([, where]) => where.file),
+      );
       if (ready.size === 0) continue;
       entry.phase = "sent";
       await ctx.save();

@@ -1,7 +1,16 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { CliError, createEventLog, systemClock, type ErrorCode } from "@gembatch/core";
-import { coalesceSaves, openStateStore, prepareState, runSubmission, LOG_FILE, type BatchApi, type SubmitDeps, type SubmitRunResult } from "@gembatch/submit";
+import {
+  coalesceSaves,
+  openStateStore,
+  prepareState,
+  runSubmission,
+  LOG_FILE,
+  type BatchApi,
+  type SubmitDeps,
+  type SubmitRunResult,
+} from "@gembatch/submit";
 import { INPUTS_DIR, type BatchSection } from "./batch-state.js";
 import type { RuleStepContext } from "./rule-step.js";
 
@@ -23,7 +32,11 @@ export interface BatchRow {
  * Write the rows as numbered JSONL input files after those already there, each under the byte and
  * request limits, so a resubmission only ever appends batches and never renumbers a submitted one.
  */
-export function writeInputFiles(inputsDir: string, rows: BatchRow[], limits: { maxBytes: number; maxRequests: number }): string[] {
+export function writeInputFiles(
+  inputsDir: string,
+  rows: BatchRow[],
+  limits: { maxBytes: number; maxRequests: number },
+): string[] {
   mkdirSync(inputsDir, { recursive: true });
   let next = readdirSync(inputsDir).filter((f) => f.endsWith(".jsonl")).length + 1;
   const written: string[] = [];
@@ -31,7 +44,12 @@ export function writeInputFiles(inputsDir: string, rows: BatchRow[], limits: { m
   for (const row of rows) {
     const line = `${JSON.stringify(row)}\n`;
     const bytes = Buffer.byteLength(line);
-    if (bytes > limits.maxBytes) throw new CliError("BAD_INPUT", `batch: the request for key ${row.key} is ${bytes} bytes, above the ${limits.maxBytes}-byte input file limit`, { hint: "send it without --via batch" });
+    if (bytes > limits.maxBytes)
+      throw new CliError(
+        "BAD_INPUT",
+        `batch: the request for key ${row.key} is ${bytes} bytes, above the ${limits.maxBytes}-byte input file limit`,
+        { hint: "send it without --via batch" },
+      );
     if (!current || current.bytes + bytes > limits.maxBytes || current.count >= limits.maxRequests) {
       current = { file: path.join(inputsDir, `batch_${String(next++).padStart(4, "0")}.jsonl`), bytes: 0, count: 0 };
       written.push(current.file);
@@ -46,7 +64,9 @@ export function writeInputFiles(inputsDir: string, rows: BatchRow[], limits: { m
 /** The JSONL lines of these keys, as they were first written (for a resubmission of what never came back). */
 export function inputLines(inputsDir: string, keys: ReadonlySet<string>): BatchRow[] {
   const rows = new Map<string, BatchRow>();
-  for (const name of readdirSync(inputsDir).filter((f) => f.endsWith(".jsonl")).sort()) {
+  for (const name of readdirSync(inputsDir)
+    .filter((f) => f.endsWith(".jsonl"))
+    .sort()) {
     for (const line of readFileSync(path.join(inputsDir, name), "utf8").split("\n")) {
       if (line.trim() === "") continue;
       const row = JSON.parse(line) as BatchRow;
@@ -57,7 +77,11 @@ export function inputLines(inputsDir: string, keys: ReadonlySet<string>): BatchR
 }
 
 /** Submit's own machinery on the run's work dir: its locked state store, its event log, its retry policy. */
-export async function openSubmit(ctx: RuleStepContext, deps: BatchDeps, workDir: string): Promise<{ submit: SubmitDeps; close(): Promise<void> }> {
+export async function openSubmit(
+  ctx: RuleStepContext,
+  deps: BatchDeps,
+  workDir: string,
+): Promise<{ submit: SubmitDeps; close(): Promise<void> }> {
   if (!deps.batchApi) throw new CliError("INTERNAL", "scan-and-fix --via batch: no Batch API was given");
   mkdirSync(workDir, { recursive: true });
   const store = coalesceSaves(openStateStore(workDir, "gembatch scan-and-fix"));
@@ -88,7 +112,12 @@ export async function openSubmit(ctx: RuleStepContext, deps: BatchDeps, workDir:
  * Submit every input file that has no job yet (a job already created is skipped, an intent left by a
  * crash is adopted by its display name): the same run submit's command makes, so never twice.
  */
-export async function submitInputs(ctx: RuleStepContext, submit: SubmitDeps, batch: BatchSection, workDir: string): Promise<SubmitRunResult> {
+export async function submitInputs(
+  ctx: RuleStepContext,
+  submit: SubmitDeps,
+  batch: BatchSection,
+  workDir: string,
+): Promise<SubmitRunResult> {
   const inputsDir = path.join(workDir, INPUTS_DIR);
   const options = {
     dir: inputsDir,
@@ -103,9 +132,17 @@ export async function submitInputs(ctx: RuleStepContext, submit: SubmitDeps, bat
     maxConcurrentJobs: 100,
     pollIntervalMs: ctx.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
   };
-  if (!existsSync(inputsDir)) throw new CliError("BAD_INPUT", `resume: ${inputsDir} is missing from the run directory`, { hint: "copy the whole run directory, batch/ included" });
+  if (!existsSync(inputsDir))
+    throw new CliError("BAD_INPUT", `resume: ${inputsDir} is missing from the run directory`, {
+      hint: "copy the whole run directory, batch/ included",
+    });
   const { state } = await prepareState(submit, options);
   const result = await runSubmission(submit, options, state);
-  if (result.fatal) throw new CliError(result.fatal.code as ErrorCode, result.fatal.message, result.fatal.hint ? { hint: result.fatal.hint } : {});
+  if (result.fatal)
+    throw new CliError(
+      result.fatal.code as ErrorCode,
+      result.fatal.message,
+      result.fatal.hint ? { hint: result.fatal.hint } : {},
+    );
   return result;
 }

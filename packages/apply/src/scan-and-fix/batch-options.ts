@@ -16,9 +16,20 @@ export interface BatchInput {
 
 /** The batch flags as library options; the ones that only make sense together are checked here. */
 export function batchOptions(input: BatchInput): Partial<ScanAndFixOptions> {
-  if (input.resubmit_missing && !input.resume) throw new CliError("BAD_INPUT", "resubmit_missing: only with resume (it resends what a batch run's jobs did not bring back)", { hint: "add --resume --output-dir <the batch run>" });
-  if (input.via === "batch" && input.resume) throw new CliError("BAD_INPUT", "via: a resume continues the run the way it started", { hint: "leave out --via batch with --resume" });
-  if (input.retry_via && input.via !== "batch" && !input.resume) throw new CliError("BAD_INPUT", "retry_via: only for a batch run (its retries; a sync run's go sync)", { hint: "add --via batch, or --resume on a batch run" });
+  if (input.resubmit_missing && !input.resume)
+    throw new CliError(
+      "BAD_INPUT",
+      "resubmit_missing: only with resume (it resends what a batch run's jobs did not bring back)",
+      { hint: "add --resume --output-dir <the batch run>" },
+    );
+  if (input.via === "batch" && input.resume)
+    throw new CliError("BAD_INPUT", "via: a resume continues the run the way it started", {
+      hint: "leave out --via batch with --resume",
+    });
+  if (input.retry_via && input.via !== "batch" && !input.resume)
+    throw new CliError("BAD_INPUT", "retry_via: only for a batch run (its retries; a sync run's go sync)", {
+      hint: "add --via batch, or --resume on a batch run",
+    });
   return {
     ...(input.via ? { via: input.via } : {}),
     ...(input.retry_via ? { retryVia: input.retry_via } : {}),
@@ -34,5 +45,10 @@ export function batchOptions(input: BatchInput): Partial<ScanAndFixOptions> {
 export async function batchDeps(input: BatchInput, ctx: CommandContext): Promise<BatchDeps> {
   if (input.dry_run || (input.via !== "batch" && !input.resume)) return {};
   const { createBatchApi } = await import("@gembatch/submit");
-  return { batchApi: createBatchApi(() => createGeminiClient(clientOptionsFrom(ctx.config)), { baseUrl: ctx.config.baseUrl, apiKey: () => ctx.config.apiKey ?? "" }) };
+  return {
+    batchApi: createBatchApi(() => createGeminiClient(clientOptionsFrom(ctx.config)), {
+      baseUrl: ctx.config.baseUrl,
+      apiKey: () => ctx.config.apiKey ?? "",
+    }),
+  };
 }

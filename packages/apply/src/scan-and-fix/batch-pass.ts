@@ -19,7 +19,11 @@ async function submittedJobs(workDir: string): Promise<BatchJobView[]> {
  * One pass of a batch run: the first submits and returns pending at once (or, with `wait`, goes on
  * to wait and apply); every later one (`--resume`) checks the jobs and applies what came back.
  */
-export async function runBatchPass(ctx: RuleStepContext, state: FixState, deps: BatchDeps): Promise<{ stop?: StopReason; batch?: NonNullable<ScanAndFixResult["batch"]> }> {
+export async function runBatchPass(
+  ctx: RuleStepContext,
+  state: FixState,
+  deps: BatchDeps,
+): Promise<{ stop?: StopReason; batch?: NonNullable<ScanAndFixResult["batch"]> }> {
   let outcome: { stop?: StopReason; jobs: BatchJobView[]; retried?: boolean };
   if (!state.batch) {
     const submitted = await submitBatchRun(ctx, state, deps);

@@ -2,7 +2,14 @@ import path from "node:path";
 import { defaultPricing, escapeForTerminal, roundUsd } from "@gembatch/core";
 import { estimateRequestCost, prepareBatchRequests } from "@gembatch/send";
 import { shownPath } from "../paths.js";
-import { BATCH_LIMITS, openSubmit, submitInputs, writeInputFiles, type BatchDeps, type BatchRow } from "./batch-jobs.js";
+import {
+  BATCH_LIMITS,
+  openSubmit,
+  submitInputs,
+  writeInputFiles,
+  type BatchDeps,
+  type BatchRow,
+} from "./batch-jobs.js";
 import { BATCH_WORK_DIR, INPUTS_DIR, type BatchSection } from "./batch-state.js";
 import type { FixState } from "./fix-state.js";
 import { currentFindings, writeRuleReport, type RuleStepContext } from "./rule-step.js";
@@ -12,7 +19,11 @@ import { currentFindings, writeRuleReport, type RuleStepContext } from "./rule-s
  * batch row keyed by rule and file, the rows in JSONL input files split at the API's limits, and the
  * files submitted through submit's machinery. The run directory then holds all a later resume needs.
  */
-export async function submitBatchRun(ctx: RuleStepContext, state: FixState, deps: BatchDeps): Promise<{ stop?: "budget" }> {
+export async function submitBatchRun(
+  ctx: RuleStepContext,
+  state: FixState,
+  deps: BatchDeps,
+): Promise<{ stop?: "budget" }> {
   const root = ctx.options.projectRoot;
   const workDir = path.join(ctx.fixDir, BATCH_WORK_DIR);
   const batch: BatchSection = state.batch ?? {
@@ -34,7 +45,11 @@ export async function submitBatchRun(ctx: RuleStepContext, state: FixState, deps
       for (const file of entry.files.filter((f) => claimed.has(f))) {
         // Its request would be built from the file before the earlier rule's fix, and apply would refuse it then.
         batch.deferred[file] = entry.rule;
-        ctx.warn(escapeForTerminal(`${file}: flagged by ${claimed.get(file)} and ${entry.rule}; batched for ${claimed.get(file)} only (run scan-and-fix again for ${entry.rule})`));
+        ctx.warn(
+          escapeForTerminal(
+            `${file}: flagged by ${claimed.get(file)} and ${entry.rule}; batched for ${claimed.get(file)} only (run scan-and-fix again for ${entry.rule})`,
+          ),
+        );
       }
       entry.files = entry.files.filter((f) => !claimed.has(f));
       const findings = currentFindings(ctx, entry);
@@ -70,7 +85,17 @@ export async function submitBatchRun(ctx: RuleStepContext, state: FixState, deps
       }
       const at = ctx.deps.clock?.now() ?? Date.now();
       for (const request of prepared.requests) {
-        worstCase += estimateRequestCost({ model: ctx.options.settings.model, promptTokens: request.estimated_prompt_tokens, maxTokens: prepared.maxTokens, batch: true, at }, ctx.deps.pricing ?? defaultPricing) ?? 0;
+        worstCase +=
+          estimateRequestCost(
+            {
+              model: ctx.options.settings.model,
+              promptTokens: request.estimated_prompt_tokens,
+              maxTokens: prepared.maxTokens,
+              batch: true,
+              at,
+            },
+            ctx.deps.pricing ?? defaultPricing,
+          ) ?? 0;
         const key = `${entry.issue}:${request.n}`;
         batch.keys[key] = { rule: entry.rule, file: request.file };
         claimed.set(request.file, entry.rule);
@@ -80,10 +105,15 @@ export async function submitBatchRun(ctx: RuleStepContext, state: FixState, deps
     const remaining = ctx.costs.remaining();
     if (remaining !== undefined && worstCase > remaining) {
       // A job is paid for whole once created, so the cap is checked on all of it before anything leaves.
-      ctx.warn(`the batch's worst case ($${roundUsd(worstCase)}: every reply at max_tokens, batch rates) is above what max_cost leaves ($${remaining}); nothing submitted (raise --max-cost or lower --max-files, then --resume)`);
+      ctx.warn(
+        `the batch's worst case ($${roundUsd(worstCase)}: every reply at max_tokens, batch rates) is above what max_cost leaves ($${remaining}); nothing submitted (raise --max-cost or lower --max-files, then --resume)`,
+      );
       return { stop: "budget" };
     }
-    writeInputFiles(path.join(workDir, INPUTS_DIR), rows, { maxBytes: ctx.options.batchMaxBytes ?? BATCH_LIMITS.maxBytes, maxRequests: ctx.options.batchMaxRequests ?? BATCH_LIMITS.maxRequests });
+    writeInputFiles(path.join(workDir, INPUTS_DIR), rows, {
+      maxBytes: ctx.options.batchMaxBytes ?? BATCH_LIMITS.maxBytes,
+      maxRequests: ctx.options.batchMaxRequests ?? BATCH_LIMITS.maxRequests,
+    });
     state.batch = batch;
     // On disk before anything is uploaded: a crash from here on is resumed from the run directory.
     await ctx.save();
@@ -92,7 +122,10 @@ export async function submitBatchRun(ctx: RuleStepContext, state: FixState, deps
   const { submit, close } = await openSubmit(ctx, deps, workDir);
   try {
     const result = await submitInputs(ctx, submit, batch, workDir);
-    for (const outcome of result.outcomes.filter((o) => o.outcome === "failed")) ctx.warn(`batch ${outcome.batch} (${outcome.file}) was not created: ${outcome.error ?? "unknown error"}; a --resume tries it again`);
+    for (const outcome of result.outcomes.filter((o) => o.outcome === "failed"))
+      ctx.warn(
+        `batch ${outcome.batch} (${outcome.file}) was not created: ${outcome.error ?? "unknown error"}; a --resume tries it again`,
+      );
   } finally {
     await close();
   }

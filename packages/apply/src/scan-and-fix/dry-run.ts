@@ -15,7 +15,13 @@ export interface DryRunOutcome {
   /** Replies the size of the files, before thinking. */
   expectedCost: number | null;
   requests: string[];
-  byRule: Array<{ rule: string; files: number; requests: number; estimated_cost: number | null; estimated_cost_expected: number | null }>;
+  byRule: Array<{
+    rule: string;
+    files: number;
+    requests: number;
+    estimated_cost: number | null;
+    estimated_cost_expected: number | null;
+  }>;
   /** The same requests priced by route: sync, batch, sync with explicit caching. */
   byRoute: RouteCosts;
 }
@@ -45,15 +51,48 @@ export async function dryRunPlan(ctx: RuleStepContext, plan: Plan, entries: Rule
         projectRoot: root,
         tmpDir: ctx.options.tmpDir,
       },
-      { ...(ctx.deps.pricing ? { pricing: ctx.deps.pricing } : {}), ...(ctx.deps.clock ? { clock: ctx.deps.clock } : {}), warn: ctx.warn },
+      {
+        ...(ctx.deps.pricing ? { pricing: ctx.deps.pricing } : {}),
+        ...(ctx.deps.clock ? { clock: ctx.deps.clock } : {}),
+        warn: ctx.warn,
+      },
     );
     const sent = (result.planned ?? []).map((p) => p.request_file);
     requests.push(...sent);
-    byRule.push({ rule: entry.rule, files: entry.files.length, requests: sent.length, estimated_cost: result.estimated_cost ?? null, estimated_cost_expected: result.estimated_cost_expected ?? null });
+    byRule.push({
+      rule: entry.rule,
+      files: entry.files.length,
+      requests: sent.length,
+      estimated_cost: result.estimated_cost ?? null,
+      estimated_cost_expected: result.estimated_cost_expected ?? null,
+    });
     const report = readFileSync(path.resolve(root, entry.report_file!), "utf8");
-    byRoute = sumRoutes(byRoute, routeCosts({ model: ctx.options.settings.model, report, planned: result.planned ?? [], maxTokens: result.max_tokens ?? 0, at: ctx.deps.clock?.now() ?? Date.now(), pricing: ctx.deps.pricing ?? defaultPricing }));
-    estimated = estimated === null || result.estimated_cost === null || result.estimated_cost === undefined ? null : estimated + result.estimated_cost;
-    expected = expected === null || result.estimated_cost_expected === null || result.estimated_cost_expected === undefined ? null : expected + result.estimated_cost_expected;
+    byRoute = sumRoutes(
+      byRoute,
+      routeCosts({
+        model: ctx.options.settings.model,
+        report,
+        planned: result.planned ?? [],
+        maxTokens: result.max_tokens ?? 0,
+        at: ctx.deps.clock?.now() ?? Date.now(),
+        pricing: ctx.deps.pricing ?? defaultPricing,
+      }),
+    );
+    estimated =
+      estimated === null || result.estimated_cost === null || result.estimated_cost === undefined
+        ? null
+        : estimated + result.estimated_cost;
+    expected =
+      expected === null || result.estimated_cost_expected === null || result.estimated_cost_expected === undefined
+        ? null
+        : expected + result.estimated_cost_expected;
   }
-  return { entries, estimatedCost: estimated === null ? null : roundUsd(estimated), expectedCost: expected === null ? null : roundUsd(expected), requests, byRule, byRoute };
+  return {
+    entries,
+    estimatedCost: estimated === null ? null : roundUsd(estimated),
+    expectedCost: expected === null ? null : roundUsd(expected),
+    requests,
+    byRule,
+    byRoute,
+  };
 }

@@ -19,11 +19,23 @@ export interface Plan {
 
 function scanPaths(options: ScanAndFixOptions, configPaths: string[] | undefined): string[] {
   const root = options.projectRoot;
-  const given = options.paths?.map((value, i) => ({ value, field: `paths[${i}]`, absolute: path.resolve(options.cwd, value) }));
-  const fromConfig = configPaths?.map((value, i) => ({ value, field: `scan.paths[${i}]`, absolute: path.resolve(root, value) }));
-  const entries = given ?? fromConfig ?? [{ value: ".", field: "paths", absolute: isInside(root, options.cwd) ? options.cwd : root }];
+  const given = options.paths?.map((value, i) => ({
+    value,
+    field: `paths[${i}]`,
+    absolute: path.resolve(options.cwd, value),
+  }));
+  const fromConfig = configPaths?.map((value, i) => ({
+    value,
+    field: `scan.paths[${i}]`,
+    absolute: path.resolve(root, value),
+  }));
+  const entries = given ??
+    fromConfig ?? [{ value: ".", field: "paths", absolute: isInside(root, options.cwd) ? options.cwd : root }];
   return entries.map(({ value, field, absolute }) => {
-    if (!isInside(root, absolute)) throw new CliError("PATH_OUTSIDE_PROJECT", `${field}: outside the project root: ${value}`, { hint: `the project root is ${root}` });
+    if (!isInside(root, absolute))
+      throw new CliError("PATH_OUTSIDE_PROJECT", `${field}: outside the project root: ${value}`, {
+        hint: `the project root is ${root}`,
+      });
     return toPosix(path.relative(root, absolute)) || ".";
   });
 }
@@ -32,7 +44,9 @@ function scanPaths(options: ScanAndFixOptions, configPaths: string[] | undefined
 export async function makePlan(options: ScanAndFixOptions, signal?: AbortSignal): Promise<Plan> {
   const root = options.projectRoot;
   const config = parseScanConfig(options.scanConfig, options.configLabel);
-  const loaded = loadRules({ root, config, ...(options.rules ? { only: options.rules } : {}) }).map((entry) => entry.rule);
+  const loaded = loadRules({ root, config, ...(options.rules ? { only: options.rules } : {}) }).map(
+    (entry) => entry.rule,
+  );
   // With no rules named, a run sends only what a model can fix, at severity warning or above.
   const defaults = options.rules === undefined && !options.allRules;
   const rules = defaults ? loaded.filter(isAutoFixable) : loaded;
@@ -45,7 +59,11 @@ export async function makePlan(options: ScanAndFixOptions, signal?: AbortSignal)
     gitignore: config.gitignore ?? true,
     ...(config.hidden === undefined ? {} : { hidden: config.hidden }),
     ...(config.include ? { include: config.include } : {}),
-    exclude: [...(config.exclude ?? []), ...(options.exclude ?? []), ...(isInside(root, options.tmpDir) && tmpRel ? [`${tmpRel}/**`] : [])],
+    exclude: [
+      ...(config.exclude ?? []),
+      ...(options.exclude ?? []),
+      ...(isInside(root, options.tmpDir) && tmpRel ? [`${tmpRel}/**`] : []),
+    ],
     defaultExcludes: config.default_excludes ?? true,
     ...(config.max_file_bytes ? { maxFileBytes: config.max_file_bytes } : {}),
     ...(minSeverity ? { minSeverity } : {}),
@@ -61,5 +79,12 @@ export async function makePlan(options: ScanAndFixOptions, signal?: AbortSignal)
       return { rule, findings, files: [...new Set(findings.map((f) => f.file))] };
     })
     .filter((entry) => entry.files.length > 0);
-  return { rules: run.rules, findings: run.findings, filesFound, files, byRule, rulesLeftOut: loaded.filter((rule) => !rules.includes(rule)).map((rule) => rule.id) };
+  return {
+    rules: run.rules,
+    findings: run.findings,
+    filesFound,
+    files,
+    byRule,
+    rulesLeftOut: loaded.filter((rule) => !rules.includes(rule)).map((rule) => rule.id),
+  };
 }

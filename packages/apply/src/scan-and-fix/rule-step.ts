@@ -25,7 +25,13 @@ export interface RuleStepContext {
 }
 
 /** A file that cannot be sent is taken out of the rule on its own, with its reason, and not fixed. */
-function setAside(ctx: RuleStepContext, entry: RuleEntry, file: string, reason: string, options: { warned?: boolean } = {}): void {
+function setAside(
+  ctx: RuleStepContext,
+  entry: RuleEntry,
+  file: string,
+  reason: string,
+  options: { warned?: boolean } = {},
+): void {
   entry.set_aside[file] = reason;
   entry.outcomes[file] = "failed";
   entry.attempts[file] = 0;
@@ -48,7 +54,9 @@ export function currentFindings(ctx: RuleStepContext, entry: RuleEntry): Finding
       continue;
     }
     const text = "text" in read ? read.text : "";
-    findings.push(...scanText(file, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, [rule], { contextLines: 2 }).findings);
+    findings.push(
+      ...scanText(file, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, [rule], { contextLines: 2 }).findings,
+    );
   }
   return findings;
 }
@@ -58,10 +66,26 @@ export async function writeRuleReport(ctx: RuleStepContext, entry: RuleEntry, fi
   const { options } = ctx;
   const root = options.projectRoot;
   const rule = ctx.rules.get(entry.rule)!;
-  const tokenLimit = tokenLimitFor({ model: options.settings.model, ...(ctx.deps.pricing ? { pricing: ctx.deps.pricing } : {}), ...(options.maxContextTokens ? { maxContextTokens: options.maxContextTokens } : {}), warn: ctx.warn });
-  const [summary] = await writeReportsForFindings({ root, issuesDir: path.join(ctx.fixDir, "issues"), findings, rules: [rule], project: path.basename(root), tokenLimit, includeImports: options.includeImports ?? false, cwd: root, warn: ctx.warn });
+  const tokenLimit = tokenLimitFor({
+    model: options.settings.model,
+    ...(ctx.deps.pricing ? { pricing: ctx.deps.pricing } : {}),
+    ...(options.maxContextTokens ? { maxContextTokens: options.maxContextTokens } : {}),
+    warn: ctx.warn,
+  });
+  const [summary] = await writeReportsForFindings({
+    root,
+    issuesDir: path.join(ctx.fixDir, "issues"),
+    findings,
+    rules: [rule],
+    project: path.basename(root),
+    tokenLimit,
+    includeImports: options.includeImports ?? false,
+    cwd: root,
+    warn: ctx.warn,
+  });
   // A file that became unsendable since it was read is left out of the report; it is set aside here too.
-  for (const { file, reason } of summary?.set_aside ?? []) if (entry.files.includes(file)) setAside(ctx, entry, file, reason, { warned: true });
+  for (const { file, reason } of summary?.set_aside ?? [])
+    if (entry.files.includes(file)) setAside(ctx, entry, file, reason, { warned: true });
   if (entry.files.length === 0) {
     entry.phase = "applied";
     return false;
@@ -80,7 +104,11 @@ export async function writeRuleReport(ctx: RuleStepContext, entry: RuleEntry, fi
  * One rule, resumably: its report (from the findings as they are now), the send, the extraction, and
  * apply with the two-attempt rule. Returns a stop reason when the whole run must end.
  */
-export async function runRuleStep(ctx: RuleStepContext, entry: RuleEntry, step: { only?: ReadonlySet<string> } = {}): Promise<{ stop?: StopReason }> {
+export async function runRuleStep(
+  ctx: RuleStepContext,
+  entry: RuleEntry,
+  step: { only?: ReadonlySet<string> } = {},
+): Promise<{ stop?: StopReason }> {
   const { options } = ctx;
   const root = options.projectRoot;
   const signal = ctx.deps.signal;
@@ -121,7 +149,10 @@ export async function runRuleStep(ctx: RuleStepContext, entry: RuleEntry, step: 
     // At the budget cap, the replies already paid for are still applied; the rest waits for a resume.
     budgetStop = sent.stopped === "budget";
     // The summary covers the whole run directory; only this pass's files are applied now.
-    if (budgetStop) files = sent.results.filter((r) => files.includes(r.file_to_fix) && r.response_file !== null).map((r) => r.file_to_fix);
+    if (budgetStop)
+      files = sent.results
+        .filter((r) => files.includes(r.file_to_fix) && r.response_file !== null)
+        .map((r) => r.file_to_fix);
     else entry.phase = "sent";
     await ctx.save();
     if (budgetStop && files.length === 0) return { stop: "budget" };
@@ -130,7 +161,10 @@ export async function runRuleStep(ctx: RuleStepContext, entry: RuleEntry, step: 
   const extractedDir = path.join(runDir, "extracted");
   let context: Parameters<typeof viewFromContext>[0] = { files: [], refused: [] };
   try {
-    context = await runExtract({ markdownFile: runDir, cwd: root, projectRoot: root, tmpDir: options.tmpDir, outputDir: extractedDir, files }, { ...(signal ? { signal } : {}) });
+    context = await runExtract(
+      { markdownFile: runDir, cwd: root, projectRoot: root, tmpDir: options.tmpDir, outputDir: extractedDir, files },
+      { ...(signal ? { signal } : {}) },
+    );
   } catch (error) {
     if (signal?.aborted) return { stop: "interrupted" };
     ctx.warn(`${entry.run_dir}: nothing to extract (${toCliError(error).message})`);

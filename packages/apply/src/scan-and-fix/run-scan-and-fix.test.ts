@@ -1,7 +1,16 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { answer, answerRetry, contextLosingFix, exampleProject, goodFix, LOGGER_BIND_FILES, read, replyWith } from "../test-helpers/example.js";
+import {
+  answer,
+  answerRetry,
+  contextLosingFix,
+  exampleProject,
+  goodFix,
+  LOGGER_BIND_FILES,
+  read,
+  replyWith,
+} from "../test-helpers/example.js";
 import { emulatorDeps, fixOptions, useEmulator } from "../test-helpers/harness.js";
 import { runScanAndFix } from "./run-scan-and-fix.js";
 
@@ -12,7 +21,14 @@ describe("runScanAndFix against the emulator", () => {
     const deps = emulatorDeps(emu);
     const result = await runScanAndFix(fixOptions(root), deps);
     expect(deps.warnings).toEqual([]);
-    expect(result).toMatchObject({ success: true, findings: 3, files_found: 3, files_attempted: 3, files_fixed: 3, files_failed: 0 });
+    expect(result).toMatchObject({
+      success: true,
+      findings: 3,
+      files_found: 3,
+      files_attempted: 3,
+      files_fixed: 3,
+      files_failed: 0,
+    });
     for (const f of LOGGER_BIND_FILES) expect(read(root, f)).not.toContain("logger.bind");
     expect(emu.record.counts.generateContent).toBe(3);
     expect(readFileSync(path.join(root, result.summary_markdown_file), "utf8")).toContain("✅ fixed");
@@ -21,7 +37,9 @@ describe("runScanAndFix against the emulator", () => {
   it("retries with the error when the first fix breaks a test", async () => {
     const root = exampleProject();
     const file = "orders/service.py";
-    const emu = await useEmulator({ script: [answerRetry(file, goodFix(root, file)), answer(file, contextLosingFix(root, file))] });
+    const emu = await useEmulator({
+      script: [answerRetry(file, goodFix(root, file)), answer(file, contextLosingFix(root, file))],
+    });
     const result = await runScanAndFix(fixOptions(root, { paths: [file] }), emulatorDeps(emu));
     expect(result).toMatchObject({ success: true, files_fixed: 1 });
     expect(result.files[0]).toMatchObject({ path: file, status: "fixed", attempts: 2 });
@@ -39,9 +57,20 @@ describe("runScanAndFix against the emulator", () => {
         { match: { text: "Rule `logger-bind`" }, reply: { text: replyWith(file, afterLogger) } },
       ],
     });
-    const result = await runScanAndFix(fixOptions(root, { paths: [file], rules: ["logger-bind", "debug-print"] }), emulatorDeps(emu));
+    const result = await runScanAndFix(
+      fixOptions(root, { paths: [file], rules: ["logger-bind", "debug-print"] }),
+      emulatorDeps(emu),
+    );
     expect(result).toMatchObject({ success: true, findings: 2, files_attempted: 1, files_fixed: 1 });
-    expect(result.files).toEqual([{ path: file, rules: ["logger-bind", "debug-print"], status: "fixed", attempts: 2, patch_files: expect.any(Array) }]);
+    expect(result.files).toEqual([
+      {
+        path: file,
+        rules: ["logger-bind", "debug-print"],
+        status: "fixed",
+        attempts: 2,
+        patch_files: expect.any(Array),
+      },
+    ]);
     expect(result.reports.map((r) => r.rule)).toEqual(["logger-bind", "debug-print"]);
     // The second request carried the file as the first fix left it (no logger.bind any more).
     const second = emu.record.generate[1]!.prompt;
@@ -53,7 +82,10 @@ describe("runScanAndFix against the emulator", () => {
   it("--max-files caps the files worked on (after sharding); a dry run sends nothing", async () => {
     const root = exampleProject();
     const emu = await useEmulator();
-    const result = await runScanAndFix(fixOptions(root, { rules: undefined, maxFiles: 2, dryRun: true }), emulatorDeps(emu));
+    const result = await runScanAndFix(
+      fixOptions(root, { rules: undefined, maxFiles: 2, dryRun: true }),
+      emulatorDeps(emu),
+    );
     expect(result.files_found).toBeGreaterThan(2);
     expect(result).toMatchObject({ dry_run: true, files_attempted: 2, state_file: null });
     expect(result.files.map((f) => f.path)).toEqual(result.files.map((f) => f.path).sort());

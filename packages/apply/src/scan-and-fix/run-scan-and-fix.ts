@@ -24,17 +24,43 @@ const PREFIX = "gembatch_fix_";
 
 /** With `--resume` and no output_dir: the newest run directory whose state is not finished. */
 async function latestUnfinished(tmpDir: string): Promise<string> {
-  const dirs = existsSync(tmpDir) ? readdirSync(tmpDir).filter((name) => name.startsWith(PREFIX)).sort().reverse() : [];
+  const dirs = existsSync(tmpDir)
+    ? readdirSync(tmpDir)
+        .filter((name) => name.startsWith(PREFIX))
+        .sort()
+        .reverse()
+    : [];
   for (const name of dirs) {
-    const store = createStateStore({ file: path.join(tmpDir, name, FIX_STATE_FILE), schema: FixStateSchema, version: FIX_STATE_VERSION });
+    const store = createStateStore({
+      file: path.join(tmpDir, name, FIX_STATE_FILE),
+      schema: FixStateSchema,
+      version: FIX_STATE_VERSION,
+    });
     const state = await store.load().catch(() => undefined);
     if (state && !state.finished) return path.join(tmpDir, name);
   }
-  throw new CliError("BAD_INPUT", "resume: no interrupted scan-and-fix run to resume", { hint: `pass --output-dir with the run directory (${PREFIX}<stamp> under the tmp dir)` });
+  throw new CliError("BAD_INPUT", "resume: no interrupted scan-and-fix run to resume", {
+    hint: `pass --output-dir with the run directory (${PREFIX}<stamp> under the tmp dir)`,
+  });
 }
 
 function entryFor(rule: string, files: string[]): RuleEntry {
-  return { rule, issue: issueNameForRule(rule), files, phase: "pending", report_file: null, run_dir: null, error: null, outcomes: {}, attempts: {}, patches: {}, failure_report: null, escalation_file: null, set_aside: {}, evidence: {} };
+  return {
+    rule,
+    issue: issueNameForRule(rule),
+    files,
+    phase: "pending",
+    report_file: null,
+    run_dir: null,
+    error: null,
+    outcomes: {},
+    attempts: {},
+    patches: {},
+    failure_report: null,
+    escalation_file: null,
+    set_aside: {},
+    evidence: {},
+  };
 }
 
 /**
@@ -42,8 +68,15 @@ function entryFor(rule: string, files: string[]): RuleEntry {
  * retry → failure reports → a summary as JSON and markdown. Rules run one after another so a file two
  * rules flag is sent the second time as the first fix left it. Resumable from the run directory.
  */
-async function runScanAndFixLocked(options: ScanAndFixOptions, deps: ApplyDeps & BatchDeps, recovered: string[] = []): Promise<ScanAndFixResult> {
-  if (options.dryRun && options.resume) throw new CliError("BAD_INPUT", "resume: a dry run has nothing to resume", { hint: "leave out --dry-run or --resume" });
+async function runScanAndFixLocked(
+  options: ScanAndFixOptions,
+  deps: ApplyDeps & BatchDeps,
+  recovered: string[] = [],
+): Promise<ScanAndFixResult> {
+  if (options.dryRun && options.resume)
+    throw new CliError("BAD_INPUT", "resume: a dry run has nothing to resume", {
+      hint: "leave out --dry-run or --resume",
+    });
   // What the project lock's recovery settled goes into this run's summary too (CI reads only that).
   const warnings: string[] = [...recovered];
   const warn = (message: string) => {
@@ -58,12 +91,23 @@ async function runScanAndFixLocked(options: ScanAndFixOptions, deps: ApplyDeps &
       ? await latestUnfinished(options.tmpDir)
       : createUniqueDir(options.tmpDir, `${PREFIX}${localStamp(new Date(clock.now()))}`);
   mkdirSync(fixDir, { recursive: true });
-  const store: StateStore<FixState> = createStateStore({ file: path.join(fixDir, FIX_STATE_FILE), schema: FixStateSchema, version: FIX_STATE_VERSION, command: "gembatch scan-and-fix" });
+  const store: StateStore<FixState> = createStateStore({
+    file: path.join(fixDir, FIX_STATE_FILE),
+    schema: FixStateSchema,
+    version: FIX_STATE_VERSION,
+    command: "gembatch scan-and-fix",
+  });
   await store.lock();
   try {
     let state = await store.load();
-    if (state && !options.resume) throw new CliError("BAD_INPUT", `output_dir: ${shownPath(root, fixDir)} already holds a scan-and-fix run`, { hint: "pass --resume to continue it, or choose another output_dir" });
-    if (!state && options.resume) throw new CliError("BAD_INPUT", `resume: no scan-and-fix state in ${shownPath(root, fixDir)}`, { hint: "run without --resume to start" });
+    if (state && !options.resume)
+      throw new CliError("BAD_INPUT", `output_dir: ${shownPath(root, fixDir)} already holds a scan-and-fix run`, {
+        hint: "pass --resume to continue it, or choose another output_dir",
+      });
+    if (!state && options.resume)
+      throw new CliError("BAD_INPUT", `resume: no scan-and-fix state in ${shownPath(root, fixDir)}`, {
+        hint: "run without --resume to start",
+      });
     const rulesById = new Map<string, CompiledRule>();
     let plan: Awaited<ReturnType<typeof makePlan>> | undefined;
     if (!state) {
@@ -78,7 +122,13 @@ async function runScanAndFixLocked(options: ScanAndFixOptions, deps: ApplyDeps &
         finished: false,
         stopped: null,
         shard: options.shard ? formatShard(options.shard) : null,
-        plan: { paths: options.paths ?? null, rules: options.rules ?? null, max_files: options.maxFiles ?? null, dry_run: options.dryRun, ...(options.via === "batch" ? { via: "batch" } : {}) },
+        plan: {
+          paths: options.paths ?? null,
+          rules: options.rules ?? null,
+          max_files: options.maxFiles ?? null,
+          dry_run: options.dryRun,
+          ...(options.via === "batch" ? { via: "batch" } : {}),
+        },
         findings: plan.findings.length,
         files_found: plan.filesFound.length,
         files: plan.files,
@@ -87,7 +137,12 @@ async function runScanAndFixLocked(options: ScanAndFixOptions, deps: ApplyDeps &
       };
     } else {
       const ids = state.rules.map((r) => r.rule);
-      for (const loaded of loadRules({ root, config: parseScanConfig(options.scanConfig, options.configLabel), only: ids })) rulesById.set(loaded.rule.id, loaded.rule);
+      for (const loaded of loadRules({
+        root,
+        config: parseScanConfig(options.scanConfig, options.configLabel),
+        only: ids,
+      }))
+        rulesById.set(loaded.rule.id, loaded.rule);
     }
     const live: FixState = state;
     const costs = createCostTracker(options.maxCost ?? null, live.costs);
@@ -125,9 +180,24 @@ async function runScanAndFixLocked(options: ScanAndFixOptions, deps: ApplyDeps &
       live.finished = !stop;
       await save();
     }
-    const result = buildFixResult({ state: live, fixDir, projectRoot: root, totalCost: costs.spent(), dryRun: options.dryRun, dry, rulesLeftOut: plan?.rulesLeftOut, stateFile: options.dryRun ? null : store.file, warnings });
+    const result = buildFixResult({
+      state: live,
+      fixDir,
+      projectRoot: root,
+      totalCost: costs.spent(),
+      dryRun: options.dryRun,
+      dry,
+      rulesLeftOut: plan?.rulesLeftOut,
+      stateFile: options.dryRun ? null : store.file,
+      warnings,
+    });
     if (batch) result.batch = batch;
-    await writeSummaries(result, { json: path.join(fixDir, "SUMMARY.json"), markdown: path.join(fixDir, "SUMMARY.md"), projectRoot: root, ...(options.stepSummaryFile ? { stepSummary: options.stepSummaryFile } : {}) });
+    await writeSummaries(result, {
+      json: path.join(fixDir, "SUMMARY.json"),
+      markdown: path.join(fixDir, "SUMMARY.md"),
+      projectRoot: root,
+      ...(options.stepSummaryFile ? { stepSummary: options.stepSummaryFile } : {}),
+    });
     return result;
   } finally {
     await store.release();
@@ -138,12 +208,17 @@ async function runScanAndFixLocked(options: ScanAndFixOptions, deps: ApplyDeps &
  * scan-and-fix under the project lock (a dry run edits nothing and takes none): a second run in the
  * project is refused, and a candidate a dead run left in the tree is put back before the scan sees it.
  */
-export async function runScanAndFix(options: ScanAndFixOptions, deps: ApplyDeps & BatchDeps = {}): Promise<ScanAndFixResult> {
+export async function runScanAndFix(
+  options: ScanAndFixOptions,
+  deps: ApplyDeps & BatchDeps = {},
+): Promise<ScanAndFixResult> {
   if (options.dryRun) return runScanAndFixLocked(options, deps);
   const recovered: string[] = [];
   const warn = (message: string) => {
     recovered.push(message);
     deps.warn?.(message);
   };
-  return withProjectSession(options.projectRoot, { command: "gembatch scan-and-fix", warn }, () => runScanAndFixLocked(options, deps, recovered));
+  return withProjectSession(options.projectRoot, { command: "gembatch scan-and-fix", warn }, () =>
+    runScanAndFixLocked(options, deps, recovered),
+  );
 }

@@ -24,7 +24,8 @@ describe("shards", () => {
     for (const size of sizes) expect(size).toBeGreaterThan(60);
     // Pinned: a shard must not move between machines or versions.
     expect(shardOf("orders/service.py", 2)).toBe(shardOf("orders/service.py", 2));
-    expect(["orders/notifications.py", "orders/payments.py", "orders/service.py"].map((f) => shardOf(f, 2))).toMatchInlineSnapshot(`
+    expect(["orders/notifications.py", "orders/payments.py", "orders/service.py"].map((f) => shardOf(f, 2)))
+      .toMatchInlineSnapshot(`
       [
         2,
         1,

@@ -13,7 +13,9 @@ export function parseShard(value: string): Shard {
   const index = match ? Number(match[1]) : NaN;
   const count = match ? Number(match[2]) : NaN;
   if (!match || count < 1 || index < 1 || index > count) {
-    throw new CliError("BAD_INPUT", `shard: expected i/n with 1 ≤ i ≤ n, got "${value}"`, { hint: "e.g. --shard 2/4 in the second of four CI matrix jobs" });
+    throw new CliError("BAD_INPUT", `shard: expected i/n with 1 ≤ i ≤ n, got "${value}"`, {
+      hint: "e.g. --shard 2/4 in the second of four CI matrix jobs",
+    });
   }
   return { index, count };
 }

@@ -64,9 +64,23 @@ export interface ScanAndFixResult {
   files_fixed: number;
   files_failed: number;
   /** `evidence`, for a failed file: its last attempt's new failing tests and errors, in one line. */
-  files: Array<{ path: string; rules: string[]; status: FixFileStatus; attempts: number; patch_files: string[]; reason?: string; evidence?: string }>;
+  files: Array<{
+    path: string;
+    rules: string[];
+    status: FixFileStatus;
+    attempts: number;
+    patch_files: string[];
+    reason?: string;
+    evidence?: string;
+  }>;
   reports: Array<{ rule: string; issue: string; report_file: string | null; files_to_fix: number; error?: string }>;
-  runs: Array<{ rule: string; run_dir: string | null; phase: string; failure_report: string | null; escalation_file: string | null }>;
+  runs: Array<{
+    rule: string;
+    run_dir: string | null;
+    phase: string;
+    failure_report: string | null;
+    escalation_file: string | null;
+  }>;
   failure_reports: string[];
   escalation_files: string[];
   total_cost: number;
@@ -76,7 +90,13 @@ export interface ScanAndFixResult {
   estimated_cost_expected?: number | null;
   requests?: string[];
   /** Dry runs: what each rule would send and cost. */
-  dry_run_by_rule?: Array<{ rule: string; files: number; requests: number; estimated_cost: number | null; estimated_cost_expected: number | null }>;
+  dry_run_by_rule?: Array<{
+    rule: string;
+    files: number;
+    requests: number;
+    estimated_cost: number | null;
+    estimated_cost_expected: number | null;
+  }>;
   /** Rules a run with no rules named leaves to people (see --all-rules). */
   rules_left_out?: string[];
   summary_file: string;
@@ -87,7 +107,14 @@ export interface ScanAndFixResult {
   /** Batch runs (`--via batch`): the jobs, and what has come back. */
   batch?: {
     work_dir: string;
-    jobs: Array<{ batch: number; job_name: string | null; state: string; requests: number; succeeded: number; failed: number }>;
+    jobs: Array<{
+      batch: number;
+      job_name: string | null;
+      state: string;
+      requests: number;
+      succeeded: number;
+      failed: number;
+    }>;
     requests: number;
     collected: number;
     /** Files whose job ended with no result (expired, cancelled, failed): `--resume --resubmit-missing`. */

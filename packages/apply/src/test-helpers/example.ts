@@ -13,7 +13,10 @@ export const API_KEY = "apply-test-key";
 /** A fresh copy of examples/python-service (without tmp/ and caches), optionally a git repository. */
 export function exampleProject(options: { git?: boolean } = {}): string {
   const root = tempTree();
-  cpSync(EXAMPLE_DIR, root, { recursive: true, filter: (source) => !/[\\/](tmp|__pycache__)([\\/]|$)/.test(path.relative(EXAMPLE_DIR, source)) });
+  cpSync(EXAMPLE_DIR, root, {
+    recursive: true,
+    filter: (source) => !/[\\/](tmp|__pycache__)([\\/]|$)/.test(path.relative(EXAMPLE_DIR, source)),
+  });
   if (options.git) {
     gitInit(root);
     commitAll(root, "the example");
@@ -30,7 +33,10 @@ export function write(root: string, file: string, text: string): void {
 }
 
 function replaceExactly(text: string, from: string, to: string, file: string): string {
-  if (!text.includes(from)) throw new Error(`${file} no longer contains ${JSON.stringify(from)}: update the fixtures in packages/apply/src/test-helpers/example.ts`);
+  if (!text.includes(from))
+    throw new Error(
+      `${file} no longer contains ${JSON.stringify(from)}: update the fixtures in packages/apply/src/test-helpers/example.ts`,
+    );
   return text.split(from).join(to);
 }
 
@@ -40,28 +46,49 @@ type Edit = [from: string, to: string];
 const GOOD: Record<string, Edit[]> = {
   "orders/service.py": [
     ["        log = logger.bind(order_id=order.id)\n", ""],
-    ['log.info("placing order for {} item(s), total {:.2f}", len(items), order.total)', 'logger.info("placing order for {} item(s), total {:.2f}", len(items), order.total, order_id=order.id)'],
+    [
+      'log.info("placing order for {} item(s), total {:.2f}", len(items), order.total)',
+      'logger.info("placing order for {} item(s), total {:.2f}", len(items), order.total, order_id=order.id)',
+    ],
     ['log.error("payment failed")', 'logger.error("payment failed", order_id=order.id)'],
   ],
-  "orders/payments.py": [['logger.bind(token=token[-4:]).warning("charge declined: {}", response.get("error", "unknown"))', 'logger.warning("charge declined: {}", response.get("error", "unknown"), token=token[-4:])']],
-  "orders/notifications.py": [['logger.bind(order_id=order.id).info("receipt sent")', 'logger.info("receipt sent", order_id=order.id)']],
+  "orders/payments.py": [
+    [
+      'logger.bind(token=token[-4:]).warning("charge declined: {}", response.get("error", "unknown"))',
+      'logger.warning("charge declined: {}", response.get("error", "unknown"), token=token[-4:])',
+    ],
+  ],
+  "orders/notifications.py": [
+    ['logger.bind(order_id=order.id).info("receipt sent")', 'logger.info("receipt sent", order_id=order.id)'],
+  ],
 };
 
 /** Fixes that remove logger.bind but lose the context the tests check (a plausible model mistake). */
 const LOSES_CONTEXT: Record<string, Edit[]> = {
   "orders/service.py": [
     ["        log = logger.bind(order_id=order.id)\n", ""],
-    ['log.info("placing order for {} item(s), total {:.2f}", len(items), order.total)', 'logger.info("placing order for {} item(s), total {:.2f}", len(items), order.total)'],
+    [
+      'log.info("placing order for {} item(s), total {:.2f}", len(items), order.total)',
+      'logger.info("placing order for {} item(s), total {:.2f}", len(items), order.total)',
+    ],
     ['log.error("payment failed")', 'logger.error("payment failed")'],
   ],
-  "orders/payments.py": [['logger.bind(token=token[-4:]).warning("charge declined: {}", response.get("error", "unknown"))', 'logger.warning("charge declined: {}", response.get("error", "unknown"))']],
+  "orders/payments.py": [
+    [
+      'logger.bind(token=token[-4:]).warning("charge declined: {}", response.get("error", "unknown"))',
+      'logger.warning("charge declined: {}", response.get("error", "unknown"))',
+    ],
+  ],
 };
 
 /** A second, different mistake: the error path breaks at runtime. */
 const BREAKS_ERROR_PATH: Record<string, Edit[]> = {
   "orders/service.py": [
     ["        log = logger.bind(order_id=order.id)\n", ""],
-    ['log.info("placing order for {} item(s), total {:.2f}", len(items), order.total)', 'logger.info("placing order for {} item(s), total {:.2f}", len(items), order.total, order_id=order.id)'],
+    [
+      'log.info("placing order for {} item(s), total {:.2f}", len(items), order.total)',
+      'logger.info("placing order for {} item(s), total {:.2f}", len(items), order.total, order_id=order.id)',
+    ],
     ['log.error("payment failed")', 'logger.error("payment failed", order_id=order.ident)'],
   ],
 };
@@ -90,11 +117,17 @@ export function answer(file: string, content: string, reply: Record<string, unkn
 
 /** Answers only a retry request (its report says the previous attempt failed). */
 export function answerRetry(file: string, content: string) {
-  return { match: { regex: `Previous attempt failed[\\s\\S]*FILE TO FIX: ${file.replace(/[.]/g, "\\.")}` }, reply: { text: replyWith(file, content) } };
+  return {
+    match: { regex: `Previous attempt failed[\\s\\S]*FILE TO FIX: ${file.replace(/[.]/g, "\\.")}` },
+    reply: { text: replyWith(file, content) },
+  };
 }
 
 /** A reply cut off by the output limit: half the file, no END marker. */
 export function truncatedAnswer(file: string, content: string) {
   const half = content.slice(0, Math.floor(content.length / 2));
-  return { match: { text: `FILE TO FIX: ${file}` }, reply: { text: `<!-- CODE_FILE_START: ${file} -->\n\`\`\`python\n${half}`, finishReason: "MAX_TOKENS" } };
+  return {
+    match: { text: `FILE TO FIX: ${file}` },
+    reply: { text: `<!-- CODE_FILE_START: ${file} -->\n\`\`\`python\n${half}`, finishReason: "MAX_TOKENS" as const },
+  };
 }

@@ -31,14 +31,32 @@ export function tapOutput(tests: number, failing: ReadonlySet<number>, root: str
 
 /** A long `pytest -v` run in the same shape: PASSED lines, then the FAILURES sections and the short summary. */
 export function pytestOutput(tests: number, failing: ReadonlySet<number>): string {
-  const out = ["============================= test session starts ==============================", `collected ${tests} items`, ""];
-  for (let i = 1; i <= tests; i++) out.push(`tests/test_ledger.py::test_case_${i} ${failing.has(i) ? "FAILED" : "PASSED"}${" ".repeat(20)}[${Math.floor((i * 100) / tests)}%]`);
+  const out = [
+    "============================= test session starts ==============================",
+    `collected ${tests} items`,
+    "",
+  ];
+  for (let i = 1; i <= tests; i++)
+    out.push(
+      `tests/test_ledger.py::test_case_${i} ${failing.has(i) ? "FAILED" : "PASSED"}${" ".repeat(20)}[${Math.floor((i * 100) / tests)}%]`,
+    );
   out.push("", "=================================== FAILURES ===================================");
   for (const i of failing) {
-    out.push(`_________________________________ test_case_${i} _________________________________`, "", `    def test_case_${i}():`, `>       assert post(${i}) == ${i}`, `E       assert ${i + 1} == ${i}`, `E        +  where ${i + 1} = post(${i})`, "", `tests/test_ledger.py:${i}: AssertionError`);
+    out.push(
+      `_________________________________ test_case_${i} _________________________________`,
+      "",
+      `    def test_case_${i}():`,
+      `>       assert post(${i}) == ${i}`,
+      `E       assert ${i + 1} == ${i}`,
+      `E        +  where ${i + 1} = post(${i})`,
+      "",
+      `tests/test_ledger.py:${i}: AssertionError`,
+    );
   }
   out.push("=========================== short test summary info ============================");
   for (const i of failing) out.push(`FAILED tests/test_ledger.py::test_case_${i} - assert ${i + 1} == ${i}`);
-  out.push(`========================= ${failing.size} failed, ${tests - failing.size} passed in 3.21s =========================`);
+  out.push(
+    `========================= ${failing.size} failed, ${tests - failing.size} passed in 3.21s =========================`,
+  );
   return `${out.join("\n")}\n`;
 }

@@ -20,7 +20,10 @@ describe("compareRuns: only new failures count", () => {
   it("a pass is never a failure; a failure after a pass is, with the lines the passing run did not print", () => {
     expect(compareRuns(run("ok", 0), run("ok", 0))).toBeNull();
     const warning = "DeprecationWarning: logger.bind() is deprecated\n  response.get('error')\n";
-    const failure = compareRuns(run(`${warning}OK\n`, 0), run(`${warning}${UNITTEST_FAIL("test_a", "0.01", "abc123def456")}`, 1));
+    const failure = compareRuns(
+      run(`${warning}OK\n`, 0),
+      run(`${warning}${UNITTEST_FAIL("test_a", "0.01", "abc123def456")}`, 1),
+    );
     expect(failure).toMatchObject({ reason: "exit code 1 (it passed before the change)" });
     expect(failure!.lines[0]).toBe("FAIL: test_a (tests.T.test_a)");
     expect(failure!.lines.join("\n")).not.toContain("DeprecationWarning");
@@ -34,7 +37,10 @@ describe("compareRuns: only new failures count", () => {
 
   it("a command that failed before but now fails in a new way counts, naming the new failure", () => {
     const before = run(UNITTEST_FAIL("test_a", "0.01", "0a1b2c3d4e5f"), 1);
-    const after = run(`${UNITTEST_FAIL("test_a", "0.01", "0a1b2c3d4e5f")}ERROR: test_b (tests.T.test_b)\nNameError: name 'x' is not defined\n`, 1);
+    const after = run(
+      `${UNITTEST_FAIL("test_a", "0.01", "0a1b2c3d4e5f")}ERROR: test_b (tests.T.test_b)\nNameError: name 'x' is not defined\n`,
+      1,
+    );
     const failure = compareRuns(before, after);
     expect(failure?.reason).toMatch(/fails in a new way/);
     expect(failure?.lines).toContain("ERROR: test_b (tests.T.test_b)");

@@ -4,7 +4,8 @@ import type { Failure } from "./evidence/types.js";
 import type { CommandRun } from "./run-command.js";
 
 /** Lines that name a failure in the output of common test runners, linters and compilers. */
-const FAILURE_LINE = /(error|errors|exception)\b|\b(fail|failed|failure|failures|traceback|panic\w*|fatal|denied|not found|cannot)\b|\bassert\w*|\b[EF]\d{3,4}\b/i;
+const FAILURE_LINE =
+  /(error|errors|exception)\b|\b(fail|failed|failure|failures|traceback|panic\w*|fatal|denied|not found|cannot)\b|\bassert\w*|\b[EF]\d{3,4}\b/i;
 
 /** What varies between two runs of the same failure: durations, addresses, line numbers, temp paths. */
 export function normalizeLine(line: string): string {
@@ -56,7 +57,12 @@ const MAX_KEPT_FAILURES = 100;
  * run prints too are not news), failure lines first; in their original form.
  */
 function freshLines(before: CommandRun | undefined, after: CommandRun): string[] {
-  const known = new Set((before?.output ?? "").split(/\r?\n/).filter((line) => line.trim() !== "").map(normalizeLine));
+  const known = new Set(
+    (before?.output ?? "")
+      .split(/\r?\n/)
+      .filter((line) => line.trim() !== "")
+      .map(normalizeLine),
+  );
   const seen = new Set<string>();
   const fresh: string[] = [];
   for (const line of after.output.split(/\r?\n/)) {
@@ -72,7 +78,8 @@ function freshLines(before: CommandRun | undefined, after: CommandRun): string[]
 
 function timeoutOrPassedBefore(before: CommandRun | undefined, after: CommandRun): string | null {
   if (after.timed_out && !before?.timed_out) return "timed out";
-  if (!before || before.passed) return after.exit_code === null ? "did not run" : `exit code ${after.exit_code} (it passed before the change)`;
+  if (!before || before.passed)
+    return after.exit_code === null ? "did not run" : `exit code ${after.exit_code} (it passed before the change)`;
   return null;
 }
 
@@ -80,16 +87,29 @@ function timeoutOrPassedBefore(before: CommandRun | undefined, after: CommandRun
  * A recognised output: only tests and errors the run before did not report count; the ones it did are
  * named as already failing. Null when nothing is new and the exit code is the same.
  */
-function compareRecognised(before: CommandRun | undefined, after: CommandRun, found: Failure[], context: LocationContext, extra: Pick<NewFailure, "summary" | "dropped_lines">): NewFailure | null {
-  const known = new Set(before && !before.passed ? extractEvidence(before.output, context).failures.map(failureKey) : []);
+function compareRecognised(
+  before: CommandRun | undefined,
+  after: CommandRun,
+  found: Failure[],
+  context: LocationContext,
+  extra: Pick<NewFailure, "summary" | "dropped_lines">,
+): NewFailure | null {
+  const known = new Set(
+    before && !before.passed ? extractEvidence(before.output, context).failures.map(failureKey) : [],
+  );
   const fresh = found.filter((failure) => !known.has(failureKey(failure)));
   const already = found.filter((failure) => known.has(failureKey(failure))).map((failure) => failure.name);
   let reason = timeoutOrPassedBefore(before, after);
   if (reason === null) {
     if (fresh.length === 0 && after.exit_code === before!.exit_code) return null;
-    reason = fresh.length === 0 ? `exit code ${after.exit_code} where it was ${before!.exit_code} before the change` : `fails in a new way (exit code ${after.exit_code}; it already failed before the change)`;
+    reason =
+      fresh.length === 0
+        ? `exit code ${after.exit_code} where it was ${before!.exit_code} before the change`
+        : `fails in a new way (exit code ${after.exit_code}; it already failed before the change)`;
   }
-  const lines = fresh.flatMap((failure) => [failure.header, ...(failure.message[0] ? [failure.message[0]] : [])]).slice(0, 20);
+  const lines = fresh
+    .flatMap((failure) => [failure.header, ...(failure.message[0] ? [failure.message[0]] : [])])
+    .slice(0, 20);
   return {
     command: after.command,
     reason,
@@ -106,10 +126,18 @@ function compareRecognised(before: CommandRun | undefined, after: CommandRun, fo
  * command that already failed the same way before the change does not count against the fix. When the
  * runner is recognised, failures are compared test by test; otherwise by their failure lines.
  */
-export function compareRuns(before: CommandRun | undefined, after: CommandRun, context: LocationContext = {}): NewFailure | null {
+export function compareRuns(
+  before: CommandRun | undefined,
+  after: CommandRun,
+  context: LocationContext = {},
+): NewFailure | null {
   if (after.passed || after.interrupted) return null;
   const evidence = extractEvidence(after.output, context);
-  if (evidence.failures.length > 0) return compareRecognised(before, after, evidence.failures, context, { summary: evidence.summary, dropped_lines: evidence.dropped });
+  if (evidence.failures.length > 0)
+    return compareRecognised(before, after, evidence.failures, context, {
+      summary: evidence.summary,
+      dropped_lines: evidence.dropped,
+    });
   const lines = freshLines(before, after).slice(0, 20);
   const reason = timeoutOrPassedBefore(before, after);
   if (reason !== null) return { command: after.command, reason, lines };
@@ -117,6 +145,9 @@ export function compareRuns(before: CommandRun | undefined, after: CommandRun, c
   const known = new Set(failureSignature(before!.output));
   const added = failureSignature(after.output).filter((line) => !known.has(line));
   if (added.length === 0 && after.exit_code === before!.exit_code) return null;
-  const why = added.length === 0 ? `exit code ${after.exit_code} where it was ${before!.exit_code} before the change` : `fails in a new way (exit code ${after.exit_code}; it already failed before the change)`;
+  const why =
+    added.length === 0
+      ? `exit code ${after.exit_code} where it was ${before!.exit_code} before the change`
+      : `fails in a new way (exit code ${after.exit_code}; it already failed before the change)`;
   return { command: after.command, reason: why, lines };
 }

@@ -5,14 +5,38 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { prepareCommand, shellQuote, substituteForShell } from "./prepare.js";
 
-const HOSTILE = ["orders/$(touch X).py", "a; touch X.py", "b`touch X`.py", "c'; touch X; '.py", 'd"; touch X; ".py', "e $(touch X) `touch X` ' \" ; | & > X.py", "f\ntouch X.py", "-rf.py"];
-const QUOTINGS = ["cat {file}", "cat '{file}'", 'cat "{file}"', 'cat "$(printf %s {file})"', "cat {file} && true", "cat '{file}' | cat", 'sh -c \'cat "$1"\' _ "{file}"', 'echo "$(cat \'{file}\')"'];
+const HOSTILE = [
+  "orders/$(touch X).py",
+  "a; touch X.py",
+  "b`touch X`.py",
+  "c'; touch X; '.py",
+  'd"; touch X; ".py',
+  "e $(touch X) `touch X` ' \" ; | & > X.py",
+  "f\ntouch X.py",
+  "-rf.py",
+];
+const QUOTINGS = [
+  "cat {file}",
+  "cat '{file}'",
+  'cat "{file}"',
+  'cat "$(printf %s {file})"',
+  "cat {file} && true",
+  "cat '{file}' | cat",
+  'sh -c \'cat "$1"\' _ "{file}"',
+  "echo \"$(cat '{file}')\"",
+];
 // The user's own unquoted expansions split words; they must still run nothing.
 const SPLITTING = ["cat `printf %s {file}`", "cat $GEMBATCH_FILE | cat", "cat $(printf %s {file})"];
 
 async function runPrepared(dir: string, command: string, file: string) {
   const prepared = prepareCommand(command, file);
-  return execa(prepared.file, prepared.args, { cwd: dir, shell: prepared.shell, env: prepared.env, reject: false, all: true });
+  return execa(prepared.file, prepared.args, {
+    cwd: dir,
+    shell: prepared.shell,
+    env: prepared.env,
+    reject: false,
+    all: true,
+  });
 }
 
 describe("prepareCommand", () => {
@@ -23,15 +47,25 @@ describe("prepareCommand", () => {
       shell: false,
       display: "python3 -m py_compile 'src/my file;rm -rf x.py'",
     });
-    expect(prepareCommand('python3 -m py_compile "{file}"', "a b.py")).toMatchObject({ shell: false, args: ["-m", "py_compile", "a b.py"] });
+    expect(prepareCommand('python3 -m py_compile "{file}"', "a b.py")).toMatchObject({
+      shell: false,
+      args: ["-m", "py_compile", "a b.py"],
+    });
     expect(prepareCommand("ruff check --select=E '{file}'", "a.py").args).toEqual(["check", "--select=E", "a.py"]);
   });
 
   it("uses the shell only when the command needs one, and the path never becomes shell text", () => {
     const piped = prepareCommand("python3 {file} && echo ok", "it's.py");
-    expect(piped).toMatchObject({ shell: true, file: 'python3 "${GEMBATCH_FILE}" && echo ok', env: { GEMBATCH_FILE: "it's.py" } });
+    expect(piped).toMatchObject({
+      shell: true,
+      file: 'python3 "${GEMBATCH_FILE}" && echo ok',
+      env: { GEMBATCH_FILE: "it's.py" },
+    });
     expect(prepareCommand("pytest -q | tail -5", "a.py").shell).toBe(true);
-    expect(prepareCommand('python3 -c "import sys"', "a.py")).toMatchObject({ shell: false, args: ["-c", "import sys"] });
+    expect(prepareCommand('python3 -c "import sys"', "a.py")).toMatchObject({
+      shell: false,
+      args: ["-c", "import sys"],
+    });
     expect(prepareCommand('python3 -c "import $X"', "a.py").shell).toBe(true);
     expect(prepareCommand("PYTHONWARNINGS=error python3 {file}", "a.py").shell).toBe(true);
     expect(prepareCommand("python3 -m unittest", "a.py").shell).toBe(false);
@@ -65,7 +99,8 @@ describe("prepareCommand", () => {
         writeFileSync(path.join(dir, file), "content-of-the-file\n");
         const run = await runPrepared(dir, quoting, file);
         expect(readdirSync(dir).sort(), `${quoting} with ${JSON.stringify(name)}`).toEqual([file]);
-        if (QUOTINGS.includes(quoting)) expect(run.all, `${quoting} with ${JSON.stringify(name)}: ${run.all}`).toContain("content-of-the-file");
+        if (QUOTINGS.includes(quoting))
+          expect(run.all, `${quoting} with ${JSON.stringify(name)}: ${run.all}`).toContain("content-of-the-file");
       }
     }
   });

@@ -62,7 +62,15 @@ export async function runCommand(options: RunCommandOptions): Promise<CommandRun
   let timedOut = false;
   let interrupted = options.signal?.aborted ?? false;
   if (interrupted) {
-    return { command: prepared.display, exit_code: null, passed: false, timed_out: false, interrupted: true, duration_ms: 0, output: "" };
+    return {
+      command: prepared.display,
+      exit_code: null,
+      passed: false,
+      timed_out: false,
+      interrupted: true,
+      duration_ms: 0,
+      output: "",
+    };
   }
   const child = execa(prepared.file, prepared.args, {
     cwd: options.cwd,
@@ -77,7 +85,10 @@ export async function runCommand(options: RunCommandOptions): Promise<CommandRun
     maxBuffer: options.maxBufferBytes ?? 16 * 1024 * 1024,
   });
   const session = activeProjectSession();
-  const forget = session && child.pid !== undefined ? recordChild(session.dir, { pid: child.pid, command: prepared.display }) : undefined;
+  const forget =
+    session && child.pid !== undefined
+      ? recordChild(session.dir, { pid: child.pid, command: prepared.display })
+      : undefined;
   let forceTimer: NodeJS.Timeout | undefined;
   const stop = () => {
     killProcessGroup(child.pid, "SIGTERM");
@@ -96,7 +107,10 @@ export async function runCommand(options: RunCommandOptions): Promise<CommandRun
     const result = await child;
     const exitCode = typeof result.exitCode === "number" ? result.exitCode : null;
     const output = typeof result.all === "string" ? result.all : "";
-    const spawnError = result.failed && exitCode === null && !timedOut && !interrupted && result.signal === undefined ? `${result.shortMessage}\n` : "";
+    const spawnError =
+      result.failed && exitCode === null && !timedOut && !interrupted && result.signal === undefined
+        ? `${result.shortMessage}\n`
+        : "";
     return {
       command: prepared.display,
       exit_code: exitCode,

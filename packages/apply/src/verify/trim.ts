@@ -17,7 +17,10 @@ function cut(line: string, max = 400): string {
  */
 export function trimOutput(output: string, options: TrimOptions = {}): string {
   const maxBytes = options.maxBytes ?? 4096;
-  const lines = output.replace(/\s+$/, "").split(/\r?\n/).map((line) => cut(line));
+  const lines = output
+    .replace(/\s+$/, "")
+    .split(/\r?\n/)
+    .map((line) => cut(line));
   const headCount = options.headLines ?? 15;
   const tailCount = options.tailLines ?? 40;
   const failing = [...new Set((options.failing ?? []).map((line) => cut(line)))].slice(0, 20);
@@ -36,6 +39,10 @@ export function trimOutput(output: string, options: TrimOptions = {}): string {
     else tail = tail.slice(Math.min(5, tail.length - 5));
     text = build();
   }
-  if (Buffer.byteLength(text) > maxBytes) text = `${Buffer.from(text).subarray(0, maxBytes - 3).toString("utf8").replace(/\uFFFD$/, "")}…`;
+  if (Buffer.byteLength(text) > maxBytes)
+    text = `${Buffer.from(text)
+      .subarray(0, maxBytes - 3)
+      .toString("utf8")
+      .replace(/\uFFFD$/, "")}…`;
   return text;
 }

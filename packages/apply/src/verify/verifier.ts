@@ -49,7 +49,14 @@ export interface Verifier {
 }
 
 export function summarizeRun(run: LoggedRun): VerifyRunSummary {
-  return { command: run.command, exit_code: run.exit_code, passed: run.passed, timed_out: run.timed_out, duration_ms: run.duration_ms, log_file: run.log_file };
+  return {
+    command: run.command,
+    exit_code: run.exit_code,
+    passed: run.passed,
+    timed_out: run.timed_out,
+    duration_ms: run.duration_ms,
+    log_file: run.log_file,
+  };
 }
 
 /** Pair each "after" run with its "before" run; only failures that are new count. */
@@ -80,7 +87,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
         runs.push(cached);
         continue;
       }
-      const run = await runCommand({ command, file, cwd: options.cwd, timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}), ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }) });
+      const run = await runCommand({
+        command,
+        file,
+        cwd: options.cwd,
+        timeoutMs: options.timeoutMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
+      });
       const logFile = path.join(options.logDir, `${label}.${phase}.${i + 1}.log`);
       await mkdir(options.logDir, { recursive: true });
       await writeFileAtomically(logFile, logText(run, options.cwd));

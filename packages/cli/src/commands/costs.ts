@@ -29,10 +29,18 @@ function usd(value: number): string {
 
 function table(title: string, groups: CostGroup[]): string {
   if (groups.length === 0) return "";
-  const rows = groups.map((g) => [g.key, String(g.calls), String(g.prompt_tokens), String(g.cached_tokens), String(g.output_tokens), usd(g.cost) + (g.unpriced_calls ? ` (+${g.unpriced_calls} unpriced)` : "")]);
+  const rows = groups.map((g) => [
+    g.key,
+    String(g.calls),
+    String(g.prompt_tokens),
+    String(g.cached_tokens),
+    String(g.output_tokens),
+    usd(g.cost) + (g.unpriced_calls ? ` (+${g.unpriced_calls} unpriced)` : ""),
+  ]);
   const header = [title, "calls", "input", "cached", "output", "cost"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [line(header), ...rows.map(line)].join("\n");
 }
 
@@ -42,15 +50,25 @@ export const costsCommand = defineCommand({
   options: [
     { key: "since", type: "string", valueName: "YYYY-MM-DD", description: "only calls on or after this UTC day" },
     { key: "until", type: "string", valueName: "YYYY-MM-DD", description: "only calls on or before this UTC day" },
-    { key: "ledger_file", type: "string", valueName: "path", description: "ledger to read (default: <project root>/tmp/gembatch_cost_ledger.jsonl; outside a project, the user-level ledger)" },
+    {
+      key: "ledger_file",
+      type: "string",
+      valueName: "path",
+      description:
+        "ledger to read (default: <project root>/tmp/gembatch_cost_ledger.jsonl; outside a project, the user-level ledger)",
+    },
   ],
   examples: ["gembatch costs", "gembatch costs --since 2026-11-01 --json", `gembatch costs '{"since": "2026-11-01"}'`],
   schema,
   async run(input, ctx) {
     const file = input.ledger_file ? path.resolve(ctx.cwd, input.ledger_file) : ctx.config.ledgerFile;
     const { records, badLines } = await readLedger(file);
-    if (badLines.length > 0) ctx.warn(`${path.relative(ctx.cwd, file)}: ${badLines.length} unreadable line(s) skipped (first: line ${badLines[0]})`);
-    const inRange = (r: LedgerRecord) => (!input.since || r.time.slice(0, 10) >= input.since) && (!input.until || r.time.slice(0, 10) <= input.until);
+    if (badLines.length > 0)
+      ctx.warn(
+        `${path.relative(ctx.cwd, file)}: ${badLines.length} unreadable line(s) skipped (first: line ${badLines[0]})`,
+      );
+    const inRange = (r: LedgerRecord) =>
+      (!input.since || r.time.slice(0, 10) >= input.since) && (!input.until || r.time.slice(0, 10) <= input.until);
     const chosen = records.filter(inRange);
     const total = summarizeLedger(chosen, "command").reduce((sum, g) => sum + g.cost, 0);
     return {
@@ -67,7 +85,9 @@ export const costsCommand = defineCommand({
   },
   renderText(result) {
     if (result.calls === 0) return `No Gemini calls recorded in ${result.ledger_file} yet.`;
-    const unpriced = result.unpriced_calls ? ` (${result.unpriced_calls} call(s) on models without a known price are not included)` : "";
+    const unpriced = result.unpriced_calls
+      ? ` (${result.unpriced_calls} call(s) on models without a known price are not included)`
+      : "";
     return [
       table("day", result.by_day),
       "",

@@ -28,9 +28,22 @@ async function doctor(model: string, day: string): Promise<{ code: number; check
   let out = "";
   stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
   const code = await runProgram(
-    { name: "gembatch", version: "0.0.0", description: "test", examples: [], commands: [{ name: "doctor", summary: "doctor", load: async () => doctorCommand }] },
+    {
+      name: "gembatch",
+      version: "0.0.0",
+      description: "test",
+      examples: [],
+      commands: [{ name: "doctor", summary: "doctor", load: async () => doctorCommand }],
+    },
     ["doctor", "--model", model, "--skip-api-call", "--json"],
-    { cwd: root, env: { GEMINI_API_KEY: "doctor-key", GEMBATCH_BASE_URL: url }, stdin: Readable.from([]), stdout, stderr: new PassThrough(), clock: createManualClock(Date.parse(`${day}T12:00:00Z`)) },
+    {
+      cwd: root,
+      env: { GEMINI_API_KEY: "doctor-key", GEMBATCH_BASE_URL: url },
+      stdin: Readable.from([]),
+      stdout,
+      stderr: new PassThrough(),
+      clock: createManualClock(Date.parse(`${day}T12:00:00Z`)),
+    },
   );
   const result = JSON.parse(out) as { checks: Check[] };
   return { code, checks: Object.fromEntries(result.checks.map((c) => [c.name, c])) };
@@ -40,8 +53,15 @@ describe("doctor on models, prices and retirement", () => {
   it("warns two days before gemini-2.5-pro's shutdown, naming the replacement, and fails after it", async () => {
     const before = await doctor("gemini-2.5-pro", "2026-11-29");
     expect(before.code).toBe(0);
-    expect(before.checks.retirement).toEqual({ name: "retirement", status: "warn", detail: "gemini-2.5-pro shuts down on 2026-12-01 (in 2 days); then Google routes its requests to gemini-3.8-flash, billed at that model's rates" });
-    expect(before.checks.pricing!.detail).toMatch(/^gemini-2\.5-pro: \$1\.25 in \/ \$10 out per 1M tokens \(https:\/\/ai\.google\.dev\/gemini-api\/docs\/pricing, read 2026-08-04\)$/);
+    expect(before.checks.retirement).toEqual({
+      name: "retirement",
+      status: "warn",
+      detail:
+        "gemini-2.5-pro shuts down on 2026-12-01 (in 2 days); then Google routes its requests to gemini-3.8-flash, billed at that model's rates",
+    });
+    expect(before.checks.pricing!.detail).toMatch(
+      /^gemini-2\.5-pro: \$1\.25 in \/ \$10 out per 1M tokens \(https:\/\/ai\.google\.dev\/gemini-api\/docs\/pricing, read 2026-08-04\)$/,
+    );
     const after = await doctor("gemini-2.5-pro", "2026-12-01");
     expect(after.code).toBe(2);
     expect(after.checks.retirement).toMatchObject({ status: "fail" });
@@ -49,13 +69,27 @@ describe("doctor on models, prices and retirement", () => {
 
   it("knows gemini-3.7-flash's price through Google's routing to 3.8 Flash, with the source", async () => {
     const { checks } = await doctor("gemini-3.7-flash", "2026-11-29");
-    expect(checks.alias).toMatchObject({ status: "ok", detail: expect.stringMatching(/^gemini-3\.7-flash → gemini-3\.8-flash \(https:\/\/ai\.google\.dev\/gemini-api\/docs\/changelog \(2026-10-08\), read/) });
-    expect(checks.pricing).toMatchObject({ status: "ok", detail: expect.stringMatching(/^gemini-3\.7-flash \(→ gemini-3\.8-flash\): \$0\.75 in \/ \$3\.75 out/) });
+    expect(checks.alias).toMatchObject({
+      status: "ok",
+      detail: expect.stringMatching(
+        /^gemini-3\.7-flash → gemini-3\.8-flash \(https:\/\/ai\.google\.dev\/gemini-api\/docs\/changelog \(2026-10-08\), read/,
+      ),
+    });
+    expect(checks.pricing).toMatchObject({
+      status: "ok",
+      detail: expect.stringMatching(/^gemini-3\.7-flash \(→ gemini-3\.8-flash\): \$0\.75 in \/ \$3\.75 out/),
+    });
     expect(checks.retirement).toBeUndefined();
   });
 
   it("says so when a price or an alias target is not confirmed", async () => {
-    expect((await doctor("gemini-4-argon", "2026-11-29")).checks.pricing).toMatchObject({ status: "warn", detail: expect.stringContaining("unconfirmed: secondary sources only") });
-    expect((await doctor("gemini-flash-latest", "2026-11-29")).checks.alias).toMatchObject({ status: "warn", detail: expect.stringContaining("unconfirmed: no stored source says what the alias points to today") });
+    expect((await doctor("gemini-4-argon", "2026-11-29")).checks.pricing).toMatchObject({
+      status: "warn",
+      detail: expect.stringContaining("unconfirmed: secondary sources only"),
+    });
+    expect((await doctor("gemini-flash-latest", "2026-11-29")).checks.alias).toMatchObject({
+      status: "warn",
+      detail: expect.stringContaining("unconfirmed: no stored source says what the alias points to today"),
+    });
   });
 });

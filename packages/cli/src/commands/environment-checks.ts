@@ -27,10 +27,21 @@ export const NODE_END_OF_LIFE: Record<number, string> = {
 export function nodeCheck(version: string, now: number): Check {
   const [major = 0, minor = 0] = version.split(".").map(Number);
   const supported = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
-  if (!supported) return { name: "node", status: "fail", detail: `Node ${version} (needs >= ${MIN_NODE.join(".")})`, hint: "install Node 22 or 24" };
+  if (!supported)
+    return {
+      name: "node",
+      status: "fail",
+      detail: `Node ${version} (needs >= ${MIN_NODE.join(".")})`,
+      hint: "install Node 22 or 24",
+    };
   const endOfLife = NODE_END_OF_LIFE[major];
   if (endOfLife && now >= Date.parse(`${endOfLife}T00:00:00Z`)) {
-    return { name: "node", status: "warn", detail: `Node ${version} reached end of life on ${endOfLife} (no more security fixes)`, hint: "move to Node 22 or 24" };
+    return {
+      name: "node",
+      status: "warn",
+      detail: `Node ${version} reached end of life on ${endOfLife} (no more security fixes)`,
+      hint: "move to Node 22 or 24",
+    };
   }
   return { name: "node", status: "ok", detail: `Node ${version}` };
 }
@@ -51,7 +62,12 @@ export function apiKeyCheck(source: string | undefined): Check {
  * Asks the base URL to count tokens for the model, which costs nothing: any server answers a GET of
  * its root, but only the Gemini API (or the emulator) knows this route.
  */
-export async function baseUrlCheck(url: string, model: string, apiKey: string | undefined, signal: AbortSignal): Promise<Check> {
+export async function baseUrlCheck(
+  url: string,
+  model: string,
+  apiKey: string | undefined,
+  signal: AbortSignal,
+): Promise<Check> {
   const endpoint = `${url.replace(/\/+$/, "")}/v1beta/models/${encodeURIComponent(model)}:countTokens`;
   let status: number;
   try {
@@ -66,8 +82,18 @@ export async function baseUrlCheck(url: string, model: string, apiKey: string | 
   } catch (error) {
     return { name: "base_url", status: "fail", detail: `${url} unreachable: ${classifyError(error).message}` };
   }
-  if (status >= 200 && status < 300) return { name: "base_url", status: "ok", detail: `${url} speaks the Gemini API (countTokens answered HTTP ${status})` };
-  if ([400, 401, 403, 429].includes(status)) return { name: "base_url", status: "ok", detail: `${url} speaks the Gemini API (countTokens refused with HTTP ${status}; see api_key and api_call)` };
+  if (status >= 200 && status < 300)
+    return {
+      name: "base_url",
+      status: "ok",
+      detail: `${url} speaks the Gemini API (countTokens answered HTTP ${status})`,
+    };
+  if ([400, 401, 403, 429].includes(status))
+    return {
+      name: "base_url",
+      status: "ok",
+      detail: `${url} speaks the Gemini API (countTokens refused with HTTP ${status}; see api_key and api_call)`,
+    };
   if (status === 404) {
     return {
       name: "base_url",

@@ -22,15 +22,33 @@ const download = defineCommand({
 
 async function run(argv: string[]) {
   const io = captureIo({ cwd: tempDir() });
-  const code = await runProgram({ name: "gembatch", version: "0", description: "t", examples: [], commands: [{ name: "download", summary: "d", load: async () => download }] }, argv, io);
+  const code = await runProgram(
+    {
+      name: "gembatch",
+      version: "0",
+      description: "t",
+      examples: [],
+      commands: [{ name: "download", summary: "d", load: async () => download }],
+    },
+    argv,
+    io,
+  );
   return { code, out: io.out() };
 }
 
 describe("former option names (hidden aliases)", () => {
   it("are accepted as flags and JSON keys and land on the current key; the current name wins", async () => {
-    expect(JSON.parse((await run(["download", "--out", "a", "--interval", "5", "--json"])).out).input).toEqual({ output_dir: "a", poll_interval: 5 });
-    expect(JSON.parse((await run(["download", '{"out": "b", "interval": 7}'])).out).input).toEqual({ output_dir: "b", poll_interval: 7 });
-    expect(JSON.parse((await run(["download", "--out", "a", "--output-dir", "c", "--json"])).out).input.output_dir).toBe("c");
+    expect(JSON.parse((await run(["download", "--out", "a", "--interval", "5", "--json"])).out).input).toEqual({
+      output_dir: "a",
+      poll_interval: 5,
+    });
+    expect(JSON.parse((await run(["download", '{"out": "b", "interval": 7}'])).out).input).toEqual({
+      output_dir: "b",
+      poll_interval: 7,
+    });
+    expect(
+      JSON.parse((await run(["download", "--out", "a", "--output-dir", "c", "--json"])).out).input.output_dir,
+    ).toBe("c");
   });
 
   it("are not shown in --help", async () => {

@@ -85,7 +85,10 @@ export type SchemaKey<S extends z.ZodType> = Extract<keyof NonNullable<z.input<S
 
 /** Identity helper so definitions, and their flags, are type-checked against their own schema. */
 export function defineCommand<S extends z.ZodType, R extends CommandResult>(
-  definition: Omit<CommandDefinition<z.output<S>, R>, "schema" | "options"> & { schema: S; options: Array<OptionSpec<SchemaKey<S>>> },
+  definition: Omit<CommandDefinition<z.output<S>, R>, "schema" | "options"> & {
+    schema: S;
+    options: Array<OptionSpec<SchemaKey<S>>>;
+  },
 ): CommandDefinition<z.output<S>, R> {
   return definition as CommandDefinition<z.output<S>, R>;
 }

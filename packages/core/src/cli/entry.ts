@@ -12,7 +12,9 @@ export async function runMain(spec: ProgramSpec, argv: string[] = process.argv.s
   const onSignal = (name: NodeJS.Signals) => {
     signals += 1;
     if (signals === 1) {
-      process.stderr.write(`\n${spec.name}: ${name} received, saving state and stopping (press Ctrl-C again to force)\n`);
+      process.stderr.write(
+        `\n${spec.name}: ${name} received, saving state and stopping (press Ctrl-C again to force)\n`,
+      );
       controller.abort(new DOMException(`${name} received`, "AbortError"));
     } else {
       process.exit(ExitCode.INTERRUPTED);
@@ -40,7 +42,8 @@ export async function runMain(spec: ProgramSpec, argv: string[] = process.argv.s
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`${spec.name}: error: ${redactSecrets(message.split("\n")[0] ?? "")}\n`);
-    if (process.env.GEMBATCH_DEBUG && error instanceof Error) process.stderr.write(`${redactSecrets(error.stack ?? "")}\n`);
+    if (process.env.GEMBATCH_DEBUG && error instanceof Error)
+      process.stderr.write(`${redactSecrets(error.stack ?? "")}\n`);
     code = ExitCode.ITEMS_FAILED;
   }
   await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));

@@ -66,12 +66,21 @@ export async function assembleInput(
   const specs = definition.positionals ?? [];
   const subcommands = (definition.subcommands ?? []).map((sub) => sub.name);
   // A word where a command with subcommands expects a number is a mistyped subcommand, not a bad value.
-  if (!fromJson && subcommands.length > 0 && /^[a-z][\w-]*$/i.test(positionals[0] ?? "") && specs[0]?.type !== "string") {
+  if (
+    !fromJson &&
+    subcommands.length > 0 &&
+    /^[a-z][\w-]*$/i.test(positionals[0] ?? "") &&
+    specs[0]?.type !== "string"
+  ) {
     const { suggestName } = await import("./suggest.js");
     const guess = suggestName(positionals[0]!, subcommands);
-    throw new CliError("BAD_INPUT", `unknown command "${definition.name} ${positionals[0]}"${guess ? ` (did you mean "${definition.name} ${guess}"?)` : ""}`, {
-      hint: `${definition.name}'s commands are ${subcommands.join(", ")}; see gembatch ${definition.name} --help`,
-    });
+    throw new CliError(
+      "BAD_INPUT",
+      `unknown command "${definition.name} ${positionals[0]}"${guess ? ` (did you mean "${definition.name} ${guess}"?)` : ""}`,
+      {
+        hint: `${definition.name}'s commands are ${subcommands.join(", ")}; see gembatch ${definition.name} --help`,
+      },
+    );
   }
   if (fromJson && positionals.length > 0) {
     throw new CliError("BAD_INPUT", `unexpected argument "${positionals[0]}" after the JSON argument`, {
@@ -81,7 +90,9 @@ export async function assembleInput(
   for (let i = 0; i < specs.length && i < positionals.length; i++) {
     const spec = specs[i]!;
     const values = spec.variadic ? positionals.slice(i) : [positionals[i]!];
-    const typed = values.map((v) => (spec.type === "number" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : v));
+    const typed = values.map((v) =>
+      spec.type === "number" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : v,
+    );
     input[spec.key] = spec.variadic ? typed : typed[0];
   }
   const extra = specs.some((s) => s.variadic) ? [] : positionals.slice(specs.length);
@@ -94,7 +105,13 @@ export async function assembleInput(
   return { input, fromJson };
 }
 
-function createContext(definition: CommandDefinition, io: Io, json: boolean, quiet: boolean, config: CommandContext["config"]): CommandContext {
+function createContext(
+  definition: CommandDefinition,
+  io: Io,
+  json: boolean,
+  quiet: boolean,
+  config: CommandContext["config"],
+): CommandContext {
   const warnings: string[] = [];
   // Every concurrent request listens on the one run signal; that is expected, not a leak.
   if (io.signal) setMaxListeners(0, io.signal);
@@ -146,7 +163,10 @@ export async function executeCommand(definition: CommandDefinition, raw: RawInvo
     }
     const knownKeys = [...definition.options.map((o) => o.key), ...(definition.positionals ?? []).map((p) => p.key)];
     setValidationCwd(io.cwd);
-    const parsed = parseOrThrow(definition.schema, input, { knownKeys, hint: `see gembatch ${definition.name} --help` });
+    const parsed = parseOrThrow(definition.schema, input, {
+      knownKeys,
+      hint: `see gembatch ${definition.name} --help`,
+    });
     jsonLines = Boolean(definition.jsonLines && definition.wantsJsonLines?.(parsed));
     json ||= jsonLines;
     let config: CommandContext["config"];
@@ -159,7 +179,12 @@ export async function executeCommand(definition: CommandDefinition, raw: RawInvo
       config = loadConfig({ cwd: io.cwd, env: io.env, configFile: raw.configFile, overrides, ignoreFile: true });
     }
     const ctx = createContext(definition, io, json, quiet, config);
-    if (configError) ctx.configError = { code: configError.code, message: configError.message, ...(configError.hint ? { hint: configError.hint } : {}) };
+    if (configError)
+      ctx.configError = {
+        code: configError.code,
+        message: configError.message,
+        ...(configError.hint ? { hint: configError.hint } : {}),
+      };
     const result = await definition.run(parsed, ctx);
     if (ctx.warnings.length > 0) result.warnings = [...new Set([...(result.warnings ?? []), ...ctx.warnings])];
     const exitCode = definition.exitCode?.(result) ?? (result.success ? ExitCode.OK : ExitCode.ITEMS_FAILED);
@@ -173,15 +198,19 @@ export async function executeCommand(definition: CommandDefinition, raw: RawInvo
     return { exitCode, result };
   } catch (thrown) {
     const aborted = io.signal?.aborted && isAbortError(thrown);
-    const error = aborted ? toCliError(new CliError("INTERRUPTED", "interrupted; state saved, safe to resume")) : toCliError(thrown);
+    const error = aborted
+      ? toCliError(new CliError("INTERRUPTED", "interrupted; state saved, safe to resume"))
+      : toCliError(thrown);
     const message = redactSecrets(firstLine(error.message));
     const payload = { success: false, error: { ...error.toJSON(), message } };
-    if (json) io.stdout.write(`${redactSecrets(jsonLines ? JSON.stringify(payload) : JSON.stringify(payload, null, 2))}\n`);
+    if (json)
+      io.stdout.write(`${redactSecrets(jsonLines ? JSON.stringify(payload) : JSON.stringify(payload, null, 2))}\n`);
     const prefix = io.programName ? `${io.programName}: ` : "";
     // Messages quote paths and replies: shown on a terminal, their control characters are made visible.
     io.stderr.write(`${prefix}error: ${escapeForTerminal(message)}\n`);
     if (error.hint && !json) io.stderr.write(`hint: ${escapeForTerminal(redactSecrets(error.hint))}\n`);
-    if (io.env.GEMBATCH_DEBUG && error.cause instanceof Error && error.cause.stack) io.stderr.write(`${redactSecrets(error.cause.stack)}\n`);
+    if (io.env.GEMBATCH_DEBUG && error.cause instanceof Error && error.cause.stack)
+      io.stderr.write(`${redactSecrets(error.cause.stack)}\n`);
     return { exitCode: error.exitCode, error };
   }
 }

@@ -37,7 +37,13 @@ const sendLike = defineCommand({
 });
 
 function program(): ProgramSpec {
-  return { name: "gembatch", version: "0.0.0", description: "test", examples: [], commands: [{ name: "send", summary: "s", load: async () => sendLike }] };
+  return {
+    name: "gembatch",
+    version: "0.0.0",
+    description: "test",
+    examples: [],
+    commands: [{ name: "send", summary: "s", load: async () => sendLike }],
+  };
 }
 
 function project(): string {
@@ -60,16 +66,43 @@ async function run(argv: string[], options: { stdin?: string; files?: Record<str
 
 describe("one schema, two ways in", () => {
   it("accepts the JSON argument and applies the schema's defaults; stdout is one JSON document", async () => {
-    const { code, out } = await run(["send", '{"issue_report_file": "report.md", "files_to_fix": ["src/a.py", "src/b.py"]}']);
+    const { code, out } = await run([
+      "send",
+      '{"issue_report_file": "report.md", "files_to_fix": ["src/a.py", "src/b.py"]}',
+    ]);
     expect(code).toBe(ExitCode.OK);
-    expect(JSON.parse(out)).toMatchObject({ success: true, input: { max_tokens: 7500, temperature: 0.2, cache: true, files_to_fix: ["src/a.py", "src/b.py"] }, model: "gemini-flash-latest" });
+    expect(JSON.parse(out)).toMatchObject({
+      success: true,
+      input: { max_tokens: 7500, temperature: 0.2, cache: true, files_to_fix: ["src/a.py", "src/b.py"] },
+      model: "gemini-flash-latest",
+    });
   });
 
   it("accepts the same input as kebab-case flags, with --no-cache and numbers", async () => {
-    const { code, out } = await run(["send", "--issue-report-file", "report.md", "--files-to-fix", "src/a.py", "src/b.py", "--max-tokens", "8000", "--no-cache"]);
+    const { code, out } = await run([
+      "send",
+      "--issue-report-file",
+      "report.md",
+      "--files-to-fix",
+      "src/a.py",
+      "src/b.py",
+      "--max-tokens",
+      "8000",
+      "--no-cache",
+    ]);
     expect(code).toBe(ExitCode.OK);
     expect(out).toBe("ok 2\n");
-    const json = await run(["send", "--json", "--issue-report-file", "report.md", "--files-to-fix", "src/a.py", "--max-tokens", "8000", "--no-cache"]);
+    const json = await run([
+      "send",
+      "--json",
+      "--issue-report-file",
+      "report.md",
+      "--files-to-fix",
+      "src/a.py",
+      "--max-tokens",
+      "8000",
+      "--no-cache",
+    ]);
     expect(JSON.parse(json.out).input).toMatchObject({ max_tokens: 8000, cache: false });
   });
 
@@ -84,16 +117,36 @@ describe("an input object already parsed (an MCP tool call)", () => {
   it("goes through the same schema, renders text, and hands the command the progress listener", async () => {
     const io = captureIo({ cwd: project() });
     const updates: unknown[] = [];
-    const outcome = await executeCommand(sendLike, { positionals: [], flags: {}, input: { issue_report_file: "report.md", files_to_fix: ["src/a.py"] } }, { ...io, onProgress: (u) => updates.push(u) });
+    const outcome = await executeCommand(
+      sendLike,
+      { positionals: [], flags: {}, input: { issue_report_file: "report.md", files_to_fix: ["src/a.py"] } },
+      { ...io, onProgress: (u) => updates.push(u) },
+    );
     expect(outcome.result).toMatchObject({ success: true, input: { max_tokens: 7500 } });
     expect(io.out()).toBe("ok 1\n");
-    const withListener = defineCommand({ ...sendLike, name: "tells", async run(_input, ctx) {
-      ctx.onProgress?.({ progress: 1, total: 2, message: "half" });
-      return { success: true, input: _input, model: "" };
-    } });
-    await executeCommand(withListener, { positionals: [], flags: {}, input: { issue_report_file: "report.md", files_to_fix: ["src/a.py"] } }, { ...io, onProgress: (u) => updates.push(u) });
+    const withListener: typeof sendLike = {
+      ...sendLike,
+      name: "tells",
+      async run(input, ctx) {
+        ctx.onProgress?.({ progress: 1, total: 2, message: "half" });
+        return { success: true, input, model: "" };
+      },
+    };
+    await executeCommand(
+      withListener,
+      { positionals: [], flags: {}, input: { issue_report_file: "report.md", files_to_fix: ["src/a.py"] } },
+      { ...io, onProgress: (u) => updates.push(u) },
+    );
     expect(updates).toEqual([{ progress: 1, total: 2, message: "half" }]);
-    const bad = await executeCommand(sendLike, { positionals: [], flags: {}, input: { issue_report_file: "report.md", files_to_fix: ["src/a.py"], max_tokens: -1 } }, io);
+    const bad = await executeCommand(
+      sendLike,
+      {
+        positionals: [],
+        flags: {},
+        input: { issue_report_file: "report.md", files_to_fix: ["src/a.py"], max_tokens: -1 },
+      },
+      io,
+    );
     expect(bad.error).toMatchObject({ code: "BAD_INPUT", message: expect.stringMatching(/^max_tokens: /) });
   });
 });
@@ -102,20 +155,54 @@ describe("malformed input: exit 2, one line naming the field, no stack trace", (
   const cases: Array<[string, string[], RegExp, { stdin?: string; files?: Record<string, string> }?]> = [
     ["not JSON", ["send", '{"files_to_fix": ['], /^JSON argument: not valid JSON/],
     ["a JSON array", ["send", '["src/a.py"]'], /^JSON argument: expected a JSON object, got an array/],
-    ["wrong type", ["send", '{"issue_report_file": "report.md", "files_to_fix": ["src/a.py"], "max_tokens": "many"}'], /^max_tokens: expected number, received string/],
-    ["unknown key", ["send", '{"issue_report_file": "report.md", "files_to_fx": ["src/a.py"]}'], /files_to_fx: unknown key \(did you mean "files_to_fix"\?\)/],
+    [
+      "wrong type",
+      ["send", '{"issue_report_file": "report.md", "files_to_fix": ["src/a.py"], "max_tokens": "many"}'],
+      /^max_tokens: expected number, received string/,
+    ],
+    [
+      "unknown key",
+      ["send", '{"issue_report_file": "report.md", "files_to_fx": ["src/a.py"]}'],
+      /files_to_fx: unknown key \(did you mean "files_to_fix"\?\)/,
+    ],
     ["missing required", ["send", '{"files_to_fix": ["src/a.py"]}'], /^issue_report_file: required/],
-    ["missing file in a list", ["send", '{"issue_report_file": "report.md", "files_to_fix": ["src/a.py", "src/b.py", "src/x.py"]}'], /^files_to_fix\[2\]: file not found: src\/x\.py$/],
+    [
+      "missing file in a list",
+      ["send", '{"issue_report_file": "report.md", "files_to_fix": ["src/a.py", "src/b.py", "src/x.py"]}'],
+      /^files_to_fix\[2\]: file not found: src\/x\.py$/,
+    ],
     ["@file missing", ["send", "@nope.json"], /^nope\.json: JSON argument file file not found/],
     ["@ without a name", ["send", "@"], /^@: missing file name/],
     ["stdin empty", ["send", "-"], /^stdin: empty input/, { stdin: "" }],
-    ["bad number flag", ["send", "--issue-report-file", "report.md", "--files-to-fix", "src/a.py", "--max-tokens", "abc"], /^max_tokens: expected number, received string/],
-    ["out of range", ["send", '{"issue_report_file": "report.md", "files_to_fix": ["src/a.py"], "temperature": 5}'], /^temperature: Too big/],
+    [
+      "bad number flag",
+      ["send", "--issue-report-file", "report.md", "--files-to-fix", "src/a.py", "--max-tokens", "abc"],
+      /^max_tokens: expected number, received string/,
+    ],
+    [
+      "out of range",
+      ["send", '{"issue_report_file": "report.md", "files_to_fix": ["src/a.py"], "temperature": 5}'],
+      /^temperature: Too big/,
+    ],
     ["empty list", ["send", '{"issue_report_file": "report.md", "files_to_fix": []}'], /^files_to_fix: Too small/],
-    ["argument after JSON", ["send", '{"issue_report_file": "report.md"}', "extra"], /^unexpected argument "extra" after the JSON argument/],
+    [
+      "argument after JSON",
+      ["send", '{"issue_report_file": "report.md"}', "extra"],
+      /^unexpected argument "extra" after the JSON argument/,
+    ],
     ["unknown flag", ["send", "--frobnicate"], /unknown option '--frobnicate'/],
-    ["bad config key", ["send", '{"issue_report_file": "report.md", "files_to_fix": ["src/a.py"]}'], /^gembatch\.config\.json: modle: unknown key \(did you mean "model"\?\)/, { files: { "gembatch.config.json": '{"modle": "x"}' } }],
-    ["config not JSON", ["send", '{"issue_report_file": "report.md", "files_to_fix": ["src/a.py"]}'], /^gembatch\.config\.json: not valid JSON/, { files: { "gembatch.config.json": "{model:" } }],
+    [
+      "bad config key",
+      ["send", '{"issue_report_file": "report.md", "files_to_fix": ["src/a.py"]}'],
+      /^gembatch\.config\.json: modle: unknown key \(did you mean "model"\?\)/,
+      { files: { "gembatch.config.json": '{"modle": "x"}' } },
+    ],
+    [
+      "config not JSON",
+      ["send", '{"issue_report_file": "report.md", "files_to_fix": ["src/a.py"]}'],
+      /^gembatch\.config\.json: not valid JSON/,
+      { files: { "gembatch.config.json": "{model:" } },
+    ],
   ];
 
   it.each(cases)("%s", async (_name, argv, pattern, options) => {
@@ -128,7 +215,10 @@ describe("malformed input: exit 2, one line naming the field, no stack trace", (
     expect(message).toMatch(pattern);
     if (argv.some((a) => a.startsWith("{") || a.startsWith("@") || a === "-")) {
       const doc = JSON.parse(out);
-      expect(doc).toMatchObject({ success: false, error: { code: expect.any(String), message: expect.stringMatching(pattern) } });
+      expect(doc).toMatchObject({
+        success: false,
+        error: { code: expect.any(String), message: expect.stringMatching(pattern) },
+      });
     }
   });
 });
@@ -144,17 +234,23 @@ describe("interrupts", () => {
       examples: [],
       schema: z.object({}).strict(),
       async run(_input, ctx) {
-        await new Promise<void>((_resolve, reject) => ctx.signal.addEventListener("abort", () => {
-          saved.push("state");
-          reject(ctx.signal.reason);
-        }));
+        await new Promise<void>((_resolve, reject) =>
+          ctx.signal.addEventListener("abort", () => {
+            saved.push("state");
+            reject(ctx.signal.reason);
+          }),
+        );
         return { success: true };
       },
       renderText: () => "",
     });
     const controller = new AbortController();
     const io = captureIo({ cwd, signal: controller.signal });
-    const pending = runProgram({ ...program(), commands: [{ name: "slow", summary: "", load: async () => slow }] }, ["slow", "--json"], io);
+    const pending = runProgram(
+      { ...program(), commands: [{ name: "slow", summary: "", load: async () => slow }] },
+      ["slow", "--json"],
+      io,
+    );
     setTimeout(() => controller.abort(new DOMException("SIGINT received", "AbortError")), 20);
     expect(await pending).toBe(ExitCode.INTERRUPTED);
     expect(saved).toEqual(["state"]);

@@ -32,13 +32,14 @@ export async function readJsonArgument(
     text = await readStdin(options.stdin);
     if (text.trim() === "") {
       throw new CliError("BAD_INPUT", "stdin: empty input, expected one JSON object", {
-        hint: "pipe a JSON object such as '{\"files_to_fix\": [\"src/a.py\"]}'",
+        hint: 'pipe a JSON object such as \'{"files_to_fix": ["src/a.py"]}\'',
       });
     }
   } else if (raw.startsWith("@")) {
     const file = raw.slice(1);
     source = file;
-    if (file === "") throw new CliError("BAD_INPUT", "@: missing file name after '@'", { hint: "use @path/to/args.json" });
+    if (file === "")
+      throw new CliError("BAD_INPUT", "@: missing file name after '@'", { hint: "use @path/to/args.json" });
     try {
       text = await readFile(path.resolve(options.cwd, file), "utf8");
     } catch (error) {
@@ -58,7 +59,7 @@ export async function readJsonArgument(
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new CliError("BAD_INPUT", `${source}: not valid JSON (${detail})`, {
-      hint: "quote the whole object for the shell: '{\"key\": \"value\"}'",
+      hint: 'quote the whole object for the shell: \'{"key": "value"}\'',
     });
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {

@@ -36,7 +36,12 @@ function examplesText(examples: string[]): string {
 const JSON_ARG_HELP = "the whole input as one JSON object (snake_case keys), @file.json, or - for stdin";
 
 /** Build a commander command from a definition; the action feeds the shared executor. */
-export function buildCommand(definition: CommandDefinition, io: Io, onOutcome: (code: ExitCodeValue) => void, prefix = ""): Command {
+export function buildCommand(
+  definition: CommandDefinition,
+  io: Io,
+  onOutcome: (code: ExitCodeValue) => void,
+  prefix = "",
+): Command {
   const command = new Command(definition.name).description(definition.description ?? definition.summary);
   const positionals = definition.positionals ?? [];
   if (positionals.length === 0) command.argument("[json]", JSON_ARG_HELP);
@@ -45,10 +50,16 @@ export function buildCommand(definition: CommandDefinition, io: Io, onOutcome: (
     command.argument(label, i === 0 ? `${p.description} (or ${JSON_ARG_HELP})` : p.description);
   });
   for (const spec of definition.options) {
-    const value = spec.type === "boolean" ? "" : spec.type === "string[]" ? ` <${spec.valueName ?? "values"}...>` : ` <${spec.valueName ?? (spec.type === "number" ? "n" : "value")}>`;
+    const value =
+      spec.type === "boolean"
+        ? ""
+        : spec.type === "string[]"
+          ? ` <${spec.valueName ?? "values"}...>`
+          : ` <${spec.valueName ?? (spec.type === "number" ? "n" : "value")}>`;
     const flags = `${spec.short ? `${spec.short}, ` : ""}${flagName(spec)}${value}`;
     command.addOption(new Option(flags, spec.description));
-    for (const alias of spec.aliases ?? []) command.addOption(new Option(`${flagName({ key: alias })}${value}`).hideHelp());
+    for (const alias of spec.aliases ?? [])
+      command.addOption(new Option(`${flagName({ key: alias })}${value}`).hideHelp());
   }
   command.option("--json", "print exactly one JSON document on stdout");
   command.option("--config <file>", "config file (default: gembatch.config.json found upwards from the cwd)");
@@ -57,7 +68,8 @@ export function buildCommand(definition: CommandDefinition, io: Io, onOutcome: (
   command.addHelpText("after", examplesText(definition.examples));
   // Shared flags such as --json must belong to the subcommand they follow, not its parent.
   if (definition.subcommands?.length) command.enablePositionalOptions();
-  for (const sub of definition.subcommands ?? []) command.addCommand(buildCommand(sub, io, onOutcome, `${prefix}${definition.name} `));
+  for (const sub of definition.subcommands ?? [])
+    command.addCommand(buildCommand(sub, io, onOutcome, `${prefix}${definition.name} `));
   command.action(async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
     const opts = cmd.opts();
@@ -73,7 +85,13 @@ export function buildCommand(definition: CommandDefinition, io: Io, onOutcome: (
     const { executeCommand } = await import("./execute.js");
     const outcome = await executeCommand(
       { ...definition, name: `${prefix}${definition.name}` },
-      { positionals: cmd.args, flags, json: opts.json as boolean | undefined, quiet: opts.quiet as boolean | undefined, configFile: opts.config as string | undefined },
+      {
+        positionals: cmd.args,
+        flags,
+        json: opts.json as boolean | undefined,
+        quiet: opts.quiet as boolean | undefined,
+        configFile: opts.config as string | undefined,
+      },
       io,
     );
     onOutcome(outcome.exitCode);
@@ -98,7 +116,10 @@ export async function runProgram(spec: ProgramSpec, argv: string[], io: Io): Pro
     .addHelpText("after", examplesText(spec.examples))
     .exitOverride()
     .enablePositionalOptions()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => void (s.startsWith("error:") ? undefined : io.stderr.write(s)) })
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => void (s.startsWith("error:") ? undefined : io.stderr.write(s)),
+    })
     .showSuggestionAfterError(true);
   const first = firstCommandToken(argv);
   // `help <command>` shows that command's full help, so it must be loaded like the command itself.
@@ -109,12 +130,17 @@ export async function runProgram(spec: ProgramSpec, argv: string[], io: Io): Pro
       await lazy.configure(program.command(lazy.name), {
         stdout: (text) => void io.stdout.write(text),
         stderr: (text) => void io.stderr.write(text),
-        waitForStop: () => new Promise<void>((resolve) => (signal?.aborted ? resolve() : signal?.addEventListener("abort", () => resolve(), { once: true }))),
+        waitForStop: () =>
+          new Promise<void>((resolve) =>
+            signal?.aborted ? resolve() : signal?.addEventListener("abort", () => resolve(), { once: true }),
+          ),
         setExitCode: (code) => (exitCode = code as ExitCodeValue),
       });
     } else if (lazy.name === target && lazy.load) {
       const definition = await lazy.load();
-      program.addCommand(buildCommand(definition, { ...io, programName: `${spec.name} ${lazy.name}` }, (code) => (exitCode = code)));
+      program.addCommand(
+        buildCommand(definition, { ...io, programName: `${spec.name} ${lazy.name}` }, (code) => (exitCode = code)),
+      );
     } else {
       program.command(lazy.name).description(lazy.summary);
     }
@@ -132,8 +158,13 @@ export async function runProgram(spec: ProgramSpec, argv: string[], io: Io): Pro
       const message = error.message.replace(/^error:\s*/, "");
       // A mistyped command name must not reappear in the hint as if it were a command.
       const known = spec.commands.some((c) => c.name === target);
-      const cliError = new CliError("BAD_INPUT", message.replace(/\n\(Did you mean (\S+?)\?\)/, ' (did you mean "$1"?)'), { hint: `see ${spec.name}${known ? ` ${target}` : ""} --help` });
-      if (wantsJson(argv)) io.stdout.write(`${JSON.stringify({ success: false, error: cliError.toJSON() }, null, 2)}\n`);
+      const cliError = new CliError(
+        "BAD_INPUT",
+        message.replace(/\n\(Did you mean (\S+?)\?\)/, ' (did you mean "$1"?)'),
+        { hint: `see ${spec.name}${known ? ` ${target}` : ""} --help` },
+      );
+      if (wantsJson(argv))
+        io.stdout.write(`${JSON.stringify({ success: false, error: cliError.toJSON() }, null, 2)}\n`);
       io.stderr.write(`${spec.name}: error: ${cliError.message}\nhint: ${cliError.hint}\n`);
       return ExitCode.BAD_INPUT;
     }

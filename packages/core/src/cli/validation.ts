@@ -58,12 +58,17 @@ function describeIssue(issue: Issue, knownKeys: readonly string[]): string[] {
 }
 
 /** One line naming the first problem (and how many more), plus every problem for JSON output. */
-export function formatZodError(error: z.ZodError, knownKeys: readonly string[] = []): {
+export function formatZodError(
+  error: z.ZodError,
+  knownKeys: readonly string[] = [],
+): {
   message: string;
   problems: string[];
 } {
   // A misspelt key is usually why a required one is "missing": name it first.
-  const ordered = [...error.issues].sort((a, b) => Number(b.code === "unrecognized_keys") - Number(a.code === "unrecognized_keys"));
+  const ordered = [...error.issues].sort(
+    (a, b) => Number(b.code === "unrecognized_keys") - Number(a.code === "unrecognized_keys"),
+  );
   const problems = ordered.flatMap((issue) => describeIssue(issue, knownKeys));
   const first = problems[0] ?? "invalid input";
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
@@ -97,17 +102,24 @@ function resolveInput(value: string): string {
 
 /** A path that must exist as a regular file, relative to the command's cwd. */
 export function existingFile(description = "file") {
-  return z.string().min(1).superRefine((value, ctx) => {
-    const resolved = resolveInput(value);
-    if (!existsSync(resolved)) ctx.addIssue({ code: "custom", message: `${description} not found: ${value}` });
-    else if (!statSync(resolved).isFile()) ctx.addIssue({ code: "custom", message: `not a file: ${value}` });
-  });
+  return z
+    .string()
+    .min(1)
+    .superRefine((value, ctx) => {
+      const resolved = resolveInput(value);
+      if (!existsSync(resolved)) ctx.addIssue({ code: "custom", message: `${description} not found: ${value}` });
+      else if (!statSync(resolved).isFile()) ctx.addIssue({ code: "custom", message: `not a file: ${value}` });
+    });
 }
 
 export function existingDirectory(description = "directory") {
-  return z.string().min(1).superRefine((value, ctx) => {
-    const resolved = resolveInput(value);
-    if (!existsSync(resolved)) ctx.addIssue({ code: "custom", message: `${description} not found: ${value}` });
-    else if (!statSync(resolved).isDirectory()) ctx.addIssue({ code: "custom", message: `not a directory: ${value}` });
-  });
+  return z
+    .string()
+    .min(1)
+    .superRefine((value, ctx) => {
+      const resolved = resolveInput(value);
+      if (!existsSync(resolved)) ctx.addIssue({ code: "custom", message: `${description} not found: ${value}` });
+      else if (!statSync(resolved).isDirectory())
+        ctx.addIssue({ code: "custom", message: `not a directory: ${value}` });
+    });
 }

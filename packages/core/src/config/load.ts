@@ -58,9 +58,13 @@ export function validateConfig(raw: unknown, fileLabel: string): ConfigFile {
     if (keyName) {
       const value = (raw as Record<string, unknown>)[keyName];
       if (typeof value === "string") registerSecret(value);
-      throw new CliError("CONFIG_INVALID", `${fileLabel}: ${keyName}: an API key does not belong in the config file (it is committed with the code); its value was not read`, {
-        hint: "remove it from the file (and rotate the key if it was ever committed); set GEMINI_API_KEY in the environment instead",
-      });
+      throw new CliError(
+        "CONFIG_INVALID",
+        `${fileLabel}: ${keyName}: an API key does not belong in the config file (it is committed with the code); its value was not read`,
+        {
+          hint: "remove it from the file (and rotate the key if it was ever committed); set GEMINI_API_KEY in the environment instead",
+        },
+      );
     }
   }
   const parsed = ConfigFileSchema.safeParse(raw);
@@ -105,24 +109,44 @@ export interface LoadConfigOptions {
 export function loadConfig(options: LoadConfigOptions): ResolvedConfig {
   const env = options.env ?? process.env;
   const found = options.configFile
-    ? { root: path.dirname(path.resolve(options.cwd, options.configFile)), configFile: path.resolve(options.cwd, options.configFile), marked: true }
+    ? {
+        root: path.dirname(path.resolve(options.cwd, options.configFile)),
+        configFile: path.resolve(options.cwd, options.configFile),
+        marked: true,
+      }
     : findProjectRoot(options.cwd);
   if (options.configFile && !options.ignoreFile && !existsSync(found.configFile!)) {
-    throw new CliError("FILE_NOT_FOUND", `${options.configFile}: config file not found`, { hint: "check the --config path" });
+    throw new CliError("FILE_NOT_FOUND", `${options.configFile}: config file not found`, {
+      hint: "check the --config path",
+    });
   }
   const label = found.configFile ? path.relative(options.cwd, found.configFile) || CONFIG_FILE_NAME : CONFIG_FILE_NAME;
   const file = found.configFile && !options.ignoreFile ? readConfigFile(found.configFile, label) : {};
   const root = found.root;
 
   const pick = <T>(flag: T | undefined, fromEnv: T | undefined, fromFile: T | undefined, fallback: T): [T, Source] =>
-    flag !== undefined ? [flag, "flag"] : fromEnv !== undefined ? [fromEnv, "env"] : fromFile !== undefined ? [fromFile, "config"] : [fallback, "default"];
+    flag !== undefined
+      ? [flag, "flag"]
+      : fromEnv !== undefined
+        ? [fromEnv, "env"]
+        : fromFile !== undefined
+          ? [fromFile, "config"]
+          : [fallback, "default"];
 
   const nonEmpty = (value: string | undefined) => (value && value.trim() !== "" ? value.trim() : undefined);
   const [model, modelSource] = pick(options.overrides?.model, nonEmpty(env.GEMBATCH_MODEL), file.model, DEFAULT_MODEL);
-  const [baseUrl, baseUrlSource] = pick<string | undefined>(options.overrides?.base_url, nonEmpty(env.GEMBATCH_BASE_URL), file.base_url, undefined);
+  const [baseUrl, baseUrlSource] = pick<string | undefined>(
+    options.overrides?.base_url,
+    nonEmpty(env.GEMBATCH_BASE_URL),
+    file.base_url,
+    undefined,
+  );
   if (baseUrl !== undefined && !(URL.canParse(baseUrl) && /^https?:$/.test(new URL(baseUrl).protocol))) {
-    const where = baseUrlSource === "env" ? "GEMBATCH_BASE_URL" : baseUrlSource === "flag" ? "base_url" : `${label}: base_url`;
-    throw new CliError("CONFIG_INVALID", `${where}: not a valid URL: ${baseUrl}`, { hint: "use a full URL such as http://127.0.0.1:8080" });
+    const where =
+      baseUrlSource === "env" ? "GEMBATCH_BASE_URL" : baseUrlSource === "flag" ? "base_url" : `${label}: base_url`;
+    throw new CliError("CONFIG_INVALID", `${where}: not a valid URL: ${baseUrl}`, {
+      hint: "use a full URL such as http://127.0.0.1:8080",
+    });
   }
   const geminiKey = nonEmpty(env.GEMINI_API_KEY);
   const googleKey = nonEmpty(env.GOOGLE_API_KEY);

@@ -10,8 +10,14 @@ function projectRelative(key: string) {
   return z
     .string()
     .min(1)
-    .refine((value) => !value.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(value) && !value.split(/[\\/]/).includes(".."), `${key} must be a path inside the project (relative, without ..)`)
-    .refine((value) => !value.split(/[\\/]/).some((part) => part.toLowerCase() === ".git"), `${key} must not be inside .git`);
+    .refine(
+      (value) => !value.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(value) && !value.split(/[\\/]/).includes(".."),
+      `${key} must be a path inside the project (relative, without ..)`,
+    )
+    .refine(
+      (value) => !value.split(/[\\/]/).some((part) => part.toLowerCase() === ".git"),
+      `${key} must not be inside .git`,
+    );
 }
 
 export const RateLimitsSchema = z
@@ -45,7 +51,9 @@ export const ConfigFileSchema = z
     $schema: z.string().optional(),
     model: z.string().min(1).optional(),
     escalation_model: z.string().min(1).optional(),
-    base_url: z.url({ protocol: /^https?$/, error: "must be a full http:// or https:// URL, such as http://127.0.0.1:8080" }).optional(),
+    base_url: z
+      .url({ protocol: /^https?$/, error: "must be a full http:// or https:// URL, such as http://127.0.0.1:8080" })
+      .optional(),
     timeout_ms: z.number().int().positive().optional(),
     max_tokens: generationFields.max_tokens,
     thinking_level: generationFields.thinking_level,
@@ -59,7 +67,12 @@ export const ConfigFileSchema = z
     verify: z.union([z.string().trim().min(1), z.array(z.string().trim().min(1)).min(1)]).optional(),
     scan: z.record(z.string(), z.unknown()).optional(),
     output: OutputSchema.optional(),
-    ledger_file: projectRelative("ledger_file").refine((value) => value.endsWith(".jsonl"), "must end in .jsonl (the ledger is appended to, one JSON line per call)").optional(),
+    ledger_file: projectRelative("ledger_file")
+      .refine(
+        (value) => value.endsWith(".jsonl"),
+        "must end in .jsonl (the ledger is appended to, one JSON line per call)",
+      )
+      .optional(),
   })
   .strict();
 

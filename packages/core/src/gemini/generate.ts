@@ -3,7 +3,14 @@ import { systemClock, type Clock } from "../clock.js";
 import { appendLedger } from "../ledger/ledger.js";
 import type { EventLog } from "../log/event-log.js";
 import { redactDeep } from "../log/redact.js";
-import { computeCost, defaultPricing, tokenCounts, type CostResult, type Pricing, type UsageMetadata } from "../pricing/cost.js";
+import {
+  computeCost,
+  defaultPricing,
+  tokenCounts,
+  type CostResult,
+  type Pricing,
+  type UsageMetadata,
+} from "../pricing/cost.js";
 import type { RateLimiter } from "../retry/rate-limiter.js";
 import { withRetry, type RetryEvent, type RetryPolicy } from "../retry/retry.js";
 
@@ -33,9 +40,14 @@ export interface GenerateOutcome {
   durationMs: number;
 }
 
-export function responseText(response: { candidates?: Array<{ content?: { parts?: Array<{ text?: string; thought?: boolean }> } }> }): string {
+export function responseText(response: {
+  candidates?: Array<{ content?: { parts?: Array<{ text?: string; thought?: boolean }> } }>;
+}): string {
   const parts = response.candidates?.[0]?.content?.parts ?? [];
-  return parts.filter((p) => !p.thought && typeof p.text === "string").map((p) => p.text).join("");
+  return parts
+    .filter((p) => !p.thought && typeof p.text === "string")
+    .map((p) => p.text)
+    .join("");
 }
 
 /**
@@ -64,25 +76,34 @@ export async function generateContent(
         signal: deps.signal,
         context: options.context,
         onRetry: (event) => {
-          deps.events?.event(event.kind === "rate_limit" ? "rate_limited" : "retry", { context: options.context, ...event });
+          deps.events?.event(event.kind === "rate_limit" ? "rate_limited" : "retry", {
+            context: options.context,
+            ...event,
+          });
           deps.onRetry?.(event);
         },
       },
     );
   const outcome = deps.limiter
-    ? await deps.limiter.schedule(options.estimatedTokens, async (permit) => {
-        const result = await call();
-        const prompt = result.value.usageMetadata?.promptTokenCount;
-        if (prompt !== undefined) permit.setTokens(prompt);
-        return result;
-      }, deps.signal)
+    ? await deps.limiter.schedule(
+        options.estimatedTokens,
+        async (permit) => {
+          const result = await call();
+          const prompt = result.value.usageMetadata?.promptTokenCount;
+          if (prompt !== undefined) permit.setTokens(prompt);
+          return result;
+        },
+        deps.signal,
+      )
     : await call();
   const response = outcome.value;
   const usage = (response.usageMetadata ?? {}) as UsageMetadata;
   const modelVersion = response.modelVersion ?? null;
   const at = new Date(clock.now());
   const cost = computeCost({ model: modelVersion ?? request.model, usage, at }, deps.pricing ?? defaultPricing);
-  const finishReason = (response.candidates?.[0]?.finishReason as string | undefined) ?? (response.promptFeedback?.blockReason ? `BLOCKED_${response.promptFeedback.blockReason}` : null);
+  const finishReason =
+    (response.candidates?.[0]?.finishReason as string | undefined) ??
+    (response.promptFeedback?.blockReason ? `BLOCKED_${response.promptFeedback.blockReason}` : null);
   if (deps.ledger) {
     const counts = tokenCounts(usage);
     appendLedger(deps.ledger.file, {
@@ -100,7 +121,13 @@ export async function generateContent(
       ...(deps.ledger.run ? { run: deps.ledger.run } : {}),
     });
   }
-  deps.events?.event("generate_done", { context: options.context, model: modelVersion ?? request.model, finish_reason: finishReason, cost: cost.cost, attempts: outcome.attempts });
+  deps.events?.event("generate_done", {
+    context: options.context,
+    model: modelVersion ?? request.model,
+    finish_reason: finishReason,
+    cost: cost.cost,
+    attempts: outcome.attempts,
+  });
   return {
     response,
     text: responseText(response as never),

@@ -35,14 +35,23 @@ function checkIsLedger(file: string): void {
   try {
     fd = openSync(file, "r");
     const head = Buffer.alloc(4096);
-    const first = head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString("utf8").split("\n", 1)[0]!.trim();
+    const first = head
+      .subarray(0, readSync(fd, head, 0, head.length, 0))
+      .toString("utf8")
+      .split("\n", 1)[0]!
+      .trim();
     let ok = first === "";
     try {
       ok ||= LedgerRecordSchema.safeParse(JSON.parse(first)).success;
     } catch {
       ok = false;
     }
-    if (!ok) throw new CliError("BAD_INPUT", `ledger_file: ${path.basename(file)} is not a gembatch cost ledger; nothing was appended to it`, { hint: "point ledger_file at a new .jsonl file (default tmp/gembatch_cost_ledger.jsonl)" });
+    if (!ok)
+      throw new CliError(
+        "BAD_INPUT",
+        `ledger_file: ${path.basename(file)} is not a gembatch cost ledger; nothing was appended to it`,
+        { hint: "point ledger_file at a new .jsonl file (default tmp/gembatch_cost_ledger.jsonl)" },
+      );
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   } finally {
@@ -107,7 +116,15 @@ export function summarizeLedger(records: LedgerRecord[], by: GroupBy): CostGroup
   const groups = new Map<string, CostGroup>();
   for (const record of records) {
     const key = keyOf(record, by);
-    const group = groups.get(key) ?? { key, calls: 0, prompt_tokens: 0, output_tokens: 0, cached_tokens: 0, cost: 0, unpriced_calls: 0 };
+    const group = groups.get(key) ?? {
+      key,
+      calls: 0,
+      prompt_tokens: 0,
+      output_tokens: 0,
+      cached_tokens: 0,
+      cost: 0,
+      unpriced_calls: 0,
+    };
     group.calls += 1;
     group.prompt_tokens += record.prompt_tokens;
     group.output_tokens += record.output_tokens;

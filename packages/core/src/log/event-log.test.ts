@@ -13,7 +13,10 @@ describe("event log", () => {
     log.event("upload_success", { batch: 81, data: { file_uri: "files/abc" } });
     log.event("batch_created", { batch: 81, data: { job: "batches/1" } });
     log.close();
-    const lines = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ event: "upload_success", batch: 81, data: { file_uri: "files/abc" } });
     expect(Date.parse(lines[0].timestamp)).not.toBeNaN();
@@ -24,7 +27,11 @@ describe("event log", () => {
     registerSecret("sk-test-secret-123456");
     const log = await createEventLog(file);
     const googleShaped = `AIza${"x".repeat(35)}`;
-    log.event("error", { message: "request to https://h/v1?key=abcdef123456 failed", header: "x-goog-api-key: sk-test-secret-123456", nested: { again: googleShaped } });
+    log.event("error", {
+      message: "request to https://h/v1?key=abcdef123456 failed",
+      header: "x-goog-api-key: sk-test-secret-123456",
+      nested: { again: googleShaped },
+    });
     log.close();
     const text = readFileSync(file, "utf8");
     expect(text).not.toContain("sk-test-secret-123456");
@@ -40,13 +47,21 @@ describe("event log", () => {
   it("leaves only whole lines when the writer is SIGKILLed mid-run", async () => {
     const file = path.join(tempDir(), "kill.jsonl");
     for (let round = 0; round < 8; round++) {
-      const child = execa(process.execPath, ["--input-type=module", "-e", `
+      const child = execa(
+        process.execPath,
+        [
+          "--input-type=module",
+          "-e",
+          `
         const { createEventLog } = await import(${JSON.stringify(builtCore())});
         const log = await createEventLog(${JSON.stringify(file)});
         log.event("start", { round: ${round} });
         process.stdout.write("go\\n");
         for (let i = 0; ; i++) log.event("tick", { i, payload: "x".repeat(2000) });
-      `], { reject: false });
+      `,
+        ],
+        { reject: false },
+      );
       await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
       await new Promise((resolve) => setTimeout(resolve, 20 + round * 5));
       child.kill("SIGKILL");

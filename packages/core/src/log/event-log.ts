@@ -41,7 +41,10 @@ function dropTornTail(file: string): void {
  * and a torn last line is dropped when the log is opened again, so readers only ever see whole lines. Secrets are scrubbed from the
  * serialized line itself, wherever they appear.
  */
-export async function createEventLog(file: string, options: { base?: Record<string, unknown> } = {}): Promise<EventLog> {
+export async function createEventLog(
+  file: string,
+  options: { base?: Record<string, unknown> } = {},
+): Promise<EventLog> {
   const resolved = path.resolve(file);
   mkdirSync(path.dirname(resolved), { recursive: true });
   dropTornTail(resolved);

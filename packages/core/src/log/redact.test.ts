@@ -22,7 +22,7 @@ function encodings(key: string): Record<string, string> {
   const escapeAll = [...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
   return {
     raw: key,
-    "encodeURIComponent": encodeURIComponent(key),
+    encodeURIComponent: encodeURIComponent(key),
     "percent, lower-case hex": encodeURIComponent(key).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
     "percent, twice": encodeURIComponent(encodeURIComponent(key)),
     "form-encoded": new URLSearchParams({ k: key }).toString().slice(2),
@@ -31,7 +31,10 @@ function encodings(key: string): Record<string, string> {
     "JSON string in a JSON string": JSON.stringify(JSON.stringify(key)).slice(1, -1),
     "JSON with escaped slashes": JSON.stringify(key).slice(1, -1).replace(/\//g, "\\/"),
     "every char \\u-escaped": escapeAll,
-    "every char \\u-escaped, upper-case": escapeAll.replace(/u([0-9a-f]{4})/g, (_m, h: string) => `u${h.toUpperCase()}`),
+    "every char \\u-escaped, upper-case": escapeAll.replace(
+      /u([0-9a-f]{4})/g,
+      (_m, h: string) => `u${h.toUpperCase()}`,
+    ),
     base64: Buffer.from(key).toString("base64"),
     base64url: Buffer.from(key).toString("base64url"),
     "base64 of x-goog-api-key: KEY": Buffer.from(`x-goog-api-key: ${key}`).toString("base64"),
@@ -68,8 +71,12 @@ describe("redactSecrets: every source", () => {
   it("scrubs keys it was never told about: Google's key shape, key= parameters, api_key pairs", () => {
     const google = `AIza${"Sy0_-x".repeat(5)}abcde`;
     expect(redactSecrets(`header ${google} end`, {})).toBe(`header ${REDACTED} end`);
-    expect(redactSecrets("GET /v1beta/models?key=unknownkey123&alt=sse", {})).toBe(`GET /v1beta/models?key=${REDACTED}&alt=sse`);
-    expect(redactSecrets("url=https%3A%2F%2Fh%2Fm%3Fkey%3Dunknownkey123", {})).toBe(`url=https%3A%2F%2Fh%2Fm%3Fkey%3D${REDACTED}`);
+    expect(redactSecrets("GET /v1beta/models?key=unknownkey123&alt=sse", {})).toBe(
+      `GET /v1beta/models?key=${REDACTED}&alt=sse`,
+    );
+    expect(redactSecrets("url=https%3A%2F%2Fh%2Fm%3Fkey%3Dunknownkey123", {})).toBe(
+      `url=https%3A%2F%2Fh%2Fm%3Fkey%3D${REDACTED}`,
+    );
     expect(redactSecrets('{"api_key": "sk1234567890abcdefXYZ"}', {})).toBe(`{"api_key": "${REDACTED}"}`);
     expect(redactSecrets("x-goog-api-key: tok_0123456789abcdefgh", {})).toBe(`x-goog-api-key: ${REDACTED}`);
   });
@@ -86,7 +93,8 @@ describe("redactSecrets: every encoding", () => {
     it(`scrubs the key ${name}`, () => {
       const out = redactSecrets(`before ${form} after`, ENV);
       expect(out).toContain(REDACTED);
-      for (const leaked of [...Object.values(encodings(KEY)), ...base64Fragments(KEY)]) expect(out).not.toContain(leaked);
+      for (const leaked of [...Object.values(encodings(KEY)), ...base64Fragments(KEY)])
+        expect(out).not.toContain(leaked);
       expect(out).not.toContain("slash 42");
     });
   }
@@ -115,7 +123,7 @@ describe("redactSecrets: what it leaves alone", () => {
       "apiKey: loadKeyFromVault(),",
       "const API_KEY = process.env.GEMINI_API_KEY_PRODUCTION1;",
       'url = BASE + "?key=" + api_key',
-      'fetch(`${base}?key=${apiKey}`)',
+      "fetch(`${base}?key=${apiKey}`)",
       'f"{base}?key={api_key}"',
       '{"key": "req-1", "monkey": "banana"}',
       "key = derive_key_material(salt, rounds=100000)",
@@ -133,7 +141,11 @@ describe("redactSecrets: what it leaves alone", () => {
 describe("redactDeep", () => {
   it("scrubs every string in a request and leaves other objects and the input alone", () => {
     const signal = new AbortController().signal;
-    const request = { model: "m", contents: [{ role: "user", parts: [{ text: `fix ${KEY}` }] }], config: { systemInstruction: KEY, abortSignal: signal, maxOutputTokens: 5 } };
+    const request = {
+      model: "m",
+      contents: [{ role: "user", parts: [{ text: `fix ${KEY}` }] }],
+      config: { systemInstruction: KEY, abortSignal: signal, maxOutputTokens: 5 },
+    };
     const out = redactDeep(request, ENV);
     expect(out.contents[0]!.parts[0]!.text).toBe(`fix ${REDACTED}`);
     expect(out.config.systemInstruction).toBe(REDACTED);
@@ -155,7 +167,10 @@ describe("scrubbed where messages and files are made", () => {
   });
 
   it("the retry classifier scrubs the message of an ApiError body", () => {
-    const apiError = Object.assign(new Error(JSON.stringify({ error: { code: 503, message: echoed, status: "UNAVAILABLE" } })), { name: "ApiError", status: 503 });
+    const apiError = Object.assign(
+      new Error(JSON.stringify({ error: { code: 503, message: echoed, status: "UNAVAILABLE" } })),
+      { name: "ApiError", status: 503 },
+    );
     const classified = classifyError(apiError);
     expect(classified.kind).toBe("server");
     expect(classified.message).toContain(REDACTED);
@@ -170,8 +185,19 @@ describe("scrubbed where messages and files are made", () => {
     writeFileSync(path.join(dir, "b.txt"), "start\n");
     await appendTextFile(path.join(dir, "b.txt"), echoed);
     await writeFileAtomically(path.join(dir, "c.bin"), Buffer.from(KEY));
-    appendLedger(path.join(dir, "ledger.jsonl"), { time: "t", command: echoed, model: "m", prompt_tokens: 0, cached_tokens: 0, output_tokens: 0, thinking_tokens: 0, total_tokens: 0, cost: null });
-    for (const name of ["a.txt", "s.txt", "b.txt", "ledger.jsonl"]) expect(readFileSync(path.join(dir, name), "utf8")).not.toContain("slash 42");
+    appendLedger(path.join(dir, "ledger.jsonl"), {
+      time: "t",
+      command: echoed,
+      model: "m",
+      prompt_tokens: 0,
+      cached_tokens: 0,
+      output_tokens: 0,
+      thinking_tokens: 0,
+      total_tokens: 0,
+      cost: null,
+    });
+    for (const name of ["a.txt", "s.txt", "b.txt", "ledger.jsonl"])
+      expect(readFileSync(path.join(dir, name), "utf8")).not.toContain("slash 42");
     expect(readFileSync(path.join(dir, "c.bin"), "utf8")).toBe(KEY);
     expect(readFileSync(path.join(dir, "s.bin"), "utf8")).toBe(KEY);
     expect(readdirSync(dir).sort()).toEqual(["a.txt", "b.txt", "c.bin", "ledger.jsonl", "s.bin", "s.txt"]);
@@ -187,7 +213,11 @@ describe("scrubbed where messages and files are made", () => {
         },
       },
     } as unknown as GoogleGenAI;
-    await generateContent({ client, clock: createManualClock() }, { model: "m", contents: [{ role: "user", parts: [{ text: echoed }] }], config: { systemInstruction: KEY } }, { estimatedTokens: 1, context: "x" });
+    await generateContent(
+      { client, clock: createManualClock() },
+      { model: "m", contents: [{ role: "user", parts: [{ text: echoed }] }], config: { systemInstruction: KEY } },
+      { estimatedTokens: 1, context: "x" },
+    );
     expect(JSON.stringify(sent)).toContain(REDACTED);
     expect(JSON.stringify(sent)).not.toContain("slash 42");
   });

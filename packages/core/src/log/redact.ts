@@ -31,11 +31,20 @@ function charForms(char: string): string {
   if (/^[A-Za-z0-9]$/.test(char)) return char;
   const percent = [...Buffer.from(char, "utf8")].map((b) => hex(b, 2));
   const unicode = Array.from({ length: char.length }, (_, i) => `\\u${hex(char.charCodeAt(i), 4)}`).join("");
-  const forms = new Set<string>([char, jsonEscaped(char), jsonEscaped(jsonEscaped(char)), unicode, jsonEscaped(unicode)]);
+  const forms = new Set<string>([
+    char,
+    jsonEscaped(char),
+    jsonEscaped(jsonEscaped(char)),
+    unicode,
+    jsonEscaped(unicode),
+  ]);
   forms.add(percent.map((h) => `%${h}`).join("")).add(percent.map((h) => `%25${h}`).join(""));
   if (char === "/") forms.add("\\/").add("\\\\/");
   if (char === " ") forms.add("+");
-  return `(?:${[...forms].sort((a, b) => b.length - a.length).map(escapeRegex).join("|")})`;
+  return `(?:${[...forms]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegex)
+    .join("|")})`;
 }
 
 /**
@@ -58,7 +67,10 @@ export function base64Fragments(secret: string): string[] {
 function secretPatterns(secret: string): string[] {
   const percentAll = [...Buffer.from(secret, "utf8")].map((b) => `%${hex(b, 2)}`).join("");
   const unicodeAll = Array.from({ length: secret.length }, (_, i) => `\\u${hex(secret.charCodeAt(i), 4)}`).join("");
-  return [[...secret].map(charForms).join(""), ...[percentAll, unicodeAll, ...base64Fragments(secret)].map(escapeRegex)];
+  return [
+    [...secret].map(charForms).join(""),
+    ...[percentAll, unicodeAll, ...base64Fragments(secret)].map(escapeRegex),
+  ];
 }
 
 /** Keys we know nothing about: Google's key shape, `key=` query parameters, `api_key: …`-style pairs. */
@@ -107,7 +119,11 @@ function knownSecrets(env: NodeJS.ProcessEnv = process.env): string[] {
  */
 export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env): string {
   const regex = combinedRegex(knownSecrets(env));
-  return text.replace(regex, (_match, queryPrefix: string | undefined, namePrefix: string | undefined) => `${queryPrefix ?? namePrefix ?? ""}${REDACTED}`);
+  return text.replace(
+    regex,
+    (_match, queryPrefix: string | undefined, namePrefix: string | undefined) =>
+      `${queryPrefix ?? namePrefix ?? ""}${REDACTED}`,
+  );
 }
 
 /**

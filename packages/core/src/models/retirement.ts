@@ -26,19 +26,46 @@ export interface Retirement {
 export function retirementOf(model: string, now: number, pricing: Pricing = defaultPricing): Retirement {
   const { id } = resolveModel(model, pricing, now);
   const entry = pricing.prices[id] ?? pricing.prices[id.replace(/-\d{3}$/, "")];
-  const none: Retirement = { state: "active", id, shutdown: null, replacement: null, routed: false, days_left: null, source: null, message: null };
+  const none: Retirement = {
+    state: "active",
+    id,
+    shutdown: null,
+    replacement: null,
+    routed: false,
+    days_left: null,
+    source: null,
+    message: null,
+  };
   if (!entry?.retires) return none;
   const shutdownAt = Date.parse(`${entry.retires}T00:00:00Z`);
   const daysLeft = Math.ceil((shutdownAt - now) / DAY_MS);
   const replacement = entry.replacement ?? null;
   const routed = entry.routed === true && replacement !== null;
   const named = id === model ? model : `${model} (${id})`;
-  const after = replacement === null ? "" : routed ? `; Google routes its requests to ${replacement}, billed at that model's rates` : `; calls fail, move to ${replacement}`;
-  const base = { ...none, shutdown: entry.retires, replacement, routed, days_left: daysLeft, source: entry.retires_source ?? null };
-  if (daysLeft <= 0) return { ...base, state: "retired", message: `${named} was shut down on ${entry.retires}${after}` };
+  const after =
+    replacement === null
+      ? ""
+      : routed
+        ? `; Google routes its requests to ${replacement}, billed at that model's rates`
+        : `; calls fail, move to ${replacement}`;
+  const base = {
+    ...none,
+    shutdown: entry.retires,
+    replacement,
+    routed,
+    days_left: daysLeft,
+    source: entry.retires_source ?? null,
+  };
+  if (daysLeft <= 0)
+    return { ...base, state: "retired", message: `${named} was shut down on ${entry.retires}${after}` };
   if (daysLeft <= RETIREMENT_WARNING_DAYS) {
     const when = daysLeft === 1 ? "tomorrow" : `in ${daysLeft} days`;
-    const soon = replacement === null ? "" : routed ? `; then Google routes its requests to ${replacement}, billed at that model's rates` : `; then calls fail, move to ${replacement}`;
+    const soon =
+      replacement === null
+        ? ""
+        : routed
+          ? `; then Google routes its requests to ${replacement}, billed at that model's rates`
+          : `; then calls fail, move to ${replacement}`;
     return { ...base, state: "retiring", message: `${named} shuts down on ${entry.retires} (${when})${soon}` };
   }
   return { ...base, state: "active" };
@@ -48,7 +75,10 @@ export function retirementOf(model: string, now: number, pricing: Pricing = defa
  * The retirement gate every command that calls a model passes: a warning within 30 days of shutdown,
  * an error past it unless `allowRetired` (then a warning). Returns what it found, for results.
  */
-export function checkRetirement(model: string, options: { now: number; pricing?: Pricing; allowRetired?: boolean; warn?(message: string): void }): Retirement {
+export function checkRetirement(
+  model: string,
+  options: { now: number; pricing?: Pricing; allowRetired?: boolean; warn?(message: string): void },
+): Retirement {
   const found = retirementOf(model, options.now, options.pricing ?? defaultPricing);
   if (found.state === "retiring") options.warn?.(found.message!);
   if (found.state === "retired") {

@@ -82,7 +82,12 @@ function fromEnv(key: GenerationKey, env: NodeJS.ProcessEnv): unknown {
   if (key === "allow_retired") value = /^(1|true|yes)$/i.test(raw) ? true : /^(0|false|no)$/i.test(raw) ? false : raw;
   else if (key !== "thinking_level") value = Number.isFinite(Number(raw)) ? Number(raw) : raw;
   const parsed = generationFields[key].safeParse(value);
-  if (!parsed.success) throw new CliError("CONFIG_INVALID", `${name}: invalid value ${JSON.stringify(raw)} (${parsed.error.issues[0]?.message ?? "invalid"})`, { hint: `fix or unset ${name}; see docs/configuration.md` });
+  if (!parsed.success)
+    throw new CliError(
+      "CONFIG_INVALID",
+      `${name}: invalid value ${JSON.stringify(raw)} (${parsed.error.issues[0]?.message ?? "invalid"})`,
+      { hint: `fix or unset ${name}; see docs/configuration.md` },
+    );
   return parsed.data;
 }
 
@@ -126,7 +131,11 @@ export function resolveGenerationSettings(input: GenerationInput, layers: Resolv
     const budgetValue = read("thinking_budget") as number | undefined;
     if (levelValue === undefined && budgetValue === undefined) continue;
     if (levelValue !== undefined && budgetValue !== undefined) {
-      throw new CliError("BAD_INPUT", `thinking_level: given together with thinking_budget (${where(source, "thinking_level", layers.configLabel)})`, { hint: "set one of them: thinking_level for 3.x models, thinking_budget for 2.5 models" });
+      throw new CliError(
+        "BAD_INPUT",
+        `thinking_level: given together with thinking_budget (${where(source, "thinking_level", layers.configLabel)})`,
+        { hint: "set one of them: thinking_level for 3.x models, thinking_budget for 2.5 models" },
+      );
     }
     thinking = levelValue !== undefined ? { level: levelValue } : { budget: budgetValue! };
     sources[levelValue !== undefined ? "thinking_level" : "thinking_budget"] = source;
@@ -142,11 +151,21 @@ export function resolveGenerationSettings(input: GenerationInput, layers: Resolv
     allowRetired: (values.allow_retired as boolean | undefined) ?? false,
     sources,
   };
-  return checkGenerationSettings(settings, { pricing: layers.pricing ?? defaultPricing, ...(layers.configLabel ? { configLabel: layers.configLabel } : {}), ...(layers.warn ? { warn: layers.warn } : {}) });
+  return checkGenerationSettings(settings, {
+    pricing: layers.pricing ?? defaultPricing,
+    ...(layers.configLabel ? { configLabel: layers.configLabel } : {}),
+    ...(layers.warn ? { warn: layers.warn } : {}),
+  });
 }
 
 function where(source: SettingSource, key: GenerationKey, configLabel = "gembatch.config.json"): string {
-  return source === "env" ? `from ${GENERATION_ENV[key]}` : source === "config" ? `from ${configLabel}` : source === "default" ? "default" : "given";
+  return source === "env"
+    ? `from ${GENERATION_ENV[key]}`
+    : source === "config"
+      ? `from ${configLabel}`
+      : source === "default"
+        ? "default"
+        : "given";
 }
 
 function label(settings: GenerationSettings, key: GenerationKey, configLabel?: string): string {
@@ -160,56 +179,107 @@ function label(settings: GenerationSettings, key: GenerationKey, configLabel?: s
  * when it came from env or config, which are not aimed at one model). A model without an entry passes
  * with a warning for settings that cannot be checked.
  */
-export function checkGenerationSettings(settings: GenerationSettings, options: { pricing?: Pricing; configLabel?: string; warn?(message: string): void } = {}): GenerationSettings {
+export function checkGenerationSettings(
+  settings: GenerationSettings,
+  options: { pricing?: Pricing; configLabel?: string; warn?(message: string): void } = {},
+): GenerationSettings {
   const info = modelInfo(settings.model, options.pricing ?? defaultPricing);
   const name = (key: GenerationKey) => label(settings, key, options.configLabel);
   if (!info) {
-    if (settings.thinking) options.warn?.(`${name(settings.thinking.level ? "thinking_level" : "thinking_budget")}: no thinking control is known for ${settings.model}; sent as given`);
+    if (settings.thinking)
+      options.warn?.(
+        `${name(settings.thinking.level ? "thinking_level" : "thinking_budget")}: no thinking control is known for ${settings.model}; sent as given`,
+      );
     return settings;
   }
   if (settings.maxTokens !== null && settings.maxTokens > info.output) {
-    throw new CliError("BAD_INPUT", `${name("max_tokens")}: ${settings.maxTokens} is above the output limit of ${settings.model} (${info.output})`, { hint: `use --max-tokens ${info.output} or less, or leave it out to size it from the files` });
+    throw new CliError(
+      "BAD_INPUT",
+      `${name("max_tokens")}: ${settings.maxTokens} is above the output limit of ${settings.model} (${info.output})`,
+      { hint: `use --max-tokens ${info.output} or less, or leave it out to size it from the files` },
+    );
   }
   if (settings.thinking) checkThinking(settings, info, name);
   if (settings.temperature !== null && info.samplingDeprecated) {
     const message = `${name("temperature")}: Google deprecated sampling parameters (temperature, top_p, top_k) for ${settings.model}`;
-    if (settings.sources.temperature === "argument") throw new CliError("BAD_INPUT", message, { hint: "leave temperature out for this model" });
+    if (settings.sources.temperature === "argument")
+      throw new CliError("BAD_INPUT", message, { hint: "leave temperature out for this model" });
     options.warn?.(`${message}; not sent`);
     return { ...settings, temperature: null };
   }
   return settings;
 }
 
-function checkThinking(settings: GenerationSettings, info: ModelInfo & { id: string }, name: (key: GenerationKey) => string): void {
+function checkThinking(
+  settings: GenerationSettings,
+  info: ModelInfo & { id: string },
+  name: (key: GenerationKey) => string,
+): void {
   const thinking = settings.thinking!;
   const control = info.thinking;
   if (control.kind === "none") {
-    throw new CliError("BAD_INPUT", `${name(thinking.level ? "thinking_level" : "thinking_budget")}: ${settings.model} does not think; it takes no thinking setting`, { hint: "leave thinking_level and thinking_budget out for this model" });
+    throw new CliError(
+      "BAD_INPUT",
+      `${name(thinking.level ? "thinking_level" : "thinking_budget")}: ${settings.model} does not think; it takes no thinking setting`,
+      { hint: "leave thinking_level and thinking_budget out for this model" },
+    );
   }
   if (thinking.level !== undefined) {
-    if (control.kind === "budget") throw new CliError("BAD_INPUT", `${name("thinking_level")}: ${settings.model} takes thinking_budget (a token count), not a level`, { hint: `use --thinking-budget (${control.canDisable ? "0 off, " : ""}-1 dynamic, ${control.min}-${control.max})` });
-    if (!control.levels.includes(thinking.level)) throw new CliError("BAD_INPUT", `${name("thinking_level")}: ${settings.model} accepts ${control.levels.join(", ")}, not ${thinking.level}`, { hint: `use --thinking-level ${control.default} (its default) or another it accepts` });
+    if (control.kind === "budget")
+      throw new CliError(
+        "BAD_INPUT",
+        `${name("thinking_level")}: ${settings.model} takes thinking_budget (a token count), not a level`,
+        {
+          hint: `use --thinking-budget (${control.canDisable ? "0 off, " : ""}-1 dynamic, ${control.min}-${control.max})`,
+        },
+      );
+    if (!control.levels.includes(thinking.level))
+      throw new CliError(
+        "BAD_INPUT",
+        `${name("thinking_level")}: ${settings.model} accepts ${control.levels.join(", ")}, not ${thinking.level}`,
+        { hint: `use --thinking-level ${control.default} (its default) or another it accepts` },
+      );
     return;
   }
-  if (control.kind === "level") throw new CliError("BAD_INPUT", `${name("thinking_budget")}: ${settings.model} takes thinking_level (${control.levels.join(", ")}), not a budget`, { hint: `use --thinking-level ${control.default}` });
+  if (control.kind === "level")
+    throw new CliError(
+      "BAD_INPUT",
+      `${name("thinking_budget")}: ${settings.model} takes thinking_level (${control.levels.join(", ")}), not a budget`,
+      { hint: `use --thinking-level ${control.default}` },
+    );
   const budget = thinking.budget!;
   const ok = budget === -1 || (budget === 0 && control.canDisable) || (budget >= control.min && budget <= control.max);
-  if (!ok) throw new CliError("BAD_INPUT", `${name("thinking_budget")}: ${budget} is out of range for ${settings.model} (${control.canDisable ? "0 off, " : ""}-1 dynamic, or ${control.min}-${control.max})`, { hint: "pick a budget in the model's range" });
+  if (!ok)
+    throw new CliError(
+      "BAD_INPUT",
+      `${name("thinking_budget")}: ${budget} is out of range for ${settings.model} (${control.canDisable ? "0 off, " : ""}-1 dynamic, or ${control.min}-${control.max})`,
+      { hint: "pick a budget in the model's range" },
+    );
 }
 
 /** The SDK's `thinkingConfig` for the setting (`generationConfig.thinkingConfig` on the wire). */
-export function thinkingConfigFor(thinking: ThinkingSetting | null): { thinkingLevel: ThinkingLevel } | { thinkingBudget: number } | undefined {
+export function thinkingConfigFor(
+  thinking: ThinkingSetting | null,
+): { thinkingLevel: ThinkingLevel } | { thinkingBudget: number } | undefined {
   if (!thinking) return undefined;
   return thinking.level !== undefined ? { thinkingLevel: thinking.level } : { thinkingBudget: thinking.budget! };
 }
 
 /** Output tokens to leave for thinking: the setting's, else the model's default level (or dynamic budget). */
-export function thinkingHeadroom(settings: Pick<GenerationSettings, "model" | "thinking">, pricing: Pricing = defaultPricing): number {
+export function thinkingHeadroom(
+  settings: Pick<GenerationSettings, "model" | "thinking">,
+  pricing: Pricing = defaultPricing,
+): number {
   if (settings.thinking?.level) return LEVEL_HEADROOM[settings.thinking.level];
-  if (settings.thinking?.budget !== undefined) return settings.thinking.budget === -1 ? DYNAMIC_BUDGET_HEADROOM : settings.thinking.budget;
+  if (settings.thinking?.budget !== undefined)
+    return settings.thinking.budget === -1 ? DYNAMIC_BUDGET_HEADROOM : settings.thinking.budget;
   const control = modelInfo(settings.model, pricing)?.thinking;
   if (!control) return DYNAMIC_BUDGET_HEADROOM;
-  return control.kind === "level" ? LEVEL_HEADROOM[control.default] : control.kind === "budget" ? DYNAMIC_BUDGET_HEADROOM : 0;
+  return control.kind === "level"
+    ? LEVEL_HEADROOM[control.default]
+    : control.kind === "budget"
+      ? DYNAMIC_BUDGET_HEADROOM
+      : 0;
 }
 
 export function outputLimit(model: string, pricing: Pricing = defaultPricing): number | null {
@@ -217,12 +287,20 @@ export function outputLimit(model: string, pricing: Pricing = defaultPricing): n
 }
 
 /** What a whole-file reply to a file of `fileTokens` is expected to use: the file again, and thinking. */
-export function expectedOutputTokens(fileTokens: number, settings: Pick<GenerationSettings, "model" | "thinking">, pricing: Pricing = defaultPricing): number {
+export function expectedOutputTokens(
+  fileTokens: number,
+  settings: Pick<GenerationSettings, "model" | "thinking">,
+  pricing: Pricing = defaultPricing,
+): number {
   return Math.ceil(fileTokens * REPLY_MARGIN) + thinkingHeadroom(settings, pricing);
 }
 
 /** The reply limit for a request whose largest file is `largestFileTokens`: the setting, else sized to fit it. */
-export function sizeMaxTokens(settings: Pick<GenerationSettings, "model" | "thinking" | "maxTokens">, largestFileTokens: number, pricing: Pricing = defaultPricing): number {
+export function sizeMaxTokens(
+  settings: Pick<GenerationSettings, "model" | "thinking" | "maxTokens">,
+  largestFileTokens: number,
+  pricing: Pricing = defaultPricing,
+): number {
   if (settings.maxTokens !== null) return settings.maxTokens;
   const cap = outputLimit(settings.model, pricing) ?? UNKNOWN_MODEL_OUTPUT_CAP;
   return Math.min(cap, Math.max(DEFAULT_MAX_TOKENS, expectedOutputTokens(largestFileTokens, settings, pricing)));
@@ -236,11 +314,20 @@ export interface TooLarge {
 }
 
 /** The figures when a file's whole fixed version cannot fit the model's output limit; null when it fits (or the limit is unknown). */
-export function tooLargeFor(fileTokens: number, settings: Pick<GenerationSettings, "model" | "thinking">, pricing: Pricing = defaultPricing): TooLarge | null {
+export function tooLargeFor(
+  fileTokens: number,
+  settings: Pick<GenerationSettings, "model" | "thinking">,
+  pricing: Pricing = defaultPricing,
+): TooLarge | null {
   const limit = outputLimit(settings.model, pricing);
   const estimated = expectedOutputTokens(fileTokens, settings, pricing);
   if (limit === null || estimated <= limit) return null;
-  return { file_tokens: fileTokens, thinking_headroom: thinkingHeadroom(settings, pricing), estimated_output_tokens: estimated, output_limit: limit };
+  return {
+    file_tokens: fileTokens,
+    thinking_headroom: thinkingHeadroom(settings, pricing),
+    estimated_output_tokens: estimated,
+    output_limit: limit,
+  };
 }
 
 /**
@@ -254,7 +341,11 @@ export function raisedMaxTokens(previous: number, model: string, pricing: Pricin
 }
 
 /** The same settings for another model (escalation): max_tokens capped at its limit, what it cannot take dropped, with warnings. */
-export function settingsForModel(settings: GenerationSettings, model: string, options: { pricing?: Pricing; warn?(message: string): void } = {}): GenerationSettings {
+export function settingsForModel(
+  settings: GenerationSettings,
+  model: string,
+  options: { pricing?: Pricing; warn?(message: string): void } = {},
+): GenerationSettings {
   const pricing = options.pricing ?? defaultPricing;
   const info = modelInfo(model, pricing);
   let next: GenerationSettings = { ...settings, model };
@@ -279,22 +370,60 @@ export function settingsForModel(settings: GenerationSettings, model: string, op
 }
 
 const GENERATION_OPTION_SPECS: Record<GenerationKey, OptionSpec<GenerationKey>> = {
-  max_tokens: { key: "max_tokens", type: "number", description: `output token limit per reply (default: sized from the largest file plus thinking, at least ${DEFAULT_MAX_TOKENS}, at most the model's limit)` },
-  thinking_level: { key: "thinking_level", type: "string", valueName: "level", description: "thinking level for 3.x models: MINIMAL, LOW, MEDIUM or HIGH, as the model accepts (default: the model's)" },
-  thinking_budget: { key: "thinking_budget", type: "number", valueName: "tokens", description: "thinking budget for 2.5 models: -1 dynamic, 0 off (Flash, Flash-Lite) or a token count (default: the model's)" },
-  temperature: { key: "temperature", type: "number", description: "sampling temperature (default: the model's; refused for models where Google deprecated it)" },
-  max_cost: { key: "max_cost", type: "number", valueName: "usd", description: "stop before the request that would push the spend past this many USD (exit 4)" },
-  max_retries: { key: "max_retries", type: "number", description: `API retries per request (default ${DEFAULT_MAX_RETRIES})` },
-  allow_retired: { key: "allow_retired", type: "boolean", description: "send to a model past its shutdown date anyway (default: refused, exit 2)" },
+  max_tokens: {
+    key: "max_tokens",
+    type: "number",
+    description: `output token limit per reply (default: sized from the largest file plus thinking, at least ${DEFAULT_MAX_TOKENS}, at most the model's limit)`,
+  },
+  thinking_level: {
+    key: "thinking_level",
+    type: "string",
+    valueName: "level",
+    description:
+      "thinking level for 3.x models: MINIMAL, LOW, MEDIUM or HIGH, as the model accepts (default: the model's)",
+  },
+  thinking_budget: {
+    key: "thinking_budget",
+    type: "number",
+    valueName: "tokens",
+    description:
+      "thinking budget for 2.5 models: -1 dynamic, 0 off (Flash, Flash-Lite) or a token count (default: the model's)",
+  },
+  temperature: {
+    key: "temperature",
+    type: "number",
+    description: "sampling temperature (default: the model's; refused for models where Google deprecated it)",
+  },
+  max_cost: {
+    key: "max_cost",
+    type: "number",
+    valueName: "usd",
+    description: "stop before the request that would push the spend past this many USD (exit 4)",
+  },
+  max_retries: {
+    key: "max_retries",
+    type: "number",
+    description: `API retries per request (default ${DEFAULT_MAX_RETRIES})`,
+  },
+  allow_retired: {
+    key: "allow_retired",
+    type: "boolean",
+    description: "send to a model past its shutdown date anyway (default: refused, exit 2)",
+  },
 };
 
 /** The flags of the generation settings a command takes, in one spelling for every command. */
-export function generationOptions<K extends GenerationKey>(keys: readonly K[] = Object.keys(GENERATION_OPTION_SPECS) as K[]): Array<OptionSpec<K>> {
+export function generationOptions<K extends GenerationKey>(
+  keys: readonly K[] = Object.keys(GENERATION_OPTION_SPECS) as K[],
+): Array<OptionSpec<K>> {
   return keys.map((key) => GENERATION_OPTION_SPECS[key] as OptionSpec<K>);
 }
 
 /** A command's settings from its merged input and context (env, config file, model, prices). */
-export function settingsFromContext(input: GenerationInput, ctx: Pick<CommandContext, "config" | "env" | "warn">): GenerationSettings {
+export function settingsFromContext(
+  input: GenerationInput,
+  ctx: Pick<CommandContext, "config" | "env" | "warn">,
+): GenerationSettings {
   return resolveGenerationSettings(input, {
     model: ctx.config.model,
     env: ctx.env,

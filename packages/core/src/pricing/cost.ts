@@ -28,14 +28,23 @@ export function createPricing(overrides: { prices?: PriceTable; aliases?: Record
 
 /** A config alias is the user's own statement: its source is the config file. */
 function fromConfig(aliases: Record<string, string> = {}): Record<string, ModelAlias> {
-  return Object.fromEntries(Object.entries(aliases).map(([name, target]) => [name, { target, source: "gembatch.config.json", as_of: "0000-01-01" }]));
+  return Object.fromEntries(
+    Object.entries(aliases).map(([name, target]) => [
+      name,
+      { target, source: "gembatch.config.json", as_of: "0000-01-01" },
+    ]),
+  );
 }
 
 /**
  * The table key for a model name as a user or the API spells it: `models/` dropped, aliases followed,
  * a `-001` style version suffix dropped. Anything else unknown stays unknown.
  */
-export function resolveModel(name: string, pricing: Pricing = defaultPricing, at?: Date | number | string): { id: string; known: boolean } {
+export function resolveModel(
+  name: string,
+  pricing: Pricing = defaultPricing,
+  at?: Date | number | string,
+): { id: string; known: boolean } {
   let id = name.trim().replace(/^models\//, "");
   const day = at === undefined ? undefined : isoDay(at);
   for (let hops = 0; hops < 5; hops++) {
@@ -109,7 +118,11 @@ export function tokenCounts(usage: UsageMetadata | undefined): {
   return { prompt, cached, uncachedInput: prompt - cached + toolUse, output, thoughts, total };
 }
 
-function pickRates(period: PricePeriod, long: boolean, batch: boolean): { rates: Rates | undefined; tier: CostResult["tier"] } {
+function pickRates(
+  period: PricePeriod,
+  long: boolean,
+  batch: boolean,
+): { rates: Rates | undefined; tier: CostResult["tier"] } {
   if (batch && long) return { rates: period.batch_long_context, tier: "batch_long_context" };
   if (batch) return { rates: period.batch, tier: "batch" };
   if (long) return { rates: period.long_context, tier: "long_context" };
@@ -120,7 +133,14 @@ function pickRates(period: PricePeriod, long: boolean, batch: boolean): { rates:
 export function computeCost(input: CostInput, pricing: Pricing = defaultPricing): CostResult {
   const at = input.at ?? Date.now();
   const { id, known } = resolveModel(input.model, pricing, at);
-  const none = (warning: string): CostResult => ({ cost: null, model: input.model, priced_as: known ? id : null, tier: null, breakdown: null, warning });
+  const none = (warning: string): CostResult => ({
+    cost: null,
+    model: input.model,
+    priced_as: known ? id : null,
+    tier: null,
+    breakdown: null,
+    warning,
+  });
   if (!known) return none(`no price known for model "${input.model}"; cost reported as null`);
   const price = pricing.prices[id]!;
   const period = periodAt(price, at);
@@ -131,7 +151,8 @@ export function computeCost(input: CostInput, pricing: Pricing = defaultPricing)
   // The batch cache-hit rate is ambiguous in Google's docs; without an explicit figure, budget at the standard one.
   const fallbackCached = input.batch ? pickRates(period, long, false).rates?.cached_input : undefined;
   const cachedRate = rates.cached_input ?? fallbackCached;
-  if (counts.cached > 0 && cachedRate === undefined) return none(`no cached-input price known for model "${id}"; cost reported as null`);
+  if (counts.cached > 0 && cachedRate === undefined)
+    return none(`no cached-input price known for model "${id}"; cost reported as null`);
   const breakdown: CostBreakdown = {
     uncached_input_tokens: counts.uncachedInput,
     cached_input_tokens: counts.cached,
@@ -145,7 +166,13 @@ export function computeCost(input: CostInput, pricing: Pricing = defaultPricing)
 }
 
 /** Storage cost of an explicit cache of `tokens` kept for `hours`. */
-export function cacheStorageCost(model: string, tokens: number, hours: number, at: Date | number = Date.now(), pricing = defaultPricing): number | null {
+export function cacheStorageCost(
+  model: string,
+  tokens: number,
+  hours: number,
+  at: Date | number = Date.now(),
+  pricing = defaultPricing,
+): number | null {
   const { id, known } = resolveModel(model, pricing);
   if (!known) return null;
   const rate = periodAt(pricing.prices[id]!, at).cache_storage_per_hour;
@@ -153,7 +180,10 @@ export function cacheStorageCost(model: string, tokens: number, hours: number, a
 }
 
 /** Pre-call estimate: prompt tokens known, output assumed at `expectedOutputTokens`. */
-export function estimateCost(options: { model: string; promptTokens: number; expectedOutputTokens: number; batch?: boolean; at?: Date | number }, pricing = defaultPricing): CostResult {
+export function estimateCost(
+  options: { model: string; promptTokens: number; expectedOutputTokens: number; batch?: boolean; at?: Date | number },
+  pricing = defaultPricing,
+): CostResult {
   return computeCost(
     {
       model: options.model,

@@ -32,7 +32,10 @@ describe("the built-in price table", () => {
     expect(cost("gemini-4-argon")).toMatchObject({ cost: 12 });
     expect(computeCost({ model: "gemini-4-argon", usage, at: "2026-12-01" })).toMatchObject({ cost: 24 });
     // Before the routing began, a 3.5 Flash reply is priced as 3.5 Flash.
-    expect(computeCost({ model: "gemini-3.5-flash", usage, at: "2026-09-01" })).toMatchObject({ cost: 10.5, priced_as: "gemini-3.5-flash" });
+    expect(computeCost({ model: "gemini-3.5-flash", usage, at: "2026-09-01" })).toMatchObject({
+      cost: 10.5,
+      priced_as: "gemini-3.5-flash",
+    });
   });
 
   it("marks what no first-hand source confirms, and keeps confirmed figures unmarked", () => {
@@ -45,8 +48,16 @@ describe("the built-in price table", () => {
 
   it("resolves gemini-flash-latest to the costlier sourced target, so max_cost does not count too little", () => {
     expect(resolveModel("gemini-flash-latest", undefined, LATE_2026)).toEqual({ id: "gemini-3.6-flash", known: true });
-    const flashLatest = computeCost({ model: "gemini-flash-latest", usage: { candidatesTokenCount: 1_000_000 }, at: LATE_2026 }).cost!;
-    const flash38 = computeCost({ model: "gemini-3.8-flash", usage: { candidatesTokenCount: 1_000_000 }, at: LATE_2026 }).cost!;
+    const flashLatest = computeCost({
+      model: "gemini-flash-latest",
+      usage: { candidatesTokenCount: 1_000_000 },
+      at: LATE_2026,
+    }).cost!;
+    const flash38 = computeCost({
+      model: "gemini-3.8-flash",
+      usage: { candidatesTokenCount: 1_000_000 },
+      at: LATE_2026,
+    }).cost!;
     expect(flashLatest).toBeGreaterThanOrEqual(flash38);
   });
 

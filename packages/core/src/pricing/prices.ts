@@ -3,7 +3,8 @@ import type { PricePeriod, PriceTable, Rates } from "./schema.js";
 const PRICING_PAGE = "https://ai.google.dev/gemini-api/docs/pricing";
 const DEPRECATIONS = "https://ai.google.dev/gemini-api/docs/deprecations";
 const CHANGELOG = "https://ai.google.dev/gemini-api/docs/changelog";
-const RETIRE_25 = "https://dev.to/aideprecations/what-to-do-before-gemini-25-pro-and-25-flash-are-retired-on-december-1-2026-5gg9 (citing the deprecations page)";
+const RETIRE_25 =
+  "https://dev.to/aideprecations/what-to-do-before-gemini-25-pro-and-25-flash-are-retired-on-december-1-2026-5gg9 (citing the deprecations page)";
 const HALF_PRICE = "batch at 50% of standard per https://ai.google.dev/gemini-api/docs/batch-api";
 
 /** Batch rates where Google states only "50% of standard" for every model. */
@@ -128,9 +129,11 @@ export const DEFAULT_PRICES: PriceTable = {
       {
         standard: { input: 0.25, output: 1.5, cached_input: 0.025 },
         batch: { input: 0.125, output: 0.75 },
-        source: "https://modelcompare.dev/models/google/gemini-3-1-flash-lite (third-party listing; the preview's page prices)",
+        source:
+          "https://modelcompare.dev/models/google/gemini-3-1-flash-lite (third-party listing; the preview's page prices)",
         as_of: "2026-11-29",
-        unconfirmed: "the GA price is read from third-party listings that match the preview's; no stored copy of Google's page shows it",
+        unconfirmed:
+          "the GA price is read from third-party listings that match the preview's; no stored copy of Google's page shows it",
       },
     ],
   },
@@ -138,7 +141,11 @@ export const DEFAULT_PRICES: PriceTable = {
     periods: [
       period(
         { input: 1.5, output: 9 },
-        { batch: halfOf({ input: 1.5, output: 9 }), source: `${PRICING_PAGE} (copies summarised in gemini-api-facts §8); ${HALF_PRICE}`, as_of: "2026-11-21" },
+        {
+          batch: halfOf({ input: 1.5, output: 9 }),
+          source: `${PRICING_PAGE} (copies summarised in gemini-api-facts §8); ${HALF_PRICE}`,
+          as_of: "2026-11-21",
+        },
       ),
     ],
   },
@@ -146,7 +153,11 @@ export const DEFAULT_PRICES: PriceTable = {
     periods: [
       period(
         { input: 0.3, output: 2.5 },
-        { batch: { input: 0.15, output: 1.25 }, source: `${PRICING_PAGE} (copies summarised in gemini-api-facts §8); batch = the Flex row`, as_of: "2026-11-21" },
+        {
+          batch: { input: 0.15, output: 1.25 },
+          source: `${PRICING_PAGE} (copies summarised in gemini-api-facts §8); batch = the Flex row`,
+          as_of: "2026-11-21",
+        },
       ),
     ],
   },
@@ -154,7 +165,11 @@ export const DEFAULT_PRICES: PriceTable = {
     periods: [
       period(
         { input: 1.5, output: 7.5 },
-        { batch: halfOf({ input: 1.5, output: 7.5 }), source: `${PRICING_PAGE} (copies summarised in gemini-api-facts §8); ${HALF_PRICE}`, as_of: "2026-11-21" },
+        {
+          batch: halfOf({ input: 1.5, output: 7.5 }),
+          source: `${PRICING_PAGE} (copies summarised in gemini-api-facts §8); ${HALF_PRICE}`,
+          as_of: "2026-11-21",
+        },
       ),
     ],
   },
@@ -174,7 +189,8 @@ export const DEFAULT_PRICES: PriceTable = {
         cache_storage_per_hour: 1,
         source: `${PRICING_PAGE} (announced change)`,
         as_of: "2026-11-21",
-        unconfirmed: "input and output are on the page; the 2027 cached, batch and storage figures are derived (not stated)",
+        unconfirmed:
+          "input and output are on the page; the 2027 cached, batch and storage figures are derived (not stated)",
       },
     ],
   },
@@ -234,8 +250,18 @@ export const DEFAULT_MODEL_ALIASES: Record<string, ModelAlias> = {
     as_of: "2026-11-21",
     unconfirmed: "no source names the alias's target",
   },
-  "gemini-3.7-flash": { target: "gemini-3.8-flash", source: `${CHANGELOG} (2026-10-08)`, as_of: "2026-11-21", since: "2026-10-08" },
-  "gemini-3.5-flash": { target: "gemini-3.6-flash", source: `${CHANGELOG} (2026-10-08)`, as_of: "2026-11-21", since: "2026-10-08" },
+  "gemini-3.7-flash": {
+    target: "gemini-3.8-flash",
+    source: `${CHANGELOG} (2026-10-08)`,
+    as_of: "2026-11-21",
+    since: "2026-10-08",
+  },
+  "gemini-3.5-flash": {
+    target: "gemini-3.6-flash",
+    source: `${CHANGELOG} (2026-10-08)`,
+    as_of: "2026-11-21",
+    since: "2026-10-08",
+  },
 };
 
 export const DEFAULT_MODEL = "gemini-flash-latest";

@@ -3,15 +3,7 @@ import { CliError, firstLine } from "../errors.js";
 import { redactSecrets } from "../log/redact.js";
 
 export type FailureKind =
-  | "rate_limit"
-  | "daily_quota"
-  | "server"
-  | "timeout"
-  | "network"
-  | "auth"
-  | "client"
-  | "interrupted"
-  | "unknown";
+  "rate_limit" | "daily_quota" | "server" | "timeout" | "network" | "auth" | "client" | "interrupted" | "unknown";
 
 export interface ClassifiedError {
   kind: FailureKind;
@@ -43,7 +35,17 @@ export function parseGoogleErrorBody(message: string): GoogleErrorBody | undefin
   }
 }
 
-const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_SOCKET", "UND_ERR_CLOSED", "ECONNABORTED"]);
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
+  "ECONNABORTED",
+]);
 
 function causeCode(error: unknown): string | undefined {
   let current: unknown = error;
@@ -71,27 +73,40 @@ function classify(error: unknown, options: { signal?: AbortSignal }): Classified
     if (options.signal?.aborted) return { kind: "interrupted", retryable: false, message: "interrupted" };
     return { kind: "timeout", retryable: true, message: "request timed out" };
   }
-  const status = typeof (error as { status?: unknown })?.status === "number" ? ((error as { status: number }).status) : undefined;
+  const status =
+    typeof (error as { status?: unknown })?.status === "number" ? (error as { status: number }).status : undefined;
   if (name === "ApiError" && status !== undefined) {
     const body = parseGoogleErrorBody(rawMessage);
     const details = body?.error?.details ?? [];
     const message = firstLine(body?.error?.message ?? rawMessage);
     const retryInfo = details.find((d) => d["@type"]?.endsWith("google.rpc.RetryInfo"));
-    const quotaId = details.find((d) => d["@type"]?.endsWith("google.rpc.QuotaFailure"))?.violations?.find((v) => v.quotaId)?.quotaId;
+    const quotaId = details
+      .find((d) => d["@type"]?.endsWith("google.rpc.QuotaFailure"))
+      ?.violations?.find((v) => v.quotaId)?.quotaId;
     const retryDelayMs = retryInfo?.retryDelay ? parseDuration(retryInfo.retryDelay) : undefined;
-    const base = { status, message, ...(quotaId ? { quotaId } : {}), ...(retryDelayMs !== undefined ? { retryDelayMs } : {}) };
+    const base = {
+      status,
+      message,
+      ...(quotaId ? { quotaId } : {}),
+      ...(retryDelayMs !== undefined ? { retryDelayMs } : {}),
+    };
     if (status === 429) {
       if (quotaId && /PerDay/i.test(quotaId)) return { ...base, kind: "daily_quota", retryable: false };
       return { ...base, kind: "rate_limit", retryable: true };
     }
     if ([500, 502, 503, 504, 408].includes(status)) return { ...base, kind: "server", retryable: true };
     // A missing or expired cache is a 403 too, but it says nothing about the key.
-    if (status === 403 && /CachedContent|File .* may not exist/i.test(message)) return { ...base, kind: "client", retryable: false };
-    if (status === 401 || status === 403 || /API key not valid|API_KEY_INVALID/i.test(rawMessage)) return { ...base, kind: "auth", retryable: false };
+    if (status === 403 && /CachedContent|File .* may not exist/i.test(message))
+      return { ...base, kind: "client", retryable: false };
+    if (status === 401 || status === 403 || /API key not valid|API_KEY_INVALID/i.test(rawMessage))
+      return { ...base, kind: "auth", retryable: false };
     return { ...base, kind: "client", retryable: false };
   }
   const code = causeCode(error);
-  if ((code && NETWORK_CODES.has(code)) || /fetch failed|socket hang up|terminated|other side closed|Incomplete JSON segment/i.test(rawMessage)) {
+  if (
+    (code && NETWORK_CODES.has(code)) ||
+    /fetch failed|socket hang up|terminated|other side closed|Incomplete JSON segment/i.test(rawMessage)
+  ) {
     return { kind: "network", retryable: true, message: firstLine(code ? `${rawMessage} (${code})` : rawMessage) };
   }
   return { kind: "unknown", retryable: false, message: firstLine(rawMessage) };
@@ -112,17 +127,25 @@ export function apiFailure(classified: ClassifiedError, context: string): CliErr
         hint: "lower rate_limits.requests_per_minute / tokens_per_minute in gembatch.config.json, or retry later",
       });
     case "auth":
-      return new CliError("API_AUTH", `${where}the API refused the key (HTTP ${classified.status}): ${classified.message}`, {
-        hint: "check GEMINI_API_KEY (or GOOGLE_API_KEY); run gembatch doctor",
-      });
+      return new CliError(
+        "API_AUTH",
+        `${where}the API refused the key (HTTP ${classified.status}): ${classified.message}`,
+        {
+          hint: "check GEMINI_API_KEY (or GOOGLE_API_KEY); run gembatch doctor",
+        },
+      );
     case "network":
     case "timeout":
       return new CliError("API_UNREACHABLE", `${where}${classified.message}`, {
         hint: "check the network or GEMBATCH_BASE_URL; run gembatch doctor",
       });
     default:
-      return new CliError("API_ERROR", `${where}${classified.status ? `HTTP ${classified.status}: ` : ""}${classified.message}`, {
-        hint: "the request was refused; the request file in the run directory shows what was sent",
-      });
+      return new CliError(
+        "API_ERROR",
+        `${where}${classified.status ? `HTTP ${classified.status}: ` : ""}${classified.message}`,
+        {
+          hint: "the request was refused; the request file in the run directory shows what was sent",
+        },
+      );
   }
 }

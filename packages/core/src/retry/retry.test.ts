@@ -15,14 +15,25 @@ async function sdkAgainst(replies: Reply[]) {
 
 async function realError(reply: Reply): Promise<unknown> {
   const { call } = await sdkAgainst([reply]);
-  return call().then(() => undefined, (e: unknown) => e);
+  return call().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 }
 
 describe("classifyError on real SDK errors", () => {
   it("reads RetryInfo.retryDelay from a per-minute 429", async () => {
-    const error = await realError(quota429({ quotaId: "GenerateRequestsPerMinutePerProjectPerModel", retryDelay: "37s" }));
+    const error = await realError(
+      quota429({ quotaId: "GenerateRequestsPerMinutePerProjectPerModel", retryDelay: "37s" }),
+    );
     expect((error as Error).name).toBe("ApiError");
-    expect(classifyError(error)).toMatchObject({ kind: "rate_limit", retryable: true, status: 429, retryDelayMs: 37_000, quotaId: "GenerateRequestsPerMinutePerProjectPerModel" });
+    expect(classifyError(error)).toMatchObject({
+      kind: "rate_limit",
+      retryable: true,
+      status: 429,
+      retryDelayMs: 37_000,
+      quotaId: "GenerateRequestsPerMinutePerProjectPerModel",
+    });
   });
 
   it("treats a per-day quota 429 as final", async () => {
@@ -31,10 +42,22 @@ describe("classifyError on real SDK errors", () => {
   });
 
   it("classifies 503 as a retryable server error and 400 as a final client error", async () => {
-    expect(classifyError(await realError(errorReply(503, "UNAVAILABLE", "The model is overloaded")))).toMatchObject({ kind: "server", retryable: true, status: 503 });
-    expect(classifyError(await realError(errorReply(400, "INVALID_ARGUMENT", "Request contains an invalid argument.")))).toMatchObject({ kind: "client", retryable: false, status: 400 });
-    expect(classifyError(await realError(errorReply(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers")))).toMatchObject({ kind: "auth", retryable: false });
-    expect(classifyError(await realError(errorReply(403, "PERMISSION_DENIED", "CachedContent not found (or permission denied)")))).toMatchObject({ kind: "client", retryable: false });
+    expect(classifyError(await realError(errorReply(503, "UNAVAILABLE", "The model is overloaded")))).toMatchObject({
+      kind: "server",
+      retryable: true,
+      status: 503,
+    });
+    expect(
+      classifyError(await realError(errorReply(400, "INVALID_ARGUMENT", "Request contains an invalid argument."))),
+    ).toMatchObject({ kind: "client", retryable: false, status: 400 });
+    expect(
+      classifyError(await realError(errorReply(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers"))),
+    ).toMatchObject({ kind: "auth", retryable: false });
+    expect(
+      classifyError(
+        await realError(errorReply(403, "PERMISSION_DENIED", "CachedContent not found (or permission denied)")),
+      ),
+    ).toMatchObject({ kind: "client", retryable: false });
   });
 
   it("treats a refused connection as a network error", async () => {
@@ -46,7 +69,10 @@ describe("classifyError on real SDK errors", () => {
 
 describe("withRetry against a local server through the real SDK", () => {
   it("waits the server's RetryInfo delay after a 429, then succeeds", async () => {
-    const { server, call } = await sdkAgainst([quota429({ quotaId: "GenerateRequestsPerMinutePerProjectPerModel", retryDelay: "37s" }), okReply]);
+    const { server, call } = await sdkAgainst([
+      quota429({ quotaId: "GenerateRequestsPerMinutePerProjectPerModel", retryDelay: "37s" }),
+      okReply,
+    ]);
     const clock = createManualClock();
     const outcome = await withRetry(call, { clock });
     expect(outcome.value.text).toBe("ok");
@@ -66,18 +92,27 @@ describe("withRetry against a local server through the real SDK", () => {
   });
 
   it("fails fast on a per-day quota with exit code 3", async () => {
-    const { server, call } = await sdkAgainst([quota429({ quotaId: "GenerateRequestsPerDayPerProjectPerModel", retryDelay: "5s" }), okReply]);
+    const { server, call } = await sdkAgainst([
+      quota429({ quotaId: "GenerateRequestsPerDayPerProjectPerModel", retryDelay: "5s" }),
+      okReply,
+    ]);
     const clock = createManualClock();
     const error = await withRetry(call, { clock, context: "src/a.py" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CliError);
     expect((error as CliError).exitCode).toBe(3);
-    expect((error as CliError).message).toMatch(/^src\/a\.py: daily quota exhausted \(GenerateRequestsPerDayPerProjectPerModel\)/);
+    expect((error as CliError).message).toMatch(
+      /^src\/a\.py: daily quota exhausted \(GenerateRequestsPerDayPerProjectPerModel\)/,
+    );
     expect(server.requests()).toBe(1);
     expect(clock.slept).toEqual([]);
   });
 
   it("backs off exponentially on 503s, then succeeds", async () => {
-    const { server, call } = await sdkAgainst([errorReply(503, "UNAVAILABLE", "overloaded"), errorReply(503, "UNAVAILABLE", "overloaded"), okReply]);
+    const { server, call } = await sdkAgainst([
+      errorReply(503, "UNAVAILABLE", "overloaded"),
+      errorReply(503, "UNAVAILABLE", "overloaded"),
+      okReply,
+    ]);
     const clock = createManualClock();
     const outcome = await withRetry(call, { clock, random: () => 1, policy: { baseDelayMs: 1000 } });
     expect(outcome.attempts).toBe(3);
@@ -87,7 +122,10 @@ describe("withRetry against a local server through the real SDK", () => {
 
   it("does not retry a 400, and gives up after maxRetries with exit code 3", async () => {
     const bad = await sdkAgainst([errorReply(400, "INVALID_ARGUMENT", "bad")]);
-    await expect(withRetry(bad.call, { clock: createManualClock() })).rejects.toMatchObject({ code: "API_ERROR", exitCode: 3 });
+    await expect(withRetry(bad.call, { clock: createManualClock() })).rejects.toMatchObject({
+      code: "API_ERROR",
+      exitCode: 3,
+    });
     expect(bad.server.requests()).toBe(1);
     const down = await sdkAgainst([errorReply(500, "INTERNAL", "boom")]);
     const clock = createManualClock();
@@ -100,7 +138,10 @@ describe("withRetry against a local server through the real SDK", () => {
     const { call } = await sdkAgainst([errorReply(503, "UNAVAILABLE", "x")]);
     const controller = new AbortController();
     controller.abort();
-    await expect(withRetry(call, { clock: createManualClock(), signal: controller.signal })).rejects.toMatchObject({ code: "INTERRUPTED", exitCode: 130 });
+    await expect(withRetry(call, { clock: createManualClock(), signal: controller.signal })).rejects.toMatchObject({
+      code: "INTERRUPTED",
+      exitCode: 130,
+    });
   });
 });
 

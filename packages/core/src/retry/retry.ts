@@ -10,7 +10,12 @@ export interface RetryPolicy {
   rateLimitWaitMs: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { maxRetries: 5, baseDelayMs: 1_000, maxDelayMs: 60_000, rateLimitWaitMs: 180_000 };
+export const defaultRetryPolicy: RetryPolicy = {
+  maxRetries: 5,
+  baseDelayMs: 1_000,
+  maxDelayMs: 60_000,
+  rateLimitWaitMs: 180_000,
+};
 
 export interface RetryEvent {
   attempt: number;
@@ -49,7 +54,10 @@ export function backoffDelay(retryIndex: number, policy: RetryPolicy, random: ()
  * rateLimitWaitMs); a per-day quota is final; 5xx, timeouts and resets back off; other 4xx fail at once.
  * Hand-written rather than p-retry because waits must come from the server and from an injectable clock.
  */
-export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<RetryOutcome<T>> {
+export async function withRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<RetryOutcome<T>> {
   const policy = { ...defaultRetryPolicy, ...options.policy };
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
@@ -63,7 +71,10 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
       if (error instanceof CliError && error.code !== "INTERRUPTED") throw error;
       const classified = classifyError(error, { signal: options.signal });
       if (!classified.retryable || attempt > policy.maxRetries || options.signal?.aborted) {
-        const failure = apiFailure(options.signal?.aborted ? { ...classified, kind: "interrupted" } : classified, options.context ?? "");
+        const failure = apiFailure(
+          options.signal?.aborted ? { ...classified, kind: "interrupted" } : classified,
+          options.context ?? "",
+        );
         Object.assign(failure, { attempts: attempt, retries });
         throw failure;
       }

@@ -28,7 +28,13 @@ const mine = new Map<string, Set<number>>();
 
 function isChildRecord(value: unknown): value is ChildRecord {
   const r = value as ChildRecord | null;
-  return Number.isInteger(r?.pid) && r!.pid > 1 && Number.isInteger(r!.owner) && (r!.start === null || typeof r!.start === "string") && typeof r!.command === "string";
+  return (
+    Number.isInteger(r?.pid) &&
+    r!.pid > 1 &&
+    Number.isInteger(r!.owner) &&
+    (r!.start === null || typeof r!.start === "string") &&
+    typeof r!.command === "string"
+  );
 }
 
 const read = (dir: string) => readJsonList(path.join(dir, FILE), isChildRecord);
@@ -36,14 +42,23 @@ const write = (dir: string, records: ChildRecord[]) => writeJsonList(path.join(d
 
 /** Record a verify process group; returns the function that forgets it once it has ended. */
 export function recordChild(dir: string, child: { pid: number; command: string }): () => void {
-  const record: ChildRecord = { pid: child.pid, start: processStart(child.pid), command: child.command.slice(0, 200), owner: process.pid };
+  const record: ChildRecord = {
+    pid: child.pid,
+    start: processStart(child.pid),
+    command: child.command.slice(0, 200),
+    owner: process.pid,
+  };
   write(dir, [...read(dir).filter((r) => r.pid !== child.pid), record]);
   const set = mine.get(dir) ?? new Set<number>();
   set.add(child.pid);
   mine.set(dir, set);
   return () => {
     set.delete(child.pid);
-    if (existsSync(path.join(dir, FILE))) write(dir, read(dir).filter((r) => r.pid !== child.pid));
+    if (existsSync(path.join(dir, FILE)))
+      write(
+        dir,
+        read(dir).filter((r) => r.pid !== child.pid),
+      );
   };
 }
 
@@ -65,7 +80,8 @@ export function reapOrphanedChildren(dir: string): ReapedChild[] {
     }
     const leaderAlive = processAlive(record.pid);
     const sameLeader = leaderAlive && record.start !== null && processStart(record.pid) === record.start;
-    if ((sameLeader || (!leaderAlive && processGroupExists(record.pid))) && killProcessGroup(record.pid, "SIGKILL")) reaped.push({ pid: record.pid, command: record.command });
+    if ((sameLeader || (!leaderAlive && processGroupExists(record.pid))) && killProcessGroup(record.pid, "SIGKILL"))
+      reaped.push({ pid: record.pid, command: record.command });
   }
   if (records.length > 0) write(dir, kept);
   return reaped;

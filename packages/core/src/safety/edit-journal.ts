@@ -38,7 +38,14 @@ function sha256(bytes: Buffer): string {
 
 function isPendingEdit(value: unknown): value is PendingEdit {
   const e = value as PendingEdit | null;
-  return typeof e?.path === "string" && typeof e.backup === "string" && typeof e.original_sha256 === "string" && typeof e.written_sha256 === "string" && Number.isInteger(e.mode) && Number.isInteger(e.owner);
+  return (
+    typeof e?.path === "string" &&
+    typeof e.backup === "string" &&
+    typeof e.original_sha256 === "string" &&
+    typeof e.written_sha256 === "string" &&
+    Number.isInteger(e.mode) &&
+    Number.isInteger(e.owner)
+  );
 }
 
 const read = (dir: string) => readJsonList(path.join(dir, FILE), isPendingEdit);
@@ -46,13 +53,20 @@ const write = (dir: string, edits: PendingEdit[]) => writeJsonList(path.join(dir
 
 /** Enter an edit before the candidate is written (synchronous, so it is on disk before the write starts). */
 export function journalEdit(dir: string, edit: Omit<PendingEdit, "owner" | "since">): void {
-  write(dir, [...read(dir).filter((e) => e.path !== edit.path), { ...edit, owner: process.pid, since: new Date().toISOString() }]);
+  write(dir, [
+    ...read(dir).filter((e) => e.path !== edit.path),
+    { ...edit, owner: process.pid, since: new Date().toISOString() },
+  ]);
 }
 
 /** The edit is confirmed, or its original is back. */
 export function settleEdit(dir: string, file: string): void {
   const edits = read(dir);
-  if (edits.some((e) => e.path === file)) write(dir, edits.filter((e) => e.path !== file));
+  if (edits.some((e) => e.path === file))
+    write(
+      dir,
+      edits.filter((e) => e.path !== file),
+    );
 }
 
 function currentSha(root: string, file: string): string | null {
@@ -80,11 +94,19 @@ export async function recoverPendingEdits(root: string, dir: string): Promise<Re
     const base = { path: edit.path, run_dir: edit.run_dir };
     if (current === edit.original_sha256) continue;
     if (current === null) {
-      recovered.push({ ...base, action: "missing", message: `an unconfirmed fix by a run that died was to be undone, but the file is gone; the original is kept at ${edit.backup}` });
+      recovered.push({
+        ...base,
+        action: "missing",
+        message: `an unconfirmed fix by a run that died was to be undone, but the file is gone; the original is kept at ${edit.backup}`,
+      });
       continue;
     }
     if (current !== edit.written_sha256) {
-      recovered.push({ ...base, action: "kept", message: `changed since a run that died wrote an unconfirmed fix to it; left as it is (the original is at ${edit.backup})` });
+      recovered.push({
+        ...base,
+        action: "kept",
+        message: `changed since a run that died wrote an unconfirmed fix to it; left as it is (the original is at ${edit.backup})`,
+      });
       continue;
     }
     let backup: Buffer;
@@ -95,11 +117,19 @@ export async function recoverPendingEdits(root: string, dir: string): Promise<Re
     }
     if (sha256(backup) !== edit.original_sha256) {
       left.push(edit);
-      recovered.push({ ...base, action: "kept", message: `holds an unconfirmed fix by a run that died, and its backup ${edit.backup} is missing or changed; left as it is` });
+      recovered.push({
+        ...base,
+        action: "kept",
+        message: `holds an unconfirmed fix by a run that died, and its backup ${edit.backup} is missing or changed; left as it is`,
+      });
       continue;
     }
     await writeProjectFile(root, edit.path, backup, { field: "journal", mode: edit.mode });
-    recovered.push({ ...base, action: "restored", message: `put the original back: a run that died (pid ${edit.owner}) had left an unverified fix on disk` });
+    recovered.push({
+      ...base,
+      action: "restored",
+      message: `put the original back: a run that died (pid ${edit.owner}) had left an unverified fix on disk`,
+    });
   }
   if (edits.length > 0) write(dir, left);
   return recovered;

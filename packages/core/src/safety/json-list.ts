@@ -32,8 +32,12 @@ export function writeJsonList(file: string, entries: readonly unknown[]): void {
 }
 
 function corrupt(file: string, why: string): CliError {
-  return new CliError("STATE_CORRUPT", `${path.basename(file)} in gembatch's state directory is unreadable (${why}); it was left untouched`, {
-    hint: `inspect ${file}: it lists what an earlier run left behind; move it aside only once you have checked those files by hand`,
-    details: { file },
-  });
+  return new CliError(
+    "STATE_CORRUPT",
+    `${path.basename(file)} in gembatch's state directory is unreadable (${why}); it was left untouched`,
+    {
+      hint: `inspect ${file}: it lists what an earlier run left behind; move it aside only once you have checked those files by hand`,
+      details: { file },
+    },
+  );
 }

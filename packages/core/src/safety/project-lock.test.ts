@@ -27,7 +27,14 @@ afterEach(() => {
 /** An edit a run that died (another pid) left in the journal. */
 function leaveEdit(root: string, dir: string, written: string) {
   writeFileSync(path.join(root, "src", "a.py"), written);
-  journalEdit(dir, { path: "src/a.py", backup: "tmp/run/backups/src/a.py", original_sha256: sha("original\n"), written_sha256: sha("candidate\n"), mode: 0o644, run_dir: "tmp/run" });
+  journalEdit(dir, {
+    path: "src/a.py",
+    backup: "tmp/run/backups/src/a.py",
+    original_sha256: sha("original\n"),
+    written_sha256: sha("candidate\n"),
+    mode: 0o644,
+    run_dir: "tmp/run",
+  });
   const file = path.join(dir, "edits.json");
   writeFileSync(file, readFileSync(file, "utf8").replace(`"owner": ${process.pid}`, '"owner": 999999999'));
 }
@@ -55,7 +62,10 @@ describe("openProjectSession", () => {
     process.env.GEMBATCH_STATE_DIR = env.GEMBATCH_STATE_DIR;
     const journal = path.join(projectStateDir(root), "edits.json");
     writeFileSync(journal, "{ torn");
-    await expect(openProjectSession(root, { command: "test" })).rejects.toMatchObject({ code: "STATE_CORRUPT", message: expect.stringContaining("edits.json") });
+    await expect(openProjectSession(root, { command: "test" })).rejects.toMatchObject({
+      code: "STATE_CORRUPT",
+      message: expect.stringContaining("edits.json"),
+    });
     expect(readFileSync(journal, "utf8")).toBe("{ torn");
     writeFileSync(journal, "[]\n");
     const session = await openProjectSession(root, { command: "test" });
@@ -67,6 +77,8 @@ describe("openProjectSession", () => {
     // A file where the directory should be fails for every user (root ignores permission bits).
     const blocked = path.join(tempDir("gembatch-blocked-"), "state");
     writeFileSync(blocked, "");
-    expect(() => projectStateDir(root, { GEMBATCH_STATE_DIR: blocked })).toThrowError(/state directory cannot be written/);
+    expect(() => projectStateDir(root, { GEMBATCH_STATE_DIR: blocked })).toThrowError(
+      /state directory cannot be written/,
+    );
   });
 });

@@ -16,15 +16,22 @@ import { userStateDir } from "./state-dir.js";
 export function projectStateDir(root: string, env: NodeJS.ProcessEnv = process.env): string {
   const base = userStateDir(env);
   const real = realpathSync(root);
-  const id = `${path.basename(real).replace(/[^\w.-]+/g, "_").slice(0, 40)}-${createHash("sha256").update(real).digest("hex").slice(0, 16)}`;
+  const id = `${path
+    .basename(real)
+    .replace(/[^\w.-]+/g, "_")
+    .slice(0, 40)}-${createHash("sha256").update(real).digest("hex").slice(0, 16)}`;
   const dir = path.join(base, "projects", id);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(path.join(dir, "root"), `${real}\n`);
   } catch (error) {
-    throw new CliError("BAD_INPUT", `gembatch's state directory cannot be written: ${dir} (${(error as NodeJS.ErrnoException).code ?? "error"})`, {
-      hint: "set GEMBATCH_STATE_DIR to a writable directory (it holds the project lock and the edit journal)",
-    });
+    throw new CliError(
+      "BAD_INPUT",
+      `gembatch's state directory cannot be written: ${dir} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+      {
+        hint: "set GEMBATCH_STATE_DIR to a writable directory (it holds the project lock and the edit journal)",
+      },
+    );
   }
   return dir;
 }
@@ -54,7 +61,10 @@ let exitHookInstalled = false;
  * changed the file since), and verify process groups that outlived a SIGKILLed gembatch are killed.
  * A second run is refused with exit 2, naming the holder's pid and command.
  */
-export async function openProjectSession(root: string, options: { command: string; warn?(message: string): void }): Promise<ProjectSession> {
+export async function openProjectSession(
+  root: string,
+  options: { command: string; warn?(message: string): void },
+): Promise<ProjectSession> {
   if (active) throw new Error(`a project session is already open in this process (${active.root})`);
   const dir = projectStateDir(root);
   let lock: HeldLock;
@@ -62,8 +72,11 @@ export async function openProjectSession(root: string, options: { command: strin
     lock = await acquireLock(path.join(dir, "project"), { command: options.command, staleMs: 120_000 });
   } catch (error) {
     if (!isCliError(error) || error.code !== "STATE_LOCKED") throw error;
-    const owner = error.details?.owner as { pid?: number; command?: string; since?: string; hostname?: string } | undefined;
-    const who = owner ? `pid ${owner.pid} (${owner.command}, on ${owner.hostname} since ${owner.since})` : "another process";
+    const owner = error.details?.owner as
+      { pid?: number; command?: string; since?: string; hostname?: string } | undefined;
+    const who = owner
+      ? `pid ${owner.pid} (${owner.command}, on ${owner.hostname} since ${owner.since})`
+      : "another process";
     throw new CliError("PROJECT_LOCKED", `another gembatch run is editing this project: ${who}`, {
       hint: `wait for it to finish, or stop it; a lock left by a process that died is taken over automatically (${path.join(dir, "project.lock")})`,
       details: { owner },
@@ -72,7 +85,10 @@ export async function openProjectSession(root: string, options: { command: strin
   try {
     const reaped = reapOrphanedChildren(dir);
     const recovered = await recoverPendingEdits(root, dir);
-    for (const child of reaped) options.warn?.(`stopped a verify command left running by an earlier run that died: pid ${child.pid} (${child.command})`);
+    for (const child of reaped)
+      options.warn?.(
+        `stopped a verify command left running by an earlier run that died: pid ${child.pid} (${child.command})`,
+      );
     for (const edit of recovered) options.warn?.(`${edit.path}: ${edit.message}`);
     const session: ProjectSession = {
       root,

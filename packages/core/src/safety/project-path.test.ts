@@ -83,7 +83,9 @@ describe("guardProjectPath", () => {
     const { root } = tree();
     symlinkSync("a.py", path.join(root, "src", "alias.py"));
     expect(write(root, "src/alias.py")).toThrowError(/never writes through a link/);
-    await expect(writeProjectFile(root, "src/alias.py", Buffer.from("x"), { field: "f" })).rejects.toThrow(/never writes through a link/);
+    await expect(writeProjectFile(root, "src/alias.py", Buffer.from("x"), { field: "f" })).rejects.toThrow(
+      /never writes through a link/,
+    );
   });
 
   it("reads and writes whole files through the guard, keeping a mode", async () => {

@@ -78,7 +78,8 @@ export function guardProjectPath(root: string, candidate: string, options: Guard
     // An absolute path may still name the root by its real path.
     const viaReal = path.relative(realRoot, absolute);
     if (viaReal === "" && options.purpose === "locate") return { real: realRoot, relative: "", exists: true };
-    if (viaReal === ".." || viaReal.startsWith(`..${path.sep}`) || path.isAbsolute(viaReal) || viaReal === "") throw refuse(options, shown, "outside the project root");
+    if (viaReal === ".." || viaReal.startsWith(`..${path.sep}`) || path.isAbsolute(viaReal) || viaReal === "")
+      throw refuse(options, shown, "outside the project root");
     return guardProjectPath(realRoot, viaReal, { ...options, display: shown });
   }
   const segments = lexical.split(path.sep);
@@ -92,13 +93,15 @@ export function guardProjectPath(root: string, candidate: string, options: Guard
     try {
       stat = lstatSync(next);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw refuse(options, shown, `cannot be checked (${(error as NodeJS.ErrnoException).code})`);
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+        throw refuse(options, shown, `cannot be checked (${(error as NodeJS.ErrnoException).code})`);
       exists = false;
       current = path.join(current, ...segments.slice(i));
       break;
     }
     if (stat.isSymbolicLink()) {
-      if (last && options.purpose === "write") throw refuse(options, shown, "a symlink (gembatch never writes through a link)");
+      if (last && options.purpose === "write")
+        throw refuse(options, shown, "a symlink (gembatch never writes through a link)");
       let target: string;
       try {
         target = realpathSync(next);
@@ -107,7 +110,8 @@ export function guardProjectPath(root: string, candidate: string, options: Guard
       }
       if (!isInsideDir(realRoot, target)) throw refuse(options, shown, "a symlink that leads outside the project root");
       const relTarget = path.relative(realRoot, target);
-      if (!options.allowGit && relTarget.split(path.sep).some(isGitSegment)) throw refuse(options, shown, "a symlink into .git");
+      if (!options.allowGit && relTarget.split(path.sep).some(isGitSegment))
+        throw refuse(options, shown, "a symlink into .git");
       current = target;
     } else {
       current = next;
@@ -115,9 +119,11 @@ export function guardProjectPath(root: string, candidate: string, options: Guard
   }
   if (exists && options.purpose === "read") {
     const stat = lstatSync(current);
-    if (!stat.isFile()) throw refuse(options, shown, stat.isDirectory() ? "a directory, not a file" : "not a regular file");
+    if (!stat.isFile())
+      throw refuse(options, shown, stat.isDirectory() ? "a directory, not a file" : "not a regular file");
   }
-  if (exists && options.purpose === "write" && !lstatSync(current).isFile()) throw refuse(options, shown, "not a regular file");
+  if (exists && options.purpose === "write" && !lstatSync(current).isFile())
+    throw refuse(options, shown, "not a regular file");
   return { real: current, relative: path.relative(realRoot, current).split(path.sep).join("/"), exists };
 }
 
@@ -135,7 +141,11 @@ export function isSafeProjectPath(root: string, candidate: string, purpose: Guar
  * Read a project file's bytes through the guard. The checked real path is opened with O_NOFOLLOW, so a
  * last component swapped for a symlink after the check is refused rather than followed.
  */
-export function readProjectFile(root: string, candidate: string, options: Omit<GuardOptions, "purpose">): { bytes: Buffer; real: string; relative: string } {
+export function readProjectFile(
+  root: string,
+  candidate: string,
+  options: Omit<GuardOptions, "purpose">,
+): { bytes: Buffer; real: string; relative: string } {
   const guarded = guardProjectPath(root, candidate, { ...options, purpose: "read" });
   const shown = options.display ?? candidate;
   let fd: number;
@@ -144,7 +154,11 @@ export function readProjectFile(root: string, candidate: string, options: Omit<G
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new CliError("FILE_NOT_FOUND", `${options.field}: file not found: ${shown}`);
-    throw refuse({ ...options, purpose: "read" }, shown, code === "ELOOP" ? "became a symlink while being read" : `cannot be read (${code})`);
+    throw refuse(
+      { ...options, purpose: "read" },
+      shown,
+      code === "ELOOP" ? "became a symlink while being read" : `cannot be read (${code})`,
+    );
   }
   try {
     if (!fstatSync(fd).isFile()) throw refuse({ ...options, purpose: "read" }, shown, "not a regular file");
@@ -158,7 +172,11 @@ export function readProjectFile(root: string, candidate: string, options: Omit<G
  * Make the parent directories of a project path that is about to be written, then check the guard
  * again: a directory created or swapped in between must not carry the write outside the root.
  */
-export function prepareProjectWrite(root: string, candidate: string, options: Omit<GuardOptions, "purpose">): GuardedPath {
+export function prepareProjectWrite(
+  root: string,
+  candidate: string,
+  options: Omit<GuardOptions, "purpose">,
+): GuardedPath {
   const first = guardProjectPath(root, candidate, { ...options, purpose: "write" });
   mkdirSync(path.dirname(first.real), { recursive: true });
   return guardProjectPath(root, candidate, { ...options, purpose: "write" });
@@ -171,13 +189,25 @@ export function prepareProjectWrite(root: string, candidate: string, options: Om
  * never written through. The file gets `mode` when given, else the mode it had (new files: 0666 less
  * the umask).
  */
-export async function writeProjectFile(root: string, candidate: string, bytes: Buffer | string, options: Omit<GuardOptions, "purpose"> & { mode?: number }): Promise<GuardedPath> {
+export async function writeProjectFile(
+  root: string,
+  candidate: string,
+  bytes: Buffer | string,
+  options: Omit<GuardOptions, "purpose"> & { mode?: number },
+): Promise<GuardedPath> {
   const guarded = prepareProjectWrite(root, candidate, options);
   const data = typeof bytes === "string" ? Buffer.from(bytes) : bytes;
   const previous = guarded.exists ? lstatSync(guarded.real) : undefined;
   const mode = options.mode ?? (previous ? previous.mode & 0o7777 : undefined);
-  const temp = path.join(path.dirname(guarded.real), `.${path.basename(guarded.real)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode === undefined ? 0o666 : 0o600);
+  const temp = path.join(
+    path.dirname(guarded.real),
+    `.${path.basename(guarded.real)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
+  );
+  const handle = await open(
+    temp,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    mode === undefined ? 0o666 : 0o600,
+  );
   try {
     try {
       await handle.writeFile(data);

@@ -8,7 +8,10 @@ describe("checkReplyText", () => {
 
   it("refuses NUL, control characters, replacement characters and bidi controls, naming the line", () => {
     expect(checkReplyText("a\nb\u0000")).toMatchObject({ code: "nul_byte", reason: "a NUL byte at line 2" });
-    expect(checkReplyText("a\u001b[2Jb")).toMatchObject({ code: "control_character", reason: expect.stringContaining("U+001B") });
+    expect(checkReplyText("a\u001b[2Jb")).toMatchObject({
+      code: "control_character",
+      reason: expect.stringContaining("U+001B"),
+    });
     expect(checkReplyText("x = '\uFFFD'")).toMatchObject({ code: "invalid_utf8" });
     expect(checkReplyText("if admin \u202E")).toMatchObject({ code: "bidi_control" });
     expect(checkReplyText("\u0085")).toMatchObject({ code: "control_character" });

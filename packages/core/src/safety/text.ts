@@ -42,13 +42,26 @@ function firstNew(text: string, pattern: RegExp, allowed: string): { char: strin
  */
 export function checkReplyText(text: string, original = ""): TextProblem | null {
   const nul = text.indexOf("\u0000");
-  if (nul !== -1 && !original.includes("\u0000")) return { code: "nul_byte", reason: `a NUL byte at line ${lineOf(text, nul)}` };
+  if (nul !== -1 && !original.includes("\u0000"))
+    return { code: "nul_byte", reason: `a NUL byte at line ${lineOf(text, nul)}` };
   const bad = firstNew(text, REPLACEMENT, original);
-  if (bad) return { code: "invalid_utf8", reason: `bytes that are not valid UTF-8 (U+FFFD) at line ${lineOf(text, bad.index)}` };
+  if (bad)
+    return {
+      code: "invalid_utf8",
+      reason: `bytes that are not valid UTF-8 (U+FFFD) at line ${lineOf(text, bad.index)}`,
+    };
   const control = firstNew(text, CONTROL, original);
-  if (control) return { code: "control_character", reason: `a control character ${codeName(control.char)} at line ${lineOf(text, control.index)}` };
+  if (control)
+    return {
+      code: "control_character",
+      reason: `a control character ${codeName(control.char)} at line ${lineOf(text, control.index)}`,
+    };
   const bidi = firstNew(text, BIDI, original);
-  if (bidi) return { code: "bidi_control", reason: `a bidirectional control ${codeName(bidi.char)} at line ${lineOf(text, bidi.index)} (it can make code read differently than it runs)` };
+  if (bidi)
+    return {
+      code: "bidi_control",
+      reason: `a bidirectional control ${codeName(bidi.char)} at line ${lineOf(text, bidi.index)} (it can make code read differently than it runs)`,
+    };
   return null;
 }
 
@@ -69,8 +82,11 @@ export function checkReplyBytes(bytes: Uint8Array, original = ""): TextProblem |
  * cannot move the cursor, recolour or hide lines of what a reviewer reads.
  */
 export function escapeForTerminal(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u0080-\u009F\u202A-\u202E\u2066-\u2069]|\r(?!\n)/g, (char) => {
-    const code = char.codePointAt(0)!;
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
-  });
+  return text.replace(
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u0080-\u009F\u202A-\u202E\u2066-\u2069]|\r(?!\n)/g,
+    (char) => {
+      const code = char.codePointAt(0)!;
+      return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+    },
+  );
 }

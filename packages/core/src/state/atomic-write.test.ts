@@ -9,7 +9,13 @@ describe("createUniqueDir", () => {
     const parent = mkdtempSync(path.join(os.tmpdir(), "gembatch-unique-"));
     const dirs = Array.from({ length: 5 }, () => createUniqueDir(parent, "gembatch_apply_20261129_180000"));
     expect(new Set(dirs).size).toBe(5);
-    expect(dirs.map((d) => path.basename(d)).sort()).toEqual(["gembatch_apply_20261129_180000", "gembatch_apply_20261129_180000_2", "gembatch_apply_20261129_180000_3", "gembatch_apply_20261129_180000_4", "gembatch_apply_20261129_180000_5"]);
+    expect(dirs.map((d) => path.basename(d)).sort()).toEqual([
+      "gembatch_apply_20261129_180000",
+      "gembatch_apply_20261129_180000_2",
+      "gembatch_apply_20261129_180000_3",
+      "gembatch_apply_20261129_180000_4",
+      "gembatch_apply_20261129_180000_5",
+    ]);
   });
 });
 

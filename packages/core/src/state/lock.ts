@@ -49,7 +49,10 @@ function readOwner(ownerFile: string): LockOwner | undefined {
  * staleness (mtime refreshed while we live); a side file names the holder so a refused writer can say
  * who holds it, and lets a lock left by a dead process on this host be taken over at once.
  */
-export async function acquireLock(file: string, options: { command?: string; staleMs?: number } = {}): Promise<HeldLock> {
+export async function acquireLock(
+  file: string,
+  options: { command?: string; staleMs?: number } = {},
+): Promise<HeldLock> {
   const { default: lockfile } = await import("proper-lockfile");
   const lockDir = `${file}.lock`;
   const ownerFile = `${file}.lock.owner`;
@@ -71,11 +74,14 @@ export async function acquireLock(file: string, options: { command?: string; sta
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ELOCKED") throw error;
     const owner = await waitForOwner(ownerFile);
-    const deadHere = owner !== undefined && owner.hostname === os.hostname() && owner.pid !== process.pid && !processAlive(owner.pid);
+    const deadHere =
+      owner !== undefined && owner.hostname === os.hostname() && owner.pid !== process.pid && !processAlive(owner.pid);
     // A holder names itself right after taking the lock; one that never did died in between.
     const nameless = owner === undefined && lockAge(lockDir) > OWNER_GRACE_MS;
     if (!deadHere && !nameless) {
-      const who = owner ? `pid ${owner.pid} on ${owner.hostname} (${owner.command}, since ${owner.since})` : "another process";
+      const who = owner
+        ? `pid ${owner.pid} on ${owner.hostname} (${owner.command}, since ${owner.since})`
+        : "another process";
       throw new CliError("STATE_LOCKED", `${path.basename(file)} is locked by ${who}`, {
         hint: `wait for it to finish or stop it; a lock left by a dead process is taken over automatically (remove ${path.basename(lockDir)} only if you are sure)`,
         details: { file, owner },

@@ -21,7 +21,11 @@ describe("state store", () => {
     await store.release();
     const again = createStateStore({ file: path.join(dir, "state.json"), schema: Schema, version: 1 });
     expect(await again.load()).toEqual({ counter: 2, items: ["a", "b"] });
-    expect(JSON.parse(readFileSync(path.join(dir, "state.json.bak"), "utf8"))).toEqual({ schema_version: 1, counter: 1, items: ["a"] });
+    expect(JSON.parse(readFileSync(path.join(dir, "state.json.bak"), "utf8"))).toEqual({
+      schema_version: 1,
+      counter: 1,
+      items: ["a"],
+    });
   });
 
   it("runs concurrent saves one after another, the last call's state winning", async () => {
@@ -77,7 +81,12 @@ describe("state store", () => {
   it("refuses a second writer with a message naming the holder, and takes over a dead holder's lock", async () => {
     const dir = tempDir();
     const file = path.join(dir, "state.json");
-    const holder = spawn(process.execPath, ["--input-type=module", "-e", `
+    const holder = spawn(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `
       const { createStateStore } = await import(${JSON.stringify(builtCore())});
       const { z } = await import("zod");
       const store = createStateStore({ file: ${JSON.stringify(file)}, schema: z.object({ n: z.number() }), version: 1, command: "holder-test" });
@@ -85,13 +94,18 @@ describe("state store", () => {
       await store.save({ n: 1 });
       process.stdout.write("locked\\n");
       setInterval(() => {}, 1000);
-    `], { cwd: path.dirname(builtCore()), stdio: ["ignore", "pipe", "inherit"] });
+    `,
+      ],
+      { cwd: path.dirname(builtCore()), stdio: ["ignore", "pipe", "inherit"] },
+    );
     await new Promise<void>((resolve) => holder.stdout!.once("data", () => resolve()));
     const second = createStateStore({ file, schema: z.object({ n: z.number() }), version: 1 });
     const refused = await second.lock().catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(CliError);
     expect((refused as CliError).code).toBe("STATE_LOCKED");
-    expect((refused as CliError).message).toMatch(new RegExp(`state\\.json is locked by pid ${holder.pid} on .* \\(holder-test, since`));
+    expect((refused as CliError).message).toMatch(
+      new RegExp(`state\\.json is locked by pid ${holder.pid} on .* \\(holder-test, since`),
+    );
     holder.kill("SIGKILL");
     await new Promise((resolve) => holder.once("exit", resolve));
     await second.lock();
@@ -144,12 +158,19 @@ describe("state store", () => {
     `;
     let last = 0;
     for (let kill = 0; kill < 50; kill++) {
-      const child = execa(process.execPath, ["--input-type=module", "-e", writer], { cwd: path.dirname(builtCore()), reject: false });
+      const child = execa(process.execPath, ["--input-type=module", "-e", writer], {
+        cwd: path.dirname(builtCore()),
+        reject: false,
+      });
       await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
       await new Promise((resolve) => setTimeout(resolve, 5 + Math.floor(Math.random() * 40)));
       child.kill("SIGKILL");
       await child;
-      const store = createStateStore({ file, schema: z.object({ counter: z.number(), payload: z.array(z.string()) }), version: 1 });
+      const store = createStateStore({
+        file,
+        schema: z.object({ counter: z.number(), payload: z.array(z.string()) }),
+        version: 1,
+      });
       const state = await store.load();
       if (state === undefined) {
         // Killed before its very first save: no file yet, which is not a torn one.

@@ -8,7 +8,9 @@ export interface Reply {
 }
 
 /** A local HTTP server answering each request with the next scripted reply (the last one repeats). */
-export async function scriptedServer(replies: Reply[] | ((n: number) => Reply)): Promise<{ url: string; requests: () => number }> {
+export async function scriptedServer(
+  replies: Reply[] | ((n: number) => Reply),
+): Promise<{ url: string; requests: () => number }> {
   let count = 0;
   const server = http.createServer((req, res) => {
     req.resume();
@@ -38,12 +40,35 @@ export function quota429(options: { quotaId: string; retryDelay?: string }): Rep
   const details: unknown[] = [
     {
       "@type": "type.googleapis.com/google.rpc.QuotaFailure",
-      violations: [{ quotaMetric: "generativelanguage.googleapis.com/generate_content_requests", quotaId: options.quotaId, quotaDimensions: { location: "global", model: "gemini-2.5-flash" }, quotaValue: "10" }],
+      violations: [
+        {
+          quotaMetric: "generativelanguage.googleapis.com/generate_content_requests",
+          quotaId: options.quotaId,
+          quotaDimensions: { location: "global", model: "gemini-2.5-flash" },
+          quotaValue: "10",
+        },
+      ],
     },
-    { "@type": "type.googleapis.com/google.rpc.Help", links: [{ description: "Learn more about Gemini API quotas", url: "https://ai.google.dev/gemini-api/docs/rate-limits" }] },
+    {
+      "@type": "type.googleapis.com/google.rpc.Help",
+      links: [
+        { description: "Learn more about Gemini API quotas", url: "https://ai.google.dev/gemini-api/docs/rate-limits" },
+      ],
+    },
   ];
-  if (options.retryDelay) details.push({ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: options.retryDelay });
-  return { status: 429, body: { error: { code: 429, message: "You exceeded your current quota, please check your plan and billing details.", status: "RESOURCE_EXHAUSTED", details } } };
+  if (options.retryDelay)
+    details.push({ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: options.retryDelay });
+  return {
+    status: 429,
+    body: {
+      error: {
+        code: 429,
+        message: "You exceeded your current quota, please check your plan and billing details.",
+        status: "RESOURCE_EXHAUSTED",
+        details,
+      },
+    },
+  };
 }
 
 export function errorReply(status: number, statusText: string, message: string): Reply {

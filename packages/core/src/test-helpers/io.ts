@@ -7,7 +7,12 @@ export interface CapturedIo extends Io {
 }
 
 /** In-memory stdio for running commands in-process. */
-export function captureIo(options: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: string; signal?: AbortSignal }): CapturedIo {
+export function captureIo(options: {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  stdin?: string;
+  signal?: AbortSignal;
+}): CapturedIo {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = "";

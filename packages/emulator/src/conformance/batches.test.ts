@@ -10,7 +10,9 @@ import { apiFailure, MODEL, raw, useEmulator, useTempDir } from "../test-helpers
 const TIMINGS = { pendingMs: 1000, runningMs: 3000 };
 
 function jsonl(lines: unknown[]): Blob {
-  return new Blob([lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n")], { type: "application/jsonl" });
+  return new Blob([lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n")], {
+    type: "application/jsonl",
+  });
 }
 
 function row(key: string, text: string): Record<string, unknown> {
@@ -37,7 +39,11 @@ describe("batches: inline requests", () => {
       ],
       config: { displayName: "inline-batch" },
     });
-    expect(job).toMatchObject({ displayName: "inline-batch", state: JobState.JOB_STATE_PENDING, model: `models/${MODEL}` });
+    expect(job).toMatchObject({
+      displayName: "inline-batch",
+      state: JobState.JOB_STATE_PENDING,
+      model: `models/${MODEL}`,
+    });
     expect(job.name).toMatch(/^batches\/[a-z0-9]{36}$/);
 
     clock.advance(1000);
@@ -65,7 +71,13 @@ describe("batches: inline requests", () => {
     expect(rawJob.json.response).toMatchObject({ inlinedResponses: { inlinedResponses: expect.any(Array) } });
     expect(emu.record.generate.filter((g) => g.route === "batch").map((g) => g.key)).toEqual(["req-1", "req-2"]);
     expect(emu.record.batches).toMatchObject([
-      { name: job.name, displayName: "inline-batch", model: MODEL, src: { inlinedRequests: 3 }, state: "BATCH_STATE_SUCCEEDED" },
+      {
+        name: job.name,
+        displayName: "inline-batch",
+        model: MODEL,
+        src: { inlinedRequests: 3 },
+        state: "BATCH_STATE_SUCCEEDED",
+      },
     ]);
   });
 
@@ -73,7 +85,8 @@ describe("batches: inline requests", () => {
     const clock = createManualClock();
     const { ai, emu } = await useEmulator({ clock, batch: TIMINGS });
     const job = await ai.batches.create({ model: MODEL, src: ["a", "b", "c", "d"].map((t) => ({ contents: t })) });
-    const stats = async () => ((await raw(emu, `/v1beta/${job.name}`)).json.metadata as Record<string, unknown>).batchStats;
+    const stats = async () =>
+      ((await raw(emu, `/v1beta/${job.name}`)).json.metadata as Record<string, unknown>).batchStats;
     expect(await stats()).toEqual({ requestCount: "4", pendingRequestCount: "4" });
     clock.advance(1000 + 1500);
     expect(await stats()).toEqual({ requestCount: "4", pendingRequestCount: "2", successfulRequestCount: "2" });
@@ -104,7 +117,10 @@ describe("batches: JSONL input file", () => {
 
     const dir = useTempDir();
     await ai.files.download({ file: output, downloadPath: join(dir, "out.jsonl") });
-    const lines = readFileSync(join(dir, "out.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(join(dir, "out.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l.key)).toEqual(["k1", "k2", "k3"]);
     expect(lines[1]).toEqual({ key: "k2", error: { code: 400, message: "bad request 2", status: "INVALID_ARGUMENT" } });
     expect(lines[2]).toMatchObject({ key: "k3", response: { candidates: [{ content: { parts: [{ text: "ok" }] } }] } });
@@ -112,8 +128,14 @@ describe("batches: JSONL input file", () => {
     // Google's output ids are 42 characters, over the Files API's 40: get fails, download works.
     const { status, body } = await apiFailure(ai.files.get({ name: output }));
     expect(status).toBe(400);
-    expect(body.error.message).toBe("* GetFileRequest.name: File ID (name excluding 'files/') cannot be more than 40 characters.\n");
-    expect(emu.record.batches[0]).toMatchObject({ displayName: "file-batch", src: { fileName: input.name }, outputFile: output });
+    expect(body.error.message).toBe(
+      "* GetFileRequest.name: File ID (name excluding 'files/') cannot be more than 40 characters.\n",
+    );
+    expect(emu.record.batches[0]).toMatchObject({
+      displayName: "file-batch",
+      src: { fileName: input.name },
+      outputFile: output,
+    });
     expect(emu.record.files.map((f) => f.source)).toEqual(["UPLOADED", "GENERATED"]);
   });
 
@@ -131,7 +153,10 @@ describe("batches: JSONL input file", () => {
   it("fails the job (not the create call) when a line is not JSON", async () => {
     const clock = createManualClock();
     const { ai, emu } = await useEmulator({ clock, batch: TIMINGS });
-    const input = await ai.files.upload({ file: jsonl([row("k1", "x"), "{not json"]), config: { mimeType: "application/jsonl" } });
+    const input = await ai.files.upload({
+      file: jsonl([row("k1", "x"), "{not json"]),
+      config: { mimeType: "application/jsonl" },
+    });
     const job = await ai.batches.create({ model: MODEL, src: input.name ?? "" });
     expect(job.state).toBe(JobState.JOB_STATE_PENDING);
     clock.advance(1000);
@@ -147,34 +172,37 @@ describe("batches: JSONL input file", () => {
 });
 
 describe("batches: other outcomes and operations", () => {
-  it.each(["inline", "file"] as const)("ends FAILED, CANCELLED or EXPIRED as scripted by display name (%s input)", async (source) => {
-    const clock = createManualClock();
-    const { ai } = await useEmulator({
-      clock,
-      batch: { ...TIMINGS, expireAfterMs: 48 * 3600 * 1000 },
-      script: {
-        batches: [
-          { match: { displayName: "will-fail" }, outcome: "FAILED", error: { code: 13, message: "boom" } },
-          { match: { displayNameRegex: "^cancel" }, outcome: "CANCELLED" },
-          { match: { displayName: "stuck" }, outcome: "EXPIRED" },
-        ],
-      },
-    });
-    const input = await ai.files.upload({ file: jsonl([row("k1", "x")]), config: { mimeType: "application/jsonl" } });
-    const src = source === "inline" ? [{ contents: "x" }] : (input.name ?? "");
-    const create = (displayName: string) => ai.batches.create({ model: MODEL, src, config: { displayName } });
-    const failed = await create("will-fail");
-    const cancelled = await create("cancel-me");
-    const stuck = await create("stuck");
-    clock.advance(4000);
-    const state = async (name?: string) => (await ai.batches.get({ name: name ?? "" })).state;
-    expect(await state(failed.name)).toBe(JobState.JOB_STATE_FAILED);
-    expect(await state(cancelled.name)).toBe(JobState.JOB_STATE_CANCELLED);
-    expect(await state(stuck.name)).toBe(JobState.JOB_STATE_RUNNING);
-    clock.advance(48 * 3600 * 1000);
-    expect(await state(stuck.name)).toBe(JobState.JOB_STATE_EXPIRED);
-    expect((await ai.batches.get({ name: stuck.name ?? "" })).dest).toBeUndefined();
-  });
+  it.each(["inline", "file"] as const)(
+    "ends FAILED, CANCELLED or EXPIRED as scripted by display name (%s input)",
+    async (source) => {
+      const clock = createManualClock();
+      const { ai } = await useEmulator({
+        clock,
+        batch: { ...TIMINGS, expireAfterMs: 48 * 3600 * 1000 },
+        script: {
+          batches: [
+            { match: { displayName: "will-fail" }, outcome: "FAILED", error: { code: 13, message: "boom" } },
+            { match: { displayNameRegex: "^cancel" }, outcome: "CANCELLED" },
+            { match: { displayName: "stuck" }, outcome: "EXPIRED" },
+          ],
+        },
+      });
+      const input = await ai.files.upload({ file: jsonl([row("k1", "x")]), config: { mimeType: "application/jsonl" } });
+      const src = source === "inline" ? [{ contents: "x" }] : (input.name ?? "");
+      const create = (displayName: string) => ai.batches.create({ model: MODEL, src, config: { displayName } });
+      const failed = await create("will-fail");
+      const cancelled = await create("cancel-me");
+      const stuck = await create("stuck");
+      clock.advance(4000);
+      const state = async (name?: string) => (await ai.batches.get({ name: name ?? "" })).state;
+      expect(await state(failed.name)).toBe(JobState.JOB_STATE_FAILED);
+      expect(await state(cancelled.name)).toBe(JobState.JOB_STATE_CANCELLED);
+      expect(await state(stuck.name)).toBe(JobState.JOB_STATE_RUNNING);
+      clock.advance(48 * 3600 * 1000);
+      expect(await state(stuck.name)).toBe(JobState.JOB_STATE_EXPIRED);
+      expect((await ai.batches.get({ name: stuck.name ?? "" })).dest).toBeUndefined();
+    },
+  );
 
   it("cancels a running job", async () => {
     const clock = createManualClock();
@@ -192,7 +220,10 @@ describe("batches: other outcomes and operations", () => {
     const { ai, emu } = await useEmulator();
     const names: string[] = [];
     for (let i = 0; i < 3; i += 1) {
-      names.push((await ai.batches.create({ model: MODEL, src: [{ contents: `x${i}` }], config: { displayName: `job-${i}` } })).name ?? "");
+      names.push(
+        (await ai.batches.create({ model: MODEL, src: [{ contents: `x${i}` }], config: { displayName: `job-${i}` } }))
+          .name ?? "",
+      );
     }
     const listed: string[] = [];
     for await (const job of await ai.batches.list({ config: { pageSize: 2 } })) listed.push(job.name ?? "");
@@ -213,7 +244,10 @@ describe("batches: other outcomes and operations", () => {
     const path = `/v1beta/models/${MODEL}:batchGenerateContent`;
     expect((await raw(emu, path, { body: "{}" })).status).toBe(400);
     expect((await raw(emu, path, { body: JSON.stringify({ batch: { inputConfig: {} } }) })).status).toBe(400);
-    expect((await raw(emu, path, { body: JSON.stringify({ batch: { inputConfig: { requests: { requests: [{}] } } } }) })).status).toBe(400);
+    expect(
+      (await raw(emu, path, { body: JSON.stringify({ batch: { inputConfig: { requests: { requests: [{}] } } } }) }))
+        .status,
+    ).toBe(400);
     expect(emu.record.batches).toEqual([]);
   });
 });

@@ -39,9 +39,15 @@ describe("cachedContents", () => {
   });
 
   it("counts cached tokens in generateContent usage and records the cache used", async () => {
-    const { ai, emu } = await useEmulator({ script: [{ match: { text: "shared context" }, reply: { text: "uses cache" } }] });
+    const { ai, emu } = await useEmulator({
+      script: [{ match: { text: "shared context" }, reply: { text: "uses cache" } }],
+    });
     const cache = await ai.caches.create({ model: MODEL, config: { contents: SHARED } });
-    const r = await ai.models.generateContent({ model: MODEL, contents: "the question", config: { cachedContent: cache.name } });
+    const r = await ai.models.generateContent({
+      model: MODEL,
+      contents: "the question",
+      config: { cachedContent: cache.name },
+    });
     expect(r.text).toBe("uses cache");
     expect(r.usageMetadata).toMatchObject({ cachedContentTokenCount: 2250, promptTokenCount: 2250 + 3 });
     expect(emu.record.generate[0]?.cachedContent).toBe(cache.name);
@@ -60,9 +66,13 @@ describe("cachedContents", () => {
   it("refuses content under the model's minimum, a model mismatch, and a system instruction next to the cache", async () => {
     const { ai } = await useEmulator();
     const small = await apiFailure(ai.caches.create({ model: MODEL, config: { contents: "tiny" } }));
-    expect(small.body.error.message).toBe("Cached content is too small. total_token_count=1, min_total_token_count=2048");
+    expect(small.body.error.message).toBe(
+      "Cached content is too small. total_token_count=1, min_total_token_count=2048",
+    );
     const newer = await apiFailure(ai.caches.create({ model: "gemini-3.5-flash", config: { contents: SHARED } }));
-    expect(newer.body.error.message).toBe("Cached content is too small. total_token_count=2250, min_total_token_count=4096");
+    expect(newer.body.error.message).toBe(
+      "Cached content is too small. total_token_count=2250, min_total_token_count=4096",
+    );
 
     const cache = await ai.caches.create({ model: MODEL, config: { contents: SHARED } });
     const mismatch = await apiFailure(
@@ -71,9 +81,15 @@ describe("cachedContents", () => {
     expect(mismatch.status).toBe(400);
     expect(mismatch.body.error.message).toMatch(/has to be the same/);
     const withSystem = await apiFailure(
-      ai.models.generateContent({ model: MODEL, contents: "q", config: { cachedContent: cache.name, systemInstruction: "x" } }),
+      ai.models.generateContent({
+        model: MODEL,
+        contents: "q",
+        config: { cachedContent: cache.name, systemInstruction: "x" },
+      }),
     );
-    expect(withSystem.body.error.message).toMatch(/^CachedContent can not be used with GenerateContent request setting system_instruction/);
+    expect(withSystem.body.error.message).toMatch(
+      /^CachedContent can not be used with GenerateContent request setting system_instruction/,
+    );
   });
 
   it("accepts small caches when minTokens is lowered", async () => {

@@ -13,14 +13,19 @@ describe("faults", () => {
     const { status, body } = await apiFailure(ai.models.generateContent(ask));
     expect(status).toBe(429);
     expect(body.error.status).toBe("RESOURCE_EXHAUSTED");
-    expect(body.error.message).toMatch(/^You exceeded your current quota, please check your plan and billing details\./);
+    expect(body.error.message).toMatch(
+      /^You exceeded your current quota, please check your plan and billing details\./,
+    );
     expect(body.error.message).toMatch(/Please retry in 26s\.$/);
     expect(body.error.details?.map((d) => d["@type"])).toEqual([
       "type.googleapis.com/google.rpc.QuotaFailure",
       "type.googleapis.com/google.rpc.Help",
       "type.googleapis.com/google.rpc.RetryInfo",
     ]);
-    expect(detail(body, "RetryInfo")).toEqual({ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "26s" });
+    expect(detail(body, "RetryInfo")).toEqual({
+      "@type": "type.googleapis.com/google.rpc.RetryInfo",
+      retryDelay: "26s",
+    });
     expect(detail(body, "QuotaFailure")?.violations).toEqual([
       {
         quotaMetric: "generativelanguage.googleapis.com/generate_requests_per_model",
@@ -51,7 +56,12 @@ describe("faults", () => {
     expect(body.error.details).toEqual([
       {
         "@type": "type.googleapis.com/google.rpc.Help",
-        links: [{ description: "Learn more about Gemini API quotas", url: "https://ai.google.dev/gemini-api/docs/rate-limits" }],
+        links: [
+          {
+            description: "Learn more about Gemini API quotas",
+            url: "https://ai.google.dev/gemini-api/docs/rate-limits",
+          },
+        ],
       },
     ]);
     expect(body.error.message).not.toMatch(/retry in/);
@@ -64,7 +74,9 @@ describe("faults", () => {
       faults: [{ route: "generateContent", kind: "daily_quota_429" }],
     });
     const { body } = await apiFailure(ai.models.generateContent(ask));
-    expect(detail(body, "QuotaFailure")?.violations).toMatchObject([{ quotaId: "GenerateRequestsPerDayPerProjectPerModel" }]);
+    expect(detail(body, "QuotaFailure")?.violations).toMatchObject([
+      { quotaId: "GenerateRequestsPerDayPerProjectPerModel" },
+    ]);
     const delay = Number(String(detail(body, "RetryInfo")?.retryDelay).replace("s", ""));
     expect(delay).toBeGreaterThan(43_190);
     expect(delay).toBeLessThanOrEqual(43_200);
@@ -86,7 +98,10 @@ describe("faults", () => {
   });
 
   it("latency: delays the answer by emulated milliseconds", async () => {
-    const { ai } = await useEmulator({ timeScale: 1000, faults: [{ route: "*", kind: { kind: "latency", ms: 120_000 } }] });
+    const { ai } = await useEmulator({
+      timeScale: 1000,
+      faults: [{ route: "*", kind: { kind: "latency", ms: 120_000 } }],
+    });
     const started = performance.now();
     await ai.models.generateContent(ask);
     expect(performance.now() - started).toBeGreaterThanOrEqual(110);
@@ -102,9 +117,15 @@ describe("faults", () => {
   });
 
   it("503 with after: the create is carried out (job and webhookConfig kept), only its answer is the error", async () => {
-    const { ai, emu } = await useEmulator({ faults: [{ route: "batches.create", sequence: [{ kind: "503", after: true }] }] });
+    const { ai, emu } = await useEmulator({
+      faults: [{ route: "batches.create", sequence: [{ kind: "503", after: true }] }],
+    });
     const webhookConfig = { uris: ["https://hooks.example.com/x"], userMetadata: { batch: "1" } };
-    const created = ai.batches.create({ model: MODEL, src: [{ contents: "a" }], config: { displayName: "after-503", webhookConfig } });
+    const created = ai.batches.create({
+      model: MODEL,
+      src: [{ contents: "a" }],
+      config: { displayName: "after-503", webhookConfig },
+    });
     const { status, body } = await apiFailure(created);
     expect(status).toBe(503);
     expect(body.error.status).toBe("UNAVAILABLE");
@@ -115,7 +136,9 @@ describe("faults", () => {
   it("stream_cut: ends the stream inside an event, or without the final event", async () => {
     const { ai } = await useEmulator({
       script: [{ reply: { text: "Hello world!" } }],
-      faults: [{ route: "streamGenerateContent", sequence: ["stream_cut", { kind: "stream_cut", mode: "drop_final" }] }],
+      faults: [
+        { route: "streamGenerateContent", sequence: ["stream_cut", { kind: "stream_cut", mode: "drop_final" }] },
+      ],
     });
     const texts: string[] = [];
     const cut = async () => {
@@ -143,10 +166,17 @@ describe("faults", () => {
 
   it("probabilities are repeatable for a seed; times caps how often a rule fires", async () => {
     const pattern = async (seed: number) => {
-      const { ai } = await useEmulator({ faults: { seed, rules: [{ route: "generateContent", probability: 0.5, kind: "503" }] } });
+      const { ai } = await useEmulator({
+        faults: { seed, rules: [{ route: "generateContent", probability: 0.5, kind: "503" }] },
+      });
       const out: number[] = [];
       for (let i = 0; i < 16; i += 1) {
-        out.push(await ai.models.generateContent(ask).then(() => 200, (e: ApiError) => e.status));
+        out.push(
+          await ai.models.generateContent(ask).then(
+            () => 200,
+            (e: ApiError) => e.status,
+          ),
+        );
       }
       return out;
     };
@@ -157,12 +187,20 @@ describe("faults", () => {
 
     const { ai } = await useEmulator({ faults: [{ route: "*", kind: "500", probability: 1, times: 2 }] });
     const statuses = [];
-    for (let i = 0; i < 3; i += 1) statuses.push(await ai.models.countTokens(ask).then(() => 200, (e: ApiError) => e.status));
+    for (let i = 0; i < 3; i += 1)
+      statuses.push(
+        await ai.models.countTokens(ask).then(
+          () => 200,
+          (e: ApiError) => e.status,
+        ),
+      );
     expect(statuses).toEqual([500, 500, 200]);
   });
 
   it("filters by model, and can be added or replaced at runtime", async () => {
-    const { ai, emu } = await useEmulator({ faults: [{ route: "generateContent", model: "gemini-2.5-pro", kind: "503" }] });
+    const { ai, emu } = await useEmulator({
+      faults: [{ route: "generateContent", model: "gemini-2.5-pro", kind: "503" }],
+    });
     expect((await ai.models.generateContent(ask)).text).toBeDefined();
     expect((await apiFailure(ai.models.generateContent({ ...ask, model: "gemini-2.5-pro" }))).status).toBe(503);
     emu.addFaults([{ route: "generateContent", sequence: ["500"] }]);

@@ -17,7 +17,10 @@ describe("files", () => {
     const bytes = randomBytes(9 * MIB + 123);
     writeFileSync(path, bytes);
 
-    const file = await ai.files.upload({ file: path, config: { mimeType: "application/octet-stream", displayName: "big" } });
+    const file = await ai.files.upload({
+      file: path,
+      config: { mimeType: "application/octet-stream", displayName: "big" },
+    });
     expect(file).toMatchObject({
       displayName: "big",
       mimeType: "application/octet-stream",
@@ -50,7 +53,9 @@ describe("files", () => {
     const { ai } = await useEmulator();
     const dir = useTempDir();
     const file = await ai.files.upload({ file: new Blob(["x"], { type: "text/plain" }) });
-    const { status, body } = await apiFailure(ai.files.download({ file: file.name ?? "", downloadPath: join(dir, "x") }));
+    const { status, body } = await apiFailure(
+      ai.files.download({ file: file.name ?? "", downloadPath: join(dir, "x") }),
+    );
     expect(status).toBe(400);
     expect(body.error.status).toBe("FAILED_PRECONDITION");
   });
@@ -59,7 +64,10 @@ describe("files", () => {
     const { ai, emu } = await useEmulator();
     const names: string[] = [];
     for (let i = 0; i < 5; i += 1) {
-      const f = await ai.files.upload({ file: new Blob([`file ${i}`], { type: "text/plain" }), config: { displayName: `f${i}` } });
+      const f = await ai.files.upload({
+        file: new Blob([`file ${i}`], { type: "text/plain" }),
+        config: { displayName: `f${i}` },
+      });
       names.push(f.name ?? "");
     }
     const pager = await ai.files.list({ config: { pageSize: 2 } });
@@ -83,7 +91,9 @@ describe("files", () => {
     await ai.files.delete({ name: file.name ?? "" });
     const { status, body } = await apiFailure(ai.files.get({ name: file.name ?? "" }));
     expect(status).toBe(403);
-    expect(body.error.message).toBe(`You do not have permission to access the File ${file.name?.slice(6)} or it may not exist.`);
+    expect(body.error.message).toBe(
+      `You do not have permission to access the File ${file.name?.slice(6)} or it may not exist.`,
+    );
     expect(emu.record.files[0]).toMatchObject({ name: file.name, deleted: true });
   });
 
@@ -101,7 +111,9 @@ describe("files", () => {
   it("refuses a name already taken with 409 ALREADY_EXISTS", async () => {
     const { ai } = await useEmulator();
     await ai.files.upload({ file: new Blob(["a"], { type: "text/plain" }), config: { name: "same" } });
-    const { status } = await apiFailure(ai.files.upload({ file: new Blob(["b"], { type: "text/plain" }), config: { name: "same" } }));
+    const { status } = await apiFailure(
+      ai.files.upload({ file: new Blob(["b"], { type: "text/plain" }), config: { name: "same" } }),
+    );
     expect(status).toBe(409);
   });
 });

@@ -4,8 +4,14 @@ import { API_KEY, apiFailure, MODEL, raw, useEmulator } from "../test-helpers/em
 
 describe("generateContent", () => {
   it("answers a scripted reply with candidates, usage, modelVersion and responseId", async () => {
-    const { ai } = await useEmulator({ script: [{ match: { text: "hello" }, reply: { text: "Hello from emulator" } }] });
-    const r = await ai.models.generateContent({ model: MODEL, contents: "Say hello", config: { systemInstruction: "Be terse." } });
+    const { ai } = await useEmulator({
+      script: [{ match: { text: "hello" }, reply: { text: "Hello from emulator" } }],
+    });
+    const r = await ai.models.generateContent({
+      model: MODEL,
+      contents: "Say hello",
+      config: { systemInstruction: "Be terse." },
+    });
     expect(r.text).toBe("Hello from emulator");
     expect(r.candidates?.[0]?.finishReason).toBe("STOP");
     expect(r.modelVersion).toBe(MODEL);
@@ -39,7 +45,9 @@ describe("generateContent", () => {
   });
 
   it("uses given usage fields and computes the rest", async () => {
-    const { ai } = await useEmulator({ script: [{ reply: { text: "x", usage: { promptTokenCount: 1000, cachedContentTokenCount: 600 } } }] });
+    const { ai } = await useEmulator({
+      script: [{ reply: { text: "x", usage: { promptTokenCount: 1000, cachedContentTokenCount: 600 } } }],
+    });
     const r = await ai.models.generateContent({ model: MODEL, contents: "q" });
     expect(r.usageMetadata).toMatchObject({
       promptTokenCount: 1000,
@@ -117,9 +125,15 @@ describe("generateContent", () => {
   });
 
   it("echoes the request's API key into a scripted error message where the script asks for it", async () => {
-    const { ai } = await useEmulator({ script: [{ reply: { error: { code: 400, message: "key {{api_key}} url {{api_key_url}} b64 {{api_key_base64}}" } } }] });
+    const { ai } = await useEmulator({
+      script: [
+        { reply: { error: { code: 400, message: "key {{api_key}} url {{api_key_url}} b64 {{api_key_base64}}" } } },
+      ],
+    });
     const { body } = await apiFailure(ai.models.generateContent({ model: MODEL, contents: "x" }));
-    expect(body.error.message).toBe(`key ${API_KEY} url ${encodeURIComponent(API_KEY)} b64 ${Buffer.from(`x-goog-api-key: ${API_KEY}`).toString("base64")}`);
+    expect(body.error.message).toBe(
+      `key ${API_KEY} url ${encodeURIComponent(API_KEY)} b64 ${Buffer.from(`x-goog-api-key: ${API_KEY}`).toString("base64")}`,
+    );
   });
 
   it("records each request with model, prompt text and cachedContent", async () => {
@@ -143,7 +157,12 @@ describe("streamGenerateContent", () => {
     expect(chunks.slice(0, -1).every((c) => c.candidates?.[0]?.finishReason === undefined)).toBe(true);
     const last = chunks.at(-1);
     expect(last?.candidates?.[0]?.finishReason).toBe("STOP");
-    expect(last?.usageMetadata).toMatchObject({ promptTokenCount: 4, candidatesTokenCount: 3, thoughtsTokenCount: 4, totalTokenCount: 11 });
+    expect(last?.usageMetadata).toMatchObject({
+      promptTokenCount: 4,
+      candidatesTokenCount: 3,
+      thoughtsTokenCount: 4,
+      totalTokenCount: 11,
+    });
     expect(chunks[0]?.usageMetadata).toEqual({ promptTokenCount: 4, totalTokenCount: 4 });
   });
 
@@ -207,7 +226,13 @@ describe("malformed requests", () => {
     const missing = await raw(emu, path, { body: "{}" });
     expect(missing).toEqual({
       status: 400,
-      json: { error: { code: 400, message: "* GenerateContentRequest.contents: contents is not specified\n", status: "INVALID_ARGUMENT" } },
+      json: {
+        error: {
+          code: 400,
+          message: "* GenerateContentRequest.contents: contents is not specified\n",
+          status: "INVALID_ARGUMENT",
+        },
+      },
     });
     const empty = await raw(emu, path, { body: JSON.stringify({ contents: [{ role: "user", parts: [] }] }) });
     expect((empty.json.error as { message: string }).message).toBe(
@@ -216,7 +241,9 @@ describe("malformed requests", () => {
     const badJson = await raw(emu, path, { body: '{"contents": [' });
     expect(badJson.status).toBe(400);
     expect((badJson.json.error as { message: string }).message).toMatch(/^Invalid JSON payload received\./);
-    const unknown = await raw(emu, path, { body: JSON.stringify({ contents: [{ parts: [{ text: "q" }] }], config: {} }) });
+    const unknown = await raw(emu, path, {
+      body: JSON.stringify({ contents: [{ parts: [{ text: "q" }] }], config: {} }),
+    });
     expect(unknown.status).toBe(400);
     expect((unknown.json.error as { message: string }).message).toBe(
       'Invalid JSON payload received. Unknown name "config": Cannot find field.',

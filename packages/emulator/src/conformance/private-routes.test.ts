@@ -29,9 +29,17 @@ describe("private routes and runtime control", () => {
 
   it("adds and replaces faults over HTTP", async () => {
     const { ai, emu } = await useEmulator();
-    await raw(emu, "/__emulator/faults", { method: "POST", key: null, body: JSON.stringify([{ route: "generateContent", sequence: ["503"] }]) });
+    await raw(emu, "/__emulator/faults", {
+      method: "POST",
+      key: null,
+      body: JSON.stringify([{ route: "generateContent", sequence: ["503"] }]),
+    });
     expect((await apiFailure(ai.models.generateContent({ model: MODEL, contents: "q" }))).status).toBe(503);
-    await raw(emu, "/__emulator/faults", { method: "PUT", key: null, body: JSON.stringify([{ route: "countTokens", kind: "500" }]) });
+    await raw(emu, "/__emulator/faults", {
+      method: "PUT",
+      key: null,
+      body: JSON.stringify([{ route: "countTokens", kind: "500" }]),
+    });
     expect((await ai.models.generateContent({ model: MODEL, contents: "q" })).text).toBeDefined();
     expect((await apiFailure(ai.models.countTokens({ model: MODEL, contents: "q" }))).status).toBe(500);
   });

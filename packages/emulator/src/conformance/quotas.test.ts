@@ -8,7 +8,9 @@ import { apiFailure, detail, MODEL, useEmulator } from "../test-helpers/emulator
 const ask = { model: MODEL, contents: "q" };
 const HELP = {
   "@type": "type.googleapis.com/google.rpc.Help",
-  links: [{ description: "Learn more about Gemini API quotas", url: "https://ai.google.dev/gemini-api/docs/rate-limits" }],
+  links: [
+    { description: "Learn more about Gemini API quotas", url: "https://ai.google.dev/gemini-api/docs/rate-limits" },
+  ],
 };
 const PREAMBLE =
   "You exceeded your current quota, please check your plan and billing details. For more information on this error, " +
@@ -47,7 +49,9 @@ describe("quotas", () => {
       },
     });
     expect(emu.record.quota.usage[MODEL]?.minute).toMatchObject({ requests: 2, start: "2026-02-02T10:00:00.000000Z" });
-    expect(emu.record.quota.rejections).toMatchObject([{ source: "quota", quotaIds: ["GenerateRequestsPerMinutePerProjectPerModel"] }]);
+    expect(emu.record.quota.rejections).toMatchObject([
+      { source: "quota", quotaIds: ["GenerateRequestsPerMinutePerProjectPerModel"] },
+    ]);
 
     clock.advance(45_000);
     expect((await ai.models.generateContent(ask)).text).toBeDefined();
@@ -77,7 +81,10 @@ describe("quotas", () => {
     await ai.models.generateContent(ask);
     const { body } = await apiFailure(ai.models.generateContent(ask));
     expect(detail(body, "QuotaFailure")?.violations).toMatchObject([
-      { quotaId: "GenerateRequestsPerDayPerProjectPerModel", quotaMetric: "generativelanguage.googleapis.com/generate_requests_per_model_per_day" },
+      {
+        quotaId: "GenerateRequestsPerDayPerProjectPerModel",
+        quotaMetric: "generativelanguage.googleapis.com/generate_requests_per_model_per_day",
+      },
     ]);
     expect(detail(body, "RetryInfo")?.retryDelay).toBe("60s");
     expect(body.error.message).toMatch(/Please retry in 1m0s\.$/);

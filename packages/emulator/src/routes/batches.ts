@@ -19,7 +19,10 @@ function rowTokens(state: EmulatorState, rows: BatchRow[]): number {
   return total;
 }
 
-function planFor(state: EmulatorState, options: { displayName: string; model: string; source: "inline" | "file" }): BatchPlan {
+function planFor(
+  state: EmulatorState,
+  options: { displayName: string; model: string; source: "inline" | "file" },
+): BatchPlan {
   const scripted = state.script.plan(options);
   const defaults = state.settings.batch;
   return {
@@ -50,7 +53,12 @@ export async function createBatch(ctx: RouteContext): Promise<void> {
   }
   const inputTokens = rowTokens(state, rows);
   const active = state.batches.active(model);
-  const refusal = state.quotas.admitBatch({ model, inputTokens, activeJobs: active.count, enqueuedTokens: active.enqueuedTokens });
+  const refusal = state.quotas.admitBatch({
+    model,
+    inputTokens,
+    activeJobs: active.count,
+    enqueuedTokens: active.enqueuedTokens,
+  });
   if (refusal) {
     state.recorder.rejection({
       at: toTimestamp(state.clock.now()),
@@ -62,7 +70,16 @@ export async function createBatch(ctx: RouteContext): Promise<void> {
     throw refusal.error;
   }
   const plan = planFor(state, { displayName: spec.displayName ?? "", model, source: source.kind });
-  const job = state.batches.create({ displayName: spec.displayName, model, source, rows, inputTokens, failure, plan, webhookConfig: spec.webhookConfig });
+  const job = state.batches.create({
+    displayName: spec.displayName,
+    model,
+    source,
+    rows,
+    inputTokens,
+    failure,
+    plan,
+    webhookConfig: spec.webhookConfig,
+  });
   ctx.send(200, batchOperation(job, state.batches.view(job)));
 }
 

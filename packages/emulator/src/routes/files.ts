@@ -6,7 +6,9 @@ import { recordFile } from "../state.js";
 import type { RouteContext } from "./context.js";
 
 function asObject(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** Step 1 of the resumable protocol: answers with the upload URL in `x-goog-upload-url`. */
@@ -15,7 +17,9 @@ export async function uploadStart(ctx: RouteContext): Promise<void> {
   const protocol = headerValue(req, "x-goog-upload-protocol");
   const command = headerValue(req, "x-goog-upload-command");
   if (protocol !== "resumable" || command !== "start") {
-    throw invalidArgument("Upload requests must use the resumable protocol (x-goog-upload-protocol: resumable, command start).");
+    throw invalidArgument(
+      "Upload requests must use the resumable protocol (x-goog-upload-protocol: resumable, command start).",
+    );
   }
   const body = await ctx.json();
   const file = asObject(body.file) ?? {};
@@ -36,7 +40,11 @@ export async function uploadStart(ctx: RouteContext): Promise<void> {
   });
   state.recorder.uploadStarted();
   const url = `${state.baseUrl}/upload/v1beta/files?upload_id=${uploadId}&upload_protocol=resumable`;
-  ctx.send(200, {}, { "x-goog-upload-url": url, "x-goog-upload-status": "active", "x-goog-upload-chunk-granularity": "8388608" });
+  ctx.send(
+    200,
+    {},
+    { "x-goog-upload-url": url, "x-goog-upload-status": "active", "x-goog-upload-chunk-granularity": "8388608" },
+  );
 }
 
 /** Step 2: raw bytes at an offset (`upload`), the last chunk with `upload, finalize`. */

@@ -17,7 +17,13 @@ async function admit(ctx: RouteContext, route: SyncRoute) {
   const prepared = prepareRequest(state, await ctx.json(), model);
   const refusal = state.quotas.admitGenerate(model, prepared.promptTokens);
   if (refusal) {
-    state.recorder.rejection({ at: toTimestamp(state.clock.now()), route, model, quotaIds: refusal.quotaIds, source: "quota" });
+    state.recorder.rejection({
+      at: toTimestamp(state.clock.now()),
+      route,
+      model,
+      quotaIds: refusal.quotaIds,
+      source: "quota",
+    });
     recordGeneration(state, { route, prepared, status: 429 });
     throw refusal.error;
   }

@@ -21,14 +21,22 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
  * The emulator's own routes, outside the Gemini API and not guarded by the API key:
  * GET record, GET health, POST reset, PUT script, PUT faults (replace), POST faults (append), PUT quotas.
  */
-export async function handlePrivate(state: EmulatorState, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+export async function handlePrivate(
+  state: EmulatorState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+): Promise<void> {
   const action = `${req.method ?? "GET"} ${pathname.slice(PRIVATE_PREFIX.length)}`;
   try {
     switch (action) {
       case "GET record":
         return sendJson(res, { status: 200, value: state.snapshot() });
       case "GET health":
-        return sendJson(res, { status: 200, value: { ok: true, url: state.baseUrl, now: new Date(state.clock.now()).toISOString() } });
+        return sendJson(res, {
+          status: 200,
+          value: { ok: true, url: state.baseUrl, now: new Date(state.clock.now()).toISOString() },
+        });
       case "POST reset":
         await readBody(req, 1024 * 1024);
         state.reset();
@@ -48,7 +56,10 @@ export async function handlePrivate(state: EmulatorState, req: IncomingMessage, 
         state.quotas.set(parseQuotas(await readJson(req)));
         return sendJson(res, { status: 200, value: {} });
       default:
-        return sendJson(res, { status: 404, value: { error: { code: 404, message: `No emulator route ${action}`, status: "NOT_FOUND" } } });
+        return sendJson(res, {
+          status: 404,
+          value: { error: { code: 404, message: `No emulator route ${action}`, status: "NOT_FOUND" } },
+        });
     }
   } catch (error) {
     const message =

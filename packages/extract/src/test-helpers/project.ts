@@ -46,11 +46,18 @@ export function runDir(
     writeFileSync(path.join(dir, `response_${n}_${stem}.md`), entry.response);
     if (entry.request !== undefined) writeFileSync(path.join(dir, `request_${n}_${stem}.md`), entry.request);
     if (entry.meta !== null) {
-      const meta = entry.meta ?? { file_to_fix: entry.file, finish_reason: "STOP", truncated: false, sha256_sent: "0".repeat(64), fence: "```" };
+      const meta = entry.meta ?? {
+        file_to_fix: entry.file,
+        finish_reason: "STOP",
+        truncated: false,
+        sha256_sent: "0".repeat(64),
+        fence: "```",
+      };
       writeFileSync(path.join(dir, `response_${n}_${stem}.meta.json`), JSON.stringify(meta));
     }
   });
-  if (options.summary !== undefined) writeFileSync(path.join(dir, "BATCH_SUMMARY.json"), JSON.stringify(options.summary));
+  if (options.summary !== undefined)
+    writeFileSync(path.join(dir, "BATCH_SUMMARY.json"), JSON.stringify(options.summary));
   return dir;
 }
 

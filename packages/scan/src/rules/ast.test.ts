@@ -20,8 +20,20 @@ const STUB_RULE = RuleSpecSchema.parse({
       any: [{ pattern: "raise NotImplementedError" }, { pattern: "raise NotImplementedError($$$)" }],
       not: {
         any: [
-          { inside: { kind: "decorated_definition", has: { kind: "decorator", regex: "\\b(?:abstractmethod|overload)\\b" }, stopBy: "end" } },
-          { inside: { kind: "class_definition", has: { field: "superclasses", regex: "\\bProtocol\\b" }, stopBy: "end" } },
+          {
+            inside: {
+              kind: "decorated_definition",
+              has: { kind: "decorator", regex: "\\b(?:abstractmethod|overload)\\b" },
+              stopBy: "end",
+            },
+          },
+          {
+            inside: {
+              kind: "class_definition",
+              has: { field: "superclasses", regex: "\\bProtocol\\b" },
+              stopBy: "end",
+            },
+          },
         ],
       },
     },
@@ -84,7 +96,9 @@ describe("structural rules (ast-grep)", () => {
   });
 
   it("the regex form, kept for platforms without a parser, finds only the first call after each async def line", () => {
-    expect(found("blocking-call-in-async", "svc/handler.py", ASYNC, { regexOnly: true }).map((f) => f.split(":")[0])).toEqual(["4", "16", "23"]);
+    expect(
+      found("blocking-call-in-async", "svc/handler.py", ASYNC, { regexOnly: true }).map((f) => f.split(":")[0]),
+    ).toEqual(["4", "16", "23"]);
   });
 
   it("a structural stub rule: stubs everywhere, but not abstract methods, overloads or Protocol members, however far the decorator is", () => {
@@ -108,7 +122,10 @@ describe("structural rules (ast-grep)", () => {
       "    def name(self):",
       "        raise NotImplementedError", // 18
     ].join("\n");
-    expect(found("stub", "pkg/a.py", code)).toEqual(["14:raise NotImplementedError('csv export')", "18:raise NotImplementedError"]);
+    expect(found("stub", "pkg/a.py", code)).toEqual([
+      "14:raise NotImplementedError('csv export')",
+      "18:raise NotImplementedError",
+    ]);
     // The built-in's six-line guess: the real stub at 14 is lost to the Protocol three lines up.
     expect(found("not-implemented", "pkg/a.py", code).map((f) => f.split(":")[0])).toEqual(["18"]);
   });
@@ -118,23 +135,43 @@ describe("structural rules (ast-grep)", () => {
       "gembatch.config.json": JSON.stringify({
         scan: {
           builtin: false,
-          rules: [{ id: "no-sync-fs", message: "sync fs in async code", ast: { rule: { pattern: "fs.$M($$$)", inside: { kind: "function_declaration", regex: "^async", stopBy: "end" } }, constraints: { M: { regex: "Sync$" } } }, extensions: ["ts"] }],
+          rules: [
+            {
+              id: "no-sync-fs",
+              message: "sync fs in async code",
+              ast: {
+                rule: {
+                  pattern: "fs.$M($$$)",
+                  inside: { kind: "function_declaration", regex: "^async", stopBy: "end" },
+                },
+                constraints: { M: { regex: "Sync$" } },
+              },
+              extensions: ["ts"],
+            },
+          ],
         },
       }),
-      "src/a.ts": "import fs from 'node:fs';\nasync function load() {\n  const a = fs.readFileSync('a');\n  return [a, fs.statSync('b'), fs.promises.readFile('c')];\n}\nfunction ok() { fs.readFileSync('d'); }\n",
+      "src/a.ts":
+        "import fs from 'node:fs';\nasync function load() {\n  const a = fs.readFileSync('a');\n  return [a, fs.statSync('b'), fs.promises.readFile('c')];\n}\nfunction ok() { fs.readFileSync('d'); }\n",
     });
     const out = await invoke(scanCommand, { cwd: dir, json: true });
     expect(out.exitCode).toBe(ExitCode.OK);
-    expect(out.json.findings.map((f: { line: number; column: number; match: string }) => [f.line, f.column, f.match])).toEqual([
+    expect(
+      out.json.findings.map((f: { line: number; column: number; match: string }) => [f.line, f.column, f.match]),
+    ).toEqual([
       [3, 13, "fs.readFileSync('a')"],
       [4, 14, "fs.statSync('b')"],
     ]);
   });
 
   it("a rule with neither a regex nor an ast rule, or an ast rule ast-grep rejects, is a config error naming the rule", async () => {
-    expect(RuleSpecSchema.safeParse({ id: "empty", message: "m" }).error?.issues[0]?.message).toContain('rule "empty": needs a pattern (a regex) or an ast rule');
+    expect(RuleSpecSchema.safeParse({ id: "empty", message: "m" }).error?.issues[0]?.message).toContain(
+      'rule "empty": needs a pattern (a regex) or an ast rule',
+    );
     const dir = tempTree({
-      "gembatch.config.json": JSON.stringify({ scan: { rules: [{ id: "typo", message: "m", ast: { rule: { patern: "x" } }, extensions: ["py"] }] } }),
+      "gembatch.config.json": JSON.stringify({
+        scan: { rules: [{ id: "typo", message: "m", ast: { rule: { patern: "x" } }, extensions: ["py"] }] },
+      }),
       "a.py": "x\n",
     });
     const out = await invoke(scanCommand, { cwd: dir });

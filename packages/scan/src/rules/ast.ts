@@ -18,7 +18,12 @@ const BY_EXTENSION: Record<string, AstLanguage> = {
   tsx: "tsx",
 };
 
-const NAPI_NAME: Record<AstLanguage, string> = { python: "python", javascript: "JavaScript", typescript: "TypeScript", tsx: "Tsx" };
+const NAPI_NAME: Record<AstLanguage, string> = {
+  python: "python",
+  javascript: "JavaScript",
+  typescript: "TypeScript",
+  tsx: "Tsx",
+};
 
 let loaded: { napi: Napi; languages: Set<AstLanguage> } | null | undefined;
 
@@ -33,7 +38,9 @@ export function astEngine(): { napi: Napi; languages: Set<AstLanguage> } | null 
     const napi = require("@ast-grep/napi") as Napi;
     const languages = new Set<AstLanguage>(["javascript", "typescript", "tsx"]);
     try {
-      napi.registerDynamicLanguage({ python: require("@ast-grep/lang-python") as Parameters<Napi["registerDynamicLanguage"]>[0][string] });
+      napi.registerDynamicLanguage({
+        python: require("@ast-grep/lang-python") as Parameters<Napi["registerDynamicLanguage"]>[0][string],
+      });
       languages.add("python");
     } catch {
       // No Python parser for this platform: Python files use the regex fallback.
@@ -59,7 +66,11 @@ export function astLanguageFor(spec: RuleSpec, file: string): AstLanguage | unde
 
 function configOf(spec: RuleSpec): NapiConfig {
   const ast = spec.ast!;
-  return { rule: ast.rule, ...(ast.constraints ? { constraints: ast.constraints } : {}), ...(ast.utils ? { utils: ast.utils } : {}) } as NapiConfig;
+  return {
+    rule: ast.rule,
+    ...(ast.constraints ? { constraints: ast.constraints } : {}),
+    ...(ast.utils ? { utils: ast.utils } : {}),
+  } as NapiConfig;
 }
 
 /** A rule that ast-grep rejects is a config error, reported when the rules are loaded. */
@@ -67,7 +78,9 @@ export function astRuleProblem(spec: RuleSpec): string | undefined {
   const engine = astEngine();
   if (!spec.ast || !engine) return undefined;
   const extensions = spec.extensions?.map((ext) => ext.replace(/^\./, "").toLowerCase());
-  const languages = [...engine.languages].filter((language) => !extensions?.length || extensions.some((ext) => BY_EXTENSION[ext] === language));
+  const languages = [...engine.languages].filter(
+    (language) => !extensions?.length || extensions.some((ext) => BY_EXTENSION[ext] === language),
+  );
   for (const language of languages) {
     try {
       engine.napi.parse(NAPI_NAME[language], "").root().findAll(configOf(spec));
@@ -79,7 +92,11 @@ export function astRuleProblem(spec: RuleSpec): string | undefined {
 }
 
 /** Offsets of every node the rule matches, in order; UTF-16 offsets, as in the JavaScript string. */
-export function findAstMatches(spec: RuleSpec, language: AstLanguage, text: string): Array<{ start: number; end: number }> {
+export function findAstMatches(
+  spec: RuleSpec,
+  language: AstLanguage,
+  text: string,
+): Array<{ start: number; end: number }> {
   const engine = astEngine()!;
   let root: SgRoot;
   try {

@@ -35,7 +35,8 @@ describe("built-in rules", () => {
     expect(lines("mock-in-production", "src/billing/gateway.py", code)).toEqual([1, 1, 6, 7]);
     expect(lines("mock-in-production", "tests/test_gateway.py", code)).toEqual([]);
     expect(lines("mock-in-production", "src/billing/test_gateway.py", code)).toEqual([]);
-    const ts = 'import { vi } from "vitest";\nconst api = mockApi();\nvi.mock("./db");\nexport const real = createClient();\n';
+    const ts =
+      'import { vi } from "vitest";\nconst api = mockApi();\nvi.mock("./db");\nexport const real = createClient();\n';
     expect(lines("mock-in-production", "src/api.ts", ts)).toEqual([2, 3]);
     expect(lines("mock-in-production", "src/api.test.ts", ts)).toEqual([]);
   });
@@ -94,17 +95,23 @@ describe("built-in rules", () => {
   });
 
   it("debugger-statement: breakpoint(), pdb and debugger", () => {
-    expect(lines("debugger-statement", "src/a.py", "x = 1\nbreakpoint()\nimport pdb; pdb.set_trace()\nbreakpoints = []\n")).toEqual([2, 3]);
-    expect(lines("debugger-statement", "src/a.ts", "function f() {\n  debugger;\n  const debuggerUrl = 1;\n}\n")).toEqual([2]);
+    expect(
+      lines("debugger-statement", "src/a.py", "x = 1\nbreakpoint()\nimport pdb; pdb.set_trace()\nbreakpoints = []\n"),
+    ).toEqual([2, 3]);
+    expect(
+      lines("debugger-statement", "src/a.ts", "function f() {\n  debugger;\n  const debuggerUrl = 1;\n}\n"),
+    ).toEqual([2]);
   });
 
   it("bare-except: only the bare form", () => {
-    const code = "try:\n    run()\nexcept:\n    pass\ntry:\n    run()\nexcept Exception:\n    raise\nexcept :\n    pass\n";
+    const code =
+      "try:\n    run()\nexcept:\n    pass\ntry:\n    run()\nexcept Exception:\n    raise\nexcept :\n    pass\n";
     expect(lines("bare-except", "src/a.py", code)).toEqual([3, 9]);
   });
 
   it("console-log: in TS/JS source, not in tests or bins", () => {
-    const code = 'export function add(a: number, b: number) {\n  console.log("add", a, b);\n  console.error("ok to keep");\n  return a + b;\n}\n';
+    const code =
+      'export function add(a: number, b: number) {\n  console.log("add", a, b);\n  console.error("ok to keep");\n  return a + b;\n}\n';
     expect(lines("console-log", "src/math.ts", code)).toEqual([2]);
     expect(lines("console-log", "src/math.spec.ts", code)).toEqual([]);
     expect(lines("console-log", "bin/cli.js", code)).toEqual([]);
@@ -123,8 +130,12 @@ describe("built-in rules", () => {
   });
 
   it("todo-comment: markers in comments of several languages", () => {
-    expect(lines("todo-comment", "src/a.py", "x = 1  # TODO: remove\nlabel = 'TODO list'\n# FIXME later\n")).toEqual([1, 3]);
-    expect(lines("todo-comment", "src/a.ts", "// HACK around a bug\n/* XXX */\n * TODO in a doc block\nconst TODO = 1;\n")).toEqual([1, 2, 3]);
+    expect(lines("todo-comment", "src/a.py", "x = 1  # TODO: remove\nlabel = 'TODO list'\n# FIXME later\n")).toEqual([
+      1, 3,
+    ]);
+    expect(
+      lines("todo-comment", "src/a.ts", "// HACK around a bug\n/* XXX */\n * TODO in a doc block\nconst TODO = 1;\n"),
+    ).toEqual([1, 2, 3]);
     expect(lines("todo-comment", "README.md", "# TODO\n")).toEqual([]);
   });
 
@@ -149,12 +160,14 @@ describe("built-in rules", () => {
   });
 
   it("ts-ignore: @ts-ignore and @ts-nocheck, not @ts-expect-error", () => {
-    const code = "// @ts-ignore\nconst a: number = 'x';\n// @ts-expect-error legacy\nconst b: number = 'y';\n//@ts-nocheck\n";
+    const code =
+      "// @ts-ignore\nconst a: number = 'x';\n// @ts-expect-error legacy\nconst b: number = 'y';\n//@ts-nocheck\n";
     expect(lines("ts-ignore", "src/a.ts", code)).toEqual([1, 5]);
   });
 
   it("mutable-default-arg: list/dict/set defaults", () => {
-    const code = "def a(x, items=[]):\n    pass\ndef b(opts={}, *, n=1):\n    pass\ndef c(x=None, y=()):\n    pass\ndef d(seen=set()):\n    pass\n";
+    const code =
+      "def a(x, items=[]):\n    pass\ndef b(opts={}, *, n=1):\n    pass\ndef c(x=None, y=()):\n    pass\ndef d(seen=set()):\n    pass\n";
     expect(lines("mutable-default-arg", "src/a.py", code)).toEqual([1, 3, 7]);
   });
 

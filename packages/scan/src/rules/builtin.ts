@@ -8,7 +8,30 @@ import type { RuleSpecInput } from "./schema.js";
 
 export const PYTHON = ["py"];
 export const JS_TS = ["js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts"];
-export const CODE = [...PYTHON, ...JS_TS, "go", "rs", "java", "kt", "rb", "php", "c", "h", "cc", "cpp", "hpp", "cs", "swift", "scala", "sh", "bash", "sql", "lua", "vue", "svelte"];
+export const CODE = [
+  ...PYTHON,
+  ...JS_TS,
+  "go",
+  "rs",
+  "java",
+  "kt",
+  "rb",
+  "php",
+  "c",
+  "h",
+  "cc",
+  "cpp",
+  "hpp",
+  "cs",
+  "swift",
+  "scala",
+  "sh",
+  "bash",
+  "sql",
+  "lua",
+  "vue",
+  "svelte",
+];
 
 /** Test code may use mocks, prints and fake secrets. */
 export const TEST_GLOBS = [
@@ -53,7 +76,8 @@ export const BUILTIN_RULES: RuleSpecInput[] = [
     id: "mock-in-production",
     severity: "error",
     message: "Mock object or mock implementation in production code",
-    description: "Mocks, MagicMock/AsyncMock and mock_* stand-ins outside test files: the real implementation is missing.",
+    description:
+      "Mocks, MagicMock/AsyncMock and mock_* stand-ins outside test files: the real implementation is missing.",
     // `mock` only as a whole part of a name (mock_client, use_mock, mockApi), so hammock stays quiet.
     pattern: "\\b\\w*Mock\\w*|\\b(?:\\w*_)?mock(?:_\\w*|[A-Z]\\w*)?\\b",
     extensions: [...PYTHON, ...JS_TS],
@@ -115,7 +139,15 @@ export const BUILTIN_RULES: RuleSpecInput[] = [
     message: "Leftover debug print()",
     pattern: "^[ \\t]*print\\(",
     extensions: PYTHON,
-    exclude: [...TEST_GLOBS, "**/__main__.py", "**/scripts/**", "**/bin/**", "**/cli.py", "**/manage.py", "**/examples/**"],
+    exclude: [
+      ...TEST_GLOBS,
+      "**/__main__.py",
+      "**/scripts/**",
+      "**/bin/**",
+      "**/cli.py",
+      "**/manage.py",
+      "**/examples/**",
+    ],
     fix_hint: "Remove the print, or log through the project's logger at debug level.",
     tags: ["cleanup"],
   },
@@ -134,7 +166,8 @@ export const BUILTIN_RULES: RuleSpecInput[] = [
     message: "Bare `except:` catches everything, including KeyboardInterrupt and SystemExit",
     pattern: "^[ \\t]*except[ \\t]*:",
     extensions: PYTHON,
-    fix_hint: "Catch `Exception` (or the specific errors you expect) and log or re-raise instead of silently swallowing them.",
+    fix_hint:
+      "Catch `Exception` (or the specific errors you expect) and log or re-raise instead of silently swallowing them.",
     tags: ["correctness"],
   },
   {
@@ -192,7 +225,8 @@ export const BUILTIN_RULES: RuleSpecInput[] = [
     message: "Mutable default argument (shared between calls)",
     pattern: "\\bdef[ \\t]+\\w+[ \\t]*\\([^)\\n]*=[ \\t]*(?:\\[\\]|\\{\\}|dict\\(\\)|list\\(\\)|set\\(\\))",
     extensions: PYTHON,
-    fix_hint: "Default to None and create the value inside: `def f(items=None): items = [] if items is None else items`.",
+    fix_hint:
+      "Default to None and create the value inside: `def f(items=None): items = [] if items is None else items`.",
     tags: ["correctness"],
   },
   {
@@ -202,10 +236,14 @@ export const BUILTIN_RULES: RuleSpecInput[] = [
     pattern:
       "\\b(?:api_?key|secret_?key|client_?secret|password|passwd|access_?token|auth_?token)[\"']?[ \\t]*[:=][ \\t]*[\"'][^\"'\\n]{8,}[\"']",
     ignore_case: true,
-    not_nearby: { pattern: "example|placeholder|changeme|dummy|your[_-]|<[a-z_-]+>|\\$\\{|\\{\\{|xxxx|\\*\\*\\*\\*", lines: 0 },
+    not_nearby: {
+      pattern: "example|placeholder|changeme|dummy|your[_-]|<[a-z_-]+>|\\$\\{|\\{\\{|xxxx|\\*\\*\\*\\*",
+      lines: 0,
+    },
     extensions: CODE,
     exclude: TEST_GLOBS,
-    fix_hint: "Read the secret from the environment or a secret store (os.environ[...] / process.env...), and rotate the exposed one.",
+    fix_hint:
+      "Read the secret from the environment or a secret store (os.environ[...] / process.env...), and rotate the exposed one.",
     tags: ["security"],
   },
 ];

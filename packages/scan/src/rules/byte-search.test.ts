@@ -8,12 +8,26 @@ describe("containsBytes", () => {
   });
 
   it("agrees with Buffer#indexOf on hits, misses, partial hits and edges", () => {
-    const texts = ["", "eval", "xeval(", "eval(", "val( then eval(", "evaeval(", "ev", "val(", "€ eval( €", "TODOTODO", "TOD"];
+    const texts = [
+      "",
+      "eval",
+      "xeval(",
+      "eval(",
+      "val( then eval(",
+      "evaeval(",
+      "ev",
+      "val(",
+      "€ eval( €",
+      "TODOTODO",
+      "TOD",
+    ];
     const literals = ["eval(", "TODO", "€", "e", "val(", "( "];
     for (const text of texts) {
       for (const literal of literals) {
         const haystack = Buffer.from(text);
-        expect(containsBytes(haystack, bytePattern(literal)), `${literal} in ${text}`).toBe(haystack.indexOf(Buffer.from(literal)) !== -1);
+        expect(containsBytes(haystack, bytePattern(literal)), `${literal} in ${text}`).toBe(
+          haystack.indexOf(Buffer.from(literal)) !== -1,
+        );
       }
     }
   });

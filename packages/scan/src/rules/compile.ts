@@ -91,8 +91,13 @@ export function compileRule(spec: RuleSpec): CompiledRule {
   // In line mode `.` gets the dotAll flag: on a single line it then matches anything but the
   // newline, including a CR, which is what grep and rg do. The whole-text pass also gets `m` so
   // that it finds at least every line the exact per-line pass would.
-  const regex = spec.multiline ? new RegExp(pattern, `gm${i}${spec.dotall ? "s" : ""}`) : new RegExp(pattern, `gms${i}`);
-  const { literals, requirementSets, byteSets } = spec.pattern === undefined ? { literals: null, requirementSets: [], byteSets: null } : literalSetsOf(pattern, spec.ignore_case);
+  const regex = spec.multiline
+    ? new RegExp(pattern, `gm${i}${spec.dotall ? "s" : ""}`)
+    : new RegExp(pattern, `gms${i}`);
+  const { literals, requirementSets, byteSets } =
+    spec.pattern === undefined
+      ? { literals: null, requirementSets: [], byteSets: null }
+      : literalSetsOf(pattern, spec.ignore_case);
   const lineRegex = spec.multiline ? undefined : new RegExp(pattern, `gs${i}`);
   const prefilter = spec.ast?.prefilter;
   return {
@@ -107,7 +112,9 @@ export function compileRule(spec: RuleSpec): CompiledRule {
     regex,
     lineRegex,
     perLineOnly,
-    notNearby: spec.not_nearby ? { regex: new RegExp(spec.not_nearby.pattern, `m${i}`), lines: spec.not_nearby.lines } : undefined,
+    notNearby: spec.not_nearby
+      ? { regex: new RegExp(spec.not_nearby.pattern, `m${i}`), lines: spec.not_nearby.lines }
+      : undefined,
     literals: literals ? literalRegex(literals, spec.ignore_case) : null,
     requirements: requirementSets.map((set) => literalRegex(set, spec.ignore_case)),
     byteSets,

@@ -12,7 +12,10 @@ describe("required literals", () => {
     expect(requiredLiterals("^[ \\t]*except[ \\t]*:")).toEqual(["except"]);
     expect(requiredLiterals("(?:TODO|FIXME)\\b")).toEqual(["TODO", "FIXME"]);
     expect(requiredLiterals("ab{2}c")).toEqual(["abbc"]);
-    expect(requiredLiteralSets("async def\\w+(?:time\\.sleep|os\\.system)\\(")).toEqual([["async def"], ["time.sleep", "os.system"]]);
+    expect(requiredLiteralSets("async def\\w+(?:time\\.sleep|os\\.system)\\(")).toEqual([
+      ["async def"],
+      ["time.sleep", "os.system"],
+    ]);
   });
 
   it("gives up (no prefilter) rather than guess", () => {
@@ -25,7 +28,9 @@ describe("required literals", () => {
   });
 
   it("never changes what a built-in rule finds", () => {
-    const corpus = BUILTIN_RULES.map((r) => `${r.pattern}\n${r.fix_hint}\n${r.message}`).join("\n") + "\nasync def f():\n    time.sleep(1)\n    x = Mock()\n";
+    const corpus =
+      BUILTIN_RULES.map((r) => `${r.pattern}\n${r.fix_hint}\n${r.message}`).join("\n") +
+      "\nasync def f():\n    time.sleep(1)\n    x = Mock()\n";
     for (const spec of parseBuiltinRules()) {
       const rule = compileRule(spec);
       const plain = { ...rule, literals: null, requirements: [] };

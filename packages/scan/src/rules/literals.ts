@@ -118,8 +118,8 @@ function parse(source: string): Info {
   function group(): Info {
     let lookaround = false;
     if (source.startsWith("?:", i)) i += 2;
-    else if (source.startsWith("?=", i) || source.startsWith("?!", i)) (i += 2), (lookaround = true);
-    else if (source.startsWith("?<=", i) || source.startsWith("?<!", i)) (i += 3), (lookaround = true);
+    else if (source.startsWith("?=", i) || source.startsWith("?!", i)) ((i += 2), (lookaround = true));
+    else if (source.startsWith("?<=", i) || source.startsWith("?<!", i)) ((i += 3), (lookaround = true));
     else if (source.startsWith("?<", i)) {
       const end = source.indexOf(">", i);
       if (end === -1) throw new Unsupported();
@@ -198,7 +198,8 @@ function analyze(source: string): Info | null {
   }
 }
 
-const usable = (set: string[] | null): set is string[] => set !== null && set.length > 0 && set.every((s) => s.length >= 2);
+const usable = (set: string[] | null): set is string[] =>
+  set !== null && set.length > 0 && set.every((s) => s.length >= 2);
 
 /** The best single set of strings one of which occurs in every match (drives candidate lines), or null. */
 export function requiredLiterals(source: string): string[] | null {
@@ -221,5 +222,8 @@ export function requiredLiteralSets(source: string, limit = 4): string[][] {
 
 /** One regex for the literals: a single pass over the text is faster than one `includes` per literal. */
 export function literalRegex(literals: string[], ignoreCase: boolean): RegExp {
-  return new RegExp(literals.map((literal) => literal.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|"), ignoreCase ? "gi" : "g");
+  return new RegExp(
+    literals.map((literal) => literal.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|"),
+    ignoreCase ? "gi" : "g",
+  );
 }

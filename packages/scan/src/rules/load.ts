@@ -5,7 +5,14 @@ import { CliError, formatZodError, isInsideDir, readProjectFile } from "@gembatc
 import { BUILTIN_RULES } from "./builtin.js";
 import { astRuleProblem } from "./ast.js";
 import { compileRule, type CompiledRule } from "./compile.js";
-import { RuleSpecSchema, RulesArraySchema, RulesFileSchema, ScanConfigSchema, type RuleSpec, type ScanConfig } from "./schema.js";
+import {
+  RuleSpecSchema,
+  RulesArraySchema,
+  RulesFileSchema,
+  ScanConfigSchema,
+  type RuleSpec,
+  type ScanConfig,
+} from "./schema.js";
 
 export interface LoadedRule {
   rule: CompiledRule;
@@ -41,20 +48,28 @@ export function readRulesFile(file: string, label = file, root?: string): RuleSp
   const guarded = root !== undefined && isInsideDir(path.resolve(root), path.resolve(root, file));
   let text: string;
   try {
-    text = guarded ? readProjectFile(root, file, { field: "rules_file", display: label }).bytes.toString("utf8") : readFileSync(file, "utf8");
+    text = guarded
+      ? readProjectFile(root, file, { field: "rules_file", display: label }).bytes.toString("utf8")
+      : readFileSync(file, "utf8");
   } catch (error) {
     // The guard's refusals (a link out, .git) stand as they are; a missing file reads as before.
     if (error instanceof CliError && error.code !== "FILE_NOT_FOUND") throw error;
     const code = error instanceof CliError ? "ENOENT" : (error as NodeJS.ErrnoException).code;
-    throw new CliError(code === "ENOENT" ? "FILE_NOT_FOUND" : "CONFIG_INVALID", `${label}: rules file ${code === "ENOENT" ? "not found" : "cannot be read"}`, {
-      hint: "check rules_file in gembatch.config.json or the --rules-file flag",
-    });
+    throw new CliError(
+      code === "ENOENT" ? "FILE_NOT_FOUND" : "CONFIG_INVALID",
+      `${label}: rules file ${code === "ENOENT" ? "not found" : "cannot be read"}`,
+      {
+        hint: "check rules_file in gembatch.config.json or the --rules-file flag",
+      },
+    );
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new CliError("CONFIG_INVALID", `${label}: not valid JSON (${(error as Error).message})`, { hint: `fix the JSON syntax in ${label}` });
+    throw new CliError("CONFIG_INVALID", `${label}: not valid JSON (${(error as Error).message})`, {
+      hint: `fix the JSON syntax in ${label}`,
+    });
   }
   const parsed = (Array.isArray(raw) ? RulesArraySchema : RulesFileSchema).safeParse(raw);
   if (!parsed.success) throw invalid(label, parsed.error, "");
@@ -77,7 +92,8 @@ export interface LoadRulesOptions {
  */
 export function loadRules(options: LoadRulesOptions): LoadedRule[] {
   const byId = new Map<string, { spec: RuleSpec; source: string }>();
-  if (options.config.builtin !== false) for (const spec of parseBuiltinRules()) byId.set(spec.id, { spec, source: "builtin" });
+  if (options.config.builtin !== false)
+    for (const spec of parseBuiltinRules()) byId.set(spec.id, { spec, source: "builtin" });
   for (const spec of options.config.rules ?? []) byId.set(spec.id, { spec, source: "config" });
   const configFiles = options.config.rules_file === undefined ? [] : [options.config.rules_file].flat();
   for (const file of [...configFiles, ...(options.rulesFiles ?? [])]) {
@@ -99,7 +115,10 @@ export function loadRules(options: LoadRulesOptions): LoadedRule[] {
   // scan without any loads no parser at start-up.
   for (const { spec, source } of chosen.filter((entry) => entry.source !== "builtin")) {
     const problem = astRuleProblem(spec);
-    if (problem) throw new CliError("CONFIG_INVALID", `rule "${spec.id}" (${source}): ${problem}`, { hint: "see https://ast-grep.github.io/reference/rule.html for the rule object" });
+    if (problem)
+      throw new CliError("CONFIG_INVALID", `rule "${spec.id}" (${source}): ${problem}`, {
+        hint: "see https://ast-grep.github.io/reference/rule.html for the rule object",
+      });
   }
   return chosen.map(({ spec, source }) => ({ rule: compileRule(spec), source }));
 }

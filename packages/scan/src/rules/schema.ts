@@ -46,7 +46,9 @@ const AstSchema = z
 
 export const RuleSpecSchema = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "letters, digits, '-', '_' and '.' only, starting with a letter or digit"),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "letters, digits, '-', '_' and '.' only, starting with a letter or digit"),
     message: z.string().min(1),
     severity: z.enum(SEVERITIES).default("warning"),
     /**
@@ -74,16 +76,27 @@ export const RuleSpecSchema = z
   .strict()
   .superRefine((rule, ctx) => {
     const flags = `${rule.ignore_case ? "i" : ""}${rule.multiline ? "m" : ""}${rule.dotall ? "s" : ""}`;
-    if (rule.pattern === undefined && rule.ast === undefined) ctx.addIssue({ code: "custom", path: ["pattern"], message: `rule "${rule.id}": needs a pattern (a regex) or an ast rule` });
+    if (rule.pattern === undefined && rule.ast === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["pattern"],
+        message: `rule "${rule.id}": needs a pattern (a regex) or an ast rule`,
+      });
     const problem = rule.pattern === undefined ? undefined : regexProblem(rule.pattern, flags);
     if (problem) ctx.addIssue({ code: "custom", path: ["pattern"], message: `rule "${rule.id}": ${problem}` });
     for (const [i, prefilter] of (rule.ast?.prefilter ?? []).entries()) {
       const prefilterProblem = regexProblem(prefilter, "m");
-      if (prefilterProblem) ctx.addIssue({ code: "custom", path: ["ast", "prefilter", i], message: `rule "${rule.id}": ${prefilterProblem}` });
+      if (prefilterProblem)
+        ctx.addIssue({
+          code: "custom",
+          path: ["ast", "prefilter", i],
+          message: `rule "${rule.id}": ${prefilterProblem}`,
+        });
     }
     if (rule.not_nearby) {
       const nearProblem = regexProblem(rule.not_nearby.pattern, rule.ignore_case ? "i" : "");
-      if (nearProblem) ctx.addIssue({ code: "custom", path: ["not_nearby", "pattern"], message: `rule "${rule.id}": ${nearProblem}` });
+      if (nearProblem)
+        ctx.addIssue({ code: "custom", path: ["not_nearby", "pattern"], message: `rule "${rule.id}": ${nearProblem}` });
     }
   });
 

@@ -38,9 +38,14 @@ export function makeProject(files: Record<string, string>, options: { padding?: 
     writeFileSync(path.join(root, file), content);
   }
   const context = Object.entries(files)
-    .map(([file, content]) => `<!-- CODE_CONTEXT_START: ${file} -->\n\`\`\`python\n${content}\`\`\`\n<!-- CODE_CONTEXT_END: ${file} -->`)
+    .map(
+      ([file, content]) =>
+        `<!-- CODE_CONTEXT_START: ${file} -->\n\`\`\`python\n${content}\`\`\`\n<!-- CODE_CONTEXT_END: ${file} -->`,
+    )
     .join("\n\n");
-  const detail = "Replace logger.bind() with structured keyword arguments. ".repeat(Math.ceil((options.padding ?? 0) / 58)).slice(0, options.padding ?? 0);
+  const detail = "Replace logger.bind() with structured keyword arguments. "
+    .repeat(Math.ceil((options.padding ?? 0) / 58))
+    .slice(0, options.padding ?? 0);
   const report = [
     "# Issue Report: logger bind",
     "",

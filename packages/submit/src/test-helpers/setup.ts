@@ -21,7 +21,12 @@ export function writeBatches(dir: string, count: number, perFile = 2): string {
   const batches = path.join(dir, "batches");
   mkdirSync(batches, { recursive: true });
   for (let f = 1; f <= count; f++) {
-    const lines = Array.from({ length: perFile }, (_, r) => JSON.stringify({ key: `b${f}-r${r + 1}`, request: { contents: [{ role: "user", parts: [{ text: `Refine question ${f}.${r + 1}` }] }] } }));
+    const lines = Array.from({ length: perFile }, (_, r) =>
+      JSON.stringify({
+        key: `b${f}-r${r + 1}`,
+        request: { contents: [{ role: "user", parts: [{ text: `Refine question ${f}.${r + 1}` }] }] },
+      }),
+    );
     writeFileSync(path.join(batches, `batch_${String(f).padStart(3, "0")}.jsonl`), `${lines.join("\n")}\n`);
   }
   return batches;
@@ -41,7 +46,12 @@ export interface Run {
 }
 
 /** Run `gembatch submit …` in-process with a manual clock, so no rate-limit wait takes real time. */
-export async function submit(cwd: string, emu: Emulator, argv: string[], options: { clock?: Clock; signal?: AbortSignal; env?: Record<string, string> } = {}): Promise<Run> {
+export async function submit(
+  cwd: string,
+  emu: Emulator,
+  argv: string[],
+  options: { clock?: Clock; signal?: AbortSignal; env?: Record<string, string> } = {},
+): Promise<Run> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = "";
@@ -49,7 +59,13 @@ export async function submit(cwd: string, emu: Emulator, argv: string[], options
   stdout.on("data", (c: Buffer) => (out += c.toString()));
   stderr.on("data", (c: Buffer) => (err += c.toString()));
   const code = await runProgram(
-    { name: "gembatch", version: "0.0.0", description: "", examples: [], commands: [{ name: "submit", summary: "", load: async () => submitCommand }] },
+    {
+      name: "gembatch",
+      version: "0.0.0",
+      description: "",
+      examples: [],
+      commands: [{ name: "submit", summary: "", load: async () => submitCommand }],
+    },
     ["submit", ...argv, "--json"],
     {
       cwd,
@@ -75,12 +91,16 @@ export function readState(dir: string): any {
 }
 
 export function readLog(dir: string): any[] {
-  return readFileSync(path.join(dir, "batch_submission_log.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  return readFileSync(path.join(dir, "batch_submission_log.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 }
 
 /** Jobs the server holds per display name: the duplicate check. */
 export function jobsByDisplayName(emu: Emulator): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const batch of emu.record.batches) counts.set(batch.displayName ?? "", (counts.get(batch.displayName ?? "") ?? 0) + 1);
+  for (const batch of emu.record.batches)
+    counts.set(batch.displayName ?? "", (counts.get(batch.displayName ?? "") ?? 0) + 1);
   return counts;
 }

@@ -31,12 +31,21 @@ describe("extractEvidence", () => {
 
   it("an output no runner wrote gives no failures (the caller falls back to failure lines), and `path:line` diagnostics only without a runner", () => {
     expect(extractEvidence("something broke\nbad thing happened\n").failures).toEqual([]);
-    expect(extractEvidence("src/a.c:3:5: error: expected ';'\nsrc/a.c:9:1: warning: unused\n").failures.map((f) => f.name)).toEqual(["src/a.c: error: expected ';'"]);
+    expect(
+      extractEvidence("src/a.c:3:5: error: expected ';'\nsrc/a.c:9:1: warning: unused\n").failures.map((f) => f.name),
+    ).toEqual(["src/a.c: error: expected ';'"]);
   });
 
   it("absolute paths under the project are shown relative to it; runtime and package frames are dropped", () => {
     const { failures } = extractEvidence(
-      ["✖ works (1ms)", "  Error: boom", "      at f (file:///p/src/a.js:3:9)", "      at g (/p/node_modules/lib/x.js:1:1)", "      at node:internal/process:1:1", "      at h (/elsewhere/b.js:2:2)"].join("\n"),
+      [
+        "✖ works (1ms)",
+        "  Error: boom",
+        "      at f (file:///p/src/a.js:3:9)",
+        "      at g (/p/node_modules/lib/x.js:1:1)",
+        "      at node:internal/process:1:1",
+        "      at h (/elsewhere/b.js:2:2)",
+      ].join("\n"),
       { projectRoot: "/p" },
     );
     expect(failures[0]!.locations).toEqual([{ file: "src/a.js", line: 3, column: 9 }]);

@@ -7,11 +7,23 @@ import { parseEslint, parsePathLine, parseTsc } from "./parse-diagnostics.js";
 import type { Evidence, Failure, Parser } from "./types.js";
 
 /** Each recognises its runner by output that runner alone prints; several may match one combined output. */
-const TEST_PARSERS: Parser[] = [parseTap, parseNodeSpec, parseVitest, parseJest, parseMocha, parsePytest, parseUnittest, parseCargo, parseGo, parseJunit];
+const TEST_PARSERS: Parser[] = [
+  parseTap,
+  parseNodeSpec,
+  parseVitest,
+  parseJest,
+  parseMocha,
+  parsePytest,
+  parseUnittest,
+  parseCargo,
+  parseGo,
+  parseJunit,
+];
 /** Compilers and linters. The generic `path:line` one runs only when no test runner was recognised: a test's own report quotes such lines. */
 const DIAGNOSTIC_PARSERS: Parser[] = [parseTsc, parseEslint];
 
-const SUMMARY = /^\s*(# (tests|pass|fail|cancelled)\b|ℹ (tests|pass|fail) \d|Tests?:?\s+\d|Test (Files|Suites):?\s|Ran \d+ tests? in|FAILED \(|=+ .*\b(failed|passed|errors?)\b.* =+$|test result: |(\[ERROR\] )?Tests run: \d+.*(Failures|Errors)(?!.*-- in )|\d+ (passing|failing)\s*$|Found \d+ errors?|✖ \d+ problems?|FAIL\t|\d+ tests completed, \d+ failed|error: (could not compile|test failed))/;
+const SUMMARY =
+  /^\s*(# (tests|pass|fail|cancelled)\b|ℹ (tests|pass|fail) \d|Tests?:?\s+\d|Test (Files|Suites):?\s|Ran \d+ tests? in|FAILED \(|=+ .*\b(failed|passed|errors?)\b.* =+$|test result: |(\[ERROR\] )?Tests run: \d+.*(Failures|Errors)(?!.*-- in )|\d+ (passing|failing)\s*$|Found \d+ errors?|✖ \d+ problems?|FAIL\t|\d+ tests completed, \d+ failed|error: (could not compile|test failed))/;
 
 const MAX_MESSAGE_LINES = 8;
 const MAX_LINE = 300;
@@ -62,8 +74,12 @@ export function extractEvidence(output: string, context: LocationContext = {}): 
       locations: locationsOf([...failure.frames, ...failure.message], context).slice(0, 12),
     });
   }
-  const summary = [...new Set(lines.filter((line) => SUMMARY.test(line)).map((line) => cut(line.trim(), 200)))].slice(-8);
-  const used = new Set<string>([...summary, ...raw.flatMap((f) => [f.header, ...f.message, ...f.frames])].map((line) => line.trim()));
+  const summary = [...new Set(lines.filter((line) => SUMMARY.test(line)).map((line) => cut(line.trim(), 200)))].slice(
+    -8,
+  );
+  const used = new Set<string>(
+    [...summary, ...raw.flatMap((f) => [f.header, ...f.message, ...f.frames])].map((line) => line.trim()),
+  );
   const dropped = lines.filter((line) => line.trim() !== "" && !used.has(line.trim())).length;
   return { failures, summary, dropped };
 }

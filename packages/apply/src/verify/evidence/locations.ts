@@ -2,12 +2,14 @@ import path from "node:path";
 import type { SourceLocation } from "./types.js";
 
 // Frames of the runtime and of installed packages are never where the fix went wrong.
-const FOREIGN = /^(node:|internal\/|<anonymous>|\/rustc\/|\/usr\/(local\/)?(lib|go|share)\/|(.*\/)?(node_modules|site-packages|dist-packages|\.cargo\/registry|\.rustup|go\/pkg\/mod)\/)/;
+const FOREIGN =
+  /^(node:|internal\/|<anonymous>|\/rustc\/|\/usr\/(local\/)?(lib|go|share)\/|(.*\/)?(node_modules|site-packages|dist-packages|\.cargo\/registry|\.rustup|go\/pkg\/mod)\/)/;
 
 const PYTHON = /File "([^"]+)", line (\d+)/g;
 const JAVA = /\bat\s+(?:[\w.$-]+\/)?((?:[\w$]+\.)*)[\w$<>]+\.[\w$<>]+\(([\w$]+\.(?:java|kt|scala|groovy)):(\d+)\)/g;
 /** The JDK's, the test framework's and the build tool's own frames. */
-const FOREIGN_JAVA = /^(java|javax|jdk|sun|com\.sun|kotlin|scala|org\.junit|junit|org\.opentest4j|org\.apache\.maven|org\.gradle|org\.testng)\./;
+const FOREIGN_JAVA =
+  /^(java|javax|jdk|sun|com\.sun|kotlin|scala|org\.junit|junit|org\.opentest4j|org\.apache\.maven|org\.gradle|org\.testng)\./;
 const TSC = /^(\S[^()\n]*?\.\w+)\((\d+),(\d+)\)/g;
 // `path:line[:col]`, with or without file:// and surrounding parentheses; the path needs an extension.
 const GENERIC = /(?:file:\/\/)?((?:[A-Za-z]:)?[\w@.~+\-/\\]*[\w\-]\.[A-Za-z]\w{0,9}):(\d+)(?::(\d+))?/g;
@@ -37,11 +39,19 @@ export function locationsIn(line: string, context: LocationContext = {}): Source
     if (taken.some(([start, end]) => at < end && at + length > start)) return;
     taken.push([at, at + length]);
     const shown = normalizePath(file, context);
-    if (shown !== null) found.push({ at, location: { file: shown, line: Number(lineNo), column: column ? Number(column) : null } });
+    if (shown !== null)
+      found.push({ at, location: { file: shown, line: Number(lineNo), column: column ? Number(column) : null } });
   };
   for (const m of line.matchAll(PYTHON)) add(m.index, m[0].length, m[1]!, m[2]!, undefined);
   // A Java frame names the class's package and the file's base name: together, the path's tail.
-  for (const m of line.matchAll(JAVA)) add(m.index, m[0].length, FOREIGN_JAVA.test(m[1]!) ? "internal/" : `${m[1]!.replace(/\./g, "/")}${m[2]!}`, m[3]!, undefined);
+  for (const m of line.matchAll(JAVA))
+    add(
+      m.index,
+      m[0].length,
+      FOREIGN_JAVA.test(m[1]!) ? "internal/" : `${m[1]!.replace(/\./g, "/")}${m[2]!}`,
+      m[3]!,
+      undefined,
+    );
   for (const m of line.matchAll(TSC)) add(m.index, m[0].length, m[1]!, m[2]!, m[3]);
   for (const m of line.matchAll(GENERIC)) {
     if (/^\w+:\/\//.test(line.slice(Math.max(0, m.index - 8), m.index + 3)) && !m[0].startsWith("file://")) continue;

@@ -22,13 +22,21 @@ export const parseEslint: Parser = (lines) => {
     if (/^\S.*\.\w+$/.test(line) && !line.includes(" ")) file = line;
     else if (line.trim() === "") file = null;
     const m = file ? /^\s+(\d+):(\d+)\s+error\s+(.+?)(?:\s{2,}(\S+))?\s*$/.exec(line) : null;
-    if (m) out.push({ kind: "eslint", name: `${file}: ${m[3]}${m[4] ? ` (${m[4]})` : ""}`, header: `${file}:${m[1]}:${m[2]}: ${m[3]}`, message: [`${m[3]}${m[4] ? ` (${m[4]})` : ""}`], frames: [`${file}:${m[1]}:${m[2]}`] });
+    if (m)
+      out.push({
+        kind: "eslint",
+        name: `${file}: ${m[3]}${m[4] ? ` (${m[4]})` : ""}`,
+        header: `${file}:${m[1]}:${m[2]}: ${m[3]}`,
+        message: [`${m[3]}${m[4] ? ` (${m[4]})` : ""}`],
+        frames: [`${file}:${m[1]}:${m[2]}`],
+      });
   }
   return out;
 };
 
 // `path:line[:col]: [error|warning|note:] message` — gcc, clang, go build/vet, ruff (concise), flake8, mypy, pylint, eslint's unix format.
-const PATH_LINE = /^((?:[A-Za-z]:)?[^\s:]*[\w\-]\.[A-Za-z]\w{0,9}):(\d+)(?::(\d+))?:?\s+(?:(error|fatal error|warning|note|info|hint)\s*:?\s*)?(.+)$/;
+const PATH_LINE =
+  /^((?:[A-Za-z]:)?[^\s:]*[\w\-]\.[A-Za-z]\w{0,9}):(\d+)(?::(\d+))?:?\s+(?:(error|fatal error|warning|note|info|hint)\s*:?\s*)?(.+)$/;
 
 /**
  * `path:line:col` diagnostics, and rustc's (also ruff's full format) header plus ` --> path:line:col`.
@@ -42,7 +50,15 @@ export const parsePathLine: Parser = (lines) => {
     if (arrow) {
       const head = lines[i - 1] ?? "";
       const m = /^(error(?:\[\w+\])?|[A-Z]{1,4}\d{3,4}(?: \[\*\])?):?\s+(.*)$/.exec(head);
-      if (m) out.push(diagnostic("diagnostic", arrow[1]!, `${m[1]}: ${m[2]}`, `${arrow[1]}:${arrow[2]}${arrow[3] ? `:${arrow[3]}` : ""}: ${head}`));
+      if (m)
+        out.push(
+          diagnostic(
+            "diagnostic",
+            arrow[1]!,
+            `${m[1]}: ${m[2]}`,
+            `${arrow[1]}:${arrow[2]}${arrow[3] ? `:${arrow[3]}` : ""}: ${head}`,
+          ),
+        );
       continue;
     }
     const m = PATH_LINE.exec(line);
@@ -52,7 +68,14 @@ export const parsePathLine: Parser = (lines) => {
     const text = m[4] ? `${m[4]}: ${m[5]}` : m[5]!;
     // mypy's notes that follow an error belong to it.
     const extra: string[] = [];
-    for (let j = i + 1; j < lines.length && new RegExp(`^${m[1]!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+(:\\d+)?: note: `).test(lines[j]!) && extra.length < 3; j++) extra.push(lines[j]!.replace(/^.*?: note: /, "note: "));
+    for (
+      let j = i + 1;
+      j < lines.length &&
+      new RegExp(`^${m[1]!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+(:\\d+)?: note: `).test(lines[j]!) &&
+      extra.length < 3;
+      j++
+    )
+      extra.push(lines[j]!.replace(/^.*?: note: /, "note: "));
     out.push(diagnostic("diagnostic", m[1]!, text, line, extra));
   }
   return out;

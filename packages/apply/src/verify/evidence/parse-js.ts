@@ -14,7 +14,12 @@ export const parseTap: Parser = (lines) => {
     const indent = m[1]!.length;
     const yaml: string[] = [];
     if (lines[i + 1]?.trim() === "---") {
-      for (let j = i + 2; j < lines.length && lines[j]!.trim() !== "..." && (lines[j]!.trim() === "" || indentOf(lines[j]!) > indent); j++) yaml.push(lines[j]!);
+      for (
+        let j = i + 2;
+        j < lines.length && lines[j]!.trim() !== "..." && (lines[j]!.trim() === "" || indentOf(lines[j]!) > indent);
+        j++
+      )
+        yaml.push(lines[j]!);
     }
     const field = (key: string): string[] => {
       const at = yaml.findIndex((line) => new RegExp(`^\\s*${key}:`).test(line));
@@ -23,14 +28,18 @@ export const parseTap: Parser = (lines) => {
       if (!/^[|>]-?$/.test(value)) return [value.replace(/^'(.*)'$/, "$1").replace(/^"(.*)"$/, "$1")];
       const base = indentOf(yaml[at]!);
       const block: string[] = [];
-      for (let j = at + 1; j < yaml.length && (yaml[j]!.trim() === "" || indentOf(yaml[j]!) > base); j++) block.push(yaml[j]!.trim());
+      for (let j = at + 1; j < yaml.length && (yaml[j]!.trim() === "" || indentOf(yaml[j]!) > base); j++)
+        block.push(yaml[j]!.trim());
       return block;
     };
     // A parent whose subtests failed repeats them; the subtests are the failures.
     if (field("failureType")[0] === "subtestsFailed") continue;
     const error = field("error");
     const type = field("name")[0];
-    const message = error.length > 0 ? [`${type && !error[0]!.startsWith(type) ? `${type}: ` : ""}${error[0]}`, ...error.slice(1)] : [];
+    const message =
+      error.length > 0
+        ? [`${type && !error[0]!.startsWith(type) ? `${type}: ` : ""}${error[0]}`, ...error.slice(1)]
+        : [];
     for (const key of ["expected", "actual", "operator", "found", "wanted"]) {
       const value = field(key);
       if (value.length === 1 && !error.join("\n").includes(value[0]!)) message.push(`${key}: ${value[0]}`);
@@ -53,10 +62,17 @@ export const parseNodeSpec: Parser = (lines) => {
     const indent = m[1]!.length;
     const body: string[] = [];
     let j = i + 1;
-    for (; j < lines.length && (lines[j]!.trim() === "" || indentOf(lines[j]!) > indent) && !/^\s*[✖✔﹣ℹ] /.test(lines[j]!); j++) body.push(lines[j]!);
+    for (
+      ;
+      j < lines.length && (lines[j]!.trim() === "" || indentOf(lines[j]!) > indent) && !/^\s*[✖✔﹣ℹ] /.test(lines[j]!);
+      j++
+    )
+      body.push(lines[j]!);
     if (body.length === 0 || /^\s*\d+ subtests? failed/.test(body.find((l) => l.trim() !== "") ?? "")) continue;
     const frames = body.filter((line) => FRAME.test(line));
-    const message = body.filter((line) => !FRAME.test(line) && line.trim() !== "" && !/^\s*(\{|\}|generatedMessage:|code:)/.test(line)).map((line) => line.trim());
+    const message = body
+      .filter((line) => !FRAME.test(line) && line.trim() !== "" && !/^\s*(\{|\}|generatedMessage:|code:)/.test(line))
+      .map((line) => line.trim());
     out.push({ kind: "node-spec", name: m[2]!, header: lines[i]!.trim(), message, frames });
   }
   return out;
@@ -70,10 +86,16 @@ export const parseVitest: Parser = (lines) => {
     if (!m || !(lines[i]!.includes(" > ") || /\[ .* \]$/.test(m[1]!))) continue;
     const body: string[] = [];
     let j = i + 1;
-    for (; j < lines.length && !/^\s*(⎯{3,}|FAIL\s+\S)/.test(lines[j]!) && !/^\s*Test Files\s/.test(lines[j]!); j++) body.push(lines[j]!);
+    for (; j < lines.length && !/^\s*(⎯{3,}|FAIL\s+\S)/.test(lines[j]!) && !/^\s*Test Files\s/.test(lines[j]!); j++)
+      body.push(lines[j]!);
     i = j - 1;
     const frames = body.filter((line) => FRAME.test(line));
-    const message = body.filter((line) => !FRAME.test(line) && !CODE_FRAME.test(line) && line.trim() !== "" && !/^\s*\+ actual - expected$/.test(line)).map((line) => line.trim());
+    const message = body
+      .filter(
+        (line) =>
+          !FRAME.test(line) && !CODE_FRAME.test(line) && line.trim() !== "" && !/^\s*\+ actual - expected$/.test(line),
+      )
+      .map((line) => line.trim());
     const name = m[1]!.replace(/\s*\[ .* \]$/, "");
     out.push({ kind: "vitest", name, header: lines[i - body.length]!.trim(), message, frames });
   }
@@ -91,9 +113,19 @@ export const parseJest: Parser = (lines) => {
     if (!m) continue;
     const body: string[] = [];
     let j = i + 1;
-    for (; j < lines.length && !/^\s*●\s/.test(lines[j]!) && !/^\s*(FAIL|PASS)\s+\S+\s*$/.test(lines[j]!) && !/^(Test Suites|Tests):\s/.test(lines[j]!); j++) body.push(lines[j]!);
+    for (
+      ;
+      j < lines.length &&
+      !/^\s*●\s/.test(lines[j]!) &&
+      !/^\s*(FAIL|PASS)\s+\S+\s*$/.test(lines[j]!) &&
+      !/^(Test Suites|Tests):\s/.test(lines[j]!);
+      j++
+    )
+      body.push(lines[j]!);
     const frames = body.filter((line) => FRAME.test(line));
-    const message = body.filter((line) => !FRAME.test(line) && !CODE_FRAME.test(line) && line.trim() !== "").map((line) => line.trim());
+    const message = body
+      .filter((line) => !FRAME.test(line) && !CODE_FRAME.test(line) && line.trim() !== "")
+      .map((line) => line.trim());
     const name = m[1] === "Test suite failed to run" && file ? file : m[1]!;
     out.push({ kind: "jest", name, header: lines[i]!.trim(), message, frames });
   }
@@ -111,13 +143,14 @@ export const parseMocha: Parser = (lines) => {
     const title = [m[2]!];
     let j = i + 1;
     // The title continues, one suite a line, until the line that ends with a colon.
-    if (!title[0]!.endsWith(":")) for (; j < lines.length && lines[j]!.trim() !== ""; j++) {
-      title.push(lines[j]!.trim());
-      if (lines[j]!.trimEnd().endsWith(":")) {
-        j++;
-        break;
+    if (!title[0]!.endsWith(":"))
+      for (; j < lines.length && lines[j]!.trim() !== ""; j++) {
+        title.push(lines[j]!.trim());
+        if (lines[j]!.trimEnd().endsWith(":")) {
+          j++;
+          break;
+        }
       }
-    }
     const body: string[] = [];
     for (; j < lines.length && !/^\s*\d+\) \S/.test(lines[j]!); j++) body.push(lines[j]!);
     i = j - 1;

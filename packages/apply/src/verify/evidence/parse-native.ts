@@ -8,7 +8,12 @@ export const parseCargo: Parser = (lines) => {
     if (!m) continue;
     const body: string[] = [];
     let j = i + 1;
-    for (; j < lines.length && !/^---- \S+ stdout ----$/.test(lines[j]!) && !/^(failures|successes):\s*$/.test(lines[j]!); j++) body.push(lines[j]!);
+    for (
+      ;
+      j < lines.length && !/^---- \S+ stdout ----$/.test(lines[j]!) && !/^(failures|successes):\s*$/.test(lines[j]!);
+      j++
+    )
+      body.push(lines[j]!);
     i = j - 1;
     const message: string[] = [];
     const frames: string[] = [];
@@ -30,7 +35,8 @@ export const parseCargo: Parser = (lines) => {
   // Without captured output (--nocapture, a crash) only the `test x ... FAILED` line names a failure.
   for (const line of lines) {
     const m = /^test (\S+) \.\.\. FAILED$/.exec(line);
-    if (m && !out.some((f) => f.name === m[1])) out.push({ kind: "cargo", name: m[1]!, header: line, message: [], frames: [] });
+    if (m && !out.some((f) => f.name === m[1]))
+      out.push({ kind: "cargo", name: m[1]!, header: line, message: [], frames: [] });
   }
   return out;
 };
@@ -55,7 +61,15 @@ export const parseGo: Parser = (lines) => {
     const indent = m[1]!.length;
     const body: string[] = [];
     let j = i + 1;
-    for (; j < lines.length && /^\s+\S/.test(lines[j]!) && !/^\s*--- (FAIL|PASS|SKIP):/.test(lines[j]!) && lines[j]!.length - lines[j]!.trimStart().length > indent; j++) body.push(lines[j]!);
+    for (
+      ;
+      j < lines.length &&
+      /^\s+\S/.test(lines[j]!) &&
+      !/^\s*--- (FAIL|PASS|SKIP):/.test(lines[j]!) &&
+      lines[j]!.length - lines[j]!.trimStart().length > indent;
+      j++
+    )
+      body.push(lines[j]!);
     const all = [...(logs.get(m[2]!) ?? []), ...body];
     // A parent of failed subtests prints nothing of its own.
     if (all.length === 0 && lines.slice(i + 1).some((line) => line.includes(`--- FAIL: ${m[2]}/`))) continue;
@@ -66,10 +80,13 @@ export const parseGo: Parser = (lines) => {
   const panicAt = lines.findIndex((line) => /^panic: /.test(line));
   if (panicAt !== -1) {
     const frames = lines.slice(panicAt).filter((line) => /^\s+\S+\.go:\d+/.test(line));
-    const test = lines.slice(panicAt).map((line) => /\.(Test\w+)\(/.exec(line)?.[1]).find(Boolean);
+    const test = lines
+      .slice(panicAt)
+      .map((line) => /\.(Test\w+)\(/.exec(line)?.[1])
+      .find(Boolean);
     const name = test ?? "panic";
     const existing = out.find((f) => f.name === name);
-    if (existing) existing.message.push(lines[panicAt]!), existing.frames.push(...frames);
+    if (existing) (existing.message.push(lines[panicAt]!), existing.frames.push(...frames));
     else out.push({ kind: "go", name, header: lines[panicAt]!, message: [lines[panicAt]!], frames });
   }
   return out;
@@ -81,17 +98,33 @@ const JAVA_FRAME = /^\s+at \S+\(.*\)$/;
 export const parseJunit: Parser = (lines) => {
   const out: RawFailure[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const surefire = /^(?:\[ERROR\] )?(\S+?)(?:\((\S+)\))?\s+(?:--\s+)?Time elapsed:.*<<< (FAILURE|ERROR)!$/.exec(lines[i]!);
+    const surefire = /^(?:\[ERROR\] )?(\S+?)(?:\((\S+)\))?\s+(?:--\s+)?Time elapsed:.*<<< (FAILURE|ERROR)!$/.exec(
+      lines[i]!,
+    );
     const gradle = /^(\S.*?) > (\S.*?) FAILED$/.exec(lines[i]!);
     if (!surefire && !gradle) continue;
     // `Tests run: …, Time elapsed: … <<< FAILURE! -- in pkg.Class` is the class's total, not a test.
     if (surefire && /^Tests run:/.test(surefire[1]!)) continue;
-    const name = surefire ? (surefire[2] ? `${surefire[2]}.${surefire[1]}` : surefire[1]!) : `${gradle![1]}.${gradle![2]}`;
+    const name = surefire
+      ? surefire[2]
+        ? `${surefire[2]}.${surefire[1]}`
+        : surefire[1]!
+      : `${gradle![1]}.${gradle![2]}`;
     const body: string[] = [];
     let j = i + 1;
-    for (; j < lines.length && lines[j]!.trim() !== "" && !/^\[(ERROR|INFO|WARNING)\]/.test(lines[j]!) && !/^\S.* > \S.* (FAILED|PASSED|SKIPPED)$/.test(lines[j]!); j++) body.push(lines[j]!);
+    for (
+      ;
+      j < lines.length &&
+      lines[j]!.trim() !== "" &&
+      !/^\[(ERROR|INFO|WARNING)\]/.test(lines[j]!) &&
+      !/^\S.* > \S.* (FAILED|PASSED|SKIPPED)$/.test(lines[j]!);
+      j++
+    )
+      body.push(lines[j]!);
     i = j - 1;
-    const message = body.filter((line) => !JAVA_FRAME.test(line) && !/^\s*\.\.\. \d+ more$/.test(line)).map((line) => line.trim());
+    const message = body
+      .filter((line) => !JAVA_FRAME.test(line) && !/^\s*\.\.\. \d+ more$/.test(line))
+      .map((line) => line.trim());
     out.push({ kind: "junit", name, header: lines[i - body.length]!.trim(), message, frames: body });
   }
   return out;

@@ -20,13 +20,18 @@ export const parsePytest: Parser = (lines) => {
       if (!m) continue;
       const body: string[] = [];
       let j = i + 1;
-      for (; j < lines.length && !/^_{3,} .+ _{3,}$/.test(lines[j]!) && !/^={3,} .* ={3,}$/.test(lines[j]!); j++) body.push(lines[j]!);
+      for (; j < lines.length && !/^_{3,} .+ _{3,}$/.test(lines[j]!) && !/^={3,} .* ={3,}$/.test(lines[j]!); j++)
+        body.push(lines[j]!);
       i = j - 1;
       const title = m[1]!.replace(/^ERROR (at setup|at teardown) of /, "");
       // `PriceTest.test_label` is the node id `…::PriceTest::test_label`.
-      const id = [...summary.keys()].find((key) => key.endsWith(`::${title.replace(/\./g, "::")}`) || key.endsWith(`::${title}`));
+      const id = [...summary.keys()].find(
+        (key) => key.endsWith(`::${title.replace(/\./g, "::")}`) || key.endsWith(`::${title}`),
+      );
       const errors = body.filter((line) => /^E {2,}/.test(line)).map((line) => line.replace(/^E\s+/, ""));
-      const frames = body.filter((line) => /^\S+:\d+: /.test(line) || /^\S+:\d+:?\s*$/.test(line) || TRACEBACK_FRAME.test(line));
+      const frames = body.filter(
+        (line) => /^\S+:\d+: /.test(line) || /^\S+:\d+:?\s*$/.test(line) || TRACEBACK_FRAME.test(line),
+      );
       const last = frames.map((line) => /^\S+:\d+: (\w+)$/.exec(line)?.[1]).find(Boolean);
       const message = errors.length > 0 ? errors : last ? [last] : body.filter((line) => line.trim() !== "").slice(-3);
       out.push({ kind: "pytest", name: id ?? title, header: id ? `FAILED ${id}` : title, message, frames });
@@ -59,7 +64,9 @@ export const parseUnittest: Parser = (lines) => {
     const frames = body.filter((line) => TRACEBACK_FRAME.test(line));
     // The exception: the unindented lines after the last frame (its source line and carets are indented).
     const lastFrame = body.map((line) => TRACEBACK_FRAME.test(line)).lastIndexOf(true);
-    const message = body.slice(lastFrame + 1).filter((line) => line.trim() !== "" && !/^\s/.test(line) && !/^Traceback \(most recent call last\)/.test(line));
+    const message = body
+      .slice(lastFrame + 1)
+      .filter((line) => line.trim() !== "" && !/^\s/.test(line) && !/^Traceback \(most recent call last\)/.test(line));
     out.push({ kind: "unittest", name: m[2]!, header, message, frames });
   }
   return out;

@@ -41,7 +41,10 @@ function renderOne(failure: Failure, file: string, level: number): string {
     return `- ${name}${first}${locations[0] ? ` — at ${mark(locations[0])}` : ""}`;
   }
   // A diagnostic's name already holds its message.
-  const message = failure.message.filter((line) => !failure.name.endsWith(line)).slice(0, level === 3 ? 12 : 3).map((line) => `    ${cut(line, level === 3 ? 300 : 160)}`);
+  const message = failure.message
+    .filter((line) => !failure.name.endsWith(line))
+    .slice(0, level === 3 ? 12 : 3)
+    .map((line) => `    ${cut(line, level === 3 ? 300 : 160)}`);
   return [`- ${name}`, ...message, ...locations.map((l) => `    at ${mark(l)}`)].join("\n");
 }
 
@@ -58,7 +61,9 @@ export function renderFailures(all: readonly Failure[], options: RenderFailuresO
   const failures = [...all].sort((a, b) => Number(touchesFile(b, options.file)) - Number(touchesFile(a, options.file)));
   const budget = options.budgetTokens * 4;
   const top = options.maxLevel ?? 3;
-  const texts = failures.map((failure) => [0, 1, 2, 3].map((level) => renderOne(failure, options.file, Math.min(level, top))));
+  const texts = failures.map((failure) =>
+    [0, 1, 2, 3].map((level) => renderOne(failure, options.file, Math.min(level, top))),
+  );
   const levels = failures.map(() => top as number);
   let size = texts.reduce((sum, t, i) => sum + t[levels[i]!]!.length + 1, 0);
   for (let level = top; level > 0 && size > budget; level--) {

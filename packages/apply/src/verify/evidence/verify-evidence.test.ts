@@ -3,10 +3,23 @@ import { pytestOutput, tapOutput } from "../../test-helpers/runner-output.js";
 import { compareRuns } from "../compare.js";
 import type { CommandRun } from "../run-command.js";
 import { estimateTokens } from "./render.js";
-import { renderVerifyEvidence, REPORT_EVIDENCE_TOKENS, RETRY_EVIDENCE_TOKENS, shortEvidence } from "./verify-evidence.js";
+import {
+  renderVerifyEvidence,
+  REPORT_EVIDENCE_TOKENS,
+  RETRY_EVIDENCE_TOKENS,
+  shortEvidence,
+} from "./verify-evidence.js";
 
 const ROOT = "/project";
-const run = (output: string, exit: number): CommandRun => ({ command: "node --test", exit_code: exit, passed: exit === 0, timed_out: false, interrupted: false, duration_ms: 10, output });
+const run = (output: string, exit: number): CommandRun => ({
+  command: "node --test",
+  exit_code: exit,
+  passed: exit === 0,
+  timed_out: false,
+  interrupted: false,
+  duration_ms: 10,
+  output,
+});
 const failingSet = (count: number, every: number) => new Set(Array.from({ length: count }, (_, k) => (k + 1) * every));
 
 describe("renderVerifyEvidence on a 5,000-line output", () => {
@@ -25,7 +38,11 @@ describe("renderVerifyEvidence on a 5,000-line output", () => {
       expect(text).not.toMatch(/^ok \d+ - |PASSED/m);
       expect(text).toMatch(/other output line\(s\) left out/);
       // The failure report's copy: the same failures, within its smaller budget.
-      const short = renderVerifyEvidence([failure], { file: "src/ledger.js", budgetTokens: REPORT_EVIDENCE_TOKENS, maxLevel: 2 });
+      const short = renderVerifyEvidence([failure], {
+        file: "src/ledger.js",
+        budgetTokens: REPORT_EVIDENCE_TOKENS,
+        maxLevel: 2,
+      });
       expect(estimateTokens(short)).toBeLessThanOrEqual(REPORT_EVIDENCE_TOKENS);
       expect(short.length).toBeLessThan(text.length);
     });
@@ -33,7 +50,9 @@ describe("renderVerifyEvidence on a 5,000-line output", () => {
 
   it("with more failing tests than the budget can name, the ones left out are counted", () => {
     const failing = failingSet(400, 3);
-    const failure = compareRuns(run(tapOutput(1_200, new Set(), ROOT), 0), run(tapOutput(1_200, failing, ROOT), 1), { projectRoot: ROOT })!;
+    const failure = compareRuns(run(tapOutput(1_200, new Set(), ROOT), 0), run(tapOutput(1_200, failing, ROOT), 1), {
+      projectRoot: ROOT,
+    })!;
     const text = renderVerifyEvidence([failure], { file: "src/ledger.js", budgetTokens: 500 });
     expect(estimateTokens(text)).toBeLessThanOrEqual(500);
     const shown = (text.match(/^- case \d+/gm) ?? []).length;
@@ -44,11 +63,16 @@ describe("renderVerifyEvidence on a 5,000-line output", () => {
   });
 
   it("the file being fixed comes first: its failures before others, its locations before the tests'", () => {
-    const after = tapOutput(20, new Set([3, 9]), ROOT).replace(`${ROOT}/src/ledger.js:${40 + (3 % 9)}:11`, `${ROOT}/src/other.js:5:1`);
+    const after = tapOutput(20, new Set([3, 9]), ROOT).replace(
+      `${ROOT}/src/ledger.js:${40 + (3 % 9)}:11`,
+      `${ROOT}/src/other.js:5:1`,
+    );
     const failure = compareRuns(undefined, run(after, 1), { projectRoot: ROOT })!;
     const text = renderVerifyEvidence([failure], { file: "src/ledger.js", budgetTokens: RETRY_EVIDENCE_TOKENS });
     expect(text.indexOf("- case 9 keeps")).toBeLessThan(text.indexOf("- case 3 keeps"));
-    expect(text).toMatch(/- case 9 keeps the ledger balanced\n {4}AssertionError: balance 9 is off by 9\n {4}at src\/ledger\.js:40:11 \(the file being fixed\)\n {4}at test\/ledger\.test\.js:9:20/);
+    expect(text).toMatch(
+      /- case 9 keeps the ledger balanced\n {4}AssertionError: balance 9 is off by 9\n {4}at src\/ledger\.js:40:11 \(the file being fixed\)\n {4}at test\/ledger\.test\.js:9:20/,
+    );
   });
 
   it("a one-line summary for the scan-and-fix table names the first failures, what is left and what was already failing", () => {

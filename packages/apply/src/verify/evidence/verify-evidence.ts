@@ -26,20 +26,40 @@ function listNames(names: readonly string[], max: number): string {
 
 function sectionFor(failure: NewFailure, options: VerifyEvidenceOptions, budgetTokens: number): string {
   const head = [`$ ${failure.command}`, `(${failure.reason})`];
-  if (!failure.failures || failure.failures.length === 0 && !failure.already_failing) {
+  if (!failure.failures || (failure.failures.length === 0 && !failure.already_failing)) {
     const output = options.outputs?.get(failure.command);
-    const body = output === undefined ? failure.lines.join("\n") : trimOutput(output, { failing: failure.lines, maxBytes: Math.max(400, (budgetTokens - estimateTokens(head.join("\n"))) * 4) });
+    const body =
+      output === undefined
+        ? failure.lines.join("\n")
+        : trimOutput(output, {
+            failing: failure.lines,
+            maxBytes: Math.max(400, (budgetTokens - estimateTokens(head.join("\n"))) * 4),
+          });
     return [...head, "", body].join("\n");
   }
   const total = failure.failures.length + (failure.failures_omitted ?? 0);
   const tail: string[] = [];
-  if (failure.already_failing?.length) tail.push(`Already failing before the change, not counted against it (${failure.already_failing.length}): ${listNames(failure.already_failing, 10)}`);
+  if (failure.already_failing?.length)
+    tail.push(
+      `Already failing before the change, not counted against it (${failure.already_failing.length}): ${listNames(failure.already_failing, 10)}`,
+    );
   if (failure.summary?.length) tail.push(`Runner summary: ${failure.summary.join(" | ")}`);
-  const left = (failure.dropped_lines ?? 0) > 0 ? [`(${failure.dropped_lines} other output line(s) left out: passing tests, progress and runner noise)`] : [];
+  const left =
+    (failure.dropped_lines ?? 0) > 0
+      ? [`(${failure.dropped_lines} other output line(s) left out: passing tests, progress and runner noise)`]
+      : [];
   const fixed = [...head, `New failure(s): ${total}`, ...tail, ...left].join("\n");
-  const rendered = renderFailures(failure.failures, { file: options.file, budgetTokens: Math.max(50, budgetTokens - estimateTokens(fixed) - 10), ...(options.maxLevel ? { maxLevel: options.maxLevel } : {}) });
-  const omittedBeyond = failure.failures_omitted ? [`[… ${failure.failures_omitted} more failure(s) beyond these were not kept]`] : [];
-  return [...head, `New failure(s): ${total}`, rendered.text, ...omittedBeyond, ...tail, ...left].filter((line) => line !== "").join("\n");
+  const rendered = renderFailures(failure.failures, {
+    file: options.file,
+    budgetTokens: Math.max(50, budgetTokens - estimateTokens(fixed) - 10),
+    ...(options.maxLevel ? { maxLevel: options.maxLevel } : {}),
+  });
+  const omittedBeyond = failure.failures_omitted
+    ? [`[… ${failure.failures_omitted} more failure(s) beyond these were not kept]`]
+    : [];
+  return [...head, `New failure(s): ${total}`, rendered.text, ...omittedBeyond, ...tail, ...left]
+    .filter((line) => line !== "")
+    .join("\n");
 }
 
 /**
@@ -62,7 +82,10 @@ export function shortEvidence(failures: readonly NewFailure[], file: string, max
   for (const failure of failures) {
     const found = failure.failures ?? [];
     if (found.length === 0) {
-      if (parts.length < maxFailures) parts.push(`\`${failure.command}\` ${failure.reason}${failure.lines[0] ? `: ${cut(failure.lines[0].trim(), 160)}` : ""}`);
+      if (parts.length < maxFailures)
+        parts.push(
+          `\`${failure.command}\` ${failure.reason}${failure.lines[0] ? `: ${cut(failure.lines[0].trim(), 160)}` : ""}`,
+        );
       else more += 1;
       continue;
     }
@@ -73,7 +96,9 @@ export function shortEvidence(failures: readonly NewFailure[], file: string, max
       }
       const location = orderLocations(f.locations, file, 1)[0];
       const error = f.message.find((line) => !f.name.endsWith(line));
-      parts.push(`${cut(f.name, 120)}${error ? `: ${cut(error, 160)}` : ""}${location ? ` (${formatLocation(location)})` : ""}`);
+      parts.push(
+        `${cut(f.name, 120)}${error ? `: ${cut(error, 160)}` : ""}${location ? ` (${formatLocation(location)})` : ""}`,
+      );
     }
     more += failure.failures_omitted ?? 0;
   }
