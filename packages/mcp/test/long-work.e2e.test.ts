@@ -188,17 +188,15 @@ describe("long work over MCP: progress notifications and cancellation (built bin
       reject: false,
     });
     expect(run.exitCode).toBe(0);
-    const messages = run.stdout
-      .split("\n")
-      .map(
-        (line) =>
-          JSON.parse(line) as {
-            jsonrpc: string;
-            id?: number;
-            result?: { isError?: boolean };
-            error?: { code: number };
-          },
-      );
+    const messages = run.stdout.split("\n").map(
+      (line) =>
+        JSON.parse(line) as {
+          jsonrpc: string;
+          id?: number;
+          result?: { isError?: boolean };
+          error?: { code: number };
+        },
+    );
     expect(messages.every((m) => m.jsonrpc === "2.0")).toBe(true);
     expect(messages.map((m) => m.id).sort()).toEqual([1, 2, 3, 4]);
     expect(messages.find((m) => m.id === 3)!.result!.isError).toBeFalsy();
