@@ -3,7 +3,7 @@ import { defineCommand, ExitCode, type CommandContext, type OptionSpec } from "@
 import type { ScanRun } from "./run-scan.js";
 import type { ScanCommandResult } from "./run-scan-command.js";
 import type { Finding } from "./scan-file.js";
-import { baseShape, fullSchema, reportShape, type ScanInput } from "./scan-input.js";
+import { baseShape, fullSchema, type reportShape, type ScanInput } from "./scan-input.js";
 import { renderScanText, type ScanReportSummary } from "./scan-result.js";
 
 export type { ScanInput } from "./scan-input.js";
@@ -147,8 +147,7 @@ export function createScanCommand(reports?: ScanReportWriter) {
       ...(reports ? ["gembatch scan src --report"] : []),
     ],
     schema,
-    async run(raw, ctx): Promise<ScanCommandResult> {
-      const input = raw as ScanInput;
+    async run(input, ctx): Promise<ScanCommandResult> {
       const { runScanCommand } = await import("./run-scan-command.js");
       return runScanCommand(
         {

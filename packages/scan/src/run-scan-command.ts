@@ -55,9 +55,9 @@ export interface RunScanCommandDeps {
   warn(message: string): void;
   signal?: AbortSignal;
   /** With `--report`: turns the findings into issue reports (supplied by @gembatch/report). */
-  writeReports?(findings: Finding[], run: ScanRun): Promise<ScanReportSummary[]>;
+  writeReports?: (findings: Finding[], run: ScanRun) => Promise<ScanReportSummary[]>;
   /** The scanner; tests wrap it to see what each scan was asked for. */
-  scan?(options: RunScanOptions): Promise<ScanRun>;
+  scan?: (options: RunScanOptions) => Promise<ScanRun>;
 }
 
 function listRules(loaded: LoadedRule[]): RuleListResult {

@@ -26,7 +26,7 @@ export interface Plan {
 export interface PlanDeps {
   signal?: AbortSignal;
   /** The scanner; tests wrap it to see what the scan was asked for. */
-  scan?(options: RunScanOptions): Promise<ScanRun>;
+  scan?: (options: RunScanOptions) => Promise<ScanRun>;
 }
 
 /** Scan as `gembatch scan` would with the same config, then shard, cap and group by rule. */
