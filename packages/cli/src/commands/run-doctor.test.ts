@@ -35,10 +35,8 @@ describe("runDoctor's one-token call", () => {
     const baseUrl = await emulatorUrl();
     const result = await runDoctor(options({ baseUrl }), deps());
     const call = result.checks.find((c) => c.name === "api_call");
-    expect(call).toMatchObject({
-      status: "ok",
-      detail: expect.stringMatching(/^generateContent answered by \S+ \(cost /),
-    });
+    expect(call?.status).toBe("ok");
+    expect(call?.detail).toMatch(/^generateContent answered by \S+ \(cost /);
     expect(result).toMatchObject({ success: true, model: "gemini-3.8-flash", base_url: baseUrl });
   });
 
