@@ -8,3 +8,4 @@ export * from "./parse-report.js";
 export * from "./imports.js";
 export * from "./write-report.js";
 export * from "./from-findings.js";
+export { runReport, type ReportResult, type RunReportDeps, type RunReportOptions } from "./run-report.js";

@@ -12,3 +12,12 @@ export * from "./run-scan.js";
 export * from "./sarif.js";
 export * from "./baseline.js";
 export * from "./scan-result.js";
+export { resolveScanOptions, type ScanPlace, type ScanSettings, type ScanSettingsInput } from "./scan-options.js";
+export type { ScanInput } from "./scan-input.js";
+export {
+  runScanCommand,
+  type RuleListResult,
+  type RunScanCommandDeps,
+  type RunScanCommandOptions,
+  type ScanCommandResult,
+} from "./run-scan-command.js";

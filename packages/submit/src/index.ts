@@ -15,3 +15,13 @@ export {
 export type { SubmitDeps, Limits } from "./context.js";
 export { coalesceSaves } from "./deps.js";
 export { shortState } from "./state.js";
+export { runStatus, type RunStatusOptions, type StatusResult } from "./run-status.js";
+export {
+  runCollect,
+  runDownload,
+  type CollectResult,
+  type DownloadResult,
+  type RunCollectOptions,
+  type RunDownloadOptions,
+} from "./run-results.js";
+export { runCancel, type CancelOutcome, type CancelResult, type RunCancelOptions } from "./run-cancel.js";
