@@ -30,7 +30,7 @@ const baseOptions: Array<OptionSpec<keyof typeof baseShape>> = [
     key: "default_excludes",
     type: "boolean",
     negate: true,
-    description: "also scan node_modules, __pycache__, venv and the tmp dir",
+    description: "also scan node_modules, __pycache__ and venv (never the tmp dir)",
   },
   { key: "hidden", type: "boolean", description: "also scan dot files and dot directories" },
   { key: "max_file_bytes", type: "number", valueName: "bytes", description: "skip larger files (default 1048576)" },

@@ -71,7 +71,9 @@ export function resolveScanOptions(input: ScanSettingsInput, config: ScanConfig,
     exclude: [
       ...(config.exclude ?? []),
       ...(input.exclude ?? []),
-      ...(useDefaults && isInside(root, place.tmpDir) && tmpRel ? [`${tmpRel}/**`] : []),
+      // gembatch's own tmp dir holds copies of the project's files (backups, requests, extracted fixes): scanning
+      // them reports each finding again and would have scan-and-fix edit a backup, so no setting lets it in.
+      ...(isInside(root, place.tmpDir) && tmpRel ? [`${tmpRel}/**`] : []),
     ],
     defaultExcludes: useDefaults,
     maxFileBytes: input.max_file_bytes ?? config.max_file_bytes,

@@ -32,7 +32,7 @@ function project(): string {
     "gembatch.config.json": JSON.stringify(config),
     "src/a.py": "x = 1  # TODO\n",
     "vendor/b.py": "# TODO\n",
-    // With the default excludes off, `scan` reads the tmp dir too; scan-and-fix must scan what scan scans.
+    // gembatch's own copies of project files: neither command scans them, even with the default excludes off.
     "tmp/old_run/a.py": "# TODO\n",
   });
 }
@@ -81,7 +81,7 @@ describe("scan-and-fix's plan", () => {
     expect(fix.calls).toEqual(scan.calls);
     expect(fix.calls[0]).toMatchObject({ workers: 3, defaultExcludes: false, skipFiles: ["gembatch.config.json"] });
     expect("findings" in scanResult && scanResult.findings.map((f) => f.file)).toEqual(plan.filesFound);
-    expect(plan.filesFound).toEqual(["src/a.py", "tmp/old_run/a.py"]);
+    expect(plan.filesFound).toEqual(["src/a.py"]);
   });
 
   it("names a config path outside the project as scan does", async () => {
