@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Emulator } from "@gembatch/emulator";
 import { execa, type ResultPromise } from "execa";
-import { API_KEY, MODEL } from "../src/test-helpers/example.js";
+import { API_KEY, MODEL } from "./helpers/example.js";
 
 /** The umbrella bin, as a developer or CI runs it (GEMBATCH_E2E_BIN: another bin to test instead). */
 export const BIN = process.env.GEMBATCH_E2E_BIN ?? fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));

@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { exampleProject } from "../src/test-helpers/example.js";
+import { exampleProject } from "./helpers/example.js";
 import { BIN } from "./bin.js";
 
 const replies = fileURLToPath(new URL("../../../examples/python-service/demo/emulator-replies.json", import.meta.url));

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Emulator } from "@gembatch/emulator";
 import { tempTree } from "@gembatch/test-utils";
 import { expect } from "vitest";
-import { EXAMPLE_DIR } from "../src/test-helpers/example.js";
+import { EXAMPLE_DIR } from "./helpers/example.js";
 import { gembatch, parse } from "./bin.js";
 
 export const PAYMENTS = "orders/payments.py";

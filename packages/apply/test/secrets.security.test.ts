@@ -11,8 +11,8 @@ import {
   read,
   replyWith,
   write,
-} from "../src/test-helpers/example.js";
-import { useEmulator } from "../src/test-helpers/harness.js";
+} from "./helpers/example.js";
+import { useEmulator } from "./helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
 
 const SERVICE = "orders/service.py";

@@ -3,8 +3,8 @@ import path from "node:path";
 import type { Emulator } from "@gembatch/emulator";
 import { tempTree } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
-import { answer, exampleProject, goodFix, LOGGER_BIND_FILES, read } from "../src/test-helpers/example.js";
-import { useEmulator } from "../src/test-helpers/harness.js";
+import { answer, exampleProject, goodFix, LOGGER_BIND_FILES, read } from "./helpers/example.js";
+import { useEmulator } from "./helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
 
 // The issue's reproduction: a flagged file imports `orders/settings.py`, a committed symlink to a

@@ -4,8 +4,8 @@ import path from "node:path";
 import { execa } from "execa";
 import { alive, waitFor } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
-import { answer, exampleProject, goodFix, read, write } from "../src/test-helpers/example.js";
-import { useEmulator } from "../src/test-helpers/harness.js";
+import { answer, exampleProject, goodFix, read, write } from "./helpers/example.js";
+import { useEmulator } from "./helpers/harness.js";
 import { BIN, env, gembatch, parse } from "./bin.js";
 
 const NOTIFY = "orders/notifications.py";

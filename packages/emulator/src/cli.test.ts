@@ -9,7 +9,7 @@ import { execa } from "execa";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 
 import { configureEmulatorCommand, registerEmulatorCommand, type EmulatorCliIo } from "./cli.js";
-import { MODEL, useTempDir } from "./test-helpers/emulator.js";
+import { MODEL, useTempDir } from "../test/helpers/emulator.js";
 
 const BIN = fileURLToPath(new URL("../bin/gembatch-emulator.js", import.meta.url));
 

@@ -1,7 +1,7 @@
 import { executeCommand, ExitCode } from "@gembatch/core";
 import { describe, expect, it } from "vitest";
 import { extractCommand } from "./cli.js";
-import { captureIo, project, put, reply } from "./test-helpers/project.js";
+import { captureIo, project, put, reply } from "../test/helpers/project.js";
 
 async function run(cwd: string, positionals: string[], flags: Record<string, unknown> = {}) {
   const io = captureIo(cwd);

@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { project, put } from "../src/test-helpers/project.js";
+import { project, put } from "./helpers/project.js";
 
 // Runs the built umbrella bin, as an agent or a developer would.
 const bin = fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));

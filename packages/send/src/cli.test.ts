@@ -4,7 +4,7 @@ import { PassThrough, Readable } from "node:stream";
 import { runProgram } from "@gembatch/core";
 import { describe, expect, it } from "vitest";
 import { sendCommand } from "./cli.js";
-import { API_KEY, fixedReply, makeProject, replyFor, useEmulator } from "./test-helpers/project.js";
+import { API_KEY, fixedReply, makeProject, replyFor, useEmulator } from "../test/helpers/project.js";
 
 async function gembatch(argv: string[], options: { cwd: string; baseUrl: string; key?: string }) {
   const stdout = new PassThrough();

@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { API_KEY, emulator, jobsByDisplayName, readLog, workspace, writeBatches } from "../src/test-helpers/setup.js";
+import { API_KEY, emulator, jobsByDisplayName, readLog, workspace, writeBatches } from "./helpers/setup.js";
 
 const bin = fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));
 

@@ -10,8 +10,8 @@ import {
   LOGGER_BIND_FILES,
   read,
   replyWith,
-} from "../test-helpers/example.js";
-import { emulatorDeps, fixOptions, useEmulator } from "../test-helpers/harness.js";
+} from "../../test/helpers/example.js";
+import { emulatorDeps, fixOptions, useEmulator } from "../../test/helpers/harness.js";
 import { runScanAndFix } from "./run-scan-and-fix.js";
 
 describe("runScanAndFix against the emulator", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { tempDir } from "../test-helpers/fixtures.js";
-import { captureIo } from "../test-helpers/io.js";
+import { tempDir } from "../../test/helpers/fixtures.js";
+import { captureIo } from "@gembatch/test-utils";
 import { defineCommand } from "./define-command.js";
 import { runProgram } from "./program.js";
 

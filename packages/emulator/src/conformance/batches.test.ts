@@ -5,7 +5,7 @@ import { JobState } from "@google/genai";
 import { describe, expect, it } from "vitest";
 
 import { createManualClock } from "../clock.js";
-import { apiFailure, MODEL, raw, useEmulator, useTempDir } from "../test-helpers/emulator.js";
+import { apiFailure, MODEL, raw, useEmulator, useTempDir } from "../../test/helpers/emulator.js";
 
 const TIMINGS = { pendingMs: 1000, runningMs: 3000 };
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 import { createManualClock } from "../clock.js";
-import { apiFailure, useEmulator, useTempDir } from "../test-helpers/emulator.js";
+import { apiFailure, useEmulator, useTempDir } from "../../test/helpers/emulator.js";
 
 const MIB = 1024 * 1024;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pytestOutput, tapOutput } from "../../test-helpers/runner-output.js";
+import { pytestOutput, tapOutput } from "../../../test/helpers/runner-output.js";
 import { compareRuns } from "../compare.js";
 import type { CommandRun } from "../run-command.js";
 import { estimateTokens } from "./render.js";

@@ -2,9 +2,9 @@ import path from "node:path";
 import { createGeminiClient, createManualClock, resolveGenerationSettings } from "@gembatch/core";
 import { startEmulator, type Emulator, type EmulatorOptions } from "@gembatch/emulator";
 import { onTestFinished } from "vitest";
-import type { ApplyOptions } from "../run-apply.js";
-import type { ScanAndFixOptions } from "../scan-and-fix/types.js";
-import type { ApplyDeps } from "../types.js";
+import type { ApplyOptions } from "../../src/run-apply.js";
+import type { ScanAndFixOptions } from "../../src/scan-and-fix/types.js";
+import type { ApplyDeps } from "../../src/types.js";
 import { API_KEY, ESCALATION_MODEL, MODEL, read } from "./example.js";
 
 export async function useEmulator(options: EmulatorOptions = {}): Promise<Emulator> {

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { ApiError, GoogleGenAI } from "@google/genai";
 import { expect, onTestFinished } from "vitest";
 
-import type { EmulatorOptions } from "../config.js";
-import { startEmulator, type Emulator } from "../server.js";
+import type { EmulatorOptions } from "../../src/config.js";
+import { startEmulator, type Emulator } from "../../src/server.js";
 
 export const API_KEY = "test-key";
 export const MODEL = "gemini-2.5-flash";

@@ -35,7 +35,7 @@ export function write(root: string, file: string, text: string): void {
 function replaceExactly(text: string, from: string, to: string, file: string): string {
   if (!text.includes(from))
     throw new Error(
-      `${file} no longer contains ${JSON.stringify(from)}: update the fixtures in packages/apply/src/test-helpers/example.ts`,
+      `${file} no longer contains ${JSON.stringify(from)}: update the fixtures in packages/apply/test/helpers/example.ts`,
     );
   return text.split(from).join(to);
 }

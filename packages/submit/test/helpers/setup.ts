@@ -5,7 +5,7 @@ import { PassThrough, Readable } from "node:stream";
 import { onTestFinished } from "vitest";
 import { createManualClock, runProgram, type Clock } from "@gembatch/core";
 import { startEmulator, type Emulator, type EmulatorOptions } from "@gembatch/emulator";
-import { submitCommand } from "../cli.js";
+import { submitCommand } from "../../src/cli.js";
 
 export const API_KEY = "test-key-submit";
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { GoogleGenAI } from "@google/genai";
 import { startEmulator, type Emulator, type EmulatorOptions } from "@gembatch/emulator";
 import { onTestFinished } from "vitest";
-import type { SendOptions } from "../types.js";
+import type { SendOptions } from "../../src/types.js";
 
 export const API_KEY = "send-test-key";
 export const MODEL = "gemini-2.5-flash";
