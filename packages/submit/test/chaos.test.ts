@@ -1,19 +1,14 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { execa } from "execa";
+import { gembatch } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
 import { API_KEY, emulator, jobsByDisplayName, readLog, workspace, writeBatches } from "./helpers/setup.js";
-
-const bin = fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));
 
 /** Enough work that a run outlives its kill timer even on a quiet machine. */
 const BATCHES = 160;
 
 describe("chaos: SIGKILL the submitter at random moments", () => {
   it("ends with exactly one job per input file, no batch failed, and a state file that agrees with the server (35 kills, concurrent creates, 503s)", async () => {
-    if (!existsSync(fileURLToPath(new URL("../../cli/dist/main.js", import.meta.url))))
-      throw new Error("build first: packages/cli/dist is missing");
     const dir = workspace();
     writeBatches(dir, BATCHES, 1);
     // Short backoffs: the retries below run on the real clock. The faults are far denser than any real
@@ -46,10 +41,10 @@ describe("chaos: SIGKILL the submitter at random moments", () => {
     let seed = 7;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 120 && kills < 35; round++) {
-      const child = execa(
-        process.execPath,
-        [bin, "submit", "--dir", "batches", "--max-concurrent-jobs", "30", "--poll-interval", "0.05", "--json"],
-        { cwd: dir, env, reject: false },
+      const child = gembatch(
+        dir,
+        ["submit", "--dir", "batches", "--max-concurrent-jobs", "30", "--poll-interval", "0.05", "--json"],
+        env,
       );
       const timer = setTimeout(() => child.kill("SIGKILL"), 200 + Math.floor(random() * 450));
       const result = await child;
