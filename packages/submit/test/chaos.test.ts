@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { gembatch } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
-import { API_KEY, emulator, jobsByDisplayName, readLog, workspace, writeBatches } from "./helpers/setup.js";
+import { API_KEY, emulator, jobsByDisplayName, readLog, readState, workspace, writeBatches } from "./helpers/setup.js";
 
 /** Enough work that a run outlives its kill timer even on a quiet machine. */
 const BATCHES = 160;
@@ -58,13 +58,9 @@ describe("chaos: SIGKILL the submitter at random moments", () => {
       }
     }
     expect(kills).toBeGreaterThanOrEqual(30);
-    const last = await execa(
-      process.execPath,
-      [bin, "submit", "--dir", "batches", "--max-concurrent-jobs", "30", "--json"],
-      { cwd: dir, env, reject: false },
-    );
+    const last = await gembatch(dir, ["submit", "--dir", "batches", "--max-concurrent-jobs", "30", "--json"], env);
     if (last.exitCode !== 0) {
-      const failed = JSON.parse(readFileSync(path.join(dir, "batch_submission_state.json"), "utf8")).failed_batches;
+      const failed = readState(dir).failed_batches;
       const events = readLog(dir).filter((e) => e.event === "error" || e.event === "retry");
       expect.fail(
         `the last run exited ${last.exitCode}: failed ${JSON.stringify(failed)}\n${JSON.stringify(events.slice(-12))}`,
@@ -75,7 +71,7 @@ describe("chaos: SIGKILL the submitter at random moments", () => {
     const counts = jobsByDisplayName(emu);
     expect(counts.size).toBe(BATCHES);
     expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
-    const state = JSON.parse(readFileSync(path.join(dir, "batch_submission_state.json"), "utf8"));
+    const state = readState(dir);
     expect(Object.keys(state.intents)).toEqual([]);
     expect(state.failed_batches).toEqual({});
     const faults = emu.record.faults.map((f) => `${f.route}:${f.kind}`);
