@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { createManualClock, type CommandDefinition } from "@gembatch/core";
 import { projectDir, runCommand } from "@gembatch/test-utils";

@@ -1,7 +1,7 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { binEnv, tempDir } from "@gembatch/test-utils";
 import { execa } from "execa";
 import { describe, expect, it, onTestFinished } from "vitest";
 
@@ -13,25 +13,13 @@ const PATH = (process.env.PATH ?? "")
   .split(path.delimiter)
   .filter((dir) => !path.resolve(dir).startsWith(path.resolve(repo)))
   .join(path.delimiter);
-const env = {
+const env = binEnv({
   PATH,
   NODE_PATH: "",
-  GEMINI_API_KEY: "",
-  GOOGLE_API_KEY: "",
-  GEMBATCH_BASE_URL: "",
-  GEMBATCH_MODEL: "",
-  GEMBATCH_DEBUG: "",
-  CI: "1",
   npm_config_audit: "false",
   npm_config_fund: "false",
   npm_config_update_notifier: "false",
-};
-
-function tempDir(prefix: string): string {
-  const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), prefix)));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+});
 
 /** `npx --no -- gembatch …`: the form the docs teach; it never downloads a package of that name. */
 function npxGembatch(cwd: string, args: string[], extra: Record<string, string> = {}) {

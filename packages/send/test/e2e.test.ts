@@ -30,7 +30,6 @@ const env = (url: string) => ({
   GEMINI_API_KEY: KEY,
   GEMBATCH_BASE_URL: url,
   GEMBATCH_MODEL: "gemini-2.5-flash-lite",
-  CI: "1",
 });
 
 await requireBuiltBin(["send"]);

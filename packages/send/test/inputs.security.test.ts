@@ -42,7 +42,6 @@ function send(root: string, url: string, args: string[]) {
     GEMINI_API_KEY: KEY,
     GEMBATCH_BASE_URL: url,
     GEMBATCH_MODEL: "gemini-2.5-flash-lite",
-    CI: "1",
   });
 }
 

@@ -8,8 +8,12 @@ export const BIN = process.env.GEMBATCH_E2E_BIN ?? fileURLToPath(new URL("../../
 /** What the bin runs; without it the bin cannot start. */
 const BUILT = process.env.GEMBATCH_E2E_BIN ?? fileURLToPath(new URL("../../cli/dist/main.js", import.meta.url));
 
-/** Settings a developer's shell may hold, cleared so a spawned bin sees only what the test gives it. */
-const CLEARED: Record<string, string> = {
+/**
+ * Settings a developer's shell may hold, cleared so a spawned bin sees only what the test gives it; CI as
+ * in a pipeline (the bin's stderr is a pipe here, so it changes nothing but says how the bin is run).
+ */
+const BASE_ENV: Record<string, string> = {
+  CI: "1",
   GEMINI_API_KEY: "",
   GOOGLE_API_KEY: "",
   GEMBATCH_BASE_URL: "",
@@ -20,7 +24,7 @@ const CLEARED: Record<string, string> = {
 
 /** The environment of a spawned bin: the process's own, with gembatch's settings cleared, then `extra`. */
 export function binEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return { ...CLEARED, ...extra };
+  return { ...BASE_ENV, ...extra };
 }
 
 /** Throws unless the built bin exists and its --help lists `commands`: an unbuilt tree fails with how to fix it. */

@@ -6,13 +6,18 @@ import { commitAll, gitInit, tempTree } from "./fixture.js";
 /** The example project; tests copy it, never change it in place. */
 export const EXAMPLE_DIR = fileURLToPath(new URL("../../../examples/python-service", import.meta.url));
 
-/** A fresh copy of examples/python-service (without tmp/ and caches), optionally a git repository. */
-export function exampleProject(options: { git?: boolean } = {}): string {
-  const root = tempTree();
-  cpSync(EXAMPLE_DIR, root, {
+/** Copies examples/python-service to `dest`, without its tmp/ and caches. */
+export function copyExample(dest: string): void {
+  cpSync(EXAMPLE_DIR, dest, {
     recursive: true,
     filter: (source) => !/[\\/](tmp|__pycache__)([\\/]|$)/.test(path.relative(EXAMPLE_DIR, source)),
   });
+}
+
+/** A fresh copy of examples/python-service (without tmp/ and caches), optionally a git repository. */
+export function exampleProject(options: { git?: boolean } = {}): string {
+  const root = tempTree();
+  copyExample(root);
   if (options.git) {
     gitInit(root);
     commitAll(root, "the example");

@@ -5,3 +5,4 @@ export * from "./fixture.js";
 export * from "./io.js";
 export * from "./processes.js";
 export * from "./run-command.js";
+export * from "./run-options.mjs";

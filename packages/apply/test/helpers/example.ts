@@ -1,32 +1,14 @@
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { commitAll, gitInit, tempTree } from "@gembatch/test-utils";
+import { read, replyWith } from "@gembatch/test-utils";
 
-/** The example project the scan engineer wrote; copied, never changed in place. */
-export const EXAMPLE_DIR = fileURLToPath(new URL("../../../../examples/python-service", import.meta.url));
+// The example project's helpers are shared by every package's tests; apply's tests take them from here too.
+export { EXAMPLE_DIR, exampleProject, read, replyWith } from "@gembatch/test-utils";
+
 /** A current model with no announced shutdown, so runs on the real clock neither warn nor stop. */
 export const MODEL = "gemini-2.5-flash-lite";
 export const ESCALATION_MODEL = "gemini-3.1-pro-preview";
 export const API_KEY = "apply-test-key";
-
-/** A fresh copy of examples/python-service (without tmp/ and caches), optionally a git repository. */
-export function exampleProject(options: { git?: boolean } = {}): string {
-  const root = tempTree();
-  cpSync(EXAMPLE_DIR, root, {
-    recursive: true,
-    filter: (source) => !/[\\/](tmp|__pycache__)([\\/]|$)/.test(path.relative(EXAMPLE_DIR, source)),
-  });
-  if (options.git) {
-    gitInit(root);
-    commitAll(root, "the example");
-  }
-  return root;
-}
-
-export function read(root: string, file: string): string {
-  return readFileSync(path.join(root, file), "utf8");
-}
 
 export function write(root: string, file: string, text: string): void {
   writeFileSync(path.join(root, file), text);
@@ -104,11 +86,6 @@ export const contextLosingFix = (root: string, file: string) => edited(root, fil
 export const errorPathFix = (root: string, file: string) => edited(root, file, BREAKS_ERROR_PATH);
 
 export const LOGGER_BIND_FILES = ["orders/notifications.py", "orders/payments.py", "orders/service.py"];
-
-/** A reply in the shape send asks for. */
-export function replyWith(file: string, content: string): string {
-  return `Here is the fixed file.\n\n<!-- CODE_FILE_START: ${file} -->\n\`\`\`python\n${content}\`\`\`\n<!-- CODE_FILE_END: ${file} -->\n`;
-}
 
 /** The emulator script entry that answers one file's first request (`reply` adds to the reply, e.g. a delay). */
 export function answer(file: string, content: string, reply: Record<string, unknown> = {}) {
