@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { execa } from "execa";
+import { runExampleTests } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
 import {
+  ALL_FIXED,
   answer,
   answerRetry,
   contextLosingFix,
@@ -32,25 +33,14 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     });
     expect(run.exitCode).toBe(0);
     const result = parse(run.stdout);
-    expect(result).toMatchObject({
-      success: true,
-      findings: 3,
-      files_found: 3,
-      files_attempted: 3,
-      files_fixed: 3,
-      files_failed: 0,
-      failure_reports: [],
-    });
+    expect(result).toMatchObject({ ...ALL_FIXED, failure_reports: [] });
     expect(result.files.map((f: { status: string; attempts: number }) => `${f.status}/${f.attempts}`)).toEqual([
       "fixed/1",
       "fixed/1",
       "fixed/1",
     ]);
     expect(emu.record.counts.generateContent).toBe(3);
-    const strict = await execa("python3", ["-W", "error::DeprecationWarning", "-m", "unittest", "-q"], {
-      cwd: root,
-      reject: false,
-    });
+    const strict = await runExampleTests(root);
     expect(strict.exitCode).toBe(0);
     const rescan = parse((await gembatch(root, ["scan", "--rules", "logger-bind", "--json"], { emu: null })).stdout);
     expect(rescan.findings).toEqual([]);

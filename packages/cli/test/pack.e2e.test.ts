@@ -1,9 +1,9 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { binEnv, tempDir } from "@gembatch/test-utils";
+import { binEnv, runExampleTests, servedUrl, tempDir } from "@gembatch/test-utils";
 import { execa } from "execa";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
 // The test runner puts the repo's node_modules/.bin on PATH (with a `gembatch` of its own) and its
@@ -97,18 +97,12 @@ describe("the packed CLI in a user's project", () => {
       ],
       { cwd: project, reject: false, env },
     );
-    onTestFinished(() => void emulator.kill("SIGTERM"));
-    const url = await new Promise<string>((resolve) =>
-      emulator.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString().trim().split("\n")[0]!)),
-    );
+    const url = await servedUrl(emulator);
     const online = { GEMBATCH_BASE_URL: url, GEMINI_API_KEY: "test-key" };
     const fix = await npxGembatch(project, ["scan-and-fix", "--rules", "logger-bind", "--json"], online);
     expect(fix.exitCode, fix.stderr).toBe(0);
     expect(JSON.parse(fix.stdout)).toMatchObject({ success: true, files_fixed: 3, files_failed: 0 });
-    const tests = await execa("python3", ["-W", "error::DeprecationWarning", "-m", "unittest", "-q"], {
-      cwd: project,
-      reject: false,
-    });
+    const tests = await runExampleTests(project);
     expect(tests.exitCode, tests.stderr).toBe(0);
 
     // A global install (into its own prefix) gives the same bin.

@@ -8,6 +8,17 @@ import { connect, emulator, KEY } from "./session.js";
 const FILES = ["src/a.py", "src/b.py", "src/c.py"];
 const REPORT = "tmp/issues/fix_x.md";
 
+/** What a raw client writes before its first call: initialize, then initialized. */
+const HANDSHAKE = [
+  {
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } },
+  },
+  { jsonrpc: "2.0", method: "notifications/initialized" },
+];
+
 function project(): string {
   return tempTree({
     ".git/HEAD": "ref: refs/heads/main\n",
@@ -119,13 +130,7 @@ describe("long work over MCP: progress notifications and cancellation (built bin
     const root = project();
     const emu = await emulator({ script });
     const lines = [
-      {
-        jsonrpc: "2.0",
-        id: 1,
-        method: "initialize",
-        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } },
-      },
-      { jsonrpc: "2.0", method: "notifications/initialized" },
+      ...HANDSHAKE,
       {
         jsonrpc: "2.0",
         id: 2,
@@ -160,13 +165,7 @@ describe("long work over MCP: progress notifications and cancellation (built bin
   it("stdout carries protocol messages only: every line a JSON-RPC message, the log on stderr", async () => {
     const root = project();
     const lines = [
-      {
-        jsonrpc: "2.0",
-        id: 1,
-        method: "initialize",
-        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } },
-      },
-      { jsonrpc: "2.0", method: "notifications/initialized" },
+      ...HANDSHAKE,
       { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "scan", arguments: { paths: ["src"] } } },
       {
         jsonrpc: "2.0",

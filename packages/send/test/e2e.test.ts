@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { gembatch, projectDir, requireBuiltBin, useEmulator } from "@gembatch/test-utils";
+import { gembatch, projectDir, requireBuiltBin, useEmulator, waitFor } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
 
 // Runs the built umbrella bin against an emulator started here, as an agent or a developer would.
@@ -58,23 +58,9 @@ describe("gembatch send (built bin)", () => {
   it("SIGINT mid-run: the summary of what finished, exit 130; --resume finishes the rest", async () => {
     const root = project();
     const emu = await emulator(3_000);
-    const child = gembatch(
-      root,
-      [
-        "send",
-        "--issue-report-file",
-        "tmp/issues/fix_x.md",
-        "--files-to-fix",
-        "src/a.py",
-        "src/b.py",
-        "--output-dir",
-        "tmp/run",
-        "--json",
-      ],
-      env(emu.url),
-    );
-    for (let i = 0; i < 100 && (emu.record.counts.generateContent ?? 0) < 2; i++)
-      await new Promise((r) => setTimeout(r, 50));
+    const args = ["send", "--issue-report-file", "tmp/issues/fix_x.md", "--files-to-fix", "src/a.py", "src/b.py"];
+    const child = gembatch(root, [...args, "--output-dir", "tmp/run", "--json"], env(emu.url));
+    await waitFor(() => (emu.record.counts.generateContent ?? 0) >= 2, "both requests out");
     child.kill("SIGINT");
     const stopped = await child;
     expect(stopped.exitCode).toBe(130);
@@ -82,22 +68,7 @@ describe("gembatch send (built bin)", () => {
     expect(existsSync(path.join(root, "tmp", "run", "BATCH_SUMMARY.json"))).toBe(true);
 
     const fast = await emulator();
-    const resumed = await gembatch(
-      root,
-      [
-        "send",
-        "--issue-report-file",
-        "tmp/issues/fix_x.md",
-        "--files-to-fix",
-        "src/a.py",
-        "src/b.py",
-        "--output-dir",
-        "tmp/run",
-        "--resume",
-        "--json",
-      ],
-      env(fast.url),
-    );
+    const resumed = await gembatch(root, [...args, "--output-dir", "tmp/run", "--resume", "--json"], env(fast.url));
     expect(resumed.exitCode).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ success: true, files_succeeded: 2 });
   });

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { execa, type Options, type ResultPromise } from "execa";
+import { onTestFinished } from "vitest";
 
 /** The built umbrella bin, as a developer or CI runs it (GEMBATCH_E2E_BIN: another bin to test instead). */
 export const BIN = process.env.GEMBATCH_E2E_BIN ?? fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));
@@ -51,4 +52,12 @@ export function gembatch(
     reject: false,
     env: binEnv(env),
   }) as ResultPromise<{ reject: false }>;
+}
+
+/** The URL a `gembatch emulator` subprocess prints first; the subprocess is stopped when the test ends. */
+export function servedUrl(child: ResultPromise): Promise<string> {
+  onTestFinished(() => void child.kill("SIGTERM"));
+  return new Promise<string>((resolve) =>
+    child.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString().trim().split("\n")[0]!)),
+  );
 }

@@ -13,3 +13,12 @@ export async function useEmulator(options: EmulatorOptions = {}): Promise<Emulat
 export function sdkClient(emu: Emulator, apiKey: string): GoogleGenAI {
   return new GoogleGenAI({ apiKey, httpOptions: { baseUrl: emu.url } });
 }
+
+/** An emulator for the current test that accepts `apiKey`, and the real SDK client that holds that key. */
+export async function useEmulatorClient(
+  apiKey: string,
+  options: EmulatorOptions = {},
+): Promise<{ emu: Emulator; client: GoogleGenAI }> {
+  const emu = await useEmulator({ apiKey, ...options });
+  return { emu, client: sdkClient(emu, apiKey) };
+}

@@ -1,6 +1,7 @@
 import { cpSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { execa, type ResultPromise } from "execa";
 import { commitAll, gitInit, tempTree } from "./fixture.js";
 
 /** The example project; tests copy it, never change it in place. */
@@ -32,4 +33,9 @@ export function read(root: string, file: string): string {
 /** A model reply holding one fixed file, in the shape send asks for. */
 export function replyWith(file: string, content: string): string {
   return `Here is the fixed file.\n\n<!-- CODE_FILE_START: ${file} -->\n\`\`\`python\n${content}\`\`\`\n<!-- CODE_FILE_END: ${file} -->\n`;
+}
+
+/** The example's own unit tests, with deprecation warnings as errors (a leftover logger.bind fails them). */
+export function runExampleTests(root: string): ResultPromise<{ reject: false }> {
+  return execa("python3", ["-W", "error::DeprecationWarning", "-m", "unittest", "-q"], { cwd: root, reject: false });
 }

@@ -87,6 +87,16 @@ export const errorPathFix = (root: string, file: string) => edited(root, file, B
 
 export const LOGGER_BIND_FILES = ["orders/notifications.py", "orders/payments.py", "orders/service.py"];
 
+/** A scan-and-fix result in which every logger.bind finding of the example was fixed on the first run. */
+export const ALL_FIXED = {
+  success: true,
+  findings: 3,
+  files_found: 3,
+  files_attempted: 3,
+  files_fixed: 3,
+  files_failed: 0,
+} as const;
+
 /** The emulator script entry that answers one file's first request (`reply` adds to the reply, e.g. a delay). */
 export function answer(file: string, content: string, reply: Record<string, unknown> = {}) {
   return { match: { text: `FILE TO FIX: ${file}` }, reply: { text: replyWith(file, content), ...reply } };

@@ -1,3 +1,19 @@
+import type { CommandRun } from "../../src/verify/run-command.js";
+
+/** A finished verify run as runCommand reports it: it passed when it exited 0. */
+export function commandRun(output: string, exit: number | null, extra: Partial<CommandRun> = {}): CommandRun {
+  return {
+    command: "python3 -m unittest",
+    exit_code: exit,
+    passed: exit === 0,
+    timed_out: false,
+    interrupted: false,
+    duration_ms: 10,
+    output,
+    ...extra,
+  };
+}
+
 /** A long `node --test` (TAP) run: `tests` tests of which those in `failing` fail, about 4 lines a passing test. */
 export function tapOutput(tests: number, failing: ReadonlySet<number>, root: string): string {
   const out = ["TAP version 13"];

@@ -1,5 +1,5 @@
 import { ApiError, type GoogleGenAI } from "@google/genai";
-import { sdkClient, useEmulator as startTestEmulator } from "@gembatch/test-utils";
+import { useEmulatorClient } from "@gembatch/test-utils";
 import { expect } from "vitest";
 
 import type { EmulatorOptions } from "../../src/config.js";
@@ -10,8 +10,8 @@ export const MODEL = "gemini-2.5-flash";
 
 /** Starts an emulator on 127.0.0.1:0 for the current test, with a real SDK client pointed at it. */
 export async function useEmulator(options: EmulatorOptions = {}): Promise<{ emu: Emulator; ai: GoogleGenAI }> {
-  const emu = await startTestEmulator({ apiKey: API_KEY, ...options });
-  return { emu, ai: sdkClient(emu, API_KEY) };
+  const { emu, client } = await useEmulatorClient(API_KEY, options);
+  return { emu, ai: client };
 }
 
 export interface ErrorEnvelope {

@@ -2,16 +2,14 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { GoogleGenAI } from "@google/genai";
 import type { Emulator, EmulatorOptions } from "@gembatch/emulator";
-import { projectDir, sdkClient, writeTree, useEmulator as startTestEmulator } from "@gembatch/test-utils";
+import { projectDir, useEmulatorClient, writeTree } from "@gembatch/test-utils";
 import type { SendOptions } from "../../src/types.js";
 
 export const API_KEY = "send-test-key";
 export const MODEL = "gemini-2.5-flash";
 
-export async function useEmulator(options: EmulatorOptions = {}): Promise<{ emu: Emulator; client: GoogleGenAI }> {
-  const emu = await startTestEmulator({ apiKey: API_KEY, ...options });
-  return { emu, client: sdkClient(emu, API_KEY) };
-}
+export const useEmulator = (options: EmulatorOptions = {}): Promise<{ emu: Emulator; client: GoogleGenAI }> =>
+  useEmulatorClient(API_KEY, options);
 
 export interface Project {
   root: string;
