@@ -196,60 +196,21 @@ describe("the budget covers the explicit cache (built bin)", () => {
     );
     expect(report.exitCode, report.stdout).toBe(0);
     const reportFile = parse(report.stdout).report_file;
-    const dry = parse(
-      (
-        await gembatch(
-          root,
-          [
-            "send",
-            "--issue-report-file",
-            reportFile,
-            "--files-to-fix",
-            NOTIFY,
-            "orders/payments.py",
-            "--dry-run",
-            "--json",
-          ],
-          { emu },
-        )
-      ).stdout,
-    );
+    const send = (...flags: string[]) =>
+      gembatch(
+        root,
+        ["send", "--issue-report-file", reportFile, "--files-to-fix", NOTIFY, "orders/payments.py", ...flags, "--json"],
+        { emu },
+      );
+    const dry = parse((await send("--dry-run")).stdout);
     expect(JSON.stringify(dry)).toMatch(/cache/);
-    const run = await gembatch(
-      root,
-      [
-        "send",
-        "--issue-report-file",
-        reportFile,
-        "--files-to-fix",
-        NOTIFY,
-        "orders/payments.py",
-        "--max-cost",
-        "0.0000001",
-        "--json",
-      ],
-      { emu },
-    );
+    const run = await send("--max-cost", "0.0000001");
     expect(run.exitCode).toBe(4);
     expect(emu.record.counts["caches.create"] ?? 0).toBe(0);
     expect(emu.record.caches).toEqual([]);
     expect(parse(run.stdout).total_cost).toBe(0);
     // With room for the cache it is made (the check above is the budget's doing, not a cache that never happens).
-    const roomy = await gembatch(
-      root,
-      [
-        "send",
-        "--issue-report-file",
-        reportFile,
-        "--files-to-fix",
-        NOTIFY,
-        "orders/payments.py",
-        "--max-cost",
-        "5",
-        "--json",
-      ],
-      { emu },
-    );
+    const roomy = await send("--max-cost", "5");
     expect(roomy.exitCode, roomy.stdout).toBe(0);
     expect(emu.record.caches.length).toBe(1);
   });

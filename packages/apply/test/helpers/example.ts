@@ -14,6 +14,13 @@ export function write(root: string, file: string, text: string): void {
   writeFileSync(path.join(root, file), text);
 }
 
+/** Adds a pattern rule to the project's gembatch.config.json (the example's config has a scan section). */
+export function addScanRule(root: string, rule: Record<string, unknown>): void {
+  const config = JSON.parse(read(root, "gembatch.config.json")) as { scan: { rules: unknown[] } };
+  config.scan.rules.push(rule);
+  write(root, "gembatch.config.json", JSON.stringify(config));
+}
+
 function replaceExactly(text: string, from: string, to: string, file: string): string {
   if (!text.includes(from))
     throw new Error(
