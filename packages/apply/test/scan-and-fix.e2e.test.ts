@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { runExampleTests } from "@gembatch/test-utils";
+import { runExampleTests, waitFor } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
 import {
   ALL_FIXED,
@@ -12,6 +12,8 @@ import {
   goodFix,
   LOGGER_BIND_FILES,
   read,
+  SLOW_VERIFY,
+  slowVerify,
   truncatedAnswer,
   write,
 } from "./helpers/example.js";
@@ -160,21 +162,15 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
 
   it("(f) SIGINT during verify: the check killed, the original restored, exit 130; --resume finishes without asking again", async () => {
     const root = exampleProject();
-    write(
-      root,
-      "slow_verify.py",
-      'import os, pathlib, sys, time\nif pathlib.Path("SLOW").exists() and "logger.bind" not in pathlib.Path(sys.argv[1]).read_text():\n    pathlib.Path("VERIFY_STARTED").write_text(str(os.getpid()))\n    time.sleep(60)\n',
-    );
-    write(root, "SLOW", "");
+    slowVerify(root);
     const original = readFileSync(path.join(root, PAYMENTS));
     const emu = await useEmulator({ script: [answer(PAYMENTS, goodFix(root, PAYMENTS))] });
     const child = gembatch(
       root,
-      ["scan-and-fix", PAYMENTS, "--rules", "logger-bind", "--verify", "python3 slow_verify.py {file}", "--json"],
+      ["scan-and-fix", PAYMENTS, "--rules", "logger-bind", "--verify", SLOW_VERIFY, "--json"],
       { emu },
     );
-    const started = path.join(root, "VERIFY_STARTED");
-    for (let i = 0; i < 3000 && !existsSync(started); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitFor(() => existsSync(path.join(root, "VERIFY_STARTED")), "the verify command", 30_000);
     expect(read(root, PAYMENTS)).not.toContain("logger.bind");
     child.kill("SIGINT");
     const run = await child;
@@ -187,11 +183,7 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     expect(JSON.parse(read(root, result.state_file))).toMatchObject({ finished: false, stopped: "interrupted" });
 
     rmSync(path.join(root, "SLOW"));
-    const resumed = await gembatch(
-      root,
-      ["scan-and-fix", "--resume", "--verify", "python3 slow_verify.py {file}", "--json"],
-      { emu },
-    );
+    const resumed = await gembatch(root, ["scan-and-fix", "--resume", "--verify", SLOW_VERIFY, "--json"], { emu });
     expect(resumed.exitCode).toBe(0);
     expect(parse(resumed.stdout)).toMatchObject({ success: true, files_fixed: 1, output_dir: result.output_dir });
     expect(read(root, PAYMENTS)).not.toContain("logger.bind");

@@ -14,6 +14,21 @@ export function write(root: string, file: string, text: string): void {
   writeFileSync(path.join(root, file), text);
 }
 
+/**
+ * A verify command for Ctrl-C during verify: while the file SLOW exists and the file is fixed, it writes its
+ * pid to VERIFY_STARTED and hangs; without SLOW it passes. `slowVerify` writes the script and SLOW.
+ */
+export const SLOW_VERIFY = "python3 slow_verify.py {file}";
+
+export function slowVerify(root: string): void {
+  write(
+    root,
+    "slow_verify.py",
+    'import os, pathlib, sys, time\nif pathlib.Path("SLOW").exists() and "logger.bind" not in pathlib.Path(sys.argv[1]).read_text():\n    pathlib.Path("VERIFY_STARTED").write_text(str(os.getpid()))\n    time.sleep(60)\n',
+  );
+  write(root, "SLOW", "");
+}
+
 /** Adds a pattern rule to the project's gembatch.config.json (the example's config has a scan section). */
 export function addScanRule(root: string, rule: Record<string, unknown>): void {
   const config = JSON.parse(read(root, "gembatch.config.json")) as { scan: { rules: unknown[] } };
