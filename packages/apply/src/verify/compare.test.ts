@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compareRuns, failureSignature } from "./compare.js";
-import { commandRun } from "../../test/helpers/runner-output.js";
+import { commandRun } from "../../test/helpers/runner-output.mjs";
 
 const run = commandRun;
 

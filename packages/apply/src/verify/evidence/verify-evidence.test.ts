@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commandRun, pytestOutput, tapOutput } from "../../../test/helpers/runner-output.js";
+import { commandRun, pytestOutput, tapOutput } from "../../../test/helpers/runner-output.mjs";
 import { compareRuns } from "../compare.js";
 import { estimateTokens } from "./render.js";
 import {
