@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { LOGGER_BIND_FILES, read } from "../src/test-helpers/example.js";
+import { LOGGER_BIND_FILES, read } from "./helpers/example.js";
 
 /** What the batch e2e tests share: the example project's files and readers of a run's result and ledger. */
 export const SERVICE = "orders/service.py";
