@@ -2,6 +2,7 @@ import path from "node:path";
 import {
   checkRetirement,
   CliError,
+  estimateRequestCost,
   estimateTokens,
   generateContent,
   settingsForModel,
@@ -11,7 +12,6 @@ import {
   writeFileAtomically,
   type GenerationSettings,
 } from "@gembatch/core";
-import { estimateRequestCost } from "@gembatch/send";
 import type { CostTracker } from "./costs.js";
 import type { SendingDeps } from "./types.js";
 

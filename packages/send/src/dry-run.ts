@@ -1,5 +1,6 @@
 import path from "node:path";
 import {
+  estimateRequestCost,
   estimateTokens,
   REPLY_MARGIN,
   roundUsd,
@@ -7,7 +8,6 @@ import {
   type GenerationSettings,
   type Pricing,
 } from "@gembatch/core";
-import { estimateRequestCost } from "./budget.js";
 import type { PlannedFile } from "./inputs.js";
 import { buildRequest, requestText } from "./prompt.js";
 import { renderRequestFile } from "./request-file.js";

@@ -13,7 +13,7 @@ export {
   type BuiltRequest,
 } from "./prompt.js";
 export { cacheMinTokens, shouldCache, CACHE_MIN_TOKENS } from "./cache.js";
-export { estimateRequestCost, createBudget, type Budget } from "./budget.js";
+export { createBudget, type Budget } from "./budget.js";
 export { fileNames, stemOf, SUMMARY_FILE, LOG_FILE, DRY_RUN_FILE, PARTS_DIR } from "./run-dir.js";
 export { JOBS_FILE } from "./batch-job.js";
 export type {

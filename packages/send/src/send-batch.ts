@@ -1,6 +1,7 @@
 import type { BatchJob, InlinedRequest } from "@google/genai";
 import {
   appendLedger,
+  estimateRequestCost,
   estimateTokens,
   redactDeep,
   responseText,
@@ -23,7 +24,7 @@ import {
   type JobEntry,
   type RowResult,
 } from "./batch-job.js";
-import { estimateRequestCost, type Reservation } from "./budget.js";
+import type { Reservation } from "./budget.js";
 import type { PlannedFile } from "./inputs.js";
 import { requestText } from "./prompt.js";
 import { runPath, writeRunFile, type RunContext } from "./run-context.js";

@@ -1,6 +1,5 @@
 import path from "node:path";
-import { defaultPricing, roundUsd } from "@gembatch/core";
-import { estimateRequestCost } from "@gembatch/send";
+import { defaultPricing, estimateRequestCost, roundUsd } from "@gembatch/core";
 import type { SubmitDeps } from "@gembatch/submit";
 import { shownPath } from "../paths.js";
 import type { DeferredRetry } from "../types.js";

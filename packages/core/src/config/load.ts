@@ -4,6 +4,7 @@ import { CliError } from "../errors.js";
 import { registerSecret } from "../log/redact.js";
 import { formatZodError } from "../cli/validation.js";
 import { createPricing, type Pricing } from "../pricing/cost.js";
+import { defaultRetryPolicy, type RetryPolicy } from "../retry/retry.js";
 import { userStateDir } from "../safety/state-dir.js";
 import { DEFAULT_ESCALATION_MODEL, DEFAULT_MODEL } from "../pricing/prices.js";
 import { ConfigFileSchema, type ConfigFile, type RateLimits } from "./schema.js";
@@ -25,7 +26,7 @@ export interface ResolvedConfig {
   baseUrlSource: Source;
   timeoutMs: number;
   rateLimits: RateLimits;
-  retry: { maxRetries: number; baseDelayMs: number; maxDelayMs: number; rateLimitWaitMs: number };
+  retry: RetryPolicy;
   pricing: Pricing;
   verify: string[];
   tmpDir: string;
@@ -165,10 +166,10 @@ export function loadConfig(options: LoadConfigOptions): ResolvedConfig {
     timeoutMs: file.timeout_ms ?? 600_000,
     rateLimits: file.rate_limits ?? {},
     retry: {
-      maxRetries: file.retry?.max_retries ?? 5,
-      baseDelayMs: file.retry?.base_delay_ms ?? 1_000,
-      maxDelayMs: file.retry?.max_delay_ms ?? 60_000,
-      rateLimitWaitMs: file.retry?.rate_limit_wait_ms ?? 180_000,
+      maxRetries: file.retry?.max_retries ?? defaultRetryPolicy.maxRetries,
+      baseDelayMs: file.retry?.base_delay_ms ?? defaultRetryPolicy.baseDelayMs,
+      maxDelayMs: file.retry?.max_delay_ms ?? defaultRetryPolicy.maxDelayMs,
+      rateLimitWaitMs: file.retry?.rate_limit_wait_ms ?? defaultRetryPolicy.rateLimitWaitMs,
     },
     pricing: createPricing({ prices: file.pricing, aliases: file.model_aliases }),
     verify: file.verify === undefined ? [] : Array.isArray(file.verify) ? file.verify : [file.verify],

@@ -3,11 +3,11 @@ import type { CommandContext, OptionSpec } from "../cli/define-command.js";
 import { CliError } from "../errors.js";
 import type { ConfigFile } from "../config/schema.js";
 import { defaultPricing, type Pricing } from "../pricing/cost.js";
+import { defaultRetryPolicy } from "../retry/retry.js";
 import { modelInfo, THINKING_LEVELS, type ModelInfo, type ThinkingLevel } from "./catalog.js";
 
 /** The floor of an auto-sized reply limit, and the limit when nothing is known about the files. */
 export const DEFAULT_MAX_TOKENS = 8192;
-export const DEFAULT_MAX_RETRIES = 5;
 /** A model whose output limit is unknown gets at most this (the common 2.5 and 3.x limit). */
 const UNKNOWN_MODEL_OUTPUT_CAP = 65_536;
 /** A fixed file is about the size of the file sent, plus markers, fences and whatever the fix adds. */
@@ -147,7 +147,7 @@ export function resolveGenerationSettings(input: GenerationInput, layers: Resolv
     thinking,
     temperature: (values.temperature as number | undefined) ?? null,
     maxCost: (values.max_cost as number | undefined) ?? null,
-    maxRetries: (values.max_retries as number | undefined) ?? DEFAULT_MAX_RETRIES,
+    maxRetries: (values.max_retries as number | undefined) ?? defaultRetryPolicy.maxRetries,
     allowRetired: (values.allow_retired as boolean | undefined) ?? false,
     sources,
   };
@@ -403,7 +403,7 @@ const GENERATION_OPTION_SPECS: Record<GenerationKey, OptionSpec<GenerationKey>> 
   max_retries: {
     key: "max_retries",
     type: "number",
-    description: `API retries per request (default ${DEFAULT_MAX_RETRIES})`,
+    description: `API retries per request (default ${defaultRetryPolicy.maxRetries})`,
   },
   allow_retired: {
     key: "allow_retired",
