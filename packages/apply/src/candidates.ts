@@ -1,7 +1,8 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { CliError, isInsideDir, isSafeProjectPath, readProjectFile } from "@gembatch/core";
 import { CONTEXT_JSON } from "@gembatch/extract";
+import { readSendMetas, type FileMeta } from "@gembatch/send";
 import { z } from "zod";
 
 /** What apply may write for one file: the extracted file, or why there is none. */
@@ -40,39 +41,6 @@ export interface ExtractionContextLike {
   sources?: ReadonlyArray<{ response_file: string }>;
 }
 
-const MetaSchema = z.looseObject({
-  n: z.number().int(),
-  file_to_fix: z.string(),
-  sha256_sent: z.string().optional(),
-  success: z.boolean().optional(),
-  error: z.string().nullable().optional(),
-  finish_reason: z.string().nullable().optional(),
-  max_tokens: z.number().int().positive().optional(),
-});
-export type SendMeta = z.infer<typeof MetaSchema>;
-
-/**
- * Every readable `response_<n>_<stem>.meta.json` of a send run, by the file it answered. Each is read
- * through the guard (a regular file of the run directory, never a link out of it); the paths they name
- * are checked where they are used.
- */
-export function readSendMetas(runDir: string): Map<string, SendMeta> {
-  const metas = new Map<string, SendMeta>();
-  if (!existsSync(runDir)) return metas;
-  for (const name of readdirSync(runDir)) {
-    if (!/^response_\d+_.*\.meta\.json$/.test(name)) continue;
-    try {
-      const parsed = MetaSchema.safeParse(
-        JSON.parse(readProjectFile(runDir, name, { field: name }).bytes.toString("utf8")),
-      );
-      if (parsed.success) metas.set(parsed.data.file_to_fix, parsed.data);
-    } catch {
-      // A torn meta file only means that file's request cannot be checked.
-    }
-  }
-  return metas;
-}
-
 /** A path the extraction recorded relative to the cwd it ran in: try ours, then the project root. */
 function locate(value: string, bases: string[]): string | undefined {
   for (const base of bases) {
@@ -109,7 +77,7 @@ export function viewFromContext(
       runDirs.add(path.dirname(response));
     }
   }
-  const metas = new Map<string, SendMeta>();
+  const metas = new Map<string, FileMeta>();
   for (const dir of runDirs) for (const [file, meta] of readSendMetas(dir)) metas.set(file, meta);
   const candidates = new Map<string, Candidate>();
   const withMeta = (file: string): Candidate => {

@@ -3,7 +3,7 @@ export { runScanAndFix } from "./scan-and-fix/run-scan-and-fix.js";
 export { parseShard, shardOf, inShard, formatShard, type Shard } from "./scan-and-fix/shard.js";
 export { renderSummaryMarkdown } from "./scan-and-fix/summary.js";
 export { stopExitCode } from "./apply-command.js";
-export { readExtraction, viewFromContext, readSendMetas, type Candidate, type ExtractionView } from "./candidates.js";
+export { readExtraction, viewFromContext, type Candidate, type ExtractionView } from "./candidates.js";
 export {
   createVerifier,
   verifyReport,

@@ -16,6 +16,7 @@ export { cacheMinTokens, shouldCache, CACHE_MIN_TOKENS } from "./cache.js";
 export { createBudget, type Budget } from "./budget.js";
 export { fileNames, stemOf, SUMMARY_FILE, LOG_FILE, DRY_RUN_FILE, PARTS_DIR } from "./run-dir.js";
 export { JOBS_FILE } from "./batch-job.js";
+export { readSendMetas, FileMetaSchema } from "./meta-file.js";
 export type {
   CacheSummary,
   DryRunFile,
