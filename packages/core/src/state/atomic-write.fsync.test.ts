@@ -1,0 +1,48 @@
+import { fstatSync, mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { writeFileAtomically, writeFileAtomicallySync } from "./atomic-write.js";
+
+// What each fsync was given: the file's data first, then the directory that holds its new name.
+const synced: string[] = [];
+
+vi.mock("node:fs", async (importOriginal) => {
+  const fs = await importOriginal<typeof import("node:fs")>();
+  return {
+    ...fs,
+    fsyncSync: (fd: number) => {
+      synced.push(fstatSync(fd).isDirectory() ? "dir" : "file");
+      fs.fsyncSync(fd);
+    },
+  };
+});
+
+vi.mock("node:fs/promises", async (importOriginal) => {
+  const fsp = await importOriginal<typeof import("node:fs/promises")>();
+  return {
+    ...fsp,
+    open: async (...args: Parameters<typeof fsp.open>) => {
+      const handle = await fsp.open(...args);
+      const sync = handle.sync.bind(handle);
+      handle.sync = async () => {
+        synced.push((await handle.stat()).isDirectory() ? "dir" : "file");
+        await sync();
+      };
+      return handle;
+    },
+  };
+});
+
+describe("the atomic write is durable", () => {
+  it("fsyncs the file before the rename and the directory after it, sync and async alike", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "gembatch-atomic-fsync-"));
+    synced.length = 0;
+    writeFileAtomicallySync(path.join(dir, "a.json"), "{}\n");
+    expect(synced).toEqual(["file", "dir"]);
+    synced.length = 0;
+    await writeFileAtomically(path.join(dir, "b.json"), "{}\n");
+    expect(synced).toEqual(["file", "dir"]);
+    expect(readFileSync(path.join(dir, "b.json"), "utf8")).toBe("{}\n");
+  });
+});
