@@ -1,4 +1,6 @@
 import { fstatSync, mkdtempSync, readFileSync } from "node:fs";
+import type * as Fs from "node:fs";
+import type * as FsPromises from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
@@ -8,7 +10,7 @@ import { writeFileAtomically, writeFileAtomicallySync } from "./atomic-write.js"
 const synced: string[] = [];
 
 vi.mock("node:fs", async (importOriginal) => {
-  const fs = await importOriginal<typeof import("node:fs")>();
+  const fs = await importOriginal<typeof Fs>();
   return {
     ...fs,
     fsyncSync: (fd: number) => {
@@ -19,7 +21,7 @@ vi.mock("node:fs", async (importOriginal) => {
 });
 
 vi.mock("node:fs/promises", async (importOriginal) => {
-  const fsp = await importOriginal<typeof import("node:fs/promises")>();
+  const fsp = await importOriginal<typeof FsPromises>();
   return {
     ...fsp,
     open: async (...args: Parameters<typeof fsp.open>) => {

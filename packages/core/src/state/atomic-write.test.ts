@@ -43,7 +43,11 @@ describe("writeFileAtomically", () => {
 describe("the one atomic write, sync and async", () => {
   const variants = [
     ["async", writeFileAtomically],
-    ["sync", async (...args: Parameters<typeof writeFileAtomicallySync>) => writeFileAtomicallySync(...args)],
+    [
+      "sync",
+      (...args: Parameters<typeof writeFileAtomicallySync>) =>
+        Promise.resolve().then(() => writeFileAtomicallySync(...args)),
+    ],
   ] as const;
 
   it.each(variants)("%s: leaves no temp file behind when a step fails", async (_, write) => {
