@@ -1,2 +1,2 @@
-export * from "./fixture.js";
-export * from "./processes.js";
+export { tempTree, writeTree, git, gitInit, commitAll, invoke, type Tree } from "./fixture.js";
+export { waitFor, alive } from "./processes.js";
