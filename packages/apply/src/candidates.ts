@@ -35,7 +35,7 @@ const ContextSchema = z.looseObject({
 });
 
 /** The part of an extraction (EXTRACTION_CONTEXT.json, or runExtract's result) apply reads. */
-export interface ExtractionContextLike {
+interface ExtractionContextLike {
   files: ReadonlyArray<{ path: string }>;
   refused: ReadonlyArray<{ path: string | null; code: string; reason: string }>;
   sources?: ReadonlyArray<{ response_file: string }>;

@@ -39,7 +39,7 @@ export interface RetryContext {
  * The settings for attempt k: when the previous reply was cut off at MAX_TOKENS, the reply limit is
  * raised (twice the one it hit, within the model's output limit) instead of paying again for the same cut.
  */
-export function retrySettings(
+function retrySettings(
   ctx: Pick<RetryContext, "settings" | "projectRoot" | "deps" | "warn">,
   input: { file: string; previous: AttemptRecord; currentTokens: number },
 ): GenerationSettings {
@@ -57,10 +57,10 @@ export function retrySettings(
   return { ...ctx.settings, maxTokens: raised };
 }
 
-export type RetryOutcome =
+type RetryOutcome =
   { candidate: Candidate; sendRunDir: string } | { stop: StopReason; error: string } | { deferred: true };
 
-export function attemptDir(runDir: string, attempt: number, n: number, file: string): string {
+function attemptDir(runDir: string, attempt: number, n: number, file: string): string {
   return path.join(runDir, `attempt_${attempt}`, fileKey(n, file));
 }
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { lastStartMarkerPath } from "./markers.js";
 
 /** What the sender wrote beside each response (`response_<n>_<stem>.meta.json`); extra keys are kept. */
-export const ResponseMetaSchema = z.looseObject({
+const ResponseMetaSchema = z.looseObject({
   file_to_fix: z.string().min(1).optional(),
   finish_reason: z.string().nullable().optional(),
   truncated: z.boolean().optional(),
@@ -25,10 +25,9 @@ const SummarySchema = z.looseObject({
     .optional(),
 });
 
-export type ResponseMeta = z.infer<typeof ResponseMetaSchema>;
 type SummaryResult = NonNullable<z.infer<typeof SummarySchema>["results"]>[number];
 
-export interface ReplySource {
+interface ReplySource {
   responseFile: string;
   metaFile?: string;
   focusFile?: string;

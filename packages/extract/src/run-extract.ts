@@ -31,13 +31,13 @@ export interface RunExtractOptions {
   dryRun?: boolean;
 }
 
-export interface RunExtractDeps {
+interface RunExtractDeps {
   now?: () => Date;
   info?: (message: string) => void;
   signal?: AbortSignal;
 }
 
-export interface ExtractedFile {
+interface ExtractedFile {
   path: string;
   lines: number;
   sha256: string;
@@ -49,7 +49,7 @@ export interface ExtractedFile {
   source: string;
 }
 
-export interface FileRefusal extends Refusal {
+interface FileRefusal extends Refusal {
   source: string;
 }
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { writeFileAtomically } from "@gembatch/core";
 import { isInside } from "./paths.js";
 
-export interface TreeWriter {
+interface TreeWriter {
   write(relative: string, content: string): Promise<void>;
 }
 

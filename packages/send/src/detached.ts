@@ -45,7 +45,7 @@ interface DetachedPlan {
   files: PlanFile[];
 }
 
-export interface DetachedRequest {
+interface DetachedRequest {
   file: string;
   n: number;
   /** The request as the REST API spells it: the `request` of a batch JSONL line. */

@@ -14,7 +14,7 @@ import { renderRequestFile } from "./request-file.js";
 import { DRY_RUN_FILE, displayPath, writeFileAtomic, writeJson } from "./run-dir.js";
 import type { DryRunFile, SendResult, Via } from "./types.js";
 
-export interface DryRunInput {
+interface DryRunInput {
   runDir: string;
   projectRoot: string;
   files: PlannedFile[];

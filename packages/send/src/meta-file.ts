@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { readProjectFile } from "@gembatch/core";
 import { z } from "zod";
 
-export const UsageSummarySchema = z.object({
+const UsageSummarySchema = z.object({
   prompt_tokens: z.number(),
   completion_tokens: z.number(),
   total_tokens: z.number(),
@@ -26,7 +26,7 @@ const ViaSchema = z.enum(["sync", "batch"]);
  * writes it; send's --resume and apply read it back through `readSendMetas`, never with a schema of
  * their own.
  */
-export const FileMetaSchema = z.object({
+const FileMetaSchema = z.object({
   n: z.number().int(),
   file_to_fix: z.string(),
   success: z.boolean(),

@@ -5,7 +5,7 @@ import { writeFileAtomicallySync } from "@gembatch/core";
 export const SUMMARY_FILE = "BATCH_SUMMARY.json";
 export const LOG_FILE = "send_log.jsonl";
 export const DRY_RUN_FILE = "DRY_RUN_ESTIMATE.json";
-export const PARTS_DIR = "parts";
+const PARTS_DIR = "parts";
 
 /** The file's basename without its extension; n keeps two `utils.py` apart. */
 export function stemOf(file: string): string {

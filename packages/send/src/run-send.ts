@@ -30,7 +30,7 @@ import { buildSummary, grossSaving } from "./summary.js";
 import type { CacheSummary, FileMeta, FileResult, NotSent, SendDeps, SendOptions, SendResult } from "./types.js";
 import { usd } from "./usage.js";
 
-export const DEFAULTS = {
+const DEFAULTS = {
   concurrency: 4,
   cacheTtlSeconds: 3600,
   pollIntervalMs: 30_000,

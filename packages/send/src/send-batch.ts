@@ -33,7 +33,7 @@ import type { LoopOutcome } from "./send-sync.js";
 import type { FileResult, NotSent } from "./types.js";
 import { priceReply, usageSummary, type ReplyPart } from "./usage.js";
 
-export interface BatchOptions {
+interface BatchOptions {
   pollIntervalMs: number;
   retryPolicy?: Partial<RetryPolicy>;
   ledgerFile?: string;
@@ -42,7 +42,7 @@ export interface BatchOptions {
   onDone(result: FileResult): void;
 }
 
-export type BatchOutcome = LoopOutcome & { job: { name: string; display_name: string; state: string } | null };
+type BatchOutcome = LoopOutcome & { job: { name: string; display_name: string; state: string } | null };
 
 const keyOf = (file: PlannedFile) => file.names.request.replace(/\.md$/, "");
 

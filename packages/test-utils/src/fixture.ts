@@ -48,7 +48,7 @@ export function commitAll(dir: string, message = "commit"): void {
   git(dir, "commit", "-q", "-m", message);
 }
 
-export interface Invocation {
+interface Invocation {
   positionals?: string[];
   flags?: Record<string, unknown>;
   json?: boolean;

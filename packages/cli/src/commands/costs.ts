@@ -10,7 +10,7 @@ const schema = z
   })
   .strict();
 
-export interface CostsResult {
+interface CostsResult {
   success: boolean;
   ledger_file: string;
   calls: number;

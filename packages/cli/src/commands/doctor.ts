@@ -12,14 +12,6 @@ import { modelChecks } from "./model-checks.js";
 
 export type { Check };
 
-export interface DoctorResult {
-  success: boolean;
-  checks: Check[];
-  model: string;
-  base_url: string | null;
-  warnings?: string[];
-}
-
 const schema = z
   .object({
     model: z.string().min(1).optional(),

@@ -9,7 +9,7 @@ import type { CommandContext, CommandDefinition, CommandResult, OptionSpec } fro
 import { looksLikeJsonArgument, readJsonArgument } from "./json-arg.js";
 import { parseOrThrow } from "./validation.js";
 
-export interface RawInvocation {
+interface RawInvocation {
   positionals: string[];
   /** Option values the user actually gave, keyed by option spec key. */
   flags: Record<string, unknown>;

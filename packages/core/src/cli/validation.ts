@@ -4,7 +4,7 @@ import { CliError } from "../errors.js";
 type Issue = z.core.$ZodIssue;
 
 /** `files_to_fix[2]` from ["files_to_fix", 2]. */
-export function formatPath(segments: readonly PropertyKey[]): string {
+function formatPath(segments: readonly PropertyKey[]): string {
   let out = "";
   for (const segment of segments) {
     if (typeof segment === "number") out += `[${segment}]`;

@@ -9,9 +9,9 @@ import { userStateDir } from "../safety/state-dir.js";
 import { DEFAULT_ESCALATION_MODEL, DEFAULT_MODEL } from "../pricing/prices.js";
 import { ConfigFileSchema, type ConfigFile, type RateLimits } from "./schema.js";
 
-export const CONFIG_FILE_NAME = "gembatch.config.json";
+const CONFIG_FILE_NAME = "gembatch.config.json";
 
-export type Source = "flag" | "env" | "config" | "default";
+type Source = "flag" | "env" | "config" | "default";
 
 export interface ResolvedConfig {
   projectRoot: string;
@@ -53,7 +53,7 @@ const KEY_NAMES = /^(api_?key|apikey|gemini_api_key|google_api_key|key|x-goog-ap
  * Pure: validate a parsed config object, naming the file and key on failure. An API key in the file is
  * refused before anything else, without its value in the message, and is registered for scrubbing.
  */
-export function validateConfig(raw: unknown, fileLabel: string): ConfigFile {
+function validateConfig(raw: unknown, fileLabel: string): ConfigFile {
   if (raw !== null && typeof raw === "object" && !Array.isArray(raw)) {
     const keyName = Object.keys(raw).find((name) => KEY_NAMES.test(name));
     if (keyName) {
@@ -77,7 +77,7 @@ export function validateConfig(raw: unknown, fileLabel: string): ConfigFile {
   });
 }
 
-export function readConfigFile(file: string, label = path.basename(file)): ConfigFile {
+function readConfigFile(file: string, label = path.basename(file)): ConfigFile {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -95,7 +95,7 @@ export function readConfigFile(file: string, label = path.basename(file)): Confi
   return validateConfig(raw, label);
 }
 
-export interface LoadConfigOptions {
+interface LoadConfigOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
   /** Explicit config file (`--config`), instead of searching upwards. */

@@ -74,7 +74,7 @@ export function periodAt(price: ModelPrice, at: Date | number | string): PricePe
   return chosen;
 }
 
-export interface CostInput {
+interface CostInput {
   model: string;
   usage: UsageMetadata | undefined;
   /** When the call was made; picks the price period. */
@@ -82,7 +82,7 @@ export interface CostInput {
   batch?: boolean;
 }
 
-export interface CostBreakdown {
+interface CostBreakdown {
   uncached_input_tokens: number;
   cached_input_tokens: number;
   output_tokens: number;
@@ -179,7 +179,7 @@ export function cacheStorageCost(
   return rate === undefined ? null : roundUsd((tokens * hours * rate) / 1e6);
 }
 
-export interface EstimateInput {
+interface EstimateInput {
   model: string;
   promptTokens: number;
   /** Prompt tokens that will be served from an explicit cache. */

@@ -9,7 +9,7 @@ import { writeFileAtomically } from "../state/atomic-write.js";
  * moment of use: the path is taken apart component by component from the real root, a symlink is
  * followed only while it stays inside the root, and `.git` is never read or written.
  */
-export interface GuardOptions {
+interface GuardOptions {
   /** The field or role the path came from, for the message: `files_to_fix[2]`, `context_files[0]`. */
   field: string;
   /**
@@ -23,7 +23,7 @@ export interface GuardOptions {
   display?: string;
 }
 
-export interface GuardedPath {
+interface GuardedPath {
   /** Absolute path with every existing component resolved (no symlink left in it). */
   real: string;
   /** POSIX path relative to the real root: what results and markers name. */
@@ -171,11 +171,7 @@ export function readProjectFile(
  * Make the parent directories of a project path that is about to be written, then check the guard
  * again: a directory created or swapped in between must not carry the write outside the root.
  */
-export function prepareProjectWrite(
-  root: string,
-  candidate: string,
-  options: Omit<GuardOptions, "purpose">,
-): GuardedPath {
+function prepareProjectWrite(root: string, candidate: string, options: Omit<GuardOptions, "purpose">): GuardedPath {
   const first = guardProjectPath(root, candidate, { ...options, purpose: "write" });
   mkdirSync(path.dirname(first.real), { recursive: true });
   return guardProjectPath(root, candidate, { ...options, purpose: "write" });

@@ -23,7 +23,7 @@ import { redactSecrets } from "../log/redact.js";
  * out of it), and it does not fsync the directory, so a crash after the rename could lose the new name.
  */
 
-export interface AtomicWriteOptions {
+interface AtomicWriteOptions {
   /** The new file's mode; default: the mode of the file it replaces (new files: 0666 less the umask). */
   mode?: number;
 }
