@@ -1,9 +1,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { CliError, isInsideDir, isSafeProjectPath, readProjectFile } from "@gembatch/core";
-import { CONTEXT_JSON } from "@gembatch/extract";
+import { isInsideDir, isSafeProjectPath } from "@gembatch/core";
+import { readExtractionContext } from "@gembatch/extract";
 import { readSendMetas, type FileMeta } from "@gembatch/send";
-import { z } from "zod";
 
 /** What apply may write for one file: the extracted file, or why there is none. */
 export interface Candidate {
@@ -25,14 +24,6 @@ export interface ExtractionView {
   sendRunDir: string | null;
   candidates: Map<string, Candidate>;
 }
-
-const ContextSchema = z.looseObject({
-  files: z.array(z.looseObject({ path: z.string(), source: z.string().optional() })),
-  refused: z.array(
-    z.looseObject({ path: z.string().nullable(), code: z.string(), reason: z.string(), source: z.string().optional() }),
-  ),
-  sources: z.array(z.looseObject({ response_file: z.string() })).optional(),
-});
 
 /** The part of an extraction (EXTRACTION_CONTEXT.json, or runExtract's result) apply reads. */
 interface ExtractionContextLike {
@@ -125,26 +116,12 @@ export function readExtraction(options: {
   sendRunDir?: string;
   tmpDir?: string;
 }): ExtractionView {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(
-      readProjectFile(options.extractedDir, CONTEXT_JSON, { field: "extracted_dir" }).bytes.toString("utf8"),
-    );
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    const missing = code === "ENOENT" || code === "FILE_NOT_FOUND";
-    throw new CliError(
-      missing ? "FILE_NOT_FOUND" : "BAD_INPUT",
-      `extracted_dir: ${missing ? "no" : "unreadable"} ${CONTEXT_JSON} in ${path.relative(options.cwd, options.extractedDir) || "."}`,
-      {
-        hint: "pass the output_dir of `gembatch extract` (tmp/gemini_extracted_<stamp>), or the send run directory as run_dir",
-      },
-    );
-  }
-  const parsed = ContextSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new CliError("BAD_INPUT", `extracted_dir: ${CONTEXT_JSON} does not have the shape gembatch extract writes`);
-  return viewFromContext(parsed.data, {
+  const context = readExtractionContext(options.extractedDir, {
+    field: "extracted_dir",
+    shown: path.relative(options.cwd, options.extractedDir) || ".",
+    hint: "pass the output_dir of `gembatch extract` (tmp/gemini_extracted_<stamp>), or the send run directory as run_dir",
+  });
+  return viewFromContext(context, {
     extractedDir: options.extractedDir,
     bases: [options.cwd, options.projectRoot],
     within: [options.projectRoot, ...(options.tmpDir ? [options.tmpDir] : [])],
