@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { isInsideDir, isSafeProjectPath } from "@gembatch/core";
 import { readExtractionContext } from "@gembatch/extract";
-import { readSendMetas, type FileMeta } from "@gembatch/send";
+import { readSendMetas, type FileMeta } from "@gembatch/send/run-files";
 
 /** What apply may write for one file: the extracted file, or why there is none. */
 export interface Candidate {

@@ -12,7 +12,8 @@ import {
 } from "@gembatch/core";
 import { runExtract } from "@gembatch/extract";
 import type { ParsedReport } from "@gembatch/report";
-import { DETACHED_PLAN_FILE, prepareBatchRequests, readSendMetas, runSend } from "@gembatch/send";
+import { DETACHED_PLAN_FILE, prepareBatchRequests, runSend } from "@gembatch/send";
+import { readSendMetas } from "@gembatch/send/run-files";
 import { viewFromContext, type Candidate } from "./candidates.js";
 import { newSpend, type CostTracker } from "./costs.js";
 import { fileKey, shownPath } from "./paths.js";

@@ -18,7 +18,7 @@ import { buildRequest, requestText } from "./prompt.js";
 import { checkReport } from "./report-check.js";
 import { renderRequestFile } from "./request-file.js";
 import { displayPath, fileNames, LOG_FILE, SUMMARY_FILE, writeFileAtomic, writeJson } from "./run-dir.js";
-import { readSendMetas } from "./meta-file.js";
+import { readSendMetas } from "./run-files.js";
 import type { RunContext } from "./run-context.js";
 import { ledgerRow } from "./send-batch.js";
 import { finishFile, resultFromMeta, writeOutcome } from "./send-file.js";

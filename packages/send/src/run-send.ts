@@ -21,7 +21,7 @@ import { loadInputs, planFiles, sha256, type PlannedFile } from "./inputs.js";
 import { preflight, settingsOf } from "./preflight.js";
 import { checkReport } from "./report-check.js";
 import { displayPath, holdsRun, LOG_FILE, SUMMARY_FILE, writeJson } from "./run-dir.js";
-import { readSendMetas } from "./meta-file.js";
+import { readSendMetas } from "./run-files.js";
 import type { RunContext } from "./run-context.js";
 import { sendBatch } from "./send-batch.js";
 import { resultFromMeta } from "./send-file.js";

@@ -12,7 +12,7 @@ import type {
   TooLarge,
 } from "@gembatch/core";
 
-import type { FileMeta, RetryRecord, UsageSummary, Via } from "./meta-file.js";
+import type { FileMeta, RetryRecord, UsageSummary, Via } from "./run-files.js";
 
 export type { FileMeta, RetryRecord, UsageSummary, Via };
 

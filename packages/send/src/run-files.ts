@@ -1,6 +1,8 @@
+// send's run files as later steps (send --resume, extract, apply) read them back: one schema each, here.
 import { existsSync, readdirSync } from "node:fs";
 import { readProjectFile } from "@gembatch/core";
 import { z } from "zod";
+import { SUMMARY_FILE } from "./run-dir.js";
 
 const UsageSummarySchema = z.object({
   prompt_tokens: z.number(),
@@ -63,10 +65,35 @@ const FileMetaSchema = z.object({
   batch_job: z.string().optional(),
 });
 
+/**
+ * A meta file read on its own, beside one reply (extract): each field as send writes it, any of them
+ * missing (a reply from an older or a hand-made run still yields what it has).
+ */
+export const FileMetaFieldsSchema = FileMetaSchema.partial();
+
+/**
+ * The part of BATCH_SUMMARY.json that later steps read back: the report the run sent and each file's
+ * outcome. Loose: the rest of the summary is for people and agents.
+ */
+const SummaryFileSchema = z.looseObject({
+  issue_report_file: z.string().optional(),
+  results: z
+    .array(
+      z.looseObject({
+        file_to_fix: z.string().optional(),
+        success: z.boolean().optional(),
+        finish_reason: z.string().nullable().optional(),
+        error: z.string().nullable().optional(),
+      }),
+    )
+    .optional(),
+});
+
 export type UsageSummary = z.infer<typeof UsageSummarySchema>;
 export type RetryRecord = z.infer<typeof RetryRecordSchema>;
 export type Via = z.infer<typeof ViaSchema>;
 export type FileMeta = z.infer<typeof FileMetaSchema>;
+export type SummaryFile = z.infer<typeof SummaryFileSchema>;
 
 const META_NAME = /^response_\d+_.*\.meta\.json$/;
 
@@ -91,4 +118,19 @@ export function readSendMetas(runDir: string): Map<string, FileMeta> {
     }
   }
   return metas;
+}
+
+/**
+ * BATCH_SUMMARY.json of a send run, read through core's guard; undefined when it is missing, unreadable
+ * or not of the shape send writes (the run did not finish, or was not written by send).
+ */
+export function readSendSummary(runDir: string): SummaryFile | undefined {
+  try {
+    const parsed = SummaryFileSchema.safeParse(
+      JSON.parse(readProjectFile(runDir, SUMMARY_FILE, { field: SUMMARY_FILE }).bytes.toString("utf8")),
+    );
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
