@@ -26,7 +26,7 @@ export interface RetryEvent {
   message: string;
 }
 
-export interface RetryOptions {
+interface RetryOptions {
   policy?: Partial<RetryPolicy>;
   clock?: Clock;
   signal?: AbortSignal;
