@@ -1,5 +1,7 @@
 // Project rules tsc cannot check: no console.* in library source, no relative imports into a sibling
-// package, library source never imports test code, kebab-case file names, and files kept small.
+// package, library source never imports test code, a package's source imports only the gembatch packages its
+// package.json depends on (the allowed-imports graph of docs/architecture.md), kebab-case file names, and
+// files kept small.
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
@@ -17,6 +19,10 @@ const TEST_FILE = /\.test\.ts$|^packages\/[^/]+\/test\/|^packages\/test-utils\//
 // What only tests may import. The one exception: the CLI's `gembatch emulator` command serves the emulator.
 const TEST_ONLY_IMPORT = /^@gembatch\/(emulator|test-utils)(\/|$)|(^|\/)test\//;
 const ALLOWED_IMPORTS = { "packages/cli/src/registry.ts": ["@gembatch/emulator/cli"] };
+const dependsOn = (pkg) => {
+  const manifest = JSON.parse(readFileSync(path.join("packages", pkg, "package.json"), "utf8"));
+  return new Set(Object.keys(manifest.dependencies ?? {}));
+};
 const IMPORT = /(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)["']([^"']+)["']/g;
 
 function check(file) {
@@ -35,6 +41,12 @@ function check(file) {
       for (const [, specifier] of line.matchAll(IMPORT))
         if (TEST_ONLY_IMPORT.test(specifier) && !ALLOWED_IMPORTS[file.split(path.sep).join("/")]?.includes(specifier))
           problems.push(`${file}:${i + 1}: library source imports test code (${specifier})`);
+        else if (specifier.startsWith("@gembatch/")) {
+          const target = specifier.split("/").slice(0, 2).join("/");
+          const pkg = file.split(path.sep)[1];
+          if (target !== `@gembatch/${pkg}` && !dependsOn(pkg).has(target))
+            problems.push(`${file}:${i + 1}: ${target} is not a dependency of @gembatch/${pkg} (docs/architecture.md)`);
+        }
   });
   const lines = text.split("\n").length;
   if (!isTest && lines > 400) warnings.push(`${file}: ${lines} lines`);
