@@ -1,4 +1,5 @@
 export { chooseFence } from "./fences.js";
+export { knownLanguage } from "./language.js";
 export { readProjectText, readNamedText, readFlaggedFile } from "./project-text.js";
 export { renderReport } from "./render-report.js";
 export { parseReport, type ParsedReport } from "./parse-report.js";

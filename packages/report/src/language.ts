@@ -12,6 +12,7 @@ const BY_EXTENSION: Record<string, string> = {
   cjs: "javascript",
   jsx: "jsx",
   json: "json",
+  jsonc: "jsonc",
   jsonl: "json",
   md: "markdown",
   markdown: "markdown",
@@ -83,9 +84,14 @@ const BY_NAME: Record<string, string> = {
 
 /** The fence info string for a file: its language from the name or extension, `text` when unknown. */
 export function languageFor(file: string): string {
+  return knownLanguage(file) ?? "text";
+}
+
+/** The language a file's name or extension says, or undefined when neither is known. */
+export function knownLanguage(file: string): string | undefined {
   const base = path.posix.basename(file).toLowerCase();
   if (BY_NAME[base]) return BY_NAME[base];
   if (base.startsWith("dockerfile.")) return "dockerfile";
   const ext = base.includes(".") ? base.slice(base.lastIndexOf(".") + 1) : "";
-  return BY_EXTENSION[ext] ?? "text";
+  return BY_EXTENSION[ext];
 }

@@ -1,8 +1,14 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { CliError, toCliError, type ErrorCode } from "@gembatch/core";
-import { parseReport, readNamedText, readProjectText, type ParsedReport } from "@gembatch/report";
-import { chooseFence, languageFor } from "./fence.js";
+import {
+  chooseFence,
+  knownLanguage,
+  parseReport,
+  readNamedText,
+  readProjectText,
+  type ParsedReport,
+} from "@gembatch/report";
 import { fileInstructions } from "./prompt.js";
 import { fileNames, type FileNames } from "./run-dir.js";
 import type { FileMeta } from "./types.js";
@@ -157,7 +163,7 @@ export function planFiles(
       used.add(n);
     }
     const fence = chooseFence(source.content);
-    const language = languageFor(source.file) || reportLanguages.get(source.file) || "";
+    const language = knownLanguage(source.file) ?? reportLanguages.get(source.file) ?? "";
     return {
       ...source,
       n,

@@ -1,7 +1,7 @@
 import { rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { chooseFence, languageFor } from "./fence.js";
+import { chooseFence, knownLanguage } from "@gembatch/report";
 import { loadInputs, planFiles } from "./inputs.js";
 import { assessReply } from "./reply.js";
 import { stemOf } from "./run-dir.js";
@@ -17,10 +17,10 @@ describe("fences", () => {
   });
 
   it("carry a language tag from the extension when one is known", () => {
-    expect(languageFor("src/a.py")).toBe("python");
-    expect(languageFor("web/App.TSX")).toBe("tsx");
-    expect(languageFor("Dockerfile")).toBe("dockerfile");
-    expect(languageFor("notes.unknownext")).toBe("");
+    expect(knownLanguage("src/a.py")).toBe("python");
+    expect(knownLanguage("web/App.TSX")).toBe("tsx");
+    expect(knownLanguage("Dockerfile")).toBe("dockerfile");
+    expect(knownLanguage("notes.unknownext")).toBeUndefined();
   });
 });
 
