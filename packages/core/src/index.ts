@@ -7,7 +7,7 @@ export { assembleInput, executeCommand, type Io, type Outcome } from "./cli/exec
 export { runProgram, type NativeCommandIo, type LazyCommand } from "./cli/program.js";
 export { runMain } from "./cli/entry.js";
 export type { RateLimits } from "./config/schema.js";
-export { findProjectRoot, loadConfig, type ResolvedConfig } from "./config/load.js";
+export { findProjectRoot, loadConfig, parseConfigJson, type ResolvedConfig } from "./config/load.js";
 export { acquireLock } from "./state/lock.js";
 export { createStateStore, type StateStore } from "./state/state-store.js";
 export { redactSecrets, redactDeep, REDACTED, API_KEY_ENV_NAMES } from "./log/redact.js";

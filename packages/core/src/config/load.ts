@@ -77,6 +77,17 @@ function validateConfig(raw: unknown, fileLabel: string): ConfigFile {
   });
 }
 
+/** The JSON of a file the user writes (config, rules), or CONFIG_INVALID naming it and the syntax error. */
+export function parseConfigJson(text: string, label: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliError("CONFIG_INVALID", `${label}: not valid JSON (${(error as Error).message})`, {
+      hint: `fix the JSON syntax in ${label}`,
+    });
+  }
+}
+
 function readConfigFile(file: string, label = path.basename(file)): ConfigFile {
   let text: string;
   try {
@@ -84,15 +95,7 @@ function readConfigFile(file: string, label = path.basename(file)): ConfigFile {
   } catch {
     throw new CliError("CONFIG_INVALID", `${label}: cannot be read`, { hint: "check the file's permissions" });
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new CliError("CONFIG_INVALID", `${label}: not valid JSON (${(error as Error).message})`, {
-      hint: `fix the JSON syntax in ${label}`,
-    });
-  }
-  return validateConfig(raw, label);
+  return validateConfig(parseConfigJson(text, label), label);
 }
 
 interface LoadConfigOptions {

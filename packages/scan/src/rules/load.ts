@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { CliError, formatZodError, isInsideDir, readProjectFile } from "@gembatch/core";
+import { CliError, formatZodError, isInsideDir, parseConfigJson, readProjectFile } from "@gembatch/core";
 import { BUILTIN_RULES } from "./builtin.js";
 import { astRuleProblem } from "./ast.js";
 import { compileRule, type CompiledRule } from "./compile.js";
@@ -63,14 +63,7 @@ export function readRulesFile(file: string, label = file, root?: string): RuleSp
       },
     );
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new CliError("CONFIG_INVALID", `${label}: not valid JSON (${(error as Error).message})`, {
-      hint: `fix the JSON syntax in ${label}`,
-    });
-  }
+  const raw = parseConfigJson(text, label);
   const parsed = (Array.isArray(raw) ? RulesArraySchema : RulesFileSchema).safeParse(raw);
   if (!parsed.success) throw invalid(label, parsed.error, "");
   return Array.isArray(parsed.data) ? parsed.data : parsed.data.rules;
