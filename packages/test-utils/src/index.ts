@@ -1,8 +1,8 @@
-export * from "./bin.js";
-export * from "./emulator.js";
-export * from "./example.js";
-export * from "./fixture.js";
-export * from "./io.js";
-export * from "./processes.js";
-export * from "./run-command.js";
-export * from "./run-options.mjs";
+export { BIN, binEnv, requireBuiltBin, gembatch, servedUrl } from "./bin.js";
+export { useEmulator, useEmulatorClient } from "./emulator.js";
+export { EXAMPLE_DIR, copyExample, exampleProject, read, replyWith, runExampleTests } from "./example.js";
+export { tempDir, tempTree, writeTree, git, gitInit, commitAll, projectDir, type Tree } from "./fixture.js";
+export { captureIo } from "./io.js";
+export { alive, waitFor } from "./processes.js";
+export { runCommand, invoke, type CommandRun } from "./run-command.js";
+export { runDefaults, scanAndFixDefaults } from "./run-options.mjs";
