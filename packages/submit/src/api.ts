@@ -1,4 +1,3 @@
-import { defaultMaxListeners, getMaxListeners, setMaxListeners } from "node:events";
 import http from "node:http";
 import https from "node:https";
 import { text as readText } from "node:stream/consumers";
@@ -48,6 +47,8 @@ function stats(raw: unknown): Record<string, number> | undefined {
 
 const REST_TIMEOUT_MS = 300_000;
 
+const abortError = () => new DOMException("This operation was aborted", "AbortError");
+
 /** The Batch and Files API calls submit needs, over the real SDK (and raw REST where the SDK loses data). */
 export function createBatchApi(
   getClient: () => Promise<GoogleGenAI>,
@@ -58,19 +59,38 @@ export function createBatchApi(
   const clientOf = () => (made ??= getClient());
   const base = (rest.baseUrl ?? "https://generativelanguage.googleapis.com").replace(/\/+$/, "");
   // node:http rather than fetch: job states are read many times a minute while batches wait for room,
-  // and a fetch costs several times the CPU of a plain request (its web streams and signals).
+  // and a fetch costs several times the CPU of a plain request (its web streams and signals). One abort
+  // listener per signal ends every read in flight (a listener per read would pass Node's leak warning).
+  const reading = new Map<AbortSignal, Set<http.ClientRequest>>();
+  function readsOf(signal: AbortSignal): Set<http.ClientRequest> {
+    let set = reading.get(signal);
+    if (!set) {
+      const requests = new Set<http.ClientRequest>();
+      signal.addEventListener(
+        "abort",
+        () => {
+          for (const request of requests) request.destroy(abortError());
+        },
+        { once: true },
+      );
+      reading.set(signal, (set = requests));
+    }
+    return set;
+  }
   async function restGet(resource: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    if (signal?.aborted) throw abortError();
     const url = new URL(`${base}/v1beta/${resource}`);
-    // Each read in flight listens on the run's signal (as fetch raises its limit for the same reason).
-    if (signal && getMaxListeners(signal) === defaultMaxListeners) setMaxListeners(1000, signal);
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const request = (url.protocol === "https:" ? https : http).get(
         url,
-        { headers: { "x-goog-api-key": rest.apiKey() }, ...(signal ? { signal } : {}) },
+        { headers: { "x-goog-api-key": rest.apiKey() } },
         (response) => {
           readText(response).then((body) => resolve({ status: response.statusCode ?? 0, text: body }), reject);
         },
       );
+      const inFlight = signal ? readsOf(signal) : undefined;
+      inFlight?.add(request);
+      request.on("close", () => inFlight?.delete(request));
       request.on("error", reject);
       // fetch's own limit: a read that never answers is cut and retried rather than waited on for ever.
       request.setTimeout(REST_TIMEOUT_MS, () =>
