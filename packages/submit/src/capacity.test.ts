@@ -7,6 +7,28 @@ import { refreshActive } from "./capacity.js";
 import type { SubmitDeps } from "./context.js";
 import { API_KEY, emulator, readState, submit, workspace, writeBatches } from "./test-helpers/setup.js";
 
+/** What refreshActive uses of a submit run's deps, over the real SDK and the emulator. */
+function depsFor(url: string, signal: AbortSignal): SubmitDeps {
+  return {
+    api: createBatchApi(() => createGeminiClient({ apiKey: API_KEY, baseUrl: url }), {
+      baseUrl: url,
+      apiKey: () => API_KEY,
+    }),
+    clock: createManualClock(),
+    signal,
+    retryPolicy: {},
+    events: { event: () => undefined, close: () => undefined, file: "" },
+    info: () => undefined,
+    warn: () => undefined,
+    interactive: false,
+    stderr: new PassThrough(),
+  } as unknown as SubmitDeps;
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
 describe("the capacity gate", () => {
   it("hands room to a waiting batch as soon as a create in flight gives its reservation back, not a poll later", async () => {
     const dir = workspace();
@@ -43,21 +65,7 @@ describe("the capacity gate", () => {
     clock.advance(5000);
     // The first state read answers at once, the second waits on the emulator's clock.
     emu.setFaults([{ route: "batches.get", sequence: ["ok", { kind: "latency", ms: 1000 }] }]);
-    const api = createBatchApi(() => createGeminiClient({ apiKey: API_KEY, baseUrl: emu.url }), {
-      baseUrl: emu.url,
-      apiKey: () => API_KEY,
-    });
-    const deps = {
-      api,
-      clock: createManualClock(),
-      signal: new AbortController().signal,
-      retryPolicy: {},
-      events: { event: () => undefined, close: () => undefined, file: "" },
-      info: () => undefined,
-      warn: () => undefined,
-      interactive: false,
-      stderr: new PassThrough(),
-    } as unknown as SubmitDeps;
+    const deps = depsFor(emu.url, new AbortController().signal);
     let settled = false;
     let firstEnded!: () => void;
     const ended = new Promise<void>((resolve) => (firstEnded = resolve));
@@ -65,8 +73,7 @@ describe("the capacity gate", () => {
     await ended;
     expect(settled).toBe(false);
     expect(Object.values(state.submitted_jobs).filter((j: any) => j.state === "JOB_STATE_SUCCEEDED")).toHaveLength(1);
-    for (let i = 0; i < 500 && (emu.record.counts["batches.get"] ?? 0) < 2; i++)
-      await new Promise((r) => setTimeout(r, 10));
+    await until(() => (emu.record.counts["batches.get"] ?? 0) === 2);
     expect(settled).toBe(false);
     clock.advance(1000);
     await refreshing;
@@ -74,5 +81,31 @@ describe("the capacity gate", () => {
       "JOB_STATE_SUCCEEDED",
       "JOB_STATE_SUCCEEDED",
     ]);
+  });
+
+  it("an interrupt ends every state read in flight at once, through one listener on the run's signal", async () => {
+    const dir = workspace();
+    writeBatches(dir, 12);
+    const clock = createEmulatorClock();
+    const emu = await emulator({ clock, batch: { pendingMs: 1000, runningMs: 1000 } });
+    expect((await submit(dir, emu, [])).code).toBe(0);
+    const state = readState(dir);
+    // Every read waits on the emulator's clock, which is never advanced: only the abort can end them.
+    emu.setFaults([{ route: "batches.get", kind: "latency", ms: 1000 }]);
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const controller = new AbortController();
+      const refreshing = refreshActive(depsFor(emu.url, controller.signal), state);
+      refreshing.catch(() => undefined);
+      await until(() => (emu.record.counts["batches.get"] ?? 0) === 12);
+      controller.abort();
+      await expect(refreshing).rejects.toMatchObject({ code: "INTERRUPTED" });
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.map((w) => w.name)).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
   });
 });
