@@ -5,6 +5,7 @@ import { createManualClock as createEmulatorClock } from "@gembatch/emulator";
 import { createBatchApi } from "./api.js";
 import { refreshActive } from "./capacity.js";
 import type { SubmitDeps } from "./context.js";
+import type { SubmissionState } from "./state.js";
 import { API_KEY, emulator, readState, submit, workspace, writeBatches } from "./test-helpers/setup.js";
 
 /** What refreshActive uses of a submit run's deps, over the real SDK and the emulator. */
@@ -47,11 +48,8 @@ describe("the capacity gate", () => {
     });
     expect(Date.now() - started).toBeLessThan(30_000);
     // Whichever of batches 2 and 3 got the place first was refused; the other went in at once.
-    expect(run.json.outcomes.map((o: { outcome: string }) => o.outcome).sort()).toEqual([
-      "failed",
-      "skipped",
-      "submitted",
-    ]);
+    const outcomes = (run.json as { outcomes: Array<{ outcome: string }> }).outcomes;
+    expect(outcomes.map((o) => o.outcome).sort()).toEqual(["failed", "skipped", "submitted"]);
     expect(emu.record.batches).toHaveLength(2);
   }, 40_000);
 
@@ -61,7 +59,7 @@ describe("the capacity gate", () => {
     const clock = createEmulatorClock();
     const emu = await emulator({ clock, batch: { pendingMs: 1000, runningMs: 1000 } });
     expect((await submit(dir, emu, [])).code).toBe(0);
-    const state = readState(dir);
+    const state = readState(dir) as SubmissionState;
     clock.advance(5000);
     // The first state read answers at once, the second waits on the emulator's clock.
     emu.setFaults([{ route: "batches.get", sequence: ["ok", { kind: "latency", ms: 1000 }] }]);
@@ -72,12 +70,12 @@ describe("the capacity gate", () => {
     const refreshing = refreshActive(deps, state, firstEnded).then(() => (settled = true));
     await ended;
     expect(settled).toBe(false);
-    expect(Object.values(state.submitted_jobs).filter((j: any) => j.state === "JOB_STATE_SUCCEEDED")).toHaveLength(1);
+    expect(Object.values(state.submitted_jobs).filter((j) => j.state === "JOB_STATE_SUCCEEDED")).toHaveLength(1);
     await until(() => (emu.record.counts["batches.get"] ?? 0) === 2);
     expect(settled).toBe(false);
     clock.advance(1000);
     await refreshing;
-    expect(Object.values(state.submitted_jobs).map((j: any) => j.state)).toEqual([
+    expect(Object.values(state.submitted_jobs).map((j) => j.state)).toEqual([
       "JOB_STATE_SUCCEEDED",
       "JOB_STATE_SUCCEEDED",
     ]);
@@ -89,7 +87,7 @@ describe("the capacity gate", () => {
     const clock = createEmulatorClock();
     const emu = await emulator({ clock, batch: { pendingMs: 1000, runningMs: 1000 } });
     expect((await submit(dir, emu, [])).code).toBe(0);
-    const state = readState(dir);
+    const state = readState(dir) as SubmissionState;
     // Every read waits on the emulator's clock, which is never advanced: only the abort can end them.
     emu.setFaults([{ route: "batches.get", kind: "latency", ms: 1000 }]);
     const warnings: Error[] = [];
