@@ -65,8 +65,8 @@ async function uploadStep(
 
 /**
  * Not saved here: the intent on disk already makes a rerun look the job up and adopt it, so the record
- * rides on the next save (the next batch's intent, or the run's last save) instead of costing a write
- * of the whole state per job.
+ * rides on the next save (the next batch's intent, or the worker's save when it has no next batch)
+ * instead of costing a write of the whole state per job.
  */
 function recordJob(
   deps: SubmitDeps,

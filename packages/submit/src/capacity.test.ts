@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createGeminiClient, createManualClock, systemClock } from "@gembatch/core";
@@ -5,7 +7,7 @@ import { createManualClock as createEmulatorClock } from "@gembatch/emulator";
 import { createBatchApi } from "./api.js";
 import { refreshActive } from "./capacity.js";
 import type { SubmitDeps } from "./context.js";
-import type { SubmissionState } from "./state.js";
+import { STATE_FILE, type SubmissionState } from "./state.js";
 import { API_KEY, emulator, readState, submit, workspace, writeBatches } from "./test-helpers/setup.js";
 
 /** What refreshActive uses of a submit run's deps, over the real SDK and the emulator. */
@@ -105,5 +107,26 @@ describe("the capacity gate", () => {
     } finally {
       process.off("warning", onWarning);
     }
+  });
+
+  it("a job created while other batches wait for room is on disk before the run ends", async () => {
+    const dir = workspace();
+    writeBatches(dir, 3);
+    const emu = await emulator({ timeScale: 1, batch: { pendingMs: 600_000, runningMs: 600_000 } });
+    const controller = new AbortController();
+    // Batches 1 and 2 are created; batch 3 waits for room that a ten-minute poll will not find soon.
+    const running = submit(
+      dir,
+      emu,
+      ["--max-concurrent-jobs", "2", "--create-concurrency", "2", "--poll-interval", "600"],
+      { clock: systemClock, signal: controller.signal },
+    );
+    const saved = () =>
+      existsSync(path.join(dir, STATE_FILE)) ? Object.keys((readState(dir) as SubmissionState).submitted_jobs) : [];
+    await until(() => saved().length === 2);
+    const onDisk = saved().sort();
+    controller.abort();
+    expect((await running).json.interrupted).toBe(true);
+    expect(onDisk).toEqual(["1", "2"]);
   });
 });
