@@ -126,7 +126,7 @@ describe("the capacity gate", () => {
     await until(() => saved().length === 2);
     const onDisk = saved().sort();
     controller.abort();
-    expect((await running).json.interrupted).toBe(true);
+    expect(((await running).json as { interrupted: boolean }).interrupted).toBe(true);
     expect(onDisk).toEqual(["1", "2"]);
   });
 });
