@@ -1,3 +1,6 @@
+import http from "node:http";
+import https from "node:https";
+import { text as readText } from "node:stream/consumers";
 import type { GoogleGenAI } from "@google/genai";
 
 export interface RemoteJob {
@@ -42,6 +45,10 @@ function stats(raw: unknown): Record<string, number> | undefined {
   return Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [k, Number(v)]));
 }
 
+const REST_TIMEOUT_MS = 300_000;
+
+const abortError = () => new DOMException("This operation was aborted", "AbortError");
+
 /** The Batch and Files API calls submit needs, over the real SDK (and raw REST where the SDK loses data). */
 export function createBatchApi(
   getClient: () => Promise<GoogleGenAI>,
@@ -51,17 +58,50 @@ export function createBatchApi(
   let made: Promise<GoogleGenAI> | undefined;
   const clientOf = () => (made ??= getClient());
   const base = (rest.baseUrl ?? "https://generativelanguage.googleapis.com").replace(/\/+$/, "");
+  // node:http rather than fetch: job states are read many times a minute while batches wait for room,
+  // and a fetch costs several times the CPU of a plain request (its web streams and signals). One abort
+  // listener per signal ends every read in flight (a listener per read would pass Node's leak warning).
+  const reading = new Map<AbortSignal, Set<http.ClientRequest>>();
+  function readsOf(signal: AbortSignal): Set<http.ClientRequest> {
+    let set = reading.get(signal);
+    if (!set) {
+      const requests = new Set<http.ClientRequest>();
+      signal.addEventListener(
+        "abort",
+        () => {
+          for (const request of requests) request.destroy(abortError());
+        },
+        { once: true },
+      );
+      reading.set(signal, (set = requests));
+    }
+    return set;
+  }
   async function restGet(resource: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    const response = await fetch(`${base}/v1beta/${resource}`, {
-      headers: { "x-goog-api-key": rest.apiKey() },
-      ...(signal ? { signal } : {}),
+    if (signal?.aborted) throw abortError();
+    const url = new URL(`${base}/v1beta/${resource}`);
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = (url.protocol === "https:" ? https : http).get(
+        url,
+        { headers: { "x-goog-api-key": rest.apiKey() } },
+        (response) => {
+          readText(response).then((body) => resolve({ status: response.statusCode ?? 0, text: body }), reject);
+        },
+      );
+      const inFlight = signal ? readsOf(signal) : undefined;
+      inFlight?.add(request);
+      request.on("close", () => inFlight?.delete(request));
+      request.on("error", reject);
+      // fetch's own limit: a read that never answers is cut and retried rather than waited on for ever.
+      request.setTimeout(REST_TIMEOUT_MS, () =>
+        request.destroy(Object.assign(new Error("no answer within 300 s"), { code: "ETIMEDOUT" })),
+      );
     });
-    const text = await response.text();
-    if (!response.ok) {
+    if (status < 200 || status >= 300) {
       // Shaped like the SDK's ApiError so the retry policy classifies it the same way.
-      const error = new Error(text || `HTTP ${response.status}`) as Error & { status: number };
+      const error = new Error(text || `HTTP ${status}`) as Error & { status: number };
       error.name = "ApiError";
-      error.status = response.status;
+      error.status = status;
       throw error;
     }
     return JSON.parse(text) as Record<string, unknown>;

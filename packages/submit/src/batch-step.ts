@@ -63,13 +63,18 @@ async function uploadStep(
   return uploaded.value.name;
 }
 
-async function recordJob(
+/**
+ * Not saved here: the intent on disk already makes a rerun look the job up and adopt it, so the record
+ * rides on the next save (the next batch's intent, or the worker's save when it has no next batch)
+ * instead of costing a write of the whole state per job.
+ */
+function recordJob(
   deps: SubmitDeps,
   state: SubmissionState,
   n: number,
   job: { name: string; state?: string },
   extra: { displayName: string; fileName: string; adopted: boolean },
-): Promise<void> {
+): void {
   const key = String(n);
   state.submitted_jobs[key] = {
     job_name: job.name,
@@ -84,7 +89,6 @@ async function recordJob(
   delete state.failed_batches[key];
   state.last_completed_batch = Math.max(state.last_completed_batch ?? 0, n);
   state.updated_at = nowIso(deps.clock);
-  await deps.store.save(state);
   deps.events.event(extra.adopted ? "batch_adopted" : "batch_created", {
     batch: n,
     data: { job_name: job.name, display_name: extra.displayName, file_name: extra.fileName },
@@ -133,7 +137,7 @@ export async function submitOne(
   if (intent) {
     const existing = await findByDisplayName(deps, intent.display_name, n);
     if (existing) {
-      await recordJob(deps, state, n, existing, {
+      recordJob(deps, state, n, existing, {
         displayName: intent.display_name,
         fileName: intent.file_name,
         adopted: true,
@@ -158,11 +162,9 @@ export async function submitOne(
         }
       : {};
     const created = await createOrAdopt(deps, { batch: n, model: options.model, fileName, displayName, ...webhook });
-    // recordJob marks the job active before its first await, so room is handed over without a gap or
-    // a double count, and the next create need not wait for this save.
-    const recording = recordJob(deps, state, n, created.job, { displayName, fileName, adopted: created.adopted });
+    // The job is marked active as its reservation is given back: room is handed over without a gap or a double count.
+    recordJob(deps, state, n, created.job, { displayName, fileName, adopted: created.adopted });
     slot.release();
-    await recording;
     const rateLimited = created.retries.filter((r) => r.kind === "rate_limit").length;
     return {
       outcome: created.adopted ? "adopted" : "submitted",

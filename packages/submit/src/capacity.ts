@@ -22,10 +22,15 @@ export async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Pr
 }
 
 /**
- * Re-read the state of every job we believe active (a few at a time). Not saved here: this is on the
- * path from a job ending to the next create, and the next save (the created job's) carries it.
+ * Re-read the state of every job we believe active (a few at a time), calling `onEnded` as soon as one
+ * answer shows a job ended, so room is handed out before the slowest answer lands. Not saved here: this
+ * is on the path from a job ending to the next create, and the next save (the next batch's intent) carries it.
  */
-async function refreshActive(deps: SubmitDeps, state: SubmissionState): Promise<void> {
+export async function refreshActive(
+  deps: SubmitDeps,
+  state: SubmissionState,
+  onEnded: () => void = () => undefined,
+): Promise<void> {
   await mapLimit(active(state), REFRESH_CONCURRENCY, async (n) => {
     const job = state.submitted_jobs[n]!;
     const remote = (
@@ -38,6 +43,7 @@ async function refreshActive(deps: SubmitDeps, state: SubmissionState): Promise<
     if (remote.batchStats) job.batch_stats = remote.batchStats;
     if (remote.responsesFile !== undefined) job.responses_file = remote.responsesFile;
     if (remote.endTime) job.end_time = remote.endTime;
+    if (isTerminal(remote.state)) onEnded();
   });
 }
 
@@ -63,18 +69,18 @@ export interface CapacityGate {
 export function createCapacityGate(deps: SubmitDeps, state: SubmissionState, limits: Limits): CapacityGate {
   let reserved = 0;
   let reservedTokens = 0;
-  let refreshing: Promise<void> | undefined;
-  let ticking: Promise<void> | undefined;
   let closed = false;
-  const refresh = () => (refreshing ??= refreshActive(deps, state).finally(() => (refreshing = undefined)));
-  // One poller for every waiting batch: a sleep, then one refresh, shared by all who wait on it.
-  // The yield lets answers in flight land even when the clock's sleep returns at once (a manual clock).
-  const tick = () =>
-    (ticking ??= deps.clock
-      .sleep(limits.pollIntervalMs, deps.signal)
-      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
-      .then(refresh)
-      .finally(() => (ticking = undefined)));
+  let refreshing: Promise<void> | undefined;
+  let lastRefreshAt = Number.NEGATIVE_INFINITY;
+  // Waiters re-check for room whenever something may have made some: a job seen ended, a refresh done,
+  // a reservation given back, the gate closed.
+  let wake: Array<() => void> = [];
+  const notify = () => {
+    const woken = wake;
+    wake = [];
+    for (const resolve of woken) resolve();
+  };
+  const changed = () => new Promise<void>((resolve) => wake.push(resolve));
   const fits = (tokens: number) => {
     const running = active(state);
     const count = running.length + reserved;
@@ -83,18 +89,42 @@ export function createCapacityGate(deps: SubmitDeps, state: SubmissionState, lim
       limits.maxEnqueuedTokens === undefined || count === 0 || total + tokens <= limits.maxEnqueuedTokens;
     return count < limits.maxConcurrentJobs && tokensOk;
   };
+  const refresh = () =>
+    (refreshing ??= (() => {
+      lastRefreshAt = deps.clock.now();
+      return refreshActive(deps, state, notify).finally(() => {
+        refreshing = undefined;
+        notify();
+      });
+    })());
+  // One poller for every waiting batch. Refreshes start a poll interval apart (counted from the start of
+  // the previous one, so a slow refresh does not stretch the interval), or back to back when one takes
+  // longer. The yield lets answers in flight land even when the clock's sleep returns at once (a manual clock).
+  let waiting = 0;
+  let polling: Promise<void> | undefined;
+  const poll = () => {
+    if (!polling) {
+      polling = (async () => {
+        while (waiting > 0 && !closed) {
+          const due = lastRefreshAt + limits.pollIntervalMs - deps.clock.now();
+          if (due > 0) await deps.clock.sleep(due, deps.signal);
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (waiting > 0 && !closed) await refresh();
+        }
+      })().finally(() => (polling = undefined));
+      // Its failure (an abort, a refresh out of retries) reaches the waiters racing it; none may be left.
+      polling.catch(() => undefined);
+    }
+    return polling;
+  };
   return {
     async acquire(batch, tokens) {
       const started = deps.clock.now();
-      let refreshed = false;
       let announced = false;
+      // States older than a poll interval are read again before this batch is made to wait on them.
+      if (!fits(tokens) && !closed && deps.clock.now() - lastRefreshAt >= limits.pollIntervalMs) await refresh();
       while (closed || !fits(tokens)) {
         if (closed) throw new GateClosedError();
-        if (!refreshed) {
-          await refresh();
-          refreshed = true;
-          continue;
-        }
         if (!announced) {
           const running = active(state);
           deps.events.event("waiting_for_capacity", {
@@ -106,7 +136,12 @@ export function createCapacityGate(deps: SubmitDeps, state: SubmissionState, lim
           );
           announced = true;
         }
-        await tick();
+        waiting += 1;
+        try {
+          await Promise.race([changed(), poll()]);
+        } finally {
+          waiting -= 1;
+        }
       }
       reserved += 1;
       reservedTokens += tokens;
@@ -118,11 +153,13 @@ export function createCapacityGate(deps: SubmitDeps, state: SubmissionState, lim
           released = true;
           reserved -= 1;
           reservedTokens -= tokens;
+          notify();
         },
       };
     },
     close() {
       closed = true;
+      notify();
     },
   };
 }

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { createReadStream, existsSync, readdirSync, statSync } from "node:fs";
+import { createHash, type Hash } from "node:crypto";
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { CliError } from "@gembatch/core";
@@ -66,24 +66,47 @@ export function listInputFiles(dir: string, label = dir): string[] {
   return files;
 }
 
+/** Up to this size a file is read in one call: a stream's round trips cost more than the bytes. */
+const READ_WHOLE_BYTES = 4 * 1024 * 1024;
+
+/** A file's lines as readline gives them (\n, \r\n or a lone \r ends a line), with the file hashed on the way. */
+async function* linesOf(full: string, readWhole: boolean, hash: Hash): AsyncGenerator<string> {
+  if (readWhole) {
+    const bytes = readFileSync(full);
+    hash.update(bytes);
+    const lines = bytes.toString("utf8").split(/\r\n|\n|\r/);
+    if (lines.at(-1) === "") lines.pop();
+    yield* lines;
+    return;
+  }
+  const stream = createReadStream(full);
+  stream.on("data", (chunk) => hash.update(chunk));
+  yield* createInterface({ input: stream, crlfDelay: Infinity });
+}
+
 /**
- * Read every line of every input file once (streaming): check its shape, that keys are unique across
- * all files, and compute each file's hash, request count and token estimate. Nothing is sent before this passes.
+ * Read every line of every input file once (big files streamed): check its shape, that keys are unique
+ * across all files, and compute each file's hash, request count and token estimate. Nothing is sent
+ * before this passes.
  */
-export async function scanInputs(dir: string, files: string[], maxProblems = 20): Promise<InputScan> {
+export async function scanInputs(
+  dir: string,
+  files: string[],
+  maxProblems = 20,
+  readWholeBytes = READ_WHOLE_BYTES,
+): Promise<InputScan> {
   const seen = new Map<string, string>();
   const problems: string[] = [];
   const out: BatchFile[] = [];
   let totalRequests = 0;
   for (const name of files) {
     const full = path.join(dir, name);
+    const size = statSync(full).size;
     const hash = createHash("sha256");
     let requests = 0;
     let chars = 0;
     let lineNo = 0;
-    const stream = createReadStream(full);
-    stream.on("data", (chunk) => hash.update(chunk));
-    for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+    for await (const line of linesOf(full, size <= readWholeBytes, hash)) {
       lineNo += 1;
       if (line.trim() === "") continue;
       const checked = checkLine(line);
@@ -107,7 +130,7 @@ export async function scanInputs(dir: string, files: string[], maxProblems = 20)
       file: name,
       sha256: hash.digest("hex"),
       requests,
-      bytes: statSync(full).size,
+      bytes: size,
       estimated_tokens: Math.ceil(chars / 4),
     });
   }

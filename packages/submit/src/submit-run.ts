@@ -267,6 +267,9 @@ export async function runSubmission(
         });
       }
     }
+    // A worker's last job has no next intent to carry its record: saved now, not at the end of a run
+    // whose other batches may wait hours for room.
+    if (!stopped) await deps.store.save(state);
   };
   await Promise.all(Array.from({ length: Math.max(1, options.createConcurrency) }, worker));
   await prefetch.drain();

@@ -83,8 +83,9 @@ describe("chaos: SIGKILL the submitter at random moments", () => {
     expect(Object.keys(state.submitted_jobs)).toHaveLength(BATCHES);
     for (const line of readFileSync(path.join(dir, "batch_submission_log.jsonl"), "utf8").trim().split("\n"))
       expect(() => JSON.parse(line)).not.toThrow();
-    // The log line follows the state save, so a kill between the two can drop a line, but a batch is
-    // never logged as created twice.
+    // The log line is written when the create answers and the job is saved with the next save: a kill
+    // between the two leaves the intent, which the next run settles as an adoption, so a batch is never
+    // logged as created twice.
     const created = readLog(dir)
       .filter((e) => e.event === "batch_created")
       .map((e) => e.batch);
