@@ -261,7 +261,7 @@ export function createScanCommand(reports?: ScanReportWriter) {
     ],
     schema,
     async run(raw, ctx): Promise<ScanCommandResult> {
-      const input = raw as ScanInput;
+      const input = raw;
       const root = ctx.config.projectRoot;
       const configLabel = ctx.config.configFile
         ? path.relative(ctx.cwd, ctx.config.configFile) || "gembatch.config.json"

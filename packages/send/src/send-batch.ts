@@ -58,7 +58,7 @@ function replyPart(run: RunContext, row: Required<Pick<RowResult, "response">>, 
     pricing: run.pricing,
   });
   return {
-    text: responseText(response as never),
+    text: responseText(response),
     finishReason: (response.candidates?.[0]?.finishReason as string | undefined) ?? (block ? `BLOCKED_${block}` : null),
     usage,
     modelVersion,
@@ -176,8 +176,9 @@ export async function sendBatch(run: RunContext, files: PlannedFile[], options: 
       const job = await waitForJob(deps, entry.name!, {
         pollIntervalMs: options.pollIntervalMs,
         onState: (j) => {
-          if (j.state !== entry.state) run.events.event("batch_state", { name: entry.name, state: j.state });
-          entry.state = j.state ?? entry.state;
+          const state: string | undefined = j.state;
+          if (state !== entry.state) run.events.event("batch_state", { name: entry.name, state });
+          entry.state = state ?? entry.state;
         },
       });
       saveJobs(jobsFile, jobs);

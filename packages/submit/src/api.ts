@@ -79,7 +79,9 @@ export function createBatchApi(
     async fileAlive(name, signal) {
       try {
         const file = await (await clientOf()).files.get({ name, config: signal ? { abortSignal: signal } : {} });
-        return file.state !== "FAILED";
+        // The wire value, compared as a string: the SDK's FileState enum is a runtime import this module defers.
+        const state: string | undefined = file.state;
+        return state !== "FAILED";
       } catch (error) {
         const status = (error as { status?: number }).status;
         if (status === 403 || status === 404) return false;
@@ -117,7 +119,7 @@ export function createBatchApi(
       const output = (metadata.output ?? {}) as { responsesFile?: string; inlinedResponses?: unknown };
       return {
         raw,
-        name: String(raw.name ?? name),
+        name: typeof raw.name === "string" ? raw.name : name,
         displayName: metadata.displayName as string | undefined,
         state: (metadata.state as string | undefined)?.replace(/^BATCH_STATE_/, "JOB_STATE_"),
         responsesFile: output.responsesFile ?? null,

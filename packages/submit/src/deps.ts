@@ -92,7 +92,7 @@ export async function buildDeps(
   ctx: CommandContext,
   input: CommonInput,
   options: { createWorkDir?: boolean } = {},
-): Promise<{ deps: SubmitDeps; workDir: string; close(): Promise<void> }> {
+): Promise<{ deps: SubmitDeps; workDir: string; close: () => Promise<void> }> {
   const workDir = workDirOf(ctx, input, options.createWorkDir ?? false);
   const api = createBatchApi(() => createGeminiClient(clientOptionsFrom(ctx.config)), {
     baseUrl: ctx.config.baseUrl,

@@ -109,7 +109,7 @@ describe("submit status: jobs watched to the end", () => {
     });
     expect(fresh.json.warnings).toBeUndefined();
 
-    await clock.advance(25 * HOUR);
+    clock.advance(25 * HOUR);
     const stuck = await submit(dir, emu, ["status"], { clock });
     expect(stuck.json.jobs[0].flags).toEqual(["stuck"]);
     expect(stuck.json.warnings).toEqual([
@@ -117,7 +117,7 @@ describe("submit status: jobs watched to the end", () => {
     ]);
     expect((await submit(dir, emu, ["status", "--stuck-after", "30"], { clock })).json.jobs[0].flags).toEqual([]);
 
-    await clock.advance(18 * HOUR);
+    clock.advance(18 * HOUR);
     const expiring = await submit(dir, emu, ["status"], { clock });
     expect(expiring.json.jobs[0].flags).toEqual(["stuck", "expiring"]);
     expect(expiring.json.warnings[1]).toBe(

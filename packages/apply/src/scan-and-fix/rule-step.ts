@@ -21,7 +21,7 @@ export interface RuleStepContext {
   deps: ApplyDeps;
   costs: CostTracker;
   save(): Promise<void>;
-  warn(message: string): void;
+  warn: (message: string) => void;
 }
 
 /** A file that cannot be sent is taken out of the rule on its own, with its reason, and not fixed. */

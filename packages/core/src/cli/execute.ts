@@ -159,7 +159,7 @@ export async function executeCommand(definition: CommandDefinition, raw: RawInvo
     json ||= fromJson;
     const overrides: { model?: string; base_url?: string } = {};
     for (const key of definition.configOverrides ?? []) {
-      if (typeof input[key] === "string") overrides[key] = input[key] as string;
+      if (typeof input[key] === "string") overrides[key] = input[key];
     }
     const knownKeys = [...definition.options.map((o) => o.key), ...(definition.positionals ?? []).map((p) => p.key)];
     setValidationCwd(io.cwd);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import type { z } from "zod";
 import { CliError, formatZodError, isInsideDir, readProjectFile } from "@gembatch/core";
 import { BUILTIN_RULES } from "./builtin.js";
 import { astRuleProblem } from "./ast.js";
