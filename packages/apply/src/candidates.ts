@@ -37,7 +37,7 @@ const ContextSchema = z.looseObject({
 export interface ExtractionContextLike {
   files: ReadonlyArray<{ path: string }>;
   refused: ReadonlyArray<{ path: string | null; code: string; reason: string }>;
-  sources?: ReadonlyArray<{ response_file: string }>;
+  sources?: ReadonlyArray<{ response_file: string }> | undefined;
 }
 
 const MetaSchema = z.looseObject({

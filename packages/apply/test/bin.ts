@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Emulator } from "@gembatch/emulator";
-import { execa, type ResultPromise } from "execa";
+import { execa } from "execa";
 import { API_KEY, MODEL } from "../src/test-helpers/example.js";
 
 /** The umbrella bin, as a developer or CI runs it (GEMBATCH_E2E_BIN: another bin to test instead). */
@@ -29,16 +29,12 @@ export function env(emu: Emulator | null, extra: Record<string, string> = {}): R
   };
 }
 
-export function gembatch(
-  cwd: string,
-  args: string[],
-  options: { emu: Emulator | null; env?: Record<string, string> },
-): ResultPromise<{ reject: false }> {
+export function gembatch(cwd: string, args: string[], options: { emu: Emulator | null; env?: Record<string, string> }) {
   return execa(process.execPath, [BIN, ...args], {
     cwd,
     reject: false,
     env: env(options.emu, options.env),
-  }) as ResultPromise<{ reject: false }>;
+  });
 }
 
 export function parse<T = any>(stdout: string): T {

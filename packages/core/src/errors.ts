@@ -36,7 +36,7 @@ export const ErrorCodes = {
 export type ErrorCode = keyof typeof ErrorCodes;
 
 export interface CliErrorOptions {
-  hint?: string;
+  hint?: string | undefined;
   cause?: unknown;
   details?: Record<string, unknown>;
 }

@@ -15,7 +15,7 @@ export interface ScaledClockOptions {
   /** Emulated milliseconds per real millisecond: 60 makes one emulated minute pass in one real second. */
   timeScale?: number;
   /** Emulated time at start (epoch ms, ISO string or Date); defaults to the real time. */
-  startTime?: number | string | Date;
+  startTime?: number | string | Date | undefined;
 }
 
 export interface ManualClock extends EmulatorClock {

@@ -100,8 +100,9 @@ export async function sendBatch(run: RunContext, files: PlannedFile[], options: 
       file: runPath(run, inputName),
       config: { mimeType: "application/jsonl", displayName: entry.display_name },
     });
+    if (!uploaded.name) throw new Error("files.upload returned no name");
     entry.input_file = uploaded.name;
-    return uploaded.name!;
+    return uploaded.name;
   };
 
   const settle = (file: PlannedFile, cost: number | null, failed: boolean) => {

@@ -44,16 +44,13 @@ describe("generation settings reach the request", () => {
     });
     const clock: Clock = { now: () => emuClock.now(), sleep: async (ms) => void emuClock.advance(ms) };
     const ledgerFile = path.join(project.root, "tmp", "ledger.jsonl");
-    const result = await runSend(
-      project.options({
-        via: "batch",
-        pollIntervalMs: 1_000,
-        thinking: { budget: 0 },
-        maxTokens: 4000,
-        temperature: undefined,
-      }),
-      { client, clock, ledgerFile },
-    );
+    const { temperature: _set, ...noTemperature } = project.options({
+      via: "batch",
+      pollIntervalMs: 1_000,
+      thinking: { budget: 0 },
+      maxTokens: 4000,
+    });
+    const result = await runSend(noTemperature, { client, clock, ledgerFile });
     expect(result.success).toBe(true);
     expect(emu.record.generate.filter((g) => g.route === "batch").map((g) => g.settings)).toEqual([
       { maxOutputTokens: 4000, thinkingBudget: 0 },
@@ -73,9 +70,10 @@ describe("generation settings reach the request", () => {
   it("checks a library caller's loose settings against the model as a command's are", async () => {
     const project = makeProject(FILES);
     const { emu, client } = await useEmulator({ script });
-    await expect(
-      runSend(project.options({ model: FLASH, maxTokens: 70_000, temperature: undefined }), { client }),
-    ).rejects.toThrow("max_tokens: 70000 is above the output limit of gemini-3.8-flash (65536)");
+    const { temperature: _set, ...noTemperature } = project.options({ model: FLASH, maxTokens: 70_000 });
+    await expect(runSend(noTemperature, { client })).rejects.toThrow(
+      "max_tokens: 70000 is above the output limit of gemini-3.8-flash (65536)",
+    );
     await expect(
       runSend(project.options({ model: FLASH, maxTokens: 8000, temperature: 0.2 }), { client }),
     ).rejects.toThrow(/temperature: Google deprecated sampling parameters/);

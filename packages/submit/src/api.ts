@@ -2,11 +2,11 @@ import type { GoogleGenAI } from "@google/genai";
 
 export interface RemoteJob {
   name: string;
-  displayName?: string;
-  state?: string;
+  displayName?: string | undefined;
+  state?: string | undefined;
   responsesFile?: string | null;
   inlined?: boolean;
-  batchStats?: Record<string, number>;
+  batchStats?: Record<string, number> | undefined;
   endTime?: string;
 }
 
@@ -45,7 +45,7 @@ function stats(raw: unknown): Record<string, number> | undefined {
 /** The Batch and Files API calls submit needs, over the real SDK (and raw REST where the SDK loses data). */
 export function createBatchApi(
   getClient: () => Promise<GoogleGenAI>,
-  rest: { baseUrl?: string; apiKey: () => string },
+  rest: { baseUrl?: string | undefined; apiKey: () => string },
 ): BatchApi {
   // The client is made on first use, so input errors are reported before a missing key is.
   let made: Promise<GoogleGenAI> | undefined;

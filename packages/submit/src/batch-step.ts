@@ -67,7 +67,7 @@ async function recordJob(
   deps: SubmitDeps,
   state: SubmissionState,
   n: number,
-  job: { name: string; state?: string },
+  job: { name: string; state?: string | undefined },
   extra: { displayName: string; fileName: string; adopted: boolean },
 ): Promise<void> {
   const key = String(n);

@@ -130,7 +130,7 @@ describe("submit status: jobs watched to the end", () => {
     writeBatches(dir, 2);
     const emu = await emulator({ timeScale: 1, batch: { pendingMs: 150, runningMs: 150 } });
     expect((await submit(dir, emu, [])).code).toBe(0);
-    const watch = await submit(dir, emu, ["status", "--watch", "--interval", "0.02"], { clock: undefined });
+    const watch = await submit(dir, emu, ["status", "--watch", "--interval", "0.02"]);
     expect(watch.code).toBe(0);
     const lines = watch.err
       .trim()

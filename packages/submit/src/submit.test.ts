@@ -208,7 +208,7 @@ describe("gembatch submit", () => {
       quotas: { concurrentBatches: 2 },
       batch: { pendingMs: 200, runningMs: 300 },
     });
-    const run = await submit(dir, emu, ["--max-concurrent-jobs", "2", "--poll-interval", "0.05"], { clock: undefined });
+    const run = await submit(dir, emu, ["--max-concurrent-jobs", "2", "--poll-interval", "0.05"]);
     expect(run.code).toBe(0);
     expect(emu.record.batches).toHaveLength(5);
     expect(emu.record.quota.rejections).toHaveLength(0);

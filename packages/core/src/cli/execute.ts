@@ -13,9 +13,9 @@ export interface RawInvocation {
   positionals: string[];
   /** Option values the user actually gave, keyed by option spec key. */
   flags: Record<string, unknown>;
-  json?: boolean;
-  quiet?: boolean;
-  configFile?: string;
+  json?: boolean | undefined;
+  quiet?: boolean | undefined;
+  configFile?: string | undefined;
   /** The whole input as an object already parsed (an MCP tool call's arguments), instead of positionals and flags. */
   input?: Record<string, unknown>;
 }

@@ -59,7 +59,7 @@ async function run(argv: string[], options: { stdin?: string; files?: Record<str
   const cwd = project();
   for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(path.join(cwd, name), text);
   // No chdir: relative paths in the input are checked against the command's cwd, not the process's.
-  const io = captureIo({ cwd, stdin: options.stdin });
+  const io = captureIo({ cwd, ...(options.stdin === undefined ? {} : { stdin: options.stdin }) });
   const code = await runProgram(program(), argv, io);
   return { code, out: io.out(), err: io.err() };
 }

@@ -80,10 +80,10 @@ export interface LoadRulesOptions {
   root: string;
   config: ScanConfig;
   /** Extra rules files (from a flag), relative to `root` unless absolute. */
-  rulesFiles?: string[];
+  rulesFiles?: string[] | undefined;
   /** Run only these ids (flag wins over config). */
-  only?: string[];
-  disable?: string[];
+  only?: string[] | undefined;
+  disable?: string[] | undefined;
 }
 
 /**
