@@ -194,7 +194,7 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
       { emu },
     );
     let stderr = "";
-    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     for (let i = 0; i < 3000 && !/checking again in/.test(stderr); i++)
       await new Promise((resolve) => setTimeout(resolve, 10));
     expect(stderr).toMatch(/batch: 0\/1 job\(s\) ended, 0\/3 request\(s\) answered; checking again in 0s/);
@@ -237,7 +237,7 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
       { emu },
     );
     let stderr = "";
-    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     for (let i = 0; i < 3000 && !/checking again in/.test(stderr); i++)
       await new Promise((resolve) => setTimeout(resolve, 10));
     child.kill("SIGINT");

@@ -103,7 +103,7 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
     expect(rows).toHaveLength(5);
     expect(rows.every((r) => r.batch === true)).toBe(true);
     // The retry after MAX_TOKENS asked for a larger reply, as the sync retry does.
-    const generated = batchRows(emu.record.generate as Row[]);
+    const generated = batchRows(emu.record.generate);
     const notificationRows = generated.filter((r) => r.prompt.includes(`FILE TO FIX: ${NOTIFICATIONS}`));
     expect(notificationRows).toHaveLength(2);
     expect(notificationRows[1]!.settings!.maxOutputTokens!).toBeGreaterThan(
@@ -148,7 +148,7 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
     });
     expect(done.exitCode).toBe(0);
     expect(statuses(parse(done.stdout))).toEqual({ [SERVICE]: "fixed/2" });
-    const rows = batchRows(emu.record.generate as Row[]);
+    const rows = batchRows(emu.record.generate);
     expect(rows).toHaveLength(2);
     const retry = rows[1]!;
     expect(retry.key).toMatch(/@2$/);
@@ -189,7 +189,7 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
       { emu },
     );
     let stderr = "";
-    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const until = async (pattern: RegExp) => {
       for (let i = 0; i < 3000 && !pattern.test(stderr); i++) await new Promise((resolve) => setTimeout(resolve, 10));
     };

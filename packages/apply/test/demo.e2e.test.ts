@@ -16,7 +16,7 @@ describe("the README's offline first run", () => {
     });
     onTestFinished(() => void emulator.kill("SIGTERM"));
     const url = await new Promise<string>((resolve) =>
-      emulator.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString().trim().split("\n")[0]!)),
+      emulator.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim().split("\n")[0]!)),
     );
     const env = { GEMBATCH_BASE_URL: url, GEMINI_API_KEY: "test-key", GOOGLE_API_KEY: "", GEMBATCH_MODEL: "", CI: "1" };
     const dry = await execa(process.execPath, [BIN, "scan-and-fix", "--rules", "logger-bind", "--dry-run", "--json"], {

@@ -50,5 +50,6 @@ export function writeJson(root: string, file: string, value: unknown): void {
 /** What a reviewer's terminal receives holds no raw control character but the line breaks (and tabs). */
 export function expectNoRawControls(output: string): void {
   expect(output).not.toContain(ESC);
+  // eslint-disable-next-line no-control-regex -- the test asserts no control character reaches the terminal
   expect(output).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
 }

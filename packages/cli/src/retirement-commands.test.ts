@@ -43,7 +43,7 @@ async function run(definition: CommandDefinition, argv: string[], day: string, e
       version: "0.0.0",
       description: "test",
       examples: [],
-      commands: [{ name: definition.name, summary: "", load: async () => definition }],
+      commands: [{ name: definition.name, summary: "", load: () => Promise.resolve(definition) }],
     },
     [definition.name, ...argv],
     {

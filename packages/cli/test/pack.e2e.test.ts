@@ -111,7 +111,7 @@ describe("the packed CLI in a user's project", () => {
     );
     onTestFinished(() => void emulator.kill("SIGTERM"));
     const url = await new Promise<string>((resolve) =>
-      emulator.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString().trim().split("\n")[0]!)),
+      emulator.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim().split("\n")[0]!)),
     );
     const online = { GEMBATCH_BASE_URL: url, GEMINI_API_KEY: "test-key" };
     const fix = await npxGembatch(project, ["scan-and-fix", "--rules", "logger-bind", "--json"], online);

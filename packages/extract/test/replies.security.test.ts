@@ -70,6 +70,7 @@ describe("gembatch extract against hostile replies (built bin)", () => {
     const missing = await gembatch(root, ["extract", `gone${ESC}[2J.md`]);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain("error: markdown_file[0]: file not found: gone\\x1b[2J.md");
+    // eslint-disable-next-line no-control-regex -- the test asserts no BEL or ESC reaches the terminal
     expect(run.stdout + run.stderr + missing.stdout + missing.stderr).not.toMatch(/[\u0007\u001b]/);
   });
 

@@ -142,9 +142,9 @@ describe("long work over MCP: progress notifications and cancellation (built bin
       env: { GEMINI_API_KEY: KEY, GEMBATCH_BASE_URL: emu.url, CI: "1" },
       reject: false,
     });
-    child.stdin!.write(`${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
+    child.stdin.write(`${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
     await until(() => received(emu) === 2, "b.py's request out"); // b.py's reply would take two minutes
-    child.stdin!.end();
+    child.stdin.end();
     const run = await child;
     expect(run.exitCode).toBe(0);
     const answer = run.stdout

@@ -12,7 +12,7 @@ const bin = process.env.GEMBATCH_E2E_BIN ?? fileURLToPath(new URL("../../cli/bin
 const example = fileURLToPath(new URL("../../../examples/python-service", import.meta.url));
 const wired =
   existsSync(bin) &&
-  /^  report\s/m.test(spawnSync(process.execPath, [bin, "--help"], { encoding: "utf8" }).stdout ?? "");
+  /^ {2}report\s/m.test(spawnSync(process.execPath, [bin, "--help"], { encoding: "utf8" }).stdout ?? "");
 
 if (!wired) throw new Error("the built gembatch bin does not list report: run the build (pnpm build) first");
 

@@ -10,7 +10,8 @@ import { tempTree } from "@gembatch/test-utils";
 const bin = process.env.GEMBATCH_E2E_BIN ?? fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));
 const example = fileURLToPath(new URL("../../../examples/python-service", import.meta.url));
 const wired =
-  existsSync(bin) && /^  scan\s/m.test(spawnSync(process.execPath, [bin, "--help"], { encoding: "utf8" }).stdout ?? "");
+  existsSync(bin) &&
+  /^ {2}scan\s/m.test(spawnSync(process.execPath, [bin, "--help"], { encoding: "utf8" }).stdout ?? "");
 
 function copyExample(): string {
   const dir = tempTree();

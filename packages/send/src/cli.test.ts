@@ -19,7 +19,7 @@ async function gembatch(argv: string[], options: { cwd: string; baseUrl: string;
       version: "0.0.0",
       description: "test",
       examples: [],
-      commands: [{ name: "send", summary: "send", load: async () => sendCommand }],
+      commands: [{ name: "send", summary: "send", load: () => Promise.resolve(sendCommand) }],
     },
     ["send", ...argv],
     {

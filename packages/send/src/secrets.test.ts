@@ -38,7 +38,7 @@ async function batchEmulator() {
     script: script as never,
     batch: { pendingMs: 1_000, runningMs: 1_000 },
   });
-  const clock: Clock = { now: () => emuClock.now(), sleep: async (ms) => void emuClock.advance(ms) };
+  const clock: Clock = { now: () => emuClock.now(), sleep: (ms) => Promise.resolve(emuClock.advance(ms)) };
   return { emu, client, clock };
 }
 

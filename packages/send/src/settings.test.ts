@@ -42,7 +42,7 @@ describe("generation settings reach the request", () => {
       batch: { pendingMs: 1_000, runningMs: 1_000 },
       modelVersions: { "gemini-2.5-flash": "gemini-2.5-flash-002" },
     });
-    const clock: Clock = { now: () => emuClock.now(), sleep: async (ms) => void emuClock.advance(ms) };
+    const clock: Clock = { now: () => emuClock.now(), sleep: (ms) => Promise.resolve(emuClock.advance(ms)) };
     const ledgerFile = path.join(project.root, "tmp", "ledger.jsonl");
     const { temperature: _set, ...noTemperature } = project.options({
       via: "batch",

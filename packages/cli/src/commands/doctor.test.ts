@@ -33,7 +33,7 @@ async function doctor(model: string, day: string): Promise<{ code: number; check
       version: "0.0.0",
       description: "test",
       examples: [],
-      commands: [{ name: "doctor", summary: "doctor", load: async () => doctorCommand }],
+      commands: [{ name: "doctor", summary: "doctor", load: () => Promise.resolve(doctorCommand) }],
     },
     ["doctor", "--model", model, "--skip-api-call", "--json"],
     {

@@ -14,9 +14,7 @@ const download = defineCommand({
   ],
   examples: [],
   schema: z.object({ output_dir: z.string().default("results"), poll_interval: z.number().default(30) }).strict(),
-  async run(input) {
-    return { success: true, input };
-  },
+  run: (input) => Promise.resolve({ success: true, input }),
   renderText: () => "ok",
 });
 
@@ -28,7 +26,7 @@ async function run(argv: string[]) {
       version: "0",
       description: "t",
       examples: [],
-      commands: [{ name: "download", summary: "d", load: async () => download }],
+      commands: [{ name: "download", summary: "d", load: () => Promise.resolve(download) }],
     },
     argv,
     io,

@@ -30,9 +30,7 @@ const sendLike = defineCommand({
       cache: z.boolean().default(true),
     })
     .strict(),
-  async run(input, ctx) {
-    return { success: true, input, model: ctx.config.model };
-  },
+  run: (input, ctx) => Promise.resolve({ success: true, input, model: ctx.config.model }),
   renderText: (result) => `ok ${result.input.files_to_fix.length}`,
 });
 
@@ -42,7 +40,7 @@ function program(): ProgramSpec {
     version: "0.0.0",
     description: "test",
     examples: [],
-    commands: [{ name: "send", summary: "s", load: async () => sendLike }],
+    commands: [{ name: "send", summary: "s", load: () => Promise.resolve(sendLike) }],
   };
 }
 
@@ -127,9 +125,9 @@ describe("an input object already parsed (an MCP tool call)", () => {
     const withListener: typeof sendLike = {
       ...sendLike,
       name: "tells",
-      async run(input, ctx) {
+      run(input, ctx) {
         ctx.onProgress?.({ progress: 1, total: 2, message: "half" });
-        return { success: true, input, model: "" };
+        return Promise.resolve({ success: true, input, model: "" });
       },
     };
     await executeCommand(
@@ -247,7 +245,7 @@ describe("interrupts", () => {
     const controller = new AbortController();
     const io = captureIo({ cwd, signal: controller.signal });
     const pending = runProgram(
-      { ...program(), commands: [{ name: "slow", summary: "", load: async () => slow }] },
+      { ...program(), commands: [{ name: "slow", summary: "", load: () => Promise.resolve(slow) }] },
       ["slow", "--json"],
       io,
     );

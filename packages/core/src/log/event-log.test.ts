@@ -62,7 +62,7 @@ describe("event log", () => {
         ],
         { reject: false },
       );
-      await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
+      await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
       await new Promise((resolve) => setTimeout(resolve, 20 + round * 5));
       child.kill("SIGKILL");
       await child;

@@ -64,7 +64,7 @@ export async function submit(
       version: "0.0.0",
       description: "",
       examples: [],
-      commands: [{ name: "submit", summary: "", load: async () => submitCommand }],
+      commands: [{ name: "submit", summary: "", load: () => Promise.resolve(submitCommand) }],
     },
     ["submit", ...argv, "--json"],
     {
