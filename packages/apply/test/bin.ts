@@ -37,6 +37,13 @@ export function gembatch(cwd: string, args: string[], options: { emu: Emulator |
   });
 }
 
-export function parse<T = any>(stdout: string): T {
+/** What a command prints with `--json` when it fails. */
+export interface ErrorDoc {
+  success: false;
+  error: { code: string; message: string; hint?: string; details?: Record<string, unknown> };
+}
+
+/** A command's `--json` document, as the type the command's result has (or `ErrorDoc`). */
+export function parse<T = unknown>(stdout: string): T {
   return JSON.parse(stdout) as T;
 }

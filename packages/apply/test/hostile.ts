@@ -5,6 +5,9 @@ import { tempTree } from "@gembatch/test-utils";
 import { expect } from "vitest";
 import { EXAMPLE_DIR } from "../src/test-helpers/example.js";
 import { gembatch, parse } from "./bin.js";
+import type { ExtractResult } from "@gembatch/extract";
+import type { ScanResult } from "@gembatch/scan";
+import type { SendResult } from "@gembatch/send";
 
 export const PAYMENTS = "orders/payments.py";
 export const NOTIFICATIONS = "orders/notifications.py";
@@ -27,20 +30,20 @@ export async function sendAndExtract(
   root: string,
   emu: Emulator,
   files: string[],
-): Promise<{ runDir: string; extractedDir: string; extracted: any }> {
-  const scan = parse(
+): Promise<{ runDir: string; extractedDir: string; extracted: ExtractResult }> {
+  const scan = parse<ScanResult>(
     (await gembatch(root, ["scan", ...files, "--rules", "logger-bind", "--report", "--json"], { emu })).stdout,
   );
-  const sent = parse(
-    (await gembatch(root, ["send", "--issue-report-file", scan.reports[0].report_file, "--json"], { emu })).stdout,
+  const sent = parse<SendResult>(
+    (await gembatch(root, ["send", "--issue-report-file", scan.reports![0]!.report_file!, "--json"], { emu })).stdout,
   );
   const extract = await gembatch(root, ["extract", sent.output_dir, "--json"], { emu });
-  const extracted = parse(extract.stdout);
-  return { runDir: sent.output_dir, extractedDir: extracted.output_dir, extracted };
+  const extracted = parse<ExtractResult>(extract.stdout);
+  return { runDir: sent.output_dir, extractedDir: extracted.output_dir!, extracted };
 }
 
-export function readJson(root: string, file: string): any {
-  return JSON.parse(readFileSync(path.join(root, file), "utf8"));
+export function readJson<T = unknown>(root: string, file: string): T {
+  return JSON.parse(readFileSync(path.join(root, file), "utf8")) as T;
 }
 
 export function writeJson(root: string, file: string, value: unknown): void {

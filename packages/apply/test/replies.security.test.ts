@@ -13,6 +13,7 @@ import {
   readJson,
   sendAndExtract,
 } from "./hostile.js";
+import type { ExtractionContext } from "@gembatch/extract";
 
 const COMPILE = ["--verify", "python3 -m py_compile {file}"];
 
@@ -48,7 +49,9 @@ describe("hostile replies (built bin, emulator)", () => {
     const outputDir = /^Extracted 0 file\(s\); only the extraction context written to (.+)\/$/m.exec(
       extract.stdout,
     )![1]!;
-    expect(readJson(root, `${outputDir}/EXTRACTION_CONTEXT.json`).refused).toMatchObject([{ path: PAYMENTS, code }]);
+    expect(readJson<ExtractionContext>(root, `${outputDir}/EXTRACTION_CONTEXT.json`).refused).toMatchObject([
+      { path: PAYMENTS, code },
+    ]);
     expect(existsSync(path.join(root, outputDir, PAYMENTS))).toBe(false);
 
     const apply = await gembatch(root, ["apply", "--extracted-dir", outputDir, "--max-attempts", "1", ...COMPILE], {
