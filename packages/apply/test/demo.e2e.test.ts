@@ -5,6 +5,7 @@ import { execa } from "execa";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { exampleProject } from "../src/test-helpers/example.js";
 import { BIN } from "./bin.js";
+import type { LedgerRecord } from "@gembatch/core";
 
 const replies = fileURLToPath(new URL("../../../examples/python-service/demo/emulator-replies.json", import.meta.url));
 
@@ -41,7 +42,7 @@ describe("the README's offline first run", () => {
     const ledger = readFileSync(path.join(root, "tmp", "gembatch_cost_ledger.jsonl"), "utf8")
       .trim()
       .split("\n")
-      .map((l) => JSON.parse(l));
+      .map((l) => JSON.parse(l) as LedgerRecord);
     expect(ledger.map((r) => r.command)).toEqual(["scan-and-fix", "scan-and-fix", "scan-and-fix"]);
   }, 120_000);
 });

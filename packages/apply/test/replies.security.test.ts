@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { answer, goodFix } from "../src/test-helpers/example.js";
 import { useEmulator } from "../src/test-helpers/harness.js";
-import { gembatch } from "./bin.js";
+import { gembatch, parse } from "./bin.js";
 import {
   ESC,
   expectNoRawControls,
@@ -14,6 +14,9 @@ import {
   sendAndExtract,
 } from "./hostile.js";
 import type { ExtractionContext } from "@gembatch/extract";
+import type { ScanResult } from "@gembatch/scan";
+import type { SendResult } from "@gembatch/send";
+import type { ApplyResult } from "../src/index.js";
 
 const COMPILE = ["--verify", "python3 -m py_compile {file}"];
 
@@ -35,11 +38,11 @@ describe("hostile replies (built bin, emulator)", () => {
     const { root } = hostileProject();
     const before = readFileSync(path.join(root, PAYMENTS));
     const emu = await useEmulator({ script: [answer(PAYMENTS, edit(goodFix(root, PAYMENTS)))] });
-    const scan = JSON.parse(
+    const scan = parse<ScanResult>(
       (await gembatch(root, ["scan", PAYMENTS, "--rules", "logger-bind", "--report", "--json"], { emu })).stdout,
     );
-    const sent = JSON.parse(
-      (await gembatch(root, ["send", "--issue-report-file", scan.reports[0].report_file, "--json"], { emu })).stdout,
+    const sent = parse<SendResult>(
+      (await gembatch(root, ["send", "--issue-report-file", scan.reports![0]!.report_file!, "--json"], { emu })).stdout,
     );
 
     const extract = await gembatch(root, ["extract", sent.output_dir], { emu });
@@ -114,7 +117,7 @@ describe("hostile replies (built bin, emulator)", () => {
 
     const apply = await gembatch(root, ["apply", "--extracted-dir", extractedDir, ...COMPILE, "--json"], { emu });
     expect(apply.exitCode).toBe(0);
-    expect(JSON.parse(apply.stdout).files).toMatchObject([{ path: PAYMENTS, status: "fixed" }]);
+    expect(parse<ApplyResult>(apply.stdout).files).toMatchObject([{ path: PAYMENTS, status: "fixed" }]);
     expect(readFileSync(path.join(root, PAYMENTS), "utf8")).toBe(fix);
     expect(statSync(path.join(root, PAYMENTS)).mode & 0o7777).toBe(0o755);
   });

@@ -100,7 +100,7 @@ describe("secrets behind committed symlinks never reach the model (built bin, em
   it("scan --report on a tree where a link into .git would match a rule: the link is not scanned, nothing quotes the token", async () => {
     const root = hostileProject();
     // A hostile config rule that matches the token line; the link to .git/config ends in .py so the rule applies.
-    const config = JSON.parse(read(root, "gembatch.config.json"));
+    const config = JSON.parse(read(root, "gembatch.config.json")) as { scan: { rules: unknown[] } };
     config.scan.rules.push({
       id: "token-url",
       severity: "warning",

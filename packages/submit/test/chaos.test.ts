@@ -3,7 +3,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { API_KEY, emulator, jobsByDisplayName, readLog, workspace, writeBatches } from "../src/test-helpers/setup.js";
+import type { SubmissionState } from "../src/state.js";
+import {
+  API_KEY,
+  emulator,
+  jobsByDisplayName,
+  readLog,
+  workspace,
+  writeBatches,
+  type SubmitDoc,
+} from "../src/test-helpers/setup.js";
 
 const bin = fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));
 
@@ -57,8 +66,8 @@ describe("chaos: SIGKILL the submitter at random moments", () => {
       if (result.signal === "SIGKILL") kills += 1;
       else {
         if (result.exitCode !== 0) expect.fail(`run exited ${result.exitCode}: ${result.stderr}`);
-        const doc = JSON.parse(result.stdout);
-        expect(doc.outcomes.filter((o: any) => o.outcome === "failed")).toEqual([]);
+        const doc = JSON.parse(result.stdout) as SubmitDoc;
+        expect(doc.outcomes.filter((o) => o.outcome === "failed")).toEqual([]);
         if (doc.totals.remaining === 0) break;
       }
     }
@@ -69,18 +78,20 @@ describe("chaos: SIGKILL the submitter at random moments", () => {
       { cwd: dir, env, reject: false },
     );
     if (last.exitCode !== 0) {
-      const failed = JSON.parse(readFileSync(path.join(dir, "batch_submission_state.json"), "utf8")).failed_batches;
+      const failed = (
+        JSON.parse(readFileSync(path.join(dir, "batch_submission_state.json"), "utf8")) as SubmissionState
+      ).failed_batches;
       const events = readLog(dir).filter((e) => e.event === "error" || e.event === "retry");
       expect.fail(
         `the last run exited ${last.exitCode}: failed ${JSON.stringify(failed)}\n${JSON.stringify(events.slice(-12))}`,
       );
     }
-    expect(JSON.parse(last.stdout).totals).toMatchObject({ submitted_overall: BATCHES, remaining: 0 });
+    expect((JSON.parse(last.stdout) as SubmitDoc).totals).toMatchObject({ submitted_overall: BATCHES, remaining: 0 });
 
     const counts = jobsByDisplayName(emu);
     expect(counts.size).toBe(BATCHES);
     expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
-    const state = JSON.parse(readFileSync(path.join(dir, "batch_submission_state.json"), "utf8"));
+    const state = JSON.parse(readFileSync(path.join(dir, "batch_submission_state.json"), "utf8")) as SubmissionState;
     expect(Object.keys(state.intents)).toEqual([]);
     expect(state.failed_batches).toEqual({});
     const faults = emu.record.faults.map((f) => `${f.route}:${f.kind}`);
@@ -88,7 +99,7 @@ describe("chaos: SIGKILL the submitter at random moments", () => {
     for (const seen of ["batches.list:503", "batches.get:503", "batches.create:503", "batches.create:reset"])
       expect(faults).toContain(seen);
     const byName = new Map(emu.record.batches.map((b) => [b.name, b.displayName]));
-    for (const job of Object.values<any>(state.submitted_jobs)) expect(byName.get(job.job_name)).toBe(job.display_name);
+    for (const job of Object.values(state.submitted_jobs)) expect(byName.get(job.job_name)).toBe(job.display_name);
     expect(Object.keys(state.submitted_jobs)).toHaveLength(BATCHES);
     for (const line of readFileSync(path.join(dir, "batch_submission_log.jsonl"), "utf8").trim().split("\n"))
       expect(() => JSON.parse(line)).not.toThrow();

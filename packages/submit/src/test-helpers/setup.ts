@@ -5,7 +5,11 @@ import { PassThrough, Readable } from "node:stream";
 import { onTestFinished } from "vitest";
 import { createManualClock, runProgram, type Clock } from "@gembatch/core";
 import { startEmulator, type Emulator, type EmulatorOptions } from "@gembatch/emulator";
-import { submitCommand } from "../cli.js";
+import { submitCommand, type SubmitResult } from "../cli.js";
+import type { CollectSummary } from "../collect.js";
+import type { DownloadOutcome } from "../download.js";
+import type { SubmissionState } from "../state.js";
+import type { StatusSummary } from "../status.js";
 
 export const API_KEY = "test-key-submit";
 
@@ -38,11 +42,28 @@ export async function emulator(options: EmulatorOptions = {}): Promise<Emulator>
   return emu;
 }
 
+/**
+ * A `gembatch submit …` JSON document. The type holds every subcommand's fields (and the error's) because a test
+ * knows which subcommand it ran and reads only that one's; `requests` is the one name two give different shapes.
+ */
+export type SubmitDoc = SubmitResult &
+  Omit<StatusSummary, "requests"> &
+  Omit<CollectSummary, "requests"> & {
+    requests: StatusSummary["requests"] | CollectSummary["requests"];
+    out_dir: string;
+    downloads: DownloadOutcome[];
+    cancelled: Array<{ batch: number; job_name: string; state?: string; error?: string }>;
+    error: { code: string; message: string; hint?: string; details: { problems: string[] } };
+  };
+
+/** A submission's event log line. */
+export type LogEntry = { event: string; batch?: number; data?: Record<string, unknown> } & Record<string, unknown>;
+
 export interface Run {
   code: number;
   out: string;
   err: string;
-  json: any;
+  json: SubmitDoc;
 }
 
 /** Run `gembatch submit …` in-process with a manual clock, so no rate-limit wait takes real time. */
@@ -77,24 +98,24 @@ export async function submit(
       ...(options.signal ? { signal: options.signal } : {}),
     },
   );
-  let json: any;
+  let json: SubmitDoc;
   try {
-    json = JSON.parse(out);
+    json = JSON.parse(out) as SubmitDoc;
   } catch {
-    json = undefined;
+    json = undefined as unknown as SubmitDoc;
   }
   return { code, out, err, json };
 }
 
-export function readState(dir: string): any {
-  return JSON.parse(readFileSync(path.join(dir, "batch_submission_state.json"), "utf8"));
+export function readState(dir: string): SubmissionState {
+  return JSON.parse(readFileSync(path.join(dir, "batch_submission_state.json"), "utf8")) as SubmissionState;
 }
 
-export function readLog(dir: string): any[] {
+export function readLog(dir: string): LogEntry[] {
   return readFileSync(path.join(dir, "batch_submission_log.jsonl"), "utf8")
     .trim()
     .split("\n")
-    .map((l) => JSON.parse(l));
+    .map((l) => JSON.parse(l) as LogEntry);
 }
 
 /** Jobs the server holds per display name: the duplicate check. */
