@@ -55,11 +55,19 @@ export interface Invocation {
   cwd: string;
 }
 
-/** Run a command definition through the real harness with in-memory streams. */
-export async function invoke(
+/** What a command prints with `--json` when it fails (next to `success: false`). */
+export interface ErrorDoc {
+  error: { code: string; message: string; hint?: string; details: Record<string, unknown> };
+}
+
+/**
+ * Run a command definition through the real harness with in-memory streams. `json` is the `--json` document,
+ * typed as the caller says (`D`: the command's result type, with `ErrorDoc` where the test expects a failure).
+ */
+export async function invoke<D = unknown>(
   definition: CommandDefinition,
   call: Invocation,
-): Promise<Outcome & { stdout: string; stderr: string; json?: any }> {
+): Promise<Outcome & { stdout: string; stderr: string; json: D }> {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const stdout = new PassThrough();
@@ -79,6 +87,6 @@ export async function invoke(
     ...outcome,
     stdout: text,
     stderr: Buffer.concat(err).toString("utf8"),
-    ...(isJson && text ? { json: JSON.parse(text) } : {}),
+    json: (isJson && text ? JSON.parse(text) : undefined) as D,
   };
 }
