@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { project, put } from "../src/test-helpers/project.js";
+import type { ExtractResult } from "../src/run-extract.js";
 
 // Runs the built umbrella bin, as an agent or a developer would.
 const bin = fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));
@@ -31,7 +32,7 @@ describe("gembatch extract against hostile replies (built bin)", () => {
     put(root, "reply.md", reply);
     const run = await gembatch(root, ["extract", "reply.md", "--json"]);
     expect(run.exitCode).toBe(1);
-    const result = JSON.parse(run.stdout);
+    const result = JSON.parse(run.stdout) as ExtractResult;
     expect(result.refused).toMatchObject([
       {
         path: "src/a.py",
@@ -40,9 +41,9 @@ describe("gembatch extract against hostile replies (built bin)", () => {
       },
       { path: "src/b.py", code: "nul_byte", reason: "the file holds a NUL byte at line 1" },
     ]);
-    expect(result.files.map((f: { path: string }) => f.path)).toEqual(["src/c.py"]);
-    expect(existsSync(path.join(root, result.output_dir, "src/a.py"))).toBe(false);
-    expect(existsSync(path.join(root, result.output_dir, "src/b.py"))).toBe(false);
+    expect(result.files.map((f) => f.path)).toEqual(["src/c.py"]);
+    expect(existsSync(path.join(root, result.output_dir!, "src/a.py"))).toBe(false);
+    expect(existsSync(path.join(root, result.output_dir!, "src/b.py"))).toBe(false);
   });
 
   it("paths a reply names are shown escaped: an escape sequence in a file name cannot repaint the terminal", async () => {
@@ -80,7 +81,7 @@ describe("gembatch extract against hostile replies (built bin)", () => {
     put(root, "reply.md", block("alias.py", "a = 2\n"));
     const run = await gembatch(root, ["extract", "reply.md", "--json"]);
     expect(run.exitCode).toBe(1);
-    expect(JSON.parse(run.stdout).refused).toMatchObject([
+    expect((JSON.parse(run.stdout) as ExtractResult).refused).toMatchObject([
       {
         path: "alias.py",
         code: "unsafe_path",
@@ -96,7 +97,7 @@ describe("gembatch extract against hostile replies (built bin)", () => {
     writeFileSync(path.join(root, "reply.md"), block("hooks/pre-commit", "print('x')\n"));
     const run = await gembatch(root, ["extract", "reply.md", "--json"]);
     expect(run.exitCode).toBe(1);
-    expect(JSON.parse(run.stdout).refused).toMatchObject([
+    expect((JSON.parse(run.stdout) as ExtractResult).refused).toMatchObject([
       { path: "hooks/pre-commit", code: "unsafe_path", reason: "path: a symlink into .git: hooks/pre-commit" },
     ]);
   });

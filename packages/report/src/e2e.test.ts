@@ -6,6 +6,7 @@ import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { readReport } from "./parse-report.js";
 import { tempTree } from "@gembatch/test-utils";
+import type { ReportResult } from "./cli.js";
 
 // The umbrella bin, built; these tests run once `report` is registered there.
 const bin = process.env.GEMBATCH_E2E_BIN ?? fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));
@@ -28,9 +29,9 @@ describe("built bin: gembatch report", () => {
     };
     const run = await execa(process.execPath, [bin, "report", JSON.stringify(args)], { cwd: dir, reject: false });
     expect(run.exitCode).toBe(0);
-    const result = JSON.parse(run.stdout);
+    const result = JSON.parse(run.stdout) as ReportResult;
     expect(result.report_file).toBe(path.join("tmp", "issues", "fix_logger_bind.md"));
-    expect(result.context_files.map((f: { path: string }) => f.path)).toEqual(
+    expect(result.context_files.map((f) => f.path)).toEqual(
       expect.arrayContaining(["orders/service.py", "orders/payments.py", "orders/logger.py", "orders/storage.py"]),
     );
     const report = readReport(path.join(dir, result.report_file));

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { tempTree } from "@gembatch/test-utils";
+import type { ScanResult } from "./scan-result.js";
 
 // The umbrella bin, built; these tests run once `scan` is registered there.
 const bin = process.env.GEMBATCH_E2E_BIN ?? fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));
@@ -30,7 +31,7 @@ describe("built bin: gembatch scan", () => {
       { cwd: dir, reject: false, env: { GEMBATCH_MODEL: "" } },
     );
     expect(run.exitCode).toBe(1);
-    const result = JSON.parse(run.stdout);
+    const result = JSON.parse(run.stdout) as ScanResult;
     expect(result.success).toBe(false);
     expect(Object.keys(result.files_by_rule)).toEqual(
       expect.arrayContaining([
@@ -42,8 +43,10 @@ describe("built bin: gembatch scan", () => {
         "money-as-float",
       ]),
     );
-    const sarif = JSON.parse(readFileSync(path.join(dir, "tmp/scan.sarif"), "utf8"));
-    expect(sarif.runs[0].results).toHaveLength(result.summary.total);
+    const sarif = JSON.parse(readFileSync(path.join(dir, "tmp/scan.sarif"), "utf8")) as {
+      runs: Array<{ results: unknown[] }>;
+    };
+    expect(sarif.runs[0]!.results).toHaveLength(result.summary.total);
   });
 
   it("answers bad input with exit 2 and a one-line error, never a stack trace", async () => {
@@ -53,7 +56,9 @@ describe("built bin: gembatch scan", () => {
       reject: false,
     });
     expect(run.exitCode).toBe(2);
-    expect(JSON.parse(run.stdout).error.message).toBe('rules: unknown rule id "no-such-rule"');
+    expect((JSON.parse(run.stdout) as { error: { code: string; message: string } }).error.message).toBe(
+      'rules: unknown rule id "no-such-rule"',
+    );
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -64,7 +69,7 @@ describe("built bin: gembatch scan", () => {
       reject: false,
     });
     expect(run.exitCode).toBe(0);
-    expect(JSON.parse(run.stdout).reports[0]).toMatchObject({
+    expect((JSON.parse(run.stdout) as ScanResult).reports![0]).toMatchObject({
       rule: "logger-bind",
       success: true,
       report_file: path.join("tmp", "issues", "fix_logger_bind.md"),

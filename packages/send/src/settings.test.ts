@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { runSend } from "./run-send.js";
 import { fixedReply, makeProject, readJson, replyFor, useEmulator } from "./test-helpers/project.js";
 import type { FileMeta } from "./types.js";
+import type { LedgerRecord } from "@gembatch/core";
 
 const FLASH = "gemini-3.8-flash";
 const FILES = { "src/a.py": "a = 1\n", "src/b.py": "b = 1\n" };
@@ -60,7 +61,7 @@ describe("generation settings reach the request", () => {
     const ledger = readFileSync(ledgerFile, "utf8")
       .trim()
       .split("\n")
-      .map((line) => JSON.parse(line));
+      .map((line) => JSON.parse(line) as LedgerRecord);
     expect(ledger.map((r) => [r.operation, r.model, r.model_version])).toEqual([
       ["batchGenerateContent", "gemini-2.5-flash", "gemini-2.5-flash-002"],
       ["batchGenerateContent", "gemini-2.5-flash", "gemini-2.5-flash-002"],

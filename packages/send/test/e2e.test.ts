@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { startEmulator } from "@gembatch/emulator";
 import { execa } from "execa";
 import { describe, expect, it, onTestFinished } from "vitest";
+import type { SendResult } from "../src/types.js";
 
 // Runs the built umbrella bin against an emulator started here, as an agent or a developer would.
 const bin = fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));
@@ -66,12 +67,13 @@ describe("gembatch send (built bin)", () => {
     });
     const result = await execa(process.execPath, [bin, "send", args], { cwd: root, env: env(emu.url), reject: false });
     expect(result.exitCode).toBe(0);
-    const doc = JSON.parse(result.stdout);
+    const doc = JSON.parse(result.stdout) as SendResult;
     expect(doc).toMatchObject({ success: true, files_processed: 2, files_succeeded: 2 });
-    expect(readFileSync(path.join(root, doc.results[1].response_file), "utf8")).toBe(reply("src/b.py"));
-    expect(JSON.parse(readFileSync(path.join(root, doc.output_dir, "BATCH_SUMMARY.json"), "utf8")).total_cost).toBe(
-      doc.total_cost,
-    );
+    expect(readFileSync(path.join(root, doc.results[1]!.response_file!), "utf8")).toBe(reply("src/b.py"));
+    expect(
+      (JSON.parse(readFileSync(path.join(root, doc.output_dir, "BATCH_SUMMARY.json"), "utf8")) as SendResult)
+        .total_cost,
+    ).toBe(doc.total_cost);
     expect(result.stdout).not.toContain(KEY);
     expect(emu.record.counts.generateContent).toBe(2);
   });
