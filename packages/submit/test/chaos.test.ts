@@ -102,7 +102,7 @@ describe("chaos: SIGKILL the submitter at random moments", () => {
     for (const job of Object.values(state.submitted_jobs)) expect(byName.get(job.job_name)).toBe(job.display_name);
     expect(Object.keys(state.submitted_jobs)).toHaveLength(BATCHES);
     for (const line of readFileSync(path.join(dir, "batch_submission_log.jsonl"), "utf8").trim().split("\n"))
-      expect(() => JSON.parse(line)).not.toThrow();
+      expect((): unknown => JSON.parse(line)).not.toThrow();
     // The log line follows the state save, so a kill between the two can drop a line, but a batch is
     // never logged as created twice.
     const created = readLog(dir)

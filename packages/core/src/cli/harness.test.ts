@@ -101,7 +101,7 @@ describe("one schema, two ways in", () => {
       "8000",
       "--no-cache",
     ]);
-    expect(JSON.parse(json.out).input).toMatchObject({ max_tokens: 8000, cache: false });
+    expect((JSON.parse(json.out) as { input: unknown }).input).toMatchObject({ max_tokens: 8000, cache: false });
   });
 
   it("reads @file.json and - (stdin)", async () => {
@@ -212,7 +212,7 @@ describe("malformed input: exit 2, one line naming the field, no stack trace", (
     const message = errorLines[0]!.replace(/^gembatch( send)?: error: /, "");
     expect(message).toMatch(pattern);
     if (argv.some((a) => a.startsWith("{") || a.startsWith("@") || a === "-")) {
-      const doc = JSON.parse(out);
+      const doc: unknown = JSON.parse(out);
       expect(doc).toMatchObject({
         success: false,
         error: { code: expect.any(String), message: expect.stringMatching(pattern) },
