@@ -6,6 +6,11 @@ import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { BIN, connect, emulator, KEY, until } from "./session.js";
 
+/** The parts of a send run's BATCH_SUMMARY.json these tests read. */
+interface BatchSummary {
+  results: Array<{ file_to_fix: string; success: boolean }>;
+}
+
 const FILES = ["src/a.py", "src/b.py", "src/c.py"];
 const REPORT = "tmp/issues/fix_x.md";
 
@@ -65,10 +70,8 @@ describe("long work over MCP: progress notifications and cancellation (built bin
       () => existsSync(summaryFile) && /interrupted/.test(readFileSync(summaryFile, "utf8")),
       "the interrupted run's summary",
     );
-    const saved = JSON.parse(readFileSync(summaryFile, "utf8"));
-    expect(
-      saved.results.filter((r: { success: boolean }) => r.success).map((r: { file_to_fix: string }) => r.file_to_fix),
-    ).toEqual(["src/a.py"]);
+    const saved = JSON.parse(readFileSync(summaryFile, "utf8")) as BatchSummary;
+    expect(saved.results.filter((r) => r.success).map((r) => r.file_to_fix)).toEqual(["src/a.py"]);
     expect(progress[0]).toMatchObject({ progress: 0, total: 3 });
     expect(progress.at(-1)).toMatchObject({ progress: 1, total: 3, message: expect.stringMatching(/^send 1\/3/) });
 
@@ -98,7 +101,9 @@ describe("long work over MCP: progress notifications and cancellation (built bin
     });
     await until(() => received(emu) === 2, "b.py's request out");
     const exited = new Promise<number | null>((resolve) =>
-      session.transport["_process"]?.once("exit", (code: number | null) => resolve(code)),
+      session.transport["_process"]?.once("exit", (code: number | null) => {
+        resolve(code);
+      }),
     );
     process.kill(session.transport.pid!, "SIGINT");
     const result = await call;
@@ -110,8 +115,8 @@ describe("long work over MCP: progress notifications and cancellation (built bin
     expect((result.content as Array<{ text: string }>)[0]!.text).toMatch(/^exit 130: /);
     expect(await exited).toBe(130);
     expect(
-      JSON.parse(readFileSync(path.join(root, "tmp/run/BATCH_SUMMARY.json"), "utf8")).results.some(
-        (r: { file_to_fix: string; success: boolean }) => r.file_to_fix === "src/a.py" && r.success,
+      (JSON.parse(readFileSync(path.join(root, "tmp/run/BATCH_SUMMARY.json"), "utf8")) as BatchSummary).results.some(
+        (r) => r.file_to_fix === "src/a.py" && r.success,
       ),
     ).toBe(true);
   });
@@ -149,16 +154,16 @@ describe("long work over MCP: progress notifications and cancellation (built bin
     expect(run.exitCode).toBe(0);
     const answer = run.stdout
       .split("\n")
-      .map((l) => JSON.parse(l))
+      .map((l) => JSON.parse(l) as { id?: number; result?: unknown })
       .find((m) => m.id === 2);
-    expect(answer.result).toMatchObject({
+    expect(answer?.result).toMatchObject({
       structuredContent: { stopped: "interrupted" },
       _meta: { "gembatch/exit_code": 130 },
     });
     expect(
-      JSON.parse(readFileSync(path.join(root, "tmp/run/BATCH_SUMMARY.json"), "utf8")).results.find(
-        (r: { file_to_fix: string }) => r.file_to_fix === "src/a.py",
-      ).success,
+      (JSON.parse(readFileSync(path.join(root, "tmp/run/BATCH_SUMMARY.json"), "utf8")) as BatchSummary).results.find(
+        (r) => r.file_to_fix === "src/a.py",
+      )?.success,
     ).toBe(true);
   });
 
