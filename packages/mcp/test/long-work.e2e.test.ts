@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Progress } from "@modelcontextprotocol/sdk/types.js";
@@ -100,10 +101,10 @@ describe("long work over MCP: progress notifications and cancellation (built bin
       arguments: { issue_report_file: REPORT, files_to_fix: FILES, output_dir: "tmp/run", concurrency: 1 },
     });
     await until(() => received(emu) === 2, "b.py's request out");
+    // The SDK keeps the server process in a private field, which its type declarations leave untyped.
+    const server = (session.transport as unknown as { _process?: ChildProcess })._process;
     const exited = new Promise<number | null>((resolve) =>
-      session.transport["_process"]?.once("exit", (code: number | null) => {
-        resolve(code);
-      }),
+      server?.once("exit", (code: number | null) => resolve(code)),
     );
     process.kill(session.transport.pid!, "SIGINT");
     const result = await call;

@@ -80,8 +80,10 @@ describe("gembatch scan", () => {
     const dir = tempTree(project);
     const out = await invoke<ScanDoc>(scanCommand, { cwd: dir, json: true, flags: { sarif: "out/scan.sarif" } });
     expect(out.json.sarif_file).toBe(path.join("out", "scan.sarif"));
-    const sarif = JSON.parse(readFileSync(path.join(dir, "out/scan.sarif"), "utf8"));
-    expect(sarif.runs[0].results.length).toBe(out.json.summary.total);
+    const sarif = JSON.parse(readFileSync(path.join(dir, "out/scan.sarif"), "utf8")) as {
+      runs: Array<{ results: unknown[] }>;
+    };
+    expect(sarif.runs[0]!.results.length).toBe(out.json.summary.total);
   });
 
   it("keeps a hard-coded API key out of the SARIF file (it is uploaded to code scanning)", async () => {
@@ -171,7 +173,7 @@ describe("gembatch scan: large outputs, named paths and its own config", () => {
     const lines = out.stdout
       .trimEnd()
       .split("\n")
-      .map((line) => JSON.parse(line));
+      .map((line) => JSON.parse(line) as { type: string; rule?: string; findings?: unknown });
     expect(lines).toHaveLength(1501);
     expect(lines.slice(0, -1).every((line) => line.type === "finding" && line.rule === "bare-except")).toBe(true);
     expect(lines[1499]).toMatchObject({ file: "src/many.py", line: 1500 * 4 - 1 });
@@ -181,7 +183,7 @@ describe("gembatch scan: large outputs, named paths and its own config", () => {
       findings_truncated: false,
       summary: { total: 1500 },
     });
-    expect(lines[1500].findings).toBeUndefined();
+    expect(lines[1500]!.findings).toBeUndefined();
   });
 
   it("--json keeps the one document with its cap, and the table points to --jsonl for the rest", async () => {

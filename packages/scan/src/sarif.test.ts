@@ -29,7 +29,7 @@ interface SarifLog {
 function sarifValidator() {
   const require = createRequire(import.meta.url);
   const dir = path.dirname(require.resolve("@microsoft/jest-sarif/package.json"));
-  const schema = JSON.parse(readFileSync(path.join(dir, "lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"));
+  const schema = JSON.parse(readFileSync(path.join(dir, "lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8")) as object;
   // The schema has one pattern (language tags) that is only valid without the regex u flag.
   // Both are CommonJS; their `default` property is the export under Node's and TypeScript's interop alike.
   const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });

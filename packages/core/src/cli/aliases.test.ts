@@ -36,16 +36,29 @@ async function run(argv: string[]) {
 
 describe("former option names (hidden aliases)", () => {
   it("are accepted as flags and JSON keys and land on the current key; the current name wins", async () => {
-    expect(JSON.parse((await run(["download", "--out", "a", "--interval", "5", "--json"])).out).input).toEqual({
+    expect(
+      (
+        JSON.parse((await run(["download", "--out", "a", "--interval", "5", "--json"])).out) as {
+          input: Record<string, unknown>;
+        }
+      ).input,
+    ).toEqual({
       output_dir: "a",
       poll_interval: 5,
     });
-    expect(JSON.parse((await run(["download", '{"out": "b", "interval": 7}'])).out).input).toEqual({
+    expect(
+      (JSON.parse((await run(["download", '{"out": "b", "interval": 7}'])).out) as { input: Record<string, unknown> })
+        .input,
+    ).toEqual({
       output_dir: "b",
       poll_interval: 7,
     });
     expect(
-      JSON.parse((await run(["download", "--out", "a", "--output-dir", "c", "--json"])).out).input.output_dir,
+      (
+        JSON.parse((await run(["download", "--out", "a", "--output-dir", "c", "--json"])).out) as {
+          input: Record<string, unknown>;
+        }
+      ).input.output_dir,
     ).toBe("c");
   });
 
