@@ -52,7 +52,11 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
     const first: Result = parse<ScanAndFixResult>(submitted.stdout);
     expect(first).toMatchObject({ stopped: "pending", success: false, files_found: 3 });
     expect(first.batch!.jobs).toEqual([
-      expect.objectContaining({ batch: 1, job_name: expect.stringMatching(/^batches\//), requests: 3 }),
+      expect.objectContaining({
+        batch: 1,
+        job_name: expect.stringMatching(/^batches\//) as unknown,
+        requests: 3,
+      }) as unknown,
     ]);
     expect(first.batch!.resume_command).toBe(`gembatch scan-and-fix --resume --output-dir ${first.output_dir}`);
     expect(readFileSync(path.join(root, first.summary_markdown_file), "utf8")).toContain(first.batch!.resume_command);

@@ -96,7 +96,7 @@ describe("a tampered run directory cannot make apply write outside the project (
       {
         path: PAYMENTS,
         status: "refused",
-        error: expect.stringContaining("extracted: a symlink that leads outside the project root"),
+        error: expect.stringContaining("extracted: a symlink that leads outside the project root") as unknown,
       },
     ]);
     expect(readFileSync(path.join(root, PAYMENTS)).equals(original)).toBe(true);
@@ -175,7 +175,7 @@ describe("a tampered run directory cannot make apply write outside the project (
       {
         path: "../victim.txt",
         status: "refused",
-        error: expect.stringMatching(/^path: outside the project root: \.\.\/victim\.txt; not applied/),
+        error: expect.stringMatching(/^path: outside the project root: \.\.\/victim\.txt; not applied/) as unknown,
       },
     ]);
     expect(readFileSync(victim, "utf8")).toBe(VICTIM);

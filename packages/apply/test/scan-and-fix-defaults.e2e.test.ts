@@ -51,10 +51,10 @@ describe("scan-and-fix with no rules named (built bin)", () => {
     expect(result.dry_run_by_rule!.map((r) => r.rule).sort()).toEqual(planned);
     for (const rule of result.dry_run_by_rule!)
       expect(rule).toMatchObject({
-        files: expect.any(Number),
+        files: expect.any(Number) as unknown,
         requests: rule.files,
-        estimated_cost: expect.any(Number),
-        estimated_cost_expected: expect.any(Number),
+        estimated_cost: expect.any(Number) as unknown,
+        estimated_cost_expected: expect.any(Number) as unknown,
       });
     const sum = result.dry_run_by_rule!.reduce((total, r) => total + (r.estimated_cost ?? 0), 0);
     expect(sum).toBeCloseTo(result.estimated_cost!, 6);

@@ -78,7 +78,7 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
         rules: ["logger-bind"],
         status: "fixed",
         attempts: 2,
-        patch_files: [expect.stringMatching(/\/patches\/1_service\.attempt2\.patch$/)],
+        patch_files: [expect.stringMatching(/\/patches\/1_service\.attempt2\.patch$/) as unknown],
       },
     ]);
     const [first, retry] = emu.record.generate;

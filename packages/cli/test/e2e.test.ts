@@ -127,7 +127,7 @@ describe("gembatch bin", () => {
       status: "fail",
       detail: expect.stringMatching(
         /^gembatch\.config\.json: rate_limits: unknown key|rate_limits\.requests_per_minit: unknown key/,
-      ),
+      ) as unknown,
     });
     rmSync(path.join(cwd, "gembatch.config.json"));
     const noKey = await gembatch(cwd, ["doctor", "--skip-api-call", "--base-url", "http://127.0.0.1:9"]);

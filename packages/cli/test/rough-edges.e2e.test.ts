@@ -87,7 +87,7 @@ describe("help and typos", () => {
     const json = JSON.parse((await gembatch(os.tmpdir(), ["submit", "stauts", "--json"])).stdout) as ErrorDoc;
     expect(json.error).toMatchObject({
       code: "BAD_INPUT",
-      hint: expect.stringContaining("status, download, collect, cancel"),
+      hint: expect.stringContaining("status, download, collect, cancel") as unknown,
     });
   });
 
@@ -124,15 +124,15 @@ describe("doctor", () => {
     expect(wrong.exitCode).toBe(3);
     expect((JSON.parse(wrong.stdout) as DoctorResult).checks.find((c) => c.name === "base_url")).toMatchObject({
       status: "fail",
-      detail: expect.stringContaining("HTTP 404"),
-      hint: expect.stringContaining("without /v1beta"),
+      detail: expect.stringContaining("HTTP 404") as unknown,
+      hint: expect.stringContaining("without /v1beta") as unknown,
     });
 
     const env = await demoEmulator();
     const right = await gembatch(os.tmpdir(), ["doctor", "--json", "--skip-api-call"], env);
     expect((JSON.parse(right.stdout) as DoctorResult).checks.find((c) => c.name === "base_url")).toMatchObject({
       status: "ok",
-      detail: expect.stringContaining("speaks the Gemini API"),
+      detail: expect.stringContaining("speaks the Gemini API") as unknown,
     });
   });
 
@@ -158,7 +158,7 @@ describe("doctor", () => {
       expect(node).toMatchObject({
         name: "node",
         status: "warn",
-        detail: expect.stringContaining("end of life on 2026-04-30"),
+        detail: expect.stringContaining("end of life on 2026-04-30") as unknown,
         hint: "move to Node 22 or 24",
       });
     else expect(node).toMatchObject({ name: "node" });
@@ -220,7 +220,7 @@ describe("one flag vocabulary (docs/commands.md#flag-vocabulary)", () => {
       const run = await gembatch(cwd, ["submit", ...args, "--json"]);
       expect((JSON.parse(run.stdout) as ErrorDoc).error, args.join(" ")).toMatchObject({
         code: "FILE_NOT_FOUND",
-        message: expect.stringContaining("no submission state here"),
+        message: expect.stringContaining("no submission state here") as unknown,
       });
     }
   });

@@ -157,7 +157,7 @@ describe("gembatch scan --report", () => {
         success: true,
         report_file: path.join("tmp", "issues", "fix_logger_bind.md"),
         files_to_fix: 1,
-        total_tokens: expect.any(Number),
+        total_tokens: expect.any(Number) as unknown,
       },
       {
         rule: "bare-except",
@@ -165,7 +165,7 @@ describe("gembatch scan --report", () => {
         success: true,
         report_file: path.join("tmp", "issues", "fix_bare_except.md"),
         files_to_fix: 1,
-        total_tokens: expect.any(Number),
+        total_tokens: expect.any(Number) as unknown,
       },
     ]);
     const report = readReport(path.join(dir, "tmp/issues/fix_logger_bind.md"));
@@ -188,7 +188,7 @@ describe("gembatch scan --report", () => {
     expect(byRule["logger-bind"]!.success).toBe(true);
     expect(byRule["bare-except"]).toMatchObject({
       success: false,
-      error: { code: "BAD_INPUT", message: expect.stringContaining("the files to fix alone do not fit") },
+      error: { code: "BAD_INPUT", message: expect.stringContaining("the files to fix alone do not fit") as unknown },
     });
   });
 });

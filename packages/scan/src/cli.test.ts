@@ -42,7 +42,7 @@ describe("gembatch scan", () => {
       line: 4,
       column: 5,
       match: "logger.bind(",
-      fix_hint: expect.stringContaining("contextualize"),
+      fix_hint: expect.stringContaining("contextualize") as unknown,
       context: {
         before: ["", "def emit(execution_id):"],
         line: "    logger.bind(execution_id=execution_id).info('x')",

@@ -148,9 +148,12 @@ describe("submit status: jobs watched to the end", () => {
       48 * HOUR - 1000,
     );
     expect(watch.json.warnings).toEqual([
-      expect.stringMatching(/^2 succeeded job\(s\) not downloaded: .*until .*download promptly$/),
+      expect.stringMatching(/^2 succeeded job\(s\) not downloaded: .*until .*download promptly$/) as unknown,
     ]);
-    expect(watch.json.jobs[0]).toMatchObject({ downloaded: false, results_downloadable_until: expect.any(String) });
+    expect(watch.json.jobs[0]).toMatchObject({
+      downloaded: false,
+      results_downloadable_until: expect.any(String) as unknown,
+    });
 
     await submit(dir, emu, ["download"]);
     const after = await submit(dir, emu, ["status"]);
@@ -173,7 +176,7 @@ describe("submit status: jobs watched to the end", () => {
     expect(report.deadlines).toMatchObject({
       jobs_expire_by: expires,
       results_downloadable_until: null,
-      note: expect.stringContaining("download promptly"),
+      note: expect.stringContaining("download promptly") as unknown,
     });
   });
 });

@@ -107,7 +107,7 @@ describe("submit: every call retried, never a batch failed by one transient erro
     expect(emu.record.counts["batches.create"]).toBe(1);
     const state = readState(dir);
     expect(state.intents["1"]).toMatchObject({
-      display_name: expect.stringMatching(/^gembatch-batches-b0001-/),
+      display_name: expect.stringMatching(/^gembatch-batches-b0001-/) as unknown,
       file_name: state.uploads["1"]!.file_name,
     });
     clock.advance(1000);
@@ -150,7 +150,10 @@ describe("submit: what stops a run, and with which exit code", () => {
     });
     const run = await submit(dir, emu, []);
     expect(run.code).toBe(3);
-    expect(run.json.error).toMatchObject({ code: "API_QUOTA", message: expect.stringContaining("daily quota") });
+    expect(run.json.error).toMatchObject({
+      code: "API_QUOTA",
+      message: expect.stringContaining("daily quota") as unknown,
+    });
     expect(run.json.outcomes.filter((o) => o.outcome === "failed")).toEqual([]);
     expect(readState(dir).failed_batches).toEqual({});
     expect(emu.record.batches).toHaveLength(1);
@@ -216,7 +219,7 @@ describe("submit: what stops a run, and with which exit code", () => {
         expect(run.code).toBe(2);
         expect(run.json.error).toMatchObject({
           code: "STATE_LOCKED",
-          message: expect.stringContaining("is locked by pid"),
+          message: expect.stringContaining("is locked by pid") as unknown,
         });
       }
     } finally {

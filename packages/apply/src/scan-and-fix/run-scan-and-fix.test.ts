@@ -68,7 +68,7 @@ describe("runScanAndFix against the emulator", () => {
         rules: ["logger-bind", "debug-print"],
         status: "fixed",
         attempts: 2,
-        patch_files: expect.any(Array),
+        patch_files: expect.any(Array) as unknown,
       },
     ]);
     expect(result.reports.map((r) => r.rule)).toEqual(["logger-bind", "debug-print"]);

@@ -145,7 +145,7 @@ describe("an input object already parsed (an MCP tool call)", () => {
       },
       io,
     );
-    expect(bad.error).toMatchObject({ code: "BAD_INPUT", message: expect.stringMatching(/^max_tokens: /) });
+    expect(bad.error).toMatchObject({ code: "BAD_INPUT", message: expect.stringMatching(/^max_tokens: /) as unknown });
   });
 });
 
@@ -215,7 +215,7 @@ describe("malformed input: exit 2, one line naming the field, no stack trace", (
       const doc: unknown = JSON.parse(out);
       expect(doc).toMatchObject({
         success: false,
-        error: { code: expect.any(String), message: expect.stringMatching(pattern) },
+        error: { code: expect.any(String) as unknown, message: expect.stringMatching(pattern) as unknown },
       });
     }
   });
