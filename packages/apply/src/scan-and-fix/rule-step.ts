@@ -68,7 +68,7 @@ export async function writeRuleReport(ctx: RuleStepContext, entry: RuleEntry, fi
   const rule = ctx.rules.get(entry.rule)!;
   const tokenLimit = tokenLimitFor({
     model: options.settings.model,
-    ...(ctx.deps.pricing ? { pricing: ctx.deps.pricing } : {}),
+    pricing: ctx.deps.pricing,
     ...(options.maxContextTokens ? { maxContextTokens: options.maxContextTokens } : {}),
     warn: ctx.warn,
   });
