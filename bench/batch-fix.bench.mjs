@@ -18,6 +18,10 @@ if (!existsSync(fileURLToPath(dist("apply")))) {
   process.exit(2);
 }
 const { runScanAndFix } = await import(dist("apply"));
+// The options the batch e2e tests build too (plain .mjs in the test utilities, so node loads it without a build).
+const { scanAndFixDefaults } = await import(
+  pathToFileURL(path.join(root, "packages", "test-utils", "src", "run-options.mjs")).href
+);
 const { startEmulator } = await import(dist("emulator"));
 const { createBatchApi } = await import(dist("submit"));
 const { shouldCache, SYSTEM_INSTRUCTION } = await import(dist("send"));
@@ -69,20 +73,10 @@ const emu = await startEmulator({
 const ledgerFile = path.join(work, "tmp", "ledger.jsonl");
 const result = await runScanAndFix(
   {
-    cwd: work,
-    projectRoot: work,
-    tmpDir: path.join(work, "tmp"),
-    rules: ["logger-bind"],
+    ...scanAndFixDefaults(work),
     scanConfig: undefined,
     verify: [],
-    verifyTimeoutMs: 60_000,
-    maxAttempts: 2,
-    shard: null,
-    dryRun: false,
-    resume: false,
-    escalate: false,
     escalationModel: MODEL,
-    commit: false,
     allowDirty: true,
     settings: resolveGenerationSettings({ max_tokens: 4096 }, { model: MODEL }),
     via: "batch",

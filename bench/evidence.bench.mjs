@@ -21,74 +21,23 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const FAILING = Array.from({ length: 30 }, (_, k) => (k + 1) * 37);
 const PROJECT = "/project";
 
-function tap(failing) {
-  const out = ["TAP version 13"];
-  for (let i = 1; i <= 1_200; i++) {
-    const name = `case ${i} keeps the ledger balanced`;
-    out.push(`# Subtest: ${name}`);
-    if (!failing.includes(i)) out.push(`ok ${i} - ${name}`, "  ---", `  duration_ms: ${(i % 7) + 0.25}`, "  ...");
-    else
-      out.push(
-        `not ok ${i} - ${name}`,
-        "  ---",
-        "  duration_ms: 1.5",
-        `  location: '${PROJECT}/test/ledger.test.js:${i}:1'`,
-        "  failureType: 'testCodeFailure'",
-        `  error: 'balance ${i} is off'`,
-        "  code: 'ERR_ASSERTION'",
-        "  name: 'AssertionError'",
-        "  stack: |-",
-        `    post (file://${PROJECT}/src/ledger.js:${40 + (i % 9)}:11)`,
-        `    TestContext.<anonymous> (file://${PROJECT}/test/ledger.test.js:${i}:20)`,
-        "    Test.run (node:internal/test_runner/test:796:25)",
-        "  ...",
-      );
-  }
-  out.push("1..1200", "# tests 1200", `# pass ${1200 - failing.length}`, `# fail ${failing.length}`);
-  return { output: out.join("\n"), named: (text, i) => text.includes(`case ${i} keeps`) };
-}
-
-function pytest(failing) {
-  const out = [
-    "============================= test session starts ==============================",
-    "collected 4800 items",
-    "",
-  ];
-  for (let i = 1; i <= 4_800; i++)
-    out.push(
-      `tests/test_ledger.py::test_case_${i} ${failing.includes(i) ? "FAILED" : "PASSED"}   [${Math.floor(i / 48)}%]`,
-    );
-  out.push("", "=================================== FAILURES ===================================");
-  for (const i of failing)
-    out.push(
-      `___________________ test_case_${i} ___________________`,
-      "",
-      `    def test_case_${i}():`,
-      `>       assert post(${i}) == ${i}`,
-      `E       assert ${i + 1} == ${i}`,
-      "",
-      `tests/test_ledger.py:${i}: AssertionError`,
-    );
-  out.push("=========================== short test summary info ============================");
-  for (const i of failing) out.push(`FAILED tests/test_ledger.py::test_case_${i} - assert ${i + 1} == ${i}`);
-  out.push(
-    `=========================== ${failing.length} failed, ${4800 - failing.length} passed in 3.21s ===========================`,
-  );
-  return { output: out.join("\n"), named: (text, i) => new RegExp(`test_case_${i}\\b`).test(text) };
-}
+// The generators the evidence tests use too (plain .mjs beside apply's test helpers, so node loads it).
+const { commandRun, pytestOutput, tapOutput } = await import(
+  pathToFileURL(path.join(root, "packages", "apply", "test", "helpers", "runner-output.mjs")).href
+);
+const tap = (failing) => ({
+  output: tapOutput(1_200, new Set(failing), PROJECT),
+  named: (text, i) => text.includes(`case ${i} keeps`),
+});
+const pytest = (failing) => ({
+  output: pytestOutput(4_800, new Set(failing)),
+  named: (text, i) => new RegExp(`test_case_${i}\\b`).test(text),
+});
 
 // The failure pattern used before the runners were recognised, for the baseline.
 const OLD_FAILURE_LINE =
   /(error|errors|exception)\b|\b(fail|failed|failure|failures|traceback|panic\w*|fatal|denied|not found|cannot)\b|\bassert\w*|\b[EF]\d{3,4}\b/i;
-const run = (output, exit) => ({
-  command: "check",
-  exit_code: exit,
-  passed: exit === 0,
-  timed_out: false,
-  interrupted: false,
-  duration_ms: 1,
-  output,
-});
+const run = (output, exit) => commandRun(output, exit, { command: "check", duration_ms: 1 });
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const rows = [];

@@ -1,7 +1,7 @@
 // Bundles each bin's dist entry into bin-local chunks (dynamic imports stay lazy chunks). Node 20 has
 // no compile cache, and resolving hundreds of small ESM files (zod, commander, our packages) was most
 // of a command's start-up time. tsc stays the compiler; this only packs its output.
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 
@@ -42,15 +42,13 @@ const zodEnglishOnly = {
 
 // The scanner's worker thread is an entry of its own: an installed tarball has no @gembatch/scan to
 // find it in, and the scanner looks for it next to the bundle (`bundle/scan-worker.js`).
-const bins = [
-  { pkg: "packages/cli", entry: "dist/main.js", extra: { "scan-worker": "packages/scan/dist/worker.js" } },
-  { pkg: "packages/emulator", entry: "dist/main.js" },
-];
+const bins = [{ pkg: "packages/cli", entry: "dist/main.js", extra: { "scan-worker": "packages/scan/dist/worker.js" } }];
 for (const { pkg, entry, extra = {} } of bins) {
   const entryFile = path.join(pkg, entry);
   if (!existsSync(entryFile)) continue;
-  rmSync(path.join(pkg, "bundle"), { recursive: true, force: true });
-  await build({
+  const outdir = path.join(pkg, "bundle");
+  rmSync(outdir, { recursive: true, force: true });
+  const { metafile } = await build({
     entryPoints: [{ in: entryFile, out: "main" }, ...Object.entries(extra).map(([out, file]) => ({ in: file, out }))],
     bundle: true,
     splitting: true,
@@ -73,6 +71,14 @@ for (const { pkg, entry, extra = {} } of bins) {
       ].join(" "),
     },
     plugins: [noAjv, zodEnglishOnly],
+    metafile: true,
     logLevel: "warning",
   });
+  // The bin runs the bundle only while it is newer than each of our files it was built from (relative to
+  // bundle/main.js); dependencies in node_modules change only with an install, which rebuilds it.
+  const builtFrom = Object.keys(metafile.inputs)
+    .filter((input) => !input.includes(":") && !input.split(/[\\/]/).includes("node_modules"))
+    .map((input) => path.relative(outdir, input).split(path.sep).join("/"))
+    .sort();
+  writeFileSync(path.join(outdir, "built-from.json"), `${JSON.stringify(builtFrom, null, 1)}\n`);
 }

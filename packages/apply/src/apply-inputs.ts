@@ -1,8 +1,9 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { CliError, isSafeProjectPath, readProjectFile, toCliError } from "@gembatch/core";
+import { CliError, isSafeProjectPath, toCliError } from "@gembatch/core";
 import { CONTEXT_JSON, runExtract } from "@gembatch/extract";
 import { parseReport, readNamedText, type ParsedReport } from "@gembatch/report";
+import { readSendSummary } from "@gembatch/send/run-files";
 import { readExtraction, viewFromContext, type ExtractionView } from "./candidates.js";
 import { isInside, toPosix } from "./paths.js";
 import { createRuleChecker, ruleFromDetails, type RuleChecker } from "./rescan.js";
@@ -88,25 +89,13 @@ export function loadIssueReport(options: {
   let file: string | null = null;
   if (options.issueReportFile) file = path.resolve(options.cwd, options.issueReportFile);
   else if (options.sendRunDir) {
-    try {
-      const summary = JSON.parse(
-        readProjectFile(options.sendRunDir, "BATCH_SUMMARY.json", { field: "BATCH_SUMMARY.json" }).bytes.toString(
-          "utf8",
-        ),
-      ) as { issue_report_file?: unknown };
-      // The run directory is not trusted to name a file outside the project (its text would go to the model).
-      if (
-        typeof summary.issue_report_file === "string" &&
-        isSafeProjectPath(options.projectRoot, summary.issue_report_file, "read")
-      )
-        file = path.resolve(options.projectRoot, summary.issue_report_file);
-      else if (typeof summary.issue_report_file === "string")
-        options.warn(
-          `BATCH_SUMMARY.json names an issue report outside the project (${summary.issue_report_file}); not read`,
-        );
-    } catch {
-      // No summary: the run was not finished or not written by send.
-    }
+    // A missing or foreign summary names nothing: the run was not finished or not written by send.
+    const named = readSendSummary(options.sendRunDir)?.issue_report_file;
+    // The run directory is not trusted to name a file outside the project (its text would go to the model).
+    if (named !== undefined && isSafeProjectPath(options.projectRoot, named, "read"))
+      file = path.resolve(options.projectRoot, named);
+    else if (named !== undefined)
+      options.warn(`BATCH_SUMMARY.json names an issue report outside the project (${named}); not read`);
   }
   if (!file) {
     options.warn("no issue report found (pass issue_report_file): a failed attempt cannot be retried");

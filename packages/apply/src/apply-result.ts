@@ -1,7 +1,7 @@
 import type { ApplyState, FileState } from "./state.js";
 import type { ApplyFileResult, ApplyResult } from "./types.js";
 
-export function fileResult(file: FileState): ApplyFileResult {
+function fileResult(file: FileState): ApplyFileResult {
   const last = file.attempts[file.attempts.length - 1];
   const withPatch = [...file.attempts].reverse().find((a) => a.patch_file !== null);
   const failed = file.status !== "fixed" && file.status !== "unchanged" && file.status !== "diff_only";

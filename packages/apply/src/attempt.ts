@@ -33,7 +33,7 @@ export interface AttemptEnv {
   warn(message: string): void;
 }
 
-export interface AttemptResult {
+interface AttemptResult {
   record: AttemptRecord;
   /** Interrupted before it finished: the original is back, the attempt is to be made again. */
   interrupted?: boolean;

@@ -11,7 +11,7 @@ export interface Backup {
 }
 
 /** Where a run keeps the originals: `<run_dir>/backups/<path>`. */
-export const BACKUPS_DIR = "backups";
+const BACKUPS_DIR = "backups";
 
 /** A project file's bytes and mode, read through the guard (never through a link out of the project). */
 export function readOriginal(projectRoot: string, file: string): { bytes: Buffer; mode: number } {

@@ -1,19 +1,42 @@
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { tempTree } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
 import { loadIssueReport } from "./apply-inputs.js";
-import { readExtraction, readSendMetas } from "./candidates.js";
+import { readExtraction } from "./candidates.js";
 
-const meta = (file: string) => JSON.stringify({ n: 1, file_to_fix: file, sha256_sent: "0".repeat(64), success: true });
-
-describe("what apply reads from a run directory it does not trust", () => {
-  it("a send meta file that links out of the run directory is not read", () => {
-    const top = tempTree({ "run/response_1_a.meta.json": meta("src/a.py"), "elsewhere/meta.json": meta("src/b.py") });
-    symlinkSync(path.join(top, "elsewhere/meta.json"), path.join(top, "run/response_2_b.meta.json"));
-    expect([...readSendMetas(path.join(top, "run")).keys()]).toEqual(["src/a.py"]);
+/** A meta as send writes it: apply reads it with send's schema, so a partial one would not count. */
+const meta = (file: string) =>
+  JSON.stringify({
+    n: 1,
+    file_to_fix: file,
+    success: true,
+    finish_reason: "STOP",
+    truncated: false,
+    error: null,
+    sha256_sent: "0".repeat(64),
+    report_sha256: "1".repeat(64),
+    fence: "```",
+    language: "python",
+    model: "gemini-2.5-flash",
+    model_version: null,
+    via: "sync",
+    cached_content: null,
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2, cached_tokens: 0, thinking_tokens: 0 },
+    cost: null,
+    cost_without_cache: null,
+    attempts: 1,
+    retries: [],
+    duration_ms: 1,
+    started_at: "2026-01-01T00:00:00.000Z",
+    finished_at: "2026-01-01T00:00:00.001Z",
+    continuations: 0,
+    request_file: "request_1_a.md",
+    response_file: "response_1_a.md",
+    parts: [],
   });
 
+describe("what apply reads from a run directory it does not trust", () => {
   it("a send run the extraction context names outside the project (and tmp dir) is not adopted", () => {
     const top = tempTree({
       "project/src/a.py": "a = 1\n",
@@ -38,6 +61,7 @@ describe("what apply reads from a run directory it does not trust", () => {
     expect(outside.candidates.get("src/a.py")?.sha256Sent).toBeUndefined();
     const viaTmp = readExtraction({ extractedDir, cwd: root, projectRoot: root, tmpDir: top });
     expect(viaTmp.sendRunDir).toBe(path.join(top, "elsewhere"));
+    expect(viaTmp.candidates.get("src/a.py")?.sha256Sent).toBe("0".repeat(64));
   });
 
   it("an issue report a BATCH_SUMMARY.json names outside the project is not read", () => {

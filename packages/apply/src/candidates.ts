@@ -1,8 +1,8 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { CliError, isInsideDir, isSafeProjectPath, readProjectFile } from "@gembatch/core";
-import { CONTEXT_JSON } from "@gembatch/extract";
-import { z } from "zod";
+import { isInsideDir, isSafeProjectPath } from "@gembatch/core";
+import { readExtractionContext } from "@gembatch/extract";
+import { readSendMetas, type FileMeta } from "@gembatch/send/run-files";
 
 /** What apply may write for one file: the extracted file, or why there is none. */
 export interface Candidate {
@@ -25,52 +25,11 @@ export interface ExtractionView {
   candidates: Map<string, Candidate>;
 }
 
-const ContextSchema = z.looseObject({
-  files: z.array(z.looseObject({ path: z.string(), source: z.string().optional() })),
-  refused: z.array(
-    z.looseObject({ path: z.string().nullable(), code: z.string(), reason: z.string(), source: z.string().optional() }),
-  ),
-  sources: z.array(z.looseObject({ response_file: z.string() })).optional(),
-});
-
 /** The part of an extraction (EXTRACTION_CONTEXT.json, or runExtract's result) apply reads. */
-export interface ExtractionContextLike {
+interface ExtractionContextLike {
   files: ReadonlyArray<{ path: string }>;
   refused: ReadonlyArray<{ path: string | null; code: string; reason: string }>;
   sources?: ReadonlyArray<{ response_file: string }> | undefined;
-}
-
-const MetaSchema = z.looseObject({
-  n: z.number().int(),
-  file_to_fix: z.string(),
-  sha256_sent: z.string().optional(),
-  success: z.boolean().optional(),
-  error: z.string().nullable().optional(),
-  finish_reason: z.string().nullable().optional(),
-  max_tokens: z.number().int().positive().optional(),
-});
-export type SendMeta = z.infer<typeof MetaSchema>;
-
-/**
- * Every readable `response_<n>_<stem>.meta.json` of a send run, by the file it answered. Each is read
- * through the guard (a regular file of the run directory, never a link out of it); the paths they name
- * are checked where they are used.
- */
-export function readSendMetas(runDir: string): Map<string, SendMeta> {
-  const metas = new Map<string, SendMeta>();
-  if (!existsSync(runDir)) return metas;
-  for (const name of readdirSync(runDir)) {
-    if (!/^response_\d+_.*\.meta\.json$/.test(name)) continue;
-    try {
-      const parsed = MetaSchema.safeParse(
-        JSON.parse(readProjectFile(runDir, name, { field: name }).bytes.toString("utf8")),
-      );
-      if (parsed.success) metas.set(parsed.data.file_to_fix, parsed.data);
-    } catch {
-      // A torn meta file only means that file's request cannot be checked.
-    }
-  }
-  return metas;
 }
 
 /** A path the extraction recorded relative to the cwd it ran in: try ours, then the project root. */
@@ -109,7 +68,7 @@ export function viewFromContext(
       runDirs.add(path.dirname(response));
     }
   }
-  const metas = new Map<string, SendMeta>();
+  const metas = new Map<string, FileMeta>();
   for (const dir of runDirs) for (const [file, meta] of readSendMetas(dir)) metas.set(file, meta);
   const candidates = new Map<string, Candidate>();
   const withMeta = (file: string): Candidate => {
@@ -157,26 +116,12 @@ export function readExtraction(options: {
   sendRunDir?: string;
   tmpDir?: string;
 }): ExtractionView {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(
-      readProjectFile(options.extractedDir, CONTEXT_JSON, { field: "extracted_dir" }).bytes.toString("utf8"),
-    );
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    const missing = code === "ENOENT" || code === "FILE_NOT_FOUND";
-    throw new CliError(
-      missing ? "FILE_NOT_FOUND" : "BAD_INPUT",
-      `extracted_dir: ${missing ? "no" : "unreadable"} ${CONTEXT_JSON} in ${path.relative(options.cwd, options.extractedDir) || "."}`,
-      {
-        hint: "pass the output_dir of `gembatch extract` (tmp/gemini_extracted_<stamp>), or the send run directory as run_dir",
-      },
-    );
-  }
-  const parsed = ContextSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new CliError("BAD_INPUT", `extracted_dir: ${CONTEXT_JSON} does not have the shape gembatch extract writes`);
-  return viewFromContext(parsed.data, {
+  const context = readExtractionContext(options.extractedDir, {
+    field: "extracted_dir",
+    shown: path.relative(options.cwd, options.extractedDir) || ".",
+    hint: "pass the output_dir of `gembatch extract` (tmp/gemini_extracted_<stamp>), or the send run directory as run_dir",
+  });
+  return viewFromContext(context, {
     extractedDir: options.extractedDir,
     bases: [options.cwd, options.projectRoot],
     within: [options.projectRoot, ...(options.tmpDir ? [options.tmpDir] : [])],

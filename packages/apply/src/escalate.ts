@@ -2,6 +2,7 @@ import path from "node:path";
 import {
   checkRetirement,
   CliError,
+  estimateRequestCost,
   estimateTokens,
   generateContent,
   settingsForModel,
@@ -11,13 +12,12 @@ import {
   writeFileAtomically,
   type GenerationSettings,
 } from "@gembatch/core";
-import { estimateRequestCost } from "@gembatch/send";
 import type { CostTracker } from "./costs.js";
 import type { SendingDeps } from "./types.js";
 
-export const ANALYSIS_FILE = "FAILURE_ANALYSIS.md";
+const ANALYSIS_FILE = "FAILURE_ANALYSIS.md";
 
-export const ESCALATION_INSTRUCTION = [
+const ESCALATION_INSTRUCTION = [
   "You are a senior software engineer reviewing automated fixes that failed.",
   "The user's message is a failure report: for each file, the issue it was meant to fix, the error of each",
   "attempt, the error output, the code of the last attempt and what context may have been missing.",
@@ -26,7 +26,7 @@ export const ESCALATION_INSTRUCTION = [
   "Be specific to the code shown. Answer in markdown, one section per file.",
 ].join("\n");
 
-export interface EscalationOutcome {
+interface EscalationOutcome {
   file: string | null;
   cost: number | null;
   model: string | null;

@@ -5,7 +5,7 @@ import type { AttemptRecord, FileState } from "./state.js";
 import { renderVerifyEvidence, REPORT_EVIDENCE_TOKENS } from "./verify/evidence/verify-evidence.js";
 import { trimOutput } from "./verify/trim.js";
 
-export interface FailureReportInput {
+interface FailureReportInput {
   projectRoot: string;
   /** Where the files the attempts name may be read from (default: the project); nothing elsewhere is quoted. */
   within?: readonly string[];
@@ -23,7 +23,7 @@ function fenced(text: string, language = ""): string {
 }
 
 /** The part of the issue details about one file: the opening paragraph and the file's own findings. */
-export function originalIssue(report: ParsedReport | null, file: string): string {
+function originalIssue(report: ParsedReport | null, file: string): string {
   if (!report) return "(no issue report was available)";
   const details = report.details;
   const opening = details.split(/\n\s*\n/)[0]!.trim();

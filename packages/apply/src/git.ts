@@ -13,7 +13,7 @@ async function git(cwd: string, args: string[]): Promise<{ ok: boolean; stdout: 
 }
 
 /** Tracked files with uncommitted changes under `cwd` (untracked files do not count). */
-export async function dirtyFiles(cwd: string): Promise<string[]> {
+async function dirtyFiles(cwd: string): Promise<string[]> {
   const status = await git(cwd, ["status", "--porcelain", "--untracked-files=no", "--", "."]);
   return status.stdout === "" ? [] : status.stdout.split("\n").map((line) => line.slice(3));
 }

@@ -4,9 +4,9 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { alive } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
-import { answer, exampleProject, goodFix, read, write } from "./test-helpers/example.js";
-import { applyOptions, emulatorDeps, useEmulator } from "./test-helpers/harness.js";
-import { sendAndExtract } from "./test-helpers/run.js";
+import { answer, exampleProject, goodFix, read, write } from "../test/helpers/example.js";
+import { applyOptions, emulatorDeps, useEmulator } from "../test/helpers/harness.js";
+import { sendAndExtract } from "../test/helpers/run.js";
 import { runApply } from "./run-apply.js";
 
 const PAYMENTS = "orders/payments.py";

@@ -1,5 +1,5 @@
 /** Names an error output says it could not find, and project files a traceback passes through. */
-export interface MissingContext {
+interface MissingContext {
   modules: string[];
   names: string[];
   files: string[];

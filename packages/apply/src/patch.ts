@@ -3,7 +3,7 @@ import path from "node:path";
 import { writeFileAtomically } from "@gembatch/core";
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
 
-export interface PatchStats {
+interface PatchStats {
   added: number;
   removed: number;
 }

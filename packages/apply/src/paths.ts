@@ -18,7 +18,7 @@ export function isInside(root: string, target: string): boolean {
 }
 
 /** `orders/service.py` → `service`, for file names in the run directory (as send names them). */
-export function stemOf(file: string): string {
+function stemOf(file: string): string {
   const base = path.posix.basename(file);
   const dot = base.lastIndexOf(".");
   const stem = dot > 0 ? base.slice(0, dot) : base;

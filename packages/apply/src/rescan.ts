@@ -1,6 +1,6 @@
 import { loadRules, parseScanConfig, scanText, type CompiledRule, type Finding } from "@gembatch/scan";
 
-export interface RuleCheck {
+interface RuleCheck {
   findings: Finding[];
   /** Matches silenced by a gembatch-ignore comment. */
   suppressed: number;

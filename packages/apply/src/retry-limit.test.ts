@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { exampleProject, goodFix, truncatedAnswer } from "./test-helpers/example.js";
-import { applyOptions, emulatorDeps, useEmulator } from "./test-helpers/harness.js";
-import { sendAndExtract } from "./test-helpers/run.js";
+import { exampleProject, goodFix, truncatedAnswer } from "../test/helpers/example.js";
+import { applyOptions, emulatorDeps, useEmulator } from "../test/helpers/harness.js";
+import { sendAndExtract } from "../test/helpers/run.js";
 import { runApply } from "./run-apply.js";
 
 const SERVICE = "orders/service.py";

@@ -2,7 +2,7 @@ import { chooseFence, renderReport, type ParsedReport } from "@gembatch/report";
 
 const ALL_CONTEXT = "## All Context Files (For Reference)";
 
-export interface RetryReportInput {
+interface RetryReportInput {
   original: ParsedReport;
   file: string;
   /** The file as it is now (the failed attempt was rolled back). */
@@ -32,7 +32,7 @@ function fenced(text: string, language: string): string {
 }
 
 /** What went wrong last time, appended to the original issue's details. */
-export function previousAttemptSection(input: Omit<RetryReportInput, "original" | "current">): string {
+function previousAttemptSection(input: Omit<RetryReportInput, "original" | "current">): string {
   const out = [
     `## Previous Attempt Failed`,
     "",

@@ -13,7 +13,8 @@ import {
 import { runExtract } from "@gembatch/extract";
 import type { ParsedReport } from "@gembatch/report";
 import { DETACHED_PLAN_FILE, prepareBatchRequests, runSend } from "@gembatch/send";
-import { readSendMetas, viewFromContext, type Candidate } from "./candidates.js";
+import { readSendMetas } from "@gembatch/send/run-files";
+import { viewFromContext, type Candidate } from "./candidates.js";
 import { newSpend, type CostTracker } from "./costs.js";
 import { fileKey, shownPath } from "./paths.js";
 import { renderRetryReport } from "./retry-report.js";
@@ -39,7 +40,7 @@ export interface RetryContext {
  * The settings for attempt k: when the previous reply was cut off at MAX_TOKENS, the reply limit is
  * raised (twice the one it hit, within the model's output limit) instead of paying again for the same cut.
  */
-export function retrySettings(
+function retrySettings(
   ctx: Pick<RetryContext, "settings" | "projectRoot" | "deps" | "warn">,
   input: { file: string; previous: AttemptRecord; currentTokens: number },
 ): GenerationSettings {
@@ -57,10 +58,10 @@ export function retrySettings(
   return { ...ctx.settings, maxTokens: raised };
 }
 
-export type RetryOutcome =
+type RetryOutcome =
   { candidate: Candidate; sendRunDir: string } | { stop: StopReason; error: string } | { deferred: true };
 
-export function attemptDir(runDir: string, attempt: number, n: number, file: string): string {
+function attemptDir(runDir: string, attempt: number, n: number, file: string): string {
   return path.join(runDir, `attempt_${attempt}`, fileKey(n, file));
 }
 

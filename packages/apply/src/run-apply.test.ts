@@ -14,9 +14,9 @@ import {
   read,
   truncatedAnswer,
   write,
-} from "./test-helpers/example.js";
-import { applyOptions, emulatorDeps, useEmulator } from "./test-helpers/harness.js";
-import { sendAndExtract } from "./test-helpers/run.js";
+} from "../test/helpers/example.js";
+import { applyOptions, emulatorDeps, useEmulator } from "../test/helpers/harness.js";
+import { sendAndExtract } from "../test/helpers/run.js";
 import { runApply } from "./run-apply.js";
 
 const SERVICE = "orders/service.py";

@@ -183,7 +183,7 @@ export const scanAndFixCommand = defineCommand({
         ...(input.min_severity ? { minSeverity: input.min_severity } : {}),
         ...(input.all_rules ? { allRules: true } : {}),
         scanConfig: ctx.config.file.scan,
-        ...(ctx.config.configFile ? { configLabel: "gembatch.config.json" } : {}),
+        ...(ctx.config.configFile ? { configFile: ctx.config.configFile, configLabel: "gembatch.config.json" } : {}),
         verify: verifyCommands(input, ctx),
         verifyTimeoutMs: Math.round((input.verify_timeout ?? DEFAULT_VERIFY_TIMEOUT_S) * 1000),
         maxAttempts: input.max_attempts ?? DEFAULT_MAX_ATTEMPTS,

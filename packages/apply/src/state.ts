@@ -35,13 +35,13 @@ const NewFailureSchema = z.object({
   dropped_lines: z.number().int().optional(),
 });
 
-export const VerifyReportSchema = z.object({
+const VerifyReportSchema = z.object({
   before: z.array(VerifyRunSchema),
   after: z.array(VerifyRunSchema),
   new_failures: z.array(NewFailureSchema),
 });
 
-export const AttemptSchema = z.object({
+const AttemptSchema = z.object({
   attempt: z.number().int().positive(),
   outcome: z.enum(FILE_STATUSES),
   /** The extracted file this attempt tried (project-relative). */
@@ -58,7 +58,7 @@ export const AttemptSchema = z.object({
 });
 export type AttemptRecord = z.infer<typeof AttemptSchema>;
 
-export const FileStateSchema = z.object({
+const FileStateSchema = z.object({
   path: z.string(),
   n: z.number().int().positive(),
   rules: z.array(z.string()),

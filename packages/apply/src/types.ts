@@ -5,7 +5,7 @@ import type { FileStatus, StopReason } from "./state.js";
 import type { VerifyReport } from "./verify/verifier.js";
 
 /** The SDK client type, as @gembatch/send takes it (the SDK itself stays send's and core's dependency). */
-export type GeminiClient = NonNullable<SendDeps["client"]>;
+type GeminiClient = NonNullable<SendDeps["client"]>;
 
 /** How apply and scan-and-fix reach Gemini (through @gembatch/send and core). */
 export interface SendingDeps {

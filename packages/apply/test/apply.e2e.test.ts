@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { answer, exampleProject, goodFix, read } from "../src/test-helpers/example.js";
-import { useEmulator } from "../src/test-helpers/harness.js";
+import { answer, exampleProject, goodFix, read } from "./helpers/example.js";
+import { useEmulator } from "./helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
 import type { ErrorDoc } from "./bin.js";
 import type { ApplyResult, ScanAndFixResult } from "../src/index.js";

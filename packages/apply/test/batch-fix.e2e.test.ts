@@ -1,6 +1,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { createManualClock } from "@gembatch/emulator";
+import { waitFor } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
 import {
   answer,
@@ -11,10 +12,11 @@ import {
   goodFix,
   LOGGER_BIND_FILES,
   read,
+  SLOW_VERIFY,
+  slowVerify,
   truncatedAnswer,
-  write,
-} from "../src/test-helpers/example.js";
-import { useEmulator } from "../src/test-helpers/harness.js";
+} from "./helpers/example.js";
+import { useEmulator } from "./helpers/harness.js";
 import {
   batchOnly,
   ledger,
@@ -264,16 +266,11 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
 
   it("Ctrl-C while a batch reply is being verified: the original back, exit 130; the next resume finishes it without asking again", async () => {
     const root = exampleProject();
-    write(
-      root,
-      "slow_verify.py",
-      'import os, pathlib, sys, time\nif pathlib.Path("SLOW").exists() and "logger.bind" not in pathlib.Path(sys.argv[1]).read_text():\n    pathlib.Path("VERIFY_STARTED").write_text(str(os.getpid()))\n    time.sleep(60)\n',
-    );
-    write(root, "SLOW", "");
+    slowVerify(root);
     const clock = createManualClock();
     const emu = await useEmulator({ clock, script: [answer(PAYMENTS, goodFix(root, PAYMENTS))] });
     const original = read(root, PAYMENTS);
-    const verify = ["--verify", "python3 slow_verify.py {file}"];
+    const verify = ["--verify", SLOW_VERIFY];
     const first: Result = parse<ScanAndFixResult>(
       (
         await gembatch(
@@ -287,8 +284,7 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
     const child = gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, ...verify, "--json"], {
       emu,
     });
-    for (let i = 0; i < 3000 && !existsSync(path.join(root, "VERIFY_STARTED")); i++)
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitFor(() => existsSync(path.join(root, "VERIFY_STARTED")), "the verify command", 30_000);
     child.kill("SIGINT");
     const run = await child;
     expect(run.exitCode).toBe(130);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { LOGGER_BIND_FILES, read } from "./helpers/example.js";
 import type { LedgerRecord } from "@gembatch/core";
-import { LOGGER_BIND_FILES, read } from "../src/test-helpers/example.js";
 import type { ScanAndFixResult } from "../src/index.js";
 
 /** What the batch e2e tests share: the example project's files and readers of a run's result and ledger. */

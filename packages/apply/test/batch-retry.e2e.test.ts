@@ -11,8 +11,8 @@ import {
   goodFix,
   read,
   truncatedAnswer,
-} from "../src/test-helpers/example.js";
-import { useEmulator } from "../src/test-helpers/harness.js";
+} from "./helpers/example.js";
+import { useEmulator } from "./helpers/harness.js";
 import {
   batchOnly,
   ledger,

@@ -1,9 +1,8 @@
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Emulator } from "@gembatch/emulator";
-import { tempTree } from "@gembatch/test-utils";
+import { copyExample, tempTree } from "@gembatch/test-utils";
 import { expect } from "vitest";
-import { EXAMPLE_DIR } from "../src/test-helpers/example.js";
 import { gembatch, parse } from "./bin.js";
 import type { ExtractResult } from "@gembatch/extract";
 import type { ScanResult } from "@gembatch/scan";
@@ -18,10 +17,7 @@ export const ESC = "\u001b";
 export function hostileProject(): { top: string; root: string; outside: string; victim: string } {
   const top = tempTree({ "victim.txt": VICTIM, "outside/.keep": "" });
   const root = path.join(top, "project");
-  cpSync(EXAMPLE_DIR, root, {
-    recursive: true,
-    filter: (source) => !/[\\/](tmp|__pycache__)([\\/]|$)/.test(path.relative(EXAMPLE_DIR, source)),
-  });
+  copyExample(root);
   return { top, root, outside: path.join(top, "outside"), victim: path.join(top, "victim.txt") };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { answer, exampleProject, goodFix, read } from "../src/test-helpers/example.js";
-import { useEmulator } from "../src/test-helpers/harness.js";
+import { answer, exampleProject, goodFix, read } from "./helpers/example.js";
+import { useEmulator } from "./helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
 import type { ApplyResult } from "../src/index.js";
 import type { ScanResult } from "@gembatch/scan";

@@ -1,8 +1,8 @@
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { answer, goodFix } from "../src/test-helpers/example.js";
-import { useEmulator } from "../src/test-helpers/harness.js";
+import { answer, goodFix } from "./helpers/example.js";
+import { useEmulator } from "./helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
 import {
   ESC,

@@ -5,8 +5,8 @@ import { runExtract } from "@gembatch/extract";
 import { buildReport, writeReport } from "@gembatch/report";
 import { runSend } from "@gembatch/send";
 import { tempTree } from "@gembatch/test-utils";
-import { answer, answerRetry, MODEL } from "../src/test-helpers/example.js";
-import { emulatorDeps, useEmulator } from "../src/test-helpers/harness.js";
+import { answer, answerRetry, MODEL } from "./helpers/example.js";
+import { emulatorDeps, useEmulator } from "./helpers/harness.js";
 import { runApply } from "../src/run-apply.js";
 import type { ApplyResult } from "../src/types.js";
 

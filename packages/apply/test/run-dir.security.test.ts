@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { answer, goodFix } from "../src/test-helpers/example.js";
-import { useEmulator } from "../src/test-helpers/harness.js";
+import { answer, goodFix } from "./helpers/example.js";
+import { useEmulator } from "./helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
 import {
   ESC,
@@ -35,6 +35,18 @@ async function extraction() {
   };
   return { ...project, ...run, emu, retarget, original: readFileSync(path.join(project.root, PAYMENTS)) };
 }
+
+/** Every file in `dir` with its text: compared before and after to show nothing was written there. */
+const contents = (dir: string) => readdirSync(dir).map((name) => [name, readFileSync(path.join(dir, name), "utf8")]);
+
+/** apply's answer for the payments file when a link leads its write out of the project. */
+const REFUSED_OUTSIDE = [
+  {
+    path: PAYMENTS,
+    status: "refused",
+    error: `path: a symlink that leads outside the project root: ${PAYMENTS}; not applied`,
+  },
+];
 
 describe("a tampered run directory cannot make apply write outside the project (built bin, emulator)", () => {
   it("EXTRACTION_CONTEXT.json naming ../victim.txt: refused per file, exit 1, the victim untouched", async () => {
@@ -107,35 +119,23 @@ describe("a tampered run directory cannot make apply write outside the project (
     cpSync(path.join(root, "orders"), outside, { recursive: true });
     renameSync(path.join(root, "orders"), path.join(root, "orders.real"));
     symlinkSync(outside, path.join(root, "orders"));
-    const before = readdirSync(outside).map((name) => [name, readFileSync(path.join(outside, name), "utf8")]);
+    const before = contents(outside);
     const apply = await gembatch(root, ["apply", "--extracted-dir", extractedDir, ...COMPILE, "--json"], { emu });
     expect(apply.exitCode).toBe(1);
-    expect(parse<ApplyResult>(apply.stdout).files).toMatchObject([
-      {
-        path: PAYMENTS,
-        status: "refused",
-        error: `path: a symlink that leads outside the project root: ${PAYMENTS}; not applied`,
-      },
-    ]);
-    expect(readdirSync(outside).map((name) => [name, readFileSync(path.join(outside, name), "utf8")])).toEqual(before);
+    expect(parse<ApplyResult>(apply.stdout).files).toMatchObject(REFUSED_OUTSIDE);
+    expect(contents(outside)).toEqual(before);
   });
 
   it("a directory swapped for a link out while verify runs is caught at the moment of use: nothing written outside", async () => {
     const { root, outside, extractedDir, emu, original } = await extraction();
     cpSync(path.join(root, "orders"), outside, { recursive: true });
-    const before = readdirSync(outside).map((name) => [name, readFileSync(path.join(outside, name), "utf8")]);
+    const before = contents(outside);
     // The first verify run (before the write) swaps the directory: every check made before it is stale.
     const swap = `test -L orders || { mv orders orders.real && ln -s '${outside}' orders; }`;
     const apply = await gembatch(root, ["apply", "--extracted-dir", extractedDir, "--verify", swap, "--json"], { emu });
     expect(apply.exitCode).toBe(1);
-    expect(parse<ApplyResult>(apply.stdout).files).toMatchObject([
-      {
-        path: PAYMENTS,
-        status: "refused",
-        error: `path: a symlink that leads outside the project root: ${PAYMENTS}; not applied`,
-      },
-    ]);
-    expect(readdirSync(outside).map((name) => [name, readFileSync(path.join(outside, name), "utf8")])).toEqual(before);
+    expect(parse<ApplyResult>(apply.stdout).files).toMatchObject(REFUSED_OUTSIDE);
+    expect(contents(outside)).toEqual(before);
     expect(readFileSync(path.join(root, "orders.real/payments.py")).equals(original)).toBe(true);
   });
 

@@ -1,8 +1,8 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { exampleProject } from "../src/test-helpers/example.js";
-import { useEmulator } from "../src/test-helpers/harness.js";
+import { addScanRule, exampleProject } from "./helpers/example.js";
+import { useEmulator } from "./helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
 import type { ScanAndFixResult } from "../src/index.js";
 
@@ -19,16 +19,13 @@ function project(): string {
   const root = exampleProject();
   writeFileSync(path.join(root, "orders", "exporter.py"), STUB);
   // A fixable rule of severity note: left out by the default minimum severity, not by fixability.
-  const configFile = path.join(root, "gembatch.config.json");
-  const config = JSON.parse(readFileSync(configFile, "utf8")) as { scan: { rules: unknown[] } };
-  config.scan.rules.push({
+  addScanRule(root, {
     id: "export-note",
     severity: "note",
     message: "an exporter",
     pattern: "class Exporter",
     extensions: ["py"],
   });
-  writeFileSync(configFile, JSON.stringify(config));
   return root;
 }
 

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { execa } from "execa";
+import { runExampleTests, waitFor } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
 import {
+  ALL_FIXED,
   answer,
   answerRetry,
   contextLosingFix,
@@ -11,10 +12,12 @@ import {
   goodFix,
   LOGGER_BIND_FILES,
   read,
+  SLOW_VERIFY,
+  slowVerify,
   truncatedAnswer,
   write,
-} from "../src/test-helpers/example.js";
-import { useEmulator } from "../src/test-helpers/harness.js";
+} from "./helpers/example.js";
+import { useEmulator } from "./helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
 import type { ErrorDoc } from "./bin.js";
 import type { ScanAndFixResult } from "../src/index.js";
@@ -35,25 +38,14 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     });
     expect(run.exitCode).toBe(0);
     const result = parse<ScanAndFixResult>(run.stdout);
-    expect(result).toMatchObject({
-      success: true,
-      findings: 3,
-      files_found: 3,
-      files_attempted: 3,
-      files_fixed: 3,
-      files_failed: 0,
-      failure_reports: [],
-    });
+    expect(result).toMatchObject({ ...ALL_FIXED, failure_reports: [] });
     expect(result.files.map((f: { status: string; attempts: number }) => `${f.status}/${f.attempts}`)).toEqual([
       "fixed/1",
       "fixed/1",
       "fixed/1",
     ]);
     expect(emu.record.counts.generateContent).toBe(3);
-    const strict = await execa("python3", ["-W", "error::DeprecationWarning", "-m", "unittest", "-q"], {
-      cwd: root,
-      reject: false,
-    });
+    const strict = await runExampleTests(root);
     expect(strict.exitCode).toBe(0);
     const rescan = parse<ScanResult>(
       (await gembatch(root, ["scan", "--rules", "logger-bind", "--json"], { emu: null })).stdout,
@@ -175,21 +167,15 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
 
   it("(f) SIGINT during verify: the check killed, the original restored, exit 130; --resume finishes without asking again", async () => {
     const root = exampleProject();
-    write(
-      root,
-      "slow_verify.py",
-      'import os, pathlib, sys, time\nif pathlib.Path("SLOW").exists() and "logger.bind" not in pathlib.Path(sys.argv[1]).read_text():\n    pathlib.Path("VERIFY_STARTED").write_text(str(os.getpid()))\n    time.sleep(60)\n',
-    );
-    write(root, "SLOW", "");
+    slowVerify(root);
     const original = readFileSync(path.join(root, PAYMENTS));
     const emu = await useEmulator({ script: [answer(PAYMENTS, goodFix(root, PAYMENTS))] });
     const child = gembatch(
       root,
-      ["scan-and-fix", PAYMENTS, "--rules", "logger-bind", "--verify", "python3 slow_verify.py {file}", "--json"],
+      ["scan-and-fix", PAYMENTS, "--rules", "logger-bind", "--verify", SLOW_VERIFY, "--json"],
       { emu },
     );
-    const started = path.join(root, "VERIFY_STARTED");
-    for (let i = 0; i < 3000 && !existsSync(started); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitFor(() => existsSync(path.join(root, "VERIFY_STARTED")), "the verify command", 30_000);
     expect(read(root, PAYMENTS)).not.toContain("logger.bind");
     child.kill("SIGINT");
     const run = await child;
@@ -202,11 +188,7 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     expect(JSON.parse(read(root, result.state_file!))).toMatchObject({ finished: false, stopped: "interrupted" });
 
     rmSync(path.join(root, "SLOW"));
-    const resumed = await gembatch(
-      root,
-      ["scan-and-fix", "--resume", "--verify", "python3 slow_verify.py {file}", "--json"],
-      { emu },
-    );
+    const resumed = await gembatch(root, ["scan-and-fix", "--resume", "--verify", SLOW_VERIFY, "--json"], { emu });
     expect(resumed.exitCode).toBe(0);
     expect(parse<ScanAndFixResult>(resumed.stdout)).toMatchObject({
       success: true,

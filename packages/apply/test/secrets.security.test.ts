@@ -2,17 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Emulator } from "@gembatch/emulator";
 import { describe, expect, it } from "vitest";
-import {
-  answer,
-  answerRetry,
-  exampleProject,
-  goodFix,
-  MODEL,
-  read,
-  replyWith,
-  write,
-} from "../src/test-helpers/example.js";
-import { useEmulator } from "../src/test-helpers/harness.js";
+import { answer, answerRetry, exampleProject, goodFix, MODEL, read, replyWith, write } from "./helpers/example.js";
+import { useEmulator } from "./helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
 import type { ScanAndFixResult } from "../src/index.js";
 

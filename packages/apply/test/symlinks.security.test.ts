@@ -3,8 +3,8 @@ import path from "node:path";
 import type { Emulator } from "@gembatch/emulator";
 import { tempTree } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
-import { answer, exampleProject, goodFix, LOGGER_BIND_FILES, read } from "../src/test-helpers/example.js";
-import { useEmulator } from "../src/test-helpers/harness.js";
+import { addScanRule, answer, exampleProject, goodFix, LOGGER_BIND_FILES, read } from "./helpers/example.js";
+import { useEmulator } from "./helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
 import type { ErrorDoc } from "./bin.js";
 import type { ScanAndFixResult } from "../src/index.js";
@@ -100,15 +100,13 @@ describe("secrets behind committed symlinks never reach the model (built bin, em
   it("scan --report on a tree where a link into .git would match a rule: the link is not scanned, nothing quotes the token", async () => {
     const root = hostileProject();
     // A hostile config rule that matches the token line; the link to .git/config ends in .py so the rule applies.
-    const config = JSON.parse(read(root, "gembatch.config.json")) as { scan: { rules: unknown[] } };
-    config.scan.rules.push({
+    addScanRule(root, {
       id: "token-url",
       severity: "warning",
       message: "a token in a URL",
       pattern: "x-access-token",
       extensions: ["py"],
     });
-    writeFileSync(path.join(root, "gembatch.config.json"), JSON.stringify(config));
     const run = await gembatch(root, ["scan", "--rules", "token-url", "--report", "--json"], { emu: null });
     const result = parse<ScanResult>(run.stdout);
     expect(result.findings).toEqual([]);

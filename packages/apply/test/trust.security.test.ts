@@ -1,12 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
-import { alive, waitFor } from "@gembatch/test-utils";
+import { alive, tempDir, waitFor } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
-import { answer, exampleProject, goodFix, read, write } from "../src/test-helpers/example.js";
-import { useEmulator } from "../src/test-helpers/harness.js";
-import { BIN, env, gembatch, parse } from "./bin.js";
+import { answer, exampleProject, goodFix, read, write } from "./helpers/example.js";
+import { useEmulator } from "./helpers/harness.js";
+import { gembatch, parse } from "./bin.js";
 import type { ErrorDoc } from "./bin.js";
 import type { ScanAndFixResult } from "../src/index.js";
 import type { SendResult } from "@gembatch/send";
@@ -21,9 +20,7 @@ function walk(dir: string, base = dir): string[] {
   });
 }
 
-function stateDir(): string {
-  return mkdtempSync(path.join(os.tmpdir(), "gembatch-state-"));
-}
+const stateDir = () => tempDir("gembatch-state-");
 
 describe("verify commands never run a file name as shell text (built bin)", () => {
   const NAMES = [
@@ -67,11 +64,10 @@ describe("one editing run per project (built bin)", () => {
     const gate = path.join(root, "release-verify");
     // The first run's verify waits for the gate, so the second run comes while the first edits the tree.
     const verify = `touch verify-started; while [ ! -e ${path.basename(gate)} ]; do sleep 0.02; done; python3 -m unittest -q`;
-    const first = execa(
-      process.execPath,
-      [BIN, "scan-and-fix", NOTIFY, "--rules", "logger-bind", "--verify", verify, "--json"],
-      { cwd: root, reject: false, env: env(emu, { GEMBATCH_STATE_DIR: state }) },
-    );
+    const first = gembatch(root, ["scan-and-fix", NOTIFY, "--rules", "logger-bind", "--verify", verify, "--json"], {
+      emu,
+      env: { GEMBATCH_STATE_DIR: state },
+    });
     await waitFor(() => existsSync(path.join(root, "verify-started")), "the first run's verify");
     const second = await gembatch(root, ["scan-and-fix", "--rules", "logger-bind", "--json"], {
       emu,
@@ -103,11 +99,10 @@ describe("a crash during verify needs no flag to recover (built bin)", () => {
     const emu = await useEmulator({ script: [answer(NOTIFY, goodFix(root, NOTIFY))] });
     // The first verify never ends by itself and records its pid; gembatch is killed while it runs.
     const hang = `if grep -q "logger.bind" ${NOTIFY}; then exit 0; fi; echo $$ > verify.pid; while true; do sleep 0.05; done`;
-    const first = execa(
-      process.execPath,
-      [BIN, "scan-and-fix", NOTIFY, "--rules", "logger-bind", "--verify", hang, "--json"],
-      { cwd: root, reject: false, env: env(emu, { GEMBATCH_STATE_DIR: state }) },
-    );
+    const first = gembatch(root, ["scan-and-fix", NOTIFY, "--rules", "logger-bind", "--verify", hang, "--json"], {
+      emu,
+      env: { GEMBATCH_STATE_DIR: state },
+    });
     await waitFor(
       () => existsSync(path.join(root, "verify.pid")) && read(root, "verify.pid").trim() !== "",
       "the verify command",
@@ -206,60 +201,21 @@ describe("the budget covers the explicit cache (built bin)", () => {
     );
     expect(report.exitCode, report.stdout).toBe(0);
     const reportFile = parse<{ report_file: string }>(report.stdout).report_file;
-    const dry = parse<SendResult>(
-      (
-        await gembatch(
-          root,
-          [
-            "send",
-            "--issue-report-file",
-            reportFile,
-            "--files-to-fix",
-            NOTIFY,
-            "orders/payments.py",
-            "--dry-run",
-            "--json",
-          ],
-          { emu },
-        )
-      ).stdout,
-    );
+    const send = (...flags: string[]) =>
+      gembatch(
+        root,
+        ["send", "--issue-report-file", reportFile, "--files-to-fix", NOTIFY, "orders/payments.py", ...flags, "--json"],
+        { emu },
+      );
+    const dry = parse<SendResult>((await send("--dry-run")).stdout);
     expect(JSON.stringify(dry)).toMatch(/cache/);
-    const run = await gembatch(
-      root,
-      [
-        "send",
-        "--issue-report-file",
-        reportFile,
-        "--files-to-fix",
-        NOTIFY,
-        "orders/payments.py",
-        "--max-cost",
-        "0.0000001",
-        "--json",
-      ],
-      { emu },
-    );
+    const run = await send("--max-cost", "0.0000001");
     expect(run.exitCode).toBe(4);
     expect(emu.record.counts["caches.create"] ?? 0).toBe(0);
     expect(emu.record.caches).toEqual([]);
     expect(parse<SendResult>(run.stdout).total_cost).toBe(0);
     // With room for the cache it is made (the check above is the budget's doing, not a cache that never happens).
-    const roomy = await gembatch(
-      root,
-      [
-        "send",
-        "--issue-report-file",
-        reportFile,
-        "--files-to-fix",
-        NOTIFY,
-        "orders/payments.py",
-        "--max-cost",
-        "5",
-        "--json",
-      ],
-      { emu },
-    );
+    const roomy = await send("--max-cost", "5");
     expect(roomy.exitCode, roomy.stdout).toBe(0);
     expect(emu.record.caches.length).toBe(1);
   });

@@ -1,3 +1,2 @@
-export { commands } from "./registry.js";
 export { costsCommand } from "./commands/costs.js";
 export { doctorCommand } from "./commands/doctor.js";

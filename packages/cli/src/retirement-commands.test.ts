@@ -1,28 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { PassThrough, Readable } from "node:stream";
-import { createManualClock, runProgram, type CommandDefinition } from "@gembatch/core";
+import { createManualClock, type CommandDefinition } from "@gembatch/core";
+import { projectDir, runCommand } from "@gembatch/test-utils";
 import { scanAndFixCommand } from "@gembatch/apply/cli";
 import { sendCommand } from "@gembatch/send/cli";
 import { submitCommand } from "@gembatch/submit/cli";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-const roots: string[] = [];
-afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
-
-function project(): string {
-  const root = mkdtempSync(path.join(tmpdir(), "gembatch-retire-"));
-  roots.push(root);
-  mkdirSync(path.join(root, ".git"));
-  mkdirSync(path.join(root, "tmp", "issues"), { recursive: true });
-  writeFileSync(path.join(root, "a.py"), "a = 1\n");
-  writeFileSync(
-    path.join(root, "tmp", "issues", "fix_x.md"),
-    "# Issue Report: x\n\n## Files to Fix\n1. a.py\n\n## Issue Details\nfix it\n",
-  );
-  return root;
-}
+const project = () =>
+  projectDir({
+    "a.py": "a = 1\n",
+    "tmp/issues/fix_x.md": "# Issue Report: x\n\n## Files to Fix\n1. a.py\n\n## Issue Details\nfix it\n",
+  });
 
 const COMMANDS: Array<[string, CommandDefinition, string[]]> = [
   ["send", sendCommand, ["--issue-report-file", "tmp/issues/fix_x.md", "--files-to-fix", "a.py", "--dry-run"]],
@@ -32,34 +21,16 @@ const COMMANDS: Array<[string, CommandDefinition, string[]]> = [
 
 async function run(definition: CommandDefinition, argv: string[], day: string, extraEnv: Record<string, string> = {}) {
   const root = project();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let err = "";
-  stdout.resume();
-  stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runProgram(
-    {
-      name: "gembatch",
-      version: "0.0.0",
-      description: "test",
-      examples: [],
-      commands: [{ name: definition.name, summary: "", load: () => Promise.resolve(definition) }],
+  const { code, err } = await runCommand(definition, argv, {
+    cwd: root,
+    env: {
+      GEMINI_API_KEY: "k",
+      GEMBATCH_BASE_URL: "http://127.0.0.1:9",
+      GEMBATCH_MODEL: "gemini-2.5-pro",
+      ...extraEnv,
     },
-    [definition.name, ...argv],
-    {
-      cwd: root,
-      env: {
-        GEMINI_API_KEY: "k",
-        GEMBATCH_BASE_URL: "http://127.0.0.1:9",
-        GEMBATCH_MODEL: "gemini-2.5-pro",
-        ...extraEnv,
-      },
-      stdin: Readable.from([]),
-      stdout,
-      stderr,
-      clock: createManualClock(Date.parse(`${day}T08:00:00Z`)),
-    },
-  );
+    clock: createManualClock(Date.parse(`${day}T08:00:00Z`)),
+  });
   return { code, err, root };
 }
 

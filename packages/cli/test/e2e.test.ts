@@ -1,33 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { execa } from "execa";
+import { gembatch, projectDir } from "@gembatch/test-utils";
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { CostsResult } from "../src/commands/costs.js";
 import type { DoctorResult } from "../src/commands/doctor.js";
 
-const bin = fileURLToPath(new URL("../bin/gembatch.js", import.meta.url));
-
-function project(): string {
-  if (!existsSync(fileURLToPath(new URL("../dist/main.js", import.meta.url))))
-    throw new Error("build first: packages/cli/dist is missing");
-  const dir = mkdtempSync(path.join(os.tmpdir(), "gembatch-e2e-"));
-  mkdirSync(path.join(dir, ".git"));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function gembatch(cwd: string, args: string[], env: Record<string, string> = {}) {
-  return execa(process.execPath, [bin, ...args], {
-    cwd,
-    reject: false,
-    env: { GEMINI_API_KEY: "", GOOGLE_API_KEY: "", GEMBATCH_BASE_URL: "", GEMBATCH_MODEL: "", ...env },
-    extendEnv: true,
-  });
-}
+const project = () => projectDir();
 
 describe("gembatch bin", () => {
   it("prints help with examples and every subcommand, and its version", async () => {

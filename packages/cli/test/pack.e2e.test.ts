@@ -1,9 +1,9 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { binEnv, runExampleTests, servedUrl, tempDir } from "@gembatch/test-utils";
 import { execa } from "execa";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
 // The test runner puts the repo's node_modules/.bin on PATH (with a `gembatch` of its own) and its
@@ -13,25 +13,13 @@ const PATH = (process.env.PATH ?? "")
   .split(path.delimiter)
   .filter((dir) => !path.resolve(dir).startsWith(path.resolve(repo)))
   .join(path.delimiter);
-const env = {
+const env = binEnv({
   PATH,
   NODE_PATH: "",
-  GEMINI_API_KEY: "",
-  GOOGLE_API_KEY: "",
-  GEMBATCH_BASE_URL: "",
-  GEMBATCH_MODEL: "",
-  GEMBATCH_DEBUG: "",
-  CI: "1",
   npm_config_audit: "false",
   npm_config_fund: "false",
   npm_config_update_notifier: "false",
-};
-
-function tempDir(prefix: string): string {
-  const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), prefix)));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+});
 
 /** `npx --no -- gembatch …`: the form the docs teach; it never downloads a package of that name. */
 function npxGembatch(cwd: string, args: string[], extra: Record<string, string> = {}) {
@@ -115,18 +103,12 @@ describe("the packed CLI in a user's project", () => {
       ],
       { cwd: project, reject: false, env },
     );
-    onTestFinished(() => void emulator.kill("SIGTERM"));
-    const url = await new Promise<string>((resolve) =>
-      emulator.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim().split("\n")[0]!)),
-    );
+    const url = await servedUrl(emulator);
     const online = { GEMBATCH_BASE_URL: url, GEMINI_API_KEY: "test-key" };
     const fix = await npxGembatch(project, ["scan-and-fix", "--rules", "logger-bind", "--json"], online);
     expect(fix.exitCode, fix.stderr).toBe(0);
     expect(JSON.parse(fix.stdout)).toMatchObject({ success: true, files_fixed: 3, files_failed: 0 });
-    const tests = await execa("python3", ["-W", "error::DeprecationWarning", "-m", "unittest", "-q"], {
-      cwd: project,
-      reject: false,
-    });
+    const tests = await runExampleTests(project);
     expect(tests.exitCode, tests.stderr).toBe(0);
 
     // A global install (into its own prefix) gives the same bin.

@@ -1,11 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { execa } from "execa";
-import { describe, expect, it, onTestFinished } from "vitest";
-
-const bin = fileURLToPath(new URL("../bin/gembatch.js", import.meta.url));
+import { gembatch, projectDir } from "@gembatch/test-utils";
+import { describe, expect, it } from "vitest";
 
 // Key-shaped values only: none is registered or in the environment, so only the pattern scrubbing of the
 // CLI layer (results, warnings and errors on their way to stdout and stderr) can remove them. The scan
@@ -14,28 +8,10 @@ const KEY_IN_URL = "AIzaSyA1234567890abcdefghijklmnopqrstuv";
 const KEY_IN_CODE = "AIzaSyB1234567890abcdefghijklmnopqrstuv";
 const KEY_IN_ARG = "AIzaSyD1234567890abcdefghijklmnopqrstuv";
 
-function project(): string {
-  if (!existsSync(fileURLToPath(new URL("../dist/main.js", import.meta.url))))
-    throw new Error("build first: packages/cli/dist is missing");
-  const dir = mkdtempSync(path.join(os.tmpdir(), "gembatch-redact-"));
-  mkdirSync(path.join(dir, ".git"));
-  mkdirSync(path.join(dir, "src"));
-  writeFileSync(
-    path.join(dir, "src", "app.py"),
-    `URL = "https://api.example/v1?key=${KEY_IN_URL}"\napi_key = "${KEY_IN_CODE}"\nprint(URL)\n`,
-  );
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function gembatch(cwd: string, args: string[]) {
-  return execa(process.execPath, [bin, ...args], {
-    cwd,
-    reject: false,
-    env: { GEMINI_API_KEY: "", GOOGLE_API_KEY: "", GEMBATCH_BASE_URL: "", GEMBATCH_MODEL: "" },
-    extendEnv: true,
+const project = () =>
+  projectDir({
+    "src/app.py": `URL = "https://api.example/v1?key=${KEY_IN_URL}"\napi_key = "${KEY_IN_CODE}"\nprint(URL)\n`,
   });
-}
 
 const leaks = (text: string) => [KEY_IN_URL, KEY_IN_CODE, KEY_IN_ARG].filter((key) => text.includes(key));
 

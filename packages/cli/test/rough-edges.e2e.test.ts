@@ -1,11 +1,9 @@
-import { cpSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { startEmulator } from "@gembatch/emulator";
-import { execa } from "execa";
+import { EXAMPLE_DIR, exampleProject, gembatch, tempDir, useEmulator } from "@gembatch/test-utils";
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { ScanResult } from "@gembatch/scan";
 import type { SendResult } from "@gembatch/send";
@@ -17,36 +15,9 @@ interface ErrorDoc {
   error: { code: string; message: string; hint?: string };
 }
 
-const bin = fileURLToPath(new URL("../bin/gembatch.js", import.meta.url));
-const example = fileURLToPath(new URL("../../../examples/python-service", import.meta.url));
-const replies = path.join(example, "demo", "emulator-replies.json");
-const BASE_ENV = {
-  GEMINI_API_KEY: "",
-  GOOGLE_API_KEY: "",
-  GEMBATCH_BASE_URL: "",
-  GEMBATCH_MODEL: "",
-  GEMBATCH_DEBUG: "",
-  GITHUB_STEP_SUMMARY: "",
-  CI: "1",
-};
-
-function exampleProject(): string {
-  const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), "gembatch-rough-")));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  cpSync(example, dir, {
-    recursive: true,
-    filter: (source) => !/[\\/](tmp|__pycache__)([\\/]|$)/.test(path.relative(example, source)),
-  });
-  return dir;
-}
-
-function gembatch(cwd: string, args: string[], env: Record<string, string> = {}) {
-  return execa(process.execPath, [bin, ...args], { cwd, reject: false, env: { ...BASE_ENV, ...env } });
-}
-
+const replies = path.join(EXAMPLE_DIR, "demo", "emulator-replies.json");
 async function demoEmulator(): Promise<Record<string, string>> {
-  const emu = await startEmulator({ script: replies });
-  onTestFinished(() => emu.close());
+  const emu = await useEmulator({ script: replies });
   return { GEMBATCH_BASE_URL: emu.url, GEMINI_API_KEY: "test-key" };
 }
 
@@ -188,8 +159,7 @@ describe("the cost ledger is one per project, not one per folder", () => {
   it("outside any project, calls go to the user-level ledger, which costs finds from any folder", async () => {
     const root = exampleProject();
     rmSync(path.join(root, "gembatch.config.json"));
-    const stateDir = realpathSync(mkdtempSync(path.join(os.tmpdir(), "gembatch-state-")));
-    onTestFinished(() => rmSync(stateDir, { recursive: true, force: true }));
+    const stateDir = tempDir("gembatch-state-");
     const env = { ...(await demoEmulator()), GEMBATCH_STATE_DIR: stateDir };
     await sendDemo(root, env);
     const costs = JSON.parse(
@@ -202,8 +172,7 @@ describe("the cost ledger is one per project, not one per folder", () => {
 
 describe("one flag vocabulary (docs/commands.md#flag-vocabulary)", () => {
   it("submit's subcommands use --output-dir, --output-file and --poll-interval; the former names still work, unlisted", async () => {
-    const cwd = realpathSync(mkdtempSync(path.join(os.tmpdir(), "gembatch-flags-")));
-    onTestFinished(() => rmSync(cwd, { recursive: true, force: true }));
+    const cwd = tempDir("gembatch-flags-");
     const help = async (sub: string) => (await gembatch(cwd, ["submit", sub, "--help"])).stdout;
     expect(await help("download")).toContain("--output-dir <dir>");
     expect(await help("collect")).toContain("--output-file <file>");

@@ -14,7 +14,7 @@ export const systemClock: Clock = {
   },
 };
 
-export interface ManualClock extends Clock {
+interface ManualClock extends Clock {
   advance(ms: number): void;
   /** Total time slept through, for assertions on honoured delays. */
   readonly slept: number[];

@@ -13,7 +13,7 @@ export const ExitCode = {
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Stable error codes; the exit code of each is fixed here and nowhere else. */
-export const ErrorCodes = {
+const ErrorCodes = {
   BAD_INPUT: ExitCode.BAD_INPUT,
   FILE_NOT_FOUND: ExitCode.BAD_INPUT,
   CONFIG_INVALID: ExitCode.BAD_INPUT,
@@ -35,7 +35,7 @@ export const ErrorCodes = {
 
 export type ErrorCode = keyof typeof ErrorCodes;
 
-export interface CliErrorOptions {
+interface CliErrorOptions {
   hint?: string | undefined;
   cause?: unknown;
   details?: Record<string, unknown>;
@@ -83,7 +83,7 @@ export function isAbortError(error: unknown): boolean {
   );
 }
 
-export function interrupted(message = "interrupted; state saved, safe to resume"): CliError {
+function interrupted(message = "interrupted; state saved, safe to resume"): CliError {
   return new CliError("INTERRUPTED", message, { hint: "run the same command again (with --resume where it has one)" });
 }
 

@@ -1,35 +1,65 @@
-export * from "./errors.js";
-export * from "./clock.js";
-export * from "./progress.js";
-export * from "./cli/define-command.js";
-export * from "./cli/validation.js";
-export * from "./cli/json-arg.js";
-export * from "./cli/execute.js";
-export * from "./cli/program.js";
-export * from "./cli/entry.js";
-export * from "./config/schema.js";
-export * from "./config/load.js";
-export * from "./state/lock.js";
-export * from "./state/state-store.js";
-export * from "./log/redact.js";
-export * from "./log/event-log.js";
-export * from "./ledger/ledger.js";
-export * from "./pricing/schema.js";
-export * from "./pricing/prices.js";
-export * from "./pricing/cost.js";
-export * from "./gemini/client.js";
-export * from "./gemini/generate.js";
-export * from "./retry/classify.js";
-export * from "./retry/retry.js";
-export * from "./retry/rate-limiter.js";
-export * from "./pricing/tokens.js";
-export * from "./state/atomic-write.js";
-export * from "./safety/project-path.js";
-export * from "./safety/text.js";
-export * from "./safety/project-lock.js";
-export { journalEdit, settleEdit, type PendingEdit, type RecoveredEdit } from "./safety/edit-journal.js";
-export { recordChild, type ReapedChild } from "./safety/child-registry.js";
+export { toCliError, firstLine, ExitCode, type ExitCodeValue, type ErrorCode, CliError } from "./errors.js";
+export { createManualClock, localStamp, type Clock, systemClock } from "./clock.js";
+export { progressMode, createProgress, type Progress, type ProgressMode, type ProgressListener } from "./progress.js";
+export { defineCommand, type OptionSpec, type CommandContext, type CommandDefinition } from "./cli/define-command.js";
+export { formatZodError, parseOrThrow } from "./cli/validation.js";
+export { assembleInput, executeCommand, type Io, type Outcome } from "./cli/execute.js";
+export { runProgram, type NativeCommandIo, type LazyCommand } from "./cli/program.js";
+export { runMain } from "./cli/entry.js";
+export type { RateLimits } from "./config/schema.js";
+export { findProjectRoot, loadConfig, type ResolvedConfig } from "./config/load.js";
+export { acquireLock } from "./state/lock.js";
+export { createStateStore, type StateStore } from "./state/state-store.js";
+export { redactSecrets, redactDeep, REDACTED, API_KEY_ENV_NAMES } from "./log/redact.js";
+export { createEventLog, type EventLog } from "./log/event-log.js";
+export { appendLedger, readLedger, summarizeLedger, type LedgerRecord, type CostGroup } from "./ledger/ledger.js";
+export {
+  resolveModel,
+  periodAt,
+  tokenCounts,
+  computeCost,
+  cacheStorageCost,
+  estimateRequestCost,
+  roundUsd,
+  type UsageMetadata,
+  type Pricing,
+  defaultPricing,
+  createPricing,
+} from "./pricing/cost.js";
+export { clientOptionsFrom, createGeminiClient } from "./gemini/client.js";
+export { responseText, generateContent, type GenerateDeps } from "./gemini/generate.js";
+export { parseGoogleErrorBody, classifyError } from "./retry/classify.js";
+export { withRetry, type RetryPolicy, defaultRetryPolicy, type RetryEvent, type RetryOutcome } from "./retry/retry.js";
+export { createRateLimiter, type RateLimiter } from "./retry/rate-limiter.js";
+export { estimateTokens } from "./pricing/tokens.js";
+export { writeFileAtomically, writeFileAtomicallySync, appendTextFile, createUniqueDir } from "./state/atomic-write.js";
+export {
+  isInsideDir,
+  guardProjectPath,
+  isSafeProjectPath,
+  readProjectFile,
+  writeProjectFile,
+} from "./safety/project-path.js";
+export { checkReplyText, checkReplyBytes, escapeForTerminal, type TextProblem } from "./safety/text.js";
+export { activeProjectSession, openProjectSession } from "./safety/project-lock.js";
+export { journalEdit, settleEdit } from "./safety/edit-journal.js";
+export { recordChild } from "./safety/child-registry.js";
 export { killProcessGroup, processAlive } from "./safety/processes.js";
-export * from "./models/catalog.js";
-export * from "./models/retirement.js";
-export * from "./models/settings.js";
+export { modelLimits } from "./models/catalog.js";
+export { retirementOf, checkRetirement, allowRetiredFrom } from "./models/retirement.js";
+export {
+  resolveGenerationSettings,
+  thinkingConfigFor,
+  sizeMaxTokens,
+  tooLargeFor,
+  raisedMaxTokens,
+  settingsForModel,
+  generationOptions,
+  settingsFromContext,
+  REPLY_MARGIN,
+  generationFields,
+  type GenerationInput,
+  type ThinkingSetting,
+  type GenerationSettings,
+  type TooLarge,
+} from "./models/settings.js";

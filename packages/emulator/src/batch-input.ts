@@ -8,7 +8,7 @@ export interface BatchRow {
   request: unknown;
 }
 
-export interface ParsedBatchInput {
+interface ParsedBatchInput {
   rows: BatchRow[];
   /** Set when a JSONL line cannot be read: the job is accepted and then FAILS, as Google fails it. */
   failure: string | undefined;
@@ -25,7 +25,7 @@ const BATCH_FIELDS = new Set([
   ...["display_name", "input_config", "webhook_config"],
 ]);
 
-export interface BatchCreateBody {
+interface BatchCreateBody {
   displayName: string | undefined;
   inline: unknown[] | undefined;
   fileName: string | undefined;

@@ -5,8 +5,8 @@ import type { BatchRow } from "./batch-input.js";
 import { randomId } from "./ids.js";
 import type { BatchRecord } from "./record.js";
 
-export type BatchOutcome = "SUCCEEDED" | "FAILED" | "CANCELLED" | "EXPIRED";
-export type BatchState = "PENDING" | "RUNNING" | BatchOutcome;
+type BatchOutcome = "SUCCEEDED" | "FAILED" | "CANCELLED" | "EXPIRED";
+type BatchState = "PENDING" | "RUNNING" | BatchOutcome;
 
 export interface BatchPlan {
   pendingMs: number;

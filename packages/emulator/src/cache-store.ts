@@ -3,7 +3,7 @@ import { invalidArgument, permissionDenied, unknownField } from "./google-errors
 import { randomId } from "./ids.js";
 import { contentsText, contentsTokens, type FileLookup } from "./tokens.js";
 
-export interface StoredCache {
+interface StoredCache {
   id: string;
   /** Bare model id. */
   model: string;

@@ -7,9 +7,10 @@ import { GoogleGenAI } from "@google/genai";
 import { Command } from "commander";
 import { execa } from "execa";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
+import { tempDir } from "@gembatch/test-utils";
 
 import { configureEmulatorCommand, registerEmulatorCommand, type EmulatorCliIo } from "./cli.js";
-import { MODEL, useTempDir } from "./test-helpers/emulator.js";
+import { MODEL } from "../test/helpers/emulator.js";
 
 const BIN = fileURLToPath(new URL("../bin/gembatch-emulator.js", import.meta.url));
 
@@ -54,7 +55,7 @@ describe("emulator command (in process)", () => {
   });
 
   it("prints {url, port} with --json and reads script, faults and quota files", async () => {
-    const dir = useTempDir();
+    const dir = tempDir("gembatch-emulator-");
     writeFileSync(join(dir, "faults.json"), JSON.stringify([{ route: "countTokens", kind: "503" }]));
     writeFileSync(join(dir, "quota.json"), JSON.stringify({ rpm: 1 }));
     const cli = await run(["--json", "--faults", join(dir, "faults.json"), "--quota", join(dir, "quota.json")]);
@@ -134,7 +135,7 @@ describe("gembatch-emulator bin (built)", () => {
   });
 
   it("exits 2 with a one-line error and no stack trace on a bad script file", async () => {
-    const dir = useTempDir();
+    const dir = tempDir("gembatch-emulator-");
     writeFileSync(join(dir, "replies.json"), "{ not json");
     const result = await execa("node", [BIN, "--script", join(dir, "replies.json")], { reject: false });
     expect(result.exitCode).toBe(2);

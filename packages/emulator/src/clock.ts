@@ -11,14 +11,14 @@ export interface EmulatorClock {
 /** What callers may inject: at least `now()`. Timers fall back to real timers divided by the time scale. */
 export type ClockInput = Pick<EmulatorClock, "now"> & Partial<EmulatorClock>;
 
-export interface ScaledClockOptions {
+interface ScaledClockOptions {
   /** Emulated milliseconds per real millisecond: 60 makes one emulated minute pass in one real second. */
   timeScale?: number;
   /** Emulated time at start (epoch ms, ISO string or Date); defaults to the real time. */
   startTime?: number | string | Date | undefined;
 }
 
-export interface ManualClock extends EmulatorClock {
+interface ManualClock extends EmulatorClock {
   /** Moves time forward and runs every timer that falls due, in order. */
   advance(ms: number): void;
   /** Jumps to an absolute emulated time (never backwards). */

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { parseWith } from "./config-error.js";
 import { normalizeRouteName, type RouteName } from "./route-table.js";
 
-export const FAULT_KINDS = [
+const FAULT_KINDS = [
   "ok",
   "rate_limit_429",
   "batch_create_429",
@@ -17,7 +17,7 @@ export const FAULT_KINDS = [
   "stream_error",
 ] as const;
 
-export type FaultKind = (typeof FAULT_KINDS)[number];
+type FaultKind = (typeof FAULT_KINDS)[number];
 
 const KIND_ALIASES: Record<string, FaultKind> = {
   "429": "rate_limit_429",
@@ -75,10 +75,10 @@ const RuleSchema = z
 
 const FaultsSchema = z.object({ seed: z.number().int().optional(), rules: z.array(RuleSchema) }).strict();
 
-export type FaultStep = z.output<typeof StepObjectSchema>;
+type FaultStep = z.output<typeof StepObjectSchema>;
 export type FaultRule = z.output<typeof RuleSchema>;
 
-export type FaultStepInput =
+type FaultStepInput =
   | FaultKind
   | "429"
   | 500
@@ -95,7 +95,7 @@ export type FaultStepInput =
     };
 
 /** A fault rule as written in options or a faults file (see the README for the semantics). */
-export interface FaultRuleInput {
+interface FaultRuleInput {
   route: string | string[];
   model?: string;
   sequence?: FaultStepInput[];
@@ -119,7 +119,7 @@ export interface FaultAction {
   after: boolean;
 }
 
-export interface FaultDecision {
+interface FaultDecision {
   latencyMs: number;
   action: FaultAction | undefined;
 }

@@ -29,7 +29,7 @@ interface UploadSession {
   received: number;
 }
 
-export interface ChunkResult {
+interface ChunkResult {
   status: "active" | "final";
   received: number;
   file?: StoredFile;

@@ -50,7 +50,7 @@ export function prepareRequest(state: EmulatorState, body: Record<string, unknow
   return { request, model, promptTokens: ownTokens + cachedTokens, cachedTokens, text, cacheName };
 }
 
-export interface ScriptedGeneration {
+interface ScriptedGeneration {
   generation: Generation;
   reply: Reply;
   scriptEntry: number | undefined;

@@ -1,5 +1,5 @@
 /** The google.rpc error envelope, as the Gemini API sends it. */
-export interface ErrorBody {
+interface ErrorBody {
   error: { code: number; message: string; status: string; details?: unknown[] };
 }
 

@@ -1,6 +1,6 @@
 import { invalidArgument } from "./google-errors.js";
 
-export interface Page<T> {
+interface Page<T> {
   items: T[];
   /** Absent on the last page: an empty string would make the SDK's pager loop forever. */
   nextPageToken?: string;

@@ -1,7 +1,7 @@
 import { GoogleApiError } from "./google-errors.js";
 
 export type QuotaKind = "rpm" | "tpm" | "rpd";
-export type QuotaTier = "paid" | "free";
+type QuotaTier = "paid" | "free";
 
 export interface QuotaViolation {
   quotaMetric: string;

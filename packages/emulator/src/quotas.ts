@@ -45,7 +45,7 @@ export interface ModelQuotaUsage {
   limits: { rpm?: number; tpm?: number; rpd?: number; enqueuedTokens?: number };
 }
 
-export interface QuotaRefusal {
+interface QuotaRefusal {
   error: GoogleApiError;
   quotaIds: string[];
 }

@@ -3,7 +3,7 @@ import type { GenerationSettingsSeen } from "./validate-request.js";
 import type { RouteName } from "./route-table.js";
 
 /** One model call the server answered: a sync request or a batch row. */
-export interface GenerateRecord {
+interface GenerateRecord {
   at: string;
   route: "generateContent" | "streamGenerateContent" | "batch";
   model: string;
@@ -41,7 +41,7 @@ export interface BatchRecord {
   deleted: boolean;
 }
 
-export interface FileRecord {
+interface FileRecord {
   name: string;
   displayName: string | null;
   mimeType: string;
@@ -51,7 +51,7 @@ export interface FileRecord {
   deleted: boolean;
 }
 
-export interface CacheRecord {
+interface CacheRecord {
   name: string;
   model: string;
   displayName: string | null;
@@ -60,7 +60,7 @@ export interface CacheRecord {
   deleted: boolean;
 }
 
-export interface QuotaRejection {
+interface QuotaRejection {
   at: string;
   route: RouteName;
   model: string | null;
@@ -69,7 +69,7 @@ export interface QuotaRejection {
   source: "quota" | "fault";
 }
 
-export interface FaultRecord {
+interface FaultRecord {
   at: string;
   route: RouteName;
   kind: string;

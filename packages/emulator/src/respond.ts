@@ -2,7 +2,7 @@ import { statusForCode, MESSAGES } from "./google-errors.js";
 import type { Reply } from "./script-schema.js";
 import { countTextTokens } from "./tokens.js";
 
-export interface GenerationInput {
+interface GenerationInput {
   reply: Reply;
   modelVersion: string;
   /** Tokens of the whole prompt, cached content included. */
@@ -13,7 +13,7 @@ export interface GenerationInput {
   responseId: string;
 }
 
-export interface UsageMetadata {
+interface UsageMetadata {
   promptTokenCount: number;
   candidatesTokenCount?: number;
   thoughtsTokenCount?: number;
@@ -23,7 +23,7 @@ export interface UsageMetadata {
   [key: string]: unknown;
 }
 
-export interface ScriptedError {
+interface ScriptedError {
   code: number;
   message: string;
   status: string;

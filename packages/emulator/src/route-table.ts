@@ -1,5 +1,5 @@
 /** Every Gemini route the emulator serves; fault rules and the record name routes this way. */
-export const ROUTE_NAMES = [
+const ROUTE_NAMES = [
   "generateContent",
   "streamGenerateContent",
   "countTokens",
@@ -23,7 +23,7 @@ export const ROUTE_NAMES = [
 
 export type RouteName = (typeof ROUTE_NAMES)[number];
 
-export interface MatchedRoute {
+interface MatchedRoute {
   route: RouteName;
   /** `models/x` or `tunedModels/x` for model routes; the bare id for files, batches and caches. */
   resource?: string;

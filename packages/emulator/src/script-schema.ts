@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import { parseWith } from "./config-error.js";
 
-export const FINISH_REASONS = [
+const FINISH_REASONS = [
   "FINISH_REASON_UNSPECIFIED",
   "STOP",
   "MAX_TOKENS",

@@ -22,7 +22,7 @@ export interface ScriptRequest {
   key?: string;
 }
 
-export interface BatchPlanRequest {
+interface BatchPlanRequest {
   displayName: string;
   model: string;
   source: "inline" | "file";

@@ -13,7 +13,7 @@ export function countTextTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-export function isTextMime(mimeType: string | undefined): boolean {
+function isTextMime(mimeType: string | undefined): boolean {
   if (!mimeType) return false;
   return /^text\//.test(mimeType) || /(json|jsonl|xml|javascript|typescript|yaml|x-sh|x-python)/.test(mimeType);
 }
@@ -47,7 +47,7 @@ export function partTokens(part: unknown, lookup?: FileLookup): number {
   return countTextTokens(JSON.stringify(p));
 }
 
-export function contentTokens(content: unknown, lookup?: FileLookup): number {
+function contentTokens(content: unknown, lookup?: FileLookup): number {
   const parts = asObject(content)?.parts;
   if (!Array.isArray(parts)) return 0;
   return parts.reduce<number>((sum, part) => sum + partTokens(part, lookup), 0);

@@ -1,11 +1,12 @@
 import { executeCommand, ExitCode } from "@gembatch/core";
 import { describe, expect, it } from "vitest";
 import { extractCommand } from "./cli.js";
-import { captureIo, project, put, reply } from "./test-helpers/project.js";
+import { captureIo, projectDir as project } from "@gembatch/test-utils";
+import { put, reply } from "../test/helpers/project.js";
 import type { ExtractResult } from "./run-extract.js";
 
 async function run(cwd: string, positionals: string[], flags: Record<string, unknown> = {}) {
-  const io = captureIo(cwd);
+  const io = captureIo({ cwd });
   const outcome = await executeCommand(extractCommand, { positionals, flags }, io);
   return { code: outcome.exitCode, out: io.out(), err: io.err() };
 }

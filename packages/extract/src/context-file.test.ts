@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ExtractionContext } from "./context-file.js";
+import { readExtractionContext, type ExtractionContext } from "./context-file.js";
 import { runExtract, type RunExtractOptions } from "./run-extract.js";
-import { project, put, reply, runDir, tempDir } from "./test-helpers/project.js";
+import { projectDir as project, tempDir } from "@gembatch/test-utils";
+import { put, reply, runDir } from "../test/helpers/project.js";
 
 const at = new Date(2026, 0, 2, 3, 4, 5);
 const stamped = "tmp/gemini_extracted_20260102_030405";
@@ -138,5 +139,33 @@ describe("the extraction context", () => {
       output_dir: outputDir,
       context_json: path.join(outputDir, "EXTRACTION_CONTEXT.json"),
     });
+  });
+});
+
+describe("readExtractionContext, the one reader of EXTRACTION_CONTEXT.json", () => {
+  it("reads back what extract wrote, and refuses a missing file, another shape and a link out of the directory", async () => {
+    const root = project({ "src/a.py": "old\n" });
+    const dir = runDir(root, [{ file: "src/a.py", response: reply("src/a.py", "new"), meta: null }]);
+    await extract(root, dir);
+    const out = path.join(root, stamped);
+    const options = { field: "extracted_dir", shown: stamped };
+    const written = readContext(out);
+    expect(readExtractionContext(out, options)).toMatchObject({
+      files: [{ path: "src/a.py", source: written.files[0]!.source }],
+      refused: [],
+      sources: [{ response_file: written.sources[0]!.response_file }],
+    });
+
+    const empty = tempDir();
+    expect(() => readExtractionContext(empty, { field: "extracted_dir", shown: "x" })).toThrow(
+      expect.objectContaining({ code: "FILE_NOT_FOUND", message: "extracted_dir: no EXTRACTION_CONTEXT.json in x" }),
+    );
+    writeFileSync(path.join(empty, "EXTRACTION_CONTEXT.json"), JSON.stringify({ files: "src/a.py" }));
+    expect(() => readExtractionContext(empty, options)).toThrow(
+      "extracted_dir: EXTRACTION_CONTEXT.json does not have the shape gembatch extract writes",
+    );
+    const linked = tempDir();
+    symlinkSync(path.join(out, "EXTRACTION_CONTEXT.json"), path.join(linked, "EXTRACTION_CONTEXT.json"));
+    expect(() => readExtractionContext(linked, options)).toThrow(expect.objectContaining({ code: "BAD_INPUT" }));
   });
 });

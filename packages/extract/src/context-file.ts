@@ -1,3 +1,5 @@
+import { CliError, readProjectFile } from "@gembatch/core";
+import { z } from "zod";
 import type { ExtractResult } from "./run-extract.js";
 
 export const CONTEXT_MARKDOWN = "EXTRACTION_CONTEXT.md";
@@ -21,6 +23,47 @@ export interface ExtractionContext {
   files: ExtractResult["files"];
   refused: ExtractResult["refused"];
   warnings: string[];
+}
+
+/** The part of EXTRACTION_CONTEXT.json a later step (apply) reads back; the rest is for people. */
+const ContextFileSchema = z.looseObject({
+  files: z.array(z.looseObject({ path: z.string(), source: z.string().optional() })),
+  refused: z.array(
+    z.looseObject({ path: z.string().nullable(), code: z.string(), reason: z.string(), source: z.string().optional() }),
+  ),
+  sources: z.array(z.looseObject({ response_file: z.string() })),
+});
+
+type ContextFile = z.infer<typeof ContextFileSchema>;
+
+/**
+ * Read `<dir>/EXTRACTION_CONTEXT.json` as `gembatch extract` wrote it, through core's guard (a regular
+ * file of the directory, never a link out of it). Nothing in it is trusted: the paths it names are
+ * checked where they are read or written. Errors name `field` and show the directory as `shown`.
+ */
+export function readExtractionContext(
+  dir: string,
+  options: { field: string; shown: string; hint?: string },
+): ContextFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readProjectFile(dir, CONTEXT_JSON, { field: options.field }).bytes.toString("utf8"));
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const missing = code === "ENOENT" || code === "FILE_NOT_FOUND";
+    throw new CliError(
+      missing ? "FILE_NOT_FOUND" : "BAD_INPUT",
+      `${options.field}: ${missing ? "no" : "unreadable"} ${CONTEXT_JSON} in ${options.shown}`,
+      { hint: options.hint ?? "pass the output_dir of `gembatch extract` (tmp/gemini_extracted_<stamp>)" },
+    );
+  }
+  const parsed = ContextFileSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new CliError(
+      "BAD_INPUT",
+      `${options.field}: ${CONTEXT_JSON} does not have the shape gembatch extract writes`,
+    );
+  return parsed.data;
 }
 
 /** Reasons and hints may quote `<!-- … -->`: escaped, they neither vanish when rendered nor read as markers. */

@@ -1,6 +1,6 @@
 import { commentStyle, languageOf, type CommentStyle } from "./language.js";
 
-export interface ElisionHit {
+interface ElisionHit {
   /** 1-based line in the content. */
   line: number;
   /** The placeholder line, trimmed and cut to 120 characters. */
@@ -27,7 +27,7 @@ const GATE =
   /\.\.\.|…|rest\W+of|existing|previous|original|other|remaining|unchanged|\bold\b|prior|brevity|omitted|elided|snip|truncated|the\W+same|same\W+as|as\W+before|as\W+above|no\W+change/i;
 
 /** Is this comment text a placeholder standing in for code? Tuned to miss ordinary explanatory comments. */
-export function isPlaceholderComment(comment: string): boolean {
+function isPlaceholderComment(comment: string): boolean {
   if (!GATE.test(comment)) return false;
   const body = comment.toLowerCase().replace(/…/g, "...").trim();
   const undecorated = body.replace(/^[\s*[({<"'`-]+|[\s*\])}>"'`:;,-]+$/g, "");

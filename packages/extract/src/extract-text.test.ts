@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { countLines, extractFromText, hasCompleteMarkers, sha256, stoppedEarly } from "./extract-text.js";
-import { reply } from "./test-helpers/project.js";
+import { reply } from "../test/helpers/project.js";
 
 const codes = (text: string, options = {}) => extractFromText(text, options).refused.map((r) => `${r.path}:${r.code}`);
 

@@ -4,7 +4,7 @@ import { checkRelativePath, normaliseRequested } from "./paths.js";
 import { scanReply, type RawBlock } from "./scan-reply.js";
 import type { ExtractedBlock, ExtractTextOptions, ExtractTextResult, Refusal } from "./types.js";
 
-export const NO_MARKERS_HINT =
+const NO_MARKERS_HINT =
   "the model did not follow the format: check the response file by hand, then send the file again " +
   "(the request must ask for <!-- CODE_FILE_START: path --> and <!-- CODE_FILE_END: path --> around a fenced block)";
 

@@ -4,7 +4,7 @@ import { CliError } from "@gembatch/core";
 import { isInside } from "./paths.js";
 import { isRequestFileName, listResponses } from "./run-dir.js";
 
-export interface ResolvedInputs {
+interface ResolvedInputs {
   /** Absolute response files, in the order given (a directory expands in request order), no duplicates. */
   responses: string[];
   /** Run directories given directly, for their BATCH_SUMMARY.json. */

@@ -3,7 +3,7 @@ const MARKER = /^\s*<!--\s*code[\s_-]*file[\s_-]*(start|end)\b\s*[:=]?\s*(.*?)\s
 /** The same marker anywhere in a line, for the instructions inside a request. */
 const INLINE_START = /<!--\s*code[\s_-]*file[\s_-]*start\b\s*[:=]?\s*(.*?)\s*-->/gi;
 
-export interface MarkerLine {
+interface MarkerLine {
   kind: "start" | "end";
   /** The path as written (quotes and backticks removed); undefined when the marker names none. */
   path: string | undefined;
@@ -17,13 +17,13 @@ export interface Fence {
   info: string;
 }
 
-export const BACKTICK = 0x60;
-export const TILDE = 0x7e;
+const BACKTICK = 0x60;
+const TILDE = 0x7e;
 const SPACE = 0x20;
 const TAB = 0x09;
 const CR = 0x0d;
 
-export function cleanMarkerPath(raw: string): string | undefined {
+function cleanMarkerPath(raw: string): string | undefined {
   const cleaned = raw
     .trim()
     .replace(/^[`"'*[(<]+|[`"'*\])>]+$/g, "")

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { RefusalCode } from "./types.js";
 
-export type PathCheck = { ok: true; path: string } | { ok: false; code: RefusalCode; reason: string };
+type PathCheck = { ok: true; path: string } | { ok: false; code: RefusalCode; reason: string };
 
 /**
  * Lexical safety of a path named by a model, before it touches the disk: project-relative, no `..`

@@ -1,7 +1,7 @@
 import { guardProjectPath, readProjectFile, toCliError } from "@gembatch/core";
 import type { RefusalCode } from "./types.js";
 
-export type ProjectTarget = { ok: true; original: Buffer | null } | { ok: false; code: RefusalCode; reason: string };
+type ProjectTarget = { ok: true; original: Buffer | null } | { ok: false; code: RefusalCode; reason: string };
 
 /**
  * Where a block would land in the project, checked by core's guard as a write (no symlink out of the

@@ -1,7 +1,7 @@
 import { checkReplyBytes, checkReplyText, REDACTED, type TextProblem } from "@gembatch/core";
 
 /** Why a fixed file's text may not go into the project: core's text checks, or a shebang change. */
-export interface FixedTextProblem {
+interface FixedTextProblem {
   code: TextProblem["code"] | "shebang_changed" | "secret_placeholder";
   reason: string;
 }
@@ -21,7 +21,7 @@ const quoted = (line: string) => JSON.stringify(line.length > 80 ? `${line.slice
  * A shebang decides what runs the file, so a reply may neither add one, change it nor drop it: the
  * first line is compared with the original's (a file that does not exist yet has none).
  */
-export function checkShebang(text: string, original: string | null): FixedTextProblem | null {
+function checkShebang(text: string, original: string | null): FixedTextProblem | null {
   const was = firstLine(original ?? "");
   const now = firstLine(text);
   const had = was.startsWith("#!");
@@ -45,7 +45,7 @@ export function checkShebang(text: string, original: string | null): FixedTextPr
  * A key-like value in the file was scrubbed to the placeholder before the file was sent; a reply that
  * carries the placeholder back would replace the user's value with it.
  */
-export function checkPlaceholder(text: string, original: string | null): FixedTextProblem | null {
+function checkPlaceholder(text: string, original: string | null): FixedTextProblem | null {
   if (!text.includes(REDACTED) || (original ?? "").includes(REDACTED)) return null;
   return {
     code: "secret_placeholder",

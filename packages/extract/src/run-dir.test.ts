@@ -2,7 +2,8 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeReply, listResponses } from "./run-dir.js";
-import { project, reply, runDir } from "./test-helpers/project.js";
+import { projectDir as project } from "@gembatch/test-utils";
+import { reply, runDir } from "../test/helpers/project.js";
 
 describe("describeReply", () => {
   it("reads focus file, finish reason, hash and fence from the meta file", async () => {

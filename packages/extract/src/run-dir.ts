@@ -1,34 +1,11 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
+import { FileMetaFieldsSchema, readSendSummary, type SummaryFile } from "@gembatch/send/run-files";
 import { lastStartMarkerPath } from "./markers.js";
 
-/** What the sender wrote beside each response (`response_<n>_<stem>.meta.json`); extra keys are kept. */
-export const ResponseMetaSchema = z.looseObject({
-  file_to_fix: z.string().min(1).optional(),
-  finish_reason: z.string().nullable().optional(),
-  truncated: z.boolean().optional(),
-  sha256_sent: z.string().optional(),
-  fence: z.string().optional(),
-});
+type SummaryResult = NonNullable<SummaryFile["results"]>[number];
 
-const SummarySchema = z.looseObject({
-  results: z
-    .array(
-      z.looseObject({
-        file_to_fix: z.string().optional(),
-        success: z.boolean().optional(),
-        finish_reason: z.string().nullable().optional(),
-        error: z.unknown().optional(),
-      }),
-    )
-    .optional(),
-});
-
-export type ResponseMeta = z.infer<typeof ResponseMetaSchema>;
-type SummaryResult = NonNullable<z.infer<typeof SummarySchema>["results"]>[number];
-
-export interface ReplySource {
+interface ReplySource {
   responseFile: string;
   metaFile?: string;
   focusFile?: string;
@@ -66,10 +43,8 @@ async function readJson(file: string): Promise<{ value?: unknown; error?: string
   }
 }
 
-export async function readSummaryResults(dir: string): Promise<SummaryResult[] | undefined> {
-  const { value } = await readJson(path.join(dir, "BATCH_SUMMARY.json"));
-  const parsed = SummarySchema.safeParse(value);
-  return parsed.success ? parsed.data.results : undefined;
+export function readSummaryResults(dir: string): SummaryResult[] | undefined {
+  return readSendSummary(dir)?.results;
 }
 
 const stemKey = (value: string) =>
@@ -104,7 +79,7 @@ export async function describeReply(
   const meta = await readJson(metaFile);
   if (meta.error) options.warn(`${path.basename(metaFile)} ${meta.error}; ignoring it`);
   else if (meta.value !== undefined) {
-    const parsed = ResponseMetaSchema.safeParse(meta.value);
+    const parsed = FileMetaFieldsSchema.safeParse(meta.value);
     if (!parsed.success) options.warn(`${path.basename(metaFile)} does not have the expected shape; ignoring it`);
     else {
       const m = parsed.data;
@@ -117,7 +92,7 @@ export async function describeReply(
     }
   }
   const n = Number(match[1]);
-  const entry = summaryEntry(options.summary ?? (await readSummaryResults(dir)), n, match[2]!);
+  const entry = summaryEntry(options.summary ?? readSummaryResults(dir), n, match[2]!);
   if (entry) {
     if (!source.focusFile && entry.file_to_fix)
       Object.assign(source, { focusFile: entry.file_to_fix, focusFrom: "summary" });

@@ -3,7 +3,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { sha256 } from "./extract-text.js";
 import { runExtract, type RunExtractOptions } from "./run-extract.js";
-import { project, put, reply, runDir, tempDir } from "./test-helpers/project.js";
+import { projectDir as project, tempDir } from "@gembatch/test-utils";
+import { put, reply, runDir } from "../test/helpers/project.js";
 
 const at = new Date(2026, 0, 2, 3, 4, 5);
 function extract(root: string, markdownFile: RunExtractOptions["markdownFile"], more: Partial<RunExtractOptions> = {}) {

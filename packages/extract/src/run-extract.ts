@@ -31,13 +31,13 @@ export interface RunExtractOptions {
   dryRun?: boolean;
 }
 
-export interface RunExtractDeps {
+interface RunExtractDeps {
   now?: () => Date;
   info?: (message: string) => void;
   signal?: AbortSignal;
 }
 
-export interface ExtractedFile {
+interface ExtractedFile {
   path: string;
   lines: number;
   sha256: string;
@@ -49,7 +49,7 @@ export interface ExtractedFile {
   source: string;
 }
 
-export interface FileRefusal extends Refusal {
+interface FileRefusal extends Refusal {
   source: string;
 }
 
@@ -114,13 +114,13 @@ export async function runExtract(options: RunExtractOptions, deps: RunExtractDep
   const refused: FileRefusal[] = [];
   const sources: ContextSource[] = [];
   let pending: Pending[] = [];
-  const summaries = new Map<string, Awaited<ReturnType<typeof readSummaryResults>>>();
+  const summaries = new Map<string, ReturnType<typeof readSummaryResults>>();
 
   for (const file of responses) {
     deps.signal?.throwIfAborted();
     const source = rel(file);
     const dir = path.dirname(file);
-    if (!summaries.has(dir)) summaries.set(dir, await readSummaryResults(dir));
+    if (!summaries.has(dir)) summaries.set(dir, readSummaryResults(dir));
     const reply = await describeReply(file, {
       warn: (m) => warnings.push(`${source}: ${m}`),
       summary: summaries.get(dir),

@@ -9,7 +9,7 @@ import {
   type Fence,
 } from "./markers.js";
 
-export type BlockProblem =
+type BlockProblem =
   | { code: "no_end_marker"; reason: string }
   | { code: "marker_mismatch"; reason: string }
   | { code: "ambiguous_fence"; reason: string; line: number };
@@ -29,7 +29,7 @@ export interface RawBlock {
   problem: BlockProblem | undefined;
 }
 
-export interface ScanResult {
+interface ScanResult {
   blocks: RawBlock[];
   /** END markers with no open block. */
   strayEndLines: number[];

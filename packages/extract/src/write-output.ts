@@ -1,14 +1,14 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, realpath, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, realpath } from "node:fs/promises";
 import path from "node:path";
+import { writeFileAtomically } from "@gembatch/core";
 import { isInside } from "./paths.js";
 
-export interface TreeWriter {
+interface TreeWriter {
   write(relative: string, content: string): Promise<void>;
 }
 
 /**
- * Writes files under `root` through a temporary file and a rename, so a reader never sees half a file.
+ * Writes files under `root` with core's atomic write, so a reader never sees half a file.
  * Each parent directory is checked once after it exists: a symlinked directory inside a reused output
  * dir must not carry a write elsewhere.
  */
@@ -33,14 +33,8 @@ export function createTreeWriter(root: string): TreeWriter {
       const target = path.join(root, relative);
       const dir = path.dirname(target);
       await checkDir(dir, relative);
-      const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-      try {
-        await writeFile(temp, content, { flag: "wx" });
-        await rename(temp, target);
-      } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-      }
+      // Bytes, so the extracted file is written exactly as the model gave it (text would be scrubbed).
+      await writeFileAtomically(target, Buffer.from(content));
     },
   };
 }

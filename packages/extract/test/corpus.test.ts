@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runExtract } from "../src/run-extract.js";
 import { RefusalCodes } from "../src/types.js";
-import { project, tempDir } from "../src/test-helpers/project.js";
+import { projectDir as project, tempDir } from "@gembatch/test-utils";
 
 // Each directory under corpus/ is one model reply (reply.md), what the sender wrote beside it (meta.json,
 // request.md), the project's originals (project/), and the expected outcome (expected.json, expected/).

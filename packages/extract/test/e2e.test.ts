@@ -1,30 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { execa } from "execa";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { gembatch, projectDir, writeTree } from "@gembatch/test-utils";
+import { describe, expect, it } from "vitest";
 import type { ExtractResult } from "../src/run-extract.js";
 
 // Runs the built umbrella bin, as an agent or a developer would.
-const bin = fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));
-
-function project(): string {
-  if (!existsSync(fileURLToPath(new URL("../../cli/dist/main.js", import.meta.url))))
-    throw new Error("build first: packages/cli/dist is missing");
-  const dir = mkdtempSync(path.join(os.tmpdir(), "gembatch-extract-e2e-"));
-  mkdirSync(path.join(dir, ".git"));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function write(root: string, file: string, content: string): void {
-  mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-  writeFileSync(path.join(root, file), content);
-}
-
-const gembatch = (cwd: string, args: string[]) =>
-  execa(process.execPath, [bin, ...args], { cwd, reject: false, env: { GEMINI_API_KEY: "", GOOGLE_API_KEY: "" } });
+const project = () => projectDir();
+const write = (root: string, file: string, content: string) => writeTree(root, { [file]: content });
 
 const code = "import os\n\n\ndef main():\n    return os.getcwd()\n";
 const run = "tmp/gemini_batch_20250715_063222";

@@ -1,17 +1,13 @@
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { project, put } from "../src/test-helpers/project.js";
+import { gembatch, projectDir as project, requireBuiltBin } from "@gembatch/test-utils";
+import { put } from "./helpers/project.js";
 import type { ExtractResult } from "../src/run-extract.js";
 
 // Runs the built umbrella bin, as an agent or a developer would.
-const bin = fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));
-const gembatch = (cwd: string, args: string[]) =>
-  execa(process.execPath, [bin, ...args], { cwd, reject: false, env: { GEMINI_API_KEY: "", GOOGLE_API_KEY: "" } });
 const ESC = "\u001b";
-if (!existsSync(bin)) throw new Error("build first: packages/cli/bin/gembatch.js is missing");
+await requireBuiltBin();
 
 function block(file: string, body: Buffer | string): Buffer {
   return Buffer.concat([

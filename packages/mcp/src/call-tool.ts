@@ -14,7 +14,7 @@ import { guardToolPaths } from "./path-guard.js";
 import type { ToolSpec } from "./tools.js";
 
 /** The MCP `tools/call` result: the command's JSON result, or a tool error with its code, message and hint. */
-export interface ToolResult {
+interface ToolResult {
   [key: string]: unknown;
   content: Array<{ type: "text"; text: string }>;
   structuredContent: Record<string, unknown>;
@@ -22,7 +22,7 @@ export interface ToolResult {
   _meta: { "gembatch/exit_code": number };
 }
 
-export interface ToolCallIo {
+interface ToolCallIo {
   cwd: string;
   /** The project root the server was started in: no path argument may leave it. */
   root: string;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { TOOLS, type ToolSpec } from "./tools.js";
 
 /** A tool as `tools/list` shows it. */
-export interface ListedTool {
+interface ListedTool {
   name: string;
   title: string;
   description: string;

@@ -8,7 +8,7 @@ import { TOOLS } from "./tools.js";
 import type { callTool, errorResult } from "./call-tool.js";
 import type { Catalog } from "./catalog.js";
 
-export interface McpServerOptions {
+interface McpServerOptions {
   version: string;
   cwd: string;
   env: NodeJS.ProcessEnv;

@@ -3,14 +3,14 @@
  * it changes files, spends money or talks to Google, and which of its fields name paths (those are
  * checked against the project root before the command runs).
  */
-export interface ToolAnnotations {
+interface ToolAnnotations {
   readOnlyHint: boolean;
   destructiveHint: boolean;
   idempotentHint: boolean;
   openWorldHint: boolean;
 }
 
-export interface PathField {
+interface PathField {
   key: string;
 }
 

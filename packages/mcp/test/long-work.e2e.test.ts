@@ -2,10 +2,9 @@ import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Progress } from "@modelcontextprotocol/sdk/types.js";
-import { tempTree } from "@gembatch/test-utils";
-import { execa } from "execa";
+import { gembatch, tempTree, waitFor } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
-import { BIN, connect, emulator, KEY, until } from "./session.js";
+import { connect, emulator, KEY } from "./session.js";
 
 /** The parts of a send run's BATCH_SUMMARY.json these tests read. */
 interface BatchSummary {
@@ -14,6 +13,17 @@ interface BatchSummary {
 
 const FILES = ["src/a.py", "src/b.py", "src/c.py"];
 const REPORT = "tmp/issues/fix_x.md";
+
+/** What a raw client writes before its first call: initialize, then initialized. */
+const HANDSHAKE = [
+  {
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } },
+  },
+  { jsonrpc: "2.0", method: "notifications/initialized" },
+];
 
 function project(): string {
   return tempTree({
@@ -58,7 +68,7 @@ describe("long work over MCP: progress notifications and cancellation (built bin
       onprogress: (p) => void progress.push(p),
     });
     // concurrency 1: a.py first, then b.py, whose reply hangs.
-    await until(
+    await waitFor(
       () => progress.some((p) => p.progress >= 1) && received(emu) === 2,
       "a.py answered and b.py's request out",
     );
@@ -67,7 +77,7 @@ describe("long work over MCP: progress notifications and cancellation (built bin
 
     // The server carries on until the command has saved the run (the summary says what is left), then serves on.
     const summaryFile = path.join(root, "tmp/run/BATCH_SUMMARY.json");
-    await until(
+    await waitFor(
       () => existsSync(summaryFile) && /interrupted/.test(readFileSync(summaryFile, "utf8")),
       "the interrupted run's summary",
     );
@@ -104,7 +114,7 @@ describe("long work over MCP: progress notifications and cancellation (built bin
       name: "send",
       arguments: { issue_report_file: REPORT, files_to_fix: FILES, output_dir: "tmp/run", concurrency: 1 },
     });
-    await until(() => received(emu) === 2, "b.py's request out");
+    await waitFor(() => received(emu) === 2, "b.py's request out");
     // The SDK keeps the server process in a private field, which its type declarations leave untyped.
     const server = (session.transport as unknown as { _process?: ChildProcess })._process;
     const exited = new Promise<number | null>((resolve) =>
@@ -130,13 +140,7 @@ describe("long work over MCP: progress notifications and cancellation (built bin
     const root = project();
     const emu = await emulator({ script });
     const lines = [
-      {
-        jsonrpc: "2.0",
-        id: 1,
-        method: "initialize",
-        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } },
-      },
-      { jsonrpc: "2.0", method: "notifications/initialized" },
+      ...HANDSHAKE,
       {
         jsonrpc: "2.0",
         id: 2,
@@ -147,14 +151,10 @@ describe("long work over MCP: progress notifications and cancellation (built bin
         },
       },
     ];
-    const child = execa(process.execPath, [BIN, "mcp"], {
-      cwd: root,
-      env: { GEMINI_API_KEY: KEY, GEMBATCH_BASE_URL: emu.url, CI: "1" },
-      reject: false,
-    });
-    child.stdin.write(`${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
-    await until(() => received(emu) === 2, "b.py's request out"); // b.py's reply would take two minutes
-    child.stdin.end();
+    const child = gembatch(root, ["mcp"], { GEMINI_API_KEY: KEY, GEMBATCH_BASE_URL: emu.url });
+    child.stdin!.write(`${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
+    await waitFor(() => received(emu) === 2, "b.py's request out"); // b.py's reply would take two minutes
+    child.stdin!.end();
     const run = await child;
     expect(run.exitCode).toBe(0);
     const answer = run.stdout
@@ -175,13 +175,7 @@ describe("long work over MCP: progress notifications and cancellation (built bin
   it("stdout carries protocol messages only: every line a JSON-RPC message, the log on stderr", async () => {
     const root = project();
     const lines = [
-      {
-        jsonrpc: "2.0",
-        id: 1,
-        method: "initialize",
-        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } },
-      },
-      { jsonrpc: "2.0", method: "notifications/initialized" },
+      ...HANDSHAKE,
       { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "scan", arguments: { paths: ["src"] } } },
       {
         jsonrpc: "2.0",
@@ -191,12 +185,12 @@ describe("long work over MCP: progress notifications and cancellation (built bin
       },
       { jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "nope", arguments: {} } },
     ];
-    const run = await execa(process.execPath, [BIN, "mcp"], {
-      cwd: root,
-      input: `${lines.map((l) => JSON.stringify(l)).join("\n")}\n`,
-      env: { GEMINI_API_KEY: KEY, GEMBATCH_BASE_URL: "http://127.0.0.1:9", CI: "1" },
-      reject: false,
-    });
+    const run = await gembatch(
+      root,
+      ["mcp"],
+      { GEMINI_API_KEY: KEY, GEMBATCH_BASE_URL: "http://127.0.0.1:9" },
+      { input: `${lines.map((l) => JSON.stringify(l)).join("\n")}\n` },
+    );
     expect(run.exitCode).toBe(0);
     const messages = run.stdout.split("\n").map(
       (line) =>

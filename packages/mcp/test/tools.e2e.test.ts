@@ -6,12 +6,11 @@ import { reportCommand, scanCommand } from "@gembatch/report/cli";
 import { sendCommand } from "@gembatch/send/cli";
 import { submitCommand } from "@gembatch/submit/cli";
 import type { Progress } from "@modelcontextprotocol/sdk/types.js";
-import { writeTree } from "@gembatch/test-utils";
-import { execa } from "execa";
+import { exampleProject, gembatch, read, replyWith, writeTree } from "@gembatch/test-utils";
 import { costsCommand, doctorCommand } from "@gembatch/cli";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { BIN, connect, emulator, exampleProject, KEY, read, replyWith } from "./session.js";
+import { connect, emulator, KEY } from "./session.js";
 
 const sub = (name: string) => submitCommand.subcommands!.find((c) => c.name === name)!;
 
@@ -68,11 +67,8 @@ describe("gembatch mcp (built bin, SDK client over stdio)", () => {
     const { client } = await connect(root, null);
     const result = await client.callTool({ name: "scan", arguments: { rules: ["logger-bind"] } });
     expect(result.isError).toBeFalsy();
-    const cli = await execa(process.execPath, [BIN, "scan", "--rules", "logger-bind", "--json"], {
-      cwd: root,
-      env: { CI: "1" },
-    });
-    expect(result.structuredContent).toEqual({ ...JSON.parse(cli.stdout), duration_ms: expect.any(Number) as unknown });
+    const cli = await gembatch(root, ["scan", "--rules", "logger-bind", "--json"]);
+    expect(result.structuredContent).toEqual({ ...JSON.parse(cli.stdout), duration_ms: expect.any(Number) });
     expect((result.structuredContent as { findings: unknown[] }).findings).toHaveLength(3);
     const [summary, json] = result.content as Array<{ type: string; text: string }>;
     expect(summary!.text).toContain("logger-bind");

@@ -1,11 +1,10 @@
 import path from "node:path";
 import { z } from "zod";
-import { CliError, defineCommand, type CommandContext } from "@gembatch/core";
-import { isInside } from "@gembatch/scan";
+import { defineCommand, type CommandContext } from "@gembatch/core";
 import { createScanCommand, type ScanReportWriter } from "@gembatch/scan/cli";
 import { writeReportsForFindings } from "./from-findings.js";
-import { readNamedText } from "./project-text.js";
-import { buildReport, reportFileName, tokenLimitFor, writeReport, type ContextEntry } from "./write-report.js";
+import type { ReportResult } from "./run-report.js";
+import { tokenLimitFor } from "./write-report.js";
 
 const strings = z.array(z.string().min(1));
 
@@ -31,31 +30,10 @@ const schema = z
     path: ["details_file"],
   });
 
-export interface ReportResult {
-  success: boolean;
-  /** Relative to the current directory. */
-  report_file: string;
-  issue: string;
-  files_to_fix: string[];
-  context_files: ContextEntry[];
-  total_tokens: number;
-  token_limit: number;
-  token_limit_source: string;
-  model: string;
-  bytes: number;
-  warnings?: string[];
-}
+export type { ReportResult } from "./run-report.js";
 
 function projectName(ctx: CommandContext): string {
   return path.basename(ctx.config.projectRoot);
-}
-
-function outputFile(ctx: CommandContext, issue: string, given: string | undefined): string {
-  if (!given) return path.join(ctx.config.issuesDir, reportFileName(issue));
-  const absolute = path.resolve(ctx.cwd, given);
-  if (!isInside(ctx.config.projectRoot, absolute))
-    throw new CliError("PATH_OUTSIDE_PROJECT", `output_file: outside the project root: ${given}`);
-  return absolute;
 }
 
 export const reportCommand = defineCommand({
@@ -118,49 +96,30 @@ export const reportCommand = defineCommand({
   ],
   schema,
   async run(input, ctx): Promise<ReportResult> {
-    const root = ctx.config.projectRoot;
-    const details = input.details_file
-      ? readNamedText({ root, cwd: ctx.cwd, value: input.details_file, field: "details_file" }).text
-      : (input.details ?? "");
-    if (details.trim() === "")
-      ctx.warn("details: empty; say what is wrong and what to change so Gemini does not guess");
-    const tokenLimit = tokenLimitFor({
-      model: ctx.config.model,
-      pricing: ctx.config.pricing,
-      maxContextTokens: input.max_context_tokens,
-      warn: (m) => ctx.warn(m),
-    });
-    const built = buildReport({
-      root,
-      cwd: ctx.cwd,
-      issue: input.issue,
-      filesToFix: input.files_to_fix,
-      contextFiles: input.context_files,
-      contextGlobs: input.context_globs,
-      includeImports: input.include_imports,
-      importDepth: input.import_depth,
-      details,
-      project: input.project ?? projectName(ctx),
-      task: input.task ?? `Fix the ${input.issue} issue in the files to fix`,
-      status: input.status,
-      tokenLimit,
-    });
-    for (const glob of built.unmatchedGlobs) ctx.warn(`context_globs: matched no file: ${glob}`);
-    for (const skipped of built.skipped) ctx.warn(skipped);
-    const file = outputFile(ctx, input.issue, input.output_file);
-    await writeReport(file, built.text);
-    return {
-      success: true,
-      report_file: path.relative(ctx.cwd, file) || file,
-      issue: input.issue,
-      files_to_fix: built.filesToFix,
-      context_files: built.contextFiles,
-      total_tokens: built.totalTokens,
-      token_limit: tokenLimit.limit,
-      token_limit_source: tokenLimit.source,
-      model: ctx.config.model,
-      bytes: Buffer.byteLength(built.text),
-    };
+    const { runReport } = await import("./run-report.js");
+    return runReport(
+      {
+        issue: input.issue,
+        filesToFix: input.files_to_fix,
+        details: input.details,
+        detailsFile: input.details_file,
+        contextFiles: input.context_files,
+        contextGlobs: input.context_globs,
+        includeImports: input.include_imports,
+        importDepth: input.import_depth,
+        project: input.project,
+        task: input.task,
+        status: input.status,
+        maxContextTokens: input.max_context_tokens,
+        outputFile: input.output_file,
+        cwd: ctx.cwd,
+        projectRoot: ctx.config.projectRoot,
+        issuesDir: ctx.config.issuesDir,
+        model: ctx.config.model,
+        pricing: ctx.config.pricing,
+      },
+      { warn: (message) => ctx.warn(message) },
+    );
   },
   renderText(result) {
     const width = Math.max(...result.context_files.map((f) => f.path.length));

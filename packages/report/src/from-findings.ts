@@ -6,7 +6,7 @@ import { languageFor } from "./language.js";
 import { readFlaggedFile } from "./project-text.js";
 import { buildReport, reportFileName, writeReport } from "./write-report.js";
 
-export interface ReportsForFindingsOptions {
+interface ReportsForFindingsOptions {
   root: string;
   /** Where `fix_<rule>.md` files go (absolute). */
   issuesDir: string;
@@ -36,7 +36,7 @@ function numbered(finding: Finding): string[] {
 }
 
 /** The Issue Details of a rule's report: what is wrong, how to fix it, and every finding with its lines. */
-export function detailsForFindings(
+function detailsForFindings(
   rule: Pick<CompiledRule, "id" | "message" | "severity" | "fixHint" | "description">,
   findings: Finding[],
 ): string {

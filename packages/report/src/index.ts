@@ -1,10 +1,7 @@
-export * from "./format.js";
-export * from "./language.js";
-export * from "./fences.js";
-export * from "./utf8.js";
-export * from "./project-text.js";
-export * from "./render-report.js";
-export * from "./parse-report.js";
-export * from "./imports.js";
-export * from "./write-report.js";
-export * from "./from-findings.js";
+export { chooseFence } from "./fences.js";
+export { readProjectText, readNamedText, readFlaggedFile } from "./project-text.js";
+export { renderReport } from "./render-report.js";
+export { parseReport, type ParsedReport } from "./parse-report.js";
+export { tokenLimitFor, buildReport, writeReport } from "./write-report.js";
+export { issueNameForRule, writeReportsForFindings } from "./from-findings.js";
+export { runReport, type ReportResult, type RunReportDeps, type RunReportOptions } from "./run-report.js";

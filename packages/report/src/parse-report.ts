@@ -13,7 +13,7 @@ import {
 } from "./format.js";
 import { normalizeDetails } from "./render-report.js";
 
-export interface ParsedContextFile {
+interface ParsedContextFile {
   path: string;
   /** The file's text, byte for byte as it was written into the report. */
   content: string;

@@ -3,7 +3,7 @@ import path from "node:path";
 import { isInsideDir, readProjectFile, toCliError } from "@gembatch/core";
 import { decodeUtf8Text, describeTextProblem, readUtf8File, textBytesProblem } from "./utf8.js";
 
-export interface ProjectText {
+interface ProjectText {
   text: string;
   bytes: number;
   /** Project-relative POSIX path of the file actually read (links inside the project resolved). */
@@ -40,7 +40,7 @@ export function readNamedText(options: { root: string; cwd: string; value: strin
   return readUtf8File(absolute, display);
 }
 
-export type FlaggedRead = { text: string } | { missing: true } | { problem: string };
+type FlaggedRead = { text: string } | { missing: true } | { problem: string };
 
 /**
  * A file a scan flagged, read to be fixed: its text, gone (nothing left to fix), or why it must be set

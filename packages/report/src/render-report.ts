@@ -22,7 +22,7 @@ export interface ContextFile {
   language?: string;
 }
 
-export interface ReportContent {
+interface ReportContent {
   /** The `# Issue Report:` title. */
   issue: string;
   project: string;
@@ -54,7 +54,7 @@ export function checkReportPath(field: string, file: string): string {
 }
 
 /** One context block: markers around a fence that the file's own content cannot close. */
-export function renderContextBlock(file: ContextFile): string {
+function renderContextBlock(file: ContextFile): string {
   const fence = chooseFence(file.content);
   const addNewline = file.content.length > 0 && !file.content.endsWith("\n");
   return [

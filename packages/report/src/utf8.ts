@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { CliError } from "@gembatch/core";
 
 /** Offset of the first byte that breaks UTF-8 (overlongs, surrogates and > U+10FFFF included), or -1. */
-export function invalidUtf8Offset(bytes: Uint8Array): number {
+function invalidUtf8Offset(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
     const b = bytes[i]!;
@@ -35,7 +35,7 @@ export function invalidUtf8Offset(bytes: Uint8Array): number {
   return -1;
 }
 
-export interface TextBytesProblem {
+interface TextBytesProblem {
   code: "invalid_utf8" | "nul_byte";
   /** Offset of the first offending byte. */
   offset: number;

@@ -16,9 +16,9 @@ import { collectImports } from "./imports.js";
 import { readProjectText } from "./project-text.js";
 import { checkReportPath, renderReport, type ContextFile } from "./render-report.js";
 
-export const UNKNOWN_MODEL_INPUT_LIMIT = 1_048_576;
+const UNKNOWN_MODEL_INPUT_LIMIT = 1_048_576;
 
-export type ContextReason = "fix" | "explicit" | "glob" | "import";
+type ContextReason = "fix" | "explicit" | "glob" | "import";
 
 export interface ContextEntry {
   path: string;
@@ -27,7 +27,7 @@ export interface ContextEntry {
   reason: ContextReason;
 }
 
-export interface BuildReportOptions {
+interface BuildReportOptions {
   /** Absolute project root: report paths are relative to it, and no file may be outside it. */
   root: string;
   /** Base for the given paths and globs. */
@@ -45,7 +45,7 @@ export interface BuildReportOptions {
   tokenLimit: { limit: number; source: string };
 }
 
-export interface BuiltReport {
+interface BuiltReport {
   text: string;
   filesToFix: string[];
   contextFiles: ContextEntry[];
@@ -78,7 +78,7 @@ export function tokenLimitFor(options: {
  * Resolve a given path against `cwd`: it must name something inside the root (errors name the field,
  * exit 2). Whether it may be read (no symlink out, nothing in `.git`) is checked when it is read.
  */
-export function resolveProjectFile(options: { root: string; cwd: string; field: string; value: string }): string {
+function resolveProjectFile(options: { root: string; cwd: string; field: string; value: string }): string {
   const absolute = path.resolve(options.cwd, options.value);
   if (!isInside(options.root, absolute))
     throw new CliError("PATH_OUTSIDE_PROJECT", `${options.field}: outside the project root: ${options.value}`);

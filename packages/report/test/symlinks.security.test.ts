@@ -1,27 +1,19 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { tempTree } from "@gembatch/test-utils";
-import { execa } from "execa";
+import { exampleProject, gembatch, requireBuiltBin, tempTree } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
 import type { ReportResult } from "../src/cli.js";
 
 // A hostile checkout: committed symlinks that lead to a credentials file outside the project and to
 // .git/config (where CI checkouts keep a token), imported by a file that is flagged for fixing.
-const bin = process.env.GEMBATCH_E2E_BIN ?? fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));
-const example = fileURLToPath(new URL("../../../examples/python-service", import.meta.url));
 const SECRET = "aws_secret_access_key=FAKESECRET123";
 const TOKEN = "FAKETOKEN456";
 
-if (!existsSync(bin)) throw new Error("the built gembatch bin is missing: run the build (pnpm build) first");
+await requireBuiltBin();
 
 function hostileProject(): { root: string; outside: string } {
   const outside = tempTree({ credentials: `[default]\n${SECRET}\n`, "vendor/keys.py": `KEY = "${SECRET}"\n` });
-  const root = tempTree();
-  cpSync(example, root, {
-    recursive: true,
-    filter: (source) => !/[\\/](tmp|__pycache__)([\\/]|$)/.test(path.relative(example, source)),
-  });
+  const root = exampleProject();
   mkdirSync(path.join(root, ".git"));
   writeFileSync(
     path.join(root, ".git", "config"),
@@ -34,13 +26,7 @@ function hostileProject(): { root: string; outside: string } {
   return { root, outside };
 }
 
-function run(root: string, args: string[]) {
-  return execa(process.execPath, [bin, ...args], {
-    cwd: root,
-    reject: false,
-    env: { GEMBATCH_MODEL: "gemini-2.5-flash", CI: "1" },
-  });
-}
+const run = (root: string, args: string[]) => gembatch(root, args, { GEMBATCH_MODEL: "gemini-2.5-flash" });
 
 /** Every file gembatch wrote under tmp/, as text. */
 function written(root: string): string {

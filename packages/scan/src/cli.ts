@@ -1,69 +1,13 @@
-import { mkdir } from "node:fs/promises";
-import { createRequire } from "node:module";
-import path from "node:path";
 import { z } from "zod";
-import {
-  CliError,
-  defineCommand,
-  ExitCode,
-  writeFileAtomically,
-  type CommandContext,
-  type OptionSpec,
-} from "@gembatch/core";
-import { applyBaseline, looksLikeFile, readBaselineFile, withGitSnapshot, type BaselineEntry } from "./baseline.js";
-import { changedSince } from "./changed.js";
-import { loadRules, parseScanConfig, type LoadedRule } from "./rules/load.js";
-import { SEVERITIES } from "./rules/schema.js";
-import { runScan, type RunScanOptions, type ScanRun } from "./run-scan.js";
-import { toSarif } from "./sarif.js";
+import { defineCommand, ExitCode, type CommandContext, type OptionSpec } from "@gembatch/core";
+import type { ScanRun } from "./run-scan.js";
+import type { ScanCommandResult } from "./run-scan-command.js";
 import type { Finding } from "./scan-file.js";
-import { renderScanText, toScanResult, type ScanReportSummary, type ScanResult } from "./scan-result.js";
-import { displayPath, isInside, toPosix } from "./walk.js";
+import { baseShape, fullSchema, type reportShape, type ScanInput } from "./scan-input.js";
+import { renderScanText, type ScanReportSummary } from "./scan-result.js";
 
-/** Through the package's own export, so the version is found from dist and from a bundled bin alike. */
-function packageVersion(): string {
-  try {
-    return (createRequire(import.meta.url)("@gembatch/scan/package.json") as { version: string }).version;
-  } catch {
-    return "0.0.0";
-  }
-}
-
-const version = packageVersion();
-
-const strings = z.array(z.string().min(1));
-
-const baseShape = {
-  paths: strings.optional(),
-  rules: strings.optional(),
-  disable: strings.optional(),
-  rules_file: z.string().min(1).optional(),
-  include: strings.optional(),
-  exclude: strings.optional(),
-  gitignore: z.boolean().optional(),
-  default_excludes: z.boolean().optional(),
-  hidden: z.boolean().optional(),
-  max_file_bytes: z.number().int().positive().optional(),
-  context_lines: z.number().int().min(0).max(20).optional(),
-  min_severity: z.enum(SEVERITIES).optional(),
-  sarif: z.string().min(1).optional(),
-  baseline: z.string().min(1).optional(),
-  fail_on_findings: z.boolean().optional(),
-  max_findings: z.number().int().min(0).optional(),
-  jsonl: z.boolean().optional(),
-  changed_since: z.string().min(1).optional(),
-  workers: z.number().int().min(0).max(64).optional(),
-  list_rules: z.boolean().optional(),
-};
-
-const reportShape = {
-  report: z.boolean().optional(),
-  include_imports: z.boolean().optional(),
-  max_context_tokens: z.number().int().positive().optional(),
-};
-
-const fullSchema = z.object({ ...baseShape, ...reportShape }).strict();
-export type ScanInput = z.output<typeof fullSchema>;
+export type { ScanInput } from "./scan-input.js";
+export type { RuleListResult, ScanCommandResult } from "./run-scan-command.js";
 
 const baseOptions: Array<OptionSpec<keyof typeof baseShape>> = [
   { key: "rules", type: "string[]", valueName: "ids", description: "run only these rule ids" },
@@ -86,7 +30,7 @@ const baseOptions: Array<OptionSpec<keyof typeof baseShape>> = [
     key: "default_excludes",
     type: "boolean",
     negate: true,
-    description: "also scan node_modules, __pycache__, venv and the tmp dir",
+    description: "also scan node_modules, __pycache__ and venv (never the tmp dir)",
   },
   { key: "hidden", type: "boolean", description: "also scan dot files and dot directories" },
   { key: "max_file_bytes", type: "number", valueName: "bytes", description: "skip larger files (default 1048576)" },
@@ -170,63 +114,6 @@ export interface ScanReportWriter {
   }): Promise<ScanReportSummary[]>;
 }
 
-export interface RuleListResult {
-  success: boolean;
-  rules: Array<{
-    id: string;
-    severity: string;
-    message: string;
-    source: string;
-    multiline: boolean;
-    extensions: string[];
-    fix_hint?: string;
-  }>;
-  warnings?: string[];
-}
-
-export type ScanCommandResult = ScanResult | RuleListResult;
-
-function resolveInside(ctx: CommandContext, field: string, value: string, base = ctx.cwd): string {
-  const absolute = path.resolve(base, value);
-  if (!isInside(ctx.config.projectRoot, absolute)) {
-    throw new CliError("PATH_OUTSIDE_PROJECT", `${field}: outside the project root: ${value}`, {
-      hint: `the project root is ${ctx.config.projectRoot}; scan paths inside it (or run from another project)`,
-    });
-  }
-  return absolute;
-}
-
-function listRules(loaded: LoadedRule[]): RuleListResult {
-  return {
-    success: true,
-    rules: loaded.map(({ rule, source }) => ({
-      id: rule.id,
-      severity: rule.severity,
-      message: rule.message,
-      source,
-      multiline: rule.multiline,
-      extensions: rule.spec.extensions ?? [],
-      ...(rule.fixHint ? { fix_hint: rule.fixHint } : {}),
-    })),
-  };
-}
-
-async function baselineEntries(
-  input: ScanInput,
-  ctx: CommandContext,
-  scanAt: (root: string) => Promise<ScanRun>,
-  only?: string[],
-): Promise<{ entries: BaselineEntry[]; kind: "file" | "git" }> {
-  const value = input.baseline!;
-  if (looksLikeFile(value, ctx.cwd))
-    return { entries: readBaselineFile(path.resolve(ctx.cwd, value), value), kind: "file" };
-  const run = await withGitSnapshot(
-    { root: ctx.config.projectRoot, ref: value, ...(only ? { paths: only } : {}) },
-    scanAt,
-  );
-  return { entries: run.findings, kind: "git" };
-}
-
 /** `--jsonl`: a line per finding (`"type": "finding"`), then the result without its findings (`"type": "summary"`). */
 export function* scanJsonLines(result: ScanCommandResult): Iterable<unknown> {
   if (!("findings" in result)) {
@@ -260,92 +147,25 @@ export function createScanCommand(reports?: ScanReportWriter) {
       ...(reports ? ["gembatch scan src --report"] : []),
     ],
     schema,
-    async run(raw, ctx): Promise<ScanCommandResult> {
-      const input = raw;
-      const root = ctx.config.projectRoot;
-      const configLabel = ctx.config.configFile
-        ? path.relative(ctx.cwd, ctx.config.configFile) || "gembatch.config.json"
-        : "gembatch.config.json";
-      const config = parseScanConfig(ctx.config.file.scan, configLabel);
-      const rulesFile = input.rules_file ? [path.resolve(ctx.cwd, input.rules_file)] : [];
-      const loaded = loadRules({ root, config, rulesFiles: rulesFile, only: input.rules, disable: input.disable });
-      if (input.list_rules) return listRules(loaded);
-      if (loaded.length === 0) ctx.warn("no rules to run (all disabled?)");
-      const absolute = input.paths
-        ? input.paths.map((value, i) => resolveInside(ctx, `paths[${i}]`, value))
-        : config.paths
-          ? config.paths.map((value, i) => resolveInside(ctx, `${configLabel}: scan.paths[${i}]`, value, root))
-          : [isInside(root, ctx.cwd) ? ctx.cwd : root];
-      const paths = absolute.map((file) => toPosix(path.relative(root, file)) || ".");
-      const tmpRel = toPosix(path.relative(root, ctx.config.tmpDir));
-      const useDefaults = input.default_excludes ?? config.default_excludes ?? true;
-      const changed = input.changed_since ? await changedSince(root, input.changed_since) : undefined;
-      const ruleSources = [ctx.config.configFile, ...rulesFile].filter(
-        (file): file is string => Boolean(file) && isInside(root, file!),
-      );
-      const scanOptions = (scanRoot: string): RunScanOptions => ({
-        root: scanRoot,
-        skipFiles: ruleSources.map((file) => toPosix(path.relative(root, file))),
-        ...(changed ? { only: changed.files } : {}),
-        rules: loaded.map((entry) => entry.rule),
-        paths,
-        gitignore: input.gitignore ?? config.gitignore ?? true,
-        hidden: input.hidden ?? config.hidden,
-        include: input.include ?? config.include,
-        exclude: [
-          ...(config.exclude ?? []),
-          ...(input.exclude ?? []),
-          ...(useDefaults && isInside(root, ctx.config.tmpDir) && tmpRel ? [`${tmpRel}/**`] : []),
-        ],
-        defaultExcludes: useDefaults,
-        maxFileBytes: input.max_file_bytes ?? config.max_file_bytes,
-        contextLines: input.context_lines ?? config.context_lines,
-        minSeverity: input.min_severity ?? config.min_severity,
-        workers: input.workers ?? config.workers,
-        signal: ctx.signal,
-      });
-      const run = await runScan(scanOptions(root));
-      const missing = run.skipped.filter((s) => s.reason === "not-found");
-      if (missing.length > 0) {
-        // As rg and semgrep do: a named path that does not exist is a mistake in the command, not an empty scan.
-        throw new CliError("FILE_NOT_FOUND", `paths: not found: ${missing.map((s) => s.file).join(", ")}`, {
-          hint: "name files or directories that exist inside the project",
-        });
-      }
-      let findings = run.findings;
-      let baseline: ScanResult["baseline"];
-      if (input.baseline) {
-        const { entries, kind } = await baselineEntries(
+    async run(input, ctx): Promise<ScanCommandResult> {
+      const { runScanCommand } = await import("./run-scan-command.js");
+      return runScanCommand(
+        {
           input,
-          ctx,
-          (snapshot) => runScan(scanOptions(snapshot)),
-          changed?.files,
-        );
-        const applied = applyBaseline(findings, entries);
-        findings = applied.fresh;
-        baseline = { source: input.baseline, kind, known: applied.known, new: applied.fresh.length };
-      }
-      const maxFindings = input.max_findings ?? (input.jsonl ? Number.POSITIVE_INFINITY : 1000);
-      const result = toScanResult(run, findings, { maxFindings, failOnFindings: input.fail_on_findings ?? false });
-      if (baseline) result.baseline = baseline;
-      if (changed)
-        result.changed_since = {
-          ref: input.changed_since!,
-          commit: changed.commit,
-          files_changed: changed.files.length,
-        };
-      if (input.sarif) {
-        const file = path.resolve(ctx.cwd, input.sarif);
-        const sarif = toSarif({ root, rules: run.rules, findings, skipped: run.skipped, toolVersion: version });
-        await mkdir(path.dirname(file), { recursive: true });
-        await writeFileAtomically(file, `${JSON.stringify(sarif, null, 2)}\n`);
-        result.sarif_file = displayPath(ctx.cwd, file);
-      }
-      if (reports && input.report) {
-        result.reports = await reports.write({ input, findings, run, ctx });
-        if (result.reports.some((r) => !r.success)) result.success = false;
-      }
-      return result;
+          cwd: ctx.cwd,
+          projectRoot: ctx.config.projectRoot,
+          tmpDir: ctx.config.tmpDir,
+          ...(ctx.config.configFile ? { configFile: ctx.config.configFile } : {}),
+          scanConfig: ctx.config.file.scan,
+        },
+        {
+          warn: (message) => ctx.warn(message),
+          signal: ctx.signal,
+          ...(reports && input.report
+            ? { writeReports: (findings: Finding[], run: ScanRun) => reports.write({ input, findings, run, ctx }) }
+            : {}),
+        },
+      );
     },
     renderText(result) {
       if ("rules" in result) {

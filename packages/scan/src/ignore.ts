@@ -11,7 +11,7 @@ export interface IgnoreFile {
   dir?: string;
 }
 
-export interface IgnoreMatcher {
+interface IgnoreMatcher {
   /** True when the root-relative posix path is ignored (a directory path ends with `/`). */
   ignores(relPath: string): boolean;
 }
@@ -62,7 +62,7 @@ export function pruneGlobsFor(files: IgnoreFile[]): { anchored: string[]; unanch
  * Re-root a rule of the ignore file in `dir` so that it can sit in one root-level list: `foo`
  * becomes `dir/**\/foo`, `/foo` and `foo/bar` become `dir/foo` and `dir/foo/bar`.
  */
-export function rerootRule(rule: string, dir: string): string {
+function rerootRule(rule: string, dir: string): string {
   if (dir === "") return rule;
   const negated = rule.startsWith("!");
   const body = negated ? rule.slice(1) : rule;

@@ -1,7 +1,7 @@
 import { astLanguageFor, findAstMatches } from "./rules/ast.js";
 import type { CompiledRule } from "./rules/compile.js";
 
-export interface Span {
+interface Span {
   start: number;
   end: number;
 }

@@ -55,7 +55,7 @@ describe("runScan", () => {
 
   it("finds the seed's problems in examples/python-service", async () => {
     const root = fileURLToPath(new URL("../../../examples/python-service", import.meta.url));
-    const { readScanConfigFile } = await import("./test-helpers/example.js");
+    const { readScanConfigFile } = await import("../test/helpers/example.js");
     const loaded = loadRules({ root, config: readScanConfigFile(root) });
     const run = await runScan({ root, rules: loaded.map((l) => l.rule) });
     const byRule = (id: string) => run.findings.filter((f) => f.rule === id).map((f) => `${f.file}:${f.line}`);

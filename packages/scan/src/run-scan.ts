@@ -10,9 +10,9 @@ import { walk, type Skipped, type WalkOptions } from "./walk.js";
 import type { FileResult, WorkerRequest, WorkerResponse } from "./worker-protocol.js";
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
-export const DEFAULT_CONTEXT_LINES = 2;
+const DEFAULT_CONTEXT_LINES = 2;
 /** Below this many files a worker's start-up costs more than it saves. */
-export const WORKER_THRESHOLD = 2000;
+const WORKER_THRESHOLD = 2000;
 
 export interface RunScanOptions extends WalkOptions {
   rules: CompiledRule[];

@@ -3,11 +3,11 @@ import type { CompiledRule } from "./rules/compile.js";
 import type { Finding } from "./scan-file.js";
 import type { Skipped } from "./walk.js";
 
-export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
+const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 export const FINGERPRINT_KEY = "gembatchLineHash/v1";
 const SRCROOT = "%SRCROOT%";
 
-export interface SarifInput {
+interface SarifInput {
   root: string;
   rules: CompiledRule[];
   findings: Finding[];

@@ -33,7 +33,7 @@ export interface FileScan {
   filtered: number;
 }
 
-export interface ScanTextOptions {
+interface ScanTextOptions {
   contextLines: number;
 }
 
@@ -179,7 +179,7 @@ function mayMatch(rule: CompiledRule, file: string, bytes: Buffer, seen: Map<Byt
   );
 }
 
-export type ScanOutcome = Skip | { scan: FileScan };
+type ScanOutcome = Skip | { scan: FileScan };
 
 /** Read a whole file into the reused buffer (growing it when the file grew since its fstat). */
 function readAll(fd: number, size: number): Buffer {

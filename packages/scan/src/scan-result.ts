@@ -16,7 +16,7 @@ export interface ScanReportSummary {
   set_aside?: Array<{ file: string; reason: string }>;
 }
 
-export interface ScanSummary {
+interface ScanSummary {
   total: number;
   by_rule: Record<string, number>;
   by_severity: Record<Severity, number>;
@@ -53,7 +53,7 @@ export interface ScanResult {
   warnings?: string[];
 }
 
-export function summarize(findings: Finding[], run: Pick<ScanRun, "suppressed" | "filtered">): ScanSummary {
+function summarize(findings: Finding[], run: Pick<ScanRun, "suppressed" | "filtered">): ScanSummary {
   const byRule: Record<string, number> = {};
   const bySeverity: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
   for (const finding of findings) {
@@ -70,7 +70,7 @@ export function summarize(findings: Finding[], run: Pick<ScanRun, "suppressed" |
   };
 }
 
-export function filesByRule(findings: Finding[]): Record<string, string[]> {
+function filesByRule(findings: Finding[]): Record<string, string[]> {
   const map: Record<string, Set<string>> = {};
   for (const finding of findings) (map[finding.rule] ??= new Set()).add(finding.file);
   return Object.fromEntries(Object.entries(map).map(([rule, files]) => [rule, [...files].sort()]));

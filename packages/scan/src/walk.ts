@@ -11,9 +11,9 @@ import {
   type IgnoreFile,
 } from "./ignore.js";
 
-export const DEFAULT_EXCLUDES = ["**/node_modules/**", "**/__pycache__/**", "**/venv/**"];
+const DEFAULT_EXCLUDES = ["**/node_modules/**", "**/__pycache__/**", "**/venv/**"];
 
-export type SkipReason =
+type SkipReason =
   | "binary"
   | "too-large"
   | "unreadable"
@@ -46,7 +46,7 @@ export interface WalkOptions {
   only?: string[] | undefined;
 }
 
-export interface WalkResult {
+interface WalkResult {
   files: string[];
   skipped: Skipped[];
   /** The ignore files that applied. */

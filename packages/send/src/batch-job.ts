@@ -32,7 +32,7 @@ export function saveJobs(file: string, jobs: JobEntry[]): void {
   writeJson(file, { jobs });
 }
 
-export const TERMINAL_STATES = new Set([
+const TERMINAL_STATES = new Set([
   "JOB_STATE_SUCCEEDED",
   "JOB_STATE_PARTIALLY_SUCCEEDED",
   "JOB_STATE_FAILED",

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { JOBS_FILE, type JobEntry } from "./batch-job.js";
 import { runSend } from "./run-send.js";
 import { sendExitCode } from "./summary.js";
-import { fixedReply, makeProject, readJson, replyFor, useEmulator } from "./test-helpers/project.js";
+import { fixedReply, makeProject, readJson, replyFor, useEmulator } from "../test/helpers/project.js";
 import type { FileMeta } from "./types.js";
 
 const FILES = { "src/a.py": "a = 1\n", "src/b.py": "b = 1\n", "src/c.py": "c = 1\n" };

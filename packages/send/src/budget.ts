@@ -1,31 +1,4 @@
-import { cacheStorageCost, CliError, computeCost, roundUsd, type Pricing } from "@gembatch/core";
-
-export interface EstimateInput {
-  model: string;
-  promptTokens: number;
-  /** Prompt tokens that will be served from an explicit cache. */
-  cachedTokens?: number;
-  maxTokens: number;
-  batch?: boolean;
-  at: number;
-}
-
-/** The most a request can cost: its prompt at the model's price plus a reply of the full max_tokens. */
-export function estimateRequestCost(input: EstimateInput, pricing: Pricing): number | null {
-  return computeCost(
-    {
-      model: input.model,
-      usage: {
-        promptTokenCount: input.promptTokens,
-        cachedContentTokenCount: input.cachedTokens ?? 0,
-        candidatesTokenCount: input.maxTokens,
-      },
-      at: input.at,
-      batch: input.batch ?? false,
-    },
-    pricing,
-  ).cost;
-}
+import { cacheStorageCost, CliError, computeCost, estimateRequestCost, roundUsd, type Pricing } from "@gembatch/core";
 
 export interface Reservation {
   readonly amount: number;

@@ -7,7 +7,7 @@ import { cacheMinTokens } from "./cache.js";
 import { SYSTEM_INSTRUCTION } from "./prompt.js";
 import { runSend } from "./run-send.js";
 import { sendExitCode } from "./summary.js";
-import { fixedReply, isRetirementNotice, makeProject, replyFor, useEmulator } from "./test-helpers/project.js";
+import { fixedReply, isRetirementNotice, makeProject, replyFor, useEmulator } from "../test/helpers/project.js";
 
 const FILES = { "src/a.py": "a = 1\n", "src/b.py": "b = 1\n" };
 const script = Object.keys(FILES).map((f) => replyFor(f, { text: fixedReply(f, "x = 2\n") }));

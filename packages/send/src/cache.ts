@@ -19,7 +19,7 @@ import type { CacheSummary, FileResult } from "./types.js";
  * Google's minimum size of an explicit cache, by model family (ai.google.dev caching docs, 2026-10):
  * 2,048 tokens for 2.x models, 4,096 for 3.x and anything newer or unknown.
  */
-export const CACHE_MIN_TOKENS: Array<{ pattern: RegExp; tokens: number }> = [
+const CACHE_MIN_TOKENS: Array<{ pattern: RegExp; tokens: number }> = [
   { pattern: /^gemini-[12]\./, tokens: 2048 },
   { pattern: /.*/, tokens: 4096 },
 ];

@@ -1,42 +1,21 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { PassThrough, Readable } from "node:stream";
-import { runProgram } from "@gembatch/core";
+import { runCommand } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
 import { sendCommand } from "./cli.js";
-import { API_KEY, fixedReply, makeProject, replyFor, useEmulator } from "./test-helpers/project.js";
+import { API_KEY, fixedReply, makeProject, replyFor, useEmulator } from "../test/helpers/project.js";
 import type { LedgerRecord } from "@gembatch/core";
 import type { SendResult } from "./types.js";
 
-async function gembatch(argv: string[], options: { cwd: string; baseUrl: string; key?: string }) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runProgram(
-    {
-      name: "gembatch",
-      version: "0.0.0",
-      description: "test",
-      examples: [],
-      commands: [{ name: "send", summary: "send", load: () => Promise.resolve(sendCommand) }],
+function gembatch(argv: string[], options: { cwd: string; baseUrl: string; key?: string }) {
+  return runCommand(sendCommand, argv, {
+    cwd: options.cwd,
+    env: {
+      GEMINI_API_KEY: options.key ?? API_KEY,
+      GEMBATCH_BASE_URL: options.baseUrl,
+      GEMBATCH_MODEL: "gemini-2.5-flash-lite",
     },
-    ["send", ...argv],
-    {
-      cwd: options.cwd,
-      env: {
-        GEMINI_API_KEY: options.key ?? API_KEY,
-        GEMBATCH_BASE_URL: options.baseUrl,
-        GEMBATCH_MODEL: "gemini-2.5-flash-lite",
-      },
-      stdin: Readable.from([]),
-      stdout,
-      stderr,
-    },
-  );
-  return { code, out, err };
+  });
 }
 
 const FILES = { "src/a.py": "a = 1\n", "src/b.py": "b = 1\n" };

@@ -3,7 +3,7 @@ import { createManualClock } from "@gembatch/core";
 import { describe, expect, it } from "vitest";
 import { runSend } from "./run-send.js";
 import { sendExitCode } from "./summary.js";
-import { makeProject, readJson, replyFor, useEmulator } from "./test-helpers/project.js";
+import { makeProject, readJson, replyFor, useEmulator } from "../test/helpers/project.js";
 import type { FileMeta } from "./types.js";
 
 const A = "def a():\n    return 1\n";

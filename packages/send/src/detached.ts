@@ -17,7 +17,8 @@ import { preflight, settingsOf } from "./preflight.js";
 import { buildRequest, requestText } from "./prompt.js";
 import { checkReport } from "./report-check.js";
 import { renderRequestFile } from "./request-file.js";
-import { displayPath, fileNames, LOG_FILE, readMetas, SUMMARY_FILE, writeFileAtomic, writeJson } from "./run-dir.js";
+import { displayPath, fileNames, LOG_FILE, SUMMARY_FILE, writeFileAtomic, writeJson } from "./run-dir.js";
+import { readSendMetas } from "./run-files.js";
 import type { RunContext } from "./run-context.js";
 import { ledgerRow } from "./send-batch.js";
 import { finishFile, resultFromMeta, writeOutcome } from "./send-file.js";
@@ -44,7 +45,7 @@ interface DetachedPlan {
   files: PlanFile[];
 }
 
-export interface DetachedRequest {
+interface DetachedRequest {
   file: string;
   n: number;
   /** The request as the REST API spells it: the `request` of a batch JSONL line. */
@@ -135,7 +136,7 @@ export async function recordBatchReplies(
   const clock = options.clock ?? systemClock;
   const pricing = options.pricing ?? defaultPricing;
   const events = await createEventLog(path.join(runDir, LOG_FILE));
-  const before = readMetas(runDir);
+  const before = readSendMetas(runDir);
   const run = {
     runDir,
     runName: path.basename(runDir),
@@ -188,7 +189,7 @@ export async function recordBatchReplies(
       const outcome = await finishFile(run, file, { first: part, startedAt, batchJob: reply.job });
       if (outcome.result) written.push(outcome.result);
     }
-    const results = [...readMetas(runDir).values()].map((meta) => resultFromMeta(run, meta, false));
+    const results = [...readSendMetas(runDir).values()].map((meta) => resultFromMeta(run, meta, false));
     const summaryFile = path.join(runDir, SUMMARY_FILE);
     const summary = buildSummary({
       via: "batch",

@@ -1,5 +1,6 @@
 import path from "node:path";
 import {
+  estimateRequestCost,
   estimateTokens,
   REPLY_MARGIN,
   roundUsd,
@@ -7,14 +8,13 @@ import {
   type GenerationSettings,
   type Pricing,
 } from "@gembatch/core";
-import { estimateRequestCost } from "./budget.js";
 import type { PlannedFile } from "./inputs.js";
 import { buildRequest, requestText } from "./prompt.js";
 import { renderRequestFile } from "./request-file.js";
 import { DRY_RUN_FILE, displayPath, writeFileAtomic, writeJson } from "./run-dir.js";
 import type { DryRunFile, SendResult, Via } from "./types.js";
 
-export interface DryRunInput {
+interface DryRunInput {
   runDir: string;
   projectRoot: string;
   files: PlannedFile[];

@@ -31,7 +31,7 @@ export const SYSTEM_INSTRUCTION = [
   "- A short note may come before the START marker. Nothing may come after the END marker.",
 ].join("\n");
 
-export interface FilePrompt {
+interface FilePrompt {
   file: string;
   content: string;
   sha256: string;
@@ -83,7 +83,7 @@ export interface BuiltRequest {
   config: GenerateContentConfig;
 }
 
-export interface RequestShape {
+interface RequestShape {
   report: string;
   instructions: string;
   maxTokens: number;

@@ -1,6 +1,6 @@
 import { endMarker, startMarker } from "./prompt.js";
 
-export interface ReplyAssessment {
+interface ReplyAssessment {
   success: boolean;
   truncated: boolean;
   error: string | null;

@@ -3,7 +3,7 @@ import path from "node:path";
 import { createManualClock } from "@gembatch/core";
 import { describe, expect, it } from "vitest";
 import { runSend } from "./run-send.js";
-import { fixedReply, isRetirementNotice, makeProject, replyFor, useEmulator } from "./test-helpers/project.js";
+import { fixedReply, isRetirementNotice, makeProject, replyFor, useEmulator } from "../test/helpers/project.js";
 
 const FILES = { "src/a.py": "a = 1\n", "src/b.py": "b = 1\n" };
 const script = Object.keys(FILES).map((f) => replyFor(f, { text: fixedReply(f, "x = 2\n") }));

@@ -1,6 +1,6 @@
 import type { BuiltRequest } from "./prompt.js";
 
-export interface RequestHeader {
+interface RequestHeader {
   file: string;
   model: string;
   sha256: string;

@@ -1,12 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomicallySync } from "@gembatch/core";
-import type { FileMeta } from "./types.js";
 
 export const SUMMARY_FILE = "BATCH_SUMMARY.json";
 export const LOG_FILE = "send_log.jsonl";
 export const DRY_RUN_FILE = "DRY_RUN_ESTIMATE.json";
-export const PARTS_DIR = "parts";
+const PARTS_DIR = "parts";
 
 /** The file's basename without its extension; n keeps two `utils.py` apart. */
 export function stemOf(file: string): string {
@@ -54,22 +53,6 @@ export function writeJson(file: string, value: unknown): void {
 export function holdsRun(dir: string): boolean {
   if (!existsSync(dir)) return false;
   return readdirSync(dir).some((name) => name === SUMMARY_FILE || name.endsWith(".meta.json"));
-}
-
-/** Every readable meta file of an earlier run in `dir`, by the file it answered. */
-export function readMetas(dir: string): Map<string, FileMeta> {
-  const metas = new Map<string, FileMeta>();
-  if (!existsSync(dir)) return metas;
-  for (const name of readdirSync(dir)) {
-    if (!/^response_\d+_.*\.meta\.json$/.test(name)) continue;
-    try {
-      const meta = JSON.parse(readFileSync(path.join(dir, name), "utf8")) as FileMeta;
-      if (typeof meta.file_to_fix === "string" && typeof meta.n === "number") metas.set(meta.file_to_fix, meta);
-    } catch {
-      // A torn or hand-edited meta only means that file is sent again.
-    }
-  }
-  return metas;
 }
 
 /** Paths in results are relative to the project root (POSIX), absolute only outside it. */

@@ -20,7 +20,8 @@ import { dryRun } from "./dry-run.js";
 import { loadInputs, planFiles, sha256, type PlannedFile } from "./inputs.js";
 import { preflight, settingsOf } from "./preflight.js";
 import { checkReport } from "./report-check.js";
-import { displayPath, holdsRun, LOG_FILE, readMetas, SUMMARY_FILE, writeJson } from "./run-dir.js";
+import { displayPath, holdsRun, LOG_FILE, SUMMARY_FILE, writeJson } from "./run-dir.js";
+import { readSendMetas } from "./run-files.js";
 import type { RunContext } from "./run-context.js";
 import { sendBatch } from "./send-batch.js";
 import { resultFromMeta } from "./send-file.js";
@@ -29,7 +30,7 @@ import { buildSummary, grossSaving } from "./summary.js";
 import type { CacheSummary, FileMeta, FileResult, NotSent, SendDeps, SendOptions, SendResult } from "./types.js";
 import { usd } from "./usage.js";
 
-export const DEFAULTS = {
+const DEFAULTS = {
   concurrency: 4,
   cacheTtlSeconds: 3600,
   pollIntervalMs: 30_000,
@@ -61,7 +62,7 @@ function openRunDir(options: SendOptions, now: number): string {
 function splitAnswered(
   planned: PlannedFile[],
   runDir: string,
-  previous: ReturnType<typeof readMetas>,
+  previous: ReturnType<typeof readSendMetas>,
   options: { projectRoot: string; reportSha: string; warn: (m: string) => void },
 ) {
   const { projectRoot, warn } = options;
@@ -140,7 +141,7 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
   if (deps.signal?.aborted) forward();
   else deps.signal?.addEventListener("abort", forward, { once: true });
   try {
-    const previous = options.resume ? readMetas(runDir) : new Map<string, FileMeta>();
+    const previous = options.resume ? readSendMetas(runDir) : new Map<string, FileMeta>();
     const reportCheck = checkReport(report, files);
     reportCheck.warnings.forEach(warn);
     const planned = planFiles(files, previous, reportCheck.languages);

@@ -4,7 +4,7 @@ import { createManualClock, type Clock } from "@gembatch/core";
 import { createManualClock as createEmulatorClock, type Emulator } from "@gembatch/emulator";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { runSend } from "./run-send.js";
-import { fixedReply, makeProject, replyFor, useEmulator } from "./test-helpers/project.js";
+import { fixedReply, makeProject, replyFor, useEmulator } from "../test/helpers/project.js";
 
 /** The key in the environment, also written into a project file (and so into the report that quotes it). */
 const SECRET = "send-Secret/key+odd=chars_0042";

@@ -1,6 +1,7 @@
 import type { BatchJob, InlinedRequest } from "@google/genai";
 import {
   appendLedger,
+  estimateRequestCost,
   estimateTokens,
   redactDeep,
   responseText,
@@ -23,7 +24,7 @@ import {
   type JobEntry,
   type RowResult,
 } from "./batch-job.js";
-import { estimateRequestCost, type Reservation } from "./budget.js";
+import type { Reservation } from "./budget.js";
 import type { PlannedFile } from "./inputs.js";
 import { requestText } from "./prompt.js";
 import { runPath, writeRunFile, type RunContext } from "./run-context.js";
@@ -32,7 +33,7 @@ import type { LoopOutcome } from "./send-sync.js";
 import type { FileResult, NotSent } from "./types.js";
 import { priceReply, usageSummary, type ReplyPart } from "./usage.js";
 
-export interface BatchOptions {
+interface BatchOptions {
   pollIntervalMs: number;
   retryPolicy?: Partial<RetryPolicy>;
   ledgerFile?: string;
@@ -41,7 +42,7 @@ export interface BatchOptions {
   onDone(result: FileResult): void;
 }
 
-export type BatchOutcome = LoopOutcome & { job: { name: string; display_name: string; state: string } | null };
+type BatchOutcome = LoopOutcome & { job: { name: string; display_name: string; state: string } | null };
 
 const keyOf = (file: PlannedFile) => file.names.request.replace(/\.md$/, "");
 

@@ -1,5 +1,4 @@
-import { estimateTokens, generateContent, toCliError, type CliError } from "@gembatch/core";
-import { estimateRequestCost } from "./budget.js";
+import { estimateRequestCost, estimateTokens, generateContent, toCliError, type CliError } from "@gembatch/core";
 import { refreshCache } from "./cache.js";
 import type { PlannedFile } from "./inputs.js";
 import { buildRequest, continuationInstruction, requestText, type BuiltRequest } from "./prompt.js";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { SYSTEM_INSTRUCTION } from "./prompt.js";
 import { runSend } from "./run-send.js";
 import { sendExitCode } from "./summary.js";
-import { fixedReply, makeProject, MODEL, readJson, replyFor, useEmulator } from "./test-helpers/project.js";
+import { fixedReply, makeProject, MODEL, readJson, replyFor, useEmulator } from "../test/helpers/project.js";
 import type { FileMeta, SendResult } from "./types.js";
 
 const A = "import logging\nlog = logging.getLogger()\nlog.bind(x=1).info('a')\n";

@@ -4,7 +4,7 @@ import { createManualClock, resolveGenerationSettings, type Clock } from "@gemba
 import { createManualClock as createEmulatorClock } from "@gembatch/emulator";
 import { describe, expect, it } from "vitest";
 import { runSend } from "./run-send.js";
-import { fixedReply, makeProject, readJson, replyFor, useEmulator } from "./test-helpers/project.js";
+import { fixedReply, makeProject, readJson, replyFor, useEmulator } from "../test/helpers/project.js";
 import type { FileMeta } from "./types.js";
 import type { LedgerRecord } from "@gembatch/core";
 

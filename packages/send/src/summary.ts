@@ -2,7 +2,7 @@ import { ExitCode, roundUsd, type CliError, type ExitCodeValue } from "@gembatch
 import type { CacheSummary, FileResult, NotSent, SendResult, StopReason, Via } from "./types.js";
 import { addUsage, emptyUsage } from "./usage.js";
 
-export interface SummaryInput {
+interface SummaryInput {
   via: Via;
   model: string;
   issueReportFile: string;

@@ -12,7 +12,9 @@ import type {
   TooLarge,
 } from "@gembatch/core";
 
-export type Via = "sync" | "batch";
+import type { FileMeta, RetryRecord, UsageSummary, Via } from "./run-files.js";
+
+export type { FileMeta, RetryRecord, UsageSummary, Via };
 
 /** What to send and how; paths are resolved against `cwd`. */
 export interface SendOptions {
@@ -75,60 +77,7 @@ export interface SendDeps {
   events?: EventLog;
 }
 
-export interface UsageSummary {
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-  cached_tokens: number;
-  thinking_tokens: number;
-}
-
 export type StopReason = "budget" | "interrupted" | "api_error";
-
-export interface RetryRecord {
-  attempt: number;
-  kind: string;
-  status?: number;
-  delay_ms: number;
-  server_delay: boolean;
-  message: string;
-}
-
-/** `response_<n>_<stem>.meta.json`: everything about one file's answer except the text itself. */
-export interface FileMeta {
-  n: number;
-  file_to_fix: string;
-  success: boolean;
-  finish_reason: string | null;
-  truncated: boolean;
-  error: string | null;
-  sha256_sent: string;
-  report_sha256: string;
-  fence: string;
-  language: string;
-  model: string;
-  model_version: string | null;
-  /** The reply limit the request carried (a retry after MAX_TOKENS raises it from this). */
-  max_tokens?: number;
-  via: Via;
-  cached_content: string | null;
-  usage: UsageSummary;
-  cost: number | null;
-  /** What the same tokens would have cost with nothing served from a cache. */
-  cost_without_cache: number | null;
-  attempts: number;
-  /** Every retry the policy made for this file, with the wait and whether the server asked for it. */
-  retries: RetryRecord[];
-  duration_ms: number;
-  started_at: string;
-  finished_at: string;
-  continuations: number;
-  request_file: string;
-  response_file: string | null;
-  /** Each part of a continued reply, and the request that asked for it, in order. */
-  parts: Array<{ request_file: string; response_file: string; finish_reason: string | null }>;
-  batch_job?: string;
-}
 
 export interface FileResult {
   n: number;

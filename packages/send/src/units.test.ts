@@ -5,7 +5,7 @@ import { chooseFence, languageFor } from "./fence.js";
 import { loadInputs, planFiles } from "./inputs.js";
 import { assessReply } from "./reply.js";
 import { stemOf } from "./run-dir.js";
-import { makeProject } from "./test-helpers/project.js";
+import { makeProject } from "../test/helpers/project.js";
 import type { FileMeta } from "./types.js";
 
 describe("fences", () => {

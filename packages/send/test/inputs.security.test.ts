@@ -1,36 +1,16 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import os from "node:os";
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { startEmulator } from "@gembatch/emulator";
-import { execa } from "execa";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { gembatch, requireBuiltBin, tempDir, useEmulator } from "@gembatch/test-utils";
+import { describe, expect, it } from "vitest";
 
 // What send reads is what the model sees and what apply writes back: a file that is not UTF-8 text,
 // or a path that leaves the project or enters .git, is refused before anything is sent.
-const bin = fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));
 const KEY = "security-send-key";
 const SECRET = "aws_secret_access_key=FAKESECRET123";
 const TOKEN = "FAKETOKEN456";
 const LATIN1 = Buffer.from("# caf\xe9\nprice = 1\n", "latin1");
 
-if (!existsSync(bin)) throw new Error("the built gembatch bin is missing: run the build (pnpm build) first");
-
-function tempDir(prefix: string): string {
-  const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), prefix)));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+await requireBuiltBin();
 
 function project(): { root: string; outside: string } {
   const outside = tempDir("gembatch-outside-");
@@ -55,23 +35,13 @@ function project(): { root: string; outside: string } {
   return { root, outside };
 }
 
-async function emulator() {
-  const emu = await startEmulator({ apiKey: KEY });
-  onTestFinished(() => emu.close());
-  return emu;
-}
+const emulator = () => useEmulator({ apiKey: KEY });
 
 function send(root: string, url: string, args: string[]) {
-  return execa(process.execPath, [bin, "send", ...args], {
-    cwd: root,
-    reject: false,
-    env: {
-      GEMINI_API_KEY: KEY,
-      GEMBATCH_BASE_URL: url,
-      GEMBATCH_MODEL: "gemini-2.5-flash-lite",
-      GOOGLE_API_KEY: "",
-      CI: "1",
-    },
+  return gembatch(root, ["send", ...args], {
+    GEMINI_API_KEY: KEY,
+    GEMBATCH_BASE_URL: url,
+    GEMBATCH_MODEL: "gemini-2.5-flash-lite",
   });
 }
 
@@ -143,10 +113,7 @@ describe("send refuses files it cannot send faithfully or safely (built bin)", (
   it("the files a report lists are checked the same way when files_to_fix is not given", async () => {
     const { root } = project();
     const emu = await emulator();
-    const made = await execa(process.execPath, [bin, "report", "--issue", "git", "src/a.py", "--details", "x"], {
-      cwd: root,
-      reject: false,
-    });
+    const made = await gembatch(root, ["report", "--issue", "git", "src/a.py", "--details", "x"]);
     expect(made.exitCode).toBe(0);
     const report = path.join(root, "tmp", "issues", "fix_git.md");
     writeFileSync(report, readFileSync(report, "utf8").replace(/^1\. src\/a\.py$/m, "1. src/a.py\n2. src/ci.py"));

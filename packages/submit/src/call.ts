@@ -9,7 +9,7 @@ import {
 import type { SubmitDeps } from "./context.js";
 
 /** What a failure keeps besides its one-line message: the HTTP status and Google's status name. */
-export interface FailureFields {
+interface FailureFields {
   code: string;
   message: string;
   kind: string;
@@ -18,7 +18,7 @@ export interface FailureFields {
   attempts: number;
 }
 
-export interface CallOptions {
+interface CallOptions {
   /** `batch 3`, `batch 3 upload`: the prefix of the final message. */
   context: string;
   batch?: number;

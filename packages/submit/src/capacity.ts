@@ -25,7 +25,7 @@ export async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Pr
  * Re-read the state of every job we believe active (a few at a time). Not saved here: this is on the
  * path from a job ending to the next create, and the next save (the created job's) carries it.
  */
-export async function refreshActive(deps: SubmitDeps, state: SubmissionState): Promise<void> {
+async function refreshActive(deps: SubmitDeps, state: SubmissionState): Promise<void> {
   await mapLimit(active(state), REFRESH_CONCURRENCY, async (n) => {
     const job = state.submitted_jobs[n]!;
     const remote = (

@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { CliError, createProgress, defineCommand } from "@gembatch/core";
-import type { SubmitDeps } from "./context.js";
+import { defineCommand } from "@gembatch/core";
 import { buildDeps } from "./deps.js";
-import { collectStatus, type JobStatus, type StatusSummary } from "./status.js";
-import type { SubmissionState } from "./state.js";
+import type { StatusResult } from "./run-status.js";
+import { jobLine } from "./status-text.js";
 
 export const workDirOption = {
   key: "work_dir" as const,
@@ -11,34 +10,6 @@ export const workDirOption = {
   valueName: "path",
   description: "where batch_submission_state.json lives (default: cwd)",
 };
-
-export async function requireState(deps: SubmitDeps): Promise<SubmissionState> {
-  const state = await deps.store.load();
-  if (!state)
-    throw new CliError("FILE_NOT_FOUND", "batch_submission_state.json: no submission state here", {
-      hint: "run gembatch submit first, or pass --work-dir",
-    });
-  return state;
-}
-
-function jobLine(j: JobStatus): string {
-  const flags = j.flags.length ? `  [${j.flags.join(", ")}]` : "";
-  return `batch ${String(j.batch).padStart(4)}  ${j.state.padEnd(10)} ${j.succeeded + j.failed}/${j.requests} done${j.failed ? ` (${j.failed} failed)` : ""}  ${j.job_name}${flags}`;
-}
-
-/** One line per job whose state, progress or flags changed since the previous poll (all of them the first time). */
-function changes(previous: Map<number, string>, summary: StatusSummary): string[] {
-  const lines: string[] = [];
-  for (const job of summary.jobs) {
-    const now = `${job.state} ${job.succeeded + job.failed}/${job.requests} ${job.flags.join(",")}`;
-    const before = previous.get(job.batch);
-    if (before === now) continue;
-    const was = before?.split(" ")[0];
-    lines.push(was && was !== job.state ? `${jobLine(job)}  (was ${was})` : jobLine(job));
-    previous.set(job.batch, now);
-  }
-  return lines;
-}
 
 const HOUR = 3_600_000;
 
@@ -80,39 +51,19 @@ export const statusCommand = defineCommand({
       stuck_after: z.number().positive().default(24),
     })
     .strict(),
-  async run(input, ctx) {
+  async run(input, ctx): Promise<StatusResult> {
+    const { runStatus } = await import("./run-status.js");
     const { deps, close } = await buildDeps(ctx, input);
     try {
-      const state = await requireState(deps);
-      const options = { stuckAfterMs: input.stuck_after * HOUR };
-      let summary = await collectStatus(deps, state, options);
-      const lines = input.watch && !ctx.interactive;
-      const seen = new Map<number, string>();
-      const report = () => {
-        if (lines) for (const line of changes(seen, summary)) deps.info(line);
-      };
-      report();
-      const bar = await createProgress({
-        enabled: ctx.interactive && input.watch,
-        total: summary.requests.total,
-        label: "requests",
-      });
-      bar.update(summary.requests.succeeded + summary.requests.failed);
-      while (input.watch && !summary.all_done) {
-        await ctx.clock.sleep(input.poll_interval * 1000, ctx.signal);
-        summary = await collectStatus(deps, state, options);
-        bar.update(summary.requests.succeeded + summary.requests.failed);
-        report();
-      }
-      bar.stop();
-      for (const warning of summary.warnings) ctx.warn(warning);
-      const { warnings: _shown, ...rest } = summary;
-      return { success: true, ...rest };
+      return await runStatus(
+        { watch: input.watch, pollIntervalMs: input.poll_interval * 1000, stuckAfterMs: input.stuck_after * HOUR },
+        deps,
+      );
     } finally {
       await close();
     }
   },
-  renderText(result: Omit<StatusSummary, "warnings"> & { success: boolean }) {
+  renderText(result) {
     if (result.jobs.length === 0) return "No jobs submitted yet.";
     const lines = result.jobs.map(jobLine);
     const counts = Object.entries(result.by_state)

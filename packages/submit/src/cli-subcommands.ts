@@ -1,19 +1,12 @@
-import path from "node:path";
 import { z } from "zod";
-import { appendLedger, defineCommand, ExitCode } from "@gembatch/core";
-import { callApi, failureFields } from "./call.js";
-import { requireState, statusCommand, workDirOption } from "./cli-status.js";
-import { collectResults, type CollectSummary } from "./collect.js";
-import { nowIso } from "./context.js";
+import { defineCommand, ExitCode } from "@gembatch/core";
+import { statusCommand, workDirOption } from "./cli-status.js";
 import { buildDeps } from "./deps.js";
-import { downloadResults, type DownloadOutcome } from "./download.js";
-import { argPath, shownPath } from "./paths.js";
-import { collectStatus } from "./status.js";
-import { isTerminal, shortState } from "./state.js";
+import { argPath } from "./paths.js";
+import type { CancelResult } from "./run-cancel.js";
+import type { CollectResult, DownloadResult } from "./run-results.js";
 
 export { statusCommand };
-
-const RESULTS_DIR = "gemini_batch_results";
 
 export const downloadCommand = defineCommand({
   name: "download",
@@ -41,30 +34,31 @@ export const downloadCommand = defineCommand({
       batches: z.array(z.number().int().positive()).optional(),
     })
     .strict(),
-  async run(input, ctx) {
+  async run(input, ctx): Promise<DownloadResult> {
     const root = ctx.config.projectRoot;
-    const given =
+    const outputDir =
       input.output_dir === undefined
         ? undefined
         : argPath({ cwd: ctx.cwd, projectRoot: root }, input.output_dir, "output_dir");
+    const { runDownload } = await import("./run-results.js");
     const { deps, workDir, close } = await buildDeps(ctx, input);
     try {
-      const state = await requireState(deps);
-      await collectStatus(deps, state);
-      const outDir = given ?? path.join(workDir, RESULTS_DIR);
-      const outcomes = await downloadResults(deps, state, outDir, input.batches);
-      await deps.store.save(state);
-      return {
-        success: outcomes.every((o) => o.status !== "failed"),
-        out_dir: shownPath(root, outDir),
-        downloads: outcomes.map((o) => ({ ...o, file: shownPath(root, o.file) })),
-      };
+      return await runDownload(
+        {
+          workDir,
+          projectRoot: root,
+          ...(outputDir === undefined ? {} : { outputDir }),
+          ...(input.batches === undefined ? {} : { batches: input.batches }),
+        },
+        deps,
+      );
     } finally {
       await close();
     }
   },
-  renderText(result: { success: boolean; out_dir: string; downloads: DownloadOutcome[] }) {
-    const count = (s: DownloadOutcome["status"]) => result.downloads.filter((d) => d.status === s).length;
+  renderText(result) {
+    const count = (s: DownloadResult["downloads"][number]["status"]) =>
+      result.downloads.filter((d) => d.status === s).length;
     const lines = [
       `Downloaded ${count("downloaded")}, already complete ${count("already_complete")}, not finished ${count("not_succeeded")}, failed ${count("failed")} → ${result.out_dir}`,
     ];
@@ -112,71 +106,35 @@ export const collectCommand = defineCommand({
       resubmit: z.string().min(1).optional(),
     })
     .strict(),
-  async run(input, ctx) {
+  async run(input, ctx): Promise<CollectResult> {
     const root = ctx.config.projectRoot;
     const arg = (value: string | undefined, field: string) =>
       value === undefined ? undefined : argPath({ cwd: ctx.cwd, projectRoot: root }, value, field);
     const given = {
-      results: arg(input.results_dir, "results_dir"),
-      out: arg(input.output_file, "output_file"),
-      resubmit: arg(input.resubmit, "resubmit"),
+      resultsDir: arg(input.results_dir, "results_dir"),
+      outputFile: arg(input.output_file, "output_file"),
+      resubmitFile: arg(input.resubmit, "resubmit"),
     };
+    const { runCollect } = await import("./run-results.js");
     const { deps, workDir, close } = await buildDeps(ctx, input);
     try {
-      const state = await requireState(deps);
-      const resultsDir = given.results ?? path.join(workDir, RESULTS_DIR);
-      const summary = await collectResults({
-        state,
-        inputDir: path.resolve(workDir, state.input_dir),
-        resultsDir,
-        outFile: given.out ?? path.join(resultsDir, "collected_results.jsonl"),
-        resubmitFile: given.resubmit ?? path.join(resultsDir, "resubmit.jsonl"),
-        pricing: ctx.config.pricing,
-      });
-      summary.output_file = shownPath(root, summary.output_file);
-      if (summary.resubmit_file) summary.resubmit_file = shownPath(root, summary.resubmit_file);
-      for (const tally of summary.per_batch) {
-        const job = state.submitted_jobs[String(tally.batch)];
-        if (!job || job.cost_recorded || tally.rows === 0) continue;
-        appendLedger(ctx.config.ledgerFile, {
-          time: nowIso(deps.clock),
-          command: "submit",
-          model: state.model,
-          model_version: tally.model_version,
-          operation: "batchGenerateContent",
-          batch: true,
-          prompt_tokens: tally.prompt_tokens,
-          cached_tokens: tally.cached_tokens,
-          output_tokens: tally.output_tokens,
-          thinking_tokens: tally.thinking_tokens,
-          total_tokens: tally.prompt_tokens + tally.output_tokens,
-          cost: tally.cost,
-          run: job.job_name,
-        });
-        job.cost_recorded = true;
-      }
-      await deps.store.save(state);
-      deps.events.event("collect_done", {
-        data: {
-          results: summary.results,
-          missing: summary.missing_keys.length,
-          failed: summary.failed_keys.length,
-          truncated: summary.truncated_keys.length,
+      return await runCollect(
+        {
+          workDir,
+          projectRoot: root,
+          ...(given.resultsDir === undefined ? {} : { resultsDir: given.resultsDir }),
+          ...(given.outputFile === undefined ? {} : { outputFile: given.outputFile }),
+          ...(given.resubmitFile === undefined ? {} : { resubmitFile: given.resubmitFile }),
+          pricing: ctx.config.pricing,
+          ledgerFile: ctx.config.ledgerFile,
         },
-      });
-      const clean =
-        summary.missing_keys.length +
-          summary.failed_keys.length +
-          summary.truncated_keys.length +
-          summary.duplicate_keys.length ===
-        0;
-      const { per_batch: _perBatch, ...rest } = summary;
-      return { success: clean, ...rest };
+        deps,
+      );
     } finally {
       await close();
     }
   },
-  renderText(r: CollectSummary & { success: boolean }) {
+  renderText(r) {
     const lines = [
       `${r.results}/${r.requests} requests have a result: ${r.succeeded} ok, ${r.failed_keys.length} failed, ${r.truncated_keys.length} truncated; ${r.missing_keys.length} missing${r.duplicate_keys.length ? `, ${r.duplicate_keys.length} duplicated` : ""}.`,
       `Cost at batch prices: $${r.cost.toFixed(6)}${r.unpriced_rows ? ` (+${r.unpriced_rows} rows on models without a price)` : ""}.`,
@@ -200,62 +158,17 @@ export const cancelCommand = defineCommand({
   schema: z
     .object({ work_dir: z.string().min(1).optional(), batches: z.array(z.number().int().positive()).optional() })
     .strict(),
-  async run(input, ctx) {
+  async run(input, ctx): Promise<CancelResult> {
+    const { runCancel } = await import("./run-cancel.js");
     const { deps, close } = await buildDeps(ctx, input);
     try {
-      const state = await requireState(deps);
-      const chosen =
-        input.batches ??
-        Object.keys(state.submitted_jobs)
-          .map(Number)
-          .filter((n) => !isTerminal(state.submitted_jobs[String(n)]!.state));
-      const cancelled: Array<{
-        batch: number;
-        job_name: string;
-        state?: string;
-        error?: string;
-        http_status?: number;
-        google_status?: string;
-      }> = [];
-      for (const n of chosen) {
-        const job = state.submitted_jobs[String(n)];
-        if (!job) {
-          cancelled.push({ batch: n, job_name: "", error: "not submitted" });
-          continue;
-        }
-        try {
-          await callApi(deps, { context: `batch ${n}`, batch: n, step: "cancel" }, () =>
-            deps.api.cancel(job.job_name, deps.signal),
-          );
-          const remote = (
-            await callApi(deps, { context: `batch ${n}`, batch: n, step: "status" }, () =>
-              deps.api.get(job.job_name, deps.signal),
-            )
-          ).value;
-          job.state = remote.state;
-          job.state_checked_at = nowIso(deps.clock);
-          deps.events.event("batch_cancelled", { batch: n, data: { job_name: job.job_name, state: remote.state } });
-          cancelled.push({ batch: n, job_name: job.job_name, state: shortState(remote.state) });
-        } catch (error) {
-          if (deps.signal.aborted) throw error;
-          const failure = failureFields(error);
-          cancelled.push({
-            batch: n,
-            job_name: job.job_name,
-            error: failure.message,
-            ...(failure.http_status !== undefined ? { http_status: failure.http_status } : {}),
-            ...(failure.google_status ? { google_status: failure.google_status } : {}),
-          });
-        }
-      }
-      await deps.store.save(state);
-      return { success: cancelled.every((c) => !c.error), cancelled };
+      return await runCancel(input.batches === undefined ? {} : { batches: input.batches }, deps);
     } finally {
       await close();
     }
   },
   exitCode: (r) => (r.success ? ExitCode.OK : ExitCode.ITEMS_FAILED),
-  renderText(r: { cancelled: Array<{ batch: number; job_name: string; state?: string; error?: string }> }) {
+  renderText(r) {
     if (r.cancelled.length === 0) return "No active jobs to cancel.";
     return r.cancelled
       .map((c) => (c.error ? `✗ batch ${c.batch}: ${c.error}` : `batch ${c.batch}: ${c.job_name} → ${c.state}`))

@@ -5,18 +5,17 @@ import {
   checkRetirement,
   CliError,
   createProgress,
+  defaultRetryPolicy,
   defineCommand,
   ExitCode,
   generationFields,
   generationOptions,
-  writeFileAtomically,
 } from "@gembatch/core";
 import { buildDeps } from "./deps.js";
-import { buildFinalReport, reportPath, type FinalReport } from "./final-report.js";
-import { LOG_FILE, STATE_FILE } from "./state.js";
 import { listInputFiles } from "./inputs.js";
-import { argPath, shownPath } from "./paths.js";
-import { checkRange, prepareState, runSubmission, type SubmitOptions, type SubmitRunResult } from "./submit-run.js";
+import { argPath } from "./paths.js";
+import type { SubmitResult } from "./run-submit.js";
+import { checkRange } from "./submit-run.js";
 import { statusCommand, downloadCommand, collectCommand, cancelCommand } from "./cli-subcommands.js";
 
 const schema = z
@@ -50,15 +49,7 @@ const schema = z
   })
   .strict();
 
-export interface SubmitResult extends Omit<SubmitRunResult, "fatal"> {
-  success: boolean;
-  state_file: string;
-  log_file: string;
-  report_file: string;
-  totals: FinalReport["totals"];
-  error?: SubmitRunResult["fatal"];
-  warnings?: string[];
-}
+export type { SubmitResult };
 
 export const submitCommand = defineCommand({
   name: "submit",
@@ -92,9 +83,9 @@ export const submitCommand = defineCommand({
       key: "rate_limit_wait",
       type: "number",
       valueName: "seconds",
-      description: "wait after a 429 without a retry delay (default: 180)",
+      description: `wait after a 429 without a retry delay (default: ${defaultRetryPolicy.rateLimitWaitMs / 1000})`,
     },
-    { key: "max_retries", type: "number", description: "retries per step (default: 5)" },
+    { key: "max_retries", type: "number", description: `retries per step (default: ${defaultRetryPolicy.maxRetries})` },
     { key: "retry_failed", type: "boolean", description: "take the batches in failed_batches again" },
     { key: "max_concurrent_jobs", type: "number", description: "wait while this many jobs are active (default: 100)" },
     { key: "max_enqueued_tokens", type: "number", description: "wait while active jobs hold this many input tokens" },
@@ -152,60 +143,46 @@ export const submitCommand = defineCommand({
     const dir = argPath({ cwd: ctx.cwd, projectRoot: root }, input.dir, "dir");
     // The range is checked against the folder before anything is created or saved.
     checkRange(input.start, input.end, listInputFiles(dir, input.dir).length, input.dir);
+    const { runSubmit } = await import("./run-submit.js");
     const { deps, workDir, close } = await buildDeps(ctx, input, { createWorkDir: true });
-    const started = ctx.clock.now();
     try {
-      const options: SubmitOptions = {
-        dir,
-        dirLabel: input.dir,
-        workDir,
-        model: input.model ?? ctx.config.model,
-        displayPrefix: input.display_prefix ?? `gembatch-${path.basename(dir).replace(/[^A-Za-z0-9._-]/g, "-")}`,
-        ...(input.start !== undefined ? { start: input.start } : {}),
-        ...(input.end !== undefined ? { end: input.end } : {}),
-        retryFailed: input.retry_failed,
-        maxConcurrentJobs: input.max_concurrent_jobs,
-        ...(input.max_enqueued_tokens !== undefined ? { maxEnqueuedTokens: input.max_enqueued_tokens } : {}),
-        pollIntervalMs: input.poll_interval * 1000,
-        uploadMarginMs: 60 * 60 * 1000,
-        uploadAhead: input.upload_ahead,
-        createConcurrency: Math.min(input.create_concurrency, input.max_concurrent_jobs),
-        ...(input.webhook_uri?.length ? { webhook: { uris: input.webhook_uri } } : {}),
-      };
-      const { state } = await prepareState(deps, options);
-      await deps.store.save(state);
-      const first = options.start ?? 1;
-      const last = options.end ?? state.total_batches;
-      if ((ctx.interactive || ctx.onProgress) && last >= first)
-        deps.progress = await createProgress({
-          enabled: ctx.interactive,
-          total: last - first + 1,
-          label: "submit",
-          format: "batch {batch}",
-          stream: ctx.stderr,
-          listener: ctx.onProgress,
-        });
-      const run = await runSubmission(deps, options, state);
-      const report = buildFinalReport({
-        state,
-        run,
-        startedAt: started,
-        finishedAt: ctx.clock.now(),
-        pricing: ctx.config.pricing,
-      });
-      await writeFileAtomically(reportPath(workDir), `${JSON.stringify(report, null, 2)}\n`);
-      const { fatal, ...rest } = run;
-      const failed = run.outcomes.some((o) => o.outcome === "failed");
-      return {
-        ...rest,
-        outcomes: run.outcomes.map((o) => ({ ...o, file: shownPath(root, path.join(dir, o.file)) })),
-        success: !failed && !fatal && !run.interrupted,
-        state_file: shownPath(root, path.join(workDir, STATE_FILE)),
-        log_file: shownPath(root, path.join(workDir, LOG_FILE)),
-        report_file: shownPath(root, reportPath(workDir)),
-        totals: report.totals,
-        ...(fatal ? { error: fatal } : {}),
-      } satisfies SubmitResult;
+      return await runSubmit(
+        {
+          dir,
+          dirLabel: input.dir,
+          workDir,
+          model: input.model ?? ctx.config.model,
+          displayPrefix: input.display_prefix ?? `gembatch-${path.basename(dir).replace(/[^A-Za-z0-9._-]/g, "-")}`,
+          ...(input.start !== undefined ? { start: input.start } : {}),
+          ...(input.end !== undefined ? { end: input.end } : {}),
+          retryFailed: input.retry_failed,
+          maxConcurrentJobs: input.max_concurrent_jobs,
+          ...(input.max_enqueued_tokens !== undefined ? { maxEnqueuedTokens: input.max_enqueued_tokens } : {}),
+          pollIntervalMs: input.poll_interval * 1000,
+          uploadMarginMs: 60 * 60 * 1000,
+          uploadAhead: input.upload_ahead,
+          createConcurrency: Math.min(input.create_concurrency, input.max_concurrent_jobs),
+          ...(input.webhook_uri?.length ? { webhook: { uris: input.webhook_uri } } : {}),
+          projectRoot: root,
+          pricing: ctx.config.pricing,
+        },
+        {
+          ...deps,
+          ...(ctx.interactive || ctx.onProgress
+            ? {
+                startProgress: (total: number) =>
+                  createProgress({
+                    enabled: ctx.interactive,
+                    total,
+                    label: "submit",
+                    format: "batch {batch}",
+                    stream: ctx.stderr,
+                    listener: ctx.onProgress,
+                  }),
+              }
+            : {}),
+        },
+      );
     } finally {
       await close();
     }

@@ -1,4 +1,4 @@
-import type { Clock, EventLog, RetryPolicy, StateStore } from "@gembatch/core";
+import { CliError, type Clock, type EventLog, type RetryPolicy, type StateStore } from "@gembatch/core";
 import type { BatchApi } from "./api.js";
 import type { SubmissionState } from "./state.js";
 
@@ -42,4 +42,14 @@ export function drawCountdown(deps: Pick<SubmitDeps, "interactive" | "stderr">, 
     }
   }, 1000);
   timer.unref();
+}
+
+/** The saved submission the subcommands work on; none is bad input (no submission ran here). */
+export async function requireState(deps: Pick<SubmitDeps, "store">): Promise<SubmissionState> {
+  const state = await deps.store.load();
+  if (!state)
+    throw new CliError("FILE_NOT_FOUND", "batch_submission_state.json: no submission state here", {
+      hint: "run gembatch submit first, or pass --work-dir",
+    });
+  return state;
 }

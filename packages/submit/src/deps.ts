@@ -14,7 +14,7 @@ import type { SubmitDeps } from "./context.js";
 import { argPath } from "./paths.js";
 import { LOG_FILE, openStateStore, type SubmissionState } from "./state.js";
 
-export interface CommonInput {
+interface CommonInput {
   work_dir?: string | undefined;
   rate_limit_wait?: number | undefined;
   max_retries?: number | undefined;

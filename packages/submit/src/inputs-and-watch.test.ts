@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createManualClock } from "@gembatch/core";
-import { emulator, readState, submit, workspace, writeBatches } from "./test-helpers/setup.js";
+import { emulator, readState, submit, workspace, writeBatches } from "../test/helpers/setup.js";
 import type { FinalReport } from "./final-report.js";
 
 const HOUR = 3_600_000;

@@ -5,7 +5,7 @@ import { createInterface } from "node:readline";
 import { CliError } from "@gembatch/core";
 import type { BatchFile } from "./state.js";
 
-export interface InputScan {
+interface InputScan {
   files: BatchFile[];
   problems: string[];
   totalRequests: number;

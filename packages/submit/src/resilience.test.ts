@@ -13,7 +13,7 @@ import {
   submit,
   workspace,
   writeBatches,
-} from "./test-helpers/setup.js";
+} from "../test/helpers/setup.js";
 
 /** A state whose batch 2 has an intent but no job: the create was cut short before it reached the server. */
 async function leftIntent(dir: string, emu: Awaited<ReturnType<typeof emulator>>): Promise<void> {

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { API_KEY, emulator, readLog, submit, workspace, writeBatches } from "./test-helpers/setup.js";
+import { API_KEY, emulator, readLog, submit, workspace, writeBatches } from "../test/helpers/setup.js";
 import type { LedgerRecord } from "@gembatch/core";
 
 describe("gembatch submit status / download / collect / cancel", () => {

@@ -5,7 +5,7 @@ import { createStateStore, type StateStore } from "@gembatch/core";
 export const STATE_FILE = "batch_submission_state.json";
 export const LOG_FILE = "batch_submission_log.jsonl";
 export const REPORT_FILE = "batch_submission_final_report.json";
-export const STATE_VERSION = 1;
+const STATE_VERSION = 1;
 
 const BatchFileSchema = z.object({
   file: z.string(),
@@ -25,7 +25,7 @@ const UploadSchema = z.object({
 
 const IntentSchema = z.object({ display_name: z.string(), file_name: z.string(), at: z.string() });
 
-export const JobSchema = z.object({
+const JobSchema = z.object({
   job_name: z.string(),
   display_name: z.string(),
   file_uri: z.string().nullable(),
@@ -54,7 +54,7 @@ const FailureSchema = z.object({
   at: z.string(),
 });
 
-export const SubmissionStateSchema = z
+const SubmissionStateSchema = z
   .object({
     started_at: z.string(),
     updated_at: z.string(),

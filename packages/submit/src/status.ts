@@ -7,7 +7,7 @@ const HOUR = 3_600_000;
 /** Google expires a job that is not done 48 h after it was created; it then has no results. */
 export const JOB_EXPIRY_MS = 48 * HOUR;
 /** An active job this close to its expiry is flagged. */
-export const EXPIRY_WARNING_MS = 6 * HOUR;
+const EXPIRY_WARNING_MS = 6 * HOUR;
 /**
  * How long results stay downloadable after a job ends. Google does not document it; users report the
  * output gone some days later, and the Files API keeps a file 48 h, so 48 h from the end is the
@@ -44,7 +44,7 @@ export interface StatusSummary {
   warnings: string[];
 }
 
-export interface StatusOptions {
+interface StatusOptions {
   refreshTerminal?: boolean;
   /** Flag a job pending or running longer than this (default 24 h). */
   stuckAfterMs?: number;

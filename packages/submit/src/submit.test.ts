@@ -12,7 +12,7 @@ import {
   submit,
   workspace,
   writeBatches,
-} from "./test-helpers/setup.js";
+} from "../test/helpers/setup.js";
 
 describe("gembatch submit", () => {
   it("submits 204 batch files: one job per file, state and log agree with the server", async () => {

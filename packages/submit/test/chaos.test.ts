@@ -1,28 +1,23 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { execa } from "execa";
+import { gembatch } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
-import type { SubmissionState } from "../src/state.js";
 import {
   API_KEY,
   emulator,
   jobsByDisplayName,
   readLog,
+  readState,
   workspace,
   writeBatches,
   type SubmitDoc,
-} from "../src/test-helpers/setup.js";
-
-const bin = fileURLToPath(new URL("../../cli/bin/gembatch.js", import.meta.url));
+} from "./helpers/setup.js";
 
 /** Enough work that a run outlives its kill timer even on a quiet machine. */
 const BATCHES = 160;
 
 describe("chaos: SIGKILL the submitter at random moments", () => {
   it("ends with exactly one job per input file, no batch failed, and a state file that agrees with the server (35 kills, concurrent creates, 503s)", async () => {
-    if (!existsSync(fileURLToPath(new URL("../../cli/dist/main.js", import.meta.url))))
-      throw new Error("build first: packages/cli/dist is missing");
     const dir = workspace();
     writeBatches(dir, BATCHES, 1);
     // Short backoffs: the retries below run on the real clock. The faults are far denser than any real
@@ -50,15 +45,15 @@ describe("chaos: SIGKILL the submitter at random moments", () => {
         ],
       },
     });
-    const env = { GEMINI_API_KEY: API_KEY, GEMBATCH_BASE_URL: emu.url, CI: "true" };
+    const env = { GEMINI_API_KEY: API_KEY, GEMBATCH_BASE_URL: emu.url };
     let kills = 0;
     let seed = 7;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 120 && kills < 35; round++) {
-      const child = execa(
-        process.execPath,
-        [bin, "submit", "--dir", "batches", "--max-concurrent-jobs", "30", "--poll-interval", "0.05", "--json"],
-        { cwd: dir, env, reject: false },
+      const child = gembatch(
+        dir,
+        ["submit", "--dir", "batches", "--max-concurrent-jobs", "30", "--poll-interval", "0.05", "--json"],
+        env,
       );
       const timer = setTimeout(() => child.kill("SIGKILL"), 200 + Math.floor(random() * 450));
       const result = await child;
@@ -72,15 +67,9 @@ describe("chaos: SIGKILL the submitter at random moments", () => {
       }
     }
     expect(kills).toBeGreaterThanOrEqual(30);
-    const last = await execa(
-      process.execPath,
-      [bin, "submit", "--dir", "batches", "--max-concurrent-jobs", "30", "--json"],
-      { cwd: dir, env, reject: false },
-    );
+    const last = await gembatch(dir, ["submit", "--dir", "batches", "--max-concurrent-jobs", "30", "--json"], env);
     if (last.exitCode !== 0) {
-      const failed = (
-        JSON.parse(readFileSync(path.join(dir, "batch_submission_state.json"), "utf8")) as SubmissionState
-      ).failed_batches;
+      const failed = readState(dir).failed_batches;
       const events = readLog(dir).filter((e) => e.event === "error" || e.event === "retry");
       expect.fail(
         `the last run exited ${last.exitCode}: failed ${JSON.stringify(failed)}\n${JSON.stringify(events.slice(-12))}`,
@@ -91,7 +80,7 @@ describe("chaos: SIGKILL the submitter at random moments", () => {
     const counts = jobsByDisplayName(emu);
     expect(counts.size).toBe(BATCHES);
     expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
-    const state = JSON.parse(readFileSync(path.join(dir, "batch_submission_state.json"), "utf8")) as SubmissionState;
+    const state = readState(dir);
     expect(Object.keys(state.intents)).toEqual([]);
     expect(state.failed_batches).toEqual({});
     const faults = emu.record.faults.map((f) => `${f.route}:${f.kind}`);

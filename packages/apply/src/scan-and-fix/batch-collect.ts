@@ -61,7 +61,7 @@ export function jobsView(state: SubmissionState | undefined): BatchJobView[] {
 }
 
 /** A resubmitted request carries `~<round>` after its key: submit wants keys unique across all input files. */
-export const resubmitKey = (key: string, round: number) => `${key}~${round}`;
+const resubmitKey = (key: string, round: number) => `${key}~${round}`;
 const baseKey = (key: string) => key.replace(/~\d+$/, "");
 
 /** Key → the batch and the key it was last submitted under (a resubmission's newest batch wins). */

@@ -2,7 +2,7 @@ import { CliError, clientOptionsFrom, createGeminiClient, type CommandContext } 
 import type { BatchDeps } from "./batch-jobs.js";
 import type { ScanAndFixOptions } from "./types.js";
 
-export interface BatchInput {
+interface BatchInput {
   via?: "sync" | "batch" | undefined;
   retry_via?: "sync" | "batch" | undefined;
   wait?: boolean | undefined;

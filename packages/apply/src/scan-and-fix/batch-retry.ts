@@ -1,6 +1,5 @@
 import path from "node:path";
-import { defaultPricing, roundUsd } from "@gembatch/core";
-import { estimateRequestCost } from "@gembatch/send";
+import { defaultPricing, estimateRequestCost, roundUsd } from "@gembatch/core";
 import type { SubmitDeps } from "@gembatch/submit";
 import { shownPath } from "../paths.js";
 import type { DeferredRetry } from "../types.js";
@@ -10,7 +9,7 @@ import type { RuleEntry } from "./fix-state.js";
 import type { RuleStepContext } from "./rule-step.js";
 
 /** A retry's batch key: the first attempt's key and the attempt it is (never the same as a resubmission's `~<round>`). */
-export const retryKey = (issue: string, n: number, attempt: number) => `${issue}:${n}@${attempt}`;
+const retryKey = (issue: string, n: number, attempt: number) => `${issue}:${n}@${attempt}`;
 
 /** The retries a resume's apply steps prepared instead of sending (`--retry-via batch`), by rule. */
 export function retryCollector(

@@ -2,8 +2,8 @@ import { createGeminiClient } from "@gembatch/core";
 import { createBatchApi } from "@gembatch/submit";
 import type { Emulator } from "@gembatch/emulator";
 import { describe, expect, it } from "vitest";
-import { answer, API_KEY, exampleProject, goodFix, LOGGER_BIND_FILES, read } from "../test-helpers/example.js";
-import { emulatorDeps, fixOptions, useEmulator } from "../test-helpers/harness.js";
+import { answer, API_KEY, exampleProject, goodFix, LOGGER_BIND_FILES, read } from "../../test/helpers/example.js";
+import { emulatorDeps, fixOptions, useEmulator } from "../../test/helpers/harness.js";
 import { runScanAndFix } from "./run-scan-and-fix.js";
 
 const batchApi = (emu: Emulator) =>

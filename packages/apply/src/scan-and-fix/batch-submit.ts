@@ -1,6 +1,6 @@
 import path from "node:path";
-import { defaultPricing, escapeForTerminal, roundUsd } from "@gembatch/core";
-import { estimateRequestCost, prepareBatchRequests } from "@gembatch/send";
+import { defaultPricing, escapeForTerminal, estimateRequestCost, roundUsd } from "@gembatch/core";
+import { prepareBatchRequests } from "@gembatch/send";
 import { shownPath } from "../paths.js";
 import {
   BATCH_LIMITS,

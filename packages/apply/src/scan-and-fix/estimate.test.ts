@@ -1,7 +1,7 @@
 import { resolveGenerationSettings } from "@gembatch/core";
 import { describe, expect, it } from "vitest";
-import { exampleProject } from "../test-helpers/example.js";
-import { emulatorDeps, fixOptions, useEmulator } from "../test-helpers/harness.js";
+import { exampleProject } from "../../test/helpers/example.js";
+import { emulatorDeps, fixOptions, useEmulator } from "../../test/helpers/harness.js";
 import { runScanAndFix } from "./run-scan-and-fix.js";
 
 describe("the scan-and-fix dry-run estimate", () => {

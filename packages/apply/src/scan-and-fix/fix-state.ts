@@ -2,7 +2,7 @@ import { z } from "zod";
 import { FILE_STATUSES, STOP_REASONS } from "../state.js";
 import { BatchSectionSchema } from "./batch-state.js";
 
-export const RuleEntrySchema = z.object({
+const RuleEntrySchema = z.object({
   rule: z.string(),
   issue: z.string(),
   files: z.array(z.string()),

@@ -1,7 +1,13 @@
-import path from "node:path";
-import { CliError } from "@gembatch/core";
-import { loadRules, parseScanConfig, runScan, type CompiledRule, type Finding } from "@gembatch/scan";
-import { isInside, toPosix } from "../paths.js";
+import {
+  loadRules,
+  parseScanConfig,
+  resolveScanOptions,
+  runScan,
+  type CompiledRule,
+  type Finding,
+  type RunScanOptions,
+  type ScanRun,
+} from "@gembatch/scan";
 import { isAutoFixable } from "./fixable.js";
 import { inShard } from "./shard.js";
 import type { ScanAndFixOptions } from "./types.js";
@@ -17,33 +23,17 @@ export interface Plan {
   rulesLeftOut: string[];
 }
 
-function scanPaths(options: ScanAndFixOptions, configPaths: string[] | undefined): string[] {
-  const root = options.projectRoot;
-  const given = options.paths?.map((value, i) => ({
-    value,
-    field: `paths[${i}]`,
-    absolute: path.resolve(options.cwd, value),
-  }));
-  const fromConfig = configPaths?.map((value, i) => ({
-    value,
-    field: `scan.paths[${i}]`,
-    absolute: path.resolve(root, value),
-  }));
-  const entries = given ??
-    fromConfig ?? [{ value: ".", field: "paths", absolute: isInside(root, options.cwd) ? options.cwd : root }];
-  return entries.map(({ value, field, absolute }) => {
-    if (!isInside(root, absolute))
-      throw new CliError("PATH_OUTSIDE_PROJECT", `${field}: outside the project root: ${value}`, {
-        hint: `the project root is ${root}`,
-      });
-    return toPosix(path.relative(root, absolute)) || ".";
-  });
+export interface PlanDeps {
+  signal?: AbortSignal;
+  /** The scanner; tests wrap it to see what the scan was asked for. */
+  scan?: (options: RunScanOptions) => Promise<ScanRun>;
 }
 
-/** Scan (the tmp dir never included: backups and extracted files live there), shard, cap, group by rule. */
-export async function makePlan(options: ScanAndFixOptions, signal?: AbortSignal): Promise<Plan> {
+/** Scan as `gembatch scan` would with the same config, then shard, cap and group by rule. */
+export async function makePlan(options: ScanAndFixOptions, deps: PlanDeps = {}): Promise<Plan> {
   const root = options.projectRoot;
-  const config = parseScanConfig(options.scanConfig, options.configLabel);
+  const configLabel = options.configLabel ?? "gembatch.config.json";
+  const config = parseScanConfig(options.scanConfig, configLabel);
   const loaded = loadRules({ root, config, ...(options.rules ? { only: options.rules } : {}) }).map(
     (entry) => entry.rule,
   );
@@ -51,23 +41,26 @@ export async function makePlan(options: ScanAndFixOptions, signal?: AbortSignal)
   const defaults = options.rules === undefined && !options.allRules;
   const rules = defaults ? loaded.filter(isAutoFixable) : loaded;
   const minSeverity = options.minSeverity ?? config.min_severity ?? (defaults ? "warning" : undefined);
-  const tmpRel = toPosix(path.relative(root, options.tmpDir));
-  const run = await runScan({
+  const settings = resolveScanOptions(
+    {
+      ...(options.paths ? { paths: options.paths } : {}),
+      ...(options.exclude ? { exclude: options.exclude } : {}),
+      ...(minSeverity ? { min_severity: minSeverity } : {}),
+    },
+    config,
+    {
+      cwd: options.cwd,
+      projectRoot: root,
+      tmpDir: options.tmpDir,
+      ...(options.configFile ? { configFile: options.configFile } : {}),
+      configLabel,
+    },
+  );
+  const run = await (deps.scan ?? runScan)({
+    ...settings,
     root,
     rules,
-    paths: scanPaths(options, config.paths),
-    gitignore: config.gitignore ?? true,
-    ...(config.hidden === undefined ? {} : { hidden: config.hidden }),
-    ...(config.include ? { include: config.include } : {}),
-    exclude: [
-      ...(config.exclude ?? []),
-      ...(options.exclude ?? []),
-      ...(isInside(root, options.tmpDir) && tmpRel ? [`${tmpRel}/**`] : []),
-    ],
-    defaultExcludes: config.default_excludes ?? true,
-    ...(config.max_file_bytes ? { maxFileBytes: config.max_file_bytes } : {}),
-    ...(minSeverity ? { minSeverity } : {}),
-    ...(signal ? { signal } : {}),
+    ...(deps.signal ? { signal: deps.signal } : {}),
   });
   const filesFound = [...new Set(run.findings.map((f) => f.file))].sort();
   let files = filesFound.filter((file) => inShard(file, options.shard));

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { defaultPricing, resolveGenerationSettings } from "@gembatch/core";
 import type { DryRunFile } from "@gembatch/send";
 import { describe, expect, it } from "vitest";
-import { exampleProject } from "../test-helpers/example.js";
-import { emulatorDeps, fixOptions, useEmulator } from "../test-helpers/harness.js";
+import { exampleProject } from "../../test/helpers/example.js";
+import { emulatorDeps, fixOptions, useEmulator } from "../../test/helpers/harness.js";
 import { routeCosts } from "./route-costs.js";
 import { runScanAndFix } from "./run-scan-and-fix.js";
 

@@ -1,5 +1,12 @@
-import { cacheStorageCost, computeCost, REPLY_MARGIN, roundUsd, type Pricing } from "@gembatch/core";
-import { estimateRequestCost, shouldCache, type DryRunFile } from "@gembatch/send";
+import {
+  cacheStorageCost,
+  computeCost,
+  estimateRequestCost,
+  REPLY_MARGIN,
+  roundUsd,
+  type Pricing,
+} from "@gembatch/core";
+import { shouldCache, type DryRunFile } from "@gembatch/send";
 
 export interface RouteCosts {
   sync: number | null;

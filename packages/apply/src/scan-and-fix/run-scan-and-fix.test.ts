@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  ALL_FIXED,
   answer,
   answerRetry,
   contextLosingFix,
@@ -10,8 +11,8 @@ import {
   LOGGER_BIND_FILES,
   read,
   replyWith,
-} from "../test-helpers/example.js";
-import { emulatorDeps, fixOptions, useEmulator } from "../test-helpers/harness.js";
+} from "../../test/helpers/example.js";
+import { emulatorDeps, fixOptions, useEmulator } from "../../test/helpers/harness.js";
 import { runScanAndFix } from "./run-scan-and-fix.js";
 
 describe("runScanAndFix against the emulator", () => {
@@ -21,14 +22,7 @@ describe("runScanAndFix against the emulator", () => {
     const deps = emulatorDeps(emu);
     const result = await runScanAndFix(fixOptions(root), deps);
     expect(deps.warnings).toEqual([]);
-    expect(result).toMatchObject({
-      success: true,
-      findings: 3,
-      files_found: 3,
-      files_attempted: 3,
-      files_fixed: 3,
-      files_failed: 0,
-    });
+    expect(result).toMatchObject(ALL_FIXED);
     for (const f of LOGGER_BIND_FILES) expect(read(root, f)).not.toContain("logger.bind");
     expect(emu.record.counts.generateContent).toBe(3);
     expect(readFileSync(path.join(root, result.summary_markdown_file), "utf8")).toContain("✅ fixed");

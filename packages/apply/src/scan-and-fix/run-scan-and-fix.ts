@@ -113,7 +113,7 @@ async function runScanAndFixLocked(
     if (!state) {
       // Refused before anything is scanned or saved, so a refusal leaves nothing to resume.
       if (options.commit && !options.dryRun) await checkGitTree({ cwd: root, allowDirty: options.allowDirty });
-      plan = await makePlan(options, deps.signal);
+      plan = await makePlan(options, deps.signal ? { signal: deps.signal } : {});
       for (const rule of plan.rules) rulesById.set(rule.id, rule);
       const now = new Date(clock.now()).toISOString();
       state = {

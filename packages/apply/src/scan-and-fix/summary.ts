@@ -81,7 +81,7 @@ function batchSection(batch: NonNullable<ScanAndFixResult["batch"]>, pending: bo
 }
 
 /** The markdown summary for people and for `$GITHUB_STEP_SUMMARY`. */
-export function renderSummaryMarkdown(result: ScanAndFixResult): string {
+function renderSummaryMarkdown(result: ScanAndFixResult): string {
   const title = `## gembatch scan-and-fix${result.shard ? ` (shard ${result.shard})` : ""}${result.dry_run ? " — dry run" : ""}`;
   const rows: Array<[string, string]> = [
     ["Findings", `${result.findings} in ${result.files_found} file(s)`],

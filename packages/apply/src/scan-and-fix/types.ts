@@ -14,6 +14,8 @@ export interface ScanAndFixOptions {
   /** Without `rules`: also the rules left to people, at every severity (default: auto-fixable ones, warning and up). */
   allRules?: boolean;
   scanConfig: unknown;
+  /** The config file, if any: never scanned, as `gembatch scan` does not scan it. */
+  configFile?: string;
   configLabel?: string;
   verify: string[];
   verifyTimeoutMs: number;

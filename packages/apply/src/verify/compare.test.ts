@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { compareRuns, failureSignature } from "./compare.js";
-import type { CommandRun } from "./run-command.js";
+import { commandRun } from "../../test/helpers/runner-output.mjs";
 
-const run = (output: string, exit: number | null, extra: Partial<CommandRun> = {}): CommandRun => ({
-  command: "python3 -m unittest",
-  exit_code: exit,
-  passed: exit === 0,
-  timed_out: false,
-  interrupted: false,
-  duration_ms: 10,
-  output,
-  ...extra,
-});
+const run = commandRun;
 
 const UNITTEST_FAIL = (test: string, seconds: string, id: string) =>
   `..F.\n======\nFAIL: ${test} (tests.T.${test})\nTraceback (most recent call last):\n  File "/tmp/p/tests/t.py", line 31, in ${test}\nAssertionError: None != '${id}'\n------\nRan 4 tests in ${seconds}s\n\nFAILED (failures=1)\n`;

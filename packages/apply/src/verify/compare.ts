@@ -8,7 +8,7 @@ const FAILURE_LINE =
   /(error|errors|exception)\b|\b(fail|failed|failure|failures|traceback|panic\w*|fatal|denied|not found|cannot)\b|\bassert\w*|\b[EF]\d{3,4}\b/i;
 
 /** What varies between two runs of the same failure: durations, addresses, line numbers, temp paths. */
-export function normalizeLine(line: string): string {
+function normalizeLine(line: string): string {
   return line
     .trim()
     .replace(/\s+/g, " ")

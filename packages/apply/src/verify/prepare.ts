@@ -5,10 +5,10 @@
  * context the placeholder sits in, so no quoting of the user's (none, '…', "…", $(…)) can turn the
  * path's characters into shell syntax.
  */
-export const FILE_PLACEHOLDER = "{file}";
-export const FILE_ENV = "GEMBATCH_FILE";
+const FILE_PLACEHOLDER = "{file}";
+const FILE_ENV = "GEMBATCH_FILE";
 
-export interface PreparedCommand {
+interface PreparedCommand {
   /** The program (or the whole command line for the shell). */
   file: string;
   args: string[];
@@ -142,8 +142,4 @@ export function prepareCommand(command: string, file: string): PreparedCommand {
     return { file: argv[0]!, args: argv.slice(1), shell: false, env, display };
   }
   return { file: substituteForShell(command), args: [], shell: true, env, display };
-}
-
-export function usesFile(command: string): boolean {
-  return command.includes(FILE_PLACEHOLDER) || command.includes(FILE_ENV);
 }

@@ -16,7 +16,7 @@ export interface CommandRun {
   output: string;
 }
 
-export interface RunCommandOptions {
+interface RunCommandOptions {
   command: string;
   /** Project-relative path put in for `{file}`. */
   file: string;
@@ -32,7 +32,7 @@ export interface RunCommandOptions {
  * What runners read to print plain, complete, non-interactive output; each only where the user has not
  * set it. CI=1 also keeps vitest and jest out of watch mode and jest from writing new snapshots.
  */
-export const PLAIN_OUTPUT_ENV: Readonly<Record<string, string>> = {
+const PLAIN_OUTPUT_ENV: Readonly<Record<string, string>> = {
   CI: "1",
   NO_COLOR: "1",
   FORCE_COLOR: "0",

@@ -1,4 +1,4 @@
-export interface TrimOptions {
+interface TrimOptions {
   /** Lines that matter most (the new failure lines); shown first. */
   failing?: string[];
   headLines?: number;

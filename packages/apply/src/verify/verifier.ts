@@ -6,7 +6,7 @@ import type { LocationContext } from "./evidence/locations.js";
 import { prepareCommand } from "./prepare.js";
 import { runCommand, type CommandRun } from "./run-command.js";
 
-export interface VerifyRunSummary {
+interface VerifyRunSummary {
   command: string;
   exit_code: number | null;
   passed: boolean;
@@ -26,7 +26,7 @@ export interface LoggedRun extends CommandRun {
   log_file: string;
 }
 
-export interface VerifierOptions {
+interface VerifierOptions {
   commands: string[];
   timeoutMs: number;
   /** The project root: commands run there. */
@@ -48,7 +48,7 @@ export interface Verifier {
   invalidate(): void;
 }
 
-export function summarizeRun(run: LoggedRun): VerifyRunSummary {
+function summarizeRun(run: LoggedRun): VerifyRunSummary {
   return {
     command: run.command,
     exit_code: run.exit_code,

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
-import { defineCommand, readLedger, summarizeLedger, type CostGroup, type LedgerRecord } from "@gembatch/core";
+import { defineCommand, type CostGroup } from "@gembatch/core";
+import type { CostsResult } from "./run-costs.js";
 
 const schema = z
   .object({
@@ -10,18 +11,7 @@ const schema = z
   })
   .strict();
 
-export interface CostsResult {
-  success: boolean;
-  ledger_file: string;
-  calls: number;
-  total_cost: number;
-  unpriced_calls: number;
-  by_day: CostGroup[];
-  by_model: CostGroup[];
-  by_command: CostGroup[];
-  bad_lines: number[];
-  warnings?: string[];
-}
+export type { CostsResult } from "./run-costs.js";
 
 function usd(value: number): string {
   return `$${value.toFixed(value !== 0 && value < 0.01 ? 6 : 4)}`;
@@ -60,28 +50,17 @@ export const costsCommand = defineCommand({
   ],
   examples: ["gembatch costs", "gembatch costs --since 2026-11-01 --json", `gembatch costs '{"since": "2026-11-01"}'`],
   schema,
-  async run(input, ctx) {
-    const file = input.ledger_file ? path.resolve(ctx.cwd, input.ledger_file) : ctx.config.ledgerFile;
-    const { records, badLines } = await readLedger(file);
-    if (badLines.length > 0)
-      ctx.warn(
-        `${path.relative(ctx.cwd, file)}: ${badLines.length} unreadable line(s) skipped (first: line ${badLines[0]})`,
-      );
-    const inRange = (r: LedgerRecord) =>
-      (!input.since || r.time.slice(0, 10) >= input.since) && (!input.until || r.time.slice(0, 10) <= input.until);
-    const chosen = records.filter(inRange);
-    const total = summarizeLedger(chosen, "command").reduce((sum, g) => sum + g.cost, 0);
-    return {
-      success: true,
-      ledger_file: path.relative(ctx.cwd, file) || file,
-      calls: chosen.length,
-      total_cost: Math.round(total * 1e12) / 1e12,
-      unpriced_calls: chosen.filter((r) => r.cost === null).length,
-      by_day: summarizeLedger(chosen, "day"),
-      by_model: summarizeLedger(chosen, "model"),
-      by_command: summarizeLedger(chosen, "command"),
-      bad_lines: badLines,
-    } satisfies CostsResult;
+  async run(input, ctx): Promise<CostsResult> {
+    const { runCosts } = await import("./run-costs.js");
+    return runCosts(
+      {
+        ledgerFile: input.ledger_file ? path.resolve(ctx.cwd, input.ledger_file) : ctx.config.ledgerFile,
+        cwd: ctx.cwd,
+        ...(input.since ? { since: input.since } : {}),
+        ...(input.until ? { until: input.until } : {}),
+      },
+      { warn: (message) => ctx.warn(message) },
+    );
   },
   renderText(result) {
     if (result.calls === 0) return `No Gemini calls recorded in ${result.ledger_file} yet.`;

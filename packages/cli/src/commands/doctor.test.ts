@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PassThrough, Readable } from "node:stream";
-import { createManualClock, runProgram } from "@gembatch/core";
+import { createManualClock } from "@gembatch/core";
+import { runCommand } from "@gembatch/test-utils";
 import { startEmulator } from "@gembatch/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { doctorCommand, type Check } from "./doctor.js";
@@ -24,27 +24,11 @@ afterAll(async () => {
 
 /** `gembatch doctor --model <model> --skip-api-call --json` on the given day, in process with a manual clock. */
 async function doctor(model: string, day: string): Promise<{ code: number; checks: Record<string, Check> }> {
-  const stdout = new PassThrough();
-  let out = "";
-  stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  const code = await runProgram(
-    {
-      name: "gembatch",
-      version: "0.0.0",
-      description: "test",
-      examples: [],
-      commands: [{ name: "doctor", summary: "doctor", load: () => Promise.resolve(doctorCommand) }],
-    },
-    ["doctor", "--model", model, "--skip-api-call", "--json"],
-    {
-      cwd: root,
-      env: { GEMINI_API_KEY: "doctor-key", GEMBATCH_BASE_URL: url },
-      stdin: Readable.from([]),
-      stdout,
-      stderr: new PassThrough(),
-      clock: createManualClock(Date.parse(`${day}T12:00:00Z`)),
-    },
-  );
+  const { code, out } = await runCommand(doctorCommand, ["--model", model, "--skip-api-call", "--json"], {
+    cwd: root,
+    env: { GEMINI_API_KEY: "doctor-key", GEMBATCH_BASE_URL: url },
+    clock: createManualClock(Date.parse(`${day}T12:00:00Z`)),
+  });
   const result = JSON.parse(out) as { checks: Check[] };
   return { code, checks: Object.fromEntries(result.checks.map((c) => [c.name, c])) };
 }

@@ -1,24 +1,10 @@
 import { z } from "zod";
-import {
-  classifyError,
-  computeCost,
-  createGeminiClient,
-  defineCommand,
-  ExitCode,
-  type CommandContext,
-} from "@gembatch/core";
-import { apiKeyCheck, baseUrlCheck, nodeCheck, type Check, type Status } from "./environment-checks.js";
-import { modelChecks } from "./model-checks.js";
+import { defineCommand, ExitCode } from "@gembatch/core";
+import type { Status } from "./environment-checks.js";
+import type { DoctorResult } from "./run-doctor.js";
 
-export type { Check };
-
-export interface DoctorResult {
-  success: boolean;
-  checks: Check[];
-  model: string;
-  base_url: string | null;
-  warnings?: string[];
-}
+export type { Check } from "./environment-checks.js";
+export type { DoctorResult } from "./run-doctor.js";
 
 const schema = z
   .object({
@@ -27,35 +13,6 @@ const schema = z
     skip_api_call: z.boolean().optional(),
   })
   .strict();
-
-async function apiCall(ctx: CommandContext, model: string): Promise<Check> {
-  try {
-    const client = await createGeminiClient({
-      apiKey: ctx.config.apiKey,
-      baseUrl: ctx.config.baseUrl,
-      timeoutMs: 30_000,
-    });
-    const response = await client.models.generateContent({
-      model,
-      contents: "Reply with the single word: ok",
-      config: { maxOutputTokens: 1, abortSignal: ctx.signal },
-    });
-    const version = response.modelVersion ?? model;
-    const cost = computeCost({ model: version, usage: response.usageMetadata }, ctx.config.pricing);
-    return {
-      name: "api_call",
-      status: "ok",
-      detail: `generateContent answered by ${version} (cost ${cost.cost === null ? "unknown" : `$${cost.cost.toFixed(8)}`})`,
-    };
-  } catch (error) {
-    const classified = classifyError(error, { signal: ctx.signal });
-    return {
-      name: "api_call",
-      status: "fail",
-      detail: `${classified.kind}${classified.status ? ` (HTTP ${classified.status})` : ""}: ${classified.message}`,
-    };
-  }
-}
 
 export const doctorCommand = defineCommand({
   name: "doctor",
@@ -78,29 +35,17 @@ export const doctorCommand = defineCommand({
   schema,
   configOverrides: ["model", "base_url"],
   tolerateBadConfig: true,
-  async run(input, ctx) {
-    const checks: Check[] = [nodeCheck(process.versions.node, ctx.clock.now())];
-    checks.push(
-      ctx.configError
-        ? { name: "config", status: "fail", detail: ctx.configError.message }
-        : {
-            name: "config",
-            status: "ok",
-            detail: ctx.config.configFile
-              ? `${ctx.config.configFile} is valid`
-              : "no gembatch.config.json (defaults in use)",
-          },
+  async run(input, ctx): Promise<DoctorResult> {
+    const { runDoctor } = await import("./run-doctor.js");
+    return runDoctor(
+      {
+        config: ctx.config,
+        ...(ctx.configError ? { configError: ctx.configError } : {}),
+        skipApiCall: input.skip_api_call ?? false,
+        nodeVersion: process.versions.node,
+      },
+      { clock: ctx.clock, signal: ctx.signal },
     );
-    const model = ctx.config.model;
-    checks.push(apiKeyCheck(ctx.config.apiKey ? ctx.config.apiKeySource : undefined));
-    const baseUrl = ctx.config.baseUrl ?? "https://generativelanguage.googleapis.com";
-    checks.push(await baseUrlCheck(baseUrl, model, ctx.config.apiKey, ctx.signal));
-    if (input.skip_api_call) checks.push({ name: "api_call", status: "skip", detail: "skipped (--skip-api-call)" });
-    else if (!ctx.config.apiKey) checks.push({ name: "api_call", status: "skip", detail: "skipped: no API key" });
-    else checks.push(await apiCall(ctx, model));
-    const now = ctx.clock.now();
-    checks.push(...modelChecks(model, now, ctx.config.pricing));
-    return { success: checks.every((c) => c.status !== "fail"), checks, model, base_url: ctx.config.baseUrl ?? null };
   },
   exitCode(result) {
     if (result.success) return ExitCode.OK;

@@ -13,7 +13,7 @@ export interface Check {
 const MIN_NODE = [20, 11] as const;
 
 /** End of life of each Node major (the Node.js release schedule); an unlisted newer major is current. */
-export const NODE_END_OF_LIFE: Record<number, string> = {
+const NODE_END_OF_LIFE: Record<number, string> = {
   18: "2025-04-30",
   19: "2023-06-01",
   20: "2026-04-30",

@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { tempDir } from "../test-helpers/fixtures.js";
-import { captureIo } from "../test-helpers/io.js";
+import { runCommand, tempDir } from "@gembatch/test-utils";
 import { defineCommand } from "./define-command.js";
-import { runProgram } from "./program.js";
 
 const download = defineCommand({
   name: "download",
@@ -18,21 +16,8 @@ const download = defineCommand({
   renderText: () => "ok",
 });
 
-async function run(argv: string[]) {
-  const io = captureIo({ cwd: tempDir() });
-  const code = await runProgram(
-    {
-      name: "gembatch",
-      version: "0",
-      description: "t",
-      examples: [],
-      commands: [{ name: "download", summary: "d", load: () => Promise.resolve(download) }],
-    },
-    argv,
-    io,
-  );
-  return { code, out: io.out() };
-}
+/** `gembatch download …` in-process; `argv` names the command first, as a user types it. */
+const run = (argv: string[]) => runCommand(download, argv.slice(1), { cwd: tempDir() });
 
 describe("former option names (hidden aliases)", () => {
   it("are accepted as flags and JSON keys and land on the current key; the current name wins", async () => {

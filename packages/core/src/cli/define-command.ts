@@ -4,7 +4,7 @@ import type { ResolvedConfig } from "../config/load.js";
 import type { ExitCodeValue } from "../errors.js";
 import type { ProgressListener } from "../progress.js";
 
-export type OptionType = "string" | "number" | "boolean" | "string[]";
+type OptionType = "string" | "number" | "boolean" | "string[]";
 
 export interface OptionSpec<K extends string = string> {
   /** snake_case key in the command's schema and JSON argument; the flag is its kebab-case. */
@@ -19,7 +19,7 @@ export interface OptionSpec<K extends string = string> {
   aliases?: string[];
 }
 
-export interface PositionalSpec {
+interface PositionalSpec {
   key: string;
   description: string;
   variadic?: boolean;
@@ -81,7 +81,7 @@ export interface CommandDefinition<I = unknown, R extends CommandResult = Comman
 }
 
 /** The schema's own keys: an option whose key is not one of them does not type-check. */
-export type SchemaKey<S extends z.ZodType> = Extract<keyof NonNullable<z.input<S>>, string>;
+type SchemaKey<S extends z.ZodType> = Extract<keyof NonNullable<z.input<S>>, string>;
 
 /** Identity helper so definitions, and their flags, are type-checked against their own schema. */
 export function defineCommand<S extends z.ZodType, R extends CommandResult>(

@@ -7,9 +7,9 @@ import type { ProgressListener } from "../progress.js";
 import { escapeForTerminal } from "../safety/text.js";
 import type { CommandContext, CommandDefinition, CommandResult, OptionSpec } from "./define-command.js";
 import { looksLikeJsonArgument, readJsonArgument } from "./json-arg.js";
-import { parseOrThrow, setValidationCwd } from "./validation.js";
+import { parseOrThrow } from "./validation.js";
 
-export interface RawInvocation {
+interface RawInvocation {
   positionals: string[];
   /** Option values the user actually gave, keyed by option spec key. */
   flags: Record<string, unknown>;
@@ -162,7 +162,6 @@ export async function executeCommand(definition: CommandDefinition, raw: RawInvo
       if (typeof input[key] === "string") overrides[key] = input[key];
     }
     const knownKeys = [...definition.options.map((o) => o.key), ...(definition.positionals ?? []).map((p) => p.key)];
-    setValidationCwd(io.cwd);
     const parsed = parseOrThrow(definition.schema, input, {
       knownKeys,
       hint: `see gembatch ${definition.name} --help`,

@@ -1,14 +1,26 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ExitCode } from "../errors.js";
-import { tempDir } from "../test-helpers/fixtures.js";
-import { captureIo } from "../test-helpers/io.js";
+import { tempDir, captureIo } from "@gembatch/test-utils";
 import { defineCommand } from "./define-command.js";
 import { executeCommand } from "./execute.js";
 import { runProgram, type ProgramSpec } from "./program.js";
-import { existingFile } from "./validation.js";
+
+/** The project the test command runs in: its schema checks paths against it, as real commands check theirs against their cwd. */
+let projectDir = "";
+
+function existingFile(description = "file") {
+  return z
+    .string()
+    .min(1)
+    .superRefine((value, ctx) => {
+      const resolved = path.resolve(projectDir, value);
+      if (!existsSync(resolved) || !statSync(resolved).isFile())
+        ctx.addIssue({ code: "custom", message: `${description} not found: ${value}` });
+    });
+}
 
 const sendLike = defineCommand({
   name: "send",
@@ -50,6 +62,7 @@ function project(): string {
   writeFileSync(path.join(dir, "report.md"), "# Issue Report: x\n");
   writeFileSync(path.join(dir, "src/a.py"), "print(1)\n");
   writeFileSync(path.join(dir, "src/b.py"), "print(2)\n");
+  projectDir = dir;
   return dir;
 }
 

@@ -36,7 +36,7 @@ function examplesText(examples: string[]): string {
 const JSON_ARG_HELP = "the whole input as one JSON object (snake_case keys), @file.json, or - for stdin";
 
 /** Build a commander command from a definition; the action feeds the shared executor. */
-export function buildCommand(
+function buildCommand(
   definition: CommandDefinition,
   io: Io,
   onOutcome: (code: ExitCodeValue) => void,

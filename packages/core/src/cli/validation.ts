@@ -1,12 +1,10 @@
-import { existsSync, statSync } from "node:fs";
-import path from "node:path";
 import { z } from "zod";
 import { CliError } from "../errors.js";
 
 type Issue = z.core.$ZodIssue;
 
 /** `files_to_fix[2]` from ["files_to_fix", 2]. */
-export function formatPath(segments: readonly PropertyKey[]): string {
+function formatPath(segments: readonly PropertyKey[]): string {
   let out = "";
   for (const segment of segments) {
     if (typeof segment === "number") out += `[${segment}]`;
@@ -87,39 +85,4 @@ export function parseOrThrow<S extends z.ZodType>(
     hint: options.hint,
     details: { problems },
   });
-}
-
-let validationCwd: string | undefined;
-
-/** The directory relative paths in command input are checked against (the command's cwd). */
-export function setValidationCwd(cwd: string | undefined): void {
-  validationCwd = cwd;
-}
-
-function resolveInput(value: string): string {
-  return path.resolve(validationCwd ?? process.cwd(), value);
-}
-
-/** A path that must exist as a regular file, relative to the command's cwd. */
-export function existingFile(description = "file") {
-  return z
-    .string()
-    .min(1)
-    .superRefine((value, ctx) => {
-      const resolved = resolveInput(value);
-      if (!existsSync(resolved)) ctx.addIssue({ code: "custom", message: `${description} not found: ${value}` });
-      else if (!statSync(resolved).isFile()) ctx.addIssue({ code: "custom", message: `not a file: ${value}` });
-    });
-}
-
-export function existingDirectory(description = "directory") {
-  return z
-    .string()
-    .min(1)
-    .superRefine((value, ctx) => {
-      const resolved = resolveInput(value);
-      if (!existsSync(resolved)) ctx.addIssue({ code: "custom", message: `${description} not found: ${value}` });
-      else if (!statSync(resolved).isDirectory())
-        ctx.addIssue({ code: "custom", message: `not a directory: ${value}` });
-    });
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { tempDir } from "../test-helpers/fixtures.js";
+import { tempDir } from "@gembatch/test-utils";
 import { loadConfig } from "./load.js";
 
 function projectWith(config?: unknown): string {

@@ -4,13 +4,14 @@ import { CliError } from "../errors.js";
 import { registerSecret } from "../log/redact.js";
 import { formatZodError } from "../cli/validation.js";
 import { createPricing, type Pricing } from "../pricing/cost.js";
+import { defaultRetryPolicy, type RetryPolicy } from "../retry/retry.js";
 import { userStateDir } from "../safety/state-dir.js";
 import { DEFAULT_ESCALATION_MODEL, DEFAULT_MODEL } from "../pricing/prices.js";
 import { ConfigFileSchema, type ConfigFile, type RateLimits } from "./schema.js";
 
-export const CONFIG_FILE_NAME = "gembatch.config.json";
+const CONFIG_FILE_NAME = "gembatch.config.json";
 
-export type Source = "flag" | "env" | "config" | "default";
+type Source = "flag" | "env" | "config" | "default";
 
 export interface ResolvedConfig {
   projectRoot: string;
@@ -25,7 +26,7 @@ export interface ResolvedConfig {
   baseUrlSource: Source;
   timeoutMs: number;
   rateLimits: RateLimits;
-  retry: { maxRetries: number; baseDelayMs: number; maxDelayMs: number; rateLimitWaitMs: number };
+  retry: RetryPolicy;
   pricing: Pricing;
   verify: string[];
   tmpDir: string;
@@ -52,7 +53,7 @@ const KEY_NAMES = /^(api_?key|apikey|gemini_api_key|google_api_key|key|x-goog-ap
  * Pure: validate a parsed config object, naming the file and key on failure. An API key in the file is
  * refused before anything else, without its value in the message, and is registered for scrubbing.
  */
-export function validateConfig(raw: unknown, fileLabel: string): ConfigFile {
+function validateConfig(raw: unknown, fileLabel: string): ConfigFile {
   if (raw !== null && typeof raw === "object" && !Array.isArray(raw)) {
     const keyName = Object.keys(raw).find((name) => KEY_NAMES.test(name));
     if (keyName) {
@@ -76,7 +77,7 @@ export function validateConfig(raw: unknown, fileLabel: string): ConfigFile {
   });
 }
 
-export function readConfigFile(file: string, label = path.basename(file)): ConfigFile {
+function readConfigFile(file: string, label = path.basename(file)): ConfigFile {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -94,7 +95,7 @@ export function readConfigFile(file: string, label = path.basename(file)): Confi
   return validateConfig(raw, label);
 }
 
-export interface LoadConfigOptions {
+interface LoadConfigOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
   /** Explicit config file (`--config`), instead of searching upwards. */
@@ -165,10 +166,10 @@ export function loadConfig(options: LoadConfigOptions): ResolvedConfig {
     timeoutMs: file.timeout_ms ?? 600_000,
     rateLimits: file.rate_limits ?? {},
     retry: {
-      maxRetries: file.retry?.max_retries ?? 5,
-      baseDelayMs: file.retry?.base_delay_ms ?? 1_000,
-      maxDelayMs: file.retry?.max_delay_ms ?? 60_000,
-      rateLimitWaitMs: file.retry?.rate_limit_wait_ms ?? 180_000,
+      maxRetries: file.retry?.max_retries ?? defaultRetryPolicy.maxRetries,
+      baseDelayMs: file.retry?.base_delay_ms ?? defaultRetryPolicy.baseDelayMs,
+      maxDelayMs: file.retry?.max_delay_ms ?? defaultRetryPolicy.maxDelayMs,
+      rateLimitWaitMs: file.retry?.rate_limit_wait_ms ?? defaultRetryPolicy.rateLimitWaitMs,
     },
     pricing: createPricing({ prices: file.pricing, aliases: file.model_aliases }),
     verify: file.verify === undefined ? [] : Array.isArray(file.verify) ? file.verify : [file.verify],

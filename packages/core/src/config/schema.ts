@@ -20,7 +20,7 @@ function projectRelative(key: string) {
     );
 }
 
-export const RateLimitsSchema = z
+const RateLimitsSchema = z
   .object({
     requests_per_minute: z.number().positive().optional(),
     tokens_per_minute: z.number().positive().optional(),
@@ -28,7 +28,7 @@ export const RateLimitsSchema = z
   })
   .strict();
 
-export const RetrySchema = z
+const RetrySchema = z
   .object({
     max_retries: z.number().int().nonnegative().optional(),
     base_delay_ms: z.number().nonnegative().optional(),
@@ -38,7 +38,7 @@ export const RetrySchema = z
   })
   .strict();
 
-export const OutputSchema = z
+const OutputSchema = z
   .object({
     tmp_dir: projectRelative("tmp_dir").optional(),
     issues_dir: projectRelative("issues_dir").optional(),

@@ -3,7 +3,7 @@ import type { ResolvedConfig } from "../config/load.js";
 import { CliError } from "../errors.js";
 import { registerSecret } from "../log/redact.js";
 
-export interface ClientOptions {
+interface ClientOptions {
   apiKey: string | undefined;
   baseUrl?: string | undefined;
   timeoutMs?: number | undefined;

@@ -5,8 +5,8 @@ import { createManualClock } from "../clock.js";
 import { CliError } from "../errors.js";
 import { createEventLog } from "../log/event-log.js";
 import { createRateLimiter } from "../retry/rate-limiter.js";
-import { tempDir } from "../test-helpers/fixtures.js";
-import { errorReply, okReply, quota429, scriptedServer } from "../test-helpers/http-server.js";
+import { tempDir } from "@gembatch/test-utils";
+import { errorReply, okReply, quota429, scriptedServer } from "../../test/helpers/http-server.js";
 import { createGeminiClient } from "./client.js";
 import { generateContent } from "./generate.js";
 

@@ -27,7 +27,7 @@ export interface GenerateDeps {
   onRetry?(event: RetryEvent): void;
 }
 
-export interface GenerateOutcome {
+interface GenerateOutcome {
   response: GenerateContentResponse;
   /** The reply's visible text (thought parts left out), "" when there is none. */
   text: string;

@@ -1,7 +1,7 @@
 import { appendFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { tempDir } from "../test-helpers/fixtures.js";
+import { tempDir } from "@gembatch/test-utils";
 import { appendLedger, readLedger, summarizeLedger, type LedgerRecord } from "./ledger.js";
 
 function record(overrides: Partial<LedgerRecord>): LedgerRecord {

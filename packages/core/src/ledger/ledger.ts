@@ -5,7 +5,7 @@ import { z } from "zod";
 import { CliError } from "../errors.js";
 import { redactSecrets } from "../log/redact.js";
 
-export const LedgerRecordSchema = z.object({
+const LedgerRecordSchema = z.object({
   time: z.string(),
   command: z.string(),
   model: z.string(),
@@ -67,7 +67,7 @@ export function appendLedger(file: string, record: LedgerRecord): void {
   appendFileSync(file, `${redactSecrets(JSON.stringify(record))}\n`);
 }
 
-export interface LedgerReadResult {
+interface LedgerReadResult {
   records: LedgerRecord[];
   /** 1-based line numbers that were not valid records (kept, reported, never fatal). */
   badLines: number[];
@@ -104,7 +104,7 @@ export interface CostGroup {
   unpriced_calls: number;
 }
 
-export type GroupBy = "day" | "model" | "command";
+type GroupBy = "day" | "model" | "command";
 
 function keyOf(record: LedgerRecord, by: GroupBy): string {
   if (by === "day") return record.time.slice(0, 10);

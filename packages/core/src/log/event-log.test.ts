@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { builtCore, tempDir } from "../test-helpers/fixtures.js";
+import { tempDir } from "@gembatch/test-utils";
+import { builtCore } from "../../test/helpers/built-core.js";
 import { createEventLog } from "./event-log.js";
 import { redactSecrets, registerSecret } from "./redact.js";
 

@@ -9,7 +9,7 @@ import { generateContent } from "../gemini/generate.js";
 import { appendLedger } from "../ledger/ledger.js";
 import { classifyError } from "../retry/classify.js";
 import { appendTextFile, writeFileAtomically, writeFileAtomicallySync } from "../state/atomic-write.js";
-import { tempDir } from "../test-helpers/fixtures.js";
+import { tempDir } from "@gembatch/test-utils";
 import { base64Fragments, REDACTED, redactDeep, redactSecrets, registerSecret } from "./redact.js";
 
 /** A key with characters every encoder treats differently: `/`, `+`, `=`, `&`, `"`, `\`, a space. */

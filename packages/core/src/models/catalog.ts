@@ -8,7 +8,7 @@ export type ThinkingLevel = (typeof THINKING_LEVELS)[number];
  * How a model takes its thinking setting: 2.5 models a token budget (`thinkingConfig.thinkingBudget`),
  * 3.x models a level (`thinkingConfig.thinkingLevel`; a level sent to 2.5 is an error), older ones none.
  */
-export type ThinkingControl =
+type ThinkingControl =
   | { kind: "budget"; min: number; max: number; canDisable: boolean }
   | { kind: "level"; levels: readonly ThinkingLevel[]; default: ThinkingLevel }
   | { kind: "none" };
@@ -39,7 +39,7 @@ const level = (levels: readonly ThinkingLevel[], byDefault: ThinkingLevel): Thin
 });
 
 /** Limits and controls per model (gemini-api-facts §5 and §8); a model not listed gets no checks, only warnings. */
-export const MODEL_INFO: Record<string, ModelInfo> = {
+const MODEL_INFO: Record<string, ModelInfo> = {
   "gemini-2.5-pro": {
     input: 1_048_576,
     output: 65_536,

@@ -2,11 +2,11 @@ import { CliError } from "../errors.js";
 import { defaultPricing, resolveModel, type Pricing } from "../pricing/cost.js";
 
 /** A model this close to its shutdown gets a warning on every run. */
-export const RETIREMENT_WARNING_DAYS = 30;
+const RETIREMENT_WARNING_DAYS = 30;
 
 const DAY_MS = 86_400_000;
 
-export interface Retirement {
+interface Retirement {
   state: "active" | "retiring" | "retired";
   /** The table key the name resolved to. */
   id: string;

@@ -3,11 +3,11 @@ import type { CommandContext, OptionSpec } from "../cli/define-command.js";
 import { CliError } from "../errors.js";
 import type { ConfigFile } from "../config/schema.js";
 import { defaultPricing, type Pricing } from "../pricing/cost.js";
+import { defaultRetryPolicy } from "../retry/retry.js";
 import { modelInfo, THINKING_LEVELS, type ModelInfo, type ThinkingLevel } from "./catalog.js";
 
 /** The floor of an auto-sized reply limit, and the limit when nothing is known about the files. */
 export const DEFAULT_MAX_TOKENS = 8192;
-export const DEFAULT_MAX_RETRIES = 5;
 /** A model whose output limit is unknown gets at most this (the common 2.5 and 3.x limit). */
 const UNKNOWN_MODEL_OUTPUT_CAP = 65_536;
 /** A fixed file is about the size of the file sent, plus markers, fences and whatever the fix adds. */
@@ -32,13 +32,13 @@ export const generationFields = {
   allow_retired: z.boolean().optional(),
 };
 
-export type GenerationKey = keyof typeof generationFields;
+type GenerationKey = keyof typeof generationFields;
 export type GenerationInput = { [K in GenerationKey]?: z.output<(typeof generationFields)[K]> | undefined };
 
 /** Flag or JSON argument (a flag given with a JSON argument wins over its key), env, config file, default. */
-export type SettingSource = "argument" | "env" | "config" | "default";
+type SettingSource = "argument" | "env" | "config" | "default";
 
-export const GENERATION_ENV: Record<GenerationKey, string> = {
+const GENERATION_ENV: Record<GenerationKey, string> = {
   max_tokens: "GEMBATCH_MAX_TOKENS",
   thinking_level: "GEMBATCH_THINKING_LEVEL",
   thinking_budget: "GEMBATCH_THINKING_BUDGET",
@@ -64,7 +64,7 @@ export interface GenerationSettings {
   sources: Record<GenerationKey, SettingSource>;
 }
 
-export interface ResolveLayers {
+interface ResolveLayers {
   model: string;
   env?: NodeJS.ProcessEnv;
   file?: ConfigFile;
@@ -147,7 +147,7 @@ export function resolveGenerationSettings(input: GenerationInput, layers: Resolv
     thinking,
     temperature: (values.temperature as number | undefined) ?? null,
     maxCost: (values.max_cost as number | undefined) ?? null,
-    maxRetries: (values.max_retries as number | undefined) ?? DEFAULT_MAX_RETRIES,
+    maxRetries: (values.max_retries as number | undefined) ?? defaultRetryPolicy.maxRetries,
     allowRetired: (values.allow_retired as boolean | undefined) ?? false,
     sources,
   };
@@ -179,7 +179,7 @@ function label(settings: GenerationSettings, key: GenerationKey, configLabel?: s
  * when it came from env or config, which are not aimed at one model). A model without an entry passes
  * with a warning for settings that cannot be checked.
  */
-export function checkGenerationSettings(
+function checkGenerationSettings(
   settings: GenerationSettings,
   options: { pricing?: Pricing; configLabel?: string; warn?(message: string): void } = {},
 ): GenerationSettings {
@@ -266,7 +266,7 @@ export function thinkingConfigFor(
 }
 
 /** Output tokens to leave for thinking: the setting's, else the model's default level (or dynamic budget). */
-export function thinkingHeadroom(
+function thinkingHeadroom(
   settings: Pick<GenerationSettings, "model" | "thinking">,
   pricing: Pricing = defaultPricing,
 ): number {
@@ -282,12 +282,12 @@ export function thinkingHeadroom(
       : 0;
 }
 
-export function outputLimit(model: string, pricing: Pricing = defaultPricing): number | null {
+function outputLimit(model: string, pricing: Pricing = defaultPricing): number | null {
   return modelInfo(model, pricing)?.output ?? null;
 }
 
 /** What a whole-file reply to a file of `fileTokens` is expected to use: the file again, and thinking. */
-export function expectedOutputTokens(
+function expectedOutputTokens(
   fileTokens: number,
   settings: Pick<GenerationSettings, "model" | "thinking">,
   pricing: Pricing = defaultPricing,
@@ -403,7 +403,7 @@ const GENERATION_OPTION_SPECS: Record<GenerationKey, OptionSpec<GenerationKey>> 
   max_retries: {
     key: "max_retries",
     type: "number",
-    description: `API retries per request (default ${DEFAULT_MAX_RETRIES})`,
+    description: `API retries per request (default ${defaultRetryPolicy.maxRetries})`,
   },
   allow_retired: {
     key: "allow_retired",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeCost, createPricing, estimateCost, cacheStorageCost, resolveModel } from "./cost.js";
+import { computeCost, createPricing, estimateRequestCost, cacheStorageCost, resolveModel } from "./cost.js";
 
 const at = "2026-11-21T12:00:00Z";
 
@@ -153,13 +153,14 @@ describe("computeCost", () => {
 
   it("estimates before a call and prices cache storage per hour", () => {
     expect(
-      estimateCost({
+      estimateRequestCost({
         model: "gemini-2.5-flash",
         promptTokens: 1_000_000,
-        expectedOutputTokens: 1_000_000,
-        at: new Date(at),
-      }).cost,
+        maxTokens: 1_000_000,
+        at: new Date(at).getTime(),
+      }),
     ).toBeCloseTo(2.8, 12);
+    expect(estimateRequestCost({ model: "nope", promptTokens: 1, maxTokens: 1, at: 0 })).toBeNull();
     expect(cacheStorageCost("gemini-2.5-flash", 1_000_000, 2, new Date(at))).toBeCloseTo(2, 12);
     expect(cacheStorageCost("nope", 1, 1)).toBeNull();
   });

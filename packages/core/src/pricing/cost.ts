@@ -76,7 +76,7 @@ export function periodAt(price: ModelPrice, at: Date | number | string): PricePe
   return chosen;
 }
 
-export interface CostInput {
+interface CostInput {
   model: string;
   usage: UsageMetadata | undefined;
   /** When the call was made; picks the price period. */
@@ -84,7 +84,7 @@ export interface CostInput {
   batch?: boolean;
 }
 
-export interface CostBreakdown {
+interface CostBreakdown {
   uncached_input_tokens: number;
   cached_input_tokens: number;
   output_tokens: number;
@@ -181,20 +181,31 @@ export function cacheStorageCost(
   return rate === undefined ? null : roundUsd((tokens * hours * rate) / 1e6);
 }
 
-/** Pre-call estimate: prompt tokens known, output assumed at `expectedOutputTokens`. */
-export function estimateCost(
-  options: { model: string; promptTokens: number; expectedOutputTokens: number; batch?: boolean; at?: Date | number },
-  pricing = defaultPricing,
-): CostResult {
+interface EstimateInput {
+  model: string;
+  promptTokens: number;
+  /** Prompt tokens that will be served from an explicit cache. */
+  cachedTokens?: number;
+  maxTokens: number;
+  batch?: boolean;
+  at: number;
+}
+
+/** The most a request can cost: its prompt at the model's price plus a reply of the full max_tokens. */
+export function estimateRequestCost(input: EstimateInput, pricing: Pricing = defaultPricing): number | null {
   return computeCost(
     {
-      model: options.model,
-      usage: { promptTokenCount: options.promptTokens, candidatesTokenCount: options.expectedOutputTokens },
-      at: options.at ?? Date.now(),
-      batch: options.batch ?? false,
+      model: input.model,
+      usage: {
+        promptTokenCount: input.promptTokens,
+        cachedContentTokenCount: input.cachedTokens ?? 0,
+        candidatesTokenCount: input.maxTokens,
+      },
+      at: input.at,
+      batch: input.batch ?? false,
     },
     pricing,
-  );
+  ).cost;
 }
 
 /** Twelve decimals: exact enough for sums of per-token prices without float noise in reports. */

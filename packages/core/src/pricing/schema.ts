@@ -3,7 +3,7 @@ import { z } from "zod";
 const usd = z.number().nonnegative();
 
 /** Rates in USD per 1M tokens. Thinking tokens are billed as output. */
-export const RatesSchema = z
+const RatesSchema = z
   .object({
     input: usd,
     output: usd,

@@ -2,7 +2,7 @@ import { parseDuration } from "../clock.js";
 import { CliError, firstLine } from "../errors.js";
 import { redactSecrets } from "../log/redact.js";
 
-export type FailureKind =
+type FailureKind =
   "rate_limit" | "daily_quota" | "server" | "timeout" | "network" | "auth" | "client" | "interrupted" | "unknown";
 
 export interface ClassifiedError {

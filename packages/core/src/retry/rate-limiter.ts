@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from "../clock.js";
 
-export interface RateLimiterOptions {
+interface RateLimiterOptions {
   requestsPerMinute?: number | undefined;
   tokensPerMinute?: number | undefined;
   concurrency?: number;
@@ -13,7 +13,7 @@ export interface RateLimiterOptions {
   marginMs?: number;
 }
 
-export interface Permit {
+interface Permit {
   /** Correct the token count once the real prompt size is known. */
   setTokens(tokens: number): void;
 }

@@ -2,7 +2,7 @@ import { GoogleGenAI } from "@google/genai";
 import { describe, expect, it } from "vitest";
 import { createManualClock } from "../clock.js";
 import { CliError } from "../errors.js";
-import { errorReply, okReply, quota429, scriptedServer, type Reply } from "../test-helpers/http-server.js";
+import { errorReply, okReply, quota429, scriptedServer, type Reply } from "../../test/helpers/http-server.js";
 import { classifyError } from "./classify.js";
 import { backoffDelay, withRetry } from "./retry.js";
 

@@ -26,7 +26,7 @@ export interface RetryEvent {
   message: string;
 }
 
-export interface RetryOptions {
+interface RetryOptions {
   policy?: Partial<RetryPolicy> | undefined;
   clock?: Clock;
   signal?: AbortSignal | undefined;

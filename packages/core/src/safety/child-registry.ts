@@ -8,7 +8,7 @@ import { killProcessGroup, processAlive, processGroupExists, processStart } from
  * project's state directory while it runs, so that when gembatch itself is SIGKILLed (no handler runs),
  * the next run in the project finds the group and ends it instead of letting it overlap its own verify.
  */
-export interface ChildRecord {
+interface ChildRecord {
   /** The group leader's pid, which is the group id. */
   pid: number;
   /** The leader's start time (clock ticks since boot, Linux), to tell it from a later process with its pid. */

@@ -9,7 +9,7 @@ import { readProjectFile, writeProjectFile } from "./project-path.js";
  * with or without --resume, in the same run directory or another, finds a candidate a dead run left on
  * disk and puts the original back before it does anything else.
  */
-export interface PendingEdit {
+interface PendingEdit {
   /** Project-relative POSIX path of the edited file. */
   path: string;
   /** Project-relative path of the byte-exact copy of the original. */

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { tempDir } from "../test-helpers/fixtures.js";
+import { tempDir } from "@gembatch/test-utils";
 import { journalEdit } from "./edit-journal.js";
 import { openProjectSession, projectStateDir } from "./project-lock.js";
 

@@ -36,7 +36,7 @@ export function projectStateDir(root: string, env: NodeJS.ProcessEnv = process.e
   return dir;
 }
 
-export interface ProjectSession {
+interface ProjectSession {
   root: string;
   /** This project's state directory (see projectStateDir). */
   dir: string;

@@ -1,8 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { constants, lstatSync, mkdirSync, openSync, readFileSync, closeSync, realpathSync, fstatSync } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { CliError } from "../errors.js";
+import { writeFileAtomically } from "../state/atomic-write.js";
 
 /**
  * The one project-root guard. Every reader of project files (context files, imports, files to fix) and
@@ -10,7 +9,7 @@ import { CliError } from "../errors.js";
  * moment of use: the path is taken apart component by component from the real root, a symlink is
  * followed only while it stays inside the root, and `.git` is never read or written.
  */
-export interface GuardOptions {
+interface GuardOptions {
   /** The field or role the path came from, for the message: `files_to_fix[2]`, `context_files[0]`. */
   field: string;
   /**
@@ -24,7 +23,7 @@ export interface GuardOptions {
   display?: string;
 }
 
-export interface GuardedPath {
+interface GuardedPath {
   /** Absolute path with every existing component resolved (no symlink left in it). */
   real: string;
   /** POSIX path relative to the real root: what results and markers name. */
@@ -172,22 +171,17 @@ export function readProjectFile(
  * Make the parent directories of a project path that is about to be written, then check the guard
  * again: a directory created or swapped in between must not carry the write outside the root.
  */
-export function prepareProjectWrite(
-  root: string,
-  candidate: string,
-  options: Omit<GuardOptions, "purpose">,
-): GuardedPath {
+function prepareProjectWrite(root: string, candidate: string, options: Omit<GuardOptions, "purpose">): GuardedPath {
   const first = guardProjectPath(root, candidate, { ...options, purpose: "write" });
   mkdirSync(path.dirname(first.real), { recursive: true });
   return guardProjectPath(root, candidate, { ...options, purpose: "write" });
 }
 
 /**
- * Write a whole project file through the guard: a temp file created beside the checked path (O_EXCL,
- * O_NOFOLLOW), fsync, then a rename onto the checked real path. The rename replaces whatever name is
- * there without following it, so a last component swapped for a symlink after the check is replaced,
- * never written through. The file gets `mode` when given, else the mode it had (new files: 0666 less
- * the umask).
+ * Write a whole project file through the guard, with core's atomic write onto the checked real path.
+ * Its rename replaces whatever name is there without following it, so a last component swapped for a
+ * symlink after the check is replaced, never written through. The file gets `mode` when given, else the
+ * mode it had (new files: 0666 less the umask).
  */
 export async function writeProjectFile(
   root: string,
@@ -196,31 +190,9 @@ export async function writeProjectFile(
   options: Omit<GuardOptions, "purpose"> & { mode?: number },
 ): Promise<GuardedPath> {
   const guarded = prepareProjectWrite(root, candidate, options);
-  const data = typeof bytes === "string" ? Buffer.from(bytes) : bytes;
-  const previous = guarded.exists ? lstatSync(guarded.real) : undefined;
-  const mode = options.mode ?? (previous ? previous.mode & 0o7777 : undefined);
-  const temp = path.join(
-    path.dirname(guarded.real),
-    `.${path.basename(guarded.real)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
-  );
-  const handle = await open(
-    temp,
-    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-    mode === undefined ? 0o666 : 0o600,
-  );
-  try {
-    try {
-      await handle.writeFile(data);
-      if (mode !== undefined) await handle.chmod(mode);
-      if (previous && process.getuid?.() === 0) await handle.chown(previous.uid, previous.gid);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, guarded.real);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  // Bytes, not text: a project file is written exactly as given, never scrubbed.
+  await writeFileAtomically(guarded.real, typeof bytes === "string" ? Buffer.from(bytes) : bytes, {
+    ...(options.mode === undefined ? {} : { mode: options.mode }),
+  });
   return guarded;
 }

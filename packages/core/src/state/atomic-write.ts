@@ -1,33 +1,123 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { appendFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+  type Stats,
+} from "node:fs";
+import { appendFile, lstat, open, rename, rm, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { redactSecrets } from "../log/redact.js";
 
+/*
+ * The one atomic write. Hand-written rather than write-file-atomic: that library resolves a symlink at
+ * the target and writes through it (a planted link in a run or output directory would carry the write
+ * out of it), and it does not fsync the directory, so a crash after the rename could lose the new name.
+ */
+
+interface AtomicWriteOptions {
+  /** The new file's mode; default: the mode of the file it replaces (new files: 0666 less the umask). */
+  mode?: number;
+}
+
+interface Plan {
+  data: Buffer;
+  temp: string;
+  mode: number | undefined;
+  owner: { uid: number; gid: number } | undefined;
+}
+
+const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+function plan(file: string, content: string | Buffer, options: AtomicWriteOptions, previous: Stats | undefined): Plan {
+  const replaced = previous?.isFile() ? previous : undefined;
+  return {
+    data: typeof content === "string" ? Buffer.from(redactSecrets(content)) : content,
+    // Beside the target (a rename never crosses file systems), hidden, and never a name in use (O_EXCL).
+    temp: path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`),
+    mode: options.mode ?? (replaced ? replaced.mode & 0o7777 : undefined),
+    owner: replaced && process.getuid?.() === 0 ? { uid: replaced.uid, gid: replaced.gid } : undefined,
+  };
+}
+
+function missing(error: unknown): undefined {
+  if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+  throw error;
+}
+
+/** Platforms that cannot open or fsync a directory (Windows) only lose the durability of the new name. */
+function directorySyncUnsupported(error: unknown): boolean {
+  return ["EISDIR", "EPERM", "EINVAL", "ENOTSUP", "EACCES"].includes((error as NodeJS.ErrnoException).code ?? "");
+}
+
 /**
- * Write a whole file or nothing: temp file, fsync, rename (write-file-atomic, loaded on use). Text is
- * scrubbed of secrets on its way out; bytes (a project file's exact content) are written as given.
+ * Write a whole file or nothing: a temp file beside it (O_EXCL, O_NOFOLLOW), fsync, rename, fsync of
+ * the directory; the temp file is removed when any step fails. The rename replaces whatever name is
+ * there without following it. Text is scrubbed of secrets on its way out; bytes (a project file's exact
+ * content) are written as given.
  */
 export async function writeFileAtomically(
   file: string,
   content: string | Buffer,
-  options: { mode?: number } = {},
+  options: AtomicWriteOptions = {},
 ): Promise<void> {
-  const { default: writeFileAtomic } = await import("write-file-atomic");
-  const data = typeof content === "string" ? redactSecrets(content) : content;
-  await writeFileAtomic(file, data, { fsync: true, ...(options.mode === undefined ? {} : { mode: options.mode }) });
+  const { data, temp, mode, owner } = plan(file, content, options, await lstat(file).catch(missing));
+  try {
+    const handle = await open(temp, TEMP_FLAGS, mode === undefined ? 0o666 : 0o600);
+    try {
+      await handle.writeFile(data);
+      if (mode !== undefined) await handle.chmod(mode);
+      if (owner) await handle.chown(owner.uid, owner.gid);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  let dir: FileHandle | undefined;
+  try {
+    dir = await open(path.dirname(file), constants.O_RDONLY);
+    await dir.sync();
+  } catch (error) {
+    if (!directorySyncUnsupported(error)) throw error;
+  } finally {
+    await dir?.close();
+  }
 }
 
 /**
  * The same, synchronously, for callers whose order of work matters (send writes each request file just
- * before its budget reservation and its call): scrubbed text, temp file, fsync, rename.
+ * before its budget reservation and its call).
  */
-export function writeFileAtomicallySync(file: string, content: string | Buffer, options: { mode?: number } = {}): void {
-  const data = typeof content === "string" ? Buffer.from(redactSecrets(content)) : content;
-  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+export function writeFileAtomicallySync(
+  file: string,
+  content: string | Buffer,
+  options: AtomicWriteOptions = {},
+): void {
+  let previous: Stats | undefined;
   try {
-    const fd = openSync(temp, "wx", options.mode ?? 0o666);
+    previous = lstatSync(file);
+  } catch (error) {
+    missing(error);
+  }
+  const { data, temp, mode, owner } = plan(file, content, options, previous);
+  try {
+    const fd = openSync(temp, TEMP_FLAGS, mode === undefined ? 0o666 : 0o600);
     try {
       for (let at = 0; at < data.length;) at += writeSync(fd, data, at, data.length - at);
+      if (mode !== undefined) fchmodSync(fd, mode);
+      if (owner) fchownSync(fd, owner.uid, owner.gid);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -36,6 +126,15 @@ export function writeFileAtomicallySync(file: string, content: string | Buffer, 
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;
+  }
+  let dir: number | undefined;
+  try {
+    dir = openSync(path.dirname(file), constants.O_RDONLY);
+    fsyncSync(dir);
+  } catch (error) {
+    if (!directorySyncUnsupported(error)) throw error;
+  } finally {
+    if (dir !== undefined) closeSync(dir);
   }
 }
 

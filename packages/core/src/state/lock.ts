@@ -4,7 +4,7 @@ import path from "node:path";
 import { CliError } from "../errors.js";
 import { processAlive } from "../safety/processes.js";
 
-export interface LockOwner {
+interface LockOwner {
   pid: number;
   hostname: string;
   command: string;

@@ -5,7 +5,8 @@ import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { CliError } from "../errors.js";
-import { builtCore, tempDir } from "../test-helpers/fixtures.js";
+import { tempDir } from "@gembatch/test-utils";
+import { builtCore } from "../../test/helpers/built-core.js";
 import { createStateStore } from "./state-store.js";
 
 const Schema = z.object({ counter: z.number().int(), items: z.array(z.string()) }).strict();

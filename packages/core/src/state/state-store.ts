@@ -7,7 +7,7 @@ import { formatZodError } from "../cli/validation.js";
 import { writeFileAtomically as writeFileAtomic } from "./atomic-write.js";
 import { acquireLock, type HeldLock } from "./lock.js";
 
-export interface StateStoreOptions<S extends z.ZodType> {
+interface StateStoreOptions<S extends z.ZodType> {
   file: string;
   schema: S;
   /** Bumped when the shape changes incompatibly; a file of another version is refused, not reinterpreted. */

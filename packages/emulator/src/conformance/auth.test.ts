@@ -1,7 +1,7 @@
 import { GoogleGenAI } from "@google/genai";
 import { describe, expect, it } from "vitest";
 
-import { apiFailure, detail, MODEL, raw, useEmulator } from "../test-helpers/emulator.js";
+import { apiFailure, detail, MODEL, raw, useEmulator } from "../../test/helpers/emulator.js";
 
 describe("API key", () => {
   it("refuses a wrong key with 400 API_KEY_INVALID, as Google does", async () => {

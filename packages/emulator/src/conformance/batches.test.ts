@@ -3,9 +3,10 @@ import { join } from "node:path";
 
 import { JobState } from "@google/genai";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "@gembatch/test-utils";
 
 import { createManualClock } from "../clock.js";
-import { apiFailure, MODEL, raw, useEmulator, useTempDir } from "../test-helpers/emulator.js";
+import { apiFailure, MODEL, raw, useEmulator } from "../../test/helpers/emulator.js";
 
 const TIMINGS = { pendingMs: 1000, runningMs: 3000 };
 
@@ -117,7 +118,7 @@ describe("batches: JSONL input file", () => {
     const output = done.dest?.fileName ?? "";
     expect(output).toBe(`files/batch-${job.name?.slice("batches/".length)}`);
 
-    const dir = useTempDir();
+    const dir = tempDir("gembatch-emulator-");
     await ai.files.download({ file: output, downloadPath: join(dir, "out.jsonl") });
     const lines = readFileSync(join(dir, "out.jsonl"), "utf8")
       .trim()

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { createManualClock } from "../clock.js";
-import { apiFailure, MODEL, useEmulator } from "../test-helpers/emulator.js";
+import { apiFailure, MODEL, useEmulator } from "../../test/helpers/emulator.js";
 
 const SHARED = "shared context ".repeat(600); // 9,000 chars → 2,250 tokens, above the 2,048 minimum for 2.5 models
 

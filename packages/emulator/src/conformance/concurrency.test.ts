@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { MODEL, useEmulator } from "../test-helpers/emulator.js";
+import { MODEL, useEmulator } from "../../test/helpers/emulator.js";
 
 describe("concurrency", () => {
   it("serves 200 concurrent generateContent calls without an error", async () => {

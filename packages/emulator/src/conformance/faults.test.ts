@@ -1,7 +1,7 @@
 import { ApiError } from "@google/genai";
 import { describe, expect, it } from "vitest";
 
-import { apiFailure, detail, MODEL, useEmulator } from "../test-helpers/emulator.js";
+import { apiFailure, detail, MODEL, useEmulator } from "../../test/helpers/emulator.js";
 
 const ask = { model: MODEL, contents: "q" };
 

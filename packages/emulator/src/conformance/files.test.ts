@@ -3,16 +3,17 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
+import { tempDir } from "@gembatch/test-utils";
 
 import { createManualClock } from "../clock.js";
-import { apiFailure, useEmulator, useTempDir } from "../test-helpers/emulator.js";
+import { apiFailure, useEmulator } from "../../test/helpers/emulator.js";
 
 const MIB = 1024 * 1024;
 
 describe("files", () => {
   it("uploads a file larger than 8 MiB in two resumable chunks", async () => {
     const { ai, emu } = await useEmulator();
-    const dir = useTempDir();
+    const dir = tempDir("gembatch-emulator-");
     const path = join(dir, "big.bin");
     const bytes = randomBytes(9 * MIB + 123);
     writeFileSync(path, bytes);
@@ -39,7 +40,7 @@ describe("files", () => {
 
   it("keeps the exact bytes and serves them at :download when allowed", async () => {
     const { ai } = await useEmulator({ files: { allowUploadedDownload: true } });
-    const dir = useTempDir();
+    const dir = tempDir("gembatch-emulator-");
     const content = "line one\nline two\n";
     const blob = new Blob([content], { type: "text/plain" });
     const file = await ai.files.upload({ file: blob, config: { name: "notes-1" } });
@@ -51,7 +52,7 @@ describe("files", () => {
 
   it("refuses to download an uploaded file by default, as Google serves only generated ones", async () => {
     const { ai } = await useEmulator();
-    const dir = useTempDir();
+    const dir = tempDir("gembatch-emulator-");
     const file = await ai.files.upload({ file: new Blob(["x"], { type: "text/plain" }) });
     const { status, body } = await apiFailure(
       ai.files.download({ file: file.name ?? "", downloadPath: join(dir, "x") }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { API_KEY, apiFailure, MODEL, raw, useEmulator } from "../test-helpers/emulator.js";
+import { API_KEY, apiFailure, MODEL, raw, useEmulator } from "../../test/helpers/emulator.js";
 
 describe("generateContent", () => {
   it("answers a scripted reply with candidates, usage, modelVersion and responseId", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { apiFailure, MODEL, raw, useEmulator } from "../test-helpers/emulator.js";
+import { apiFailure, MODEL, raw, useEmulator } from "../../test/helpers/emulator.js";
 
 describe("private routes and runtime control", () => {
   it("replaces the script over HTTP and through setScript", async () => {

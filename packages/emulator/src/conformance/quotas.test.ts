@@ -3,7 +3,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 
 import { createManualClock } from "../clock.js";
-import { apiFailure, detail, MODEL, useEmulator } from "../test-helpers/emulator.js";
+import { apiFailure, detail, MODEL, useEmulator } from "../../test/helpers/emulator.js";
 
 const ask = { model: MODEL, contents: "q" };
 const HELP = {

@@ -37,7 +37,7 @@ async function admit(ctx: RouteContext, route: SyncRoute) {
  * the request carried (as is, percent-encoded, base64 of `x-goog-api-key: KEY`), the way a careless
  * proxy or gateway echoes it, so tests can check that a key in an error body goes no further.
  */
-export function echoApiKey(message: string, ctx: Pick<RouteContext, "req" | "query">): string {
+function echoApiKey(message: string, ctx: Pick<RouteContext, "req" | "query">): string {
   if (!message.includes("{{api_key")) return message;
   const key = headerValue(ctx.req, "x-goog-api-key") ?? ctx.query.get("key") ?? "";
   return message

@@ -53,7 +53,7 @@ export function astEngine(): { napi: Napi; languages: Set<AstLanguage> } | null 
   return loaded;
 }
 
-export function languageOf(file: string): AstLanguage | undefined {
+function languageOf(file: string): AstLanguage | undefined {
   const dot = file.lastIndexOf(".");
   return dot === -1 ? undefined : BY_EXTENSION[file.slice(dot + 1).toLowerCase()];
 }

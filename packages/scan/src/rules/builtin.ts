@@ -6,9 +6,9 @@ import type { RuleSpecInput } from "./schema.js";
  * the same matches; the benchmark checks exactly that.
  */
 
-export const PYTHON = ["py"];
-export const JS_TS = ["js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts"];
-export const CODE = [
+const PYTHON = ["py"];
+const JS_TS = ["js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts"];
+const CODE = [
   ...PYTHON,
   ...JS_TS,
   "go",
@@ -34,7 +34,7 @@ export const CODE = [
 ];
 
 /** Test code may use mocks, prints and fake secrets. */
-export const TEST_GLOBS = [
+const TEST_GLOBS = [
   "**/test/**",
   "**/tests/**",
   "**/__tests__/**",

@@ -76,7 +76,7 @@ export function readRulesFile(file: string, label = file, root?: string): RuleSp
   return Array.isArray(parsed.data) ? parsed.data : parsed.data.rules;
 }
 
-export interface LoadRulesOptions {
+interface LoadRulesOptions {
   root: string;
   config: ScanConfig;
   /** Extra rules files (from a flag), relative to `root` unless absolute. */

@@ -4,7 +4,7 @@ export const SEVERITIES = ["error", "warning", "note"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 /** Compile a rule's pattern the way the engine will, so a bad regex is reported where it is written. */
-export function regexProblem(source: string, flags = ""): string | undefined {
+function regexProblem(source: string, flags = ""): string | undefined {
   try {
     const regex = new RegExp(source, flags);
     if (regex.exec("")?.[0] === "") return "matches the empty string (it would match everywhere)";
@@ -24,8 +24,7 @@ const NotNearbySchema = z
   })
   .strict();
 
-export const AST_LANGUAGES = ["python", "javascript", "typescript", "tsx"] as const;
-export type AstLanguage = (typeof AST_LANGUAGES)[number];
+export type AstLanguage = "python" | "javascript" | "typescript" | "tsx";
 
 /**
  * A structural rule: an ast-grep rule object (`pattern`, `kind`, `inside`, `has`, `any`, `all`,

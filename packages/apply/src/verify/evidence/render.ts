@@ -6,7 +6,7 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-export interface RenderFailuresOptions {
+interface RenderFailuresOptions {
   /** The file being fixed (project-relative): its locations come first and are marked. */
   file: string;
   budgetTokens: number;
@@ -14,7 +14,7 @@ export interface RenderFailuresOptions {
   maxLevel?: 1 | 2 | 3;
 }
 
-export interface RenderedFailures {
+interface RenderedFailures {
   text: string;
   shown: number;
   /** Failures left out entirely (their count is in the text). */

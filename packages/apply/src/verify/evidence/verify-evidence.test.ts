@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { pytestOutput, tapOutput } from "../../test-helpers/runner-output.js";
+import { commandRun, pytestOutput, tapOutput } from "../../../test/helpers/runner-output.mjs";
 import { compareRuns } from "../compare.js";
-import type { CommandRun } from "../run-command.js";
 import { estimateTokens } from "./render.js";
 import {
   renderVerifyEvidence,
@@ -11,15 +10,7 @@ import {
 } from "./verify-evidence.js";
 
 const ROOT = "/project";
-const run = (output: string, exit: number): CommandRun => ({
-  command: "node --test",
-  exit_code: exit,
-  passed: exit === 0,
-  timed_out: false,
-  interrupted: false,
-  duration_ms: 10,
-  output,
-});
+const run = (output: string, exit: number) => commandRun(output, exit, { command: "node --test" });
 const failingSet = (count: number, every: number) => new Set(Array.from({ length: count }, (_, k) => (k + 1) * every));
 
 describe("renderVerifyEvidence on a 5,000-line output", () => {

@@ -8,7 +8,7 @@ export const RETRY_EVIDENCE_TOKENS = 1500;
 /** The failure report's error details: the same evidence, shorter (the full logs are named there). */
 export const REPORT_EVIDENCE_TOKENS = 600;
 
-export interface VerifyEvidenceOptions {
+interface VerifyEvidenceOptions {
   /** The file being fixed, project-relative. */
   file: string;
   budgetTokens: number;

@@ -1,18 +1,21 @@
 import { PassThrough, Readable } from "node:stream";
-import type { Io } from "../cli/execute.js";
+import type { Io } from "@gembatch/core";
 
 export interface CapturedIo extends Io {
   out(): string;
   err(): string;
 }
 
-/** In-memory stdio for running commands in-process. */
-export function captureIo(options: {
+export interface IoOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
   stdin?: string;
   signal?: AbortSignal;
-}): CapturedIo {
+  clock?: Io["clock"];
+}
+
+/** In-memory stdio for running commands in-process. */
+export function captureIo(options: IoOptions): CapturedIo {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = "";
@@ -26,6 +29,7 @@ export function captureIo(options: {
     stdout,
     stderr,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
     out: () => out,
     err: () => err,
   };

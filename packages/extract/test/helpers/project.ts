@@ -1,29 +1,11 @@
-import { PassThrough, Readable } from "node:stream";
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { onTestFinished } from "vitest";
+import { writeTree } from "@gembatch/test-utils";
 
-/** A fresh temporary directory, removed when the test finishes. */
-export function tempDir(prefix = "gembatch-extract-"): string {
-  const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), prefix)));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-/** A project root (it holds .git, so config discovery stops here) with the given files. */
-export function project(files: Record<string, string> = {}): string {
-  const root = tempDir("gembatch-extract-project-");
-  mkdirSync(path.join(root, ".git"));
-  for (const [name, content] of Object.entries(files)) put(root, name, content);
-  return root;
-}
-
+/** Writes one file under `root` and returns its path. */
 export function put(root: string, name: string, content: string | Buffer): string {
-  const file = path.join(root, name);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, content);
-  return file;
+  writeTree(root, { [name]: content });
+  return path.join(root, name);
 }
 
 /** A reply in the format the sender asks for. */
@@ -59,15 +41,4 @@ export function runDir(
   if (options.summary !== undefined)
     writeFileSync(path.join(dir, "BATCH_SUMMARY.json"), JSON.stringify(options.summary));
   return dir;
-}
-
-/** In-memory stdio for running a command through the core harness in-process. */
-export function captureIo(cwd: string) {
-  let out = "";
-  let err = "";
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-  return { cwd, env: {}, stdin: Readable.from([]), stdout, stderr, out: () => out, err: () => err };
 }

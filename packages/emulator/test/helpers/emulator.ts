@@ -1,28 +1,17 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { ApiError, type GoogleGenAI } from "@google/genai";
+import { useEmulatorClient } from "@gembatch/test-utils";
+import { expect } from "vitest";
 
-import { ApiError, GoogleGenAI } from "@google/genai";
-import { expect, onTestFinished } from "vitest";
-
-import type { EmulatorOptions } from "../config.js";
-import { startEmulator, type Emulator } from "../server.js";
+import type { EmulatorOptions } from "../../src/config.js";
+import type { Emulator } from "../../src/server.js";
 
 export const API_KEY = "test-key";
 export const MODEL = "gemini-2.5-flash";
 
 /** Starts an emulator on 127.0.0.1:0 for the current test, with a real SDK client pointed at it. */
 export async function useEmulator(options: EmulatorOptions = {}): Promise<{ emu: Emulator; ai: GoogleGenAI }> {
-  const emu = await startEmulator({ apiKey: API_KEY, ...options });
-  onTestFinished(() => emu.close());
-  const ai = new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: emu.url } });
-  return { emu, ai };
-}
-
-export function useTempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "gembatch-emulator-"));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
+  const { emu, client } = await useEmulatorClient(API_KEY, options);
+  return { emu, ai: client };
 }
 
 export interface ErrorEnvelope {

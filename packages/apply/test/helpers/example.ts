@@ -1,41 +1,45 @@
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { commitAll, gitInit, tempTree } from "@gembatch/test-utils";
+import { read, replyWith } from "@gembatch/test-utils";
 
-/** The example project the scan engineer wrote; copied, never changed in place. */
-export const EXAMPLE_DIR = fileURLToPath(new URL("../../../../examples/python-service", import.meta.url));
+// The example project's helpers are shared by every package's tests; apply's tests take them from here too.
+export { EXAMPLE_DIR, exampleProject, read, replyWith } from "@gembatch/test-utils";
+
 /** A current model with no announced shutdown, so runs on the real clock neither warn nor stop. */
 export const MODEL = "gemini-2.5-flash-lite";
 export const ESCALATION_MODEL = "gemini-3.1-pro-preview";
 export const API_KEY = "apply-test-key";
 
-/** A fresh copy of examples/python-service (without tmp/ and caches), optionally a git repository. */
-export function exampleProject(options: { git?: boolean } = {}): string {
-  const root = tempTree();
-  cpSync(EXAMPLE_DIR, root, {
-    recursive: true,
-    filter: (source) => !/[\\/](tmp|__pycache__)([\\/]|$)/.test(path.relative(EXAMPLE_DIR, source)),
-  });
-  if (options.git) {
-    gitInit(root);
-    commitAll(root, "the example");
-  }
-  return root;
-}
-
-export function read(root: string, file: string): string {
-  return readFileSync(path.join(root, file), "utf8");
-}
-
 export function write(root: string, file: string, text: string): void {
   writeFileSync(path.join(root, file), text);
+}
+
+/**
+ * A verify command for Ctrl-C during verify: while the file SLOW exists and the file is fixed, it writes its
+ * pid to VERIFY_STARTED and hangs; without SLOW it passes. `slowVerify` writes the script and SLOW.
+ */
+export const SLOW_VERIFY = "python3 slow_verify.py {file}";
+
+export function slowVerify(root: string): void {
+  write(
+    root,
+    "slow_verify.py",
+    'import os, pathlib, sys, time\nif pathlib.Path("SLOW").exists() and "logger.bind" not in pathlib.Path(sys.argv[1]).read_text():\n    pathlib.Path("VERIFY_STARTED").write_text(str(os.getpid()))\n    time.sleep(60)\n',
+  );
+  write(root, "SLOW", "");
+}
+
+/** Adds a pattern rule to the project's gembatch.config.json (the example's config has a scan section). */
+export function addScanRule(root: string, rule: Record<string, unknown>): void {
+  const config = JSON.parse(read(root, "gembatch.config.json")) as { scan: { rules: unknown[] } };
+  config.scan.rules.push(rule);
+  write(root, "gembatch.config.json", JSON.stringify(config));
 }
 
 function replaceExactly(text: string, from: string, to: string, file: string): string {
   if (!text.includes(from))
     throw new Error(
-      `${file} no longer contains ${JSON.stringify(from)}: update the fixtures in packages/apply/src/test-helpers/example.ts`,
+      `${file} no longer contains ${JSON.stringify(from)}: update the fixtures in packages/apply/test/helpers/example.ts`,
     );
   return text.split(from).join(to);
 }
@@ -105,10 +109,15 @@ export const errorPathFix = (root: string, file: string) => edited(root, file, B
 
 export const LOGGER_BIND_FILES = ["orders/notifications.py", "orders/payments.py", "orders/service.py"];
 
-/** A reply in the shape send asks for. */
-export function replyWith(file: string, content: string): string {
-  return `Here is the fixed file.\n\n<!-- CODE_FILE_START: ${file} -->\n\`\`\`python\n${content}\`\`\`\n<!-- CODE_FILE_END: ${file} -->\n`;
-}
+/** A scan-and-fix result in which every logger.bind finding of the example was fixed on the first run. */
+export const ALL_FIXED = {
+  success: true,
+  findings: 3,
+  files_found: 3,
+  files_attempted: 3,
+  files_fixed: 3,
+  files_failed: 0,
+} as const;
 
 /** The emulator script entry that answers one file's first request (`reply` adds to the reply, e.g. a delay). */
 export function answer(file: string, content: string, reply: Record<string, unknown> = {}) {

@@ -1,20 +1,15 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { GoogleGenAI } from "@google/genai";
-import { startEmulator, type Emulator, type EmulatorOptions } from "@gembatch/emulator";
-import { onTestFinished } from "vitest";
-import type { SendOptions } from "../types.js";
+import type { GoogleGenAI } from "@google/genai";
+import type { Emulator, EmulatorOptions } from "@gembatch/emulator";
+import { projectDir, useEmulatorClient, writeTree } from "@gembatch/test-utils";
+import type { SendOptions } from "../../src/types.js";
 
 export const API_KEY = "send-test-key";
 export const MODEL = "gemini-2.5-flash";
 
-export async function useEmulator(options: EmulatorOptions = {}): Promise<{ emu: Emulator; client: GoogleGenAI }> {
-  const emu = await startEmulator({ apiKey: API_KEY, ...options });
-  onTestFinished(() => emu.close());
-  const client = new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: emu.url } });
-  return { emu, client };
-}
+export const useEmulator = (options: EmulatorOptions = {}): Promise<{ emu: Emulator; client: GoogleGenAI }> =>
+  useEmulatorClient(API_KEY, options);
 
 export interface Project {
   root: string;
@@ -30,13 +25,7 @@ export interface Project {
  * CODE_CONTEXT blocks; `padding` characters of extra issue detail make the report as large as a test needs.
  */
 export function makeProject(files: Record<string, string>, options: { padding?: number } = {}): Project {
-  const root = mkdtempSync(path.join(tmpdir(), "gembatch-send-"));
-  onTestFinished(() => rmSync(root, { recursive: true, force: true }));
-  mkdirSync(path.join(root, ".git"));
-  for (const [file, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), content);
-  }
+  const root = projectDir(files);
   const context = Object.entries(files)
     .map(
       ([file, content]) =>
@@ -66,8 +55,7 @@ export function makeProject(files: Record<string, string>, options: { padding?: 
     "",
   ].join("\n");
   const reportFile = path.join(root, "tmp", "issues", "fix_logger_bind.md");
-  mkdirSync(path.dirname(reportFile), { recursive: true });
-  writeFileSync(reportFile, report);
+  writeTree(root, { "tmp/issues/fix_logger_bind.md": report });
   return {
     root,
     report,

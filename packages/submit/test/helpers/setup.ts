@@ -1,24 +1,17 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { PassThrough, Readable } from "node:stream";
-import { onTestFinished } from "vitest";
-import { createManualClock, runProgram, type Clock } from "@gembatch/core";
-import { startEmulator, type Emulator, type EmulatorOptions } from "@gembatch/emulator";
-import { submitCommand, type SubmitResult } from "../cli.js";
-import type { CollectSummary } from "../collect.js";
-import type { DownloadOutcome } from "../download.js";
-import type { SubmissionState } from "../state.js";
-import type { StatusSummary } from "../status.js";
+import { createManualClock, type Clock } from "@gembatch/core";
+import type { Emulator, EmulatorOptions } from "@gembatch/emulator";
+import { projectDir, runCommand, useEmulator, type CommandRun } from "@gembatch/test-utils";
+import { submitCommand, type SubmitResult } from "../../src/cli.js";
+import type { CollectSummary } from "../../src/collect.js";
+import type { DownloadOutcome } from "../../src/download.js";
+import type { SubmissionState } from "../../src/state.js";
+import type { StatusSummary } from "../../src/status.js";
 
 export const API_KEY = "test-key-submit";
 
-export function workspace(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "gembatch-submit-"));
-  mkdirSync(path.join(dir, ".git"));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+export const workspace = (): string => projectDir();
 
 /** `count` input files of `perFile` requests each, keys `b<file>-r<row>`. */
 export function writeBatches(dir: string, count: number, perFile = 2): string {
@@ -36,11 +29,8 @@ export function writeBatches(dir: string, count: number, perFile = 2): string {
   return batches;
 }
 
-export async function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const emu = await startEmulator({ apiKey: API_KEY, timeScale: 10_000, ...options });
-  onTestFinished(() => emu.close());
-  return emu;
-}
+export const emulator = (options: EmulatorOptions = {}): Promise<Emulator> =>
+  useEmulator({ apiKey: API_KEY, timeScale: 10_000, ...options });
 
 /**
  * A `gembatch submit …` JSON document. The type holds every subcommand's fields (and the error's) because a test
@@ -59,12 +49,7 @@ export type SubmitDoc = SubmitResult &
 /** A submission's event log line. */
 export type LogEntry = { event: string; batch?: number; data?: Record<string, unknown> } & Record<string, unknown>;
 
-export interface Run {
-  code: number;
-  out: string;
-  err: string;
-  json: SubmitDoc;
-}
+export type Run = CommandRun<SubmitDoc>;
 
 /** Run `gembatch submit …` in-process with a manual clock, so no rate-limit wait takes real time. */
 export async function submit(
@@ -73,38 +58,12 @@ export async function submit(
   argv: string[],
   options: { clock?: Clock; signal?: AbortSignal; env?: Record<string, string> } = {},
 ): Promise<Run> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const code = await runProgram(
-    {
-      name: "gembatch",
-      version: "0.0.0",
-      description: "",
-      examples: [],
-      commands: [{ name: "submit", summary: "", load: () => Promise.resolve(submitCommand) }],
-    },
-    ["submit", ...argv, "--json"],
-    {
-      cwd,
-      env: { GEMINI_API_KEY: API_KEY, GEMBATCH_BASE_URL: emu.url, ...options.env },
-      stdin: Readable.from([]),
-      stdout,
-      stderr,
-      clock: options.clock ?? createManualClock(),
-      ...(options.signal ? { signal: options.signal } : {}),
-    },
-  );
-  let json: SubmitDoc;
-  try {
-    json = JSON.parse(out) as SubmitDoc;
-  } catch {
-    json = undefined as unknown as SubmitDoc;
-  }
-  return { code, out, err, json };
+  return runCommand<SubmitDoc>(submitCommand, [...argv, "--json"], {
+    cwd,
+    env: { GEMINI_API_KEY: API_KEY, GEMBATCH_BASE_URL: emu.url, ...options.env },
+    clock: options.clock ?? createManualClock(),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 }
 
 export function readState(dir: string): SubmissionState {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { parseScanConfig } from "../rules/load.js";
-import type { ScanConfig } from "../rules/schema.js";
+import { parseScanConfig } from "../../src/rules/load.js";
+import type { ScanConfig } from "../../src/rules/schema.js";
 
 /** The `scan` section of a project's gembatch.config.json. */
 export function readScanConfigFile(root: string): ScanConfig {
