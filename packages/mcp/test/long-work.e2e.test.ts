@@ -152,9 +152,9 @@ describe("long work over MCP: progress notifications and cancellation (built bin
       },
     ];
     const child = gembatch(root, ["mcp"], { GEMINI_API_KEY: KEY, GEMBATCH_BASE_URL: emu.url });
-    child.stdin!.write(`${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
+    child.stdin.write(`${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
     await waitFor(() => received(emu) === 2, "b.py's request out"); // b.py's reply would take two minutes
-    child.stdin!.end();
+    child.stdin.end();
     const run = await child;
     expect(run.exitCode).toBe(0);
     const answer = run.stdout

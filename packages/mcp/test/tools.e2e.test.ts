@@ -68,7 +68,7 @@ describe("gembatch mcp (built bin, SDK client over stdio)", () => {
     const result = await client.callTool({ name: "scan", arguments: { rules: ["logger-bind"] } });
     expect(result.isError).toBeFalsy();
     const cli = await gembatch(root, ["scan", "--rules", "logger-bind", "--json"]);
-    expect(result.structuredContent).toEqual({ ...JSON.parse(cli.stdout), duration_ms: expect.any(Number) });
+    expect(result.structuredContent).toEqual({ ...JSON.parse(cli.stdout), duration_ms: expect.any(Number) as unknown });
     expect((result.structuredContent as { findings: unknown[] }).findings).toHaveLength(3);
     const [summary, json] = result.content as Array<{ type: string; text: string }>;
     expect(summary!.text).toContain("logger-bind");
