@@ -58,7 +58,7 @@ describe("backup, atomic write and restore", () => {
     const stolen = { ...backup, file: path.join(top, "secret.txt") };
     await expect(restoreFile({ projectRoot: root, runDir, file: "a.py", backup: stolen })).rejects.toMatchObject({
       code: "PATH_OUTSIDE_PROJECT",
-      message: expect.stringContaining("backup_file"),
+      message: expect.stringContaining("backup_file") as unknown,
     });
     await expect(restoreFile({ projectRoot: root, runDir, file: "../victim.txt", backup })).rejects.toMatchObject({
       code: "PATH_OUTSIDE_PROJECT",

@@ -29,7 +29,7 @@ export interface ExtractionView {
 interface ExtractionContextLike {
   files: ReadonlyArray<{ path: string }>;
   refused: ReadonlyArray<{ path: string | null; code: string; reason: string }>;
-  sources?: ReadonlyArray<{ response_file: string }>;
+  sources?: ReadonlyArray<{ response_file: string }> | undefined;
 }
 
 /** A path the extraction recorded relative to the cwd it ran in: try ours, then the project root. */

@@ -40,7 +40,7 @@ export async function escalate(options: {
   model: string;
   /** The run's settings; carried over to the escalation model within its own limits. */
   settings: GenerationSettings;
-  warn?(message: string): void;
+  warn?: (message: string) => void;
   deps: SendingDeps;
   costs: CostTracker;
   signal?: AbortSignal;

@@ -80,7 +80,7 @@ function recommendation(file: FileState, hints: Record<string, string>): string 
 }
 
 /** The seed's failure report: Summary, then for each file the original issue, each attempt's error, the details, the last attempt's code, missing context; and a recommended approach. */
-export async function renderFailureReport(input: FailureReportInput): Promise<string> {
+export function renderFailureReport(input: FailureReportInput): string {
   const failed = input.files.filter((f) => f.status === "failed");
   const attempts = Math.max(...failed.map((f) => f.attempts.length), input.maxAttempts);
   const out = [

@@ -2,8 +2,6 @@ import { z } from "zod";
 import type { OptionSpec } from "@gembatch/core";
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_VERIFY_TIMEOUT_S } from "./command-deps.js";
 
-const strings = z.array(z.string().min(1));
-
 /** Verify, retry, escalation and git settings shared by apply and scan-and-fix: one schema, one flag table. */
 export const fixFields = {
   // An empty command would switch verification off unnoticed; that takes skip_verify, said out loud.

@@ -1,4 +1,6 @@
 export { runApply } from "./run-apply.js";
+export type { ApplyResult } from "./types.js";
+export type { ScanAndFixResult } from "./scan-and-fix/types.js";
 export { runScanAndFix } from "./scan-and-fix/run-scan-and-fix.js";
 export { runCommand } from "./verify/run-command.js";
 export { compareRuns } from "./verify/compare.js";

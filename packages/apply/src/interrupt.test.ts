@@ -51,7 +51,7 @@ describe("interruption", () => {
     expect(readFileSync(path.join(root, PAYMENTS)).equals(original)).toBe(true);
     for (let i = 0; i < 100 && alive(verifyPid); i++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(alive(verifyPid)).toBe(false);
-    const state = JSON.parse(read(root, `${runDir}/apply_state.json`));
+    const state = JSON.parse(read(root, `${runDir}/apply_state.json`)) as { files: unknown[] };
     expect(state).toMatchObject({ finished: false, stopped: "interrupted" });
     expect(state.files[0]).toMatchObject({ path: PAYMENTS, status: "pending", phase: "pending", attempt: 1 });
 
@@ -81,7 +81,9 @@ describe("interruption", () => {
     // Nothing was left to stop the check the dead process started.
     process.kill(Number(read(root, "VERIFY_STARTED")), "SIGKILL");
     expect(readFileSync(path.join(root, PAYMENTS)).equals(original)).toBe(false);
-    expect(JSON.parse(read(root, `${runDir}/apply_state.json`)).files[0]).toMatchObject({ phase: "written" });
+    expect((JSON.parse(read(root, `${runDir}/apply_state.json`)) as { files: unknown[] }).files[0]).toMatchObject({
+      phase: "written",
+    });
 
     const infos: string[] = [];
     rmSync(path.join(root, "SLOW"));

@@ -26,7 +26,7 @@ export function findMissingContext(
   for (const output of outputs) {
     for (const { kind, regex, format } of PATTERNS) {
       for (const match of output.matchAll(regex)) {
-        const value = format ? format(match as RegExpExecArray) : match[1]!;
+        const value = format ? format(match) : match[1]!;
         if (!found[kind].includes(value)) found[kind].push(value);
       }
     }

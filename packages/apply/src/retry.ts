@@ -32,7 +32,7 @@ export interface RetryContext {
   deps: SendingDeps;
   costs: CostTracker;
   signal?: AbortSignal;
-  warn(message: string): void;
+  warn: (message: string) => void;
   deferRetry?: (retry: DeferredRetry) => void;
 }
 

@@ -240,7 +240,7 @@ async function runApplyLocked(options: ApplyOptions, deps: ApplyDeps): Promise<A
     const failed = live.files.filter((f) => f.status === "failed");
     if (failed.length > 0) {
       const within = [root, runDir, ...(view.extractedDir ? [view.extractedDir] : [])];
-      const text = await renderFailureReport({
+      const text = renderFailureReport({
         projectRoot: root,
         within,
         maxAttempts: options.maxAttempts,

@@ -30,7 +30,7 @@ export interface ApplyDeps extends SendingDeps {
   /** Between SIGTERM and SIGKILL of a verify command. */
   killGraceMs?: number;
   /** Retries go out as batch rows (scan-and-fix `--retry-via batch`): the file waits for its reply. */
-  deferRetry?(retry: DeferredRetry): void;
+  deferRetry?: (retry: DeferredRetry) => void;
 }
 
 /** A retry request prepared (as the sync retry builds it) for a batch job instead of being sent. */

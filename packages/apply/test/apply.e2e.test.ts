@@ -4,6 +4,11 @@ import { describe, expect, it } from "vitest";
 import { answer, exampleProject, goodFix, read } from "./helpers/example.js";
 import { useEmulator } from "./helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
+import type { ErrorDoc } from "./bin.js";
+import type { ApplyResult, ScanAndFixResult } from "../src/index.js";
+import type { ExtractResult } from "@gembatch/extract";
+import type { ScanResult } from "@gembatch/scan";
+import type { SendResult } from "@gembatch/send";
 
 const PAYMENTS = "orders/payments.py";
 const NOTIFICATIONS = "orders/notifications.py";
@@ -13,12 +18,12 @@ describe("gembatch apply (built bin, emulator)", () => {
     const root = exampleProject();
     const files = [NOTIFICATIONS, PAYMENTS];
     const emu = await useEmulator({ script: files.map((f) => answer(f, goodFix(root, f))) });
-    const scan = parse(
+    const scan = parse<ScanResult>(
       (await gembatch(root, ["scan", JSON.stringify({ paths: files, rules: ["logger-bind"], report: true })], { emu }))
         .stdout,
     );
-    const report = scan.reports[0].report_file;
-    const sent = parse(
+    const report = scan.reports![0]!.report_file!;
+    const sent = parse<SendResult>(
       (
         await gembatch(
           root,
@@ -27,7 +32,7 @@ describe("gembatch apply (built bin, emulator)", () => {
         )
       ).stdout,
     );
-    const extracted = parse(
+    const extracted = parse<ExtractResult>(
       (await gembatch(root, ["extract", JSON.stringify({ markdown_file: sent.output_dir })], { emu })).stdout,
     );
     expect(extracted.success).toBe(true);
@@ -38,7 +43,7 @@ describe("gembatch apply (built bin, emulator)", () => {
       { emu },
     );
     expect(run.exitCode).toBe(0);
-    const result = parse(run.stdout);
+    const result = parse<ApplyResult>(run.stdout);
     expect(Object.keys(result).sort()).toEqual([
       "diff_only",
       "extracted_dir",
@@ -78,7 +83,7 @@ describe("gembatch apply (built bin, emulator)", () => {
         },
       });
       expect(read(root, file)).toBe(goodFix(exampleProject(), file));
-      expect(readFileSync(path.join(root, result.files[i].backup_file), "utf8")).toContain("logger.bind(");
+      expect(readFileSync(path.join(root, result.files[i]!.backup_file!), "utf8")).toContain("logger.bind(");
     }
     expect(run.stdout).not.toContain("logger.info(");
     expect(run.stderr).not.toContain("apply-test-key");
@@ -87,11 +92,11 @@ describe("gembatch apply (built bin, emulator)", () => {
   it("--diff-only shows each diff, saves it as a .patch, and changes nothing", async () => {
     const root = exampleProject();
     const emu = await useEmulator({ script: [answer(PAYMENTS, goodFix(root, PAYMENTS))] });
-    const scan = parse(
+    const scan = parse<ScanResult>(
       (await gembatch(root, ["scan", PAYMENTS, "--rules", "logger-bind", "--report", "--json"], { emu })).stdout,
     );
-    const sent = parse(
-      (await gembatch(root, ["send", "--issue-report-file", scan.reports[0].report_file, "--json"], { emu })).stdout,
+    const sent = parse<SendResult>(
+      (await gembatch(root, ["send", "--issue-report-file", scan.reports![0]!.report_file!, "--json"], { emu })).stdout,
     );
     const before = read(root, PAYMENTS);
     const run = await gembatch(root, ["apply", "--run-dir", sent.output_dir, "--diff-only"], { emu });
@@ -113,7 +118,7 @@ describe("gembatch apply (built bin, emulator)", () => {
     const root = exampleProject();
     const missing = await gembatch(root, ["apply", "{}"], { emu: null });
     expect(missing.exitCode).toBe(2);
-    expect(parse(missing.stdout).error.message).toBe(
+    expect(parse<ErrorDoc>(missing.stdout).error.message).toBe(
       "extracted_dir: required: the output of gembatch extract (or run_dir, a send run)",
     );
     const wrong = await gembatch(root, ["apply", "--extracted-dir", "tmp/nothing-here"], { emu: null });
@@ -126,7 +131,7 @@ describe("gembatch apply (built bin, emulator)", () => {
     const emu = await useEmulator({ apiKey: "another-key" });
     const run = await gembatch(root, ["scan-and-fix", PAYMENTS, "--rules", "logger-bind", "--json"], { emu });
     expect(run.exitCode).toBe(3);
-    expect(parse(run.stdout)).toMatchObject({ stopped: "api_error", success: false, files_fixed: 0 });
+    expect(parse<ScanAndFixResult>(run.stdout)).toMatchObject({ stopped: "api_error", success: false, files_fixed: 0 });
     expect(read(root, PAYMENTS)).toContain("logger.bind");
   });
 });

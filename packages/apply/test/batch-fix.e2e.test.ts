@@ -28,6 +28,8 @@ import {
   type Result,
 } from "./batch-helpers.js";
 import { gembatch, parse } from "./bin.js";
+import type { ErrorDoc } from "./bin.js";
+import type { ScanAndFixResult } from "../src/index.js";
 
 describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clock)", () => {
   it("submit → pending exit → resume before done (nothing applied) → resume after done: fixed files, verify run, a failure report, retries sync, costs in the ledger once", async () => {
@@ -49,13 +51,17 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
       emu,
     });
     expect(submitted.exitCode).toBe(0);
-    const first: Result = parse(submitted.stdout);
+    const first: Result = parse<ScanAndFixResult>(submitted.stdout);
     expect(first).toMatchObject({ stopped: "pending", success: false, files_found: 3 });
-    expect(first.batch.jobs).toEqual([
-      expect.objectContaining({ batch: 1, job_name: expect.stringMatching(/^batches\//), requests: 3 }),
+    expect(first.batch!.jobs).toEqual([
+      expect.objectContaining({
+        batch: 1,
+        job_name: expect.stringMatching(/^batches\//) as unknown,
+        requests: 3,
+      }) as unknown,
     ]);
-    expect(first.batch.resume_command).toBe(`gembatch scan-and-fix --resume --output-dir ${first.output_dir}`);
-    expect(readFileSync(path.join(root, first.summary_markdown_file), "utf8")).toContain(first.batch.resume_command);
+    expect(first.batch!.resume_command).toBe(`gembatch scan-and-fix --resume --output-dir ${first.output_dir}`);
+    expect(readFileSync(path.join(root, first.summary_markdown_file), "utf8")).toContain(first.batch!.resume_command);
     expect(emu.record.batches).toHaveLength(1);
     expect(emu.record.counts.generateContent ?? 0).toBe(0);
     expect(originals(root)).toEqual(before);
@@ -64,7 +70,7 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
       emu,
     });
     expect(early.exitCode).toBe(0);
-    expect(parse(early.stdout)).toMatchObject({ stopped: "pending", files_fixed: 0 });
+    expect(parse<ScanAndFixResult>(early.stdout)).toMatchObject({ stopped: "pending", files_fixed: 0 });
     expect(early.stderr).toMatch(/batch: 0\/1 job\(s\) ended, 0\/3 request\(s\) answered; nothing applied yet/);
     expect(originals(root)).toEqual(before);
     expect(emu.record.batches).toHaveLength(1);
@@ -74,7 +80,7 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
       emu,
     });
     expect(done.exitCode).toBe(1);
-    const result: Result = parse(done.stdout);
+    const result: Result = parse<ScanAndFixResult>(done.stdout);
     expect(result.stopped).toBeUndefined();
     expect(statuses(result)).toEqual({ [NOTIFICATIONS]: "fixed/2", [PAYMENTS]: "fixed/1", [SERVICE]: "failed/2" });
     expect(read(root, PAYMENTS)).toBe(goodFix(exampleProject(), PAYMENTS));
@@ -83,9 +89,9 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
     // The two retries went over sync; the batch job was not created again.
     expect(emu.record.counts.generateContent).toBe(2);
     expect(emu.record.batches).toHaveLength(1);
-    const runDir = path.join(root, result.runs[0].run_dir);
+    const runDir = path.join(root, result.runs[0]!.run_dir!);
     expect(existsSync(path.join(runDir, "verify", "2_payments.attempt1.after.1.log"))).toBe(true);
-    const report = readFileSync(path.join(root, result.failure_reports[0]), "utf8");
+    const report = readFileSync(path.join(root, result.failure_reports[0]!), "utf8");
     expect(report).toMatch(/\*\*Attempt 1 Error\*\*: verify failed: .*FAIL: test_log_records_carry_the_order_id/);
     expect(emu.record.generate.map((g: { prompt: string }) => g.prompt).join("\n")).toMatch(
       /the reply could not be used \(truncated\)/,
@@ -94,13 +100,13 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
     const rows = ledger(root);
     expect(rows.filter((r) => r.batch === true)).toHaveLength(3);
     expect(rows.filter((r) => r.batch !== true)).toHaveLength(2);
-    const batchCost = rows.filter((r) => r.batch === true).reduce((sum, r) => sum + r.cost, 0);
+    const batchCost = rows.filter((r) => r.batch === true).reduce((sum, r) => sum + (r.cost ?? 0), 0);
     expect(batchCost).toBeGreaterThan(0);
 
     const again = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], {
       emu,
     });
-    expect(parse(again.stdout).files_fixed).toBe(2);
+    expect(parse<ScanAndFixResult>(again.stdout).files_fixed).toBe(2);
     expect(ledger(root)).toHaveLength(5);
     expect(emu.record.counts.generateContent).toBe(2);
   });
@@ -123,8 +129,8 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
       { emu },
     );
     expect(submitted.exitCode).toBe(0);
-    const first: Result = parse(submitted.stdout);
-    expect(first.batch.jobs.map((j: { requests: number }) => j.requests)).toEqual([2, 1]);
+    const first: Result = parse<ScanAndFixResult>(submitted.stdout);
+    expect(first.batch!.jobs.map((j) => j.requests)).toEqual([2, 1]);
     expect(emu.record.batches).toHaveLength(2);
 
     clock.advance(120_000);
@@ -132,11 +138,11 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
       emu,
     });
     expect(half.exitCode).toBe(1);
-    const partial: Result = parse(half.stdout);
-    expect(partial.batch.jobs.map((j: { state: string }) => j.state)).toEqual(["SUCCEEDED", "EXPIRED"]);
+    const partial: Result = parse<ScanAndFixResult>(half.stdout);
+    expect(partial.batch!.jobs.map((j) => j.state)).toEqual(["SUCCEEDED", "EXPIRED"]);
     expect(statuses(partial)).toEqual({ [NOTIFICATIONS]: "fixed/1", [PAYMENTS]: "fixed/1", [SERVICE]: "pending/0" });
-    expect(partial.batch.missing).toEqual([SERVICE]);
-    expect(partial.batch.resume_command).toBe(
+    expect(partial.batch!.missing).toEqual([SERVICE]);
+    expect(partial.batch!.resume_command).toBe(
       `gembatch scan-and-fix --resume --output-dir ${first.output_dir} --resubmit-missing`,
     );
     expect(readFileSync(path.join(root, partial.summary_markdown_file), "utf8")).toMatch(
@@ -152,7 +158,7 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
       { emu },
     );
     expect(resubmitted.exitCode).toBe(0);
-    expect(parse(resubmitted.stdout)).toMatchObject({ stopped: "pending" });
+    expect(parse<ScanAndFixResult>(resubmitted.stdout)).toMatchObject({ stopped: "pending" });
     expect(emu.record.batches).toHaveLength(3);
     expect(emu.record.batches[2]!.requestCount).toBe(1);
 
@@ -161,9 +167,9 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
       emu,
     });
     expect(finished.exitCode).toBe(0);
-    const last: Result = parse(finished.stdout);
+    const last: Result = parse<ScanAndFixResult>(finished.stdout);
     expect(statuses(last)).toEqual({ [NOTIFICATIONS]: "fixed/1", [PAYMENTS]: "fixed/1", [SERVICE]: "fixed/1" });
-    expect(last.batch.missing).toEqual([]);
+    expect(last.batch!.missing).toEqual([]);
     expect(read(root, SERVICE)).toBe(goodFix(exampleProject(), SERVICE));
     expect(ledger(root).filter((r) => r.batch === true)).toHaveLength(3);
   });
@@ -177,7 +183,7 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
       ["scan-and-fix", "--rules", "logger-bind", "--via", "batch", "--json"],
       { emu },
     );
-    const first: Result = parse(submitted.stdout);
+    const first: Result = parse<ScanAndFixResult>(submitted.stdout);
     expect(first.stopped).toBe("pending");
 
     // Nothing in the run directory names the machine's path to the project: it is portable as it is.
@@ -196,7 +202,7 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
       { emu },
     );
     let stderr = "";
-    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     for (let i = 0; i < 3000 && !/checking again in/.test(stderr); i++)
       await new Promise((resolve) => setTimeout(resolve, 10));
     expect(stderr).toMatch(/batch: 0\/1 job\(s\) ended, 0\/3 request\(s\) answered; checking again in 0s/);
@@ -222,7 +228,7 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
     ] as const) {
       const run = await gembatch(root, ["scan-and-fix", ...args, "--json"], { emu: null });
       expect(run.exitCode).toBe(2);
-      expect(parse(run.stdout).error.message).toMatch(message);
+      expect(parse<ErrorDoc>(run.stdout).error.message).toMatch(message);
       expect(run.stderr).not.toMatch(/\n\s+at /);
     }
     expect(existsSync(path.join(root, "tmp", "gembatch_cost_ledger.jsonl"))).toBe(false);
@@ -239,13 +245,13 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
       { emu },
     );
     let stderr = "";
-    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     for (let i = 0; i < 3000 && !/checking again in/.test(stderr); i++)
       await new Promise((resolve) => setTimeout(resolve, 10));
     child.kill("SIGINT");
     const run = await child;
     expect(run.exitCode).toBe(130);
-    const result: Result = parse(run.stdout);
+    const result: Result = parse<ScanAndFixResult>(run.stdout);
     expect(result).toMatchObject({ stopped: "interrupted", files_fixed: 0 });
     expect(originals(root)).toEqual(before);
     expect(emu.record.batches.map((b) => b.cancelled)).toEqual([false]);
@@ -254,7 +260,7 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
       emu,
     });
     expect(resumed.exitCode).toBe(0);
-    expect(parse(resumed.stdout).files_fixed).toBe(3);
+    expect(parse<ScanAndFixResult>(resumed.stdout).files_fixed).toBe(3);
     expect(emu.record.batches).toHaveLength(1);
   });
 
@@ -265,7 +271,7 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
     const emu = await useEmulator({ clock, script: [answer(PAYMENTS, goodFix(root, PAYMENTS))] });
     const original = read(root, PAYMENTS);
     const verify = ["--verify", SLOW_VERIFY];
-    const first: Result = parse(
+    const first: Result = parse<ScanAndFixResult>(
       (
         await gembatch(
           root,
@@ -291,7 +297,7 @@ describe("gembatch scan-and-fix --via batch (built bin, emulator on a manual clo
       { emu },
     );
     expect(resumed.exitCode).toBe(0);
-    expect(statuses(parse(resumed.stdout))).toEqual({ [PAYMENTS]: "fixed/1" });
+    expect(statuses(parse<ScanAndFixResult>(resumed.stdout))).toEqual({ [PAYMENTS]: "fixed/1" });
     expect(read(root, PAYMENTS)).toBe(goodFix(exampleProject(), PAYMENTS));
     expect(emu.record.batches).toHaveLength(1);
     expect(emu.record.counts.generateContent ?? 0).toBe(0);

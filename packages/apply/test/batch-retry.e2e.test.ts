@@ -24,6 +24,8 @@ import {
   type Result,
 } from "./batch-helpers.js";
 import { gembatch, parse } from "./bin.js";
+import type { ErrorDoc } from "./bin.js";
+import type { ScanAndFixResult } from "../src/index.js";
 
 type Row = { route: string; key?: string; prompt: string; settings?: { maxOutputTokens?: number } };
 const batchRows = (rows: Row[]) => rows.filter((r) => r.route === "batch");
@@ -50,7 +52,7 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
       { emu },
     );
     expect(submitted.exitCode).toBe(0);
-    const first: Result = parse(submitted.stdout);
+    const first: Result = parse<ScanAndFixResult>(submitted.stdout);
     expect(first).toMatchObject({ stopped: "pending", files_found: 3 });
     expect(emu.record.batches).toHaveLength(1);
 
@@ -59,7 +61,7 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
       emu,
     });
     expect(resumed.exitCode).toBe(0);
-    const middle: Result = parse(resumed.stdout);
+    const middle: Result = parse<ScanAndFixResult>(resumed.stdout);
     expect(middle.stopped).toBe("pending");
     expect(statuses(middle)).toEqual({ [NOTIFICATIONS]: "pending/1", [PAYMENTS]: "fixed/1", [SERVICE]: "pending/1" });
     expect(read(root, PAYMENTS)).toBe(goodFix(exampleProject(), PAYMENTS));
@@ -69,9 +71,7 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
     expect(emu.record.counts.generateContent ?? 0).toBe(0);
     expect(emu.record.batches).toHaveLength(2);
     expect(emu.record.batches[1]!.requestCount).toBe(2);
-    expect(middle.batch.jobs.map((j: { job_name: string | null }) => j.job_name)).toEqual(
-      emu.record.batches.map((b) => b.name),
-    );
+    expect(middle.batch!.jobs.map((j) => j.job_name)).toEqual(emu.record.batches.map((b) => b.name));
     expect(resumed.stderr).toMatch(/2 retry request\(s\) submitted as a new batch job/);
     expect(middle.failure_reports ?? []).toEqual([]);
 
@@ -80,7 +80,7 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
       emu,
     });
     expect(early.exitCode).toBe(0);
-    expect(parse(early.stdout).stopped).toBe("pending");
+    expect(parse<ScanAndFixResult>(early.stdout).stopped).toBe("pending");
     expect(emu.record.batches).toHaveLength(2);
 
     clock.advance(10_000);
@@ -88,12 +88,12 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
       emu,
     });
     expect(done.exitCode).toBe(1);
-    const result: Result = parse(done.stdout);
+    const result: Result = parse<ScanAndFixResult>(done.stdout);
     expect(result.stopped).toBeUndefined();
     expect(statuses(result)).toEqual({ [NOTIFICATIONS]: "fixed/2", [PAYMENTS]: "fixed/1", [SERVICE]: "failed/2" });
     expect(read(root, NOTIFICATIONS)).toBe(goodFix(exampleProject(), NOTIFICATIONS));
     expect(read(root, SERVICE)).toBe(before[SERVICE]);
-    const report = readFileSync(path.join(root, result.failure_reports[0]), "utf8");
+    const report = readFileSync(path.join(root, result.failure_reports[0]!), "utf8");
     expect(report).toMatch(/\*\*Attempt 1 Error\*\*: verify failed: .*FAIL: test_log_records_carry_the_order_id/);
     expect(report).toMatch(/\*\*Attempt 2 Error\*\*: verify failed/);
     expect(emu.record.counts.generateContent ?? 0).toBe(0);
@@ -103,7 +103,7 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
     expect(rows).toHaveLength(5);
     expect(rows.every((r) => r.batch === true)).toBe(true);
     // The retry after MAX_TOKENS asked for a larger reply, as the sync retry does.
-    const generated = batchRows(emu.record.generate as Row[]);
+    const generated = batchRows(emu.record.generate);
     const notificationRows = generated.filter((r) => r.prompt.includes(`FILE TO FIX: ${NOTIFICATIONS}`));
     expect(notificationRows).toHaveLength(2);
     expect(notificationRows[1]!.settings!.maxOutputTokens!).toBeGreaterThan(
@@ -113,7 +113,7 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
     const again = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], {
       emu,
     });
-    expect(statuses(parse(again.stdout))).toEqual(statuses(result));
+    expect(statuses(parse<ScanAndFixResult>(again.stdout))).toEqual(statuses(result));
     expect(ledger(root)).toHaveLength(5);
     expect(emu.record.batches).toHaveLength(2);
   });
@@ -128,7 +128,7 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
         batchOnly(answer(SERVICE, contextLosingFix(root, SERVICE))),
       ],
     });
-    const first: Result = parse(
+    const first: Result = parse<ScanAndFixResult>(
       (
         await gembatch(
           root,
@@ -141,14 +141,14 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
     const middle = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], {
       emu,
     });
-    expect(parse(middle.stdout).stopped).toBe("pending");
+    expect(parse<ScanAndFixResult>(middle.stdout).stopped).toBe("pending");
     clock.advance(10_000);
     const done = await gembatch(root, ["scan-and-fix", "--resume", "--output-dir", first.output_dir, "--json"], {
       emu,
     });
     expect(done.exitCode).toBe(0);
-    expect(statuses(parse(done.stdout))).toEqual({ [SERVICE]: "fixed/2" });
-    const rows = batchRows(emu.record.generate as Row[]);
+    expect(statuses(parse<ScanAndFixResult>(done.stdout))).toEqual({ [SERVICE]: "fixed/2" });
+    const rows = batchRows(emu.record.generate);
     expect(rows).toHaveLength(2);
     const retry = rows[1]!;
     expect(retry.key).toMatch(/@2$/);
@@ -189,7 +189,7 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
       { emu },
     );
     let stderr = "";
-    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const until = async (pattern: RegExp) => {
       for (let i = 0; i < 3000 && !pattern.test(stderr); i++) await new Promise((resolve) => setTimeout(resolve, 10));
     };
@@ -211,7 +211,7 @@ describe("gembatch scan-and-fix --via batch --retry-via batch (built bin, emulat
     const root = exampleProject();
     const run = await gembatch(root, ["scan-and-fix", "--retry-via", "batch", "--json"], { emu: null });
     expect(run.exitCode).toBe(2);
-    expect(parse(run.stdout).error.message).toMatch(/^retry_via: only for a batch run/);
+    expect(parse<ErrorDoc>(run.stdout).error.message).toMatch(/^retry_via: only for a batch run/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(path.join(root, "tmp", "gembatch_cost_ledger.jsonl"))).toBe(false);
   });

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { EXAMPLE_DIR, exampleProject, gembatch, runExampleTests, servedUrl } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
+import type { LedgerRecord } from "@gembatch/core";
 
 const replies = path.join(EXAMPLE_DIR, "demo", "emulator-replies.json");
 
@@ -22,7 +23,7 @@ describe("the README's offline first run", () => {
     const ledger = readFileSync(path.join(root, "tmp", "gembatch_cost_ledger.jsonl"), "utf8")
       .trim()
       .split("\n")
-      .map((l) => JSON.parse(l));
+      .map((l) => JSON.parse(l) as LedgerRecord);
     expect(ledger.map((r) => r.command)).toEqual(["scan-and-fix", "scan-and-fix", "scan-and-fix"]);
   }, 120_000);
 });

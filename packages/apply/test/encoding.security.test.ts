@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { answer, exampleProject, goodFix, LOGGER_BIND_FILES } from "./helpers/example.js";
 import { useEmulator } from "./helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
+import type { ScanAndFixResult } from "../src/index.js";
 
 // One Latin-1 file flagged by the same rule as three UTF-8 files: it is set aside on its own, with
 // its reason, and never sent (a reply to it would turn its bytes into U+FFFD); the others are fixed.
@@ -27,7 +28,7 @@ describe("scan-and-fix with a non-UTF-8 file among the flagged ones (built bin, 
     const run = await gembatch(root, ["scan-and-fix", "--rules", "logger-bind", "--json"], { emu });
     // A flagged file was not fixed: the run says so with exit 1.
     expect(run.exitCode).toBe(1);
-    const result = parse(run.stdout);
+    const result = parse<ScanAndFixResult>(run.stdout);
     expect(result).toMatchObject({ success: false, files_attempted: 4, files_fixed: 3, files_failed: 1 });
     expect(result.files.find((f: { path: string }) => f.path === LEGACY)).toEqual({
       path: LEGACY,
@@ -37,8 +38,7 @@ describe("scan-and-fix with a non-UTF-8 file among the flagged ones (built bin, 
       patch_files: [],
       reason: REASON,
     });
-    for (const file of LOGGER_BIND_FILES)
-      expect(result.files.find((f: { path: string }) => f.path === file).status).toBe("fixed");
+    for (const file of LOGGER_BIND_FILES) expect(result.files.find((f) => f.path === file)?.status).toBe("fixed");
     expect(run.stderr).toContain(`warning: ${LEGACY}: set aside, not sent for logger-bind: ${REASON}`);
     expect(readFileSync(path.join(root, result.summary_markdown_file), "utf8")).toContain(
       `| \`${LEGACY}\` | logger-bind | ⏭️ set aside: ${REASON} | 0 |`,
@@ -53,13 +53,13 @@ describe("scan-and-fix with a non-UTF-8 file among the flagged ones (built bin, 
     const emu = await useEmulator();
     const run = await gembatch(root, ["scan-and-fix", "--rules", "logger-bind", "--dry-run", "--json"], { emu });
     expect(run.exitCode).toBe(0);
-    const result = parse(run.stdout);
+    const result = parse<ScanAndFixResult>(run.stdout);
     expect(result.files.find((f: { path: string }) => f.path === LEGACY)).toMatchObject({
       status: "skipped",
       reason: REASON,
     });
     expect(result.requests).toHaveLength(3);
-    expect(result.requests.some((r: string) => r.includes("legacy"))).toBe(false);
+    expect(result.requests!.some((r) => r.includes("legacy"))).toBe(false);
     expect(emu.record.generate).toEqual([]);
   });
 });

@@ -2,15 +2,18 @@ import { describe, expect, it } from "vitest";
 import { answer, exampleProject, goodFix, read } from "./helpers/example.js";
 import { useEmulator } from "./helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
+import type { ApplyResult } from "../src/index.js";
+import type { ScanResult } from "@gembatch/scan";
+import type { SendResult } from "@gembatch/send";
 
 const PAYMENTS = "orders/payments.py";
 
 async function sentRun(root: string, emu: Awaited<ReturnType<typeof useEmulator>>): Promise<{ output_dir: string }> {
-  const scan = parse(
+  const scan = parse<ScanResult>(
     (await gembatch(root, ["scan", PAYMENTS, "--rules", "logger-bind", "--report", "--json"], { emu })).stdout,
   );
-  return parse(
-    (await gembatch(root, ["send", "--issue-report-file", scan.reports[0].report_file, "--json"], { emu })).stdout,
+  return parse<SendResult>(
+    (await gembatch(root, ["send", "--issue-report-file", scan.reports![0]!.report_file!, "--json"], { emu })).stdout,
   );
 }
 
@@ -23,7 +26,7 @@ describe("apply: preview with diff_only, then apply (the flow .claude/commands/g
       emu,
     });
     expect(preview.exitCode, preview.stdout).toBe(0);
-    expect(parse(preview.stdout)).toMatchObject({ diff_only: true, files_fixed: 0 });
+    expect(parse<ApplyResult>(preview.stdout)).toMatchObject({ diff_only: true, files_fixed: 0 });
 
     const run = await gembatch(
       root,
@@ -31,7 +34,7 @@ describe("apply: preview with diff_only, then apply (the flow .claude/commands/g
       { emu },
     );
     expect(run.exitCode, run.stdout).toBe(0);
-    expect(parse(run.stdout)).toMatchObject({
+    expect(parse<ApplyResult>(run.stdout)).toMatchObject({
       success: true,
       diff_only: false,
       files_fixed: 1,
@@ -54,7 +57,7 @@ describe("apply: preview with diff_only, then apply (the flow .claude/commands/g
       { emu },
     );
     expect(run.exitCode, run.stdout).toBe(0);
-    expect(parse(run.stdout)).toMatchObject({ diff_only: false, files_fixed: 1 });
+    expect(parse<ApplyResult>(run.stdout)).toMatchObject({ diff_only: false, files_fixed: 1 });
     expect(read(root, PAYMENTS)).toBe(goodFix(exampleProject(), PAYMENTS));
   });
 });

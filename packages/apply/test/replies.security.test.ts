@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { answer, goodFix } from "./helpers/example.js";
 import { useEmulator } from "./helpers/harness.js";
-import { gembatch } from "./bin.js";
+import { gembatch, parse } from "./bin.js";
 import {
   ESC,
   expectNoRawControls,
@@ -13,6 +13,10 @@ import {
   readJson,
   sendAndExtract,
 } from "./hostile.js";
+import type { ExtractionContext } from "@gembatch/extract";
+import type { ScanResult } from "@gembatch/scan";
+import type { SendResult } from "@gembatch/send";
+import type { ApplyResult } from "../src/index.js";
 
 const COMPILE = ["--verify", "python3 -m py_compile {file}"];
 
@@ -34,11 +38,11 @@ describe("hostile replies (built bin, emulator)", () => {
     const { root } = hostileProject();
     const before = readFileSync(path.join(root, PAYMENTS));
     const emu = await useEmulator({ script: [answer(PAYMENTS, edit(goodFix(root, PAYMENTS)))] });
-    const scan = JSON.parse(
+    const scan = parse<ScanResult>(
       (await gembatch(root, ["scan", PAYMENTS, "--rules", "logger-bind", "--report", "--json"], { emu })).stdout,
     );
-    const sent = JSON.parse(
-      (await gembatch(root, ["send", "--issue-report-file", scan.reports[0].report_file, "--json"], { emu })).stdout,
+    const sent = parse<SendResult>(
+      (await gembatch(root, ["send", "--issue-report-file", scan.reports![0]!.report_file!, "--json"], { emu })).stdout,
     );
 
     const extract = await gembatch(root, ["extract", sent.output_dir], { emu });
@@ -48,7 +52,9 @@ describe("hostile replies (built bin, emulator)", () => {
     const outputDir = /^Extracted 0 file\(s\); only the extraction context written to (.+)\/$/m.exec(
       extract.stdout,
     )![1]!;
-    expect(readJson(root, `${outputDir}/EXTRACTION_CONTEXT.json`).refused).toMatchObject([{ path: PAYMENTS, code }]);
+    expect(readJson<ExtractionContext>(root, `${outputDir}/EXTRACTION_CONTEXT.json`).refused).toMatchObject([
+      { path: PAYMENTS, code },
+    ]);
     expect(existsSync(path.join(root, outputDir, PAYMENTS))).toBe(false);
 
     const apply = await gembatch(root, ["apply", "--extracted-dir", outputDir, "--max-attempts", "1", ...COMPILE], {
@@ -111,7 +117,7 @@ describe("hostile replies (built bin, emulator)", () => {
 
     const apply = await gembatch(root, ["apply", "--extracted-dir", extractedDir, ...COMPILE, "--json"], { emu });
     expect(apply.exitCode).toBe(0);
-    expect(JSON.parse(apply.stdout).files).toMatchObject([{ path: PAYMENTS, status: "fixed" }]);
+    expect(parse<ApplyResult>(apply.stdout).files).toMatchObject([{ path: PAYMENTS, status: "fixed" }]);
     expect(readFileSync(path.join(root, PAYMENTS), "utf8")).toBe(fix);
     expect(statSync(path.join(root, PAYMENTS)).mode & 0o7777).toBe(0o755);
   });

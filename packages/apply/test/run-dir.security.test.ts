@@ -15,6 +15,8 @@ import {
   VICTIM,
   writeJson,
 } from "./hostile.js";
+import type { ExtractionContext } from "@gembatch/extract";
+import type { ApplyResult } from "../src/index.js";
 
 const COMPILE = ["--verify", "python3 -m py_compile {file}"];
 const sha256 = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
@@ -27,8 +29,8 @@ async function extraction() {
   const run = await sendAndExtract(project.root, emu, [PAYMENTS]);
   const contextFile = `${run.extractedDir}/EXTRACTION_CONTEXT.json`;
   const retarget = (target: string) => {
-    const context = readJson(project.root, contextFile);
-    context.files[0].path = target;
+    const context = readJson<ExtractionContext>(project.root, contextFile);
+    context.files[0]!.path = target;
     writeJson(project.root, contextFile, context);
   };
   return { ...project, ...run, emu, retarget, original: readFileSync(path.join(project.root, PAYMENTS)) };
@@ -52,7 +54,7 @@ describe("a tampered run directory cannot make apply write outside the project (
     retarget("../victim.txt");
     const apply = await gembatch(root, ["apply", "--extracted-dir", extractedDir, ...COMPILE, "--json"], { emu });
     expect(apply.exitCode).toBe(1);
-    expect(parse(apply.stdout).files).toMatchObject([
+    expect(parse<ApplyResult>(apply.stdout).files).toMatchObject([
       { path: "../victim.txt", status: "refused", error: "path: outside the project root: ../victim.txt; not applied" },
     ]);
     expect(readFileSync(victim, "utf8")).toBe(VICTIM);
@@ -65,7 +67,7 @@ describe("a tampered run directory cannot make apply write outside the project (
     writeFileSync(path.join(root, extractedDir, victim), PWNED);
     const apply = await gembatch(root, ["apply", "--extracted-dir", extractedDir, ...COMPILE, "--json"], { emu });
     expect(apply.exitCode).toBe(1);
-    expect(parse(apply.stdout).files).toMatchObject([
+    expect(parse<ApplyResult>(apply.stdout).files).toMatchObject([
       { path: victim, status: "refused", error: `path: outside the project root: ${victim}; not applied` },
     ]);
     expect(readFileSync(victim, "utf8")).toBe(VICTIM);
@@ -80,7 +82,7 @@ describe("a tampered run directory cannot make apply write outside the project (
     writeFileSync(path.join(root, extractedDir, ".git/config"), "[core]\n\tfsmonitor = touch pwned\n");
     const apply = await gembatch(root, ["apply", "--extracted-dir", extractedDir, ...COMPILE, "--json"], { emu });
     expect(apply.exitCode).toBe(1);
-    expect(parse(apply.stdout).files).toMatchObject([
+    expect(parse<ApplyResult>(apply.stdout).files).toMatchObject([
       { path: ".git/config", status: "refused", error: "path: inside .git: .git/config; not applied" },
     ]);
     expect(readFileSync(path.join(root, ".git/config"), "utf8")).toBe("[core]\n\tbare = false\n");
@@ -102,11 +104,11 @@ describe("a tampered run directory cannot make apply write outside the project (
     symlinkSync(outside, path.join(root, extractedDir, "orders"));
     const apply = await gembatch(root, ["apply", "--extracted-dir", extractedDir, ...COMPILE, "--json"], { emu });
     expect(apply.exitCode).toBe(1);
-    expect(parse(apply.stdout).files).toMatchObject([
+    expect(parse<ApplyResult>(apply.stdout).files).toMatchObject([
       {
         path: PAYMENTS,
         status: "refused",
-        error: expect.stringContaining("extracted: a symlink that leads outside the project root"),
+        error: expect.stringContaining("extracted: a symlink that leads outside the project root") as unknown,
       },
     ]);
     expect(readFileSync(path.join(root, PAYMENTS)).equals(original)).toBe(true);
@@ -120,7 +122,7 @@ describe("a tampered run directory cannot make apply write outside the project (
     const before = contents(outside);
     const apply = await gembatch(root, ["apply", "--extracted-dir", extractedDir, ...COMPILE, "--json"], { emu });
     expect(apply.exitCode).toBe(1);
-    expect(parse(apply.stdout).files).toMatchObject(REFUSED_OUTSIDE);
+    expect(parse<ApplyResult>(apply.stdout).files).toMatchObject(REFUSED_OUTSIDE);
     expect(contents(outside)).toEqual(before);
   });
 
@@ -132,7 +134,7 @@ describe("a tampered run directory cannot make apply write outside the project (
     const swap = `test -L orders || { mv orders orders.real && ln -s '${outside}' orders; }`;
     const apply = await gembatch(root, ["apply", "--extracted-dir", extractedDir, "--verify", swap, "--json"], { emu });
     expect(apply.exitCode).toBe(1);
-    expect(parse(apply.stdout).files).toMatchObject(REFUSED_OUTSIDE);
+    expect(parse<ApplyResult>(apply.stdout).files).toMatchObject(REFUSED_OUTSIDE);
     expect(contents(outside)).toEqual(before);
     expect(readFileSync(path.join(root, "orders.real/payments.py")).equals(original)).toBe(true);
   });
@@ -142,13 +144,14 @@ describe("a tampered run directory cannot make apply write outside the project (
     const elsewhere = path.join(top, "elsewhere");
     cpSync(path.join(root, runDir), elsewhere, { recursive: true });
     const contextFile = `${extractedDir}/EXTRACTION_CONTEXT.json`;
-    const context = readJson(root, contextFile);
-    context.sources[0].response_file = path.join(elsewhere, path.basename(context.sources[0].response_file));
+    const context = readJson<ExtractionContext>(root, contextFile);
+    const source = context.sources[0]!;
+    source.response_file = path.join(elsewhere, path.basename(source.response_file));
     writeJson(root, contextFile, context);
     const listing = readdirSync(elsewhere).sort();
     const apply = await gembatch(root, ["apply", "--extracted-dir", extractedDir, ...COMPILE, "--json"], { emu });
     expect(apply.exitCode).toBe(0);
-    expect(parse(apply.stdout).run_dir).toMatch(/^tmp\/gembatch_apply_\d{8}_\d{6}$/);
+    expect(parse<ApplyResult>(apply.stdout).run_dir).toMatch(/^tmp\/gembatch_apply_\d{8}_\d{6}$/);
     expect(readdirSync(elsewhere).sort()).toEqual(listing);
   });
 
@@ -157,7 +160,7 @@ describe("a tampered run directory cannot make apply write outside the project (
     const args = ["apply", "--extracted-dir", extractedDir, ...COMPILE];
     expect((await gembatch(root, args, { emu })).exitCode).toBe(0);
     const stateFile = `${runDir}/apply_state.json`;
-    const state = readJson(root, stateFile);
+    const state = readJson<{ files: Array<Record<string, unknown>>; finished: boolean }>(root, stateFile);
     const fixed = readFileSync(path.join(root, PAYMENTS));
     const unconfirmed = { status: "pending", phase: "done", attempts: [], attempt: 1 };
     // An "unconfirmed attempt" at ../victim.txt whose "original" is the run's real backup: a resume would restore it there.
@@ -168,11 +171,11 @@ describe("a tampered run directory cannot make apply write outside the project (
     writeJson(root, stateFile, state);
     const resumed = await gembatch(root, [...args, "--resume", "--json"], { emu });
     expect(resumed.exitCode).toBe(1);
-    expect(parse(resumed.stdout).files).toMatchObject([
+    expect(parse<ApplyResult>(resumed.stdout).files).toMatchObject([
       {
         path: "../victim.txt",
         status: "refused",
-        error: expect.stringMatching(/^path: outside the project root: \.\.\/victim\.txt; not applied/),
+        error: expect.stringMatching(/^path: outside the project root: \.\.\/victim\.txt; not applied/) as unknown,
       },
     ]);
     expect(readFileSync(victim, "utf8")).toBe(VICTIM);

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { addScanRule, exampleProject } from "./helpers/example.js";
 import { useEmulator } from "./helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
+import type { ScanAndFixResult } from "../src/index.js";
 
 // A stub no model can finish without being told what it should do, next to the example's real problems.
 const STUB = [
@@ -36,7 +37,7 @@ describe("scan-and-fix with no rules named (built bin)", () => {
     const emu = await useEmulator();
     const run = await gembatch(root, ["scan-and-fix", "--dry-run", "--json"], { emu });
     expect(run.exitCode, run.stderr).toBe(0);
-    const result = parse(run.stdout);
+    const result = parse<ScanAndFixResult>(run.stdout);
     const planned = reportRules(result);
     expect(planned).toContain("logger-bind");
     expect(planned).not.toContain("not-implemented");
@@ -44,22 +45,17 @@ describe("scan-and-fix with no rules named (built bin)", () => {
     expect(planned).not.toContain("debug-print");
     expect(planned).not.toContain("export-note");
     expect(result.rules_left_out).toEqual(expect.arrayContaining(["todo-comment", "debug-print", "not-implemented"]));
-    expect(result.dry_run_by_rule.map((r: { rule: string }) => r.rule).sort()).toEqual(planned);
-    for (const rule of result.dry_run_by_rule)
+    expect(result.dry_run_by_rule!.map((r) => r.rule).sort()).toEqual(planned);
+    for (const rule of result.dry_run_by_rule!)
       expect(rule).toMatchObject({
-        files: expect.any(Number),
+        files: expect.any(Number) as unknown,
         requests: rule.files,
-        estimated_cost: expect.any(Number),
-        estimated_cost_expected: expect.any(Number),
+        estimated_cost: expect.any(Number) as unknown,
+        estimated_cost_expected: expect.any(Number) as unknown,
       });
-    const sum = result.dry_run_by_rule.reduce(
-      (total: number, r: { estimated_cost: number }) => total + r.estimated_cost,
-      0,
-    );
-    expect(sum).toBeCloseTo(result.estimated_cost, 6);
-    expect(result.requests).toHaveLength(
-      result.dry_run_by_rule.reduce((n: number, r: { requests: number }) => n + r.requests, 0),
-    );
+    const sum = result.dry_run_by_rule!.reduce((total, r) => total + (r.estimated_cost ?? 0), 0);
+    expect(sum).toBeCloseTo(result.estimated_cost!, 6);
+    expect(result.requests).toHaveLength(result.dry_run_by_rule!.reduce((n, r) => n + r.requests, 0));
 
     const text = await gembatch(root, ["scan-and-fix", "--dry-run"], { emu });
     expect(text.stdout).toMatch(
@@ -72,12 +68,14 @@ describe("scan-and-fix with no rules named (built bin)", () => {
   it("--all-rules, or naming a rule, sends what the defaults leave out", async () => {
     const root = project();
     const emu = await useEmulator();
-    const all = parse((await gembatch(root, ["scan-and-fix", "--dry-run", "--all-rules", "--json"], { emu })).stdout);
+    const all = parse<ScanAndFixResult>(
+      (await gembatch(root, ["scan-and-fix", "--dry-run", "--all-rules", "--json"], { emu })).stdout,
+    );
     expect(reportRules(all)).toEqual(
       expect.arrayContaining(["not-implemented", "todo-comment", "debug-print", "logger-bind", "export-note"]),
     );
     expect(all.rules_left_out).toBeUndefined();
-    const named = parse(
+    const named = parse<ScanAndFixResult>(
       (await gembatch(root, ["scan-and-fix", "--dry-run", "--rules", "not-implemented", "--json"], { emu })).stdout,
     );
     expect(reportRules(named)).toEqual(["not-implemented"]);

@@ -19,6 +19,9 @@ import {
 } from "./helpers/example.js";
 import { useEmulator } from "./helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
+import type { ErrorDoc } from "./bin.js";
+import type { ScanAndFixResult } from "../src/index.js";
+import type { ScanResult } from "@gembatch/scan";
 
 const SERVICE = "orders/service.py";
 const PAYMENTS = "orders/payments.py";
@@ -34,7 +37,7 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
       env: { GITHUB_STEP_SUMMARY: stepSummary },
     });
     expect(run.exitCode).toBe(0);
-    const result = parse(run.stdout);
+    const result = parse<ScanAndFixResult>(run.stdout);
     expect(result).toMatchObject({ ...ALL_FIXED, failure_reports: [] });
     expect(result.files.map((f: { status: string; attempts: number }) => `${f.status}/${f.attempts}`)).toEqual([
       "fixed/1",
@@ -44,7 +47,9 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     expect(emu.record.counts.generateContent).toBe(3);
     const strict = await runExampleTests(root);
     expect(strict.exitCode).toBe(0);
-    const rescan = parse((await gembatch(root, ["scan", "--rules", "logger-bind", "--json"], { emu: null })).stdout);
+    const rescan = parse<ScanResult>(
+      (await gembatch(root, ["scan", "--rules", "logger-bind", "--json"], { emu: null })).stdout,
+    );
     expect(rescan.findings).toEqual([]);
     const markdown = readFileSync(stepSummary, "utf8");
     expect(markdown.startsWith("# earlier step\n## gembatch scan-and-fix")).toBe(true);
@@ -59,13 +64,13 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     });
     const run = await gembatch(root, ["scan-and-fix", SERVICE, "--rules", "logger-bind", "--json"], { emu });
     expect(run.exitCode).toBe(0);
-    expect(parse(run.stdout).files).toEqual([
+    expect(parse<ScanAndFixResult>(run.stdout).files).toEqual([
       {
         path: SERVICE,
         rules: ["logger-bind"],
         status: "fixed",
         attempts: 2,
-        patch_files: [expect.stringMatching(/\/patches\/1_service\.attempt2\.patch$/)],
+        patch_files: [expect.stringMatching(/\/patches\/1_service\.attempt2\.patch$/) as unknown],
       },
     ]);
     const [first, retry] = emu.record.generate;
@@ -89,11 +94,11 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     });
     const run = await gembatch(root, ["scan-and-fix", SERVICE, "--rules", "logger-bind", "--json"], { emu });
     expect(run.exitCode).toBe(1);
-    const result = parse(run.stdout);
+    const result = parse<ScanAndFixResult>(run.stdout);
     expect(result).toMatchObject({ success: false, files_fixed: 0, files_failed: 1 });
     expect(readFileSync(path.join(root, SERVICE)).equals(original)).toBe(true);
     expect(result.failure_reports).toHaveLength(1);
-    const report = readFileSync(path.join(root, result.failure_reports[0]), "utf8");
+    const report = readFileSync(path.join(root, result.failure_reports[0]!), "utf8");
     expect(report).toMatch(/\*\*Attempt 1 Error\*\*: verify failed: .*FAIL: test_log_records_carry_the_order_id/);
     expect(report).toMatch(
       /\*\*Attempt 2 Error\*\*: verify failed: .*ERROR: test_declined_payment_is_stored_without_receipt/,
@@ -112,12 +117,12 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     );
     expect(details).toMatch(/\(the full output: `.*verify\/1_service\.attempt2\.after\.1\.log`\)/);
     const sent = readFileSync(
-      path.join(root, result.failure_reports[0].replace(/FAILURE_REPORT\.md$/, "verify/1_service.attempt2.error.txt")),
+      path.join(root, result.failure_reports[0]!.replace(/FAILURE_REPORT\.md$/, "verify/1_service.attempt2.error.txt")),
       "utf8",
     );
     expect(sent.match(/^ {4}at /gm)!.length).toBeGreaterThan(2);
     expect(details.match(/^ {4}at /gm)).toHaveLength(2);
-    expect(result.files[0].evidence).toMatch(
+    expect(result.files[0]!.evidence).toMatch(
       /^test_declined_payment_is_stored_without_receipt \(tests\.test_service\.[^:]*: AttributeError: 'Order' object has no attribute 'ident' \(orders\/service\.py:\d+\)$/,
     );
     expect(readFileSync(path.join(root, result.summary_markdown_file), "utf8")).toMatch(
@@ -132,7 +137,7 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     });
     const run = await gembatch(root, ["scan-and-fix", SERVICE, "--rules", "logger-bind", "--json"], { emu });
     expect(run.exitCode).toBe(0);
-    const runDir = path.join(root, parse(run.stdout).runs[0].run_dir);
+    const runDir = path.join(root, parse<ScanAndFixResult>(run.stdout).runs[0]!.run_dir!);
     expect(existsSync(path.join(runDir, "patches", "1_service.attempt1.patch"))).toBe(false);
     expect(existsSync(path.join(runDir, "verify", "1_service.attempt1.after.1.log"))).toBe(false);
     expect(existsSync(path.join(runDir, "patches", "1_service.attempt2.patch"))).toBe(true);
@@ -153,7 +158,7 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     write(root, PAYMENTS, edited);
     const run = await child;
     expect(run.exitCode).toBe(1);
-    expect(parse(run.stdout).files).toEqual([
+    expect(parse<ScanAndFixResult>(run.stdout).files).toEqual([
       { path: PAYMENTS, rules: ["logger-bind"], status: "refused", attempts: 1, patch_files: [] },
     ]);
     expect(read(root, PAYMENTS)).toBe(edited);
@@ -175,17 +180,21 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     child.kill("SIGINT");
     const run = await child;
     expect(run.exitCode).toBe(130);
-    const result = parse(run.stdout);
+    const result = parse<ScanAndFixResult>(run.stdout);
     expect(result).toMatchObject({ stopped: "interrupted", success: false });
     expect(readFileSync(path.join(root, PAYMENTS)).equals(original)).toBe(true);
     const pid = Number(read(root, "VERIFY_STARTED"));
     expect(() => process.kill(pid, 0)).toThrow();
-    expect(JSON.parse(read(root, result.state_file))).toMatchObject({ finished: false, stopped: "interrupted" });
+    expect(JSON.parse(read(root, result.state_file!))).toMatchObject({ finished: false, stopped: "interrupted" });
 
     rmSync(path.join(root, "SLOW"));
     const resumed = await gembatch(root, ["scan-and-fix", "--resume", "--verify", SLOW_VERIFY, "--json"], { emu });
     expect(resumed.exitCode).toBe(0);
-    expect(parse(resumed.stdout)).toMatchObject({ success: true, files_fixed: 1, output_dir: result.output_dir });
+    expect(parse<ScanAndFixResult>(resumed.stdout)).toMatchObject({
+      success: true,
+      files_fixed: 1,
+      output_dir: result.output_dir,
+    });
     expect(read(root, PAYMENTS)).not.toContain("logger.bind");
     expect(emu.record.counts.generateContent).toBe(1);
   });
@@ -196,13 +205,13 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     const before = LOGGER_BIND_FILES.map((f) => statSync(path.join(root, f)).mtimeMs);
     const run = await gembatch(root, ["scan-and-fix", "--dry-run", "--rules", "logger-bind", "--json"], { emu });
     expect(run.exitCode).toBe(0);
-    const result = parse(run.stdout);
+    const result = parse<ScanAndFixResult>(run.stdout);
     expect(result).toMatchObject({ dry_run: true, success: true, files_attempted: 3 });
     expect(result.estimated_cost).toBeGreaterThan(0);
     expect(result.requests).toHaveLength(3);
-    for (const request of result.requests)
+    for (const request of result.requests!)
       expect(readFileSync(path.join(root, request), "utf8")).toContain("FILE TO FIX: ");
-    expect(readFileSync(path.join(root, result.reports[0].report_file), "utf8")).toMatch(
+    expect(readFileSync(path.join(root, result.reports[0]!.report_file!), "utf8")).toMatch(
       /^# Issue Report: logger_bind\n/,
     );
     expect(emu.record.counts).toEqual({});
@@ -213,7 +222,7 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
   it("(h) --max-cost stops before the request that would cross it (exit 4), applies what was paid for; --resume with a higher cap finishes", async () => {
     const root = exampleProject();
     const emu = await useEmulator({ script: LOGGER_BIND_FILES.map((f) => answer(f, goodFix(root, f))) });
-    const dry = parse(
+    const dry = parse<ScanAndFixResult>(
       (
         await gembatch(
           root,
@@ -223,7 +232,7 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
       ).stdout,
     );
     const estimate = JSON.parse(
-      readFileSync(path.join(root, dry.runs[0].run_dir, "DRY_RUN_ESTIMATE.json"), "utf8"),
+      readFileSync(path.join(root, dry.runs[0]!.run_dir!, "DRY_RUN_ESTIMATE.json"), "utf8"),
     ) as { planned: Array<{ file_to_fix: string; estimated_cost: number }> };
     const first = estimate.planned[0]!;
     // Room for the first request's worst case; after its real cost, no room for the second one's.
@@ -234,7 +243,7 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
       { emu },
     );
     expect(run.exitCode).toBe(4);
-    const result = parse(run.stdout);
+    const result = parse<ScanAndFixResult>(run.stdout);
     expect(result).toMatchObject({ stopped: "budget", success: false, files_fixed: 1 });
     expect(result.total_cost).toBeGreaterThan(0);
     expect(result.total_cost).toBeLessThanOrEqual(first.estimated_cost);
@@ -250,24 +259,21 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
       { emu },
     );
     expect(resumed.exitCode).toBe(0);
-    expect(parse(resumed.stdout)).toMatchObject({ success: true, files_fixed: 3 });
+    expect(parse<ScanAndFixResult>(resumed.stdout)).toMatchObject({ success: true, files_fixed: 3 });
     expect(emu.record.counts.generateContent).toBe(3);
     for (const f of LOGGER_BIND_FILES) expect(read(root, f)).not.toContain("logger.bind");
   });
 
   it("(i) --shard 1/2 and --shard 2/2 together cover every file exactly once", async () => {
     const root = exampleProject();
-    const all = parse((await gembatch(root, ["scan-and-fix", "--dry-run", "--json"], { emu: null })).stdout);
-    const shards: Array<{
-      shard: string;
-      files: Array<{ path: string }>;
-      files_attempted: number;
-      files_found: number;
-    }> = [];
+    const all = parse<ScanAndFixResult>(
+      (await gembatch(root, ["scan-and-fix", "--dry-run", "--json"], { emu: null })).stdout,
+    );
+    const shards: ScanAndFixResult[] = [];
     for (const shard of ["1/2", "2/2"]) {
       const run = await gembatch(root, ["scan-and-fix", "--dry-run", "--shard", shard, "--json"], { emu: null });
       expect(run.exitCode).toBe(0);
-      shards.push(parse(run.stdout));
+      shards.push(parse<ScanAndFixResult>(run.stdout));
     }
     const files = (r?: { files: Array<{ path: string }> }) => r?.files.map((f) => f.path) ?? [];
     expect(all.files_attempted).toBeGreaterThan(3);
@@ -277,6 +283,6 @@ describe("gembatch scan-and-fix on examples/python-service (built bin, emulator)
     expect(shards.every((s) => s.files_attempted > 0 && s.files_found === all.files_found)).toBe(true);
     const bad = await gembatch(root, ["scan-and-fix", "--dry-run", "--shard", "3/2", "--json"], { emu: null });
     expect(bad.exitCode).toBe(2);
-    expect(parse(bad.stdout).error.message).toBe('shard: expected i/n with 1 ≤ i ≤ n, got "3/2"');
+    expect(parse<ErrorDoc>(bad.stdout).error.message).toBe('shard: expected i/n with 1 ≤ i ≤ n, got "3/2"');
   });
 });

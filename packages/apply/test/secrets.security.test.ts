@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { answer, answerRetry, exampleProject, goodFix, MODEL, read, replyWith, write } from "./helpers/example.js";
 import { useEmulator } from "./helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
+import type { ScanAndFixResult } from "../src/index.js";
 
 const SERVICE = "orders/service.py";
 /** Not Google-shaped, so only the env key (and the key the client was built with) can catch it. */
@@ -100,7 +101,7 @@ describe("API keys reach no file, prompt or output (built bin, emulator)", () =>
       env: { GEMINI_API_KEY: SECRET },
     });
     expect(run.exitCode).toBe(1);
-    const result = parse(run.stdout);
+    const result = parse<ScanAndFixResult>(run.stdout);
     expect(result.files).toMatchObject([{ path: SERVICE, status: "failed", attempts: 2 }]);
 
     // The path was taken: the echo reached every place, scrubbed.
@@ -116,7 +117,7 @@ describe("API keys reach no file, prompt or output (built bin, emulator)", () =>
       true,
     );
     expect(filesNamed(root, /^apply_state\.json$/).some((f) => readFileSync(f, "utf8").includes(REDACTED))).toBe(true);
-    expect(readFileSync(path.join(root, result.failure_reports[0]), "utf8")).toContain(
+    expect(readFileSync(path.join(root, result.failure_reports[0]!), "utf8")).toContain(
       `retry refused: bad request for key ${REDACTED}`,
     );
     const retryPrompt = emu.record.generate.map((g) => g.prompt).find((p) => p.includes("Previous attempt failed"));
@@ -168,7 +169,7 @@ describe("API keys reach no file, prompt or output (built bin, emulator)", () =>
       { emu, env: { GEMINI_API_KEY: SECRET, ECHO_SECRET: SECRET } },
     );
     expect(run.exitCode).toBe(1);
-    const result = parse(run.stdout);
+    const result = parse<ScanAndFixResult>(run.stdout);
     expect(result.files).toMatchObject([{ path: SERVICE, status: "failed", attempts: 2 }]);
 
     const logs = filesNamed(root, /\.after\.\d+\.log$/);
@@ -177,12 +178,12 @@ describe("API keys reach no file, prompt or output (built bin, emulator)", () =>
     expect(
       filesNamed(root, /\.error\.txt$/).every((f) => readFileSync(f, "utf8").includes(`the key is ${REDACTED}`)),
     ).toBe(true);
-    expect(readFileSync(path.join(root, result.failure_reports[0]), "utf8")).toContain(`FAIL: the key is ${REDACTED}`);
+    expect(readFileSync(path.join(root, result.failure_reports[0]!), "utf8")).toContain(`FAIL: the key is ${REDACTED}`);
     const retryPrompt = emu.record.generate.map((g) => g.prompt).find((p) => p.includes("Previous attempt failed"));
     expect(retryPrompt).toContain(`FAIL: the key is ${REDACTED}`);
     const escalation = emu.record.generate.find((g) => g.model !== MODEL);
     expect(escalation?.prompt).toContain(`FAIL: the key is ${REDACTED}`);
-    expect(readFileSync(path.join(root, result.escalation_files[0]), "utf8")).toContain(`shows the key ${REDACTED}`);
+    expect(readFileSync(path.join(root, result.escalation_files[0]!), "utf8")).toContain(`shows the key ${REDACTED}`);
 
     expect(leaks(root, emu, run)).toEqual([]);
   });

@@ -6,6 +6,10 @@ import { describe, expect, it } from "vitest";
 import { addScanRule, answer, exampleProject, goodFix, LOGGER_BIND_FILES, read } from "./helpers/example.js";
 import { useEmulator } from "./helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
+import type { ErrorDoc } from "./bin.js";
+import type { ScanAndFixResult } from "../src/index.js";
+import type { ScanResult } from "@gembatch/scan";
+import type { SendResult } from "@gembatch/send";
 
 // The issue's reproduction: a flagged file imports `orders/settings.py`, a committed symlink to a
 // credentials file outside the checkout, and `orders/ci.py`, a link to .git/config with a CI token.
@@ -57,7 +61,7 @@ describe("secrets behind committed symlinks never reach the model (built bin, em
       emu,
     });
     expect(run.exitCode).toBe(0);
-    const result = parse(run.stdout);
+    const result = parse<ScanAndFixResult>(run.stdout);
     expect(result.files.map((f: { path: string; status: string }) => `${f.path}:${f.status}`)).toEqual(
       LOGGER_BIND_FILES.map((f) => `${f}:fixed`),
     );
@@ -104,7 +108,7 @@ describe("secrets behind committed symlinks never reach the model (built bin, em
       extensions: ["py"],
     });
     const run = await gembatch(root, ["scan", "--rules", "token-url", "--report", "--json"], { emu: null });
-    const result = parse(run.stdout);
+    const result = parse<ScanResult>(run.stdout);
     expect(result.findings).toEqual([]);
     expect(result.skipped).toEqual(
       expect.arrayContaining([expect.objectContaining({ file: "orders/ci.py", reason: "inside-git" })]),
@@ -117,15 +121,15 @@ describe("secrets behind committed symlinks never reach the model (built bin, em
     const root = hostileProject();
     const PAYMENTS = "orders/payments.py";
     const emu = await useEmulator({ script: [answer(PAYMENTS, goodFix(root, PAYMENTS))] });
-    const scan = parse(
+    const scan = parse<ScanResult>(
       (await gembatch(root, ["scan", PAYMENTS, "--rules", "logger-bind", "--report", "--json"], { emu })).stdout,
     );
-    const sent = parse(
-      (await gembatch(root, ["send", "--issue-report-file", scan.reports[0].report_file, "--json"], { emu })).stdout,
+    const sent = parse<SendResult>(
+      (await gembatch(root, ["send", "--issue-report-file", scan.reports![0]!.report_file!, "--json"], { emu })).stdout,
     );
     // A report-shaped file outside the checkout that carries the secret, reached through a committed link.
     const outside = tempTree({
-      "report.md": read(root, scan.reports[0].report_file).replace(
+      "report.md": read(root, scan.reports![0]!.report_file!).replace(
         "## Issue Details\n",
         `## Issue Details\n${SECRET}\n`,
       ),
@@ -137,7 +141,7 @@ describe("secrets behind committed symlinks never reach the model (built bin, em
       { emu },
     );
     expect(run.exitCode).toBe(2);
-    expect(parse(run.stdout).error.message).toBe(
+    expect(parse<ErrorDoc>(run.stdout).error.message).toBe(
       "issue_report_file: a symlink that leads outside the project root: orders/report.md",
     );
     expect(read(root, PAYMENTS)).toContain("logger.bind");

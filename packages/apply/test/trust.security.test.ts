@@ -6,6 +6,9 @@ import { describe, expect, it } from "vitest";
 import { answer, exampleProject, goodFix, read, write } from "./helpers/example.js";
 import { useEmulator } from "./helpers/harness.js";
 import { gembatch, parse } from "./bin.js";
+import type { ErrorDoc } from "./bin.js";
+import type { ScanAndFixResult } from "../src/index.js";
+import type { SendResult } from "@gembatch/send";
 
 const NOTIFY = "orders/notifications.py";
 
@@ -46,7 +49,7 @@ describe("verify commands never run a file name as shell text (built bin)", () =
       );
       expect(walk(root).filter((file) => path.basename(file).startsWith("PWNED"))).toEqual([]);
       expect(run.exitCode, run.stderr).toBe(0);
-      const result = parse(run.stdout);
+      const result = parse<ScanAndFixResult>(run.stdout);
       expect(result.files.map((f: { status: string }) => f.status)).toEqual(NAMES.map(() => "fixed"));
       for (const name of NAMES) expect(read(root, name)).toBe(fixed);
     });
@@ -71,7 +74,7 @@ describe("one editing run per project (built bin)", () => {
       env: { GEMBATCH_STATE_DIR: state },
     });
     expect(second.exitCode).toBe(2);
-    const error = parse(second.stdout).error;
+    const error = parse<ErrorDoc>(second.stdout).error;
     expect(error.code).toBe("PROJECT_LOCKED");
     expect(error.message).toContain(`pid ${first.pid}`);
     expect(error.message).toContain("gembatch scan-and-fix");
@@ -83,7 +86,7 @@ describe("one editing run per project (built bin)", () => {
     writeFileSync(gate, "");
     const done = await first;
     expect(done.exitCode, done.stderr).toBe(0);
-    expect(parse(done.stdout).files_fixed).toBe(1);
+    expect(parse<ScanAndFixResult>(done.stdout).files_fixed).toBe(1);
     expect(read(root, NOTIFY)).toBe(goodFix(exampleProject(), NOTIFY));
   });
 });
@@ -125,9 +128,9 @@ describe("a crash during verify needs no flag to recover (built bin)", () => {
       { emu, env: { GEMBATCH_STATE_DIR: state } },
     );
     expect(rerun.exitCode, rerun.stderr).toBe(0);
-    const result = parse(rerun.stdout);
-    expect(result.warnings.join("\n")).toMatch(/stopped a verify command left running/);
-    expect(result.warnings.join("\n")).toMatch(/orders\/notifications\.py: put the original back/);
+    const result = parse<ScanAndFixResult>(rerun.stdout);
+    expect(result.warnings!.join("\n")).toMatch(/stopped a verify command left running/);
+    expect(result.warnings!.join("\n")).toMatch(/orders\/notifications\.py: put the original back/);
     await waitFor(() => !alive(verifyPid), "the orphaned verify to be ended", 5_000);
     // The rerun saw the file again (the original was back before the scan) and fixed it with a real verify.
     expect(result).toMatchObject({ files_found: 1, files_fixed: 1 });
@@ -146,12 +149,14 @@ describe("verification is never switched off by an empty value (built bin)", () 
     ]) {
       const run = await gembatch(root, ["scan-and-fix", arg], { emu: null });
       expect(run.exitCode, arg).toBe(2);
-      expect(parse(run.stdout).error.message, arg).toMatch(/^verify.*(empty command|no command).*skip_verify/);
+      expect(parse<ErrorDoc>(run.stdout).error.message, arg).toMatch(
+        /^verify.*(empty command|no command).*skip_verify/,
+      );
     }
     const flag = await gembatch(root, ["scan-and-fix", "--verify", "", "--json"], { emu: null });
     expect(flag.exitCode).toBe(2);
     const both = await gembatch(root, ["scan-and-fix", '{"verify": "true", "skip_verify": true}'], { emu: null });
-    expect(parse(both.stdout).error.message).toMatch(/skip_verify: given together with verify/);
+    expect(parse<ErrorDoc>(both.stdout).error.message).toMatch(/skip_verify: given together with verify/);
     const emu = await useEmulator({ script: [answer(NOTIFY, goodFix(root, NOTIFY))] });
     const skipped = await gembatch(
       root,
@@ -159,7 +164,7 @@ describe("verification is never switched off by an empty value (built bin)", () 
       { emu, env: { GEMBATCH_STATE_DIR: stateDir() } },
     );
     expect(skipped.exitCode, skipped.stderr).toBe(0);
-    expect(parse(skipped.stdout).warnings.join("\n")).toMatch(/no verify command/);
+    expect(parse<ScanAndFixResult>(skipped.stdout).warnings!.join("\n")).toMatch(/no verify command/);
   });
 });
 
@@ -195,20 +200,20 @@ describe("the budget covers the explicit cache (built bin)", () => {
       { emu: null },
     );
     expect(report.exitCode, report.stdout).toBe(0);
-    const reportFile = parse(report.stdout).report_file;
+    const reportFile = parse<{ report_file: string }>(report.stdout).report_file;
     const send = (...flags: string[]) =>
       gembatch(
         root,
         ["send", "--issue-report-file", reportFile, "--files-to-fix", NOTIFY, "orders/payments.py", ...flags, "--json"],
         { emu },
       );
-    const dry = parse((await send("--dry-run")).stdout);
+    const dry = parse<SendResult>((await send("--dry-run")).stdout);
     expect(JSON.stringify(dry)).toMatch(/cache/);
     const run = await send("--max-cost", "0.0000001");
     expect(run.exitCode).toBe(4);
     expect(emu.record.counts["caches.create"] ?? 0).toBe(0);
     expect(emu.record.caches).toEqual([]);
-    expect(parse(run.stdout).total_cost).toBe(0);
+    expect(parse<SendResult>(run.stdout).total_cost).toBe(0);
     // With room for the cache it is made (the check above is the budget's doing, not a cache that never happens).
     const roomy = await send("--max-cost", "5");
     expect(roomy.exitCode, roomy.stdout).toBe(0);
@@ -234,7 +239,7 @@ describe("careless settings are refused with a clear line (built bin)", () => {
       write(root, "gembatch.config.json", JSON.stringify(config));
       const run = await gembatch(root, ["scan", "--json"], { emu: null });
       expect(run.exitCode, JSON.stringify(config)).toBe(2);
-      expect(parse(run.stdout).error.message).toMatch(message);
+      expect(parse<ErrorDoc>(run.stdout).error.message).toMatch(message);
       expect(run.stdout + run.stderr).not.toContain("THIS_IS_A_FAKE_KEY");
     }
   });

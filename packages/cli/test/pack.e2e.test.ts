@@ -49,9 +49,13 @@ describe("the packed CLI in a user's project", () => {
 
     const installed = readFileSync(path.join(project, "node_modules", "@gembatch", "cli", "package.json"), "utf8");
     expect(installed).not.toContain("workspace:");
-    expect(JSON.parse(installed).name).toBe("@gembatch/cli");
+    expect((JSON.parse(installed) as { name: string }).name).toBe("@gembatch/cli");
     expect(
-      JSON.parse(readFileSync(path.join(project, "package.json"), "utf8")).devDependencies["@gembatch/cli"],
+      (
+        JSON.parse(readFileSync(path.join(project, "package.json"), "utf8")) as {
+          devDependencies: Record<string, string>;
+        }
+      ).devDependencies["@gembatch/cli"],
     ).toMatch(/gembatch-.*\.tgz$/);
 
     const help = await npxGembatch(project, ["--help"]);
@@ -60,7 +64,9 @@ describe("the packed CLI in a user's project", () => {
 
     const scan = await npxGembatch(project, ["scan", "--json"]);
     expect(scan.exitCode, scan.stderr).toBe(0);
-    expect(JSON.parse(scan.stdout).findings.map((f: { rule: string }) => f.rule)).toContain("logger-bind");
+    expect((JSON.parse(scan.stdout) as { findings: Array<{ rule: string }> }).findings.map((f) => f.rule)).toContain(
+      "logger-bind",
+    );
 
     // A large tree goes to the scanner's worker threads, which the bundle carries as scan-worker.js, and
     // a structural rule parses Python with the prebuilt parser the package installed.
@@ -114,6 +120,6 @@ describe("the packed CLI in a user's project", () => {
     );
     expect(global.exitCode, global.stderr).toBe(0);
     const version = await execa(path.join(prefix, "bin", "gembatch"), ["--version"], { reject: false, env });
-    expect(version.stdout.trim()).toBe(JSON.parse(installed).version);
+    expect(version.stdout.trim()).toBe((JSON.parse(installed) as { version: string }).version);
   }, 120_000);
 });

@@ -20,7 +20,7 @@ describe("the CLI layer scrubs keys from everything it prints", () => {
     const cwd = project();
     const json = await gembatch(cwd, ["scan", "src", "--json"]);
     expect(json.exitCode).toBe(0);
-    expect(JSON.parse(json.stdout).findings.length).toBeGreaterThan(0);
+    expect((JSON.parse(json.stdout) as { findings: unknown[] }).findings.length).toBeGreaterThan(0);
     expect(json.stdout).toContain("[REDACTED]");
     expect(leaks(json.stdout + json.stderr)).toEqual([]);
     const text = await gembatch(cwd, ["scan", "src"]);
@@ -50,7 +50,9 @@ describe("the CLI layer scrubs keys from everything it prints", () => {
     expect(failed.stderr).toContain('unknown rule id "bad?key=[REDACTED]"');
     expect(leaks(failed.stdout + failed.stderr)).toEqual([]);
     const failedJson = await gembatch(cwd, ["scan", "src", "--json", "--rules", `bad?key=${KEY_IN_ARG}`]);
-    expect(JSON.parse(failedJson.stdout).error.message).toContain("bad?key=[REDACTED]");
+    expect((JSON.parse(failedJson.stdout) as { error: { message: string } }).error.message).toContain(
+      "bad?key=[REDACTED]",
+    );
     expect(leaks(failedJson.stdout + failedJson.stderr)).toEqual([]);
   });
 });

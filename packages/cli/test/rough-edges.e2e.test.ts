@@ -5,6 +5,15 @@ import os from "node:os";
 import path from "node:path";
 import { EXAMPLE_DIR, exampleProject, gembatch, tempDir, useEmulator } from "@gembatch/test-utils";
 import { describe, expect, it, onTestFinished } from "vitest";
+import type { ScanResult } from "@gembatch/scan";
+import type { SendResult } from "@gembatch/send";
+import type { CostsResult } from "../src/commands/costs.js";
+import type { DoctorResult } from "../src/commands/doctor.js";
+
+/** What a command prints with `--json` when it fails. */
+interface ErrorDoc {
+  error: { code: string; message: string; hint?: string };
+}
 
 const replies = path.join(EXAMPLE_DIR, "demo", "emulator-replies.json");
 async function demoEmulator(): Promise<Record<string, string>> {
@@ -16,11 +25,13 @@ describe("progress when stderr is not a terminal (CI logs, agents)", () => {
   it("send prints a plain line per file done on stderr; --quiet prints none; stdout stays one JSON document", async () => {
     const root = exampleProject();
     const env = await demoEmulator();
-    const scan = JSON.parse((await gembatch(root, ["scan", "--rules", "logger-bind", "--report", "--json"])).stdout);
-    const report = scan.reports[0].report_file;
+    const scan = JSON.parse(
+      (await gembatch(root, ["scan", "--rules", "logger-bind", "--report", "--json"])).stdout,
+    ) as ScanResult;
+    const report = scan.reports![0]!.report_file!;
     const sent = await gembatch(root, ["send", "--issue-report-file", report, "--json"], env);
     expect(sent.exitCode, sent.stderr).toBe(0);
-    expect(JSON.parse(sent.stdout).files_succeeded).toBe(3);
+    expect((JSON.parse(sent.stdout) as SendResult).files_succeeded).toBe(3);
     expect(sent.stderr).toMatch(/^send: 1\/3 done \| \$[\d.]+$/m);
     expect(sent.stderr).toMatch(/^send: 2\/3 done/m);
     expect(sent.stderr).toMatch(/^send: 3\/3 done/m);
@@ -44,17 +55,17 @@ describe("help and typos", () => {
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('unknown command "submit stauts" (did you mean "submit status"?)');
     expect(run.stderr).not.toContain("expected number");
-    const json = JSON.parse((await gembatch(os.tmpdir(), ["submit", "stauts", "--json"])).stdout);
+    const json = JSON.parse((await gembatch(os.tmpdir(), ["submit", "stauts", "--json"])).stdout) as ErrorDoc;
     expect(json.error).toMatchObject({
       code: "BAD_INPUT",
-      hint: expect.stringContaining("status, download, collect, cancel"),
+      hint: expect.stringContaining("status, download, collect, cancel") as unknown,
     });
   });
 
   it("a mistyped command's hint does not repeat the typo", async () => {
     const run = await gembatch(os.tmpdir(), ["doctr", "--json"]);
     expect(run.exitCode).toBe(2);
-    const error = JSON.parse(run.stdout).error;
+    const error = (JSON.parse(run.stdout) as ErrorDoc).error;
     expect(error.message).toContain('did you mean "doctor"');
     expect(error.hint).toBe("see gembatch --help");
   });
@@ -82,17 +93,17 @@ describe("doctor", () => {
       GEMBATCH_BASE_URL: url,
     });
     expect(wrong.exitCode).toBe(3);
-    expect(JSON.parse(wrong.stdout).checks.find((c: { name: string }) => c.name === "base_url")).toMatchObject({
+    expect((JSON.parse(wrong.stdout) as DoctorResult).checks.find((c) => c.name === "base_url")).toMatchObject({
       status: "fail",
-      detail: expect.stringContaining("HTTP 404"),
-      hint: expect.stringContaining("without /v1beta"),
+      detail: expect.stringContaining("HTTP 404") as unknown,
+      hint: expect.stringContaining("without /v1beta") as unknown,
     });
 
     const env = await demoEmulator();
     const right = await gembatch(os.tmpdir(), ["doctor", "--json", "--skip-api-call"], env);
-    expect(JSON.parse(right.stdout).checks.find((c: { name: string }) => c.name === "base_url")).toMatchObject({
+    expect((JSON.parse(right.stdout) as DoctorResult).checks.find((c) => c.name === "base_url")).toMatchObject({
       status: "ok",
-      detail: expect.stringContaining("speaks the Gemini API"),
+      detail: expect.stringContaining("speaks the Gemini API") as unknown,
     });
   });
 
@@ -111,14 +122,14 @@ describe("doctor", () => {
       ["doctor", "--json", "--skip-api-call", "--base-url", "http://127.0.0.1:9"],
       { GEMINI_API_KEY: "k" },
     );
-    const node = JSON.parse(run.stdout).checks[0];
+    const node = (JSON.parse(run.stdout) as DoctorResult).checks[0];
     const major = Number(process.versions.node.split(".")[0]);
     // This suite runs on Node 20 (end of life 2026-04-30) here; a newer Node gets an ok.
     if (major === 20 && Date.now() >= Date.parse("2026-04-30"))
       expect(node).toMatchObject({
         name: "node",
         status: "warn",
-        detail: expect.stringContaining("end of life on 2026-04-30"),
+        detail: expect.stringContaining("end of life on 2026-04-30") as unknown,
         hint: "move to Node 22 or 24",
       });
     else expect(node).toMatchObject({ name: "node" });
@@ -129,8 +140,8 @@ describe("the cost ledger is one per project, not one per folder", () => {
   async function sendDemo(root: string, env: Record<string, string>): Promise<void> {
     const scan = JSON.parse(
       (await gembatch(root, ["scan", "--rules", "logger-bind", "--report", "--json"], env)).stdout,
-    );
-    const sent = await gembatch(root, ["send", "--issue-report-file", scan.reports[0].report_file, "--json"], env);
+    ) as ScanResult;
+    const sent = await gembatch(root, ["send", "--issue-report-file", scan.reports![0]!.report_file!, "--json"], env);
     expect(sent.exitCode, sent.stderr).toBe(0);
   }
 
@@ -139,7 +150,7 @@ describe("the cost ledger is one per project, not one per folder", () => {
     const env = await demoEmulator();
     await sendDemo(root, env);
     for (const folder of [root, path.join(root, "orders"), path.join(root, "tests")]) {
-      const costs = JSON.parse((await gembatch(folder, ["costs", "--json"])).stdout);
+      const costs = JSON.parse((await gembatch(folder, ["costs", "--json"])).stdout) as CostsResult;
       expect(costs.calls, folder).toBe(3);
       expect(path.resolve(folder, costs.ledger_file)).toBe(path.join(root, "tmp", "gembatch_cost_ledger.jsonl"));
     }
@@ -153,7 +164,7 @@ describe("the cost ledger is one per project, not one per folder", () => {
     await sendDemo(root, env);
     const costs = JSON.parse(
       (await gembatch(path.join(root, "orders"), ["costs", "--json"], { GEMBATCH_STATE_DIR: stateDir })).stdout,
-    );
+    ) as CostsResult;
     expect(costs.calls).toBe(3);
     expect(path.resolve(root, "orders", costs.ledger_file)).toBe(path.join(stateDir, "cost_ledger.jsonl"));
   });
@@ -176,9 +187,9 @@ describe("one flag vocabulary (docs/commands.md#flag-vocabulary)", () => {
       ["download", '{"out": "r"}'],
     ]) {
       const run = await gembatch(cwd, ["submit", ...args, "--json"]);
-      expect(JSON.parse(run.stdout).error, args.join(" ")).toMatchObject({
+      expect((JSON.parse(run.stdout) as ErrorDoc).error, args.join(" ")).toMatchObject({
         code: "FILE_NOT_FOUND",
-        message: expect.stringContaining("no submission state here"),
+        message: expect.stringContaining("no submission state here") as unknown,
       });
     }
   });

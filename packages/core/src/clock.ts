@@ -15,7 +15,7 @@ export const systemClock: Clock = {
 };
 
 interface ManualClock extends Clock {
-  advance(ms: number): Promise<void>;
+  advance(ms: number): void;
   /** Total time slept through, for assertions on honoured delays. */
   readonly slept: number[];
 }
@@ -31,7 +31,7 @@ export function createManualClock(start = Date.UTC(2026, 10, 21, 12, 0, 0)): Man
   return {
     now: () => current,
     slept,
-    async advance(ms: number) {
+    advance(ms: number) {
       current += ms;
     },
     async sleep(ms: number, signal?: AbortSignal) {

@@ -36,7 +36,7 @@ const ErrorCodes = {
 export type ErrorCode = keyof typeof ErrorCodes;
 
 interface CliErrorOptions {
-  hint?: string;
+  hint?: string | undefined;
   cause?: unknown;
   details?: Record<string, unknown>;
 }

@@ -103,7 +103,7 @@ export function fileRows(data: Buffer): ParsedBatchInput {
       return { rows, failure: `Line ${i + 1} of the input file has no "request" object.` };
     }
     const key = item.key;
-    const rowKey = typeof key === "string" ? key : key === undefined ? undefined : String(key);
+    const rowKey = typeof key === "string" ? key : key === undefined ? undefined : JSON.stringify(key);
     rows.push({ key: rowKey, metadata: undefined, request: item.request });
   }
   if (rows.length === 0) return { rows, failure: "The input file contains no requests." };

@@ -15,7 +15,7 @@ interface ScaledClockOptions {
   /** Emulated milliseconds per real millisecond: 60 makes one emulated minute pass in one real second. */
   timeScale?: number;
   /** Emulated time at start (epoch ms, ISO string or Date); defaults to the real time. */
-  startTime?: number | string | Date;
+  startTime?: number | string | Date | undefined;
 }
 
 interface ManualClock extends EmulatorClock {
@@ -94,8 +94,8 @@ export function resolveClock(input: ClockInput | undefined, options: ScaledClock
   const fallback = createScaledClock({ timeScale: scale });
   return {
     now: () => input.now(),
-    setTimeout: input.setTimeout ? input.setTimeout.bind(input) : fallback.setTimeout,
-    clearTimeout: input.clearTimeout ? input.clearTimeout.bind(input) : fallback.clearTimeout,
+    setTimeout: (fn, ms) => (input.setTimeout ? input.setTimeout(fn, ms) : fallback.setTimeout(fn, ms)),
+    clearTimeout: (handle) => (input.clearTimeout ? input.clearTimeout(handle) : fallback.clearTimeout(handle)),
   };
 }
 

@@ -17,7 +17,7 @@ export interface EmulatorOptions {
   /** Default 127.0.0.1. */
   host?: string;
   /** Accepted `x-goog-api-key` value(s). Unset: any non-empty key is accepted. */
-  apiKey?: string | string[];
+  apiKey?: string | string[] | undefined;
   /** Scripted replies: an object, a list of reply entries, a path to a JSON file, or inline JSON text. */
   script?: ScriptInput | string;
   /** Fault rules: a list, `{seed, rules}`, a path or inline JSON. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-import { GoogleApiError, MESSAGES, invalidArgument, invalidJson } from "./google-errors.js";
+import type { GoogleApiError } from "./google-errors.js";
+import { MESSAGES, invalidArgument, invalidJson } from "./google-errors.js";
 
 /** Google refuses request bodies above 20 MiB on the JSON endpoints. */
 export const JSON_BODY_LIMIT = 20 * 1024 * 1024;

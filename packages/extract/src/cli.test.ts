@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { extractCommand } from "./cli.js";
 import { captureIo, projectDir as project } from "@gembatch/test-utils";
 import { put, reply } from "../test/helpers/project.js";
+import type { ExtractResult } from "./run-extract.js";
 
 async function run(cwd: string, positionals: string[], flags: Record<string, unknown> = {}) {
   const io = captureIo({ cwd });
@@ -16,7 +17,7 @@ describe("gembatch extract (in-process)", () => {
     put(root, "tmp/gemini_batch_1/response_1_a.md", reply("src/a.py", "x = 1"));
     const { code, out } = await run(root, [JSON.stringify({ markdown_file: "tmp/gemini_batch_1/response_1_a.md" })]);
     expect(code).toBe(ExitCode.OK);
-    const doc = JSON.parse(out);
+    const doc = JSON.parse(out) as ExtractResult;
     expect(doc).toMatchObject({ success: true, files: [{ path: "src/a.py", lines: 1 }], refused: [], warnings: [] });
     expect(doc.output_dir).toMatch(/^tmp\/gemini_extracted_\d{8}_\d{6}$/);
     expect(out).not.toContain("x = 1");
@@ -43,7 +44,7 @@ describe("gembatch extract (in-process)", () => {
     expect(out).toContain("(no path): no_markers: Code markers not found in response (reply.md)");
     expect(out).toContain("hint: the model did not follow the format");
     const json = await run(root, [JSON.stringify({ markdown_file: "reply.md" })]);
-    const doc = JSON.parse(json.out);
+    const doc = JSON.parse(json.out) as ExtractResult;
     expect(doc).toMatchObject({ success: false, files: [], refused: [{ path: null, code: "no_markers" }] });
     expect(doc.context_json).toBe(`${doc.output_dir}/EXTRACTION_CONTEXT.json`);
   });
@@ -58,11 +59,13 @@ describe("gembatch extract (in-process)", () => {
     });
     const none = await run(root, [JSON.stringify({})]);
     expect(none.code).toBe(ExitCode.BAD_INPUT);
-    expect(JSON.parse(none.out).error.message).toBe(
+    expect((JSON.parse(none.out) as { error: { code: string; message: string } }).error.message).toBe(
       "markdown_file: required (a response file, a run directory, or a list of them)",
     );
     const typo = await run(root, [JSON.stringify({ markdown_fle: "x.md" })]);
-    expect(JSON.parse(typo.out).error.message).toContain('markdown_fle: unknown key (did you mean "markdown_file"?)');
+    expect((JSON.parse(typo.out) as { error: { code: string; message: string } }).error.message).toContain(
+      'markdown_fle: unknown key (did you mean "markdown_file"?)',
+    );
   });
 
   it("passes warnings to stderr and into the result", async () => {

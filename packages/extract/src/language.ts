@@ -201,13 +201,13 @@ export function languageOf(pathOrLanguage: string | undefined, fenceTag?: string
   if (pathOrLanguage) {
     const base = pathOrLanguage.replace(/\\/g, "/").split("/").pop()!.toLowerCase();
     if (STYLES[base] && !base.includes(".")) return base;
-    if (BY_NAME[base]) return BY_NAME[base]!;
+    if (BY_NAME[base]) return BY_NAME[base];
     const dot = base.lastIndexOf(".");
     if (dot > 0 && BY_EXTENSION[base.slice(dot + 1)]) return BY_EXTENSION[base.slice(dot + 1)]!;
-    if (FENCE_TAGS[base]) return FENCE_TAGS[base]!;
+    if (FENCE_TAGS[base]) return FENCE_TAGS[base];
   }
   const tag = fenceTag?.toLowerCase();
-  if (tag && FENCE_TAGS[tag]) return FENCE_TAGS[tag]!;
+  if (tag && FENCE_TAGS[tag]) return FENCE_TAGS[tag];
   return "unknown";
 }
 

@@ -11,6 +11,7 @@ type PathCheck = { ok: true; path: string } | { ok: false; code: RefusalCode; re
 export function checkRelativePath(raw: string, reserved: readonly string[] = []): PathCheck {
   const value = raw.trim();
   if (value === "") return { ok: false, code: "no_path", reason: "the marker names no path" };
+  // eslint-disable-next-line no-control-regex -- a path holding control characters is what this rejects
   if (/[\u0000-\u001f\u007f]/.test(value))
     return { ok: false, code: "unsafe_path", reason: "the path holds control characters" };
   const slashed = value.replace(/\\/g, "/");

@@ -68,7 +68,7 @@ function summaryEntry(results: SummaryResult[] | undefined, n: number, stem: str
  */
 export async function describeReply(
   responseFile: string,
-  options: { warn(message: string): void; summary?: SummaryResult[] },
+  options: { warn(message: string): void; summary?: SummaryResult[] | undefined },
 ): Promise<ReplySource> {
   const source: ReplySource = { responseFile };
   const name = path.basename(responseFile);

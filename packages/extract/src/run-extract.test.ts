@@ -48,7 +48,7 @@ describe("runExtract", () => {
     const out = path.join(root, result.output_dir!);
     expect(listTree(out)).toEqual(["EXTRACTION_CONTEXT.json", "EXTRACTION_CONTEXT.md", "src/a.py"]);
     expect(readFileSync(path.join(out, "src/a.py"), "utf8")).toBe("x = 1\n");
-    const context = JSON.parse(readFileSync(path.join(out, "EXTRACTION_CONTEXT.json"), "utf8"));
+    const context: unknown = JSON.parse(readFileSync(path.join(out, "EXTRACTION_CONTEXT.json"), "utf8"));
     expect(context).toMatchObject({
       output_dir: "tmp/gemini_extracted_20260102_030405",
       sources: [{ response_file: "reply.md", meta_file: null, focus_file: null, blocks: 1 }],

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { gembatch, projectDir, writeTree } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
+import type { ExtractResult } from "../src/run-extract.js";
 
 // Runs the built umbrella bin, as an agent or a developer would.
 const project = () => projectDir();
@@ -50,17 +51,17 @@ describe("gembatch extract (built bin)", () => {
       JSON.stringify({ markdown_file: `${run}/response_1_arango_log_sink.md` }),
     ]);
     expect(result.exitCode).toBe(0);
-    const doc = JSON.parse(result.stdout);
+    const doc = JSON.parse(result.stdout) as ExtractResult;
     expect(doc).toMatchObject({
       success: true,
       refused: [],
       files: [{ path: "src/arango_log_sink.py", lines: 5, line_ending: "crlf" }],
     });
     expect(doc.output_dir).toMatch(/^tmp\/gemini_extracted_\d{8}_\d{6}$/);
-    expect(readFileSync(path.join(root, doc.output_dir, "src/arango_log_sink.py"), "utf8")).toBe(
+    expect(readFileSync(path.join(root, doc.output_dir!, "src/arango_log_sink.py"), "utf8")).toBe(
       code.replace(/\n/g, "\r\n"),
     );
-    expect(existsSync(path.join(root, doc.output_dir, "EXTRACTION_CONTEXT.md"))).toBe(true);
+    expect(existsSync(path.join(root, doc.output_dir!, "EXTRACTION_CONTEXT.md"))).toBe(true);
   });
 
   it("a run directory with a truncated reply: human summary, the refusal named, exit 1", async () => {

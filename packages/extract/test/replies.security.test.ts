@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { gembatch, projectDir as project, requireBuiltBin } from "@gembatch/test-utils";
 import { put } from "./helpers/project.js";
+import type { ExtractResult } from "../src/run-extract.js";
 
 // Runs the built umbrella bin, as an agent or a developer would.
 const ESC = "\u001b";
@@ -27,7 +28,7 @@ describe("gembatch extract against hostile replies (built bin)", () => {
     put(root, "reply.md", reply);
     const run = await gembatch(root, ["extract", "reply.md", "--json"]);
     expect(run.exitCode).toBe(1);
-    const result = JSON.parse(run.stdout);
+    const result = JSON.parse(run.stdout) as ExtractResult;
     expect(result.refused).toMatchObject([
       {
         path: "src/a.py",
@@ -36,9 +37,9 @@ describe("gembatch extract against hostile replies (built bin)", () => {
       },
       { path: "src/b.py", code: "nul_byte", reason: "the file holds a NUL byte at line 1" },
     ]);
-    expect(result.files.map((f: { path: string }) => f.path)).toEqual(["src/c.py"]);
-    expect(existsSync(path.join(root, result.output_dir, "src/a.py"))).toBe(false);
-    expect(existsSync(path.join(root, result.output_dir, "src/b.py"))).toBe(false);
+    expect(result.files.map((f) => f.path)).toEqual(["src/c.py"]);
+    expect(existsSync(path.join(root, result.output_dir!, "src/a.py"))).toBe(false);
+    expect(existsSync(path.join(root, result.output_dir!, "src/b.py"))).toBe(false);
   });
 
   it("paths a reply names are shown escaped: an escape sequence in a file name cannot repaint the terminal", async () => {
@@ -66,6 +67,7 @@ describe("gembatch extract against hostile replies (built bin)", () => {
     const missing = await gembatch(root, ["extract", `gone${ESC}[2J.md`]);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain("error: markdown_file[0]: file not found: gone\\x1b[2J.md");
+    // eslint-disable-next-line no-control-regex -- the test asserts no BEL or ESC reaches the terminal
     expect(run.stdout + run.stderr + missing.stdout + missing.stderr).not.toMatch(/[\u0007\u001b]/);
   });
 
@@ -75,7 +77,7 @@ describe("gembatch extract against hostile replies (built bin)", () => {
     put(root, "reply.md", block("alias.py", "a = 2\n"));
     const run = await gembatch(root, ["extract", "reply.md", "--json"]);
     expect(run.exitCode).toBe(1);
-    expect(JSON.parse(run.stdout).refused).toMatchObject([
+    expect((JSON.parse(run.stdout) as ExtractResult).refused).toMatchObject([
       {
         path: "alias.py",
         code: "unsafe_path",
@@ -91,7 +93,7 @@ describe("gembatch extract against hostile replies (built bin)", () => {
     writeFileSync(path.join(root, "reply.md"), block("hooks/pre-commit", "print('x')\n"));
     const run = await gembatch(root, ["extract", "reply.md", "--json"]);
     expect(run.exitCode).toBe(1);
-    expect(JSON.parse(run.stdout).refused).toMatchObject([
+    expect((JSON.parse(run.stdout) as ExtractResult).refused).toMatchObject([
       { path: "hooks/pre-commit", code: "unsafe_path", reason: "path: a symlink into .git: hooks/pre-commit" },
     ]);
   });

@@ -12,7 +12,7 @@ const command = (name: string, schema: z.ZodType, subcommands: ReturnType<typeof
     examples: [],
     schema,
     subcommands,
-    run: async () => ({ success: true }),
+    run: () => Promise.resolve({ success: true }),
     renderText: () => "",
   });
 
@@ -33,12 +33,18 @@ describe("createCatalog", () => {
       {
         name: "submit",
         summary: "",
-        load: async () => (loads.push("submit"), command("submit", z.object({}).strict(), [status])),
+        load: () => {
+          loads.push("submit");
+          return Promise.resolve(command("submit", z.object({}).strict(), [status]));
+        },
       },
       {
         name: "send",
         summary: "",
-        load: async () => (loads.push("send"), command("send", z.object({ max_cost: z.number().optional() }).strict())),
+        load: () => {
+          loads.push("send");
+          return Promise.resolve(command("send", z.object({ max_cost: z.number().optional() }).strict()));
+        },
       },
     ];
     const catalog = createCatalog(commands, [tool("send", ["send"]), tool("submit-status", ["submit", "status"])]);

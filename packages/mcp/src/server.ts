@@ -16,7 +16,7 @@ interface McpServerOptions {
   stdin: NodeJS.ReadableStream;
   /** Carries protocol messages only. */
   stdout: NodeJS.WritableStream;
-  log(text: string): void;
+  log: (text: string) => void;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
   stopped: Promise<void>;
   /** The most one call that spends money may spend (USD); see cost-cap.ts. */

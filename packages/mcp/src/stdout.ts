@@ -9,7 +9,7 @@ export function claimStdout(
   stdout: NodeJS.WriteStream = process.stdout,
   stderr: NodeJS.WriteStream = process.stderr,
 ): Writable {
-  const write = stdout.write.bind(stdout) as (chunk: Buffer | string) => boolean;
+  const write: (chunk: Buffer | string) => boolean = stdout.write.bind(stdout);
   const protocol = new Writable({
     write(chunk: Buffer | string, _encoding, done) {
       if (write(chunk)) done();

@@ -1,9 +1,15 @@
+import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Progress } from "@modelcontextprotocol/sdk/types.js";
 import { gembatch, tempTree, waitFor } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
 import { connect, emulator, KEY } from "./session.js";
+
+/** The parts of a send run's BATCH_SUMMARY.json these tests read. */
+interface BatchSummary {
+  results: Array<{ file_to_fix: string; success: boolean }>;
+}
 
 const FILES = ["src/a.py", "src/b.py", "src/c.py"];
 const REPORT = "tmp/issues/fix_x.md";
@@ -75,12 +81,14 @@ describe("long work over MCP: progress notifications and cancellation (built bin
       () => existsSync(summaryFile) && /interrupted/.test(readFileSync(summaryFile, "utf8")),
       "the interrupted run's summary",
     );
-    const saved = JSON.parse(readFileSync(summaryFile, "utf8"));
-    expect(
-      saved.results.filter((r: { success: boolean }) => r.success).map((r: { file_to_fix: string }) => r.file_to_fix),
-    ).toEqual(["src/a.py"]);
+    const saved = JSON.parse(readFileSync(summaryFile, "utf8")) as BatchSummary;
+    expect(saved.results.filter((r) => r.success).map((r) => r.file_to_fix)).toEqual(["src/a.py"]);
     expect(progress[0]).toMatchObject({ progress: 0, total: 3 });
-    expect(progress.at(-1)).toMatchObject({ progress: 1, total: 3, message: expect.stringMatching(/^send 1\/3/) });
+    expect(progress.at(-1)).toMatchObject({
+      progress: 1,
+      total: 3,
+      message: expect.stringMatching(/^send 1\/3/) as unknown,
+    });
 
     const resumedProgress: Progress[] = [];
     const resumed = await session.client.callTool({ name: "send", arguments: { ...args, resume: true } }, undefined, {
@@ -107,8 +115,10 @@ describe("long work over MCP: progress notifications and cancellation (built bin
       arguments: { issue_report_file: REPORT, files_to_fix: FILES, output_dir: "tmp/run", concurrency: 1 },
     });
     await waitFor(() => received(emu) === 2, "b.py's request out");
+    // The SDK keeps the server process in a private field, which its type declarations leave untyped.
+    const server = (session.transport as unknown as { _process?: ChildProcess })._process;
     const exited = new Promise<number | null>((resolve) =>
-      session.transport["_process"]?.once("exit", (code: number | null) => resolve(code)),
+      server?.once("exit", (code: number | null) => resolve(code)),
     );
     process.kill(session.transport.pid!, "SIGINT");
     const result = await call;
@@ -120,8 +130,8 @@ describe("long work over MCP: progress notifications and cancellation (built bin
     expect((result.content as Array<{ text: string }>)[0]!.text).toMatch(/^exit 130: /);
     expect(await exited).toBe(130);
     expect(
-      JSON.parse(readFileSync(path.join(root, "tmp/run/BATCH_SUMMARY.json"), "utf8")).results.some(
-        (r: { file_to_fix: string; success: boolean }) => r.file_to_fix === "src/a.py" && r.success,
+      (JSON.parse(readFileSync(path.join(root, "tmp/run/BATCH_SUMMARY.json"), "utf8")) as BatchSummary).results.some(
+        (r) => r.file_to_fix === "src/a.py" && r.success,
       ),
     ).toBe(true);
   });
@@ -142,23 +152,23 @@ describe("long work over MCP: progress notifications and cancellation (built bin
       },
     ];
     const child = gembatch(root, ["mcp"], { GEMINI_API_KEY: KEY, GEMBATCH_BASE_URL: emu.url });
-    child.stdin!.write(`${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
+    child.stdin.write(`${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
     await waitFor(() => received(emu) === 2, "b.py's request out"); // b.py's reply would take two minutes
-    child.stdin!.end();
+    child.stdin.end();
     const run = await child;
     expect(run.exitCode).toBe(0);
     const answer = run.stdout
       .split("\n")
-      .map((l) => JSON.parse(l))
+      .map((l) => JSON.parse(l) as { id?: number; result?: unknown })
       .find((m) => m.id === 2);
-    expect(answer.result).toMatchObject({
+    expect(answer?.result).toMatchObject({
       structuredContent: { stopped: "interrupted" },
       _meta: { "gembatch/exit_code": 130 },
     });
     expect(
-      JSON.parse(readFileSync(path.join(root, "tmp/run/BATCH_SUMMARY.json"), "utf8")).results.find(
-        (r: { file_to_fix: string }) => r.file_to_fix === "src/a.py",
-      ).success,
+      (JSON.parse(readFileSync(path.join(root, "tmp/run/BATCH_SUMMARY.json"), "utf8")) as BatchSummary).results.find(
+        (r) => r.file_to_fix === "src/a.py",
+      )?.success,
     ).toBe(true);
   });
 

@@ -15,7 +15,7 @@ export interface Session {
   client: Client;
   transport: StdioClientTransport;
   /** What the server wrote on stderr so far (its log). */
-  stderr(): string;
+  stderr: () => string;
   /** Errors the client met reading the server's stdout (anything not a protocol message). */
   transportErrors: Error[];
 }

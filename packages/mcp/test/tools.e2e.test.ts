@@ -68,7 +68,7 @@ describe("gembatch mcp (built bin, SDK client over stdio)", () => {
     const result = await client.callTool({ name: "scan", arguments: { rules: ["logger-bind"] } });
     expect(result.isError).toBeFalsy();
     const cli = await gembatch(root, ["scan", "--rules", "logger-bind", "--json"]);
-    expect(result.structuredContent).toEqual({ ...JSON.parse(cli.stdout), duration_ms: expect.any(Number) });
+    expect(result.structuredContent).toEqual({ ...JSON.parse(cli.stdout), duration_ms: expect.any(Number) as unknown });
     expect((result.structuredContent as { findings: unknown[] }).findings).toHaveLength(3);
     const [summary, json] = result.content as Array<{ type: string; text: string }>;
     expect(summary!.text).toContain("logger-bind");
@@ -104,7 +104,11 @@ logger.bind(key="${KEY}").info("x")
     expect(bad.isError).toBe(true);
     expect(bad.structuredContent).toMatchObject({
       success: false,
-      error: { code: "BAD_INPUT", message: expect.stringMatching(/^max_tokens: /), hint: "see gembatch send --help" },
+      error: {
+        code: "BAD_INPUT",
+        message: expect.stringMatching(/^max_tokens: /) as unknown,
+        hint: "see gembatch send --help",
+      },
     });
     expect((bad.content as Array<{ text: string }>)[0]!.text).toMatch(
       /^BAD_INPUT: max_tokens: .*\nhint: see gembatch send --help$/,
@@ -134,7 +138,7 @@ logger.bind(key="${KEY}").info("x")
     expect(absolute.structuredContent).toMatchObject({
       error: {
         code: "PATH_OUTSIDE_PROJECT",
-        message: expect.stringMatching(/^issue_report_file: outside the project root/),
+        message: expect.stringMatching(/^issue_report_file: outside the project root/) as unknown,
       },
     });
     const results = await client.callTool({
@@ -149,7 +153,7 @@ logger.bind(key="${KEY}").info("x")
       arguments: { base_url: "https://collector.invalid/", skip_api_call: true },
     });
     expect(doctor.structuredContent).toMatchObject({
-      error: { code: "BAD_INPUT", message: expect.stringMatching(/^base_url: not accepted over MCP/) },
+      error: { code: "BAD_INPUT", message: expect.stringMatching(/^base_url: not accepted over MCP/) as unknown },
     });
     expect(
       (await client.callTool({ name: "scan", arguments: { paths: ["."], rules: ["logger-bind"] } })).isError,
@@ -210,7 +214,11 @@ logger.bind(key="${KEY}").info("x")
     expect(read(root, NOTIFICATIONS)).not.toContain("logger.bind");
     expect(JSON.stringify(real)).not.toContain(KEY);
     // Its send reports through the same listener as the send tool's.
-    expect(progress.at(-1)).toMatchObject({ progress: 1, total: 1, message: expect.stringMatching(/^send 1\/1/) });
+    expect(progress.at(-1)).toMatchObject({
+      progress: 1,
+      total: 1,
+      message: expect.stringMatching(/^send 1\/1/) as unknown,
+    });
   });
 
   it("submit, then submit-status, submit-download and submit-collect, against the emulator's Batch API", async () => {

@@ -2,9 +2,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExitCode } from "@gembatch/core";
-import { reportCommand, scanCommand } from "./cli.js";
+import { reportCommand, scanCommand, type ReportResult } from "./cli.js";
 import { readReport } from "./parse-report.js";
-import { invoke, tempTree } from "@gembatch/test-utils";
+import { invoke, tempTree, type ErrorDoc } from "@gembatch/test-utils";
+import type { ScanResult } from "@gembatch/scan";
 
 const project = {
   "src/sink.py": "from src.util import fmt\n\ndef emit(x):\n    logger.bind(x=x).info(fmt(x))\n",
@@ -23,7 +24,7 @@ describe("gembatch report", () => {
       include_imports: true,
       project: "svc",
     };
-    const out = await invoke(reportCommand, { cwd: dir, positionals: [JSON.stringify(args)] });
+    const out = await invoke<ReportResult & ErrorDoc>(reportCommand, { cwd: dir, positionals: [JSON.stringify(args)] });
     expect(out.exitCode).toBe(ExitCode.OK);
     expect(out.json).toMatchObject({
       success: true,
@@ -53,7 +54,7 @@ describe("gembatch report", () => {
 
   it("takes flags and positionals, with globs and an output file", async () => {
     const dir = tempTree({ ...project, "gembatch.config.json": "{}" });
-    const out = await invoke(reportCommand, {
+    const out = await invoke<ReportResult & ErrorDoc>(reportCommand, {
       cwd: path.join(dir, "src"),
       positionals: ["other.py"],
       flags: {
@@ -70,7 +71,7 @@ describe("gembatch report", () => {
       "src/other.py:fix",
       "src/util.py:glob",
     ]);
-    const text = await invoke(reportCommand, {
+    const text = await invoke<ReportResult & ErrorDoc>(reportCommand, {
       cwd: dir,
       positionals: ["src/other.py"],
       flags: { issue: "bare except", details: "x" },
@@ -80,7 +81,7 @@ describe("gembatch report", () => {
 
   it("names the field of a missing file and refuses paths outside the project", async () => {
     const dir = tempTree({ ...project, "gembatch.config.json": "{}" });
-    const missing = await invoke(reportCommand, {
+    const missing = await invoke<ReportResult & ErrorDoc>(reportCommand, {
       cwd: dir,
       positionals: [JSON.stringify({ issue: "x", files_to_fix: ["src/sink.py", "src/util.py", "src/x.py"] })],
     });
@@ -89,7 +90,7 @@ describe("gembatch report", () => {
       code: "FILE_NOT_FOUND",
       message: "files_to_fix[2]: file not found: src/x.py",
     });
-    const outside = await invoke(reportCommand, {
+    const outside = await invoke<ReportResult & ErrorDoc>(reportCommand, {
       cwd: dir,
       positionals: [JSON.stringify({ issue: "x", files_to_fix: ["src/sink.py"], context_files: ["../etc/passwd"] })],
     });
@@ -97,7 +98,7 @@ describe("gembatch report", () => {
       code: "PATH_OUTSIDE_PROJECT",
       message: "context_files[0]: outside the project root: ../etc/passwd",
     });
-    const empty = await invoke(reportCommand, {
+    const empty = await invoke<ReportResult & ErrorDoc>(reportCommand, {
       cwd: dir,
       positionals: [JSON.stringify({ issue: "x", files_to_fix: [] })],
     });
@@ -112,13 +113,13 @@ describe("gembatch report", () => {
       context_files: ["src/util.py", "src/big.py"],
       max_context_tokens: 1000,
     };
-    const out = await invoke(reportCommand, { cwd: dir, positionals: [JSON.stringify(args)] });
+    const out = await invoke<ReportResult & ErrorDoc>(reportCommand, { cwd: dir, positionals: [JSON.stringify(args)] });
     expect(out.exitCode).toBe(ExitCode.BAD_INPUT);
     expect(out.json.error.message).toMatch(
       /^report: ~\d+ tokens is over the limit of 1000 \(max_context_tokens\); drop these context files to fit: src\/big\.py \(~2003 tokens\)$/,
     );
     expect(out.json.error.details.drop).toEqual([{ path: "src/big.py", tokens: 2003 }]);
-    const alone = await invoke(reportCommand, {
+    const alone = await invoke<ReportResult & ErrorDoc>(reportCommand, {
       cwd: dir,
       positionals: [JSON.stringify({ issue: "x", files_to_fix: ["src/big.py"], max_context_tokens: 1000 })],
     });
@@ -127,7 +128,7 @@ describe("gembatch report", () => {
 
   it("warns and assumes 1,048,576 tokens for a model without a known limit", async () => {
     const dir = tempTree({ ...project, "gembatch.config.json": JSON.stringify({ model: "gemini-9-experimental" }) });
-    const out = await invoke(reportCommand, {
+    const out = await invoke<ReportResult & ErrorDoc>(reportCommand, {
       cwd: dir,
       json: true,
       positionals: ["src/util.py"],
@@ -143,7 +144,7 @@ describe("gembatch report", () => {
 describe("gembatch scan --report", () => {
   it("writes one report per rule with findings, in the seed's format", async () => {
     const dir = tempTree(project);
-    const out = await invoke(scanCommand, {
+    const out = await invoke<ScanResult & ErrorDoc>(scanCommand, {
       cwd: dir,
       json: true,
       flags: { report: true, rules: ["logger-bind", "bare-except", "console-log"] },
@@ -156,7 +157,7 @@ describe("gembatch scan --report", () => {
         success: true,
         report_file: path.join("tmp", "issues", "fix_logger_bind.md"),
         files_to_fix: 1,
-        total_tokens: expect.any(Number),
+        total_tokens: expect.any(Number) as unknown,
       },
       {
         rule: "bare-except",
@@ -164,7 +165,7 @@ describe("gembatch scan --report", () => {
         success: true,
         report_file: path.join("tmp", "issues", "fix_bare_except.md"),
         files_to_fix: 1,
-        total_tokens: expect.any(Number),
+        total_tokens: expect.any(Number) as unknown,
       },
     ]);
     const report = readReport(path.join(dir, "tmp/issues/fix_logger_bind.md"));
@@ -177,17 +178,17 @@ describe("gembatch scan --report", () => {
 
   it("fails (exit 1) but writes the others when one rule's report is too large", async () => {
     const dir = tempTree({ ...project, "src/big.py": `${project["src/big.py"]}except:\n    pass\n` });
-    const out = await invoke(scanCommand, {
+    const out = await invoke<ScanResult & ErrorDoc>(scanCommand, {
       cwd: dir,
       json: true,
       flags: { report: true, rules: ["logger-bind", "bare-except"], max_context_tokens: 1500 },
     });
     expect(out.exitCode).toBe(ExitCode.ITEMS_FAILED);
-    const byRule = Object.fromEntries(out.json.reports.map((r: { rule: string }) => [r.rule, r]));
-    expect(byRule["logger-bind"].success).toBe(true);
+    const byRule = Object.fromEntries(out.json.reports!.map((r) => [r.rule, r]));
+    expect(byRule["logger-bind"]!.success).toBe(true);
     expect(byRule["bare-except"]).toMatchObject({
       success: false,
-      error: { code: "BAD_INPUT", message: expect.stringContaining("the files to fix alone do not fit") },
+      error: { code: "BAD_INPUT", message: expect.stringContaining("the files to fix alone do not fit") as unknown },
     });
   });
 });

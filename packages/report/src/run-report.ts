@@ -8,19 +8,19 @@ export interface RunReportOptions {
   issue: string;
   /** Relative to `cwd`, as every path and glob below. */
   filesToFix: string[];
-  details?: string;
-  detailsFile?: string;
-  contextFiles?: string[];
-  contextGlobs?: string[];
-  includeImports?: boolean;
-  importDepth?: number;
+  details?: string | undefined;
+  detailsFile?: string | undefined;
+  contextFiles?: string[] | undefined;
+  contextGlobs?: string[] | undefined;
+  includeImports?: boolean | undefined;
+  importDepth?: number | undefined;
   /** Default: the project directory's name. */
-  project?: string;
-  task?: string;
-  status?: string;
-  maxContextTokens?: number;
+  project?: string | undefined;
+  task?: string | undefined;
+  status?: string | undefined;
+  maxContextTokens?: number | undefined;
   /** Default: `<issuesDir>/fix_<issue>.md`. */
-  outputFile?: string;
+  outputFile?: string | undefined;
   cwd: string;
   projectRoot: string;
   issuesDir: string;

@@ -34,14 +34,14 @@ interface BuildReportOptions {
   cwd: string;
   issue: string;
   filesToFix: string[];
-  contextFiles?: string[];
-  contextGlobs?: string[];
-  includeImports?: boolean;
-  importDepth?: number;
+  contextFiles?: string[] | undefined;
+  contextGlobs?: string[] | undefined;
+  includeImports?: boolean | undefined;
+  importDepth?: number | undefined;
   details: string;
   project: string;
   task: string;
-  status?: string;
+  status?: string | undefined;
   tokenLimit: { limit: number; source: string };
 }
 
@@ -59,8 +59,8 @@ interface BuiltReport {
 /** The input budget: `max_context_tokens` when smaller, else the model's input limit (1,048,576 when unknown). */
 export function tokenLimitFor(options: {
   model: string;
-  pricing?: Pricing;
-  maxContextTokens?: number;
+  pricing?: Pricing | undefined;
+  maxContextTokens?: number | undefined;
   warn?: (message: string) => void;
 }): { limit: number; source: string } {
   const known = modelLimits(options.model, options.pricing);

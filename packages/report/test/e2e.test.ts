@@ -5,6 +5,7 @@ import { exampleProject, gembatch, requireBuiltBin, tempTree } from "@gembatch/t
 
 // The umbrella bin, built; these tests run once `report` is registered there.
 await requireBuiltBin(["report"]);
+import type { ReportResult } from "../src/cli.js";
 
 describe("built bin: gembatch report", () => {
   it("writes a report from a JSON argument that parses back to the same files", async () => {
@@ -17,9 +18,9 @@ describe("built bin: gembatch report", () => {
     };
     const run = await gembatch(dir, ["report", JSON.stringify(args)]);
     expect(run.exitCode).toBe(0);
-    const result = JSON.parse(run.stdout);
+    const result = JSON.parse(run.stdout) as ReportResult;
     expect(result.report_file).toBe(path.join("tmp", "issues", "fix_logger_bind.md"));
-    expect(result.context_files.map((f: { path: string }) => f.path)).toEqual(
+    expect(result.context_files.map((f) => f.path)).toEqual(
       expect.arrayContaining(["orders/service.py", "orders/payments.py", "orders/logger.py", "orders/storage.py"]),
     );
     const report = readReport(path.join(dir, result.report_file));

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import path from "node:path";
 import { exampleProject, gembatch, requireBuiltBin, tempTree } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
+import type { ReportResult } from "../src/cli.js";
 
 // A hostile checkout: committed symlinks that lead to a credentials file outside the project and to
 // .git/config (where CI checkouts keep a token), imported by a file that is flagged for fixing.
@@ -58,8 +59,8 @@ describe("report against committed symlinks (built bin)", () => {
       "--json",
     ]);
     expect(result.exitCode).toBe(0);
-    const doc = JSON.parse(result.stdout);
-    const paths = doc.context_files.map((f: { path: string }) => f.path);
+    const doc = JSON.parse(result.stdout) as ReportResult;
+    const paths = doc.context_files.map((f) => f.path);
     expect(paths).toContain("orders/models.py");
     expect(paths).not.toContain("orders/settings.py");
     expect(paths).not.toContain("orders/ci.py");
@@ -135,12 +136,12 @@ describe("report against committed symlinks (built bin)", () => {
       "--json",
     ]);
     expect(result.exitCode).toBe(0);
-    const doc = JSON.parse(result.stdout);
-    const paths = doc.context_files.map((f: { path: string }) => f.path);
+    const doc = JSON.parse(result.stdout) as ReportResult;
+    const paths = doc.context_files.map((f) => f.path);
     // A link that stays inside the project is an ordinary context file.
     expect(paths).toContain("orders/store_alias.py");
     expect(paths).toContain("orders/models.py");
-    expect(paths.filter((p: string) => /settings|ci\.py|gone|vendor/.test(p))).toEqual([]);
+    expect(paths.filter((p) => /settings|ci\.py|gone|vendor/.test(p))).toEqual([]);
     expect(doc.warnings).toEqual(
       expect.arrayContaining([
         "context_globs[0]: a symlink that leads outside the project root: orders/settings.py; left out of the report",
@@ -163,7 +164,7 @@ describe("report against committed symlinks (built bin)", () => {
       "--json",
     ]);
     expect(recursive.exitCode).toBe(0);
-    expect(JSON.parse(recursive.stdout).warnings.filter((w: string) => w.includes("vendor"))).toEqual([]);
+    expect((JSON.parse(recursive.stdout) as ReportResult).warnings!.filter((w) => w.includes("vendor"))).toEqual([]);
   });
 
   it("a chain of links that ends outside is refused at its first link, and a dangling import is named, not dropped", async () => {
@@ -195,7 +196,7 @@ describe("report against committed symlinks (built bin)", () => {
       "--json",
     ]);
     expect(imports.exitCode).toBe(0);
-    expect(JSON.parse(imports.stdout).warnings).toEqual(
+    expect((JSON.parse(imports.stdout) as ReportResult).warnings).toEqual(
       expect.arrayContaining([
         "include_imports: a dangling symlink: orders/gone.py; left out of the report",
         "include_imports: a symlink that leads outside the project root: orders/hop1.py; left out of the report",

@@ -64,7 +64,7 @@ describe("baseline", () => {
       "app.py:5:debugger-statement",
       "new.py:1:bare-except",
     ]);
-    await expect(withGitSnapshot({ root, ref: "no-such-branch" }, async () => 0)).rejects.toThrow(
+    await expect(withGitSnapshot({ root, ref: "no-such-branch" }, () => Promise.resolve(0))).rejects.toThrow(
       /neither a findings file nor a git ref/,
     );
   });

@@ -26,10 +26,17 @@ function fromFinding(value: unknown): BaselineEntry | undefined {
   return undefined;
 }
 
+/** The parts of a SARIF result a baseline reads; each is checked before use. */
+interface SarifResult {
+  ruleId?: unknown;
+  locations?: Array<{ physicalLocation?: { artifactLocation?: { uri?: unknown } } }>;
+  partialFingerprints?: Record<string, unknown>;
+}
+
 function fromSarif(log: { runs?: unknown }): BaselineEntry[] {
   const entries: BaselineEntry[] = [];
   for (const sarifRun of (Array.isArray(log.runs) ? log.runs : []) as Array<{ results?: unknown[] }>) {
-    for (const result of (sarifRun.results ?? []) as Array<Record<string, any>>) {
+    for (const result of (sarifRun.results ?? []) as SarifResult[]) {
       const uri = result.locations?.[0]?.physicalLocation?.artifactLocation?.uri;
       const fingerprint = result.partialFingerprints?.[FINGERPRINT_KEY];
       if (typeof result.ruleId === "string" && typeof uri === "string" && typeof fingerprint === "string") {
@@ -50,7 +57,7 @@ export function readBaselineFile(file: string, label = file): BaselineEntry[] {
       hint: "pass the JSON written by `gembatch scan --json`, a SARIF file from --sarif, or a git ref",
     });
   }
-  if (typeof raw === "object" && raw !== null && "runs" in raw) return fromSarif(raw as { runs?: unknown });
+  if (typeof raw === "object" && raw !== null && "runs" in raw) return fromSarif(raw);
   const list = Array.isArray(raw) ? raw : (raw as { findings?: unknown })?.findings;
   if (!Array.isArray(list)) {
     throw new CliError("BAD_INPUT", `baseline: ${label} has no "findings" array`, {

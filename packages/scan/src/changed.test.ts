@@ -3,7 +3,12 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExitCode } from "@gembatch/core";
 import { commitAll, git, gitInit, invoke, tempTree, writeTree } from "@gembatch/test-utils";
-import { scanCommand } from "./cli.js";
+import type { ErrorDoc } from "@gembatch/test-utils";
+import { scanCommand, type RuleListResult } from "./cli.js";
+import type { ScanResult } from "./scan-result.js";
+
+/** `scan --json`: the scan, the rule list (`--list-rules`) or the error; each test reads the one it expects. */
+type ScanDoc = ScanResult & RuleListResult & ErrorDoc;
 
 const BARE = "try:\n    run()\nexcept:\n    pass\n";
 
@@ -35,7 +40,7 @@ function repo() {
 describe("scan --changed-since", () => {
   it("scans only the files changed since the ref: committed, staged, modified and untracked, never ignored or deleted ones", async () => {
     const dir = repo();
-    const out = await invoke(scanCommand, {
+    const out = await invoke<ScanDoc>(scanCommand, {
       cwd: dir,
       json: true,
       flags: { rules: ["bare-except"], changed_since: "base" },
@@ -49,12 +54,12 @@ describe("scan --changed-since", () => {
     ]);
     expect(out.json.files_walked).toBe(4);
     expect(out.json.changed_since).toMatchObject({ ref: "base", files_changed: 4 });
-    expect(out.json.changed_since.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(out.json.changed_since!.commit).toMatch(/^[0-9a-f]{40}$/);
   });
 
   it("with a baseline at the same ref, reports only the findings the change added", async () => {
     const dir = repo();
-    const out = await invoke(scanCommand, {
+    const out = await invoke<ScanDoc>(scanCommand, {
       cwd: dir,
       json: true,
       flags: { rules: ["bare-except"], changed_since: "base", baseline: "base" },
@@ -72,14 +77,14 @@ describe("scan --changed-since", () => {
 
   it("refuses a ref the repository does not have, with exit 2 and the field named", async () => {
     const dir = repo();
-    const out = await invoke(scanCommand, { cwd: dir, flags: { changed_since: "no-such-ref" } });
+    const out = await invoke<ScanDoc>(scanCommand, { cwd: dir, flags: { changed_since: "no-such-ref" } });
     expect(out.exitCode).toBe(ExitCode.BAD_INPUT);
     expect(out.stderr).toContain('changed_since: "no-such-ref" is not a git ref');
   });
 
   it("a ref that looks like a git option is only an unknown ref (git sees it with ^{commit} attached)", async () => {
     const dir = repo();
-    const out = await invoke(scanCommand, { cwd: dir, flags: { changed_since: "--output=pwned" } });
+    const out = await invoke<ScanDoc>(scanCommand, { cwd: dir, flags: { changed_since: "--output=pwned" } });
     expect(out.exitCode).toBe(ExitCode.BAD_INPUT);
     expect(out.stderr).toContain("is not a git ref");
     expect(existsSync(path.join(dir, "pwned"))).toBe(false);

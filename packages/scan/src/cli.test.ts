@@ -2,8 +2,13 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExitCode } from "@gembatch/core";
-import { scanCommand } from "./cli.js";
+import { scanCommand, type RuleListResult } from "./cli.js";
+import type { ScanResult } from "./scan-result.js";
 import { commitAll, gitInit, invoke, tempTree, writeTree } from "@gembatch/test-utils";
+import type { ErrorDoc } from "@gembatch/test-utils";
+
+/** `scan --json`: the scan, the rule list (`--list-rules`) or the error; each test reads the one it expects. */
+type ScanDoc = ScanResult & RuleListResult & ErrorDoc;
 
 const project = {
   "src/sink.py":
@@ -16,7 +21,7 @@ const project = {
 describe("gembatch scan", () => {
   it("returns findings, files by rule, skipped files and a summary as one JSON document", async () => {
     const dir = tempTree(project);
-    const out = await invoke(scanCommand, {
+    const out = await invoke<ScanDoc>(scanCommand, {
       cwd: dir,
       positionals: ['{"rules": ["logger-bind", "bare-except", "mock-in-production"]}'],
     });
@@ -37,7 +42,7 @@ describe("gembatch scan", () => {
       line: 4,
       column: 5,
       match: "logger.bind(",
-      fix_hint: expect.stringContaining("contextualize"),
+      fix_hint: expect.stringContaining("contextualize") as unknown,
       context: {
         before: ["", "def emit(execution_id):"],
         line: "    logger.bind(execution_id=execution_id).info('x')",
@@ -48,7 +53,11 @@ describe("gembatch scan", () => {
 
   it("takes the same input as flags and prints a table", async () => {
     const dir = tempTree(project);
-    const out = await invoke(scanCommand, { cwd: dir, positionals: ["src"], flags: { rules: ["bare-except"] } });
+    const out = await invoke<ScanDoc>(scanCommand, {
+      cwd: dir,
+      positionals: ["src"],
+      flags: { rules: ["bare-except"] },
+    });
     expect(out.exitCode).toBe(ExitCode.OK);
     expect(out.stdout).toContain("src/util.py:3:1");
     expect(out.stdout).toContain("1 finding(s) (1 warning) in 1 file(s)");
@@ -56,10 +65,10 @@ describe("gembatch scan", () => {
 
   it("exits 1 with --fail-on-findings while findings remain, 0 without", async () => {
     const dir = tempTree(project);
-    const failing = await invoke(scanCommand, { cwd: dir, json: true, flags: { fail_on_findings: true } });
+    const failing = await invoke<ScanDoc>(scanCommand, { cwd: dir, json: true, flags: { fail_on_findings: true } });
     expect(failing.exitCode).toBe(ExitCode.ITEMS_FAILED);
     expect(failing.json.success).toBe(false);
-    const clean = await invoke(scanCommand, {
+    const clean = await invoke<ScanDoc>(scanCommand, {
       cwd: dir,
       json: true,
       flags: { fail_on_findings: true, rules: ["console-log"] },
@@ -69,16 +78,18 @@ describe("gembatch scan", () => {
 
   it("writes SARIF to --sarif and lists its path", async () => {
     const dir = tempTree(project);
-    const out = await invoke(scanCommand, { cwd: dir, json: true, flags: { sarif: "out/scan.sarif" } });
+    const out = await invoke<ScanDoc>(scanCommand, { cwd: dir, json: true, flags: { sarif: "out/scan.sarif" } });
     expect(out.json.sarif_file).toBe(path.join("out", "scan.sarif"));
-    const sarif = JSON.parse(readFileSync(path.join(dir, "out/scan.sarif"), "utf8"));
-    expect(sarif.runs[0].results.length).toBe(out.json.summary.total);
+    const sarif = JSON.parse(readFileSync(path.join(dir, "out/scan.sarif"), "utf8")) as {
+      runs: Array<{ results: unknown[] }>;
+    };
+    expect(sarif.runs[0]!.results.length).toBe(out.json.summary.total);
   });
 
   it("keeps a hard-coded API key out of the SARIF file (it is uploaded to code scanning)", async () => {
     const key = `AIza${"Sy0x_".repeat(7)}`;
     const dir = tempTree({ "src/config.py": `API_KEY = "${key}"\n` });
-    const out = await invoke(scanCommand, {
+    const out = await invoke<ScanDoc>(scanCommand, {
       cwd: dir,
       json: true,
       flags: { sarif: "out/scan.sarif", rules: ["hardcoded-secret"] },
@@ -94,7 +105,7 @@ describe("gembatch scan", () => {
     gitInit(dir);
     commitAll(dir);
     writeTree(dir, { "src/new.py": "import pdb; pdb.set_trace()\n" });
-    const out = await invoke(scanCommand, {
+    const out = await invoke<ScanDoc>(scanCommand, {
       cwd: dir,
       json: true,
       flags: { baseline: "HEAD", fail_on_findings: true },
@@ -111,10 +122,10 @@ describe("gembatch scan", () => {
       "src/calc.py": "eval(expr)\n",
       "gembatch.config.json": JSON.stringify({ scan: { rules: [rule], disable: ["bare-except"] } }),
     });
-    const out = await invoke(scanCommand, { cwd: dir, json: true });
+    const out = await invoke<ScanDoc>(scanCommand, { cwd: dir, json: true });
     expect(out.json.summary.by_rule).toEqual({ "no-eval": 1, "logger-bind": 1 });
     writeTree(dir, { "gembatch.config.json": JSON.stringify({ scan: { rules: [{ ...rule, pattern: "eval(" }] } }) });
-    const bad = await invoke(scanCommand, { cwd: dir, json: true });
+    const bad = await invoke<ScanDoc>(scanCommand, { cwd: dir, json: true });
     expect(bad.exitCode).toBe(ExitCode.BAD_INPUT);
     expect(bad.json.error.code).toBe("CONFIG_INVALID");
     expect(bad.json.error.message).toMatch(
@@ -124,25 +135,25 @@ describe("gembatch scan", () => {
 
   it("refuses paths outside the project root and unknown keys", async () => {
     const dir = tempTree({ ...project, "gembatch.config.json": "{}" });
-    const outside = await invoke(scanCommand, { cwd: dir, json: true, positionals: ["../"] });
+    const outside = await invoke<ScanDoc>(scanCommand, { cwd: dir, json: true, positionals: ["../"] });
     expect(outside.exitCode).toBe(ExitCode.BAD_INPUT);
     expect(outside.json.error).toMatchObject({
       code: "PATH_OUTSIDE_PROJECT",
       message: "paths[0]: outside the project root: ../",
     });
-    const typo = await invoke(scanCommand, { cwd: dir, positionals: ['{"rule": ["x"]}'] });
+    const typo = await invoke<ScanDoc>(scanCommand, { cwd: dir, positionals: ['{"rule": ["x"]}'] });
     expect(typo.json.error.message).toBe('rule: unknown key (did you mean "rules"?)');
-    const report = await invoke(scanCommand, { cwd: dir, positionals: ['{"report": true}'] });
+    const report = await invoke<ScanDoc>(scanCommand, { cwd: dir, positionals: ['{"report": true}'] });
     expect(report.json.error.message).toMatch(/^report: unknown key/);
   });
 
   it("lists the rules with --list-rules, and leaves the tmp dir alone", async () => {
     const dir = tempTree(project);
-    const listed = await invoke(scanCommand, { cwd: dir, json: true, flags: { list_rules: true } });
+    const listed = await invoke<ScanDoc>(scanCommand, { cwd: dir, json: true, flags: { list_rules: true } });
     expect(listed.json.rules.map((r: { id: string }) => r.id)).toContain("blocking-call-in-async");
-    const scanned = await invoke(scanCommand, { cwd: dir, json: true, flags: { rules: ["logger-bind"] } });
+    const scanned = await invoke<ScanDoc>(scanCommand, { cwd: dir, json: true, flags: { rules: ["logger-bind"] } });
     expect(scanned.json.files_by_rule["logger-bind"]).toEqual(["src/sink.py"]);
-    const withTmp = await invoke(scanCommand, {
+    const withTmp = await invoke<ScanDoc>(scanCommand, {
       cwd: dir,
       json: true,
       flags: { rules: ["logger-bind"], default_excludes: false },
@@ -158,12 +169,12 @@ describe("gembatch scan: large outputs, named paths and its own config", () => {
 
   it("--jsonl streams every finding on its own line past the default cap, then one summary line", async () => {
     const dir = tempTree(many);
-    const out = await invoke(scanCommand, { cwd: dir, flags: { rules: ["bare-except"], jsonl: true } });
+    const out = await invoke<ScanDoc>(scanCommand, { cwd: dir, flags: { rules: ["bare-except"], jsonl: true } });
     expect(out.exitCode).toBe(ExitCode.OK);
     const lines = out.stdout
       .trimEnd()
       .split("\n")
-      .map((line) => JSON.parse(line));
+      .map((line) => JSON.parse(line) as { type: string; rule?: string; findings?: unknown });
     expect(lines).toHaveLength(1501);
     expect(lines.slice(0, -1).every((line) => line.type === "finding" && line.rule === "bare-except")).toBe(true);
     expect(lines[1499]).toMatchObject({ file: "src/many.py", line: 1500 * 4 - 1 });
@@ -173,21 +184,21 @@ describe("gembatch scan: large outputs, named paths and its own config", () => {
       findings_truncated: false,
       summary: { total: 1500 },
     });
-    expect(lines[1500].findings).toBeUndefined();
+    expect(lines[1500]!.findings).toBeUndefined();
   });
 
   it("--json keeps the one document with its cap, and the table points to --jsonl for the rest", async () => {
     const dir = tempTree(many);
-    const json = await invoke(scanCommand, { cwd: dir, json: true, flags: { rules: ["bare-except"] } });
+    const json = await invoke<ScanDoc>(scanCommand, { cwd: dir, json: true, flags: { rules: ["bare-except"] } });
     expect(json.json).toMatchObject({ findings_total: 1500, findings_truncated: true });
     expect(json.json.findings).toHaveLength(1000);
-    const text = await invoke(scanCommand, { cwd: dir, flags: { rules: ["bare-except"] } });
+    const text = await invoke<ScanDoc>(scanCommand, { cwd: dir, flags: { rules: ["bare-except"] } });
     expect(text.stdout).toContain("use --jsonl or --sarif <file> for all of them");
   });
 
   it("a named path that does not exist is an input error (exit 2) naming it, as with rg", async () => {
     const dir = tempTree(project);
-    const out = await invoke(scanCommand, { cwd: dir, positionals: ["src", "nope", "also/missing.py"] });
+    const out = await invoke<ScanDoc>(scanCommand, { cwd: dir, positionals: ["src", "nope", "also/missing.py"] });
     expect(out.exitCode).toBe(ExitCode.BAD_INPUT);
     expect(out.stderr).toContain("paths: not found: also/missing.py, nope");
   });
@@ -201,7 +212,7 @@ describe("gembatch scan: large outputs, named paths and its own config", () => {
       }),
       "src/a.js": "frobnicate(1); twiddle(2);\n",
     });
-    const out = await invoke(scanCommand, {
+    const out = await invoke<ScanDoc>(scanCommand, {
       cwd: dir,
       json: true,
       flags: { rules_file: "rules/extra.json", rules: ["no-frobnicate", "no-twiddle"] },

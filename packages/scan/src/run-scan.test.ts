@@ -22,10 +22,11 @@ describe("runScan", () => {
       root: dir,
       rules: builtin(),
       maxFileBytes: 1000,
-      readFile: async (absolute, max) => {
+      readFile: (absolute, max) => {
         read.push(absolute.slice(dir.length + 1));
-        if (absolute.endsWith("locked.py")) return { skip: { reason: "unreadable", detail: "EACCES" } };
-        return readForScanSync(absolute, max);
+        if (absolute.endsWith("locked.py"))
+          return Promise.resolve({ skip: { reason: "unreadable", detail: "EACCES" } });
+        return Promise.resolve(readForScanSync(absolute, max));
       },
     });
     expect(read.sort()).toEqual(["src/a.py", "src/blob.py", "src/huge.py", "src/locked.py"]);

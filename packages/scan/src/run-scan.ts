@@ -16,12 +16,12 @@ const WORKER_THRESHOLD = 2000;
 
 export interface RunScanOptions extends WalkOptions {
   rules: CompiledRule[];
-  maxFileBytes?: number;
-  contextLines?: number;
-  minSeverity?: Severity;
+  maxFileBytes?: number | undefined;
+  contextLines?: number | undefined;
+  minSeverity?: Severity | undefined;
   /** Worker threads: 0 or undefined = decide by the number of files and cores; 1 = in this thread. */
-  workers?: number;
-  signal?: AbortSignal;
+  workers?: number | undefined;
+  signal?: AbortSignal | undefined;
   /** For tests: replaces the file reader. */
   readFile?: (absolute: string, maxBytes: number) => Promise<ReadOutcome>;
 }

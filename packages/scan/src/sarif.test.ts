@@ -10,11 +10,26 @@ import { runScan } from "./run-scan.js";
 import { FINGERPRINT_KEY, toSarif, toUriReference } from "./sarif.js";
 import { tempTree } from "@gembatch/test-utils";
 
+/** The parts of a SARIF log this test reads (the validator checks the rest against the schema). */
+interface SarifLog {
+  runs: Array<{
+    tool: { driver: { rules: Array<{ id: string }> } };
+    results: Array<{
+      ruleId: string;
+      ruleIndex: number;
+      level: string;
+      locations: Array<{ physicalLocation: unknown }>;
+      partialFingerprints: Record<string, string>;
+    }>;
+    invocations: Array<{ toolExecutionNotifications: Array<{ message: { text: string } }> }>;
+  }>;
+}
+
 /** The SARIF 2.1.0 JSON schema as Microsoft publishes it (draft-04), shipped in @microsoft/jest-sarif. */
 function sarifValidator() {
   const require = createRequire(import.meta.url);
   const dir = path.dirname(require.resolve("@microsoft/jest-sarif/package.json"));
-  const schema = JSON.parse(readFileSync(path.join(dir, "lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"));
+  const schema = JSON.parse(readFileSync(path.join(dir, "lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8")) as object;
   // The schema has one pattern (language tags) that is only valid without the regex u flag.
   // Both are CommonJS; their `default` property is the export under Node's and TypeScript's interop alike.
   const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
@@ -36,20 +51,20 @@ describe("SARIF output", () => {
       findings: run.findings,
       skipped: run.skipped,
       toolVersion: "0.1.0",
-    }) as any;
+    }) as unknown as SarifLog;
     const validate = sarifValidator();
     const valid = validate(sarif);
     expect(validate.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
 
-    const result = sarif.runs[0].results.find((r: any) => r.ruleId === "blocking-call-in-async");
-    expect(result.locations[0].physicalLocation).toEqual({
+    const result = sarif.runs[0]!.results.find((r) => r.ruleId === "blocking-call-in-async")!;
+    expect(result.locations[0]!.physicalLocation).toEqual({
       artifactLocation: { uri: "src/my%20file.py", uriBaseId: "%SRCROOT%" },
       region: { startLine: 4, startColumn: 5, endLine: 4, endColumn: 18, snippet: { text: "time.sleep(1)" } },
     });
-    expect(sarif.runs[0].tool.driver.rules[result.ruleIndex].id).toBe("blocking-call-in-async");
+    expect(sarif.runs[0]!.tool.driver.rules[result.ruleIndex]!.id).toBe("blocking-call-in-async");
     expect(result.partialFingerprints[FINGERPRINT_KEY]).toMatch(/^[0-9a-f]{16}$/);
-    expect(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toBe(
+    expect(sarif.runs[0]!.invocations[0]!.toolExecutionNotifications[0]!.message.text).toBe(
       "skipped (binary): contains NUL bytes",
     );
     result.level = "fatal";

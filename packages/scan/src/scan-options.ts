@@ -7,17 +7,17 @@ import { isInside, toPosix } from "./walk.js";
 /** What a command's own input may set; each key given wins over the config's `scan` key of the same name. */
 export interface ScanSettingsInput {
   /** Relative to `cwd` (default: the config's `scan.paths`, relative to the project root, else the cwd). */
-  paths?: string[];
-  include?: string[];
+  paths?: string[] | undefined;
+  include?: string[] | undefined;
   /** Added to the config's excludes, not instead of them. */
-  exclude?: string[];
-  gitignore?: boolean;
-  default_excludes?: boolean;
-  hidden?: boolean;
-  max_file_bytes?: number;
-  context_lines?: number;
-  min_severity?: Severity;
-  workers?: number;
+  exclude?: string[] | undefined;
+  gitignore?: boolean | undefined;
+  default_excludes?: boolean | undefined;
+  hidden?: boolean | undefined;
+  max_file_bytes?: number | undefined;
+  context_lines?: number | undefined;
+  min_severity?: Severity | undefined;
+  workers?: number | undefined;
 }
 
 export interface ScanPlace {

@@ -33,17 +33,17 @@ export interface WalkOptions {
   /** Absolute project root; every path is reported relative to it, with `/` separators. */
   root: string;
   /** Files or directories to scan, relative to the root (default: the whole root). */
-  paths?: string[];
-  gitignore?: boolean;
+  paths?: string[] | undefined;
+  gitignore?: boolean | undefined;
   /** Also walk dot files and dot directories (a given path inside one is always walked). */
-  hidden?: boolean;
-  include?: string[];
-  exclude?: string[];
-  defaultExcludes?: boolean;
+  hidden?: boolean | undefined;
+  include?: string[] | undefined;
+  exclude?: string[] | undefined;
+  defaultExcludes?: boolean | undefined;
   /** Exact posix paths never listed by the walk (the config and rules files: a rule's pattern matches itself). */
-  skipFiles?: string[];
+  skipFiles?: string[] | undefined;
   /** When set, only these posix paths are listed, and only directories that lead to one are entered. */
-  only?: string[];
+  only?: string[] | undefined;
 }
 
 interface WalkResult {

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { tempTree, type Tree } from "@gembatch/test-utils";
+import type * as Scan from "./index.js";
 
 // Worker threads run the built worker.js, so this compares the built scanner's two modes.
 const dist = new URL("../dist/index.js", import.meta.url);
@@ -13,7 +14,7 @@ const N = 800;
 
 describe("worker threads (built package)", () => {
   it("find exactly what a single thread finds, skipped files included, across several result batches per worker", async () => {
-    const scan = (await import(dist.href)) as typeof import("./index.js");
+    const scan = (await import(dist.href)) as typeof Scan;
     const files: Tree = {};
     for (let i = 0; i < N; i++) {
       files[`pkg${i % 7}/mod_${i}.py`] =

@@ -96,7 +96,7 @@ export async function createOrAdopt(
     displayName: string;
     src: InlinedRequest[] | string;
     lookFirst: boolean;
-    onRetry?(event: unknown): void;
+    onRetry?: (event: unknown) => void;
   },
 ): Promise<BatchJob> {
   const { value } = await withRetry(

@@ -25,12 +25,13 @@ async function batchEmulator(
   let sleeps = 0;
   const clock: Clock = {
     now: () => emuClock.now(),
-    sleep: async (ms, signal) => {
+    sleep: (ms, signal) => {
       sleeps += 1;
       if (options.abortOnSleep && sleeps === options.abortOnSleep.at)
         options.abortOnSleep.controller.abort(new DOMException("SIGINT received", "AbortError"));
-      if (signal?.aborted) throw new DOMException("This operation was aborted", "AbortError");
+      if (signal?.aborted) return Promise.reject(new DOMException("This operation was aborted", "AbortError"));
       emuClock.advance(ms);
+      return Promise.resolve();
     },
   };
   return { emu, client, clock, sleeps: () => sleeps };

@@ -19,7 +19,10 @@ describe("dry run", () => {
     const { emu } = await useEmulator();
     let clientsMade = 0;
     const result = await runSend(project.options({ dryRun: true }), {
-      createClient: async () => (clientsMade++, undefined as never),
+      createClient: () => {
+        clientsMade++;
+        return Promise.resolve(undefined as never);
+      },
       clock: createManualClock(),
     });
     expect(sendExitCode(result)).toBe(0);

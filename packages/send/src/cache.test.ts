@@ -60,7 +60,7 @@ describe("explicit context caching", () => {
     const operations = readFileSync(ledgerFile, "utf8")
       .trim()
       .split("\n")
-      .map((l) => JSON.parse(l).operation);
+      .map((l) => (JSON.parse(l) as { operation: string }).operation);
     expect(operations.sort()).toEqual(["cache_create", "cache_storage", "generateContent", "generateContent"]);
   });
 

@@ -4,6 +4,8 @@ import { runCommand } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
 import { sendCommand } from "./cli.js";
 import { API_KEY, fixedReply, makeProject, replyFor, useEmulator } from "../test/helpers/project.js";
+import type { LedgerRecord } from "@gembatch/core";
+import type { SendResult } from "./types.js";
 
 function gembatch(argv: string[], options: { cwd: string; baseUrl: string; key?: string }) {
   return runCommand(sendCommand, argv, {
@@ -31,7 +33,7 @@ describe("gembatch send (in process)", () => {
     });
     const { code, out } = await gembatch([json], { cwd: project.root, baseUrl: emu.url });
     expect(code).toBe(0);
-    const result = JSON.parse(out);
+    const result = JSON.parse(out) as SendResult;
     expect(result).toMatchObject({
       success: true,
       files_processed: 2,
@@ -43,7 +45,7 @@ describe("gembatch send (in process)", () => {
     const ledger = readFileSync(path.join(project.root, "tmp", "gembatch_cost_ledger.jsonl"), "utf8")
       .trim()
       .split("\n");
-    expect(ledger.map((l) => JSON.parse(l)).map((r) => [r.command, r.operation])).toEqual([
+    expect(ledger.map((l) => JSON.parse(l) as LedgerRecord).map((r) => [r.command, r.operation])).toEqual([
       ["send", "generateContent"],
       ["send", "generateContent"],
     ]);
@@ -96,7 +98,7 @@ describe("gembatch send (in process)", () => {
       { cwd: project.root, baseUrl: emu.url },
     );
     expect(tooMany.code).toBe(2);
-    expect(JSON.parse(tooMany.out).error.message).toBe(
+    expect((JSON.parse(tooMany.out) as { error: { code: string; message: string } }).error.message).toBe(
       "max_tokens: 100000 is above the output limit of gemini-2.5-flash-lite (65536)",
     );
     const typo = await gembatch(
@@ -104,7 +106,9 @@ describe("gembatch send (in process)", () => {
       { cwd: project.root, baseUrl: emu.url },
     );
     expect(typo.code).toBe(2);
-    expect(JSON.parse(typo.out).error.message).toMatch(/^max_token: unknown key \(did you mean "max_tokens"\?\)/);
+    expect((JSON.parse(typo.out) as { error: { code: string; message: string } }).error.message).toMatch(
+      /^max_token: unknown key \(did you mean "max_tokens"\?\)/,
+    );
   });
 
   it("without an API key exits 3 before creating a run directory; a dry run needs no key", async () => {
@@ -113,7 +117,7 @@ describe("gembatch send (in process)", () => {
     const args = ["--issue-report-file", "tmp/issues/fix_logger_bind.md", "--files-to-fix", "src/a.py", "--json"];
     const noKey = await gembatch(args, { cwd: project.root, baseUrl: emu.url, key: "" });
     expect(noKey.code).toBe(3);
-    expect(JSON.parse(noKey.out).error.code).toBe("NO_API_KEY");
+    expect((JSON.parse(noKey.out) as { error: { code: string; message: string } }).error.code).toBe("NO_API_KEY");
     expect(readdirSync(path.join(project.root, "tmp"))).toEqual(["issues"]);
     const dry = await gembatch([...args, "--dry-run"], { cwd: project.root, baseUrl: emu.url, key: "" });
     expect(dry.code).toBe(0);

@@ -108,7 +108,7 @@ export function buildRequest(shape: RequestShape): BuiltRequest {
       : [{ text: shape.report }, { text: shape.instructions }],
   };
   const contents: Content[] = [first];
-  if (shape.partial !== undefined) {
+  if (shape.partial !== undefined && shape.continuation !== undefined) {
     contents.push(
       { role: "model", parts: [{ text: shape.partial }] },
       { role: "user", parts: [{ text: shape.continuation }] },
@@ -118,7 +118,7 @@ export function buildRequest(shape: RequestShape): BuiltRequest {
     maxOutputTokens: shape.maxTokens,
     ...(shape.temperature === undefined ? {} : { temperature: shape.temperature }),
     ...(shape.thinking
-      ? { thinkingConfig: thinkingConfigFor(shape.thinking) as GenerateContentConfig["thinkingConfig"] }
+      ? { thinkingConfig: thinkingConfigFor(shape.thinking) as NonNullable<GenerateContentConfig["thinkingConfig"]> }
       : {}),
     ...(shape.cachedContent ? { cachedContent: shape.cachedContent } : { systemInstruction: SYSTEM_INSTRUCTION }),
   };

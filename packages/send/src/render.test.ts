@@ -33,6 +33,7 @@ describe("renderSend", () => {
     } as unknown as SendResult;
     const text = renderSend(result);
     expect(text).toContain("[1/1] src/\\x1b[2J\\x1b]0;all sent\\x07.py ✗ Failed: the API said \\x1b[31mno\\x1b[0m");
+    // eslint-disable-next-line no-control-regex -- the test asserts the rendered text holds no control character
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
   });
 });

@@ -13,18 +13,15 @@ describe("the issue report's own list and copies", () => {
     const project = makeProject(FILES);
     const { emu, client } = await useEmulator({ script });
     const warnings: string[] = [];
-    const result = await runSend(
-      project.options({
-        filesToFix: undefined,
-        cwd: path.join(project.root, "src"),
-        issueReportFile: "../tmp/issues/fix_logger_bind.md",
-      }),
-      {
-        client,
-        clock: createManualClock(),
-        warn: (m) => void (isRetirementNotice(m) || warnings.push(m)),
-      },
-    );
+    const { filesToFix: _given, ...noFilesToFix } = project.options({
+      cwd: path.join(project.root, "src"),
+      issueReportFile: "../tmp/issues/fix_logger_bind.md",
+    });
+    const result = await runSend(noFilesToFix, {
+      client,
+      clock: createManualClock(),
+      warn: (m) => void (isRetirementNotice(m) || warnings.push(m)),
+    });
     expect(result.results.map((r) => [r.file_to_fix, r.success])).toEqual([
       ["src/a.py", true],
       ["src/b.py", true],
@@ -65,8 +62,10 @@ describe("the issue report's own list and copies", () => {
     expect(result.success).toBe(true);
     expect(warnings[0]).toMatch(/^issue report: .*; it is sent as it is$/);
     expect(emu.record.generate[0]!.prompt).toContain("Please fix src/a.py: a should be 2.\n");
-    await expect(
-      runSend(project.options({ filesToFix: undefined }), { client, clock: createManualClock() }),
-    ).rejects.toMatchObject({ code: "BAD_INPUT", exitCode: 2 });
+    const { filesToFix: _given, ...noFilesToFix } = project.options();
+    await expect(runSend(noFilesToFix, { client, clock: createManualClock() })).rejects.toMatchObject({
+      code: "BAD_INPUT",
+      exitCode: 2,
+    });
   });
 });

@@ -141,7 +141,7 @@ export async function runSend(options: SendOptions, deps: SendDeps = {}): Promis
   if (deps.signal?.aborted) forward();
   else deps.signal?.addEventListener("abort", forward, { once: true });
   try {
-    const previous: Map<string, FileMeta> = options.resume ? readSendMetas(runDir) : new Map();
+    const previous = options.resume ? readSendMetas(runDir) : new Map<string, FileMeta>();
     const reportCheck = checkReport(report, files);
     reportCheck.warnings.forEach(warn);
     const planned = planFiles(files, previous, reportCheck.languages);

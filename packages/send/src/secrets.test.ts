@@ -38,7 +38,7 @@ async function batchEmulator() {
     script: script as never,
     batch: { pendingMs: 1_000, runningMs: 1_000 },
   });
-  const clock: Clock = { now: () => emuClock.now(), sleep: async (ms) => void emuClock.advance(ms) };
+  const clock: Clock = { now: () => emuClock.now(), sleep: (ms) => Promise.resolve(emuClock.advance(ms)) };
   return { emu, client, clock };
 }
 
@@ -71,7 +71,7 @@ describe("prompts leave for the API scrubbed of the key, whatever carried it the
       );
       expect(result.files_succeeded).toBe(2);
       expect(emu.record.batches[0]!.src).toEqual(
-        batchInlineLimitBytes ? { fileName: expect.any(String) } : { inlinedRequests: 2 },
+        batchInlineLimitBytes ? { fileName: expect.any(String) as unknown } : { inlinedRequests: 2 },
       );
       expect(emu.record.generate.filter((g) => g.route === "batch")).toHaveLength(2);
       expect(leaks(emu, project.root)).toEqual([]);

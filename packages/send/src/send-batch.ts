@@ -59,7 +59,7 @@ function replyPart(run: RunContext, row: Required<Pick<RowResult, "response">>, 
     pricing: run.pricing,
   });
   return {
-    text: responseText(response as never),
+    text: responseText(response),
     finishReason: (response.candidates?.[0]?.finishReason as string | undefined) ?? (block ? `BLOCKED_${block}` : null),
     usage,
     modelVersion,
@@ -101,8 +101,9 @@ export async function sendBatch(run: RunContext, files: PlannedFile[], options: 
       file: runPath(run, inputName),
       config: { mimeType: "application/jsonl", displayName: entry.display_name },
     });
+    if (!uploaded.name) throw new Error("files.upload returned no name");
     entry.input_file = uploaded.name;
-    return uploaded.name!;
+    return uploaded.name;
   };
 
   const settle = (file: PlannedFile, cost: number | null, failed: boolean) => {
@@ -177,8 +178,9 @@ export async function sendBatch(run: RunContext, files: PlannedFile[], options: 
       const job = await waitForJob(deps, entry.name!, {
         pollIntervalMs: options.pollIntervalMs,
         onState: (j) => {
-          if (j.state !== entry.state) run.events.event("batch_state", { name: entry.name, state: j.state });
-          entry.state = j.state ?? entry.state;
+          const state: string | undefined = j.state;
+          if (state !== entry.state) run.events.event("batch_state", { name: entry.name, state });
+          entry.state = state ?? entry.state;
         },
       });
       saveJobs(jobsFile, jobs);

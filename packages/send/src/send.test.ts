@@ -132,7 +132,7 @@ describe("runSend against the emulator", () => {
       .read(`${result.output_dir}/send_log.jsonl`)
       .trim()
       .split("\n")
-      .map((l) => JSON.parse(l).event);
+      .map((l) => (JSON.parse(l) as { event: string }).event);
     expect(log).toContain("rate_limited");
   });
 

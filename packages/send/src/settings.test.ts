@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { runSend } from "./run-send.js";
 import { fixedReply, makeProject, readJson, replyFor, useEmulator } from "../test/helpers/project.js";
 import type { FileMeta } from "./types.js";
+import type { LedgerRecord } from "@gembatch/core";
 
 const FLASH = "gemini-3.8-flash";
 const FILES = { "src/a.py": "a = 1\n", "src/b.py": "b = 1\n" };
@@ -42,18 +43,15 @@ describe("generation settings reach the request", () => {
       batch: { pendingMs: 1_000, runningMs: 1_000 },
       modelVersions: { "gemini-2.5-flash": "gemini-2.5-flash-002" },
     });
-    const clock: Clock = { now: () => emuClock.now(), sleep: async (ms) => void emuClock.advance(ms) };
+    const clock: Clock = { now: () => emuClock.now(), sleep: (ms) => Promise.resolve(emuClock.advance(ms)) };
     const ledgerFile = path.join(project.root, "tmp", "ledger.jsonl");
-    const result = await runSend(
-      project.options({
-        via: "batch",
-        pollIntervalMs: 1_000,
-        thinking: { budget: 0 },
-        maxTokens: 4000,
-        temperature: undefined,
-      }),
-      { client, clock, ledgerFile },
-    );
+    const { temperature: _set, ...noTemperature } = project.options({
+      via: "batch",
+      pollIntervalMs: 1_000,
+      thinking: { budget: 0 },
+      maxTokens: 4000,
+    });
+    const result = await runSend(noTemperature, { client, clock, ledgerFile });
     expect(result.success).toBe(true);
     expect(emu.record.generate.filter((g) => g.route === "batch").map((g) => g.settings)).toEqual([
       { maxOutputTokens: 4000, thinkingBudget: 0 },
@@ -63,7 +61,7 @@ describe("generation settings reach the request", () => {
     const ledger = readFileSync(ledgerFile, "utf8")
       .trim()
       .split("\n")
-      .map((line) => JSON.parse(line));
+      .map((line) => JSON.parse(line) as LedgerRecord);
     expect(ledger.map((r) => [r.operation, r.model, r.model_version])).toEqual([
       ["batchGenerateContent", "gemini-2.5-flash", "gemini-2.5-flash-002"],
       ["batchGenerateContent", "gemini-2.5-flash", "gemini-2.5-flash-002"],
@@ -73,9 +71,10 @@ describe("generation settings reach the request", () => {
   it("checks a library caller's loose settings against the model as a command's are", async () => {
     const project = makeProject(FILES);
     const { emu, client } = await useEmulator({ script });
-    await expect(
-      runSend(project.options({ model: FLASH, maxTokens: 70_000, temperature: undefined }), { client }),
-    ).rejects.toThrow("max_tokens: 70000 is above the output limit of gemini-3.8-flash (65536)");
+    const { temperature: _set, ...noTemperature } = project.options({ model: FLASH, maxTokens: 70_000 });
+    await expect(runSend(noTemperature, { client })).rejects.toThrow(
+      "max_tokens: 70000 is above the output limit of gemini-3.8-flash (65536)",
+    );
     await expect(
       runSend(project.options({ model: FLASH, maxTokens: 8000, temperature: 0.2 }), { client }),
     ).rejects.toThrow(/temperature: Google deprecated sampling parameters/);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { gembatch, projectDir, requireBuiltBin, useEmulator, waitFor } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
+import type { SendResult } from "../src/types.js";
 
 // Runs the built umbrella bin against an emulator started here, as an agent or a developer would.
 const KEY = "e2e-send-key";
@@ -45,12 +46,13 @@ describe("gembatch send (built bin)", () => {
     });
     const result = await gembatch(root, ["send", args], env(emu.url));
     expect(result.exitCode).toBe(0);
-    const doc = JSON.parse(result.stdout);
+    const doc = JSON.parse(result.stdout) as SendResult;
     expect(doc).toMatchObject({ success: true, files_processed: 2, files_succeeded: 2 });
-    expect(readFileSync(path.join(root, doc.results[1].response_file), "utf8")).toBe(reply("src/b.py"));
-    expect(JSON.parse(readFileSync(path.join(root, doc.output_dir, "BATCH_SUMMARY.json"), "utf8")).total_cost).toBe(
-      doc.total_cost,
-    );
+    expect(readFileSync(path.join(root, doc.results[1]!.response_file!), "utf8")).toBe(reply("src/b.py"));
+    expect(
+      (JSON.parse(readFileSync(path.join(root, doc.output_dir, "BATCH_SUMMARY.json"), "utf8")) as SendResult)
+        .total_cost,
+    ).toBe(doc.total_cost);
     expect(result.stdout).not.toContain(KEY);
     expect(emu.record.counts.generateContent).toBe(2);
   });

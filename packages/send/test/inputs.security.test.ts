@@ -81,7 +81,7 @@ describe("send refuses files it cannot send faithfully or safely (built bin)", (
       "--json",
     ]);
     expect(blob.exitCode).toBe(2);
-    expect(JSON.parse(blob.stdout).error.message).toBe(
+    expect((JSON.parse(blob.stdout) as { error: { message: string } }).error.message).toBe(
       "files_to_fix[0]: binary file (contains NUL bytes): src/blob.py (a NUL byte at offset 3)",
     );
     expect(emu.record.generate).toEqual([]);
@@ -137,7 +137,7 @@ describe("send refuses files it cannot send faithfully or safely (built bin)", (
       "--json",
     ]);
     expect(run.exitCode).toBe(2);
-    expect(JSON.parse(run.stdout).error.message).toBe(
+    expect((JSON.parse(run.stdout) as { error: { message: string } }).error.message).toBe(
       "issue_report_file: a symlink that leads outside the project root: tmp/issues/fix_y.md",
     );
     expect(emu.record.generate).toEqual([]);

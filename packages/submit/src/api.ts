@@ -5,11 +5,11 @@ import type { GoogleGenAI } from "@google/genai";
 
 export interface RemoteJob {
   name: string;
-  displayName?: string;
-  state?: string;
+  displayName?: string | undefined;
+  state?: string | undefined;
   responsesFile?: string | null;
   inlined?: boolean;
-  batchStats?: Record<string, number>;
+  batchStats?: Record<string, number> | undefined;
   endTime?: string;
 }
 
@@ -52,7 +52,7 @@ const abortError = () => new DOMException("This operation was aborted", "AbortEr
 /** The Batch and Files API calls submit needs, over the real SDK (and raw REST where the SDK loses data). */
 export function createBatchApi(
   getClient: () => Promise<GoogleGenAI>,
-  rest: { baseUrl?: string; apiKey: () => string },
+  rest: { baseUrl?: string | undefined; apiKey: () => string },
 ): BatchApi {
   // The client is made on first use, so input errors are reported before a missing key is.
   let made: Promise<GoogleGenAI> | undefined;
@@ -119,7 +119,9 @@ export function createBatchApi(
     async fileAlive(name, signal) {
       try {
         const file = await (await clientOf()).files.get({ name, config: signal ? { abortSignal: signal } : {} });
-        return file.state !== "FAILED";
+        // The wire value, compared as a string: the SDK's FileState enum is a runtime import this module defers.
+        const state: string | undefined = file.state;
+        return state !== "FAILED";
       } catch (error) {
         const status = (error as { status?: number }).status;
         if (status === 403 || status === 404) return false;
@@ -157,7 +159,7 @@ export function createBatchApi(
       const output = (metadata.output ?? {}) as { responsesFile?: string; inlinedResponses?: unknown };
       return {
         raw,
-        name: String(raw.name ?? name),
+        name: typeof raw.name === "string" ? raw.name : name,
         displayName: metadata.displayName as string | undefined,
         state: (metadata.state as string | undefined)?.replace(/^BATCH_STATE_/, "JOB_STATE_"),
         responsesFile: output.responsesFile ?? null,

@@ -72,7 +72,7 @@ function recordJob(
   deps: SubmitDeps,
   state: SubmissionState,
   n: number,
-  job: { name: string; state?: string },
+  job: { name: string; state?: string | undefined },
   extra: { displayName: string; fileName: string; adopted: boolean },
 ): void {
   const key = String(n);

@@ -15,9 +15,9 @@ import { argPath } from "./paths.js";
 import { LOG_FILE, openStateStore, type SubmissionState } from "./state.js";
 
 interface CommonInput {
-  work_dir?: string;
-  rate_limit_wait?: number;
-  max_retries?: number;
+  work_dir?: string | undefined;
+  rate_limit_wait?: number | undefined;
+  max_retries?: number | undefined;
 }
 
 /**

@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createManualClock } from "@gembatch/core";
 import { emulator, readState, submit, workspace, writeBatches } from "../test/helpers/setup.js";
+import type { FinalReport } from "./final-report.js";
 
 const HOUR = 3_600_000;
 
@@ -58,14 +59,14 @@ describe("submit: ranges, work dirs and the path rule", () => {
       log_file: "runs/a/batch_submission_log.jsonl",
       report_file: "runs/a/batch_submission_final_report.json",
     });
-    expect(run.json.outcomes.map((o: any) => o.file)).toEqual(["batches/batch_001.jsonl", "batches/batch_002.jsonl"]);
+    expect(run.json.outcomes.map((o) => o.file)).toEqual(["batches/batch_001.jsonl", "batches/batch_002.jsonl"]);
     await submit(sub, emu, ["status", "--work-dir", "../runs/a", "--watch", "--interval", "1"]);
 
     const byDefault = await submit(sub, emu, ["download", "--work-dir", "../runs/a"]);
     expect(byDefault.json.out_dir).toBe("runs/a/gemini_batch_results");
     const given = await submit(sub, emu, ["download", "--work-dir", "../runs/a", "--out", "results"]);
     expect(given.json.out_dir).toBe("sub/results");
-    expect(given.json.downloads.map((d: any) => d.file)).toEqual([
+    expect(given.json.downloads.map((d) => d.file)).toEqual([
       "sub/results/batch_0001.jsonl",
       "sub/results/batch_0002.jsonl",
     ]);
@@ -109,17 +110,17 @@ describe("submit status: jobs watched to the end", () => {
     });
     expect(fresh.json.warnings).toBeUndefined();
 
-    await clock.advance(25 * HOUR);
+    clock.advance(25 * HOUR);
     const stuck = await submit(dir, emu, ["status"], { clock });
-    expect(stuck.json.jobs[0].flags).toEqual(["stuck"]);
+    expect(stuck.json.jobs[0]!.flags).toEqual(["stuck"]);
     expect(stuck.json.warnings).toEqual([
       "batch 1: PENDING for 25 h (over --stuck-after 24 h); consider cancelling it and resubmitting the file in smaller pieces",
     ]);
-    expect((await submit(dir, emu, ["status", "--stuck-after", "30"], { clock })).json.jobs[0].flags).toEqual([]);
+    expect((await submit(dir, emu, ["status", "--stuck-after", "30"], { clock })).json.jobs[0]!.flags).toEqual([]);
 
-    await clock.advance(18 * HOUR);
+    clock.advance(18 * HOUR);
     const expiring = await submit(dir, emu, ["status"], { clock });
-    expect(expiring.json.jobs[0].flags).toEqual(["stuck", "expiring"]);
+    expect(expiring.json.jobs[0]!.flags).toEqual(["stuck", "expiring"]);
     expect(expiring.json.warnings[1]).toBe(
       `batch 1: not finished; Google expires it at ${new Date(submittedAt + 48 * HOUR).toISOString()} (in 5 h) and it then has no results`,
     );
@@ -130,7 +131,7 @@ describe("submit status: jobs watched to the end", () => {
     writeBatches(dir, 2);
     const emu = await emulator({ timeScale: 1, batch: { pendingMs: 150, runningMs: 150 } });
     expect((await submit(dir, emu, [])).code).toBe(0);
-    const watch = await submit(dir, emu, ["status", "--watch", "--interval", "0.02"], { clock: undefined });
+    const watch = await submit(dir, emu, ["status", "--watch", "--interval", "0.02"]);
     expect(watch.code).toBe(0);
     const lines = watch.err
       .trim()
@@ -143,19 +144,22 @@ describe("submit status: jobs watched to the end", () => {
       expect(new Set(mine).size).toBe(mine.length);
     }
     const until = watch.json.results_downloadable_until;
-    expect(Date.parse(until) - Date.parse(readState(dir).submitted_jobs["1"].end_time)).toBeGreaterThanOrEqual(
+    expect(Date.parse(until!) - Date.parse(readState(dir).submitted_jobs["1"]!.end_time!)).toBeGreaterThanOrEqual(
       48 * HOUR - 1000,
     );
     expect(watch.json.warnings).toEqual([
-      expect.stringMatching(/^2 succeeded job\(s\) not downloaded: .*until .*download promptly$/),
+      expect.stringMatching(/^2 succeeded job\(s\) not downloaded: .*until .*download promptly$/) as unknown,
     ]);
-    expect(watch.json.jobs[0]).toMatchObject({ downloaded: false, results_downloadable_until: expect.any(String) });
+    expect(watch.json.jobs[0]).toMatchObject({
+      downloaded: false,
+      results_downloadable_until: expect.any(String) as unknown,
+    });
 
     await submit(dir, emu, ["download"]);
     const after = await submit(dir, emu, ["status"]);
     expect(after.json.results_downloadable_until).toBeNull();
     expect(after.json.warnings).toBeUndefined();
-    expect(after.json.jobs.every((j: any) => j.downloaded)).toBe(true);
+    expect(after.json.jobs.every((j) => j.downloaded)).toBe(true);
   });
 
   it("the final report names when the jobs expire", async () => {
@@ -166,13 +170,13 @@ describe("submit status: jobs watched to the end", () => {
     expect((await submit(dir, emu, [], { clock })).code).toBe(0);
     const report = JSON.parse(
       (await import("node:fs")).readFileSync(path.join(dir, "batch_submission_final_report.json"), "utf8"),
-    );
+    ) as FinalReport;
     const expires = new Date(clock.now() + 48 * HOUR).toISOString();
-    expect(report.batches[0].expires_at).toBe(expires);
+    expect(report.batches[0]!.expires_at).toBe(expires);
     expect(report.deadlines).toMatchObject({
       jobs_expire_by: expires,
       results_downloadable_until: null,
-      note: expect.stringContaining("download promptly"),
+      note: expect.stringContaining("download promptly") as unknown,
     });
   });
 });
@@ -185,7 +189,7 @@ describe("submit --webhook-uri", () => {
     const run = await submit(dir, emu, ["--webhook-uri", "https://hooks.example.com/gemini"]);
     expect(run.code).toBe(0);
     const byName = new Map(emu.record.batches.map((b) => [b.displayName, b.webhookConfig]));
-    for (const [n, job] of Object.entries<any>(readState(dir).submitted_jobs)) {
+    for (const [n, job] of Object.entries(readState(dir).submitted_jobs)) {
       expect(byName.get(job.display_name)).toEqual({
         uris: ["https://hooks.example.com/gemini"],
         userMetadata: { batch: n, display_name: job.display_name },

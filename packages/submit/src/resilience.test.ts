@@ -19,11 +19,11 @@ import {
 async function leftIntent(dir: string, emu: Awaited<ReturnType<typeof emulator>>): Promise<void> {
   expect((await submit(dir, emu, ["1", "1"])).code).toBe(0);
   const uploaded = await submit(dir, emu, ["2", "2", "--max-retries", "0"]);
-  expect(uploaded.json.outcomes[0].outcome).toBe("failed");
+  expect(uploaded.json.outcomes[0]!.outcome).toBe("failed");
   const state = readState(dir);
   state.intents["2"] = {
-    display_name: `gembatch-batches-b0002-${state.batch_files["2"].sha256.slice(0, 12)}`,
-    file_name: state.uploads["2"].file_name,
+    display_name: `gembatch-batches-b0002-${state.batch_files["2"]!.sha256.slice(0, 12)}`,
+    file_name: state.uploads["2"]!.file_name,
     at: new Date().toISOString(),
   };
   state.failed_batches = {};
@@ -39,10 +39,10 @@ describe("submit: every call retried, never a batch failed by one transient erro
     emu.setFaults([{ route: "batches.list", sequence: ["503", "503"] }]);
     const run = await submit(dir, emu, []);
     expect(run.code).toBe(0);
-    expect(run.json.outcomes.map((o: any) => o.outcome)).toEqual(["skipped", "submitted"]);
+    expect(run.json.outcomes.map((o) => o.outcome)).toEqual(["skipped", "submitted"]);
     expect(readState(dir).failed_batches).toEqual({});
     expect(emu.record.statuses["batches.list"]).toMatchObject({ "503": 2, "200": 1 });
-    expect(readLog(dir).filter((e) => e.event === "retry" && e.data.step === "lookup")).toHaveLength(2);
+    expect(readLog(dir).filter((e) => e.event === "retry" && e.data?.step === "lookup")).toHaveLength(2);
     expect([...jobsByDisplayName(emu).values()]).toEqual([1, 1]);
   });
 
@@ -50,11 +50,11 @@ describe("submit: every call retried, never a batch failed by one transient erro
     const dir = workspace();
     writeBatches(dir, 1);
     const emu = await emulator({ faults: [{ route: "batches.create", sequence: ["500"] }] });
-    expect((await submit(dir, emu, ["--max-retries", "0"])).json.outcomes[0].outcome).toBe("failed");
+    expect((await submit(dir, emu, ["--max-retries", "0"])).json.outcomes[0]!.outcome).toBe("failed");
     emu.setFaults([{ route: "files.get", sequence: ["503"] }]);
     const run = await submit(dir, emu, ["--retry-failed"]);
     expect(run.code).toBe(0);
-    expect(run.json.outcomes[0].outcome).toBe("submitted");
+    expect(run.json.outcomes[0]!.outcome).toBe("submitted");
     expect(emu.record.statuses["files.get"]).toMatchObject({ "503": 1, "200": 1 });
     expect(emu.record.uploads.completed).toBe(1);
     expect(readLog(dir).some((e) => e.event === "upload_reused")).toBe(true);
@@ -67,7 +67,7 @@ describe("submit: every call retried, never a batch failed by one transient erro
       const emu = await emulator({ faults: [{ route: "batches.create", sequence: [step] }] });
       const run = await submit(dir, emu, []);
       expect(run.code).toBe(0);
-      expect(run.json.outcomes[0].outcome).toBe("adopted");
+      expect(run.json.outcomes[0]!.outcome).toBe("adopted");
       expect(emu.record.counts["batches.create"]).toBe(1);
       expect(emu.record.batches).toHaveLength(1);
       expect(readState(dir).submitted_jobs["1"]).toMatchObject({
@@ -107,8 +107,8 @@ describe("submit: every call retried, never a batch failed by one transient erro
     expect(emu.record.counts["batches.create"]).toBe(1);
     const state = readState(dir);
     expect(state.intents["1"]).toMatchObject({
-      display_name: expect.stringMatching(/^gembatch-batches-b0001-/),
-      file_name: state.uploads["1"].file_name,
+      display_name: expect.stringMatching(/^gembatch-batches-b0001-/) as unknown,
+      file_name: state.uploads["1"]!.file_name,
     });
     clock.advance(1000);
     const run = await running;
@@ -122,7 +122,7 @@ describe("submit: every call retried, never a batch failed by one transient erro
     const emu = await emulator({ faults: [{ route: "batches.create", sequence: ["503"], repeat: true }] });
     const run = await submit(dir, emu, ["--max-retries", "1"]);
     expect(run.code).toBe(1);
-    const outcome = run.json.outcomes[0];
+    const outcome = run.json.outcomes[0]!;
     expect(outcome).toMatchObject({ outcome: "failed", http_status: 503, google_status: "UNAVAILABLE", attempts: 2 });
     expect(outcome.error).toMatch(/^batch 1: HTTP 503: The model is overloaded/);
     expect(outcome.error).not.toMatch(/[{}\n]/);
@@ -150,8 +150,11 @@ describe("submit: what stops a run, and with which exit code", () => {
     });
     const run = await submit(dir, emu, []);
     expect(run.code).toBe(3);
-    expect(run.json.error).toMatchObject({ code: "API_QUOTA", message: expect.stringContaining("daily quota") });
-    expect(run.json.outcomes.filter((o: any) => o.outcome === "failed")).toEqual([]);
+    expect(run.json.error).toMatchObject({
+      code: "API_QUOTA",
+      message: expect.stringContaining("daily quota") as unknown,
+    });
+    expect(run.json.outcomes.filter((o) => o.outcome === "failed")).toEqual([]);
     expect(readState(dir).failed_batches).toEqual({});
     expect(emu.record.batches).toHaveLength(1);
     const resumed = await submit(dir, emu, []);
@@ -216,7 +219,7 @@ describe("submit: what stops a run, and with which exit code", () => {
         expect(run.code).toBe(2);
         expect(run.json.error).toMatchObject({
           code: "STATE_LOCKED",
-          message: expect.stringContaining("is locked by pid"),
+          message: expect.stringContaining("is locked by pid") as unknown,
         });
       }
     } finally {

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { API_KEY, emulator, readLog, submit, workspace, writeBatches } from "../test/helpers/setup.js";
+import type { LedgerRecord } from "@gembatch/core";
 
 describe("gembatch submit status / download / collect / cancel", () => {
   it("watches jobs to the end, downloads file and inlined results, and collects by key with every problem listed", async () => {
@@ -35,13 +36,13 @@ describe("gembatch submit status / download / collect / cancel", () => {
     });
 
     const download = await submit(dir, emu, ["download"]);
-    expect(download.json.downloads.map((d: any) => `${d.batch}:${d.status}:${d.source}`)).toEqual([
+    expect(download.json.downloads.map((d) => `${d.batch}:${d.status}:${d.source}`)).toEqual([
       "1:downloaded:responses_file",
       "2:downloaded:responses_file",
       "3:downloaded:inlined",
     ]);
     const again = await submit(dir, emu, ["download"]);
-    expect(again.json.downloads.every((d: any) => d.status === "already_complete")).toBe(true);
+    expect(again.json.downloads.every((d) => d.status === "already_complete")).toBe(true);
     expect(emu.record.counts["files.download"]).toBe(2);
 
     // Lose one row of batch 1's results, as a truncated download or a dropped row would.
@@ -62,7 +63,7 @@ describe("gembatch submit status / download / collect / cancel", () => {
     const merged = readFileSync(path.join(dir, collect.json.output_file), "utf8")
       .trim()
       .split("\n")
-      .map((l) => JSON.parse(l));
+      .map((l) => JSON.parse(l) as { key: string });
     expect(merged.find((r) => r.key === "b1-r1")).toMatchObject({
       batch: 1,
       status: "ok",
@@ -71,10 +72,10 @@ describe("gembatch submit status / download / collect / cancel", () => {
     });
     expect(merged.find((r) => r.key === "b2-r1")).toMatchObject({ status: "truncated", finish_reason: "MAX_TOKENS" });
     expect(merged.find((r) => r.key === "b3-r2")).toMatchObject({ status: "failed", error: { code: 400 } });
-    const resubmit = readFileSync(path.join(dir, collect.json.resubmit_file), "utf8")
+    const resubmit = readFileSync(path.join(dir, collect.json.resubmit_file!), "utf8")
       .trim()
       .split("\n")
-      .map((l) => JSON.parse(l).key)
+      .map((l) => (JSON.parse(l) as { key: string }).key)
       .sort();
     expect(resubmit).toEqual(["b1-r2", "b2-r1", "b3-r2"]);
     expect(readLog(dir).some((e) => e.event === "collect_done")).toBe(true);
@@ -127,7 +128,7 @@ describe("gembatch submit status / download / collect / cancel", () => {
     const ledger = readFileSync(path.join(dir, "tmp", "gembatch_cost_ledger.jsonl"), "utf8")
       .trim()
       .split("\n")
-      .map((l) => JSON.parse(l));
+      .map((l) => JSON.parse(l) as LedgerRecord);
     expect(ledger).toHaveLength(1);
     expect(ledger[0]).toMatchObject({
       command: "submit",
@@ -136,7 +137,7 @@ describe("gembatch submit status / download / collect / cancel", () => {
       output_tokens: 200_000,
       model_version: "gemini-2.5-flash",
     });
-    expect(ledger[0].cost).toBeCloseTo(0.55, 9);
+    expect(ledger[0]!.cost).toBeCloseTo(0.55, 9);
   });
 
   it("cancels active jobs", async () => {
@@ -146,7 +147,7 @@ describe("gembatch submit status / download / collect / cancel", () => {
     await submit(dir, emu, []);
     const cancel = await submit(dir, emu, ["cancel"]);
     expect(cancel.code).toBe(0);
-    expect(cancel.json.cancelled.map((c: any) => c.state)).toEqual(["CANCELLED", "CANCELLED"]);
+    expect(cancel.json.cancelled.map((c) => c.state)).toEqual(["CANCELLED", "CANCELLED"]);
     expect(emu.record.batches.every((b) => b.cancelled)).toBe(true);
   });
 });

@@ -178,7 +178,7 @@ export async function runSubmission(
     const file = state.batch_files[key]!.file;
     const failed = state.failed_batches[key];
     if (state.submitted_jobs[key])
-      outcomes.set(n, { batch: n, file, outcome: "skipped", job_name: state.submitted_jobs[key]!.job_name });
+      outcomes.set(n, { batch: n, file, outcome: "skipped", job_name: state.submitted_jobs[key].job_name });
     else if (failed && !options.retryFailed) {
       outcomes.set(n, {
         batch: n,

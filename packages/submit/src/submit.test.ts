@@ -35,7 +35,7 @@ describe("gembatch submit", () => {
     expect(Object.keys(state.submitted_jobs)).toHaveLength(204);
     expect(Object.keys(state.intents)).toHaveLength(0);
     const serverNames = new Set(emu.record.batches.map((b) => b.name));
-    for (const job of Object.values<any>(state.submitted_jobs)) expect(serverNames.has(job.job_name)).toBe(true);
+    for (const job of Object.values(state.submitted_jobs)) expect(serverNames.has(job.job_name)).toBe(true);
     const events = readLog(dir).map((e) => e.event);
     expect(events.filter((e) => e === "upload_success")).toHaveLength(204);
     expect(events.filter((e) => e === "batch_created")).toHaveLength(204);
@@ -48,7 +48,7 @@ describe("gembatch submit", () => {
     const emu = await emulator();
     expect((await submit(dir, emu, ["3", "5"])).json.totals.submitted_this_run).toBe(3);
     const second = await submit(dir, emu, ["4", "8"]);
-    expect(second.json.outcomes.map((o: any) => `${o.batch}:${o.outcome}`)).toEqual([
+    expect(second.json.outcomes.map((o) => `${o.batch}:${o.outcome}`)).toEqual([
       "4:skipped",
       "5:skipped",
       "6:submitted",
@@ -122,13 +122,13 @@ describe("gembatch submit", () => {
     // One create at a time, so the scripted 500s all land on batch 2.
     const first = await submit(dir, emu, ["--max-retries", "2", "--create-concurrency", "1"]);
     expect(first.code).toBe(1);
-    expect(first.json.outcomes.map((o: any) => o.outcome)).toEqual(["submitted", "failed", "submitted"]);
+    expect(first.json.outcomes.map((o) => o.outcome)).toEqual(["submitted", "failed", "submitted"]);
     expect(readState(dir).failed_batches["2"]).toMatchObject({ attempts: 3 });
     const skipped = await submit(dir, emu, []);
-    expect(skipped.json.outcomes[1].outcome).toBe("failed");
+    expect(skipped.json.outcomes[1]!.outcome).toBe("failed");
     const retried = await submit(dir, emu, ["--retry-failed"]);
     expect(retried.code).toBe(0);
-    expect(retried.json.outcomes.map((o: any) => o.outcome)).toEqual(["skipped", "submitted", "skipped"]);
+    expect(retried.json.outcomes.map((o) => o.outcome)).toEqual(["skipped", "submitted", "skipped"]);
     expect(readState(dir).failed_batches).toEqual({});
     expect(emu.record.batches).toHaveLength(3);
   });
@@ -145,12 +145,12 @@ describe("gembatch submit", () => {
       file: path.join(dir, "batches", "batch_002.jsonl"),
       config: { mimeType: "application/jsonl" },
     });
-    const displayName = `gembatch-batches-b0002-${state.batch_files["2"].sha256.slice(0, 12)}`;
+    const displayName = `gembatch-batches-b0002-${state.batch_files["2"]!.sha256.slice(0, 12)}`;
     const job = await client.batches.create({ model: state.model, src: uploaded.name!, config: { displayName } });
-    state.intents["2"] = { display_name: displayName, file_name: uploaded.name, at: new Date().toISOString() };
+    state.intents["2"] = { display_name: displayName, file_name: uploaded.name!, at: new Date().toISOString() };
     writeFileSync(path.join(dir, "batch_submission_state.json"), JSON.stringify(state));
     const resumed = await submit(dir, emu, []);
-    expect(resumed.json.outcomes.map((o: any) => o.outcome)).toEqual(["skipped", "adopted"]);
+    expect(resumed.json.outcomes.map((o) => o.outcome)).toEqual(["skipped", "adopted"]);
     expect(readState(dir).submitted_jobs["2"]).toMatchObject({ job_name: job.name, adopted: true });
     expect(jobsByDisplayName(emu).get(displayName)).toBe(1);
   });
@@ -208,7 +208,7 @@ describe("gembatch submit", () => {
       quotas: { concurrentBatches: 2 },
       batch: { pendingMs: 200, runningMs: 300 },
     });
-    const run = await submit(dir, emu, ["--max-concurrent-jobs", "2", "--poll-interval", "0.05"], { clock: undefined });
+    const run = await submit(dir, emu, ["--max-concurrent-jobs", "2", "--poll-interval", "0.05"]);
     expect(run.code).toBe(0);
     expect(emu.record.batches).toHaveLength(5);
     expect(emu.record.quota.rejections).toHaveLength(0);

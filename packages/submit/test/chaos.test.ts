@@ -2,7 +2,16 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { gembatch } from "@gembatch/test-utils";
 import { describe, expect, it } from "vitest";
-import { API_KEY, emulator, jobsByDisplayName, readLog, readState, workspace, writeBatches } from "./helpers/setup.js";
+import {
+  API_KEY,
+  emulator,
+  jobsByDisplayName,
+  readLog,
+  readState,
+  workspace,
+  writeBatches,
+  type SubmitDoc,
+} from "./helpers/setup.js";
 
 /** Enough work that a run outlives its kill timer even on a quiet machine. */
 const BATCHES = 160;
@@ -52,8 +61,8 @@ describe("chaos: SIGKILL the submitter at random moments", () => {
       if (result.signal === "SIGKILL") kills += 1;
       else {
         if (result.exitCode !== 0) expect.fail(`run exited ${result.exitCode}: ${result.stderr}`);
-        const doc = JSON.parse(result.stdout);
-        expect(doc.outcomes.filter((o: any) => o.outcome === "failed")).toEqual([]);
+        const doc = JSON.parse(result.stdout) as SubmitDoc;
+        expect(doc.outcomes.filter((o) => o.outcome === "failed")).toEqual([]);
         if (doc.totals.remaining === 0) break;
       }
     }
@@ -66,7 +75,7 @@ describe("chaos: SIGKILL the submitter at random moments", () => {
         `the last run exited ${last.exitCode}: failed ${JSON.stringify(failed)}\n${JSON.stringify(events.slice(-12))}`,
       );
     }
-    expect(JSON.parse(last.stdout).totals).toMatchObject({ submitted_overall: BATCHES, remaining: 0 });
+    expect((JSON.parse(last.stdout) as SubmitDoc).totals).toMatchObject({ submitted_overall: BATCHES, remaining: 0 });
 
     const counts = jobsByDisplayName(emu);
     expect(counts.size).toBe(BATCHES);
@@ -79,10 +88,10 @@ describe("chaos: SIGKILL the submitter at random moments", () => {
     for (const seen of ["batches.list:503", "batches.get:503", "batches.create:503", "batches.create:reset"])
       expect(faults).toContain(seen);
     const byName = new Map(emu.record.batches.map((b) => [b.name, b.displayName]));
-    for (const job of Object.values<any>(state.submitted_jobs)) expect(byName.get(job.job_name)).toBe(job.display_name);
+    for (const job of Object.values(state.submitted_jobs)) expect(byName.get(job.job_name)).toBe(job.display_name);
     expect(Object.keys(state.submitted_jobs)).toHaveLength(BATCHES);
     for (const line of readFileSync(path.join(dir, "batch_submission_log.jsonl"), "utf8").trim().split("\n"))
-      expect(() => JSON.parse(line)).not.toThrow();
+      expect((): unknown => JSON.parse(line)).not.toThrow();
     // The log line is written when the create answers and the job is saved with the next save: a kill
     // between the two leaves the intent, which the next run settles as an adoption, so a batch is never
     // logged as created twice.

@@ -44,18 +44,16 @@ export function gembatch(
   args: string[],
   env: Record<string, string> = {},
   options: Omit<Options, "cwd" | "env" | "reject"> = {},
-): ResultPromise<{ reject: false }> {
+) {
   if (!existsSync(BUILT)) throw new Error("packages/cli/dist is missing: run the build (pnpm build) first");
-  return execa(process.execPath, [BIN, ...args], {
-    ...options,
-    cwd,
-    reject: false,
-    env: binEnv(env),
-  }) as ResultPromise<{ reject: false }>;
+  // Typed by `reject: false` alone: with exactOptionalPropertyTypes, execa's result types do not assign to one
+  // another (not even to themselves once written out), so the type is inferred here, never annotated.
+  const spawnOptions = { ...options, cwd, reject: false as const, env: binEnv(env) };
+  return execa<{ reject: false }>(process.execPath, [BIN, ...args], spawnOptions);
 }
 
 /** The URL a `gembatch emulator` subprocess prints first; the subprocess is stopped when the test ends. */
-export function servedUrl(child: ResultPromise): Promise<string> {
+export function servedUrl(child: Pick<ResultPromise, "kill" | "stdout">): Promise<string> {
   onTestFinished(() => void child.kill("SIGTERM"));
   return new Promise<string>((resolve) =>
     child.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString().trim().split("\n")[0]!)),

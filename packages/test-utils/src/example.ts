@@ -1,7 +1,7 @@
 import { cpSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { execa, type ResultPromise } from "execa";
+import { execa } from "execa";
 import { commitAll, gitInit, tempTree } from "./fixture.js";
 
 /** The example project; tests copy it, never change it in place. */
@@ -36,6 +36,7 @@ export function replyWith(file: string, content: string): string {
 }
 
 /** The example's own unit tests, with deprecation warnings as errors (a leftover logger.bind fails them). */
-export function runExampleTests(root: string): ResultPromise<{ reject: false }> {
-  return execa("python3", ["-W", "error::DeprecationWarning", "-m", "unittest", "-q"], { cwd: root, reject: false });
+export function runExampleTests(root: string) {
+  const options = { cwd: root, reject: false as const };
+  return execa<{ reject: false }>("python3", ["-W", "error::DeprecationWarning", "-m", "unittest", "-q"], options);
 }

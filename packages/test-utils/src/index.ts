@@ -4,5 +4,5 @@ export { EXAMPLE_DIR, copyExample, exampleProject, read, replyWith, runExampleTe
 export { tempDir, tempTree, writeTree, git, gitInit, commitAll, projectDir, type Tree } from "./fixture.js";
 export { captureIo } from "./io.js";
 export { alive, waitFor } from "./processes.js";
-export { runCommand, invoke, type CommandRun } from "./run-command.js";
+export { runCommand, invoke, type CommandRun, type ErrorDoc } from "./run-command.js";
 export { runDefaults, scanAndFixDefaults } from "./run-options.mjs";

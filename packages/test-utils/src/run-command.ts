@@ -1,12 +1,12 @@
 import { executeCommand, runProgram, type CommandDefinition, type Outcome } from "@gembatch/core";
 import { captureIo, type IoOptions } from "./io.js";
 
-export interface CommandRun {
+export interface CommandRun<D = unknown> {
   code: number;
   out: string;
   err: string;
-  /** stdout parsed as JSON, when it is JSON. */
-  json: any;
+  /** stdout parsed as JSON, when it is JSON, typed as the caller says (`D`: the command's result type). */
+  json: D;
 }
 
 function parseJson(text: string): unknown {
@@ -18,7 +18,11 @@ function parseJson(text: string): unknown {
 }
 
 /** `gembatch <name> …argv` in-process through the real program (commander, zod, render, exit code). */
-export async function runCommand(definition: CommandDefinition, argv: string[], io: IoOptions): Promise<CommandRun> {
+export async function runCommand<D = unknown>(
+  definition: CommandDefinition,
+  argv: string[],
+  io: IoOptions,
+): Promise<CommandRun<D>> {
   const captured = captureIo(io);
   const code = await runProgram(
     {
@@ -31,7 +35,7 @@ export async function runCommand(definition: CommandDefinition, argv: string[], 
     [definition.name, ...argv],
     captured,
   );
-  return { code, out: captured.out(), err: captured.err(), json: parseJson(captured.out()) };
+  return { code, out: captured.out(), err: captured.err(), json: parseJson(captured.out()) as D };
 }
 
 export interface Invocation {
@@ -41,11 +45,20 @@ export interface Invocation {
   cwd: string;
 }
 
-/** Run a command definition through the real harness (no argv parsing) with in-memory streams. */
-export async function invoke(
+/** What a command prints with `--json` when it fails (next to `success: false`). */
+export interface ErrorDoc {
+  error: { code: string; message: string; hint?: string; details: Record<string, unknown> };
+}
+
+/**
+ * Run a command definition through the real harness (no argv parsing) with in-memory streams. `json` is the
+ * `--json` document, typed as the caller says (`D`: the command's result type, with `ErrorDoc` where the test
+ * expects a failure).
+ */
+export async function invoke<D = unknown>(
   definition: CommandDefinition,
   call: Invocation,
-): Promise<Outcome & { stdout: string; stderr: string; json?: any }> {
+): Promise<Outcome & { stdout: string; stderr: string; json: D }> {
   const env = { ...process.env };
   delete env.GEMBATCH_MODEL;
   const io = captureIo({ cwd: call.cwd, env });
@@ -60,6 +73,6 @@ export async function invoke(
     ...outcome,
     stdout: text,
     stderr: io.err(),
-    ...(isJson && text ? { json: JSON.parse(text) } : {}),
+    json: (isJson && text ? JSON.parse(text) : undefined) as D,
   };
 }

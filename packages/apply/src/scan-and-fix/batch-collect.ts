@@ -175,8 +175,11 @@ export async function resumeBatchRun(
         batch: number;
       }
     >();
-    for (const line of readFileSync(outFile, "utf8").split("\n"))
-      if (line.trim() !== "") rows.set((JSON.parse(line) as { key: string }).key, JSON.parse(line));
+    for (const line of readFileSync(outFile, "utf8").split("\n")) {
+      if (line.trim() === "") continue;
+      const row = JSON.parse(line) as { key: string } & Parameters<typeof rows.set>[1];
+      rows.set(row.key, row);
+    }
     const batchOf = keyBatches(inputsDir);
     const collected = new Set(batch.collected);
     const missing: string[] = [];
@@ -278,7 +281,7 @@ export async function resumeBatchRun(
     await ctx.save();
     const retried = await submitRetries(ctx, submit, batch, workDir, retries.deferred);
     if (retried.stop) return { stop: retried.stop, jobs: jobsView(subState) };
-    if (retried.submitted > 0) return { stop: "pending", jobs: jobsView((await submit.store.load())!), retried: true };
+    if (retried.submitted > 0) return { stop: "pending", jobs: jobsView(await submit.store.load()), retried: true };
     return { jobs: jobsView(subState) };
   } finally {
     await close();

@@ -16,7 +16,7 @@ const keysIn = (dir: string) =>
       readFileSync(path.join(dir, name), "utf8")
         .trim()
         .split("\n")
-        .map((l) => JSON.parse(l).key),
+        .map((l) => (JSON.parse(l) as { key: string }).key),
     );
 
 describe("batch input files", () => {

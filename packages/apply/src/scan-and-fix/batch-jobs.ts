@@ -81,7 +81,7 @@ export async function openSubmit(
   ctx: RuleStepContext,
   deps: BatchDeps,
   workDir: string,
-): Promise<{ submit: SubmitDeps; close(): Promise<void> }> {
+): Promise<{ submit: SubmitDeps; close: () => Promise<void> }> {
   if (!deps.batchApi) throw new CliError("INTERNAL", "scan-and-fix --via batch: no Batch API was given");
   mkdirSync(workDir, { recursive: true });
   const store = coalesceSaves(openStateStore(workDir, "gembatch scan-and-fix"));

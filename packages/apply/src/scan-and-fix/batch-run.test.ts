@@ -31,7 +31,7 @@ describe("scan-and-fix --via batch (library, emulator)", () => {
     expect(emu.record.batches).toHaveLength(1);
     expect(result).toMatchObject({ success: true, files_fixed: 3 });
     expect(result.batch!.jobs).toEqual([
-      expect.objectContaining({ job_name: emu.record.batches[0]!.name, state: "SUCCEEDED" }),
+      expect.objectContaining({ job_name: emu.record.batches[0]!.name, state: "SUCCEEDED" }) as unknown,
     ]);
     for (const f of LOGGER_BIND_FILES) expect(read(root, f)).toBe(goodFix(exampleProject(), f));
     expect(emu.record.counts.generateContent ?? 0).toBe(0);
@@ -100,7 +100,7 @@ describe("scan-and-fix --via batch (library, emulator)", () => {
     const failed = await runScanAndFix(fixOptions(root, { via: "batch" }), deps);
     expect(failed).toMatchObject({ stopped: "api_error", success: false, files_fixed: 0 });
     expect(failed.batch!.jobs).toEqual([
-      expect.objectContaining({ batch: 1, job_name: null, state: "FAILED_TO_CREATE" }),
+      expect.objectContaining({ batch: 1, job_name: null, state: "FAILED_TO_CREATE" }) as unknown,
     ]);
     expect(
       deps.warnings.some((w) =>

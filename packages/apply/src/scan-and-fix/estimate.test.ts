@@ -9,10 +9,8 @@ describe("the scan-and-fix dry-run estimate", () => {
     const root = exampleProject();
     const emu = await useEmulator();
     const settings = resolveGenerationSettings({}, { model: "gemini-3.8-flash" });
-    const result = await runScanAndFix(
-      fixOptions(root, { rules: undefined, dryRun: true, settings }),
-      emulatorDeps(emu),
-    );
+    const { rules: _named, ...noRulesNamed } = fixOptions(root, { dryRun: true, settings });
+    const result = await runScanAndFix(noRulesNamed, emulatorDeps(emu));
     expect(result.estimated_cost_expected).toBeGreaterThan(0);
     expect(result.estimated_cost_expected!).toBeLessThan(result.estimated_cost!);
     expect(emu.record.counts).toEqual({});

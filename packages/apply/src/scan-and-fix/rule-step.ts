@@ -21,7 +21,7 @@ export interface RuleStepContext {
   deps: ApplyDeps;
   costs: CostTracker;
   save(): Promise<void>;
-  warn(message: string): void;
+  warn: (message: string) => void;
 }
 
 /** A file that cannot be sent is taken out of the rule on its own, with its reason, and not fixed. */
@@ -68,7 +68,7 @@ export async function writeRuleReport(ctx: RuleStepContext, entry: RuleEntry, fi
   const rule = ctx.rules.get(entry.rule)!;
   const tokenLimit = tokenLimitFor({
     model: options.settings.model,
-    ...(ctx.deps.pricing ? { pricing: ctx.deps.pricing } : {}),
+    pricing: ctx.deps.pricing,
     ...(options.maxContextTokens ? { maxContextTokens: options.maxContextTokens } : {}),
     warn: ctx.warn,
   });

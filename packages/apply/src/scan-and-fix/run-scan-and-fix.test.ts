@@ -62,7 +62,7 @@ describe("runScanAndFix against the emulator", () => {
         rules: ["logger-bind", "debug-print"],
         status: "fixed",
         attempts: 2,
-        patch_files: expect.any(Array),
+        patch_files: expect.any(Array) as unknown,
       },
     ]);
     expect(result.reports.map((r) => r.rule)).toEqual(["logger-bind", "debug-print"]);
@@ -76,10 +76,8 @@ describe("runScanAndFix against the emulator", () => {
   it("--max-files caps the files worked on (after sharding); a dry run sends nothing", async () => {
     const root = exampleProject();
     const emu = await useEmulator();
-    const result = await runScanAndFix(
-      fixOptions(root, { rules: undefined, maxFiles: 2, dryRun: true }),
-      emulatorDeps(emu),
-    );
+    const { rules: _named, ...noRulesNamed } = fixOptions(root, { maxFiles: 2, dryRun: true });
+    const result = await runScanAndFix(noRulesNamed, emulatorDeps(emu));
     expect(result.files_found).toBeGreaterThan(2);
     expect(result).toMatchObject({ dry_run: true, files_attempted: 2, state_file: null });
     expect(result.files.map((f) => f.path)).toEqual(result.files.map((f) => f.path).sort());

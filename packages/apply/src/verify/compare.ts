@@ -38,15 +38,15 @@ export interface NewFailure {
   /** The failure lines the run before did not have (at most 20, each cut to 300 characters). */
   lines: string[];
   /** The failing tests and errors the run before did not have, when the output's runner was recognised. */
-  failures?: Failure[];
+  failures?: Failure[] | undefined;
   /** Recognised failures beyond the ones kept in `failures`. */
-  failures_omitted?: number;
+  failures_omitted?: number | undefined;
   /** Tests and errors that failed before the change too: not counted against it. */
-  already_failing?: string[];
+  already_failing?: string[] | undefined;
   /** The runner's own totals. */
-  summary?: string[];
+  summary?: string[] | undefined;
   /** Output lines that were none of the above (passing tests, progress, noise). */
-  dropped_lines?: number;
+  dropped_lines?: number | undefined;
 }
 
 /** Kept in the state with every attempt: enough for any budget, bounded for a run with thousands of failures. */

@@ -57,11 +57,11 @@ describe("doctor on models, prices and retirement", () => {
       status: "ok",
       detail: expect.stringMatching(
         /^gemini-3\.7-flash → gemini-3\.8-flash \(https:\/\/ai\.google\.dev\/gemini-api\/docs\/changelog \(2026-10-08\), read/,
-      ),
+      ) as unknown,
     });
     expect(checks.pricing).toMatchObject({
       status: "ok",
-      detail: expect.stringMatching(/^gemini-3\.7-flash \(→ gemini-3\.8-flash\): \$0\.75 in \/ \$3\.75 out/),
+      detail: expect.stringMatching(/^gemini-3\.7-flash \(→ gemini-3\.8-flash\): \$0\.75 in \/ \$3\.75 out/) as unknown,
     });
     expect(checks.retirement).toBeUndefined();
   });
@@ -69,11 +69,11 @@ describe("doctor on models, prices and retirement", () => {
   it("says so when a price or an alias target is not confirmed", async () => {
     expect((await doctor("gemini-4-argon", "2026-11-29")).checks.pricing).toMatchObject({
       status: "warn",
-      detail: expect.stringContaining("unconfirmed: secondary sources only"),
+      detail: expect.stringContaining("unconfirmed: secondary sources only") as unknown,
     });
     expect((await doctor("gemini-flash-latest", "2026-11-29")).checks.alias).toMatchObject({
       status: "warn",
-      detail: expect.stringContaining("unconfirmed: no stored source says what the alias points to today"),
+      detail: expect.stringContaining("unconfirmed: no stored source says what the alias points to today") as unknown,
     });
   });
 });

@@ -12,9 +12,7 @@ const download = defineCommand({
   ],
   examples: [],
   schema: z.object({ output_dir: z.string().default("results"), poll_interval: z.number().default(30) }).strict(),
-  async run(input) {
-    return { success: true, input };
-  },
+  run: (input) => Promise.resolve({ success: true, input }),
   renderText: () => "ok",
 });
 
@@ -23,16 +21,29 @@ const run = (argv: string[]) => runCommand(download, argv.slice(1), { cwd: tempD
 
 describe("former option names (hidden aliases)", () => {
   it("are accepted as flags and JSON keys and land on the current key; the current name wins", async () => {
-    expect(JSON.parse((await run(["download", "--out", "a", "--interval", "5", "--json"])).out).input).toEqual({
+    expect(
+      (
+        JSON.parse((await run(["download", "--out", "a", "--interval", "5", "--json"])).out) as {
+          input: Record<string, unknown>;
+        }
+      ).input,
+    ).toEqual({
       output_dir: "a",
       poll_interval: 5,
     });
-    expect(JSON.parse((await run(["download", '{"out": "b", "interval": 7}'])).out).input).toEqual({
+    expect(
+      (JSON.parse((await run(["download", '{"out": "b", "interval": 7}'])).out) as { input: Record<string, unknown> })
+        .input,
+    ).toEqual({
       output_dir: "b",
       poll_interval: 7,
     });
     expect(
-      JSON.parse((await run(["download", "--out", "a", "--output-dir", "c", "--json"])).out).input.output_dir,
+      (
+        JSON.parse((await run(["download", "--out", "a", "--output-dir", "c", "--json"])).out) as {
+          input: Record<string, unknown>;
+        }
+      ).input.output_dir,
     ).toBe("c");
   });
 

@@ -56,7 +56,7 @@ export interface CommandResult {
   warnings?: string[];
 }
 
-export interface CommandDefinition<I = any, R extends CommandResult = CommandResult> {
+export interface CommandDefinition<I = unknown, R extends CommandResult = CommandResult> {
   name: string;
   summary: string;
   description?: string;

@@ -13,9 +13,9 @@ interface RawInvocation {
   positionals: string[];
   /** Option values the user actually gave, keyed by option spec key. */
   flags: Record<string, unknown>;
-  json?: boolean;
-  quiet?: boolean;
-  configFile?: string;
+  json?: boolean | undefined;
+  quiet?: boolean | undefined;
+  configFile?: string | undefined;
   /** The whole input as an object already parsed (an MCP tool call's arguments), instead of positionals and flags. */
   input?: Record<string, unknown>;
 }
@@ -159,7 +159,7 @@ export async function executeCommand(definition: CommandDefinition, raw: RawInvo
     json ||= fromJson;
     const overrides: { model?: string; base_url?: string } = {};
     for (const key of definition.configOverrides ?? []) {
-      if (typeof input[key] === "string") overrides[key] = input[key] as string;
+      if (typeof input[key] === "string") overrides[key] = input[key];
     }
     const knownKeys = [...definition.options.map((o) => o.key), ...(definition.positionals ?? []).map((p) => p.key)];
     const parsed = parseOrThrow(definition.schema, input, {

@@ -42,9 +42,7 @@ const sendLike = defineCommand({
       cache: z.boolean().default(true),
     })
     .strict(),
-  async run(input, ctx) {
-    return { success: true, input, model: ctx.config.model };
-  },
+  run: (input, ctx) => Promise.resolve({ success: true, input, model: ctx.config.model }),
   renderText: (result) => `ok ${result.input.files_to_fix.length}`,
 });
 
@@ -54,7 +52,7 @@ function program(): ProgramSpec {
     version: "0.0.0",
     description: "test",
     examples: [],
-    commands: [{ name: "send", summary: "s", load: async () => sendLike }],
+    commands: [{ name: "send", summary: "s", load: () => Promise.resolve(sendLike) }],
   };
 }
 
@@ -72,7 +70,7 @@ async function run(argv: string[], options: { stdin?: string; files?: Record<str
   const cwd = project();
   for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(path.join(cwd, name), text);
   // No chdir: relative paths in the input are checked against the command's cwd, not the process's.
-  const io = captureIo({ cwd, stdin: options.stdin });
+  const io = captureIo({ cwd, ...(options.stdin === undefined ? {} : { stdin: options.stdin }) });
   const code = await runProgram(program(), argv, io);
   return { code, out: io.out(), err: io.err() };
 }
@@ -116,7 +114,7 @@ describe("one schema, two ways in", () => {
       "8000",
       "--no-cache",
     ]);
-    expect(JSON.parse(json.out).input).toMatchObject({ max_tokens: 8000, cache: false });
+    expect((JSON.parse(json.out) as { input: unknown }).input).toMatchObject({ max_tokens: 8000, cache: false });
   });
 
   it("reads @file.json and - (stdin)", async () => {
@@ -140,9 +138,9 @@ describe("an input object already parsed (an MCP tool call)", () => {
     const withListener: typeof sendLike = {
       ...sendLike,
       name: "tells",
-      async run(input, ctx) {
+      run(input, ctx) {
         ctx.onProgress?.({ progress: 1, total: 2, message: "half" });
-        return { success: true, input, model: "" };
+        return Promise.resolve({ success: true, input, model: "" });
       },
     };
     await executeCommand(
@@ -160,7 +158,7 @@ describe("an input object already parsed (an MCP tool call)", () => {
       },
       io,
     );
-    expect(bad.error).toMatchObject({ code: "BAD_INPUT", message: expect.stringMatching(/^max_tokens: /) });
+    expect(bad.error).toMatchObject({ code: "BAD_INPUT", message: expect.stringMatching(/^max_tokens: /) as unknown });
   });
 });
 
@@ -227,10 +225,10 @@ describe("malformed input: exit 2, one line naming the field, no stack trace", (
     const message = errorLines[0]!.replace(/^gembatch( send)?: error: /, "");
     expect(message).toMatch(pattern);
     if (argv.some((a) => a.startsWith("{") || a.startsWith("@") || a === "-")) {
-      const doc = JSON.parse(out);
+      const doc: unknown = JSON.parse(out);
       expect(doc).toMatchObject({
         success: false,
-        error: { code: expect.any(String), message: expect.stringMatching(pattern) },
+        error: { code: expect.any(String) as unknown, message: expect.stringMatching(pattern) as unknown },
       });
     }
   });
@@ -260,7 +258,7 @@ describe("interrupts", () => {
     const controller = new AbortController();
     const io = captureIo({ cwd, signal: controller.signal });
     const pending = runProgram(
-      { ...program(), commands: [{ name: "slow", summary: "", load: async () => slow }] },
+      { ...program(), commands: [{ name: "slow", summary: "", load: () => Promise.resolve(slow) }] },
       ["slow", "--json"],
       io,
     );

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { CliError } from "../errors.js";
 
 type Issue = z.core.$ZodIssue;

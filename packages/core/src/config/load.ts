@@ -102,7 +102,7 @@ interface LoadConfigOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
   /** Explicit config file (`--config`), instead of searching upwards. */
-  configFile?: string;
+  configFile?: string | undefined;
   /** Values given as flags or in the JSON argument; they win over everything. */
   overrides?: { model?: string; base_url?: string };
   /** Use defaults and env only (after the file was found invalid). */

@@ -5,8 +5,8 @@ import { registerSecret } from "../log/redact.js";
 
 interface ClientOptions {
   apiKey: string | undefined;
-  baseUrl?: string;
-  timeoutMs?: number;
+  baseUrl?: string | undefined;
+  timeoutMs?: number | undefined;
 }
 
 export function clientOptionsFrom(config: ResolvedConfig): ClientOptions {

@@ -38,7 +38,7 @@ describe("generateContent with policy", () => {
     expect(outcome.retries).toMatchObject([{ kind: "rate_limit", delayMs: 12_000 }]);
     expect(outcome.cost.priced_as).toBe("gemini-2.5-flash");
     expect(outcome.cost.cost).toBeCloseTo((10 * 0.3 + 1 * 2.5) / 1e6, 12);
-    const record = JSON.parse(readFileSync(ledger, "utf8").trim());
+    const record: unknown = JSON.parse(readFileSync(ledger, "utf8").trim());
     expect(record).toMatchObject({
       command: "send",
       model: "gemini-flash-latest",
@@ -50,7 +50,7 @@ describe("generateContent with policy", () => {
     const logged = readFileSync(path.join(dir, "events.jsonl"), "utf8")
       .trim()
       .split("\n")
-      .map((l) => JSON.parse(l).event);
+      .map((l) => (JSON.parse(l) as { event: string }).event);
     expect(logged).toEqual(["rate_limited", "generate_done"]);
     expect(server.requests()).toBe(2);
   });

@@ -130,7 +130,7 @@ export async function generateContent(
   });
   return {
     response,
-    text: responseText(response as never),
+    text: responseText(response),
     finishReason,
     usage,
     modelVersion,

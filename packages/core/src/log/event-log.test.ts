@@ -17,10 +17,10 @@ describe("event log", () => {
     const lines = readFileSync(file, "utf8")
       .trim()
       .split("\n")
-      .map((l) => JSON.parse(l));
+      .map((l) => JSON.parse(l) as { event: string; timestamp: string });
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ event: "upload_success", batch: 81, data: { file_uri: "files/abc" } });
-    expect(Date.parse(lines[0].timestamp)).not.toBeNaN();
+    expect(Date.parse(lines[0]!.timestamp)).not.toBeNaN();
   });
 
   it("redacts API keys wherever they appear in a line", async () => {
@@ -63,7 +63,7 @@ describe("event log", () => {
         ],
         { reject: false },
       );
-      await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
+      await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
       await new Promise((resolve) => setTimeout(resolve, 20 + round * 5));
       child.kill("SIGKILL");
       await child;
@@ -72,7 +72,7 @@ describe("event log", () => {
     const text = readFileSync(file, "utf8");
     const lines = text.slice(0, text.lastIndexOf("\n")).split("\n");
     expect(lines.length).toBeGreaterThan(8);
-    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    for (const line of lines) expect((): unknown => JSON.parse(line)).not.toThrow();
   }, 60_000);
 
   it("drops an unfinished last line before appending, so a torn write never merges with the next event", async () => {
@@ -82,6 +82,6 @@ describe("event log", () => {
     log.event("next");
     log.close();
     const lines = readFileSync(file, "utf8").trimEnd().split("\n");
-    expect(lines.map((line) => JSON.parse(line).event)).toEqual(["whole", "next"]);
+    expect(lines.map((line) => (JSON.parse(line) as { event: string }).event)).toEqual(["whole", "next"]);
   });
 });

@@ -207,9 +207,12 @@ describe("scrubbed where messages and files are made", () => {
     let sent: unknown;
     const client = {
       models: {
-        generateContent: async (request: unknown) => {
+        generateContent: (request: unknown) => {
           sent = request;
-          return { candidates: [{ content: { parts: [{ text: "ok" }] }, finishReason: "STOP" }], usageMetadata: {} };
+          return Promise.resolve({
+            candidates: [{ content: { parts: [{ text: "ok" }] }, finishReason: "STOP" }],
+            usageMetadata: {},
+          });
         },
       },
     } as unknown as GoogleGenAI;

@@ -132,7 +132,7 @@ export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env
  */
 export function redactDeep<T>(value: T, env: NodeJS.ProcessEnv = process.env): T {
   if (typeof value === "string") return redactSecrets(value, env) as T;
-  if (Array.isArray(value)) return value.map((item) => redactDeep(item, env)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((item) => redactDeep(item, env)) as T;
   if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, env)])) as T;
   }

@@ -71,7 +71,7 @@ interface ResolveLayers {
   pricing?: Pricing;
   /** How the config file is named in messages. */
   configLabel?: string;
-  warn?(message: string): void;
+  warn?: (message: string) => void;
 }
 
 function fromEnv(key: GenerationKey, env: NodeJS.ProcessEnv): unknown {
@@ -247,7 +247,7 @@ function checkThinking(
       `${name("thinking_budget")}: ${settings.model} takes thinking_level (${control.levels.join(", ")}), not a budget`,
       { hint: `use --thinking-level ${control.default}` },
     );
-  const budget = thinking.budget!;
+  const budget = thinking.budget;
   const ok = budget === -1 || (budget === 0 && control.canDisable) || (budget >= control.min && budget <= control.max);
   if (!ok)
     throw new CliError(
@@ -262,7 +262,7 @@ export function thinkingConfigFor(
   thinking: ThinkingSetting | null,
 ): { thinkingLevel: ThinkingLevel } | { thinkingBudget: number } | undefined {
   if (!thinking) return undefined;
-  return thinking.level !== undefined ? { thinkingLevel: thinking.level } : { thinkingBudget: thinking.budget! };
+  return thinking.level !== undefined ? { thinkingLevel: thinking.level } : { thinkingBudget: thinking.budget };
 }
 
 /** Output tokens to leave for thinking: the setting's, else the model's default level (or dynamic budget). */

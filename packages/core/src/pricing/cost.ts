@@ -19,7 +19,9 @@ export interface Pricing {
 export const defaultPricing: Pricing = { prices: DEFAULT_PRICES, aliases: DEFAULT_MODEL_ALIASES };
 
 /** Merge config overrides over the built-in table; an override replaces a model's entry whole. */
-export function createPricing(overrides: { prices?: PriceTable; aliases?: Record<string, string> } = {}): Pricing {
+export function createPricing(
+  overrides: { prices?: PriceTable | undefined; aliases?: Record<string, string> | undefined } = {},
+): Pricing {
   return {
     prices: { ...DEFAULT_PRICES, ...overrides.prices },
     aliases: { ...DEFAULT_MODEL_ALIASES, ...fromConfig(overrides.aliases) },

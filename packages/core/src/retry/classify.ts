@@ -61,12 +61,12 @@ function causeCode(error: unknown): string | undefined {
  * Sort a thrown error into what the retry policy needs to know. The message is scrubbed here, where
  * it is made: it goes into retry events, results and state (an error body may echo the API key).
  */
-export function classifyError(error: unknown, options: { signal?: AbortSignal } = {}): ClassifiedError {
+export function classifyError(error: unknown, options: { signal?: AbortSignal | undefined } = {}): ClassifiedError {
   const classified = classify(error, options);
   return { ...classified, message: redactSecrets(classified.message) };
 }
 
-function classify(error: unknown, options: { signal?: AbortSignal }): ClassifiedError {
+function classify(error: unknown, options: { signal?: AbortSignal | undefined }): ClassifiedError {
   const name = (error as { name?: unknown })?.name;
   const rawMessage = error instanceof Error ? error.message : String(error);
   if (name === "AbortError" || (error instanceof CliError && error.code === "INTERRUPTED")) {

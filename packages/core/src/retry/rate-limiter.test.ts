@@ -52,7 +52,7 @@ describe("rate limiter", () => {
     const clock = createManualClock(0);
     const limiter = createRateLimiter({ tokensPerMinute: 1000, clock, marginMs: 0 });
     const times: number[] = [];
-    for (let i = 0; i < 5; i++) await limiter.schedule(400, async () => void times.push(clock.now()));
+    for (let i = 0; i < 5; i++) await limiter.schedule(400, () => Promise.resolve(void times.push(clock.now())));
     // Two 400-token requests fit in a minute; the third waits for the first to leave the window.
     expect(times).toEqual([0, 0, 60_000, 60_000, 120_000]);
   });
@@ -60,9 +60,9 @@ describe("rate limiter", () => {
   it("lets a request larger than the whole budget through alone instead of waiting forever", async () => {
     const clock = createManualClock(0);
     const limiter = createRateLimiter({ tokensPerMinute: 100, clock, marginMs: 0 });
-    await limiter.schedule(50, async () => undefined);
+    await limiter.schedule(50, () => Promise.resolve());
     const at: number[] = [];
-    await limiter.schedule(5000, async () => void at.push(clock.now()));
+    await limiter.schedule(5000, () => Promise.resolve(void at.push(clock.now())));
     expect(at).toEqual([60_000]);
   });
 
@@ -88,11 +88,11 @@ describe("rate limiter", () => {
     let release!: () => void;
     const first = limiter.schedule(0, () => new Promise<void>((resolve) => (release = resolve)));
     const controller = new AbortController();
-    const second = limiter.schedule(0, async () => "never", controller.signal);
+    const second = limiter.schedule(0, () => Promise.resolve("never"), controller.signal);
     controller.abort();
     await expect(second).rejects.toBeDefined();
     release();
     await first;
-    await expect(limiter.schedule(0, async () => "third")).resolves.toBe("third");
+    await expect(limiter.schedule(0, () => Promise.resolve("third"))).resolves.toBe("third");
   });
 });

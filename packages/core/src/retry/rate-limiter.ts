@@ -1,8 +1,8 @@
 import { systemClock, type Clock } from "../clock.js";
 
 interface RateLimiterOptions {
-  requestsPerMinute?: number;
-  tokensPerMinute?: number;
+  requestsPerMinute?: number | undefined;
+  tokensPerMinute?: number | undefined;
   concurrency?: number;
   clock?: Clock;
   windowMs?: number;

@@ -27,9 +27,9 @@ export interface RetryEvent {
 }
 
 interface RetryOptions {
-  policy?: Partial<RetryPolicy>;
+  policy?: Partial<RetryPolicy> | undefined;
   clock?: Clock;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   random?: () => number;
   /** Called before each wait, e.g. to log a `rate_limited` event or draw a countdown. */
   onRetry?(event: RetryEvent): void | Promise<void>;

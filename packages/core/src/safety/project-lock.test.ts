@@ -64,7 +64,7 @@ describe("openProjectSession", () => {
     writeFileSync(journal, "{ torn");
     await expect(openProjectSession(root, { command: "test" })).rejects.toMatchObject({
       code: "STATE_CORRUPT",
-      message: expect.stringContaining("edits.json"),
+      message: expect.stringContaining("edits.json") as unknown,
     });
     expect(readFileSync(journal, "utf8")).toBe("{ torn");
     writeFileSync(journal, "[]\n");

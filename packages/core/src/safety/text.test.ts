@@ -10,7 +10,7 @@ describe("checkReplyText", () => {
     expect(checkReplyText("a\nb\u0000")).toMatchObject({ code: "nul_byte", reason: "a NUL byte at line 2" });
     expect(checkReplyText("a\u001b[2Jb")).toMatchObject({
       code: "control_character",
-      reason: expect.stringContaining("U+001B"),
+      reason: expect.stringContaining("U+001B") as unknown,
     });
     expect(checkReplyText("x = '\uFFFD'")).toMatchObject({ code: "invalid_utf8" });
     expect(checkReplyText("if admin \u202E")).toMatchObject({ code: "bidi_control" });

@@ -13,6 +13,7 @@ export interface TextProblem {
 }
 
 // C0 controls except TAB (09), LF (0A), CR (0D); DEL; C1 controls.
+// eslint-disable-next-line no-control-regex -- matching control characters is this regex's purpose
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u0080-\u009F]/g;
 // Trojan Source: embedding, override and isolate controls.
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/g;
@@ -83,6 +84,7 @@ export function checkReplyBytes(bytes: Uint8Array, original = ""): TextProblem |
  */
 export function escapeForTerminal(text: string): string {
   return text.replace(
+    // eslint-disable-next-line no-control-regex -- the control characters are what gets escaped
     /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u0080-\u009F\u202A-\u202E\u2066-\u2069]|\r(?!\n)/g,
     (char) => {
       const code = char.codePointAt(0)!;

@@ -51,7 +51,7 @@ function readOwner(ownerFile: string): LockOwner | undefined {
  */
 export async function acquireLock(
   file: string,
-  options: { command?: string; staleMs?: number } = {},
+  options: { command?: string | undefined; staleMs?: number | undefined } = {},
 ): Promise<HeldLock> {
   const { default: lockfile } = await import("proper-lockfile");
   const lockDir = `${file}.lock`;

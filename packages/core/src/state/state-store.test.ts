@@ -44,7 +44,7 @@ describe("state store", () => {
     const store = createStateStore({ file: path.join(dir, "s.json"), schema: Schema, version: 1 });
     await expect(store.save({ counter: 1, items: [] })).rejects.toMatchObject({ code: "STATE_LOCKED" });
     await store.lock();
-    await expect(store.save({ counter: 1.5, items: [] } as never)).rejects.toThrow(/invalid state/);
+    await expect(store.save({ counter: 1.5, items: [] })).rejects.toThrow(/invalid state/);
     expect(existsSync(path.join(dir, "s.json"))).toBe(false);
     await store.release();
   });
@@ -99,7 +99,7 @@ describe("state store", () => {
       ],
       { cwd: path.dirname(builtCore()), stdio: ["ignore", "pipe", "inherit"] },
     );
-    await new Promise<void>((resolve) => holder.stdout!.once("data", () => resolve()));
+    await new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
     const second = createStateStore({ file, schema: z.object({ n: z.number() }), version: 1 });
     const refused = await second.lock().catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(CliError);
@@ -163,7 +163,7 @@ describe("state store", () => {
         cwd: path.dirname(builtCore()),
         reject: false,
       });
-      await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
+      await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
       await new Promise((resolve) => setTimeout(resolve, 5 + Math.floor(Math.random() * 40)));
       child.kill("SIGKILL");
       await child;
@@ -178,9 +178,9 @@ describe("state store", () => {
         expect(last).toBe(0);
         continue;
       }
-      expect(state!.payload).toHaveLength(state!.counter === 0 ? 0 : 200);
-      expect(state!.counter).toBeGreaterThanOrEqual(last);
-      last = state!.counter;
+      expect(state.payload).toHaveLength(state.counter === 0 ? 0 : 200);
+      expect(state.counter).toBeGreaterThanOrEqual(last);
+      last = state.counter;
     }
     // The writer made progress across the kills (each run saves at least once under load).
     expect(last).toBeGreaterThan(0);

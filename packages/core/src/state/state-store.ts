@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, unlinkSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
+import type { z } from "zod";
 import { CliError } from "../errors.js";
 import { formatZodError } from "../cli/validation.js";
 import { writeFileAtomically as writeFileAtomic } from "./atomic-write.js";

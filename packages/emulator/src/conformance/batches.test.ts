@@ -69,7 +69,9 @@ describe("batches: inline requests", () => {
       failedRequestCount: "1",
     });
     expect(rawJob.json.done).toBe(true);
-    expect(rawJob.json.response).toMatchObject({ inlinedResponses: { inlinedResponses: expect.any(Array) } });
+    expect(rawJob.json.response).toMatchObject({
+      inlinedResponses: { inlinedResponses: expect.any(Array) as unknown },
+    });
     expect(emu.record.generate.filter((g) => g.route === "batch").map((g) => g.key)).toEqual(["req-1", "req-2"]);
     expect(emu.record.batches).toMatchObject([
       {

@@ -46,7 +46,7 @@ describe("cachedContents", () => {
     const r = await ai.models.generateContent({
       model: MODEL,
       contents: "the question",
-      config: { cachedContent: cache.name },
+      config: { cachedContent: cache.name! },
     });
     expect(r.text).toBe("uses cache");
     expect(r.usageMetadata).toMatchObject({ cachedContentTokenCount: 2250, promptTokenCount: 2250 + 3 });
@@ -59,7 +59,7 @@ describe("cachedContents", () => {
     const cache = await ai.caches.create({ model: MODEL, config: { contents: SHARED, ttl: "60s" } });
     clock.advance(60_000);
     expect((await apiFailure(ai.caches.get({ name: cache.name ?? "" }))).status).toBe(403);
-    const use = ai.models.generateContent({ model: MODEL, contents: "q", config: { cachedContent: cache.name } });
+    const use = ai.models.generateContent({ model: MODEL, contents: "q", config: { cachedContent: cache.name! } });
     expect((await apiFailure(use)).status).toBe(403);
   });
 
@@ -76,7 +76,7 @@ describe("cachedContents", () => {
 
     const cache = await ai.caches.create({ model: MODEL, config: { contents: SHARED } });
     const mismatch = await apiFailure(
-      ai.models.generateContent({ model: "gemini-2.5-pro", contents: "q", config: { cachedContent: cache.name } }),
+      ai.models.generateContent({ model: "gemini-2.5-pro", contents: "q", config: { cachedContent: cache.name! } }),
     );
     expect(mismatch.status).toBe(400);
     expect(mismatch.body.error.message).toMatch(/has to be the same/);
@@ -84,7 +84,7 @@ describe("cachedContents", () => {
       ai.models.generateContent({
         model: MODEL,
         contents: "q",
-        config: { cachedContent: cache.name, systemInstruction: "x" },
+        config: { cachedContent: cache.name!, systemInstruction: "x" },
       }),
     );
     expect(withSystem.body.error.message).toMatch(

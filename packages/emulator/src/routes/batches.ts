@@ -83,12 +83,12 @@ export async function createBatch(ctx: RouteContext): Promise<void> {
   ctx.send(200, batchOperation(job, state.batches.view(job)));
 }
 
-export async function getBatch(ctx: RouteContext): Promise<void> {
+export function getBatch(ctx: RouteContext): void {
   const job = ctx.state.batches.get(ctx.resource ?? "");
   ctx.send(200, batchOperation(job, ctx.state.batches.view(job)));
 }
 
-export async function listBatches(ctx: RouteContext): Promise<void> {
+export function listBatches(ctx: RouteContext): void {
   const { batches } = ctx.state;
   const page = paginate(batches.list(), ctx.query, { defaultSize: 10, maxSize: 100 });
   const operations = page.items.map((job) => batchOperation(job, batches.view(job)));
@@ -98,12 +98,12 @@ export async function listBatches(ctx: RouteContext): Promise<void> {
   });
 }
 
-export async function cancelBatch(ctx: RouteContext): Promise<void> {
+export function cancelBatch(ctx: RouteContext): void {
   ctx.state.batches.cancel(ctx.resource ?? "");
   ctx.send(200, {});
 }
 
-export async function deleteBatch(ctx: RouteContext): Promise<void> {
+export function deleteBatch(ctx: RouteContext): void {
   ctx.state.batches.remove(ctx.resource ?? "");
   ctx.send(200, {});
 }

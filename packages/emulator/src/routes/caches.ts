@@ -25,11 +25,11 @@ export async function createCache(ctx: RouteContext): Promise<void> {
   ctx.send(200, cacheResource(cache));
 }
 
-export async function getCache(ctx: RouteContext): Promise<void> {
+export function getCache(ctx: RouteContext): void {
   ctx.send(200, cacheResource(ctx.state.caches.get(cacheIdFrom(ctx.resource ?? ""))));
 }
 
-export async function listCaches(ctx: RouteContext): Promise<void> {
+export function listCaches(ctx: RouteContext): void {
   const page = paginate(ctx.state.caches.list(), ctx.query, { defaultSize: 10, maxSize: 1000 });
   const cachedContents = page.items.map(cacheResource);
   ctx.send(200, {
@@ -43,7 +43,7 @@ export async function updateCache(ctx: RouteContext): Promise<void> {
   ctx.send(200, cacheResource(cache));
 }
 
-export async function deleteCache(ctx: RouteContext): Promise<void> {
+export function deleteCache(ctx: RouteContext): void {
   const id = cacheIdFrom(ctx.resource ?? "");
   ctx.state.caches.remove(id);
   ctx.state.recorder.cacheDeleted(`cachedContents/${id}`);

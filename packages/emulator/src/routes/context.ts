@@ -23,7 +23,7 @@ export interface RouteContext {
   send(status: number, value: unknown, headers?: Record<string, string>): void;
 }
 
-export type RouteHandler = (ctx: RouteContext) => Promise<void>;
+export type RouteHandler = (ctx: RouteContext) => void | Promise<void>;
 
 export function createContext(options: {
   state: EmulatorState;

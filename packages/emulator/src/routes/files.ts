@@ -69,12 +69,12 @@ export async function uploadChunk(ctx: RouteContext): Promise<void> {
   ctx.send(200, { file: fileResource(result.file, state.baseUrl) }, headers);
 }
 
-export async function getFile(ctx: RouteContext): Promise<void> {
+export function getFile(ctx: RouteContext): void {
   const file = ctx.state.files.get(fileIdFrom(ctx.resource ?? ""), "GetFileRequest");
   ctx.send(200, fileResource(file, ctx.state.baseUrl));
 }
 
-export async function listFiles(ctx: RouteContext): Promise<void> {
+export function listFiles(ctx: RouteContext): void {
   const page = paginate(ctx.state.files.list(), ctx.query, { defaultSize: 10, maxSize: 100 });
   const files = page.items.map((f) => fileResource(f, ctx.state.baseUrl));
   ctx.send(200, {
@@ -83,7 +83,7 @@ export async function listFiles(ctx: RouteContext): Promise<void> {
   });
 }
 
-export async function deleteFile(ctx: RouteContext): Promise<void> {
+export function deleteFile(ctx: RouteContext): void {
   const { state } = ctx;
   const file = state.files.get(fileIdFrom(ctx.resource ?? ""), "DeleteFileRequest");
   state.files.remove(file.id);
@@ -91,7 +91,7 @@ export async function deleteFile(ctx: RouteContext): Promise<void> {
   ctx.send(200, {});
 }
 
-export async function downloadFile(ctx: RouteContext): Promise<void> {
+export function downloadFile(ctx: RouteContext): void {
   const { state } = ctx;
   if (ctx.query.get("alt") !== "media") throw notFound("Download requires alt=media.");
   const id = fileIdFrom(ctx.resource ?? "");

@@ -1,12 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { ExitCode } from "@gembatch/core";
 import { invoke, tempTree } from "@gembatch/test-utils";
-import { scanCommand } from "../cli.js";
+import type { ErrorDoc } from "@gembatch/test-utils";
+import { scanCommand, type RuleListResult } from "../cli.js";
+import type { ScanResult } from "../scan-result.js";
 import { scanText } from "../scan-file.js";
 import { astEngine, astRuleProblem } from "./ast.js";
 import { compileRule } from "./compile.js";
 import { parseBuiltinRules } from "./load.js";
 import { RuleSpecSchema } from "./schema.js";
+
+/** `scan --json`: the scan, the rule list (`--list-rules`) or the error; each test reads the one it expects. */
+type ScanDoc = ScanResult & RuleListResult & ErrorDoc;
 
 const builtin = new Map(parseBuiltinRules().map((spec) => [spec.id, spec]));
 
@@ -154,7 +159,7 @@ describe("structural rules (ast-grep)", () => {
       "src/a.ts":
         "import fs from 'node:fs';\nasync function load() {\n  const a = fs.readFileSync('a');\n  return [a, fs.statSync('b'), fs.promises.readFile('c')];\n}\nfunction ok() { fs.readFileSync('d'); }\n",
     });
-    const out = await invoke(scanCommand, { cwd: dir, json: true });
+    const out = await invoke<ScanDoc>(scanCommand, { cwd: dir, json: true });
     expect(out.exitCode).toBe(ExitCode.OK);
     expect(
       out.json.findings.map((f: { line: number; column: number; match: string }) => [f.line, f.column, f.match]),
@@ -174,7 +179,7 @@ describe("structural rules (ast-grep)", () => {
       }),
       "a.py": "x\n",
     });
-    const out = await invoke(scanCommand, { cwd: dir });
+    const out = await invoke<ScanDoc>(scanCommand, { cwd: dir });
     expect(out.exitCode).toBe(ExitCode.BAD_INPUT);
     expect(out.stderr).toMatch(/rule "typo" \(.*\): ast rule: .*patern/);
   });

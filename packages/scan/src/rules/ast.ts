@@ -1,8 +1,9 @@
 import { createRequire } from "node:module";
+import type * as NapiModule from "@ast-grep/napi";
 import type { NapiConfig, SgRoot } from "@ast-grep/napi";
 import type { AstLanguage, RuleSpec } from "./schema.js";
 
-type Napi = typeof import("@ast-grep/napi");
+type Napi = typeof NapiModule;
 
 /** Which parser a file gets, by extension; the napi names (`Lang.*`) and the registered Python one. */
 const BY_EXTENSION: Record<string, AstLanguage> = {

@@ -118,9 +118,13 @@ function parse(source: string): Info {
   function group(): Info {
     let lookaround = false;
     if (source.startsWith("?:", i)) i += 2;
-    else if (source.startsWith("?=", i) || source.startsWith("?!", i)) ((i += 2), (lookaround = true));
-    else if (source.startsWith("?<=", i) || source.startsWith("?<!", i)) ((i += 3), (lookaround = true));
-    else if (source.startsWith("?<", i)) {
+    else if (source.startsWith("?=", i) || source.startsWith("?!", i)) {
+      i += 2;
+      lookaround = true;
+    } else if (source.startsWith("?<=", i) || source.startsWith("?<!", i)) {
+      i += 3;
+      lookaround = true;
+    } else if (source.startsWith("?<", i)) {
       const end = source.indexOf(">", i);
       if (end === -1) throw new Unsupported();
       i = end + 1;

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import type { z } from "zod";
 import { CliError, formatZodError, isInsideDir, parseConfigJson, readProjectFile } from "@gembatch/core";
 import { BUILTIN_RULES } from "./builtin.js";
 import { astRuleProblem } from "./ast.js";
@@ -73,10 +73,10 @@ interface LoadRulesOptions {
   root: string;
   config: ScanConfig;
   /** Extra rules files (from a flag), relative to `root` unless absolute. */
-  rulesFiles?: string[];
+  rulesFiles?: string[] | undefined;
   /** Run only these ids (flag wins over config). */
-  only?: string[];
-  disable?: string[];
+  only?: string[] | undefined;
+  disable?: string[] | undefined;
 }
 
 /**

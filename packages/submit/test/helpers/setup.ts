@@ -3,7 +3,11 @@ import path from "node:path";
 import { createManualClock, type Clock } from "@gembatch/core";
 import type { Emulator, EmulatorOptions } from "@gembatch/emulator";
 import { projectDir, runCommand, useEmulator, type CommandRun } from "@gembatch/test-utils";
-import { submitCommand } from "../../src/cli.js";
+import { submitCommand, type SubmitResult } from "../../src/cli.js";
+import type { CollectSummary } from "../../src/collect.js";
+import type { DownloadOutcome } from "../../src/download.js";
+import type { SubmissionState } from "../../src/state.js";
+import type { StatusSummary } from "../../src/status.js";
 
 export const API_KEY = "test-key-submit";
 
@@ -28,7 +32,24 @@ export function writeBatches(dir: string, count: number, perFile = 2): string {
 export const emulator = (options: EmulatorOptions = {}): Promise<Emulator> =>
   useEmulator({ apiKey: API_KEY, timeScale: 10_000, ...options });
 
-export type Run = CommandRun;
+/**
+ * A `gembatch submit …` JSON document. The type holds every subcommand's fields (and the error's) because a test
+ * knows which subcommand it ran and reads only that one's; `requests` is the one name two give different shapes.
+ */
+export type SubmitDoc = SubmitResult &
+  Omit<StatusSummary, "requests"> &
+  Omit<CollectSummary, "requests"> & {
+    requests: StatusSummary["requests"] | CollectSummary["requests"];
+    out_dir: string;
+    downloads: DownloadOutcome[];
+    cancelled: Array<{ batch: number; job_name: string; state?: string; error?: string }>;
+    error: { code: string; message: string; hint?: string; details: { problems: string[] } };
+  };
+
+/** A submission's event log line. */
+export type LogEntry = { event: string; batch?: number; data?: Record<string, unknown> } & Record<string, unknown>;
+
+export type Run = CommandRun<SubmitDoc>;
 
 /** Run `gembatch submit …` in-process with a manual clock, so no rate-limit wait takes real time. */
 export async function submit(
@@ -37,7 +58,7 @@ export async function submit(
   argv: string[],
   options: { clock?: Clock; signal?: AbortSignal; env?: Record<string, string> } = {},
 ): Promise<Run> {
-  return runCommand(submitCommand, [...argv, "--json"], {
+  return runCommand<SubmitDoc>(submitCommand, [...argv, "--json"], {
     cwd,
     env: { GEMINI_API_KEY: API_KEY, GEMBATCH_BASE_URL: emu.url, ...options.env },
     clock: options.clock ?? createManualClock(),
@@ -45,15 +66,15 @@ export async function submit(
   });
 }
 
-export function readState(dir: string): any {
-  return JSON.parse(readFileSync(path.join(dir, "batch_submission_state.json"), "utf8"));
+export function readState(dir: string): SubmissionState {
+  return JSON.parse(readFileSync(path.join(dir, "batch_submission_state.json"), "utf8")) as SubmissionState;
 }
 
-export function readLog(dir: string): any[] {
+export function readLog(dir: string): LogEntry[] {
   return readFileSync(path.join(dir, "batch_submission_log.jsonl"), "utf8")
     .trim()
     .split("\n")
-    .map((l) => JSON.parse(l));
+    .map((l) => JSON.parse(l) as LogEntry);
 }
 
 /** Jobs the server holds per display name: the duplicate check. */

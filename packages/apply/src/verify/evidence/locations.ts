@@ -12,7 +12,7 @@ const FOREIGN_JAVA =
   /^(java|javax|jdk|sun|com\.sun|kotlin|scala|org\.junit|junit|org\.opentest4j|org\.apache\.maven|org\.gradle|org\.testng)\./;
 const TSC = /^(\S[^()\n]*?\.\w+)\((\d+),(\d+)\)/g;
 // `path:line[:col]`, with or without file:// and surrounding parentheses; the path needs an extension.
-const GENERIC = /(?:file:\/\/)?((?:[A-Za-z]:)?[\w@.~+\-/\\]*[\w\-]\.[A-Za-z]\w{0,9}):(\d+)(?::(\d+))?/g;
+const GENERIC = /(?:file:\/\/)?((?:[A-Za-z]:)?[\w@.~+\-/\\]*[\w-]\.[A-Za-z]\w{0,9}):(\d+)(?::(\d+))?/g;
 
 export interface LocationContext {
   /** Absolute project root: absolute paths under it are shown relative to it. */

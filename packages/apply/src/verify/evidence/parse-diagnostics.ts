@@ -36,7 +36,7 @@ export const parseEslint: Parser = (lines) => {
 
 // `path:line[:col]: [error|warning|note:] message` — gcc, clang, go build/vet, ruff (concise), flake8, mypy, pylint, eslint's unix format.
 const PATH_LINE =
-  /^((?:[A-Za-z]:)?[^\s:]*[\w\-]\.[A-Za-z]\w{0,9}):(\d+)(?::(\d+))?:?\s+(?:(error|fatal error|warning|note|info|hint)\s*:?\s*)?(.+)$/;
+  /^((?:[A-Za-z]:)?[^\s:]*[\w-]\.[A-Za-z]\w{0,9}):(\d+)(?::(\d+))?:?\s+(?:(error|fatal error|warning|note|info|hint)\s*:?\s*)?(.+)$/;
 
 /**
  * `path:line:col` diagnostics, and rustc's (also ruff's full format) header plus ` --> path:line:col`.

@@ -86,8 +86,10 @@ export const parseGo: Parser = (lines) => {
       .find(Boolean);
     const name = test ?? "panic";
     const existing = out.find((f) => f.name === name);
-    if (existing) (existing.message.push(lines[panicAt]!), existing.frames.push(...frames));
-    else out.push({ kind: "go", name, header: lines[panicAt]!, message: [lines[panicAt]!], frames });
+    if (existing) {
+      existing.message.push(lines[panicAt]!);
+      existing.frames.push(...frames);
+    } else out.push({ kind: "go", name, header: lines[panicAt]!, message: [lines[panicAt]!], frames });
   }
   return out;
 };
