@@ -7,7 +7,7 @@ import { createManualClock as createEmulatorClock } from "@gembatch/emulator";
 import { createBatchApi } from "./api.js";
 import { refreshActive } from "./capacity.js";
 import type { SubmitDeps } from "./context.js";
-import { STATE_FILE, type SubmissionState } from "./state.js";
+import { STATE_FILE } from "./state.js";
 import { API_KEY, emulator, readState, submit, workspace, writeBatches } from "../test/helpers/setup.js";
 
 /** What refreshActive uses of a submit run's deps, over the real SDK and the emulator. */
@@ -61,7 +61,7 @@ describe("the capacity gate", () => {
     const clock = createEmulatorClock();
     const emu = await emulator({ clock, batch: { pendingMs: 1000, runningMs: 1000 } });
     expect((await submit(dir, emu, [])).code).toBe(0);
-    const state = readState(dir) as SubmissionState;
+    const state = readState(dir);
     clock.advance(5000);
     // The first state read answers at once, the second waits on the emulator's clock.
     emu.setFaults([{ route: "batches.get", sequence: ["ok", { kind: "latency", ms: 1000 }] }]);
@@ -89,7 +89,7 @@ describe("the capacity gate", () => {
     const clock = createEmulatorClock();
     const emu = await emulator({ clock, batch: { pendingMs: 1000, runningMs: 1000 } });
     expect((await submit(dir, emu, [])).code).toBe(0);
-    const state = readState(dir) as SubmissionState;
+    const state = readState(dir);
     // Every read waits on the emulator's clock, which is never advanced: only the abort can end them.
     emu.setFaults([{ route: "batches.get", kind: "latency", ms: 1000 }]);
     const warnings: Error[] = [];
@@ -121,8 +121,7 @@ describe("the capacity gate", () => {
       ["--max-concurrent-jobs", "2", "--create-concurrency", "2", "--poll-interval", "600"],
       { clock: systemClock, signal: controller.signal },
     );
-    const saved = () =>
-      existsSync(path.join(dir, STATE_FILE)) ? Object.keys((readState(dir) as SubmissionState).submitted_jobs) : [];
+    const saved = () => (existsSync(path.join(dir, STATE_FILE)) ? Object.keys(readState(dir).submitted_jobs) : []);
     await until(() => saved().length === 2);
     const onDisk = saved().sort();
     controller.abort();
