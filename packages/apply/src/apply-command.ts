@@ -34,7 +34,10 @@ const schema = z
     path: ["extracted_dir"],
   });
 
-/** 130 interrupted, 4 budget, 3 API trouble, 1 some file not fixed, 0 every file fixed (or diff only, or batch jobs pending). */
+/**
+ * 130 interrupted, 4 budget, 3 API trouble, 1 some file not fixed, 0 every file fixed (or diff only, or batch jobs
+ * pending).
+ */
 export function stopExitCode(stopped: StopReason | undefined, success: boolean): ExitCodeValue {
   if (stopped === "interrupted") return ExitCode.INTERRUPTED;
   if (stopped === "budget") return ExitCode.BUDGET_EXCEEDED;

@@ -66,7 +66,10 @@ export function backupOf(projectRoot: string, file: FileState): Backup | null {
   return { file: path.resolve(projectRoot, file.backup_file), sha256: file.original_sha256, mode: file.original_mode };
 }
 
-/** Put the original back (through the guard, from the run's backups) and record that nothing unconfirmed is on disk any more. */
+/**
+ * Put the original back (through the guard, from the run's backups) and record that nothing unconfirmed is on disk any
+ * more.
+ */
 export async function rollback(env: AttemptEnv, file: FileState): Promise<void> {
   const backup = backupOf(env.projectRoot, file);
   if (backup) await restoreFile({ projectRoot: env.projectRoot, runDir: env.runDir, file: file.path, backup });

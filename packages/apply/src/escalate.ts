@@ -59,7 +59,8 @@ export async function escalate(options: {
   } catch (error) {
     return { file: null, cost: null, model: null, skipped: toCliError(error).message };
   }
-  // The same settings checked against the escalation model: another model has its own output limit and thinking control.
+  // The same settings checked against the escalation model: another model has its own output limit and thinking
+  // control.
   const settings = settingsForModel(options.settings, options.model, {
     ...(deps.pricing ? { pricing: deps.pricing } : {}),
     ...(options.warn ? { warn: options.warn } : {}),

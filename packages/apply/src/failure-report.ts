@@ -79,7 +79,10 @@ function recommendation(file: FileState, hints: Record<string, string>): string 
   return out.map((line) => `  - ${line}`).join("\n");
 }
 
-/** The seed's failure report: Summary, then for each file the original issue, each attempt's error, the details, the last attempt's code, missing context; and a recommended approach. */
+/**
+ * The seed's failure report: Summary, then for each file the original issue, each attempt's error, the details, the
+ * last attempt's code, missing context; and a recommended approach.
+ */
 export function renderFailureReport(input: FailureReportInput): string {
   const failed = input.files.filter((f) => f.status === "failed");
   const attempts = Math.max(...failed.map((f) => f.attempts.length), input.maxAttempts);

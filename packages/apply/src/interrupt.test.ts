@@ -92,7 +92,8 @@ describe("interruption", () => {
       applyOptions(root, { runDir, verify, resume: true }),
       emulatorDeps(emu, { info: (m) => void infos.push(m) }),
     );
-    // The project's edit journal puts the original back when the run takes the project lock, before any file is touched.
+    // The project's edit journal puts the original back when the run takes the project lock, before any file is
+    // touched.
     expect(resumed.warnings).toContainEqual(
       expect.stringMatching(
         new RegExp(

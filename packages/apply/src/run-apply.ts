@@ -33,7 +33,10 @@ import { createVerifier } from "./verify/verifier.js";
 const FAILURE_REPORT_FILE = "FAILURE_REPORT.md";
 const APPLY_SUMMARY_FILE = "APPLY_SUMMARY.json";
 
-/** Paths as in InputPaths: extractedDir is extract's output; runDir the send run, where apply keeps its state, backups, patches and reports; files default to every file of the extraction. */
+/**
+ * Paths as in InputPaths: extractedDir is extract's output; runDir the send run, where apply keeps its state, backups,
+ * patches and reports; files default to every file of the extraction.
+ */
 export interface ApplyOptions extends InputPaths {
   verify: string[];
   verifyTimeoutMs: number;

@@ -26,7 +26,9 @@ export function ledger(root: string): LedgerRecord[] {
     : [];
 }
 
-/** A script entry that answers batch rows only: a sync call gets the emulator's default reply and shows in the counts. */
+/**
+ * A script entry that answers batch rows only: a sync call gets the emulator's default reply and shows in the counts.
+ */
 export function batchOnly<E extends { match: Record<string, unknown> }>(entry: E): E {
   return { ...entry, match: { ...entry.match, route: "batch" } };
 }

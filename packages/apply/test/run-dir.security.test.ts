@@ -163,7 +163,8 @@ describe("a tampered run directory cannot make apply write outside the project (
     const state = readJson<{ files: Array<Record<string, unknown>>; finished: boolean }>(root, stateFile);
     const fixed = readFileSync(path.join(root, PAYMENTS));
     const unconfirmed = { status: "pending", phase: "done", attempts: [], attempt: 1 };
-    // An "unconfirmed attempt" at ../victim.txt whose "original" is the run's real backup: a resume would restore it there.
+    // An "unconfirmed attempt" at ../victim.txt whose "original" is the run's real backup: a resume would restore it
+    // there.
     state.files = [
       { ...state.files[0], ...unconfirmed, phase: "written", path: "../victim.txt", written_sha256: sha256(VICTIM) },
     ];

@@ -40,9 +40,14 @@ const StepObjectSchema = z
     retryDelay: z.union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?s$/)]).optional(),
     /** stream_cut / stream_error: how many complete chunks go out first (default 1). */
     afterChunks: z.number().int().nonnegative().optional(),
-    /** stream_cut: `mid_event` ends inside an event (SDK: "Incomplete JSON segment"), `drop_final` omits the last event. */
+    /**
+     * stream_cut: `mid_event` ends inside an event (SDK: "Incomplete JSON segment"), `drop_final` omits the last event.
+     */
     mode: z.enum(["mid_event", "drop_final"]).optional(),
-    /** 500/503/504: act on the request first (a create creates), then answer the error, as a server that fails after committing. */
+    /**
+     * 500/503/504: act on the request first (a create creates), then answer the error, as a server that fails after
+     * committing.
+     */
     after: z.boolean().optional(),
   })
   .strict();

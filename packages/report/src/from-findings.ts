@@ -63,7 +63,10 @@ function detailsForFindings(
   return out.join("\n");
 }
 
-/** One report per rule with findings (`scan --report`); a report that cannot be written is returned as a failure, the rest still are. */
+/**
+ * One report per rule with findings (`scan --report`); a report that cannot be written is returned as a failure, the
+ * rest still are.
+ */
 export async function writeReportsForFindings(options: ReportsForFindingsOptions): Promise<ScanReportSummary[]> {
   const summaries: ScanReportSummary[] = [];
   for (const rule of options.rules) {

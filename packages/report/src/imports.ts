@@ -37,7 +37,10 @@ function pythonModule(base: string, dotted: string): string[] {
   return [`${dir}.py`, path.join(dir, "__init__.py")].filter(isFile);
 }
 
-/** Where absolute imports of a Python file can resolve: the root, `src/`, the file's own directory and its top package's parent. */
+/**
+ * Where absolute imports of a Python file can resolve: the root, `src/`, the file's own directory and its top package's
+ * parent.
+ */
 function pythonRoots(root: string, absolute: string): string[] {
   let top = path.dirname(absolute);
   while (top.startsWith(root) && top !== root && isFile(path.join(top, "__init__.py"))) top = path.dirname(top);

@@ -98,7 +98,10 @@ function parseBlocks(text: string, from: number): ParsedContextFile[] {
   return files;
 }
 
-/** Read a report back: the title's issue, the context fields, the files to fix, the details and every context file exactly. */
+/**
+ * Read a report back: the title's issue, the context fields, the files to fix, the details and every context file
+ * exactly.
+ */
 export function parseReport(text: string): ParsedReport {
   const first = lineAt(text, 0).line;
   if (!first.startsWith(TITLE_PREFIX)) throw malformed(`the first line must start with "${TITLE_PREFIX}"`);

@@ -159,7 +159,8 @@ export function sendDepsFromContext(ctx: CommandContext, settings?: Pick<Generat
     signal: ctx.signal,
     warn: (message: string) => ctx.warn(message),
     info: (message: string) => ctx.info(message),
-    // apply and scan-and-fix draw no bar of their own; their sends still write lines off a terminal and report to a listener.
+    // apply and scan-and-fix draw no bar of their own; their sends still write lines off a terminal and report to a
+    // listener.
     progress: sendProgress(ctx, progressMode(ctx) === "lines" ? "lines" : "off"),
   };
 }

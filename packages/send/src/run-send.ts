@@ -45,7 +45,10 @@ function checkOptions(options: SendOptions): void {
   }
 }
 
-/** The run directory: `output_dir` as given (refused if it holds another run, unless resuming), else a fresh stamped one. */
+/**
+ * The run directory: `output_dir` as given (refused if it holds another run, unless resuming), else a fresh stamped
+ * one.
+ */
 function openRunDir(options: SendOptions, now: number): string {
   if (!options.outputDir) return createUniqueDir(options.tmpDir, `gemini_batch_${localStamp(new Date(now))}`);
   const dir = path.resolve(options.cwd, options.outputDir);

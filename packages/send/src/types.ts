@@ -47,7 +47,10 @@ export interface SendOptions {
   concurrency?: number;
   /** How often `--via batch` polls the job. */
   pollIntervalMs?: number;
-  /** Above this many bytes of requests a batch goes through an uploaded JSONL file instead of inline (default 15 MiB; Google's inline cap is 20 MB). */
+  /**
+   * Above this many bytes of requests a batch goes through an uploaded JSONL file instead of inline (default 15 MiB;
+   * Google's inline cap is 20 MB).
+   */
   batchInlineLimitBytes?: number;
   cwd: string;
   projectRoot: string;
@@ -97,7 +100,10 @@ export interface FileResult {
   model_version: string | null;
   continuations: number;
   attempts: number;
-  /** Not sent in this pass: answered by an earlier pass in the same run directory (skipped by --resume, or not named this time). */
+  /**
+   * Not sent in this pass: answered by an earlier pass in the same run directory (skipped by --resume, or not named
+   * this time).
+   */
   resumed: boolean;
 }
 
@@ -119,7 +125,10 @@ export interface CacheSummary {
   storage_cost: number | null;
   storage_hours: number;
   cached_tokens_used: number;
-  /** Cost of the replies had every token been billed as uncached input, minus what they cost, minus the cache's own costs. */
+  /**
+   * Cost of the replies had every token been billed as uncached input, minus what they cost, minus the cache's own
+   * costs.
+   */
   saving: number | null;
   error?: string;
 }

@@ -32,7 +32,10 @@ export interface BatchApi {
     displayName: string,
     options?: { webhook?: WebhookConfig; signal?: AbortSignal },
   ): Promise<RemoteJob>;
-  /** Every job, page by page; `retryPage` wraps each page's request, so a failed page is asked again, not the whole list. */
+  /**
+   * Every job, page by page; `retryPage` wraps each page's request, so a failed page is asked again, not the whole
+   * list.
+   */
   listAll(signal?: AbortSignal, retryPage?: <T>(request: () => Promise<T>) => Promise<T>): Promise<RemoteJob[]>;
   /** Raw REST get: the SDK drops batchStats, which progress needs. */
   get(name: string, signal?: AbortSignal): Promise<RemoteJob & { raw: Record<string, unknown> }>;

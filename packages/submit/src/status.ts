@@ -68,7 +68,10 @@ async function refresh(deps: SubmitDeps, key: string, job: SubmittedJob): Promis
   else if (isTerminal(remote.state) && !job.end_time) job.end_time = nowIso(deps.clock);
 }
 
-/** Fetch every submitted job's state and batchStats (REST: the SDK drops batchStats), save them, and flag what needs a person. */
+/**
+ * Fetch every submitted job's state and batchStats (REST: the SDK drops batchStats), save them, and flag what needs a
+ * person.
+ */
 export async function collectStatus(
   deps: SubmitDeps,
   state: SubmissionState,

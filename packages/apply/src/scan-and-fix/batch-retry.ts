@@ -8,7 +8,9 @@ import { INPUTS_DIR, type BatchSection } from "./batch-state.js";
 import type { RuleEntry } from "./fix-state.js";
 import type { RuleStepContext } from "./rule-step.js";
 
-/** A retry's batch key: the first attempt's key and the attempt it is (never the same as a resubmission's `~<round>`). */
+/**
+ * A retry's batch key: the first attempt's key and the attempt it is (never the same as a resubmission's `~<round>`).
+ */
 const retryKey = (issue: string, n: number, attempt: number) => `${issue}:${n}@${attempt}`;
 
 /** The retries a resume's apply steps prepared instead of sending (`--retry-via batch`), by rule. */

@@ -5,7 +5,10 @@ function money(value: number | null | undefined): string {
   return value === null || value === undefined ? "unknown" : `$${value.toFixed(4)}`;
 }
 
-/** The short human summary; the full one is in SUMMARY.md. File names come from the repository: their control characters are shown, not obeyed. */
+/**
+ * The short human summary; the full one is in SUMMARY.md. File names come from the repository: their control characters
+ * are shown, not obeyed.
+ */
 export function renderScanAndFix(result: ScanAndFixResult): string {
   const head =
     result.findings === 0

@@ -20,7 +20,10 @@ export interface RouteCosts {
   cached_rules: number;
 }
 
-/** Batch rows are not cached explicitly (the Batch API bills them at half price instead); a sync run caches when the shared context is large enough. */
+/**
+ * Batch rows are not cached explicitly (the Batch API bills them at half price instead); a sync run caches when the
+ * shared context is large enough.
+ */
 const CACHE_TTL_HOURS = 1;
 
 function add(a: number | null, b: number | null): number | null {

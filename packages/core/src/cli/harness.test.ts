@@ -8,7 +8,10 @@ import { defineCommand } from "./define-command.js";
 import { executeCommand } from "./execute.js";
 import { runProgram, type ProgramSpec } from "./program.js";
 
-/** The project the test command runs in: its schema checks paths against it, as real commands check theirs against their cwd. */
+/**
+ * The project the test command runs in: its schema checks paths against it, as real commands check theirs against their
+ * cwd.
+ */
 let projectDir = "";
 
 function existingFile(description = "file") {

@@ -3,7 +3,10 @@ import path from "node:path";
 import { redactSecrets } from "./redact.js";
 
 export interface EventLog {
-  /** One JSON line: `{"level", "timestamp", "event", "batch"?, "data"?}`; written synchronously so a kill never tears a line. */
+  /**
+   * One JSON line: `{"level", "timestamp", "event", "batch"?, "data"?}`; written synchronously so a kill never tears a
+   * line.
+   */
   event(event: string, fields?: Record<string, unknown>): void;
   close(): void;
   readonly file: string;
@@ -38,7 +41,8 @@ function dropTornTail(file: string): void {
 
 /**
  * JSONL events through pino with a synchronous destination: each line is one write(2) in append mode,
- * and a torn last line is dropped when the log is opened again, so readers only ever see whole lines. Secrets are scrubbed from the
+ * and a torn last line is dropped when the log is opened again, so readers only ever see whole lines. Secrets are
+ * scrubbed from the
  * serialized line itself, wherever they appear.
  */
 export async function createEventLog(

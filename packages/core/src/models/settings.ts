@@ -313,7 +313,10 @@ export interface TooLarge {
   output_limit: number;
 }
 
-/** The figures when a file's whole fixed version cannot fit the model's output limit; null when it fits (or the limit is unknown). */
+/**
+ * The figures when a file's whole fixed version cannot fit the model's output limit; null when it fits (or the limit is
+ * unknown).
+ */
 export function tooLargeFor(
   fileTokens: number,
   settings: Pick<GenerationSettings, "model" | "thinking">,
@@ -340,7 +343,10 @@ export function raisedMaxTokens(previous: number, model: string, pricing: Pricin
   return Math.min(limit, previous * 2);
 }
 
-/** The same settings for another model (escalation): max_tokens capped at its limit, what it cannot take dropped, with warnings. */
+/**
+ * The same settings for another model (escalation): max_tokens capped at its limit, what it cannot take dropped, with
+ * warnings.
+ */
 export function settingsForModel(
   settings: GenerationSettings,
   model: string,

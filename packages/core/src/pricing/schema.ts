@@ -24,7 +24,9 @@ export const PricePeriodSchema = z
     cache_storage_per_hour: usd.optional(),
     source: z.string().min(1),
     as_of: z.iso.date(),
-    /** Why this figure is not confirmed by Google's own page (a secondary source, a derived figure); absent = confirmed. */
+    /**
+     * Why this figure is not confirmed by Google's own page (a secondary source, a derived figure); absent = confirmed.
+     */
     unconfirmed: z.string().min(1).optional(),
   })
   .strict();

@@ -15,7 +15,10 @@ type ScanDoc = ScanResult & RuleListResult & ErrorDoc;
 
 const builtin = new Map(parseBuiltinRules().map((spec) => [spec.id, spec]));
 
-/** A structural stub rule without the regex form's six-line guess (parsing every file with a stub is costly, so it is not a built-in). */
+/**
+ * A structural stub rule without the regex form's six-line guess (parsing every file with a stub is costly, so it is
+ * not a built-in).
+ */
 const STUB_RULE = RuleSpecSchema.parse({
   ...builtin.get("not-implemented")!,
   id: "stub",

@@ -30,7 +30,10 @@ export interface CompiledRule {
    * with letters in a literal, or no literal known).
    */
   byteSets: BytePattern[][] | null;
-  /** For structural rules: the `ast.prefilter` regexes (all must match) and their literal sets, checked before a file is parsed. */
+  /**
+   * For structural rules: the `ast.prefilter` regexes (all must match) and their literal sets, checked before a file is
+   * parsed.
+   */
   astPrefilter: RegExp[];
   astByteSets: BytePattern[][] | null;
   appliesTo(file: string): boolean;

@@ -19,7 +19,9 @@ const patternString = z.string().min(1, "must not be empty");
 const NotNearbySchema = z
   .object({
     pattern: patternString,
-    /** Lines before the finding's first line and after its last line that are searched (0 = the finding's own lines). */
+    /**
+     * Lines before the finding's first line and after its last line that are searched (0 = the finding's own lines).
+     */
     lines: z.number().int().min(0).max(1000).default(3),
   })
   .strict();
@@ -59,7 +61,9 @@ export const RuleSpecSchema = z
     multiline: z.boolean().default(false),
     /** With `multiline`: `.` also matches newlines. */
     dotall: z.boolean().default(false),
-    /** Where a match that spans lines is reported: its first line, or the start of its last line (after indentation). */
+    /**
+     * Where a match that spans lines is reported: its first line, or the start of its last line (after indentation).
+     */
     anchor: z.enum(["start", "end"]).default("start"),
     ignore_case: z.boolean().default(false),
     /** A finding is dropped when this pattern matches within `lines` lines of it (a known false positive). */

@@ -19,7 +19,10 @@ const TEST_PARSERS: Parser[] = [
   parseGo,
   parseJunit,
 ];
-/** Compilers and linters. The generic `path:line` one runs only when no test runner was recognised: a test's own report quotes such lines. */
+/**
+ * Compilers and linters. The generic `path:line` one runs only when no test runner was recognised: a test's own report
+ * quotes such lines.
+ */
 const DIAGNOSTIC_PARSERS: Parser[] = [parseTsc, parseEslint];
 
 const SUMMARY =

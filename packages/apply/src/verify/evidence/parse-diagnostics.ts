@@ -34,7 +34,8 @@ export const parseEslint: Parser = (lines) => {
   return out;
 };
 
-// `path:line[:col]: [error|warning|note:] message` — gcc, clang, go build/vet, ruff (concise), flake8, mypy, pylint, eslint's unix format.
+// `path:line[:col]: [error|warning|note:] message` — gcc, clang, go build/vet, ruff (concise), flake8, mypy, pylint,
+// eslint's unix format.
 const PATH_LINE =
   /^((?:[A-Za-z]:)?[^\s:]*[\w-]\.[A-Za-z]\w{0,9}):(\d+)(?::(\d+))?:?\s+(?:(error|fatal error|warning|note|info|hint)\s*:?\s*)?(.+)$/;
 

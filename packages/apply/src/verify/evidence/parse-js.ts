@@ -5,7 +5,10 @@ const FRAME = /^\s*(at\s|❯\s)/;
 /** vitest's and jest's code frames (`  4| code`, `> 4 | code`, `    |   ^`): the location says it shorter. */
 const CODE_FRAME = /^\s*(>\s*)?\d*\s*\|/;
 
-/** TAP, as `node --test` prints it when not on a terminal (also tape and node-tap): `not ok N - name` and its YAML block. */
+/**
+ * TAP, as `node --test` prints it when not on a terminal (also tape and node-tap): `not ok N - name` and its YAML
+ * block.
+ */
 export const parseTap: Parser = (lines) => {
   const out: RawFailure[] = [];
   for (let i = 0; i < lines.length; i++) {

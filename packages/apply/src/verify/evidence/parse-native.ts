@@ -96,7 +96,9 @@ export const parseGo: Parser = (lines) => {
 
 const JAVA_FRAME = /^\s+at \S+\(.*\)$/;
 
-/** Maven surefire (`[ERROR] pkg.Class.method -- Time elapsed … <<< FAILURE!`) and Gradle (`Class > method() FAILED`). */
+/**
+ * Maven surefire (`[ERROR] pkg.Class.method -- Time elapsed … <<< FAILURE!`) and Gradle (`Class > method() FAILED`).
+ */
 export const parseJunit: Parser = (lines) => {
   const out: RawFailure[] = [];
   for (let i = 0; i < lines.length; i++) {

@@ -1,7 +1,9 @@
 import { formatLocation, isInFile } from "./locations.js";
 import type { Failure, SourceLocation } from "./types.js";
 
-/** A rough count (4 characters a token) that errs long for code and English alike; the budget is a ceiling, not a bill. */
+/**
+ * A rough count (4 characters a token) that errs long for code and English alike; the budget is a ceiling, not a bill.
+ */
 export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }

@@ -8,7 +8,10 @@ export interface SourceLocation {
 
 /** One failing test or one error diagnostic, as a runner or compiler reported it. */
 export interface Failure {
-  /** What recognised it: `tap`, `node-spec`, `vitest`, `jest`, `mocha`, `pytest`, `unittest`, `cargo`, `go`, `junit`, `tsc`, `eslint`, `diagnostic`. */
+  /**
+   * What recognised it: `tap`, `node-spec`, `vitest`, `jest`, `mocha`, `pytest`, `unittest`, `cargo`, `go`, `junit`,
+   * `tsc`, `eslint`, `diagnostic`.
+   */
   kind: string;
   /** The failing test's name, or for a diagnostic its file and message (no line: lines move when code changes). */
   name: string;
