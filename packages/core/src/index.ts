@@ -49,17 +49,19 @@ export { modelLimits } from "./models/catalog.js";
 export { retirementOf, checkRetirement, allowRetiredFrom } from "./models/retirement.js";
 export {
   resolveGenerationSettings,
-  thinkingConfigFor,
-  sizeMaxTokens,
-  tooLargeFor,
-  raisedMaxTokens,
   settingsForModel,
-  generationOptions,
   settingsFromContext,
-  REPLY_MARGIN,
   generationFields,
   type GenerationInput,
   type ThinkingSetting,
   type GenerationSettings,
-  type TooLarge,
 } from "./models/settings.js";
+export {
+  thinkingConfigFor,
+  sizeMaxTokens,
+  tooLargeFor,
+  raisedMaxTokens,
+  REPLY_MARGIN,
+  type TooLarge,
+} from "./models/reply-size.js";
+export { generationOptions } from "./models/generation-options.js";

@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CliError } from "../errors.js";
-import {
-  DEFAULT_MAX_TOKENS,
-  raisedMaxTokens,
-  resolveGenerationSettings,
-  settingsForModel,
-  sizeMaxTokens,
-  thinkingConfigFor,
-  tooLargeFor,
-} from "./settings.js";
+import { DEFAULT_MAX_TOKENS, raisedMaxTokens, sizeMaxTokens, thinkingConfigFor, tooLargeFor } from "./reply-size.js";
+import { resolveGenerationSettings, settingsForModel } from "./settings.js";
 
 function error(run: () => unknown): CliError {
   try {
