@@ -32,7 +32,13 @@ export { parseGoogleErrorBody, classifyError } from "./retry/classify.js";
 export { withRetry, type RetryPolicy, defaultRetryPolicy, type RetryEvent, type RetryOutcome } from "./retry/retry.js";
 export { createRateLimiter, type RateLimiter } from "./retry/rate-limiter.js";
 export { estimateTokens } from "./pricing/tokens.js";
-export { writeFileAtomically, writeFileAtomicallySync, appendTextFile, createUniqueDir } from "./state/atomic-write.js";
+export {
+  writeFileAtomically,
+  writeFileAtomicallySync,
+  commitFileSync,
+  appendTextFile,
+  createUniqueDir,
+} from "./state/atomic-write.js";
 export {
   isInsideDir,
   guardProjectPath,

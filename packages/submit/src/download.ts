@@ -1,6 +1,7 @@
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { once } from "node:events";
+import { commitFileSync } from "@gembatch/core";
 import { callApi, failureFields } from "./call.js";
 import { nowIso, type SubmitDeps } from "./context.js";
 import type { SubmissionState } from "./state.js";
@@ -33,7 +34,7 @@ async function writeInlined(target: string, inlined: unknown[]): Promise<void> {
 /**
  * Stream each succeeded job's results to `<out>/batch_NNNN.jsonl`: a responses file goes through the
  * SDK's streaming download; inlined results are written line by line. Files land under a `.part` name
- * and are renamed when whole, so an existing final file means complete and is skipped.
+ * and are renamed when whole (fsynced first), so an existing final file means complete and is skipped.
  */
 export async function downloadResults(
   deps: SubmitDeps,
@@ -84,7 +85,7 @@ export async function downloadResults(
         };
         await writeInlined(part, metadata.output?.inlinedResponses?.inlinedResponses ?? []);
       }
-      renameSync(part, file);
+      commitFileSync(part, file);
       job.downloaded_at = nowIso(deps.clock);
       const { size } = await import("node:fs/promises").then((fs) => fs.stat(file));
       deps.events.event("download_success", { batch: n, data: { file: path.basename(file), source, bytes: size } });

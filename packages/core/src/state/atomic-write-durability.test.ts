@@ -1,10 +1,10 @@
-import { fstatSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, fstatSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import type * as Fs from "node:fs";
 import type * as FsPromises from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { writeFileAtomically, writeFileAtomicallySync } from "./atomic-write.js";
+import { commitFileSync, writeFileAtomically, writeFileAtomicallySync } from "./atomic-write.js";
 
 // What each fsync was given: the file's data first, then the directory that holds its new name.
 const synced: string[] = [];
@@ -46,5 +46,16 @@ describe("the atomic write is durable", () => {
     await writeFileAtomically(path.join(dir, "b.json"), "{}\n");
     expect(synced).toEqual(["file", "dir"]);
     expect(readFileSync(path.join(dir, "b.json"), "utf8")).toBe("{}\n");
+  });
+
+  it("commits a streamed file the same way: its data, the rename, then the directory", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "gembatch-atomic-commit-"));
+    const part = path.join(dir, "batch_0001.jsonl.part");
+    writeFileSync(part, '{"key":"1"}\n');
+    synced.length = 0;
+    commitFileSync(part, path.join(dir, "batch_0001.jsonl"));
+    expect(synced).toEqual(["file", "dir"]);
+    expect(readFileSync(path.join(dir, "batch_0001.jsonl"), "utf8")).toBe('{"key":"1"}\n');
+    expect(existsSync(part)).toBe(false);
   });
 });

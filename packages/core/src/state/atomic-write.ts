@@ -127,6 +127,10 @@ export function writeFileAtomicallySync(
     rmSync(temp, { force: true });
     throw error;
   }
+  syncDirectoryOf(file);
+}
+
+function syncDirectoryOf(file: string): void {
   let dir: number | undefined;
   try {
     dir = openSync(path.dirname(file), constants.O_RDONLY);
@@ -136,6 +140,21 @@ export function writeFileAtomicallySync(
   } finally {
     if (dir !== undefined) closeSync(dir);
   }
+}
+
+/**
+ * Give a file written elsewhere (a streamed download under a `.part` name) its final name as durably as
+ * the atomic write does: its data fsynced first, then the rename, then the directory that holds the name.
+ */
+export function commitFileSync(written: string, file: string): void {
+  const fd = openSync(written, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(written, file);
+  syncDirectoryOf(file);
 }
 
 /** Append text to a file someone else also writes (a CI step summary), scrubbed of secrets first. */
