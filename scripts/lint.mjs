@@ -49,7 +49,7 @@ function check(file) {
         }
   });
   const lines = text.split("\n").length;
-  if (!isTest && lines > 400) warnings.push(`${file}: ${lines} lines`);
+  if (!isTest && lines > 300) warnings.push(`${file}: ${lines} lines`);
 }
 for (const pkg of readdirSync("packages"))
   for (const dir of ["src", "test"]) {

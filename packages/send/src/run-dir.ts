@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { writeFileAtomicallySync } from "@gembatch/core";
+import { CliError, createUniqueDir, localStamp, writeFileAtomicallySync } from "@gembatch/core";
+import type { SendOptions } from "./types.js";
 
 export const SUMMARY_FILE = "BATCH_SUMMARY.json";
 export const LOG_FILE = "send_log.jsonl";
@@ -61,4 +62,20 @@ export function displayPath(projectRoot: string, absolute: string): string {
   if (relative === "") return ".";
   if (relative.startsWith("..") || path.isAbsolute(relative)) return absolute;
   return relative.split(path.sep).join("/");
+}
+
+/**
+ * The run directory: `output_dir` as given (refused if it holds another run, unless resuming), else a fresh stamped
+ * one.
+ */
+export function openRunDir(options: SendOptions, now: number): string {
+  if (!options.outputDir) return createUniqueDir(options.tmpDir, `gemini_batch_${localStamp(new Date(now))}`);
+  const dir = path.resolve(options.cwd, options.outputDir);
+  if (!options.resume && holdsRun(dir)) {
+    throw new CliError("BAD_INPUT", `output_dir: ${options.outputDir} already holds a send run`, {
+      hint: "pass --resume to continue it (answered files are skipped), or choose another output_dir",
+    });
+  }
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }

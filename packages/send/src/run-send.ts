@@ -1,5 +1,4 @@
 import { setMaxListeners } from "node:events";
-import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import {
   acquireLock,
@@ -7,9 +6,7 @@ import {
   CliError,
   createEventLog,
   createRateLimiter,
-  createUniqueDir,
   defaultPricing,
-  localStamp,
   systemClock,
   type EventLog,
   type Progress,
@@ -17,17 +14,17 @@ import {
 import { checkBudgetable, createBudget, reserveCacheCost, type CacheHold } from "./budget.js";
 import { createCache, deleteCache, settleSaving, shouldCache, type CacheState } from "./cache.js";
 import { dryRun } from "./dry-run.js";
-import { loadInputs, planFiles, sha256, type PlannedFile } from "./inputs.js";
+import { loadInputs, planFiles, sha256 } from "./inputs.js";
 import { preflight, settingsOf } from "./preflight.js";
 import { checkReport } from "./report-check.js";
-import { displayPath, holdsRun, LOG_FILE, SUMMARY_FILE, writeJson } from "./run-dir.js";
+import { splitAnswered, runRows } from "./earlier-answers.js";
+import { displayPath, LOG_FILE, openRunDir, SUMMARY_FILE, writeJson } from "./run-dir.js";
 import { readSendMetas } from "./run-files.js";
 import type { RunContext } from "./run-context.js";
 import { sendBatch } from "./send-batch.js";
-import { resultFromMeta } from "./send-file.js";
 import { sendSync, type LoopOutcome } from "./send-sync.js";
 import { buildSummary, grossSaving } from "./summary.js";
-import type { CacheSummary, FileMeta, FileResult, NotSent, SendDeps, SendOptions, SendResult } from "./types.js";
+import type { CacheSummary, FileMeta, SendDeps, SendOptions, SendResult } from "./types.js";
 import { usd } from "./usage.js";
 
 const DEFAULTS = {
@@ -43,68 +40,6 @@ function checkOptions(options: SendOptions): void {
       hint: "pass --output-dir tmp/gemini_batch_<stamp> (the output_dir of the run that stopped)",
     });
   }
-}
-
-/**
- * The run directory: `output_dir` as given (refused if it holds another run, unless resuming), else a fresh stamped
- * one.
- */
-function openRunDir(options: SendOptions, now: number): string {
-  if (!options.outputDir) return createUniqueDir(options.tmpDir, `gemini_batch_${localStamp(new Date(now))}`);
-  const dir = path.resolve(options.cwd, options.outputDir);
-  if (!options.resume && holdsRun(dir)) {
-    throw new CliError("BAD_INPUT", `output_dir: ${options.outputDir} already holds a send run`, {
-      hint: "pass --resume to continue it (answered files are skipped), or choose another output_dir",
-    });
-  }
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
-/** Files an earlier run in this directory answered with the file unchanged since; the rest are to send. */
-function splitAnswered(
-  planned: PlannedFile[],
-  runDir: string,
-  previous: ReturnType<typeof readSendMetas>,
-  options: { projectRoot: string; reportSha: string; warn: (m: string) => void },
-) {
-  const { projectRoot, warn } = options;
-  const answered: FileResult[] = [];
-  const pending: PlannedFile[] = [];
-  for (const file of planned) {
-    const meta = previous.get(file.file);
-    const whole = meta?.success && meta.response_file !== null && existsSync(path.join(runDir, meta.response_file));
-    if (meta && whole && meta.sha256_sent === file.sha256) {
-      if (meta.report_sha256 !== options.reportSha)
-        warn(
-          `the issue report changed since ${file.file} was answered; keeping that answer (use a new output_dir to ask again)`,
-        );
-      answered.push(resultFromMeta({ runDir, projectRoot }, meta, true));
-    } else {
-      if (meta && whole) warn(`${file.file} changed since it was answered; sending it again`);
-      pending.push(file);
-    }
-  }
-  return { answered, pending };
-}
-
-/**
- * The rows of the whole run directory, not just this pass: a resume may name only some of the files,
- * and the summary is rewritten each pass, so rows of files answered earlier must be carried over (as
- * `resumed`) or they would vanish from it and from its totals. A file this pass meant to send but did not
- * keeps only its not_sent entry: its earlier answer was set aside (failed or stale), so it is not shown as one.
- */
-function runRows(
-  earlier: Map<string, FileMeta>,
-  sent: FileResult[],
-  notSent: NotSent[],
-  dirs: { runDir: string; projectRoot: string },
-): FileResult[] {
-  const rows = new Map<string, FileResult>();
-  for (const meta of earlier.values()) rows.set(meta.file_to_fix, resultFromMeta(dirs, meta, true));
-  for (const entry of notSent) rows.delete(entry.file_to_fix);
-  for (const row of sent) rows.set(row.file_to_fix, row);
-  return [...rows.values()];
 }
 
 /**
