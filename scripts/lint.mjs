@@ -19,9 +19,13 @@ const TEST_FILE = /\.test\.ts$|^packages\/[^/]+\/test\/|^packages\/test-utils\//
 // What only tests may import. The one exception: the CLI's `gembatch emulator` command serves the emulator.
 const TEST_ONLY_IMPORT = /^@gembatch\/(emulator|test-utils)(\/|$)|(^|\/)test\//;
 const ALLOWED_IMPORTS = { "packages/cli/src/registry.ts": ["@gembatch/emulator/cli"] };
+const dependencies = new Map();
 const dependsOn = (pkg) => {
-  const manifest = JSON.parse(readFileSync(path.join("packages", pkg, "package.json"), "utf8"));
-  return new Set(Object.keys(manifest.dependencies ?? {}));
+  if (!dependencies.has(pkg)) {
+    const manifest = JSON.parse(readFileSync(path.join("packages", pkg, "package.json"), "utf8"));
+    dependencies.set(pkg, new Set(Object.keys(manifest.dependencies ?? {})));
+  }
+  return dependencies.get(pkg);
 };
 const IMPORT = /(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)["']([^"']+)["']/g;
 

@@ -64,7 +64,7 @@ export function createBatchApi(
   // node:http rather than fetch: job states are read many times a minute while batches wait for room,
   // and a fetch costs several times the CPU of a plain request (its web streams and signals). One abort
   // listener per signal ends every read in flight (a listener per read would pass Node's leak warning).
-  const reading = new Map<AbortSignal, Set<http.ClientRequest>>();
+  const reading = new WeakMap<AbortSignal, Set<http.ClientRequest>>();
   function readsOf(signal: AbortSignal): Set<http.ClientRequest> {
     let set = reading.get(signal);
     if (!set) {
